@@ -1,0 +1,49 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { failure, type ActionState } from "@/lib/action-state";
+import { addressSchema, createAddress } from "@/lib/addresses";
+import { currentUser } from "@/lib/auth/current";
+import { AppError } from "@/lib/errors";
+import { placeOrder } from "@/lib/orders/place-order";
+import { idempotencyKeySchema, placeOrderSchema } from "@/lib/orders/schemas";
+
+// Form fields are strings; the service schema is shared, with the id coerced at this edge.
+const placeOrderForm = placeOrderSchema.extend({
+  addressId: z.coerce.number({ error: "Choose a delivery address." }).pipe(placeOrderSchema.shape.addressId),
+  idempotencyKey: idempotencyKeySchema,
+});
+
+export async function placeOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  let orderId: string;
+  try {
+    const user = await currentUser();
+    if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Please log in again.");
+    const input = placeOrderForm.parse({
+      addressId: form.get("addressId") ?? undefined,
+      payMethod: form.get("payMethod") ?? undefined,
+      idempotencyKey: form.get("idempotencyKey") ?? undefined,
+    });
+    const { order } = await placeOrder({ ...input, userId: user.id });
+    orderId = order.orderId;
+  } catch (e) {
+    return failure(e);
+  }
+  revalidatePath("/orders");
+  redirect(`/orders/${orderId}`);
+}
+
+export async function addAddressAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    const user = await currentUser();
+    if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Please log in again.");
+    const input = addressSchema.parse(Object.fromEntries(["receiver", "phone", "region", "detail"].map((k) => [k, form.get(k) ?? undefined])));
+    await createAddress(user.id, input);
+  } catch (e) {
+    return failure(e);
+  }
+  revalidatePath("/checkout");
+  return { ok: true, data: undefined };
+}

@@ -1,0 +1,11 @@
+import { NextResponse } from "next/server";
+import { logOut } from "@/lib/auth/service";
+import { SESSION_COOKIE } from "@/lib/auth/session";
+import { route } from "@/lib/http";
+
+export const POST = route(async (req) => {
+  await logOut(req.cookies.get(SESSION_COOKIE)?.value);
+  const res = new NextResponse(null, { status: 204 });
+  res.cookies.delete(SESSION_COOKIE);
+  return res;
+});

@@ -1,0 +1,11 @@
+import { cartOwner, cartResponse } from "@/lib/cart/request";
+import { selectionSchema } from "@/lib/cart/schemas";
+import { setCartSelection } from "@/lib/cart/service";
+import { readJson, route } from "@/lib/http";
+
+export const PUT = route(async (req) => {
+  const { selected } = await readJson(req, selectionSchema);
+  const { owner, newGuestId } = await cartOwner(req);
+  await setCartSelection(owner, selected);
+  return cartResponse(owner, newGuestId);
+});

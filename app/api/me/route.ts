@@ -1,0 +1,4 @@
+import { NextResponse } from "next/server";
+import { requireUser, route } from "@/lib/http";
+
+export const GET = route(async (req) => NextResponse.json({ user: await requireUser(req) }));

@@ -1,0 +1,16 @@
+import { NextResponse } from "next/server";
+import { listProducts } from "@/lib/catalog";
+import { route } from "@/lib/http";
+
+export const GET = route(async () => {
+  const products = await listProducts();
+  return NextResponse.json({
+    products: products.map((p) => ({
+      spuId: p.spuId,
+      name: p.name,
+      description: p.description,
+      category: p.category,
+      skus: p.skus,
+    })),
+  });
+});

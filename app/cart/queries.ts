@@ -1,0 +1,82 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { CartView } from "@/lib/cart/service";
+import { toCents, toDecimal } from "@/lib/money";
+
+export const CART_KEY = ["cart"] as const;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function api<T>(url: string, init?: { method: string; body?: unknown }): Promise<T> {
+  const res = await fetch(url, {
+    method: init?.method ?? "GET",
+    headers: init?.body === undefined ? undefined : { "content-type": "application/json" },
+    body: init?.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const data = (await res.json().catch(() => null)) as (T & { error?: { code: string; message: string } }) | null;
+  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? "INTERNAL", data?.error?.message ?? "Something went wrong. Please try again.");
+  return data as T;
+}
+
+export function useCart() {
+  return useQuery({ queryKey: CART_KEY, queryFn: () => api<CartView>("/api/cart") });
+}
+
+/** Every mutation answers with the whole cart, which replaces the cache. */
+function useCartMutation<V>(request: (vars: V) => Promise<CartView>, optimistic?: (cart: CartView, vars: V) => CartView) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: request,
+    onMutate: async (vars: V) => {
+      if (!optimistic) return { previous: undefined };
+      await qc.cancelQueries({ queryKey: CART_KEY });
+      const previous = qc.getQueryData<CartView>(CART_KEY);
+      if (previous) qc.setQueryData(CART_KEY, optimistic(previous, vars));
+      return { previous };
+    },
+    onError: (_e, _vars, ctx) => {
+      if (ctx?.previous) qc.setQueryData(CART_KEY, ctx.previous);
+    },
+    onSuccess: (cart) => qc.setQueryData(CART_KEY, cart),
+  });
+}
+
+function totals(items: CartView["items"]): CartView {
+  const chosen = items.filter((i) => i.selected);
+  return {
+    items,
+    selectedCount: chosen.reduce((n, i) => n + i.count, 0),
+    selectedTotal: toDecimal(chosen.reduce((sum, i) => sum + toCents(i.price) * i.count, 0)),
+  };
+}
+
+export const useAddToCart = () =>
+  useCartMutation((v: { skuId: number; count: number }) => api<CartView>("/api/cart/items", { method: "POST", body: v }));
+
+export const useUpdateCartItem = () =>
+  useCartMutation(
+    ({ skuId, ...change }: { skuId: number; count?: number; selected?: boolean }) =>
+      api<CartView>(`/api/cart/items/${skuId}`, { method: "PUT", body: change }),
+    (cart, { skuId, ...change }) => totals(cart.items.map((i) => (i.skuId === skuId ? { ...i, ...change } : i))),
+  );
+
+export const useRemoveCartItem = () =>
+  useCartMutation(
+    (skuId: number) => api<CartView>(`/api/cart/items/${skuId}`, { method: "DELETE" }),
+    (cart, skuId) => totals(cart.items.filter((i) => i.skuId !== skuId)),
+  );
+
+export const useSelectAll = () =>
+  useCartMutation(
+    (selected: boolean) => api<CartView>("/api/cart/selection", { method: "PUT", body: { selected } }),
+    (cart, selected) => totals(cart.items.map((i) => ({ ...i, selected }))),
+  );

@@ -1,0 +1,59 @@
+"use client";
+
+import { useActionState } from "react";
+import { placeOrderAction } from "@/app/actions/checkout";
+import type { AddressView } from "@/lib/addresses";
+
+type ShortLine = { skuId: number; name: string; requested: number; available: number };
+
+export function CheckoutForm({ addresses, idempotencyKey }: { addresses: AddressView[]; idempotencyKey: string }) {
+  const [state, action, pending] = useActionState(placeOrderAction, null);
+  const short = state && !state.ok ? (state.details?.lines as ShortLine[] | undefined) : undefined;
+  return (
+    <form action={action} className="stack" style={{ marginTop: "1.5rem" }}>
+      <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+      <div aria-live="assertive">
+        {state && !state.ok && (
+          <div className="alert error" role="alert">
+            <p style={{ margin: 0 }}>{state.message}</p>
+            {short && short.length > 0 && (
+              <ul style={{ margin: "0.5rem 0 0" }}>
+                {short.map((l) => (
+                  <li key={l.skuId}>
+                    {l.name}: you asked for {l.requested}, {l.available === 0 ? "none are" : `only ${l.available} ${l.available === 1 ? "is" : "are"}`} left.
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+      </div>
+      <fieldset className="variants">
+        <legend>Delivery address</legend>
+        {addresses.length === 0 && <p className="muted">Add an address below first.</p>}
+        {addresses.map((a, i) => (
+          <label key={a.id} className="variant">
+            <input type="radio" name="addressId" value={a.id} defaultChecked={i === 0} required />
+            {a.receiver}, {a.detail}, {a.region} ({a.phone})
+          </label>
+        ))}
+      </fieldset>
+      <fieldset className="variants">
+        <legend>Payment</legend>
+        <label className="variant">
+          <input type="radio" name="payMethod" value="online" defaultChecked />
+          Pay online
+        </label>
+        <label className="variant">
+          <input type="radio" name="payMethod" value="cod" />
+          Cash on delivery
+        </label>
+      </fieldset>
+      <div>
+        <button type="submit" className="btn" disabled={pending || addresses.length === 0}>
+          {pending ? "Placing order…" : "Place order"}
+        </button>
+      </div>
+    </form>
+  );
+}

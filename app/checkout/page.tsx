@@ -1,0 +1,68 @@
+import type { Metadata } from "next";
+import { randomUUID } from "node:crypto";
+import Link from "next/link";
+import { listAddresses } from "@/lib/addresses";
+import { requirePageUser } from "@/lib/auth/current";
+import { getCart } from "@/lib/cart/service";
+import { userOwner } from "@/lib/cart/store";
+import { env } from "@/lib/env";
+import { formatMoney, toCents } from "@/lib/money";
+import { AddressForm } from "./AddressForm";
+import { CheckoutForm } from "./CheckoutForm";
+
+export const metadata: Metadata = { title: "Checkout" };
+export const dynamic = "force-dynamic";
+
+export default async function CheckoutPage() {
+  const user = await requirePageUser("/checkout");
+  const [cart, addresses] = await Promise.all([getCart(userOwner(user.id)), listAddresses(user.id)]);
+  const lines = cart.items.filter((i) => i.selected);
+  if (lines.length === 0)
+    return (
+      <>
+        <h1>Checkout</h1>
+        <p>
+          Nothing is selected in your cart. <Link href="/cart">Go to your cart</Link>.
+        </p>
+      </>
+    );
+  const freight = toCents(env().FREIGHT);
+  return (
+    <>
+      <h1>Checkout</h1>
+      <div className="table-wrap">
+        <table aria-label="Items to order">
+          <thead>
+            <tr>
+              <th>Item</th>
+              <th className="num">Unit price</th>
+              <th className="num">Quantity</th>
+              <th className="num">Line total</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((l) => (
+              <tr key={l.skuId}>
+                <td>{l.name}</td>
+                <td className="num">{formatMoney(l.price)}</td>
+                <td className="num">{l.count}</td>
+                <td className="num">{formatMoney(toCents(l.price) * l.count)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="summary">
+        <span>Subtotal {formatMoney(cart.selectedTotal)}</span>
+        <span>Freight {formatMoney(freight)}</span>
+        <strong data-testid="checkout-total">Total {formatMoney(toCents(cart.selectedTotal) + freight)}</strong>
+      </div>
+      {/* A fresh key per render: a double click or a resubmit of this form makes at most one order. */}
+      <CheckoutForm addresses={addresses} idempotencyKey={randomUUID()} />
+      <details open={addresses.length === 0} style={{ marginTop: "1.5rem" }}>
+        <summary>Add a new address</summary>
+        <AddressForm />
+      </details>
+    </>
+  );
+}

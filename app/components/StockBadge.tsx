@@ -1,0 +1,6 @@
+import { availability, availabilityLabel } from "@/lib/availability";
+
+export function StockBadge({ stock, onSale = true }: { stock: number; onSale?: boolean }) {
+  const a = availability(stock, onSale);
+  return <span className={`badge ${a.kind}`}>{availabilityLabel(a)}</span>;
+}

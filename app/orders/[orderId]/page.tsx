@@ -1,0 +1,72 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { requirePageUser } from "@/lib/auth/current";
+import { isAppError } from "@/lib/errors";
+import { formatMoney, toCents } from "@/lib/money";
+import { getOrder } from "@/lib/orders/queries";
+import { STATUS_BADGE, STATUS_LABEL } from "../status";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ orderId: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Order ${(await params).orderId}` };
+}
+
+export default async function OrderPage({ params }: Props) {
+  const { orderId } = await params;
+  const user = await requirePageUser(`/orders/${orderId}`);
+  const order = await getOrder(user.id, orderId).catch((e: unknown) => {
+    if (isAppError(e) && e.code === "ORDER_NOT_FOUND") notFound();
+    throw e;
+  });
+  const goods = toCents(order.totalAmount) - toCents(order.freight);
+  return (
+    <>
+      <h1>Order {order.orderId}</h1>
+      <p className="row">
+        <span className={`badge ${STATUS_BADGE[order.status]}`} data-testid="order-status">
+          {STATUS_LABEL[order.status]}
+        </span>
+        <span className="muted">
+          {order.payMethod === "online" ? "Pay online" : "Cash on delivery"} · placed{" "}
+          {new Date(order.createdAt).toLocaleString("en-US", { timeZone: "UTC" })} UTC
+        </span>
+      </p>
+      <div className="table-wrap">
+        <table aria-label="Order lines">
+          <thead>
+            <tr>
+              <th>Item</th>
+              <th className="num">Unit price</th>
+              <th className="num">Quantity</th>
+              <th className="num">Line total</th>
+            </tr>
+          </thead>
+          <tbody>
+            {order.lines.map((l) => (
+              <tr key={l.skuId}>
+                <td>{l.name}</td>
+                <td className="num">{formatMoney(l.price)}</td>
+                <td className="num">{l.count}</td>
+                <td className="num">{formatMoney(toCents(l.price) * l.count)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="summary">
+        <span>Items {formatMoney(goods)}</span>
+        <span>Freight {formatMoney(order.freight)}</span>
+        <strong>Total {formatMoney(order.totalAmount)}</strong>
+      </div>
+      <h2>Delivery</h2>
+      <p>
+        {order.address.receiver} · {order.address.phone}
+        <br />
+        {order.address.detail}, {order.address.region}
+      </p>
+    </>
+  );
+}

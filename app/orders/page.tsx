@@ -1,0 +1,53 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePageUser } from "@/lib/auth/current";
+import { formatMoney } from "@/lib/money";
+import { listOrders } from "@/lib/orders/queries";
+import { STATUS_BADGE, STATUS_LABEL } from "./status";
+
+export const metadata: Metadata = { title: "Your orders" };
+export const dynamic = "force-dynamic";
+
+export default async function OrdersPage() {
+  const user = await requirePageUser("/orders");
+  const orders = await listOrders(user.id);
+  return (
+    <>
+      <h1>Your orders</h1>
+      {orders.length === 0 ? (
+        <p>
+          No orders yet. <Link href="/">Start shopping</Link>.
+        </p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Order</th>
+                <th>Placed</th>
+                <th>Status</th>
+                <th className="num">Items</th>
+                <th className="num">Total</th>
+              </tr>
+            </thead>
+            <tbody>
+              {orders.map((o) => (
+                <tr key={o.orderId}>
+                  <td>
+                    <Link href={`/orders/${o.orderId}`}>{o.orderId}</Link>
+                  </td>
+                  <td>{new Date(o.createdAt).toLocaleString("en-US", { timeZone: "UTC" })} UTC</td>
+                  <td>
+                    <span className={`badge ${STATUS_BADGE[o.status]}`}>{STATUS_LABEL[o.status]}</span>
+                  </td>
+                  <td className="num">{o.totalCount}</td>
+                  <td className="num">{formatMoney(o.totalAmount)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

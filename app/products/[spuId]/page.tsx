@@ -1,0 +1,40 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { ProductArt } from "@/app/components/ProductArt";
+import { getProduct } from "@/lib/catalog";
+import { VariantPicker } from "./VariantPicker";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ spuId: string }> };
+
+async function load(spuId: string) {
+  if (!/^[1-9]\d{0,15}$/.test(spuId)) notFound();
+  const product = await getProduct(Number(spuId));
+  if (!product) notFound();
+  return product;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const product = await load((await params).spuId);
+  return { title: product.name };
+}
+
+export default async function ProductPage({ params }: Props) {
+  const product = await load((await params).spuId);
+  return (
+    <article className="product">
+      <div className="card">
+        <ProductArt category={product.category} hue={product.hue} label={product.name} />
+      </div>
+      <div>
+        <p className="muted" style={{ margin: 0 }}>
+          {product.category}
+        </p>
+        <h1>{product.name}</h1>
+        <p>{product.description}</p>
+        <VariantPicker productName={product.name} skus={product.skus} />
+      </div>
+    </article>
+  );
+}

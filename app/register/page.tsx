@@ -1,0 +1,16 @@
+import type { Metadata } from "next";
+import { registerAction } from "@/app/actions/auth";
+import { AuthForm } from "@/app/login/AuthForm";
+import { safeNext } from "@/lib/auth/current";
+
+export const metadata: Metadata = { title: "Register" };
+
+export default async function RegisterPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const next = safeNext((await searchParams).next);
+  return (
+    <>
+      <h1>Create your account</h1>
+      <AuthForm action={registerAction} submitLabel="Register" next={next} mode="register" />
+    </>
+  );
+}

@@ -1,0 +1,165 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  datetime,
+  decimal,
+  index,
+  int,
+  mysqlEnum,
+  mysqlTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  varchar,
+} from "drizzle-orm/mysql-core";
+
+const id = (name: string) => bigint(name, { mode: "number", unsigned: true });
+// Not `serial`: drizzle-kit writes `serial AUTO_INCREMENT`, which MariaDB rejects.
+const createdAt = () => datetime("created_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`);
+
+export const ROLES = ["shopper", "admin"] as const;
+export const PAY_METHODS = ["cod", "online"] as const;
+export const ORDER_STATUSES = ["unpaid", "awaiting_shipment", "paid", "shipped", "completed", "cancelled"] as const;
+
+export const users = mysqlTable("users", {
+  id: id("id").autoincrement().primaryKey(),
+  username: varchar("username", { length: 32 }).notNull().unique(),
+  passwordHash: varchar("password_hash", { length: 255 }).notNull(),
+  role: mysqlEnum("role", ROLES).notNull().default("shopper"),
+  createdAt: createdAt(),
+});
+
+export const sessions = mysqlTable(
+  "sessions",
+  {
+    // HMAC of the cookie token: a leaked table cannot be replayed as cookies.
+    id: varchar("id", { length: 64 }).primaryKey(),
+    userId: id("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: datetime("expires_at", { mode: "date" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const addresses = mysqlTable(
+  "addresses",
+  {
+    id: id("id").autoincrement().primaryKey(),
+    userId: id("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    receiver: varchar("receiver", { length: 64 }).notNull(),
+    phone: varchar("phone", { length: 32 }).notNull(),
+    region: varchar("region", { length: 128 }).notNull(),
+    detail: varchar("detail", { length: 255 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("addresses_user_idx").on(t.userId)],
+);
+
+/** A product (SPU); its sales are derived from its SKUs, so there is no counter to lose updates on. */
+export const spus = mysqlTable("spus", {
+  id: id("id").autoincrement().primaryKey(),
+  name: varchar("name", { length: 128 }).notNull().unique(),
+  description: text("description").notNull(),
+  category: varchar("category", { length: 64 }).notNull(),
+  /** Hue (0-359) of the drawn product art: there are no external images. */
+  hue: int("hue", { unsigned: true }).notNull().default(210),
+  createdAt: createdAt(),
+});
+
+/** A sellable variant (SKU). The database refuses negative stock whatever the code does. */
+export const skus = mysqlTable(
+  "skus",
+  {
+    id: id("id").autoincrement().primaryKey(),
+    spuId: id("spu_id").notNull().references(() => spus.id),
+    name: varchar("name", { length: 128 }).notNull(),
+    price: decimal("price", { precision: 10, scale: 2 }).notNull(),
+    stock: int("stock", { unsigned: true }).notNull().default(0),
+    sales: int("sales", { unsigned: true }).notNull().default(0),
+    onSale: boolean("on_sale").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("skus_spu_name_idx").on(t.spuId, t.name),
+    check("skus_stock_nonnegative", sql`${t.stock} >= 0`),
+    check("skus_price_nonnegative", sql`${t.price} >= 0`),
+  ],
+);
+
+export const orders = mysqlTable(
+  "orders",
+  {
+    /** ULID: unique without coordination, sorts by creation time. */
+    id: varchar("id", { length: 26 }).primaryKey(),
+    userId: id("user_id").notNull().references(() => users.id),
+    idempotencyKey: varchar("idempotency_key", { length: 64 }).notNull(),
+    addressId: id("address_id").notNull(),
+    shipReceiver: varchar("ship_receiver", { length: 64 }).notNull(),
+    shipPhone: varchar("ship_phone", { length: 32 }).notNull(),
+    shipRegion: varchar("ship_region", { length: 128 }).notNull(),
+    shipDetail: varchar("ship_detail", { length: 255 }).notNull(),
+    totalCount: int("total_count", { unsigned: true }).notNull(),
+    /** Sum of the lines plus freight. */
+    totalAmount: decimal("total_amount", { precision: 12, scale: 2 }).notNull(),
+    freight: decimal("freight", { precision: 10, scale: 2 }).notNull(),
+    payMethod: mysqlEnum("pay_method", PAY_METHODS).notNull(),
+    status: mysqlEnum("status", ORDER_STATUSES).notNull(),
+    strategy: varchar("strategy", { length: 16 }).notNull(),
+    /** Set when the post-commit cart cleanup failed; the next cart read or checkout finishes it. */
+    cartCleanupPending: boolean("cart_cleanup_pending").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: datetime("updated_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+  },
+  (t) => [
+    uniqueIndex("orders_user_idempotency_idx").on(t.userId, t.idempotencyKey),
+    index("orders_user_created_idx").on(t.userId, t.createdAt),
+    index("orders_status_created_idx").on(t.status, t.createdAt),
+    index("orders_cleanup_idx").on(t.userId, t.cartCleanupPending),
+  ],
+);
+
+export const orderLines = mysqlTable(
+  "order_lines",
+  {
+    orderId: varchar("order_id", { length: 26 }).notNull().references(() => orders.id, { onDelete: "cascade" }),
+    // No foreign key on purpose: its check takes a shared lock on the SKU row, and checkout
+    // inserts lines before its conditional UPDATE, so two buyers would deadlock upgrading it.
+    // SKUs are never deleted (only taken off sale).
+    skuId: id("sku_id").notNull(),
+    /** Product and variant name as sold. */
+    name: varchar("name", { length: 255 }).notNull(),
+    count: int("count", { unsigned: true }).notNull(),
+    /** Unit price at the moment of the order. */
+    price: decimal("price", { precision: 10, scale: 2 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.skuId] }), index("order_lines_sku_idx").on(t.skuId), check("order_lines_count_positive", sql`${t.count} > 0`)],
+);
+
+/** Ledger of every manual stock change: start + sum(delta) - units sold = stock. */
+export const stockAdjustments = mysqlTable(
+  "stock_adjustments",
+  {
+    id: id("id").autoincrement().primaryKey(),
+    skuId: id("sku_id").notNull().references(() => skus.id),
+    delta: int("delta").notNull(),
+    stockAfter: int("stock_after", { unsigned: true }).notNull(),
+    reason: varchar("reason", { length: 255 }).notNull(),
+    adminId: id("admin_id").notNull().references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("stock_adjustments_sku_idx").on(t.skuId, t.createdAt)],
+);
+
+export type User = typeof users.$inferSelect;
+export type Role = (typeof ROLES)[number];
+export type Address = typeof addresses.$inferSelect;
+export type Spu = typeof spus.$inferSelect;
+export type Sku = typeof skus.$inferSelect;
+export type Order = typeof orders.$inferSelect;
+export type NewOrder = typeof orders.$inferInsert;
+export type OrderLine = typeof orderLines.$inferSelect;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export type PayMethod = (typeof PAY_METHODS)[number];
+export type StockAdjustment = typeof stockAdjustments.$inferSelect;

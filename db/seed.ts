@@ -1,0 +1,136 @@
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import { hashPassword } from "@/lib/auth/password";
+import { env } from "@/lib/env";
+import { closeDb, getDb, type Db } from "./index";
+import { skus, spus, users } from "./schema";
+
+type SeedProduct = {
+  name: string;
+  category: string;
+  hue: number;
+  description: string;
+  skus: { name: string; price: string; stock: number }[];
+};
+
+export const LIMITED_DROP = { product: "Nebula Watch Limited Drop", sku: "Numbered edition", stock: 5 };
+
+export const PRODUCTS: SeedProduct[] = [
+  {
+    name: "Aurora Phone X",
+    category: "Phones",
+    hue: 222,
+    description: "A 6.1-inch OLED phone with a two-day battery and a camera that loves low light.",
+    skus: [
+      { name: "Midnight, 128 GB", price: "799.00", stock: 40 },
+      { name: "Midnight, 256 GB", price: "899.00", stock: 25 },
+      { name: "Glacier, 128 GB", price: "799.00", stock: 30 },
+      { name: "Glacier, 256 GB", price: "899.00", stock: 12 },
+    ],
+  },
+  {
+    name: "Pulse Wireless Earbuds",
+    category: "Audio",
+    hue: 164,
+    description: "Noise-cancelling earbuds with eight hours of play and a pocket-sized charging case.",
+    skus: [
+      { name: "Pearl white", price: "129.00", stock: 120 },
+      { name: "Graphite", price: "129.00", stock: 80 },
+    ],
+  },
+  {
+    name: "Drift Running Shoe",
+    category: "Shoes",
+    hue: 14,
+    description: "A light, cushioned trainer for daily miles, with a recycled knit upper.",
+    skus: [
+      { name: "EU 40", price: "89.90", stock: 20 },
+      { name: "EU 42", price: "89.90", stock: 18 },
+      { name: "EU 44", price: "89.90", stock: 3 },
+    ],
+  },
+  {
+    name: "Atlas 14 Laptop",
+    category: "Computers",
+    hue: 262,
+    description: "A 14-inch aluminium laptop, silent under load, with a keyboard you will want to write on.",
+    skus: [
+      { name: "16 GB RAM, 512 GB SSD", price: "1299.00", stock: 10 },
+      { name: "32 GB RAM, 1 TB SSD", price: "1699.00", stock: 6 },
+    ],
+  },
+  {
+    name: "Harbor Canvas Backpack",
+    category: "Bags",
+    hue: 88,
+    description: "Waxed canvas, a padded laptop sleeve and leather straps that age well.",
+    skus: [
+      { name: "Olive", price: "59.00", stock: 50 },
+      { name: "Navy", price: "59.00", stock: 45 },
+    ],
+  },
+  {
+    name: "Ember Ceramic Mug",
+    category: "Home",
+    hue: 32,
+    description: "Hand-glazed stoneware that keeps coffee warm and sits well in the hand.",
+    skus: [
+      { name: "350 ml", price: "14.50", stock: 200 },
+      { name: "500 ml", price: "16.50", stock: 150 },
+    ],
+  },
+  {
+    name: LIMITED_DROP.product,
+    category: "Limited",
+    hue: 292,
+    description: "Five numbered pieces with a sapphire crystal and a hand-finished case. When they are gone, they are gone.",
+    skus: [{ name: LIMITED_DROP.sku, price: "249.00", stock: LIMITED_DROP.stock }],
+  },
+];
+
+export const DEMO_SHOPPER = { username: "demo", password: "demo12345" };
+
+async function ensureUser(db: Db, username: string, password: string, role: "shopper" | "admin") {
+  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, username)).limit(1);
+  if (existing) return existing.id;
+  const [row] = await db.insert(users).values({ username, passwordHash: await hashPassword(password), role }).$returningId();
+  return row!.id;
+}
+
+/**
+ * Inserts what is missing and leaves existing rows alone, so running it twice (or on a live
+ * shop) never resets stock or duplicates products.
+ */
+export async function seed(db: Db, admin: { username: string; password: string }) {
+  for (const product of PRODUCTS) {
+    const { skus: variants, ...spu } = product;
+    await db.insert(spus).ignore().values(spu);
+    const [row] = await db.select({ id: spus.id }).from(spus).where(eq(spus.name, product.name)).limit(1);
+    for (const v of variants) {
+      await db.insert(skus).ignore().values({ spuId: row!.id, ...v });
+    }
+  }
+  await ensureUser(db, admin.username, admin.password, "admin");
+  await ensureUser(db, DEMO_SHOPPER.username, DEMO_SHOPPER.password, "shopper");
+}
+
+export async function findSkuId(db: Db, product: string, sku: string): Promise<number> {
+  const [row] = await db
+    .select({ id: skus.id })
+    .from(skus)
+    .innerJoin(spus, eq(spus.id, skus.spuId))
+    .where(and(eq(spus.name, product), eq(skus.name, sku)))
+    .limit(1);
+  if (!row) throw new Error(`No SKU ${product} / ${sku}`);
+  return row.id;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  seed(getDb(), { username: env().ADMIN_USERNAME, password: env().ADMIN_PASSWORD })
+    .then(() => console.log(`Seeded ${PRODUCTS.length} products`))
+    .catch((e: unknown) => {
+      console.error(`Seed failed: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    })
+    .finally(() => closeDb());
+}

@@ -1,0 +1,42 @@
+import { and, desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { addresses, type Address } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+
+const text = (label: string, max: number) =>
+  z.string({ error: `${label} is required.` }).trim().min(1, `${label} is required.`).max(max, `${label} must be at most ${max} characters.`);
+
+export const addressSchema = z.object({
+  receiver: text("Receiver", 64),
+  phone: z
+    .string({ error: "Phone is required." })
+    .trim()
+    .regex(/^\+?[0-9][0-9 ()-]{4,30}$/, "Phone must be 5-31 digits, spaces, ( ) or -."),
+  region: text("Region", 128),
+  detail: text("Street address", 255),
+});
+export type AddressInput = z.infer<typeof addressSchema>;
+
+export type AddressView = Pick<Address, "id" | "receiver" | "phone" | "region" | "detail">;
+const columns = { id: addresses.id, receiver: addresses.receiver, phone: addresses.phone, region: addresses.region, detail: addresses.detail };
+
+export function listAddresses(userId: number): Promise<AddressView[]> {
+  return getDb().select(columns).from(addresses).where(eq(addresses.userId, userId)).orderBy(desc(addresses.id));
+}
+
+export async function createAddress(userId: number, input: AddressInput): Promise<AddressView> {
+  const [row] = await getDb().insert(addresses).values({ userId, ...input }).$returningId();
+  return { id: row!.id, ...input };
+}
+
+/** The caller's address; someone else's is indistinguishable from a missing one. */
+export async function getAddress(userId: number, addressId: number): Promise<AddressView> {
+  const [row] = await getDb()
+    .select(columns)
+    .from(addresses)
+    .where(and(eq(addresses.id, addressId), eq(addresses.userId, userId)))
+    .limit(1);
+  if (!row) throw new AppError("ADDRESS_NOT_FOUND");
+  return row;
+}

@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+export const username = z
+  .string({ error: "Username is required." })
+  .trim()
+  .regex(/^[a-zA-Z0-9_.-]{3,32}$/, "Username must be 3-32 characters: letters, digits, _ . or -.");
+
+export const password = z
+  .string({ error: "Password is required." })
+  .min(8, "Password must be at least 8 characters.")
+  .max(128, "Password must be at most 128 characters.");
+
+/** Unknown keys (a `role`, say) are stripped: nobody registers themselves as admin. */
+export const credentialsSchema = z.object({ username, password });
+
+// Login only checks shape loosely: a wrong-format username is just a wrong username.
+export const loginSchema = z.object({
+  username: z.string({ error: "Username is required." }).trim().min(1, "Username is required.").max(64),
+  password: z.string({ error: "Password is required." }).min(1, "Password is required.").max(128),
+});
+
+export type Credentials = z.infer<typeof credentialsSchema>;

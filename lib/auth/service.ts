@@ -1,0 +1,43 @@
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db";
+import { users } from "@/db/schema";
+import { AppError, ER_DUP_ENTRY, sqlErrno } from "@/lib/errors";
+import { DUMMY_HASH, hashPassword, verifyPassword } from "./password";
+import type { Credentials } from "./schemas";
+import { createSession, destroySession, type SessionUser } from "./session";
+
+/** Creates a shopper. The unique index decides races between equal usernames. */
+export async function register({ username, password }: Credentials): Promise<SessionUser> {
+  const passwordHash = await hashPassword(password);
+  try {
+    const [row] = await getDb().insert(users).values({ username, passwordHash, role: "shopper" }).$returningId();
+    return { id: row!.id, username, role: "shopper" };
+  } catch (e) {
+    if (sqlErrno(e) === ER_DUP_ENTRY) throw new AppError("USERNAME_TAKEN");
+    throw e;
+  }
+}
+
+export async function authenticate(username: string, password: string): Promise<SessionUser> {
+  const [user] = await getDb().select().from(users).where(eq(users.username, username)).limit(1);
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok) throw new AppError("INVALID_CREDENTIALS");
+  return { id: user.id, username: user.username, role: user.role };
+}
+
+/** Logs in with a fresh session (rotation); the session the browser had before, if any, ends. */
+export async function logIn(username: string, password: string, previousToken?: string) {
+  const user = await authenticate(username, password);
+  await destroySession(previousToken);
+  const session = await createSession(user.id);
+  return { user, session };
+}
+
+export async function signUp(credentials: Credentials, previousToken?: string) {
+  const user = await register(credentials);
+  await destroySession(previousToken);
+  const session = await createSession(user.id);
+  return { user, session };
+}
+
+export const logOut = destroySession;

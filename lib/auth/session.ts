@@ -1,0 +1,50 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { and, eq, gt, lt } from "drizzle-orm";
+import { getDb } from "@/db";
+import { sessions, users, type Role } from "@/db/schema";
+import { env } from "@/lib/env";
+
+export const SESSION_COOKIE = "stockroom_session";
+const SESSION_DAYS = 30;
+
+export type SessionUser = { id: number; username: string; role: Role };
+
+const tokenId = (token: string) => createHmac("sha256", env().SESSION_SECRET).update(token).digest("hex");
+
+export function sessionCookieOptions(expires: Date) {
+  return {
+    httpOnly: true,
+    sameSite: "lax" as const,
+    secure: env().NODE_ENV === "production",
+    path: "/",
+    expires,
+  };
+}
+
+/** Stores a new session; the cookie carries the token, the table only its HMAC. */
+export async function createSession(userId: number) {
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
+  await getDb().insert(sessions).values({ id: tokenId(token), userId, expiresAt });
+  return { token, expiresAt };
+}
+
+export async function getSessionUser(token: string | undefined): Promise<SessionUser | null> {
+  if (!token || token.length > 128) return null;
+  const [row] = await getDb()
+    .select({ id: users.id, username: users.username, role: users.role })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, tokenId(token)), gt(sessions.expiresAt, new Date())))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function destroySession(token: string | undefined) {
+  if (!token) return;
+  await getDb().delete(sessions).where(eq(sessions.id, tokenId(token)));
+}
+
+export async function purgeExpiredSessions() {
+  await getDb().delete(sessions).where(lt(sessions.expiresAt, new Date()));
+}

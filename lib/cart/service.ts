@@ -1,0 +1,53 @@
+import { getSkus } from "@/lib/catalog";
+import { AppError } from "@/lib/errors";
+import { toCents, toDecimal } from "@/lib/money";
+import { finishPendingCartCleanups } from "@/lib/orders/cart-cleanup";
+import type { AddItem, UpdateItem } from "./schemas";
+import { addLine, readLines, removeLine, selectAll, updateLine, type Owner } from "./store";
+
+export type CartItem = {
+  skuId: number;
+  spuId: number;
+  name: string;
+  price: string;
+  count: number;
+  selected: boolean;
+  stock: number;
+  onSale: boolean;
+};
+export type CartView = { items: CartItem[]; selectedCount: number; selectedTotal: string };
+
+/** The cart with current names, prices and stock; lines whose SKU no longer exists are left out. */
+export async function getCart(owner: Owner): Promise<CartView> {
+  if (owner.startsWith("u:")) await finishPendingCartCleanups(Number(owner.slice(2)));
+  const lines = await readLines(owner);
+  const skus = new Map((await getSkus(lines.map((l) => l.skuId))).map((s) => [s.skuId, s]));
+  const items: CartItem[] = [];
+  for (const line of lines) {
+    const sku = skus.get(line.skuId);
+    if (!sku) continue;
+    items.push({ ...line, spuId: sku.spuId, name: `${sku.product} — ${sku.name}`, price: sku.price, stock: sku.stock, onSale: sku.onSale });
+  }
+  const chosen = items.filter((i) => i.selected);
+  return {
+    items,
+    selectedCount: chosen.reduce((n, i) => n + i.count, 0),
+    selectedTotal: toDecimal(chosen.reduce((sum, i) => sum + toCents(i.price) * i.count, 0)),
+  };
+}
+
+export async function addToCart(owner: Owner, { skuId, count }: AddItem): Promise<number> {
+  const [sku] = await getSkus([skuId]);
+  if (!sku || !sku.onSale) throw new AppError("SKU_NOT_FOUND");
+  return addLine(owner, skuId, count);
+}
+
+export async function updateCartItem(owner: Owner, skuId: number, change: UpdateItem): Promise<void> {
+  if (!(await updateLine(owner, skuId, change))) throw new AppError("SKU_NOT_FOUND", "That item is not in your cart.");
+}
+
+export async function removeCartItem(owner: Owner, skuId: number): Promise<void> {
+  if (!(await removeLine(owner, skuId))) throw new AppError("SKU_NOT_FOUND", "That item is not in your cart.");
+}
+
+export const setCartSelection = selectAll;

@@ -1,0 +1,65 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+export const CHECKOUT_STRATEGIES = ["conditional", "optimistic", "pessimistic"] as const;
+
+const mysqlUrl = z
+  .url({ protocol: /^mysql$/, error: "must be a mysql:// URL" })
+  .refine((u) => new URL(u).pathname.length > 1, "must name a database, e.g. mysql://root@127.0.0.1:3306/stockroom");
+const redisUrl = z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" });
+const positiveInt = z.coerce.number().int().positive();
+
+// A dev default keeps `npm run dev` one command; production must bring its own secret.
+const devSecret = randomBytes(32).toString("hex");
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: mysqlUrl.default("mysql://root@127.0.0.1:3306/stockroom"),
+    REDIS_URL: redisUrl.default("redis://127.0.0.1:6379"),
+    SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    ADMIN_USERNAME: z.string().regex(/^[a-zA-Z0-9_.-]{3,32}$/, "must be 3-32 of a-z A-Z 0-9 _ . -").default("admin"),
+    ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").max(128).default("admin12345"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    DB_POOL_SIZE: positiveInt.max(500).default(20),
+    CHECKOUT_STRATEGY: z.enum(CHECKOUT_STRATEGIES).default("conditional"),
+    CHECKOUT_MAX_ATTEMPTS: positiveInt.max(20).default(4),
+    FREIGHT: z
+      .string()
+      .regex(/^\d{1,6}(\.\d{1,2})?$/, "must be a decimal amount such as 10.00")
+      .default("10.00"),
+    LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).default(5),
+    ORDER_PAYMENT_TTL: positiveInt.default(900).describe("seconds an unpaid order holds its stock"),
+    SWEEP_INTERVAL: z.coerce.number().int().min(0).default(30).describe("seconds between expiry sweeps; 0 turns the in-server sweeper off"),
+    BENCH_METRICS: z.enum(["0", "1"]).default("0"),
+  })
+  .transform((e, ctx) => {
+    if (!e.SESSION_SECRET && e.NODE_ENV === "production") {
+      ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required in production (32+ characters)" });
+      return z.NEVER;
+    }
+    return { ...e, SESSION_SECRET: e.SESSION_SECRET ?? devSecret };
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export class EnvError extends Error {}
+
+/** Parses configuration; the error message is one line naming the variable and the problem. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings count as unset, as shells and .env files often leave them.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = issue.path.join(".") || "environment";
+  throw new EnvError(`Invalid configuration: ${name} ${issue.message}`);
+}
+
+let cached: Env | undefined;
+
+/** The process's configuration, parsed once on first use. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,73 @@
+/** Every error a caller can see: its HTTP status and a safe default message. */
+export const ERRORS = {
+  VALIDATION: { status: 400, message: "Some fields are not valid." },
+  MALFORMED_JSON: { status: 400, message: "The request body is not valid JSON." },
+  EMPTY_CART: { status: 400, message: "Select at least one item in your cart first." },
+  IDEMPOTENCY_KEY_REQUIRED: { status: 400, message: "Send an Idempotency-Key header (8-64 characters)." },
+  UNAUTHENTICATED: { status: 401, message: "Please log in." },
+  INVALID_CREDENTIALS: { status: 401, message: "Wrong username or password." },
+  FORBIDDEN: { status: 403, message: "You do not have access to this." },
+  NOT_FOUND: { status: 404, message: "Not found." },
+  SKU_NOT_FOUND: { status: 404, message: "That product is not available." },
+  ADDRESS_NOT_FOUND: { status: 404, message: "That address was not found." },
+  ORDER_NOT_FOUND: { status: 404, message: "That order was not found." },
+  USERNAME_TAKEN: { status: 409, message: "That username is taken." },
+  OUT_OF_STOCK: { status: 409, message: "Some items are no longer available in the quantity you asked for." },
+  STOCK_WOULD_GO_NEGATIVE: { status: 409, message: "That correction would take stock below zero." },
+  INVALID_TRANSITION: { status: 409, message: "The order cannot make that move from its current status." },
+  ORDER_NOT_PAYABLE: { status: 409, message: "This order can no longer be paid." },
+  PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large." },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: "This idempotency key was already used for a different request." },
+  TOO_MANY_ATTEMPTS: { status: 429, message: "Too many attempts. Please wait and try again." },
+  INTERNAL: { status: 500, message: "Something went wrong on our side." },
+  BUSY: { status: 503, message: "The shop is very busy right now. Please try again in a moment." },
+  CART_UNAVAILABLE: { status: 503, message: "The cart is temporarily unavailable. Please try again shortly." },
+  DB_UNAVAILABLE: { status: 503, message: "The shop is temporarily unavailable. Please try again shortly." },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    /** Extra fields for the API body, e.g. `lines` for OUT_OF_STOCK or `fieldErrors` for VALIDATION. */
+    readonly details?: Record<string, unknown>,
+    /** Seconds, sent as Retry-After. */
+    readonly retryAfter?: number,
+  ) {
+    super(message ?? ERRORS[code].message);
+    this.status = ERRORS[code].status;
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/** The MySQL/MariaDB error number anywhere in a cause chain (drizzle wraps driver errors). */
+export function sqlErrno(e: unknown): number | undefined {
+  for (let cur = e, depth = 0; cur && depth < 5; depth++) {
+    const errno = (cur as { errno?: unknown }).errno;
+    if (typeof errno === "number") return errno;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "PROTOCOL_CONNECTION_LOST", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "POOL_CLOSED"]);
+
+function causeCodes(e: unknown): string[] {
+  const codes: string[] = [];
+  for (let cur = e, depth = 0; cur && depth < 5; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === "string") codes.push(code);
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+export const isConnectionError = (e: unknown) => causeCodes(e).some((c) => CONNECTION_CODES.has(c));
+
+export const ER_DUP_ENTRY = 1062;
+export const ER_LOCK_DEADLOCK = 1213;
+export const ER_LOCK_WAIT_TIMEOUT = 1205;

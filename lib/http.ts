@@ -1,0 +1,89 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
+import { getSessionUser, SESSION_COOKIE, type SessionUser } from "@/lib/auth/session";
+import { AppError, ERRORS, isAppError, isConnectionError } from "@/lib/errors";
+import { log } from "@/lib/log";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function errorBody(e: AppError) {
+  return { error: { code: e.code, message: e.message, ...e.details } };
+}
+
+/** Maps any thrown value to the API error shape; only unexpected errors are logged with detail. */
+export function errorResponse(e: unknown): NextResponse {
+  let error: AppError;
+  if (isAppError(e)) error = e;
+  else if (isConnectionError(e)) {
+    log.error({ err: e }, "database unavailable");
+    error = new AppError("DB_UNAVAILABLE", undefined, undefined, 5);
+  } else {
+    log.error({ err: e }, "unhandled error");
+    error = new AppError("INTERNAL");
+  }
+  const headers: Record<string, string> = {};
+  if (error.retryAfter) headers["Retry-After"] = String(error.retryAfter);
+  return NextResponse.json(errorBody(error), { status: error.status, headers });
+}
+
+type Handler<C> = (req: NextRequest, ctx: C) => Promise<Response>;
+
+/** Wraps a route handler so every failure answers `{ error: { code, message } }`. */
+export function route<C = unknown>(handler: Handler<C>): Handler<C> {
+  return async (req, ctx) => {
+    try {
+      return await handler(req, ctx);
+    } catch (e) {
+      return errorResponse(e);
+    }
+  };
+}
+
+export function validationError(error: z.ZodError): AppError {
+  const fieldErrors = z.flattenError(error).fieldErrors as Record<string, string[] | undefined>;
+  const first = Object.values(fieldErrors).flat()[0] ?? error.issues[0]?.message ?? ERRORS.VALIDATION.message;
+  return new AppError("VALIDATION", first, { fieldErrors });
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw validationError(result.error);
+  return result.data;
+}
+
+/** Reads a JSON body of at most 64 KiB and validates it. */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE");
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE");
+  let body: unknown;
+  try {
+    body = text === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new AppError("MALFORMED_JSON");
+  }
+  return parseWith(schema, body);
+}
+
+export async function optionalUser(req: NextRequest): Promise<SessionUser | null> {
+  return getSessionUser(req.cookies.get(SESSION_COOKIE)?.value);
+}
+
+export async function requireUser(req: NextRequest): Promise<SessionUser> {
+  const user = await optionalUser(req);
+  if (!user) throw new AppError("UNAUTHENTICATED");
+  return user;
+}
+
+export async function requireAdmin(req: NextRequest): Promise<SessionUser> {
+  const user = await requireUser(req);
+  if (user.role !== "admin") throw new AppError("FORBIDDEN");
+  return user;
+}
+
+/** Route params arrive as strings; ids are positive integers or the route is a 404. */
+export function idParam(value: string, code: "SKU_NOT_FOUND" | "ADDRESS_NOT_FOUND" | "NOT_FOUND" = "NOT_FOUND"): number {
+  if (!/^[1-9]\d{0,15}$/.test(value)) throw new AppError(code);
+  return Number(value);
+}
