@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+describe("parseEnv", () => {
+  it("fills the documented defaults", () => {
+    const env = parseEnv({ NODE_ENV: "development" });
+    expect(env.DATABASE_URL).toBe("mysql://root@127.0.0.1:3306/stockroom");
+    expect(env.REDIS_URL).toBe("redis://127.0.0.1:6379");
+    expect(env.PORT).toBe(3000);
+    expect(env.ADMIN_USERNAME).toBe("admin");
+    expect(env.ADMIN_PASSWORD).toBe("admin12345");
+    expect(env.CHECKOUT_STRATEGY).toBe("conditional");
+    expect(env.CHECKOUT_MAX_ATTEMPTS).toBe(4);
+    expect(env.FREIGHT).toBe("10.00");
+    expect(env.SESSION_SECRET.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("reads good values", () => {
+    const env = parseEnv({
+      DATABASE_URL: "mysql://shop:pw@db.internal:3307/shop",
+      REDIS_URL: "rediss://cache:6380/2",
+      PORT: "8080",
+      CHECKOUT_STRATEGY: "pessimistic",
+      SESSION_SECRET: "x".repeat(40),
+      NODE_ENV: "production",
+    });
+    expect(env.PORT).toBe(8080);
+    expect(env.CHECKOUT_STRATEGY).toBe("pessimistic");
+    expect(env.SESSION_SECRET).toBe("x".repeat(40));
+  });
+
+  it.each([
+    [{ PORT: "eighty" }, /^Invalid configuration: PORT /],
+    [{ PORT: "70000" }, /^Invalid configuration: PORT /],
+    [{ DATABASE_URL: "postgres://localhost/x" }, /^Invalid configuration: DATABASE_URL must be a mysql:\/\/ URL/],
+    [{ DATABASE_URL: "mysql://localhost" }, /^Invalid configuration: DATABASE_URL must name a database/],
+    [{ REDIS_URL: "http://localhost" }, /^Invalid configuration: REDIS_URL /],
+    [{ CHECKOUT_STRATEGY: "yolo" }, /^Invalid configuration: CHECKOUT_STRATEGY /],
+    [{ SESSION_SECRET: "short" }, /^Invalid configuration: SESSION_SECRET must be at least 32 characters/],
+    [{ NODE_ENV: "production" }, /^Invalid configuration: SESSION_SECRET is required in production/],
+    [{ ADMIN_PASSWORD: "123" }, /^Invalid configuration: ADMIN_PASSWORD /],
+    [{ FREIGHT: "10.001" }, /^Invalid configuration: FREIGHT /],
+  ])("rejects %j with one line naming the variable", (source, message) => {
+    expect(() => parseEnv(source)).toThrow(EnvError);
+    expect(() => parseEnv(source)).toThrow(message);
+    try {
+      parseEnv(source);
+    } catch (e) {
+      expect((e as Error).message).not.toContain("\n");
+    }
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(parseEnv({ PORT: "" }).PORT).toBe(3000);
+  });
+});

@@ -1,0 +1,45 @@
+import { defineConfig, devices } from "@playwright/test";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://localhost:${port}`;
+
+export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/stockroom_e2e";
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "artifacts/e2e",
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  workers: 2,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { outputFolder: "artifacts/playwright-report", open: "never" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+  },
+  projects: [
+    { name: "setup", testMatch: /.*\.setup\.ts/ },
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"] },
+  ],
+  webServer: {
+    command: "bash scripts/e2e-server.sh",
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+    env: {
+      NODE_ENV: "production",
+      PORT: String(port),
+      DATABASE_URL: E2E_DATABASE_URL,
+      REDIS_URL: process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379/2",
+      SESSION_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",
+      NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-test",
+      ORDER_PAYMENT_TTL: "900",
+    },
+  },
+});

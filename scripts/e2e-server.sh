@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The production server Playwright starts: its own port, database and Redis database, fresh each run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${DATABASE_URL:?}" "${REDIS_URL:?}" "${PORT:?}"
+npx tsx db/migrate.ts --fresh
+npx tsx db/seed.ts
+node -e 'const R=require("ioredis");const r=new R(process.env.REDIS_URL);r.flushdb().then(()=>r.quit())'
+exec npx next start -p "$PORT"
