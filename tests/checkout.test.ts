@@ -1,0 +1,226 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { POST as postOrder } from "@/app/api/orders/route";
+import { getDb } from "@/db";
+import { orders } from "@/db/schema";
+import { readLines, userOwner } from "@/lib/cart/store";
+import { CHECKOUT_STRATEGIES } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { toCents, toDecimal } from "@/lib/money";
+import { placeOrder } from "@/lib/orders/place-order";
+import { linesOf, makeSkus, makeUser, noCtx, ordersOf, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
+
+const key = () => randomUUID();
+const codeOf = (r: PromiseSettledResult<unknown>) =>
+  r.status === "fulfilled" ? "OK" : r.reason instanceof AppError ? r.reason.code : `THROWN ${String(r.reason)}`;
+
+async function users(n: number) {
+  return Promise.all(Array.from({ length: n }, () => makeUser()));
+}
+
+describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) => {
+  const buy = (u: TestUser, idempotencyKey = key(), payMethod: "cod" | "online" = "online") =>
+    placeOrder({ userId: u.id, addressId: u.addressId, payMethod, idempotencyKey }, strategy);
+
+  it("sells 25 units to 60 racing buyers exactly once each, and tells 35 they lost", async () => {
+    const [skuId] = await makeSkus(25);
+    const buyers = await users(60);
+    for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
+
+    const results = await Promise.allSettled(buyers.map((u) => buy(u)));
+    const codes = results.map(codeOf);
+    expect(codes.filter((c) => c === "OK")).toHaveLength(25);
+    expect(codes.filter((c) => c === "OUT_OF_STOCK")).toHaveLength(35);
+
+    expect(await stockOf(skuId!)).toEqual({ stock: 0, sales: 25 });
+    const made = await ordersOf(buyers.map((u) => u.id));
+    expect(made).toHaveLength(25);
+    const lines = await linesOf(made.map((o) => o.id));
+    expect(lines).toHaveLength(25);
+    for (const o of made) {
+      const own = lines.filter((l) => l.orderId === o.id);
+      expect(own).toHaveLength(1);
+      expect(o.totalCount).toBe(1);
+      expect(o.totalAmount).toBe(toDecimal(toCents(own[0]!.price) + toCents(o.freight)));
+      expect(o.strategy).toBe(strategy);
+    }
+    // Losers keep their cart; winners' bought lines are gone.
+    const winners = new Set(made.map((o) => o.userId));
+    for (const u of buyers) {
+      const cart = await readLines(userOwner(u.id));
+      expect(cart.length).toBe(winners.has(u.id) ? 0 : 1);
+    }
+  });
+
+  it("never lets a deadlock reach a caller when 40 two-SKU orders lock in both orders", async () => {
+    const [a, b] = await makeSkus(1000, 1000);
+    const buyers = await users(40);
+    for (const [i, u] of buyers.entries()) await putInCart(u, i % 2 ? [[b!, 2], [a!, 1]] : [[a!, 1], [b!, 2]]);
+    const results = await Promise.allSettled(buyers.map((u) => buy(u)));
+    expect(results.map(codeOf)).toEqual(Array(40).fill("OK"));
+    expect(await stockOf(a!)).toEqual({ stock: 960, sales: 40 });
+    expect(await stockOf(b!)).toEqual({ stock: 920, sales: 80 });
+  });
+
+  it("makes one order for 10 concurrent submits with one idempotency key", async () => {
+    const [skuId] = await makeSkus(50);
+    const [u] = await users(1);
+    await putInCart(u!, [[skuId!, 2]]);
+    const k = key();
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => buy(u!, k)));
+    expect(results.map(codeOf)).toEqual(Array(10).fill("OK"));
+    const ids = results.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof buy>>>).value.order.orderId);
+    expect(new Set(ids).size).toBe(1);
+    expect(results.filter((r) => r.status === "fulfilled" && r.value.created)).toHaveLength(1);
+    expect(await ordersOf([u!.id])).toHaveLength(1);
+    expect(await stockOf(skuId!)).toEqual({ stock: 48, sales: 2 });
+  });
+
+  it("refuses the same key for a different request", async () => {
+    const [skuId] = await makeSkus(5);
+    const [u] = await users(1);
+    await putInCart(u!, [[skuId!, 1]]);
+    const k = key();
+    await buy(u!, k, "online");
+    await expect(buy(u!, k, "cod")).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
+    expect(await ordersOf([u!.id])).toHaveLength(1);
+  });
+
+  it("changes nothing when the second of two lines is short", async () => {
+    const [a, b] = await makeSkus(10, 3);
+    const [u] = await users(1);
+    await putInCart(u!, [[a!, 2], [b!, 4]]);
+    const before = await readLines(userOwner(u!.id));
+    const err = await buy(u!).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "OUT_OF_STOCK", details: { lines: [{ skuId: b, requested: 4, available: 3 }] } });
+    expect(await stockOf(a!)).toEqual({ stock: 10, sales: 0 });
+    expect(await stockOf(b!)).toEqual({ stock: 3, sales: 0 });
+    expect(await ordersOf([u!.id])).toHaveLength(0);
+    expect(await readLines(userOwner(u!.id))).toEqual(before);
+  });
+
+  it("sets the status by pay method and snapshots prices and the address", async () => {
+    const [a, b] = await makeSkus(10, 10);
+    const [u] = await users(1);
+    await putInCart(u!, [[a!, 1], [b!, 3]]);
+    const { order } = await buy(u!, key(), "cod");
+    expect(order.status).toBe("awaiting_shipment");
+    expect(order.totalCount).toBe(4);
+    // makeSkus prices: 10.50 and 11.50; freight 10.00
+    expect(order.totalAmount).toBe("55.00");
+    expect(order.freight).toBe("10.00");
+    expect(order.address).toMatchObject({ receiver: "Test Buyer", detail: "1 Test Street" });
+    expect(order.lines.map((l) => [l.skuId, l.count, l.price])).toEqual([[a, 1, "10.50"], [b, 3, "11.50"]]);
+  });
+});
+
+describe("checkout details", () => {
+  it("takes only the bought lines out of the cart and keeps unselected ones", async () => {
+    const [a, b, c] = await makeSkus(10, 10, 10);
+    const u = await makeUser();
+    await putInCart(u, [[a!, 1], [b!, 2], [c!, 1]]);
+    const { getRedis } = await import("@/lib/redis");
+    await getRedis().srem(`cart:{u:${u.id}}:selected`, String(c));
+    await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() });
+    expect(await readLines(userOwner(u.id))).toEqual([{ skuId: c, count: 1, selected: false }]);
+  });
+
+  it("answers EMPTY_CART when nothing is selected", async () => {
+    const u = await makeUser();
+    await expect(placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() })).rejects.toMatchObject({ code: "EMPTY_CART" });
+  });
+
+  it("finishes under REPEATABLE READ as the server default: the optimistic loop sets READ COMMITTED itself", async () => {
+    const [global] = (await getDb().execute(sql`SELECT @@global.tx_isolation AS level`)) as unknown as [{ level: string }[]];
+    expect(global[0]!.level).toBe("REPEATABLE-READ");
+    const [skuId] = await makeSkus(10);
+    const buyers = await users(20);
+    for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
+    const results = await Promise.allSettled(
+      buyers.map((u) => placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey: key() }, "optimistic")),
+    );
+    expect(results.map(codeOf).filter((c) => c === "OK")).toHaveLength(10);
+    expect(results.map(codeOf).filter((c) => c === "OUT_OF_STOCK")).toHaveLength(10);
+    expect(await stockOf(skuId!)).toEqual({ stock: 0, sales: 10 });
+  });
+
+  it("keeps the committed order when Redis fails during cleanup, and the stale lines cannot be bought again", async () => {
+    const [skuId] = await makeSkus(10);
+    const u = await makeUser();
+    await putInCart(u, [[skuId!, 2]]);
+    const store = await import("@/lib/cart/store");
+    const { getRedis } = await import("@/lib/redis");
+    const redis = getRedis();
+    // Make exactly the cleanup script fail, as if Redis dropped after the commit.
+    const original = redis.cartTakeBought.bind(redis);
+    redis.cartTakeBought = (() => Promise.reject(new Error("connection lost"))) as typeof redis.cartTakeBought;
+    let orderId: string;
+    try {
+      ({ order: { orderId } } = await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() }));
+    } finally {
+      redis.cartTakeBought = original;
+    }
+    const [row] = (await ordersOf([u.id])).filter((o) => o.id === orderId);
+    expect(row!.cartCleanupPending).toBe(true);
+    expect(await stockOf(skuId!)).toEqual({ stock: 8, sales: 2 });
+    // The stale line is still in Redis, but the next checkout clears it first: nothing to buy.
+    expect(await store.readLines(userOwner(u.id))).toHaveLength(1);
+    await expect(placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() })).rejects.toMatchObject({ code: "EMPTY_CART" });
+    expect(await store.readLines(userOwner(u.id))).toHaveLength(0);
+    expect(await stockOf(skuId!)).toEqual({ stock: 8, sales: 2 });
+  });
+});
+
+describe("POST /api/orders input", () => {
+  const post = (u: { cookie: string } | null, body: unknown, idempotencyKey: string | null = key()) =>
+    postOrder(
+      request("/api/orders", {
+        method: "POST",
+        body,
+        cookie: u?.cookie,
+        headers: idempotencyKey ? { "idempotency-key": idempotencyKey } : {},
+      }),
+      noCtx,
+    );
+  const count = async () => (await getDb().select({ n: sql<number>`count(*)` }).from(orders))[0]!.n;
+
+  it("answers 201 then 200 with the same order for a repeated key", async () => {
+    const [skuId] = await makeSkus(5);
+    const u = await makeUser();
+    await putInCart(u, [[skuId!, 1]]);
+    const k = key();
+    const first = await post(u, { addressId: u.addressId, payMethod: "online" }, k);
+    expect(first.status).toBe(201);
+    const body = await first.json();
+    expect(body.order).toMatchObject({ status: "unpaid", payMethod: "online", totalCount: 1, totalAmount: "20.50", freight: "10.00" });
+    const again = await post(u, { addressId: u.addressId, payMethod: "online" }, k);
+    expect(again.status).toBe(200);
+    expect((await again.json()).order.orderId).toBe(body.order.orderId);
+  });
+
+  type Case = { who: "anon" | "user"; body: (u: TestUser, other: TestUser) => unknown; key?: string | null; status: number; code: string };
+  const cases: Record<string, Case> = {
+    "no session": { who: "anon", body: (u) => ({ addressId: u.addressId, payMethod: "cod" }), status: 401, code: "UNAUTHENTICATED" },
+    "pay method bitcoin": { who: "user", body: (u) => ({ addressId: u.addressId, payMethod: "bitcoin" }), status: 400, code: "VALIDATION" },
+    "an address id as a string": { who: "user", body: (u) => ({ addressId: String(u.addressId), payMethod: "cod" }), status: 400, code: "VALIDATION" },
+    "another user's address": { who: "user", body: (_u, other) => ({ addressId: other.addressId, payMethod: "cod" }), status: 404, code: "ADDRESS_NOT_FOUND" },
+    "malformed JSON": { who: "user", body: () => "{oops", status: 400, code: "MALFORMED_JSON" },
+    "no idempotency key": { who: "user", body: (u) => ({ addressId: u.addressId, payMethod: "cod" }), key: null, status: 400, code: "IDEMPOTENCY_KEY_REQUIRED" },
+    "a bad idempotency key": { who: "user", body: (u) => ({ addressId: u.addressId, payMethod: "cod" }), key: "bad key!", status: 400, code: "VALIDATION" },
+  };
+
+  it.each(Object.entries(cases))("refuses %s and changes nothing", async (_name, c) => {
+    const [skuId] = await makeSkus(5);
+    const u = await makeUser();
+    const other = await makeUser();
+    await putInCart(u, [[skuId!, 1]]);
+    const before = await count();
+    const res = await post(c.who === "user" ? u : null, c.body(u, other), c.key === undefined ? key() : c.key);
+    expect(res.status).toBe(c.status);
+    expect((await res.json()).error.code).toBe(c.code);
+    expect(await count()).toBe(before);
+    expect(await stockOf(skuId!)).toEqual({ stock: 5, sales: 0 });
+    expect(await readLines(userOwner(u.id))).toEqual([{ skuId, count: 1, selected: true }]);
+  });
+});
