@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 export class LoginPage {
   constructor(private readonly page: Page) {}
@@ -18,6 +18,13 @@ export class LoginPage {
     await this.page.getByLabel("Username").fill(username);
     await this.page.getByLabel("Password").fill(password);
     await this.page.getByRole("button", { name: "Register" }).click();
+  }
+
+  /** Registers and waits until the header shows the new user (the session cookie has arrived). */
+  async signUp(username = newUsername(), password = "password123") {
+    await this.register(username, password);
+    await expect(this.page.getByTestId("current-user")).toContainText(username);
+    return username;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { RefreshCart } from "@/app/cart/RefreshCart";
 import { requirePageUser } from "@/lib/auth/current";
 import { isAppError } from "@/lib/errors";
 import { formatMoney, toCents } from "@/lib/money";
@@ -24,6 +25,7 @@ export default async function OrderPage({ params }: Props) {
   const goods = toCents(order.totalAmount) - toCents(order.freight);
   return (
     <>
+      <RefreshCart />
       <h1>Order {order.orderId}</h1>
       <p className="row">
         <span className={`badge ${STATUS_BADGE[order.status]}`} data-testid="order-status">

@@ -1,0 +1,99 @@
+import { expect, test } from "@playwright/test";
+import { setStock } from "./support/db";
+import { LoginPage, newUsername } from "./pages/login";
+import { ShopPage } from "./pages/shop";
+
+const LIMITED = { product: "Nebula Watch Limited Drop", sku: "Numbered edition" };
+
+test("a guest fills a cart, logs in, sees it merged, checks out and lands on the order", async ({ page }) => {
+  // An account with nothing in its cart yet; then log out and shop as a guest.
+  const username = await new LoginPage(page).signUp(newUsername("guest"));
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+
+  const shop = new ShopPage(page);
+  await shop.addToCart("Ember Ceramic Mug", "500 ml", 2);
+  await shop.addToCart("Harbor Canvas Backpack", "Navy");
+  await expect(page.getByTestId("cart-count")).toHaveText("3");
+
+  const login = new LoginPage(page);
+  await login.goto("/cart");
+  await login.logIn(username, "password123");
+  await expect(page).toHaveURL(/\/cart$/);
+  await expect(page.getByRole("link", { name: "Ember Ceramic Mug — 500 ml" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Harbor Canvas Backpack — Navy" })).toBeVisible();
+  await expect(page.getByTestId("selected-total")).toHaveText("$92.00");
+
+  await page.getByRole("button", { name: "Checkout" }).click();
+  await shop.ensureAddress();
+  await expect(page.getByTestId("checkout-total")).toHaveText("Total $102.00");
+  await page.getByRole("radio", { name: "Cash on delivery" }).check();
+  await page.getByRole("button", { name: "Place order" }).click();
+
+  await expect(page).toHaveURL(/\/orders\/[0-9A-Z]{26}$/);
+  await expect(page.getByTestId("order-status")).toHaveText("Awaiting shipment");
+  await expect(page.getByRole("cell", { name: "Ember Ceramic Mug — 500 ml" })).toBeVisible();
+  await expect(page.getByText("Total $102.00")).toBeVisible();
+  await expect(page.getByTestId("cart-count")).toHaveCount(0);
+});
+
+test("double-clicking Place order makes one order", async ({ page }) => {
+  await new LoginPage(page).signUp(newUsername("dbl"));
+  const shop = new ShopPage(page);
+  await shop.addToCart("Pulse Wireless Earbuds", "Graphite");
+  await shop.openCheckout();
+  await shop.ensureAddress();
+  await page.getByRole("button", { name: "Place order" }).dblclick();
+  await expect(page).toHaveURL(/\/orders\/[0-9A-Z]{26}$/);
+  await page.goto("/orders");
+  await expect(page.getByRole("table").getByRole("row")).toHaveCount(2); // header + one order
+});
+
+test("changing a quantity on the cart updates the totals", async ({ page }) => {
+  await new LoginPage(page).signUp(newUsername("qty"));
+  const shop = new ShopPage(page);
+  await shop.addToCart("Ember Ceramic Mug", "350 ml");
+  await page.goto("/cart");
+  await expect(page.getByTestId("selected-total")).toHaveText("$14.50");
+  await page.getByRole("button", { name: "Increase quantity of Ember Ceramic Mug — 350 ml" }).click();
+  await page.getByRole("button", { name: "Increase quantity of Ember Ceramic Mug — 350 ml" }).click();
+  await expect(page.getByTestId("selected-total")).toHaveText("$43.50");
+  await expect(page.getByTestId("line-total")).toHaveText("$43.50");
+  await expect(page.getByTestId("cart-count")).toHaveText("3");
+  await page.getByRole("button", { name: "Decrease quantity of Ember Ceramic Mug — 350 ml" }).click();
+  await expect(page.getByTestId("selected-total")).toHaveText("$29.00");
+  // The server agrees after a reload.
+  await page.reload();
+  await expect(page.getByTestId("selected-total")).toHaveText("$29.00");
+  const select = page.getByRole("checkbox", { name: "Select Ember Ceramic Mug — 350 ml" });
+  await select.click();
+  await expect(select).not.toBeChecked();
+  await expect(page.getByTestId("selected-total")).toHaveText("$0.00");
+  await expect(page.getByRole("button", { name: "Checkout" })).toBeDisabled();
+});
+
+test("two shoppers race for the last unit: one gets it, the other is told clearly", async ({ browser }) => {
+  const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+  const pages = await Promise.all(contexts.map((c) => c.newPage()));
+  for (const page of pages) {
+    await new LoginPage(page).signUp(newUsername("race"));
+    const shop = new ShopPage(page);
+    await shop.addToCart(LIMITED.product);
+    await shop.openCheckout();
+    await shop.ensureAddress();
+  }
+  await setStock(LIMITED.product, LIMITED.sku, 1);
+  await Promise.all(pages.map((p) => p.getByRole("button", { name: "Place order" }).click()));
+
+  const outcomes = await Promise.all(
+    pages.map(async (p) => {
+      const won = p.waitForURL(/\/orders\/[0-9A-Z]{26}$/, { timeout: 15_000 }).then(() => "won" as const);
+      const lost = p.getByRole("main").getByRole("alert").waitFor({ timeout: 15_000 }).then(() => "lost" as const);
+      return Promise.race([won, lost]);
+    }),
+  );
+  expect(outcomes.sort()).toEqual(["lost", "won"]);
+  const loser = pages[outcomes.indexOf("lost")]!;
+  await expect(loser.getByRole("main").getByRole("alert")).toContainText(`${LIMITED.product} — ${LIMITED.sku} is sold out.`);
+  await Promise.all(contexts.map((c) => c.close()));
+});
