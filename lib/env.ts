@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
-export const CHECKOUT_STRATEGIES = ["conditional", "optimistic", "pessimistic"] as const;
+export const CHECKOUT_STRATEGIES = ["conditional", "optimistic", "pessimistic", "batched"] as const;
 
 const mysqlUrl = z
   .url({ protocol: /^mysql$/, error: "must be a mysql:// URL" })

@@ -9,8 +9,22 @@ export const checkoutMetrics = {
   replays: 0,
   optimisticRetries: 0,
   txRetries: 0,
+  batches: 0,
+  batchedOrders: 0,
+  /** Batch sizes: 1, 2-4, 5-16, 17-64. */
+  batchSizes: { "1": 0, "2-4": 0, "5-16": 0, "17-64": 0 },
 };
 
+export function recordBatch(size: number) {
+  checkoutMetrics.batches++;
+  checkoutMetrics.batchedOrders += size;
+  const bucket = size === 1 ? "1" : size <= 4 ? "2-4" : size <= 16 ? "5-16" : "17-64";
+  checkoutMetrics.batchSizes[bucket]++;
+}
+
 export function resetCheckoutMetrics() {
-  for (const key of Object.keys(checkoutMetrics) as (keyof typeof checkoutMetrics)[]) checkoutMetrics[key] = 0;
+  for (const key of Object.keys(checkoutMetrics) as (keyof typeof checkoutMetrics)[]) {
+    if (key === "batchSizes") for (const b of Object.keys(checkoutMetrics.batchSizes) as (keyof typeof checkoutMetrics.batchSizes)[]) checkoutMetrics.batchSizes[b] = 0;
+    else checkoutMetrics[key] = 0;
+  }
 }

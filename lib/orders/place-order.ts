@@ -6,25 +6,23 @@ import { getAddress } from "@/lib/addresses";
 import { readLines, userOwner } from "@/lib/cart/store";
 import { getSkus } from "@/lib/catalog";
 import { env } from "@/lib/env";
-import { AppError, ER_DUP_ENTRY, ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT, sqlErrno } from "@/lib/errors";
+import { AppError, ER_DUP_ENTRY, sqlErrno } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { toCents, toDecimal } from "@/lib/money";
+import { submitToBatch } from "./batch";
 import { clearBoughtLines, finishPendingCartCleanups } from "./cart-cleanup";
 import { checkoutMetrics } from "./metrics";
 import { findOrderByKey, toOrderView, type OrderView } from "./queries";
+import { backoff, isRetryable, isStockRefusal } from "./retry";
 import type { PlaceOrderInput } from "./schemas";
-import { ShortStock, takeStock, TooContended, type Strategy } from "./stock";
+import { knownSoldOut } from "./soldout";
+import { ShortStock, takeStock, TooContended, type SingleStrategy, type Strategy } from "./stock";
+import { busy, lineRowsOf, outOfStockError, type PreparedOrder, type Wanted } from "./outcomes";
 
 export type PlaceOrderRequest = PlaceOrderInput & { userId: number; idempotencyKey: string };
 export type PlaceOrderResult = { order: OrderView; created: boolean };
 
-// The database's own refusals if a guard were ever wrong: out of range (unsigned) and CHECK.
-const STOCK_REFUSALS = new Set([1690, 4025, 3819]);
-const RETRYABLE = new Set([ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT]);
-
 class DuplicateKey extends Error {}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A repeat of a key returns the first order, but only for the same request. */
 async function replay(req: PlaceOrderRequest): Promise<PlaceOrderResult | null> {
@@ -36,32 +34,17 @@ async function replay(req: PlaceOrderRequest): Promise<PlaceOrderResult | null> 
   return { order: toOrderView(existing, lines.sort((a, b) => a.skuId - b.skuId)), created: false };
 }
 
-async function outOfStock(wanted: { skuId: number; count: number; name: string }[]): Promise<AppError> {
+/** Builds the OUT_OF_STOCK answer from stock as it is now (after the rollback). */
+async function outOfStock(wanted: Wanted[]): Promise<AppError> {
   const rows = await getDb()
     .select({ id: skus.id, stock: skus.stock, onSale: skus.onSale })
     .from(skus)
     .where(inArray(skus.id, wanted.map((w) => w.skuId)));
-  const available = new Map(rows.map((r) => [r.id, r.onSale ? r.stock : 0]));
-  const short = wanted
-    .map((w) => ({ skuId: w.skuId, name: w.name, requested: w.count, available: available.get(w.skuId) ?? 0 }))
-    .filter((l) => l.available < l.requested);
-  const message =
-    short.length === 0
-      ? "Someone else just bought the last units. Please review your cart and try again."
-      : short.map((l) => (l.available === 0 ? `${l.name} is sold out.` : `Only ${l.available} left of ${l.name} (you asked for ${l.requested}).`)).join(" ");
-  checkoutMetrics.outOfStock++;
-  return new AppError("OUT_OF_STOCK", message, { lines: short });
+  return outOfStockError(wanted, new Map(rows.map((r) => [r.id, r.onSale ? r.stock : 0])));
 }
 
-/**
- * Places an order from the caller's selected cart lines: one READ COMMITTED transaction that
- * writes the order and its lines, then takes the stock last (the hot row's lock is held for
- * the shortest time), retried whole only on deadlock or lock-wait timeout. Everything or nothing.
- */
-export async function placeOrder(req: PlaceOrderRequest, strategy: Strategy = env().CHECKOUT_STRATEGY): Promise<PlaceOrderResult> {
-  const earlier = await replay(req);
-  if (earlier) return earlier;
-
+/** Everything that can be checked and computed before touching stock. */
+async function prepare(req: PlaceOrderRequest, strategy: Strategy): Promise<PreparedOrder> {
   await finishPendingCartCleanups(req.userId);
   const selected = (await readLines(userOwner(req.userId))).filter((l) => l.selected);
   if (selected.length === 0) throw new AppError("EMPTY_CART");
@@ -69,16 +52,17 @@ export async function placeOrder(req: PlaceOrderRequest, strategy: Strategy = en
 
   const skuRows = new Map((await getSkus(selected.map((l) => l.skuId))).map((s) => [s.skuId, s]));
   // Ascending SKU id: every transaction locks rows in the same order, so carts cannot deadlock.
-  const lines = selected
+  const wanted = selected
     .map((l) => {
       const sku = skuRows.get(l.skuId);
-      return { skuId: l.skuId, count: l.count, name: sku ? `${sku.product} — ${sku.name}` : `SKU ${l.skuId}`, price: sku?.price, onSale: sku?.onSale };
+      return { skuId: l.skuId, count: l.count, name: sku ? `${sku.product} — ${sku.name}` : `SKU ${l.skuId}`, sku };
     })
     .sort((a, b) => a.skuId - b.skuId);
-  if (lines.some((l) => !l.price || !l.onSale)) throw await outOfStock(lines);
+  if (wanted.some((w) => !w.sku?.onSale)) throw await outOfStock(wanted);
+  const lines = wanted.map(({ skuId, count, name, sku }) => ({ skuId, count, name, price: sku!.price }));
 
   const freight = toCents(env().FREIGHT);
-  const goods = lines.reduce((sum, l) => sum + toCents(l.price!) * l.count, 0);
+  const goods = lines.reduce((sum, l) => sum + toCents(l.price) * l.count, 0);
   const now = new Date();
   const header: Order = {
     id: ulid(now.getTime()),
@@ -99,48 +83,72 @@ export async function placeOrder(req: PlaceOrderRequest, strategy: Strategy = en
     createdAt: now,
     updatedAt: now,
   };
-  const lineRows = lines.map((l) => ({ orderId: header.id, skuId: l.skuId, name: l.name, count: l.count, price: l.price! }));
+  return { header, lines };
+}
 
+/**
+ * One order, one READ COMMITTED transaction: the header, the lines, then the stock last (the hot
+ * row's lock is held for the shortest time). Retried whole only on deadlock or lock-wait timeout.
+ */
+async function commitAlone(prepared: PreparedOrder, strategy: SingleStrategy): Promise<"created" | "duplicate"> {
   const maxAttempts = env().CHECKOUT_MAX_ATTEMPTS;
-  const started = performance.now();
   for (let attempt = 1; ; attempt++) {
     try {
       await getDb().transaction(
         async (tx) => {
           try {
-            await tx.insert(orders).values(header);
+            await tx.insert(orders).values(prepared.header);
           } catch (e) {
             // Another request with this key got there first; we waited on its index lock.
             if (sqlErrno(e) === ER_DUP_ENTRY) throw new DuplicateKey();
             throw e;
           }
-          await tx.insert(orderLines).values(lineRows);
-          await takeStock(strategy, tx, lines, checkoutMetrics);
+          await tx.insert(orderLines).values(lineRowsOf(prepared));
+          await takeStock(strategy, tx, prepared.lines, checkoutMetrics);
         },
         { isolationLevel: "read committed" },
       );
-      break;
+      return "created";
     } catch (e) {
-      if (e instanceof DuplicateKey) {
-        const first = await replay(req);
-        if (first) return first;
-        throw new AppError("BUSY", undefined, undefined, 1);
-      }
-      if (e instanceof ShortStock || STOCK_REFUSALS.has(sqlErrno(e) ?? 0)) throw await outOfStock(lines);
-      if (!(e instanceof TooContended) && !RETRYABLE.has(sqlErrno(e) ?? 0)) throw e;
+      if (e instanceof DuplicateKey) return "duplicate";
+      if (e instanceof ShortStock || isStockRefusal(e)) throw await outOfStock(prepared.lines);
       // The optimistic loop already retried 50 times inside; another round would only add load.
-      if (e instanceof TooContended || attempt >= maxAttempts) {
-        checkoutMetrics.busy++;
-        log.warn({ userId: req.userId, strategy, attempts: attempt, errno: sqlErrno(e) }, "checkout gave up: contention");
-        throw new AppError("BUSY", undefined, undefined, 1);
-      }
+      if (e instanceof TooContended) throw busy(strategy, attempt, e);
+      if (!isRetryable(e)) throw e;
+      if (attempt >= maxAttempts) throw busy(strategy, attempt, e);
       checkoutMetrics.txRetries++;
-      await sleep(Math.random() * 5 * 2 ** attempt);
+      await backoff(attempt);
     }
   }
-  checkoutMetrics.orders++;
-  log.debug({ orderId: header.id, strategy, ms: Math.round(performance.now() - started) }, "order placed");
+}
 
-  await clearBoughtLines(req.userId, header.id, lines);
-  return { order: toOrderView(header, lineRows), created: true };
+/**
+ * Places an order from the caller's selected cart lines, everything or nothing, with the
+ * configured strategy. A repeated idempotency key returns the first order.
+ */
+export async function placeOrder(req: PlaceOrderRequest, strategy: Strategy = env().CHECKOUT_STRATEGY): Promise<PlaceOrderResult> {
+  const started = performance.now();
+  const earlier = await replay(req);
+  if (earlier) return earlier;
+
+  const prepared = await prepare(req, strategy);
+  let outcome: "created" | "duplicate";
+  if (strategy === "batched") {
+    // A SKU known to be sold out is refused without opening a transaction.
+    const soldOut = await knownSoldOut(prepared.lines.map((l) => l.skuId));
+    if (soldOut.size > 0) throw outOfStockError(prepared.lines, new Map([...soldOut].map((id) => [id, 0])));
+    outcome = await submitToBatch(prepared);
+  } else {
+    outcome = await commitAlone(prepared, strategy);
+  }
+  if (outcome === "duplicate") {
+    const first = await replay(req);
+    if (first) return first;
+    throw new AppError("BUSY", undefined, undefined, 1);
+  }
+
+  checkoutMetrics.orders++;
+  log.debug({ orderId: prepared.header.id, strategy, ms: Math.round(performance.now() - started) }, "order placed");
+  await clearBoughtLines(req.userId, prepared.header.id, prepared.lines);
+  return { order: toOrderView(prepared.header, lineRowsOf(prepared)), created: true };
 }

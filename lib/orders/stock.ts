@@ -4,6 +4,8 @@ import { skus } from "@/db/schema";
 import type { CHECKOUT_STRATEGIES } from "@/lib/env";
 
 export type Strategy = (typeof CHECKOUT_STRATEGIES)[number];
+/** Strategies that run one order per transaction (`batched` combines many). */
+export type SingleStrategy = Exclude<Strategy, "batched">;
 export type Want = { skuId: number; count: number };
 
 /** Thrown inside the transaction so it rolls back; carries the SKU that ran short. */
@@ -79,7 +81,7 @@ async function pessimistic(tx: Tx, lines: Want[]) {
 }
 
 /** Takes every line's units out of stock or throws ShortStock; `lines` must be sorted by skuId. */
-export function takeStock(strategy: Strategy, tx: Tx, lines: Want[], metrics: { optimisticRetries: number }) {
+export function takeStock(strategy: SingleStrategy, tx: Tx, lines: Want[], metrics: { optimisticRetries: number }) {
   switch (strategy) {
     case "conditional":
       return conditional(tx, lines);

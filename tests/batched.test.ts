@@ -1,0 +1,148 @@
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { promisify } from "node:util";
+import { inArray } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { getDb } from "@/db";
+import { skus } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { batchTestHooks, queuedOrders } from "@/lib/orders/batch";
+import { checkoutMetrics, resetCheckoutMetrics } from "@/lib/orders/metrics";
+import { placeOrder } from "@/lib/orders/place-order";
+import { clearSoldOut, knownSoldOut } from "@/lib/orders/soldout";
+import { linesOf, makeSkus, makeUser, ordersOf, putInCart, stockOf, type TestUser } from "./support/fixtures";
+
+const buy = (u: TestUser, idempotencyKey: string = randomUUID()) =>
+  placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey }, "batched");
+const codeOf = (r: PromiseSettledResult<unknown>) =>
+  r.status === "fulfilled" ? "OK" : r.reason instanceof AppError ? r.reason.code : `THROWN ${String(r.reason)}`;
+
+afterEach(() => {
+  batchTestHooks.beforeCommit = undefined;
+});
+
+describe("batched checkout", () => {
+  it("keeps 500 mixed orders over 5 scarce SKUs whole, conserved and never negative", async () => {
+    const start = [40, 25, 60, 10, 30];
+    const ids = await makeSkus(...start);
+    const buyers = await Promise.all(Array.from({ length: 500 }, () => makeUser()));
+    for (const [i, u] of buyers.entries()) {
+      const n = 1 + (i % 3);
+      const lines: [number, number][] = [];
+      for (let k = 0; k < n; k++) lines.push([ids[(i + k * 2) % 5]!, 1 + ((i + k) % 2)]);
+      await putInCart(u, lines);
+    }
+    resetCheckoutMetrics();
+    const results = await Promise.allSettled(buyers.map((u) => buy(u)));
+    const codes = results.map(codeOf);
+    expect(codes.filter((c) => c !== "OK" && c !== "OUT_OF_STOCK")).toEqual([]);
+    expect(checkoutMetrics.batches).toBeLessThan(500); // orders really were combined
+
+    const made = await ordersOf(buyers.map((u) => u.id));
+    expect(made).toHaveLength(codes.filter((c) => c === "OK").length);
+    const lines = await linesOf(made.map((o) => o.id));
+    for (const o of made) {
+      const own = lines.filter((l) => l.orderId === o.id);
+      expect(own.length).toBeGreaterThan(0);
+      expect(own.reduce((n, l) => n + l.count, 0)).toBe(o.totalCount);
+    }
+    const rows = await getDb().select().from(skus).where(inArray(skus.id, ids));
+    for (const [i, id] of ids.entries()) {
+      const row = rows.find((r) => r.id === id)!;
+      const sold = lines.filter((l) => l.skuId === id).reduce((n, l) => n + l.count, 0);
+      expect(row.stock).toBeGreaterThanOrEqual(0);
+      expect(row.stock + row.sales).toBe(start[i]);
+      expect(row.sales).toBe(sold);
+    }
+  });
+
+  it("writes one order for the same idempotency key twice in one batch", async () => {
+    const [skuId, other] = await makeSkus(10, 10);
+    const [u, blocker] = await Promise.all([makeUser(), makeUser()]);
+    await putInCart(u, [[skuId!, 1]]);
+    await putInCart(blocker, [[other!, 1]]);
+    // Hold a first batch open until the two same-key requests are queued behind it.
+    let release!: () => void;
+    let entered!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const inside = new Promise<void>((r) => (entered = r));
+    batchTestHooks.beforeCommit = () => {
+      batchTestHooks.beforeCommit = undefined;
+      entered();
+      return held;
+    };
+    const first = buy(blocker);
+    await inside;
+    resetCheckoutMetrics();
+    const key = randomUUID();
+    const twins = [buy(u, key), buy(u, key)];
+    // Both reach the queue after their own preparation (a few queries each).
+    await expect.poll(queuedOrders, { timeout: 10_000 }).toBe(2);
+    release();
+    await first;
+    const [a, b] = (await Promise.all(twins)) as [Awaited<(typeof twins)[0]>, Awaited<(typeof twins)[1]>];
+    expect(checkoutMetrics.batchSizes["2-4"]).toBe(1);
+    expect(a.order.orderId).toBe(b.order.orderId);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    expect(await ordersOf([u.id])).toHaveLength(1);
+    expect(await stockOf(skuId!)).toEqual({ stock: 9, sales: 1 });
+  });
+
+  it("retries a batch that hits a deadlock and creates each order once", async () => {
+    const [skuId] = await makeSkus(100);
+    const buyers = await Promise.all(Array.from({ length: 20 }, () => makeUser()));
+    for (const u of buyers) await putInCart(u, [[skuId!, 2]]);
+    let injected = 0;
+    batchTestHooks.beforeCommit = (attempt) => {
+      if (attempt === 1 && injected < 3) {
+        injected++;
+        throw Object.assign(new Error("Deadlock found when trying to get lock"), { errno: 1213 });
+      }
+    };
+    resetCheckoutMetrics();
+    const results = await Promise.allSettled(buyers.map((u) => buy(u)));
+    expect(results.map(codeOf)).toEqual(Array(20).fill("OK"));
+    expect(injected).toBeGreaterThan(0);
+    expect(checkoutMetrics.txRetries).toBe(injected);
+    expect(await ordersOf(buyers.map((u) => u.id))).toHaveLength(20);
+    expect(await stockOf(skuId!)).toEqual({ stock: 60, sales: 40 });
+  });
+
+  it("refuses a sold-out SKU without a transaction until stock comes back", async () => {
+    const [skuId] = await makeSkus(2);
+    const buyers = await Promise.all(Array.from({ length: 6 }, () => makeUser()));
+    for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
+    await Promise.allSettled(buyers.slice(0, 3).map((u) => buy(u)));
+    expect(await knownSoldOut([skuId!])).toEqual(new Set([skuId]));
+
+    resetCheckoutMetrics();
+    const err = await buy(buyers[3]!).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "OUT_OF_STOCK", details: { lines: [{ skuId, requested: 1, available: 0 }] } });
+    expect(checkoutMetrics.batches).toBe(0);
+
+    // A restock commits, then clears the hint: the next buyer gets in.
+    await getDb().update(skus).set({ stock: 1 }).where(inArray(skus.id, [skuId!]));
+    await clearSoldOut([skuId!]);
+    await expect(buy(buyers[4]!)).resolves.toMatchObject({ created: true });
+  });
+
+  it("stays correct with two server processes batching against one database", { timeout: 180_000 }, async () => {
+    const [skuId] = await makeSkus(30);
+    const buyers = await Promise.all(Array.from({ length: 80 }, () => makeUser()));
+    for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
+    const asArg = (us: TestUser[]) => JSON.stringify(us.map((u) => ({ userId: u.id, addressId: u.addressId, key: randomUUID() })));
+    const run = promisify(execFile);
+    const script = path.join(import.meta.dirname, "support/buyer-process.ts");
+    const tsx = path.join(import.meta.dirname, "../node_modules/.bin/tsx");
+    const [p1, p2] = await Promise.all([
+      run(tsx, [script, asArg(buyers.slice(0, 40))], { env: process.env }),
+      run(tsx, [script, asArg(buyers.slice(40))], { env: process.env }),
+    ]);
+    const outcomes = [...JSON.parse(p1.stdout.trim().split("\n").pop()!), ...JSON.parse(p2.stdout.trim().split("\n").pop()!)] as string[];
+    expect(outcomes.filter((o) => o === "OK")).toHaveLength(30);
+    expect(outcomes.filter((o) => o === "OUT_OF_STOCK")).toHaveLength(50);
+    expect(await stockOf(skuId!)).toEqual({ stock: 0, sales: 30 });
+    expect(await ordersOf(buyers.map((u) => u.id))).toHaveLength(30);
+  });
+});
