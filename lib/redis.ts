@@ -9,15 +9,17 @@ const globalForRedis = globalThis as unknown as { stockroomRedis?: Redis };
  * reconnecting in the background and recovers by itself.
  */
 export function getRedis(): Redis {
-  globalForRedis.stockroomRedis ??= new Redis(env().REDIS_URL, {
+  if (globalForRedis.stockroomRedis) return globalForRedis.stockroomRedis;
+  const client = new Redis(env().REDIS_URL, {
     maxRetriesPerRequest: 2,
     connectTimeout: 2_000,
     commandTimeout: 3_000,
     retryStrategy: (times) => Math.min(times * 100, 1_000),
   });
   // Without a listener ioredis logs every failed reconnect as an unhandled error event.
-  globalForRedis.stockroomRedis.on("error", () => {});
-  return globalForRedis.stockroomRedis;
+  client.on("error", () => {});
+  globalForRedis.stockroomRedis = client;
+  return client;
 }
 
 export async function closeRedis() {

@@ -11,7 +11,7 @@ import { batchTestHooks, queuedOrders } from "@/lib/orders/batch";
 import { checkoutMetrics, resetCheckoutMetrics } from "@/lib/orders/metrics";
 import { placeOrder } from "@/lib/orders/place-order";
 import { clearSoldOut, knownSoldOut } from "@/lib/orders/soldout";
-import { linesOf, makeSkus, makeUser, ordersOf, putInCart, stockOf, type TestUser } from "./support/fixtures";
+import { linesOf, makeSkus, makeUser, makeUsers, ordersOf, putInCart, stockOf, type TestUser } from "./support/fixtures";
 
 const buy = (u: TestUser, idempotencyKey: string = randomUUID()) =>
   placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey }, "batched");
@@ -26,7 +26,7 @@ describe("batched checkout", () => {
   it("keeps 500 mixed orders over 5 scarce SKUs whole, conserved and never negative", async () => {
     const start = [40, 25, 60, 10, 30];
     const ids = await makeSkus(...start);
-    const buyers = await Promise.all(Array.from({ length: 500 }, () => makeUser()));
+    const buyers = await makeUsers(500);
     for (const [i, u] of buyers.entries()) {
       const n = 1 + (i % 3);
       const lines: [number, number][] = [];
@@ -91,7 +91,7 @@ describe("batched checkout", () => {
 
   it("retries a batch that hits a deadlock and creates each order once", async () => {
     const [skuId] = await makeSkus(100);
-    const buyers = await Promise.all(Array.from({ length: 20 }, () => makeUser()));
+    const buyers = await makeUsers(20);
     for (const u of buyers) await putInCart(u, [[skuId!, 2]]);
     let injected = 0;
     batchTestHooks.beforeCommit = (attempt) => {
@@ -111,7 +111,7 @@ describe("batched checkout", () => {
 
   it("refuses a sold-out SKU without a transaction until stock comes back", async () => {
     const [skuId] = await makeSkus(2);
-    const buyers = await Promise.all(Array.from({ length: 6 }, () => makeUser()));
+    const buyers = await makeUsers(6);
     for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
     await Promise.allSettled(buyers.slice(0, 3).map((u) => buy(u)));
     expect(await knownSoldOut([skuId!])).toEqual(new Set([skuId]));
@@ -129,15 +129,15 @@ describe("batched checkout", () => {
 
   it("stays correct with two server processes batching against one database", { timeout: 180_000 }, async () => {
     const [skuId] = await makeSkus(30);
-    const buyers = await Promise.all(Array.from({ length: 80 }, () => makeUser()));
+    const buyers = await makeUsers(80);
     for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
     const asArg = (us: TestUser[]) => JSON.stringify(us.map((u) => ({ userId: u.id, addressId: u.addressId, key: randomUUID() })));
     const run = promisify(execFile);
     const script = path.join(import.meta.dirname, "support/buyer-process.ts");
     const tsx = path.join(import.meta.dirname, "../node_modules/.bin/tsx");
     const [p1, p2] = await Promise.all([
-      run(tsx, [script, asArg(buyers.slice(0, 40))], { env: process.env }),
-      run(tsx, [script, asArg(buyers.slice(40))], { env: process.env }),
+      run(tsx, [script, asArg(buyers.slice(0, 40))], { env: process.env, timeout: 120_000 }),
+      run(tsx, [script, asArg(buyers.slice(40))], { env: process.env, timeout: 120_000 }),
     ]);
     const outcomes = [...JSON.parse(p1.stdout.trim().split("\n").pop()!), ...JSON.parse(p2.stdout.trim().split("\n").pop()!)] as string[];
     expect(outcomes.filter((o) => o === "OK")).toHaveLength(30);

@@ -9,15 +9,11 @@ import { CHECKOUT_STRATEGIES } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
 import { placeOrder } from "@/lib/orders/place-order";
-import { linesOf, makeSkus, makeUser, noCtx, ordersOf, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
+import { linesOf, makeSkus, makeUser, makeUsers, noCtx, ordersOf, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
 
 const key = () => randomUUID();
 const codeOf = (r: PromiseSettledResult<unknown>) =>
   r.status === "fulfilled" ? "OK" : r.reason instanceof AppError ? r.reason.code : `THROWN ${String(r.reason)}`;
-
-async function users(n: number) {
-  return Promise.all(Array.from({ length: n }, () => makeUser()));
-}
 
 describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) => {
   const buy = (u: TestUser, idempotencyKey = key(), payMethod: "cod" | "online" = "online") =>
@@ -25,7 +21,7 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
 
   it("sells 25 units to 60 racing buyers exactly once each, and tells 35 they lost", async () => {
     const [skuId] = await makeSkus(25);
-    const buyers = await users(60);
+    const buyers = await makeUsers(60);
     for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
 
     const results = await Promise.allSettled(buyers.map((u) => buy(u)));
@@ -55,7 +51,7 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
 
   it("never lets a deadlock reach a caller when 40 two-SKU orders lock in both orders", async () => {
     const [a, b] = await makeSkus(1000, 1000);
-    const buyers = await users(40);
+    const buyers = await makeUsers(40);
     for (const [i, u] of buyers.entries()) await putInCart(u, i % 2 ? [[b!, 2], [a!, 1]] : [[a!, 1], [b!, 2]]);
     const results = await Promise.allSettled(buyers.map((u) => buy(u)));
     expect(results.map(codeOf)).toEqual(Array(40).fill("OK"));
@@ -65,7 +61,7 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
 
   it("makes one order for 10 concurrent submits with one idempotency key", async () => {
     const [skuId] = await makeSkus(50);
-    const [u] = await users(1);
+    const [u] = await makeUsers(1);
     await putInCart(u!, [[skuId!, 2]]);
     const k = key();
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => buy(u!, k)));
@@ -79,7 +75,7 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
 
   it("refuses the same key for a different request", async () => {
     const [skuId] = await makeSkus(5);
-    const [u] = await users(1);
+    const [u] = await makeUsers(1);
     await putInCart(u!, [[skuId!, 1]]);
     const k = key();
     await buy(u!, k, "online");
@@ -89,7 +85,7 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
 
   it("changes nothing when the second of two lines is short", async () => {
     const [a, b] = await makeSkus(10, 3);
-    const [u] = await users(1);
+    const [u] = await makeUsers(1);
     await putInCart(u!, [[a!, 2], [b!, 4]]);
     const before = await readLines(userOwner(u!.id));
     const err = await buy(u!).catch((e: unknown) => e);
@@ -102,7 +98,7 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
 
   it("sets the status by pay method and snapshots prices and the address", async () => {
     const [a, b] = await makeSkus(10, 10);
-    const [u] = await users(1);
+    const [u] = await makeUsers(1);
     await putInCart(u!, [[a!, 1], [b!, 3]]);
     const { order } = await buy(u!, key(), "cod");
     expect(order.status).toBe("awaiting_shipment");
@@ -135,7 +131,7 @@ describe("checkout details", () => {
     const [global] = (await getDb().execute(sql`SELECT @@global.tx_isolation AS level`)) as unknown as [{ level: string }[]];
     expect(global[0]!.level).toBe("REPEATABLE-READ");
     const [skuId] = await makeSkus(10);
-    const buyers = await users(20);
+    const buyers = await makeUsers(20);
     for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
     const results = await Promise.allSettled(
       buyers.map((u) => placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey: key() }, "optimistic")),
