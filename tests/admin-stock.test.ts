@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { GET as listAdjustmentsRoute, POST as adjustRoute } from "@/app/api/admin/stock/[skuId]/adjustments/route";
 import { getDb } from "@/db";
 import { stockAdjustments } from "@/db/schema";
+import { MAX_STOCK } from "@/lib/admin/stock";
 import { placeOrder } from "@/lib/orders/place-order";
 import { ctx, makeSkus, makeUser, ordersOf, putInCart, request, stockOf } from "./support/fixtures";
 
@@ -75,6 +76,17 @@ describe("stock adjustments racing a sale", () => {
     }
     const after = await getDb().select({ n: sql<number>`count(*)` }).from(stockAdjustments);
     expect(after[0]!.n).toBe(before[0]!.n);
+  });
+
+  it("refuses a restock past what INT UNSIGNED holds with a readable 400", async () => {
+    const [skuId] = (await makeSkus(MAX_STOCK - 10)) as [number];
+    const admin = await makeUser("admin");
+    const res = await adjust(skuId, admin.cookie, { delta: 11, reason: "too much" });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({ code: "VALIDATION", message: expect.stringContaining("above 4294967295") });
+    expect((await stockOf(skuId)).stock).toBe(MAX_STOCK - 10);
+    expect(await ledgerOf(skuId)).toHaveLength(0);
+    expect((await adjust(skuId, admin.cookie, { delta: 10, reason: "just fits" })).status).toBe(201);
   });
 
   it("lists a SKU's history newest first, with the admin's name", async () => {

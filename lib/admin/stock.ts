@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { skus, spus, stockAdjustments, users } from "@/db/schema";
-import { AppError } from "@/lib/errors";
+import { AppError, sqlErrno } from "@/lib/errors";
 import type { AdjustStockInput } from "./schemas";
 
 export type StockRow = { skuId: number; spuId: number; product: string; name: string; price: string; stock: number; sales: number; onSale: boolean };
@@ -28,6 +28,10 @@ const stockColumns = {
   sales: skus.sales,
   onSale: skus.onSale,
 };
+
+/** INT UNSIGNED tops out here; a restock past it is refused by the database (out of range). */
+export const MAX_STOCK = 4_294_967_295;
+const ER_WARN_DATA_OUT_OF_RANGE = 1264;
 
 const affectedRows = (result: unknown) => (result as [{ affectedRows: number }])[0].affectedRows;
 
@@ -57,6 +61,15 @@ async function findSku(skuId: number): Promise<StockRow> {
  */
 export async function adjustStock(input: AdjustStockInput & { skuId: number; adminId: number }): Promise<{ adjustment: AdjustmentView; stock: number }> {
   const { skuId, delta, reason, adminId } = input;
+  try {
+    return await applyAdjustment(skuId, delta, reason, adminId);
+  } catch (e) {
+    if (sqlErrno(e) === ER_WARN_DATA_OUT_OF_RANGE) throw new AppError("VALIDATION", `That would take stock above ${MAX_STOCK}, the most one SKU can hold.`);
+    throw e;
+  }
+}
+
+function applyAdjustment(skuId: number, delta: number, reason: string, adminId: number): Promise<{ adjustment: AdjustmentView; stock: number }> {
   return getDb().transaction(
     async (tx) => {
       const result =
