@@ -1,0 +1,50 @@
+"use server";
+
+import { z } from "zod";
+import { failure, type ActionState } from "@/lib/action-state";
+import { adjustStockForm, setOnSaleSchema } from "@/lib/admin/schemas";
+import { adjustStock, setOnSale } from "@/lib/admin/stock";
+import { currentUser } from "@/lib/auth/current";
+import { AppError } from "@/lib/errors";
+
+// Bound arguments come from the client like any other input: a server action is a public endpoint.
+const skuIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+async function requireAdminUser() {
+  const user = await currentUser();
+  if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Please log in again.");
+  if (user.role !== "admin") throw new AppError("FORBIDDEN", "Only admins can change stock.");
+  return user;
+}
+
+function skuIdOf(value: unknown): number {
+  const parsed = skuIdSchema.safeParse(value);
+  if (!parsed.success) throw new AppError("SKU_NOT_FOUND");
+  return parsed.data;
+}
+
+export type AdjustStockResult = { delta: number; stock: number };
+
+export async function adjustStockAction(skuId: number, _prev: ActionState<AdjustStockResult>, form: FormData): Promise<ActionState<AdjustStockResult>> {
+  try {
+    const admin = await requireAdminUser();
+    const id = skuIdOf(skuId);
+    const input = adjustStockForm.parse({ delta: form.get("delta") ?? undefined, reason: form.get("reason") ?? undefined });
+    const { stock } = await adjustStock({ ...input, skuId: id, adminId: admin.id });
+    return { ok: true, data: { delta: input.delta, stock } };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+export async function setOnSaleAction(skuId: number, onSale: boolean): Promise<ActionState<{ onSale: boolean }>> {
+  try {
+    await requireAdminUser();
+    const id = skuIdOf(skuId);
+    const input = setOnSaleSchema.parse({ onSale });
+    const sku = await setOnSale(id, input.onSale);
+    return { ok: true, data: { onSale: sku.onSale } };
+  } catch (e) {
+    return failure(e);
+  }
+}

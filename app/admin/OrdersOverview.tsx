@@ -1,0 +1,125 @@
+"use client";
+
+import { Fragment, useState } from "react";
+import { STATUS_BADGE, STATUS_LABEL } from "@/app/orders/status";
+import type { OrderStatus } from "@/db/schema";
+import { formatMoney } from "@/lib/money";
+import { useAllOrders } from "./queries";
+
+const STATUSES = Object.keys(STATUS_LABEL) as OrderStatus[];
+
+export function OrdersOverview() {
+  const [status, setStatus] = useState<OrderStatus | "">("");
+  const [open, setOpen] = useState<string | null>(null);
+  const orders = useAllOrders(status);
+
+  return (
+    <section aria-labelledby="orders-heading" className="stack">
+      <div className="row" style={{ justifyContent: "space-between" }}>
+        <h2 id="orders-heading" style={{ margin: 0 }}>
+          Orders
+        </h2>
+        <label className="field" style={{ margin: 0 }}>
+          <span>Status</span>
+          <select value={status} onChange={(e) => setStatus(e.target.value as OrderStatus | "")}>
+            <option value="">All statuses</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABEL[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {orders.isPending ? (
+        <p aria-busy="true">Loading orders…</p>
+      ) : orders.isError ? (
+        <p className="alert error" role="alert">
+          {orders.error.message}
+        </p>
+      ) : orders.data.length === 0 ? (
+        <p className="muted">{status ? `No orders with status “${STATUS_LABEL[status]}”.` : "No orders yet."}</p>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label="Newest orders">
+            <thead>
+              <tr>
+                <th scope="col">Order</th>
+                <th scope="col">Placed (UTC)</th>
+                <th scope="col">Customer</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Items
+                </th>
+                <th scope="col" className="num">
+                  Total
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {orders.data.map((o) => {
+                const expanded = open === o.orderId;
+                return (
+                  <Fragment key={o.orderId}>
+                    <tr>
+                      <td>
+                        <button
+                          type="button"
+                          className="btn link"
+                          aria-expanded={expanded}
+                          aria-controls={`lines-${o.orderId}`}
+                          onClick={() => setOpen(expanded ? null : o.orderId)}
+                        >
+                          {o.orderId}
+                        </button>
+                      </td>
+                      <td>{o.createdAt.replace("T", " ").slice(0, 19)}</td>
+                      <td>{o.username}</td>
+                      <td>
+                        <span className={`badge ${STATUS_BADGE[o.status]}`}>{STATUS_LABEL[o.status]}</span>
+                      </td>
+                      <td className="num">{o.totalCount}</td>
+                      <td className="num">{formatMoney(o.totalAmount)}</td>
+                    </tr>
+                    {expanded && (
+                      <tr id={`lines-${o.orderId}`}>
+                        <td colSpan={6}>
+                          <table aria-label={`Lines of order ${o.orderId}`}>
+                            <thead>
+                              <tr>
+                                <th scope="col">Item</th>
+                                <th scope="col" className="num">
+                                  Unit price
+                                </th>
+                                <th scope="col" className="num">
+                                  Quantity
+                                </th>
+                              </tr>
+                            </thead>
+                            <tbody>
+                              {o.lines.map((l) => (
+                                <tr key={l.skuId}>
+                                  <td>{l.name}</td>
+                                  <td className="num">{formatMoney(l.price)}</td>
+                                  <td className="num">{l.count}</td>
+                                </tr>
+                              ))}
+                            </tbody>
+                          </table>
+                          <p className="muted" style={{ margin: "0.5rem 0 0" }}>
+                            Ship to {o.address.receiver}, {o.address.detail}, {o.address.region} · freight {formatMoney(o.freight)} ·{" "}
+                            {o.payMethod === "cod" ? "cash on delivery" : "online payment"}
+                          </p>
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,230 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { setOnSaleAction } from "@/app/actions/admin";
+import type { StockRow } from "@/lib/admin/stock";
+import { formatMoney } from "@/lib/money";
+import { clock, skuLabel } from "./format";
+import { SkuPanel } from "./SkuPanel";
+import { STOCK_KEY, useStock } from "./queries";
+
+type Sort = "catalog" | "stock-asc" | "stock-desc" | "sales-desc" | "sales-asc";
+const SORTS: { value: Sort; label: string }[] = [
+  { value: "catalog", label: "Catalog order" },
+  { value: "stock-asc", label: "Stock, lowest first" },
+  { value: "stock-desc", label: "Stock, highest first" },
+  { value: "sales-desc", label: "Sales, highest first" },
+  { value: "sales-asc", label: "Sales, lowest first" },
+];
+
+
+type Field = "stock" | "sales" | "onSale";
+
+function diff(before: StockRow[], after: StockRow[]): Set<string> {
+  const old = new Map(before.map((r) => [r.skuId, r]));
+  const changed = new Set<string>();
+  for (const r of after) {
+    const o = old.get(r.skuId);
+    if (!o) continue;
+    for (const f of ["stock", "sales", "onSale"] as Field[]) if (o[f] !== r[f]) changed.add(`${r.skuId}:${f}`);
+  }
+  return changed;
+}
+
+/** Which values changed since the previous poll; computed while rendering, as React advises for derived state. */
+function useChangedSincePrevious(rows: StockRow[]): Set<string> {
+  const [seen, setSeen] = useState({ rows, changed: new Set<string>() });
+  if (seen.rows !== rows) {
+    const changed = diff(seen.rows, rows);
+    setSeen({ rows, changed });
+    return changed;
+  }
+  return seen.changed;
+}
+
+function sortRows(rows: StockRow[], sort: Sort): StockRow[] {
+  const by = (key: "stock" | "sales", dir: 1 | -1) => [...rows].sort((a, b) => dir * (a[key] - b[key]) || a.skuId - b.skuId);
+  switch (sort) {
+    case "catalog":
+      return rows;
+    case "stock-asc":
+      return by("stock", 1);
+    case "stock-desc":
+      return by("stock", -1);
+    case "sales-desc":
+      return by("sales", -1);
+    case "sales-asc":
+      return by("sales", 1);
+  }
+}
+
+function Flash({ changed, value, testId }: { changed: boolean; value: number; testId?: string }) {
+  // A new key remounts the span, so the highlight replays even if the value changes on consecutive polls.
+  return (
+    <span key={value} className={changed ? "flash" : undefined} data-testid={testId}>
+      {value}
+    </span>
+  );
+}
+
+export function StockConsole({ initial, lowStockThreshold }: { initial: { skus: StockRow[]; at: number }; lowStockThreshold: number }) {
+  const stock = useStock(initial);
+  const rows = stock.data;
+  const changed = useChangedSincePrevious(rows);
+  const [filter, setFilter] = useState("");
+  const [sort, setSort] = useState<Sort>("catalog");
+  const [managing, setManaging] = useState<number | null>(null);
+  const qc = useQueryClient();
+  const onSale = useMutation({
+    mutationFn: async (v: { skuId: number; onSale: boolean }) => {
+      const result = await setOnSaleAction(v.skuId, v.onSale);
+      if (!result?.ok) throw new Error(result?.message ?? "Could not change the on-sale switch.");
+      return result.data;
+    },
+    onSettled: () => qc.invalidateQueries({ queryKey: STOCK_KEY }),
+  });
+
+  const visible = useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    const matching = needle ? rows.filter((r) => skuLabel(r).toLowerCase().includes(needle)) : rows;
+    return sortRows(matching, sort);
+  }, [rows, filter, sort]);
+  const totals = visible.reduce((t, r) => ({ stock: t.stock + r.stock, sales: t.sales + r.sales }), { stock: 0, sales: 0 });
+  const selected = rows.find((r) => r.skuId === managing);
+
+  return (
+    <section aria-labelledby="stock-heading" className="stack">
+      <div className="row" style={{ justifyContent: "space-between" }}>
+        <h2 id="stock-heading" style={{ margin: 0 }}>
+          Stock
+        </h2>
+        <span className="muted" aria-live="off">
+          Live, every 2 s while this tab is visible · updated{" "}
+          <time data-testid="stock-updated" dateTime={new Date(stock.dataUpdatedAt).toISOString()} suppressHydrationWarning>
+            {clock(stock.dataUpdatedAt)}
+          </time>
+        </span>
+      </div>
+      <div aria-live="polite">
+        {stock.isError && (
+          <p className="alert error" role="alert">
+            Live updates failed: {stock.error.message} Showing stock as of {clock(stock.dataUpdatedAt)}.
+          </p>
+        )}
+        {onSale.isError && (
+          <p className="alert error" role="alert">
+            {onSale.error.message}
+          </p>
+        )}
+      </div>
+      <div className="row">
+        <label className="field" style={{ margin: 0 }}>
+          <span>Filter</span>
+          <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Product or variant" />
+        </label>
+        <label className="field" style={{ margin: 0 }}>
+          <span>Sort by</span>
+          <select value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="table-wrap">
+        <table aria-label="Stock by SKU">
+          <thead>
+            <tr>
+              <th scope="col">Product and variant</th>
+              <th scope="col" className="num">
+                Price
+              </th>
+              <th scope="col" className="num">
+                Stock
+              </th>
+              <th scope="col" className="num">
+                Sold
+              </th>
+              <th scope="col">Status</th>
+              <th scope="col">On sale</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {visible.length === 0 && (
+              <tr>
+                <td colSpan={7} className="muted">
+                  No SKU matches “{filter}”.
+                </td>
+              </tr>
+            )}
+            {visible.map((r) => {
+              const label = skuLabel(r);
+              return (
+                <tr key={r.skuId} data-testid={`stock-row-${r.skuId}`}>
+                  <th scope="row" style={{ fontWeight: 500, color: "inherit", fontSize: "inherit" }}>
+                    {label}
+                  </th>
+                  <td className="num">{formatMoney(r.price)}</td>
+                  <td className="num">
+                    <Flash changed={changed.has(`${r.skuId}:stock`)} value={r.stock} testId="stock" />
+                  </td>
+                  <td className="num">
+                    <Flash changed={changed.has(`${r.skuId}:sales`)} value={r.sales} testId="sales" />
+                  </td>
+                  <td>
+                    {r.stock === 0 ? (
+                      <span className="badge sold_out">Sold out</span>
+                    ) : r.stock <= lowStockThreshold ? (
+                      <span className="badge low">Low</span>
+                    ) : null}{" "}
+                    {!r.onSale && <span className="badge">Off sale</span>}
+                  </td>
+                  <td className={changed.has(`${r.skuId}:onSale`) ? "flash" : undefined}>
+                    <input
+                      type="checkbox"
+                      role="switch"
+                      aria-label={`On sale: ${label}`}
+                      checked={r.onSale}
+                      disabled={onSale.isPending && onSale.variables?.skuId === r.skuId}
+                      onChange={(e) => onSale.mutate({ skuId: r.skuId, onSale: e.target.checked })}
+                    />
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn secondary small"
+                      aria-pressed={managing === r.skuId}
+                      onClick={() => setManaging(managing === r.skuId ? null : r.skuId)}
+                    >
+                      Manage<span className="visually-hidden"> {label}</span>
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">Total ({visible.length === rows.length ? `all ${rows.length} SKUs` : `${visible.length} of ${rows.length} SKUs`})</th>
+              <td />
+              <td className="num" data-testid="total-stock">
+                <strong>{totals.stock}</strong>
+              </td>
+              <td className="num" data-testid="total-sales">
+                <strong>{totals.sales}</strong>
+              </td>
+              <td colSpan={3} />
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+      {selected && <SkuPanel key={selected.skuId} sku={selected} onClose={() => setManaging(null)} />}
+    </section>
+  );
+}

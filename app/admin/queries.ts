@@ -1,0 +1,51 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { ApiError } from "@/app/cart/queries";
+import type { AdminOrderView } from "@/lib/admin/orders";
+import type { AdjustmentView, StockRow } from "@/lib/admin/stock";
+import type { OrderStatus } from "@/db/schema";
+
+export const STOCK_KEY = ["admin", "stock"] as const;
+export const adjustmentsKey = (skuId: number) => ["admin", "adjustments", skuId] as const;
+export const ordersKey = (status: OrderStatus | "") => ["admin", "orders", status] as const;
+
+/** How often the stock table asks for fresh numbers while the tab is visible. */
+export const STOCK_POLL_MS = 2_000;
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { cache: "no-store" });
+  const data = (await res.json().catch(() => null)) as (T & { error?: { code: string; message: string } }) | null;
+  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? "INTERNAL", data?.error?.message ?? "Something went wrong. Please try again.");
+  return data as T;
+}
+
+export function useStock(initial: { skus: StockRow[]; at: number }) {
+  return useQuery({
+    queryKey: STOCK_KEY,
+    queryFn: () => getJson<{ skus: StockRow[] }>("/api/admin/stock").then((d) => d.skus),
+    initialData: initial.skus,
+    initialDataUpdatedAt: initial.at,
+    refetchInterval: STOCK_POLL_MS,
+    // A hidden tab stops polling; React Query refetches as soon as it is visible again.
+    refetchIntervalInBackground: false,
+    refetchOnWindowFocus: true,
+    staleTime: 0,
+  });
+}
+
+export function useAdjustments(skuId: number) {
+  return useQuery({
+    queryKey: adjustmentsKey(skuId),
+    queryFn: () => getJson<{ adjustments: AdjustmentView[] }>(`/api/admin/stock/${skuId}/adjustments`).then((d) => d.adjustments),
+  });
+}
+
+export function useAllOrders(status: OrderStatus | "") {
+  return useQuery({
+    queryKey: ordersKey(status),
+    queryFn: () => getJson<{ orders: AdminOrderView[] }>(`/api/admin/orders${status ? `?status=${status}` : ""}`).then((d) => d.orders),
+    refetchInterval: 10_000,
+    refetchIntervalInBackground: false,
+  });
+}

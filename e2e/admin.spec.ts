@@ -1,0 +1,114 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import mysql from "mysql2/promise";
+import { E2E_DATABASE_URL } from "../playwright.config";
+import { AdminConsole } from "./pages/admin";
+import { LoginPage, newUsername } from "./pages/login";
+
+const ADMIN = { username: "admin", password: "admin12345" };
+const PRODUCT = "Harbor Canvas Backpack";
+
+/**
+ * A variant of its own, so no other spec buys from it while this one counts units (the seeded
+ * limited drop is raced by the sale spec, and "EU 44" is checked for its seeded stock).
+ */
+async function makeVariant(stock: number) {
+  const conn = await mysql.createConnection(E2E_DATABASE_URL);
+  try {
+    const [spus] = await conn.query<mysql.RowDataPacket[]>("SELECT id FROM spus WHERE name = ?", [PRODUCT]);
+    const spuId = spus[0]!.id as number;
+    const name = `E2E batch ${newUsername("")}`;
+    const [result] = await conn.query<mysql.ResultSetHeader>("INSERT INTO skus (spu_id, name, price, stock) VALUES (?, ?, '59.00', ?)", [spuId, name, stock]);
+    return { spuId, skuId: result.insertId, name, label: `${PRODUCT} — ${name}` };
+  } finally {
+    await conn.end();
+  }
+}
+
+async function registerShopper(request: APIRequestContext) {
+  expect((await request.post("/api/auth/register", { data: { username: newUsername("buyer"), password: "password123" } })).status()).toBe(201);
+  const address = await request.post("/api/addresses", { data: { receiver: "E2E Buyer", phone: "+1 555 0199", region: "Testland", detail: "2 Queue Lane" } });
+  expect(address.status()).toBe(201);
+  return (await address.json()).address.id as number;
+}
+
+test("a guest is sent to log in, a shopper gets a readable 403", async ({ page }) => {
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/login\?next=%2Fadmin$/);
+  await new LoginPage(page).logIn("demo", "demo12345");
+  await expect(page.getByRole("heading", { name: "403 · Admins only" })).toBeVisible();
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("The stock console is only for shop admins.");
+  await expect(page.getByRole("table", { name: "Stock by SKU" })).toHaveCount(0);
+});
+
+test("the admin watches a sale live, restocks the sold-out SKU, and the shopper can buy it again", async ({ browser }) => {
+  // Two browsers, two checkouts and a restock on a 2-core machine shared with other runs.
+  test.slow();
+  const sku = await makeVariant(2);
+
+  const adminContext = await browser.newContext();
+  const adminPage = await adminContext.newPage();
+  await new LoginPage(adminPage).goto("/admin");
+  await new LoginPage(adminPage).logIn(ADMIN.username, ADMIN.password);
+  await expect(adminPage.getByRole("heading", { name: "Stock console" })).toBeVisible();
+  const admin = new AdminConsole(adminPage);
+  const row = await admin.row(sku.label);
+  await expect(admin.stockOf(sku.label)).toHaveText("2");
+  await expect(row.getByText("Low")).toBeVisible();
+
+  // A shopper in another browser buys both units through the API, as the checkout page would.
+  const shopperContext = await browser.newContext();
+  const addressId = await registerShopper(shopperContext.request);
+  expect((await shopperContext.request.post("/api/cart/items", { data: { skuId: sku.skuId, count: 2 } })).status()).toBe(201);
+  const order = await shopperContext.request.post("/api/orders", {
+    headers: { "Idempotency-Key": `e2e-${Date.now()}-${sku.skuId}` },
+    data: { addressId, payMethod: "cod" },
+  });
+  expect(order.status()).toBe(201);
+
+  // No reload: the 2 s poll brings the sale in.
+  await expect(admin.stockOf(sku.label)).toHaveText("0", { timeout: 5_000 });
+  await expect(row.getByTestId("sales")).toHaveText("2");
+  await expect(row.getByText("Sold out")).toBeVisible();
+
+  const shopperPage = await shopperContext.newPage();
+  await shopperPage.goto(`/products/${sku.spuId}`);
+  await shopperPage.getByRole("radio", { name: sku.name }).check();
+  await expect(shopperPage.getByTestId("sku-stock")).toHaveText("Sold out");
+  await expect(shopperPage.getByRole("button", { name: "Add to cart" })).toBeDisabled();
+
+  // A bad adjustment is explained and changes nothing.
+  const form = await admin.adjust(sku.label, "0", "Oops");
+  await expect(form.getByRole("alert")).toContainText("Delta cannot be 0");
+  await expect(admin.stockOf(sku.label)).toHaveText("0");
+
+  await admin.adjust(sku.label, "3", "Found a box in the back room");
+  await expect(form.getByRole("status")).toHaveText(`Applied +3: stock of ${sku.label} is now 3.`);
+  await expect(admin.stockOf(sku.label)).toHaveText("3");
+  const history = adminPage.getByRole("table", { name: "Adjustment history" });
+  await expect(history.getByRole("row", { name: /Found a box in the back room/ })).toContainText("+3");
+  await expect(history.getByRole("row", { name: /Found a box in the back room/ })).toContainText(ADMIN.username);
+
+  // The shopper can buy it again, through the pages this time.
+  await shopperPage.reload();
+  await shopperPage.getByRole("radio", { name: sku.name }).check();
+  await expect(shopperPage.getByTestId("sku-stock")).toHaveText("Only 3 left");
+  await shopperPage.getByRole("button", { name: "Add to cart" }).click();
+  await expect(shopperPage.getByRole("main").getByRole("status")).toContainText("to your cart");
+  await shopperPage.goto("/checkout");
+  await shopperPage.getByRole("button", { name: "Place order" }).click();
+  await expect(shopperPage.getByRole("heading", { name: /^Order / })).toBeVisible();
+  await expect(shopperPage.getByRole("table", { name: "Order lines" })).toContainText(sku.label);
+
+  await expect(admin.stockOf(sku.label)).toHaveText("2", { timeout: 5_000 });
+  await expect(row.getByTestId("sales")).toHaveText("3");
+
+  // The orders overview shows the shopper's order; opening it lists its lines.
+  const orders = adminPage.getByRole("table", { name: "Newest orders" });
+  await adminPage.getByLabel("Status").selectOption("awaiting_shipment");
+  const orderId = (await order.json()).order.orderId as string;
+  await orders.getByRole("button", { name: orderId }).click();
+  await expect(adminPage.getByRole("table", { name: `Lines of order ${orderId}` })).toContainText(sku.label);
+
+  await adminContext.close();
+  await shopperContext.close();
+});

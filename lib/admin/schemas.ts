@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { ORDER_STATUSES } from "@/db/schema";
+import { MAX_ADJUSTMENT } from "./limits";
+
+const delta = z
+  .number({ error: "Delta must be a whole number, e.g. 10 or -2." })
+  .int("Delta must be a whole number, e.g. 10 or -2.")
+  .min(-MAX_ADJUSTMENT, `Delta must be between -${MAX_ADJUSTMENT} and ${MAX_ADJUSTMENT}.`)
+  .max(MAX_ADJUSTMENT, `Delta must be between -${MAX_ADJUSTMENT} and ${MAX_ADJUSTMENT}.`)
+  .refine((n) => n !== 0, "Delta cannot be 0: enter how many units to add (or remove, with a minus sign).");
+
+const reason = z
+  .string({ error: "Give a reason for the change." })
+  .trim()
+  .min(1, "Give a reason for the change.")
+  .max(255, "The reason must be at most 255 characters.");
+
+/** A manual stock change as the API receives it: `{ delta, reason }`. */
+export const adjustStockSchema = z.object({ delta, reason });
+export type AdjustStockInput = z.infer<typeof adjustStockSchema>;
+
+/**
+ * The same change from a form, where every field is a string. A blank delta must not coerce to 0
+ * silently (it would read "cannot be 0"), so it is reported as missing.
+ */
+export const adjustStockForm = z.object({
+  delta: z
+    .string({ error: "Enter a delta, e.g. 10 or -2." })
+    .trim()
+    .min(1, "Enter a delta, e.g. 10 or -2.")
+    .regex(/^[+-]?\d+(\.\d+)?$/, "Delta must be a whole number, e.g. 10 or -2.")
+    .transform(Number)
+    .pipe(delta),
+  reason,
+});
+
+export const setOnSaleSchema = z.object({ onSale: z.boolean({ error: "onSale must be true or false." }) });
+
+export const orderFilterSchema = z.object({
+  status: z.enum(ORDER_STATUSES, { error: `status must be one of ${ORDER_STATUSES.join(", ")}.` }).optional(),
+});

@@ -1,0 +1,140 @@
+import "server-only";
+import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
+import { getDb } from "@/db";
+import { skus, spus, stockAdjustments, users } from "@/db/schema";
+import { AppError, sqlErrno } from "@/lib/errors";
+import type { AdjustStockInput } from "./schemas";
+
+export type StockRow = { skuId: number; spuId: number; product: string; name: string; price: string; stock: number; sales: number; onSale: boolean };
+
+export type AdjustmentView = {
+  id: number;
+  skuId: number;
+  delta: number;
+  stockAfter: number;
+  reason: string;
+  adminId: number;
+  admin: string;
+  createdAt: string;
+};
+
+const stockColumns = {
+  skuId: skus.id,
+  spuId: skus.spuId,
+  product: spus.name,
+  name: skus.name,
+  price: skus.price,
+  stock: skus.stock,
+  sales: skus.sales,
+  onSale: skus.onSale,
+};
+
+/** INT UNSIGNED tops out here; a restock past it is refused by the database (out of range). */
+export const MAX_STOCK = 4_294_967_295;
+const ER_WARN_DATA_OUT_OF_RANGE = 1264;
+
+const affectedRows = (result: unknown) => (result as [{ affectedRows: number }])[0].affectedRows;
+
+/** Every SKU with its product, in catalog order: what the admin's live table polls. */
+export function listStock(): Promise<StockRow[]> {
+  return getDb().select(stockColumns).from(skus).innerJoin(spus, eq(spus.id, skus.spuId)).orderBy(asc(spus.id), asc(skus.id));
+}
+
+/** The table as of now, for the first render before the first poll. */
+export async function stockSnapshot(): Promise<{ skus: StockRow[]; at: number }> {
+  const skus = await listStock();
+  return { skus, at: Date.now() };
+}
+
+async function findSku(skuId: number): Promise<StockRow> {
+  const [row] = await getDb().select(stockColumns).from(skus).innerJoin(spus, eq(spus.id, skus.spuId)).where(eq(skus.id, skuId)).limit(1);
+  if (!row) throw new AppError("SKU_NOT_FOUND");
+  return row;
+}
+
+/**
+ * Applies `stock = stock + delta` and writes its ledger row in one READ COMMITTED transaction.
+ * The guarded UPDATE is the only statement that locks the SKU row (as in checkout), so a
+ * restock never deadlocks a sale; the read-back and the ledger insert happen under that lock,
+ * so `stockAfter` is exactly the stock this change left. `stock` is INT UNSIGNED, so the guard
+ * for a negative delta is `stock >= -delta` and no negative unsigned value is ever computed.
+ */
+export async function adjustStock(input: AdjustStockInput & { skuId: number; adminId: number }): Promise<{ adjustment: AdjustmentView; stock: number }> {
+  const { skuId, delta, reason, adminId } = input;
+  try {
+    return await applyAdjustment(skuId, delta, reason, adminId);
+  } catch (e) {
+    if (sqlErrno(e) === ER_WARN_DATA_OUT_OF_RANGE) throw new AppError("VALIDATION", `That would take stock above ${MAX_STOCK}, the most one SKU can hold.`);
+    throw e;
+  }
+}
+
+function applyAdjustment(skuId: number, delta: number, reason: string, adminId: number): Promise<{ adjustment: AdjustmentView; stock: number }> {
+  return getDb().transaction(
+    async (tx) => {
+      const result =
+        delta > 0
+          ? await tx
+              .update(skus)
+              .set({ stock: sql`${skus.stock} + ${delta}` })
+              .where(eq(skus.id, skuId))
+          : await tx
+              .update(skus)
+              .set({ stock: sql`${skus.stock} - ${-delta}` })
+              .where(and(eq(skus.id, skuId), gte(skus.stock, -delta)));
+      if (affectedRows(result) !== 1) {
+        const [row] = await tx
+          .select({ stock: skus.stock, name: skus.name, product: spus.name })
+          .from(skus)
+          .innerJoin(spus, eq(spus.id, skus.spuId))
+          .where(eq(skus.id, skuId));
+        if (!row) throw new AppError("SKU_NOT_FOUND");
+        throw new AppError(
+          "STOCK_WOULD_GO_NEGATIVE",
+          `Only ${row.stock} of ${row.product} — ${row.name} in stock: removing ${-delta} would take it below zero.`,
+          { stock: row.stock },
+        );
+      }
+      const [after] = await tx.select({ stock: skus.stock }).from(skus).where(eq(skus.id, skuId));
+      const stockAfter = after!.stock;
+      const createdAt = new Date();
+      const [inserted] = await tx.insert(stockAdjustments).values({ skuId, delta, stockAfter, reason, adminId, createdAt }).$returningId();
+      const [admin] = await tx.select({ username: users.username }).from(users).where(eq(users.id, adminId));
+      return {
+        adjustment: { id: inserted!.id, skuId, delta, stockAfter, reason, adminId, admin: admin?.username ?? `#${adminId}`, createdAt: createdAt.toISOString() },
+        stock: stockAfter,
+      };
+    },
+    { isolationLevel: "read committed" },
+  );
+}
+
+/** One SKU's ledger, newest first. */
+export async function listAdjustments(skuId: number, limit = 100): Promise<AdjustmentView[]> {
+  await findSku(skuId);
+  const rows = await getDb()
+    .select({
+      id: stockAdjustments.id,
+      skuId: stockAdjustments.skuId,
+      delta: stockAdjustments.delta,
+      stockAfter: stockAdjustments.stockAfter,
+      reason: stockAdjustments.reason,
+      adminId: stockAdjustments.adminId,
+      admin: users.username,
+      createdAt: stockAdjustments.createdAt,
+    })
+    .from(stockAdjustments)
+    .innerJoin(users, eq(users.id, stockAdjustments.adminId))
+    .where(eq(stockAdjustments.skuId, skuId))
+    .orderBy(desc(stockAdjustments.createdAt), desc(stockAdjustments.id))
+    .limit(limit);
+  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+}
+
+/** Takes a SKU off sale (it can no longer be added to a cart or checked out) or back on. */
+export async function setOnSale(skuId: number, onSale: boolean): Promise<StockRow> {
+  // mysql2 reports matched rows, so setting the value it already has still counts as found.
+  const result = await getDb().update(skus).set({ onSale }).where(eq(skus.id, skuId));
+  if (affectedRows(result) !== 1) throw new AppError("SKU_NOT_FOUND");
+  return findSku(skuId);
+}

@@ -1,0 +1,183 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { GET as listOrdersRoute } from "@/app/api/admin/orders/route";
+import { PUT as putSku } from "@/app/api/admin/skus/[skuId]/route";
+import { GET as listStockRoute } from "@/app/api/admin/stock/route";
+import { GET as listAdjustmentsRoute, POST as adjustRoute } from "@/app/api/admin/stock/[skuId]/adjustments/route";
+import { POST as addToCartRoute } from "@/app/api/cart/items/route";
+import { getDb } from "@/db";
+import { skus, stockAdjustments } from "@/db/schema";
+import { placeOrder } from "@/lib/orders/place-order";
+import { ctx, makeSkus, makeUser, noCtx, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
+
+let skuId: number;
+let admin: TestUser;
+let shopper: TestUser;
+
+beforeAll(async () => {
+  [skuId] = (await makeSkus(7)) as [number];
+  admin = await makeUser("admin");
+  shopper = await makeUser("shopper");
+});
+
+const ledgerOf = (id: number) => getDb().select().from(stockAdjustments).where(eq(stockAdjustments.skuId, id));
+
+/** Every admin route, called as someone (or no one). */
+const ROUTES: { name: string; ok: number; call: (cookie?: string) => Promise<Response> }[] = [
+  { name: "GET /api/admin/stock", ok: 200, call: (cookie) => listStockRoute(request("/api/admin/stock", { cookie }), noCtx) },
+  {
+    name: "GET /api/admin/stock/:skuId/adjustments",
+    ok: 200,
+    call: (cookie) => listAdjustmentsRoute(request(`/api/admin/stock/${skuId}/adjustments`, { cookie }), ctx({ skuId: String(skuId) })),
+  },
+  {
+    name: "POST /api/admin/stock/:skuId/adjustments",
+    ok: 201,
+    call: (cookie) =>
+      adjustRoute(request(`/api/admin/stock/${skuId}/adjustments`, { method: "POST", cookie, body: { delta: 1, reason: "route check" } }), ctx({ skuId: String(skuId) })),
+  },
+  {
+    name: "PUT /api/admin/skus/:skuId",
+    ok: 200,
+    call: (cookie) => putSku(request(`/api/admin/skus/${skuId}`, { method: "PUT", cookie, body: { onSale: true } }), ctx({ skuId: String(skuId) })),
+  },
+  { name: "GET /api/admin/orders?status=", ok: 200, call: (cookie) => listOrdersRoute(request("/api/admin/orders?status=awaiting_shipment", { cookie }), noCtx) },
+];
+
+describe("admin routes are for admins only", () => {
+  it.each(ROUTES)("$name: anonymous 401 UNAUTHENTICATED, shopper 403 FORBIDDEN, admin 2xx", async ({ call, ok }) => {
+    const anonymous = await call();
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error.code).toBe("UNAUTHENTICATED");
+
+    const asShopper = await call(shopper.cookie);
+    expect(asShopper.status).toBe(403);
+    expect((await asShopper.json()).error.code).toBe("FORBIDDEN");
+
+    const asAdmin = await call(admin.cookie);
+    expect(asAdmin.status).toBe(ok);
+  });
+
+  it("changes nothing when anonymous or shopper try to adjust or switch a SKU", async () => {
+    const [id] = (await makeSkus(5)) as [number];
+    for (const cookie of [undefined, shopper.cookie]) {
+      await adjustRoute(request(`/api/admin/stock/${id}/adjustments`, { method: "POST", cookie, body: { delta: 50, reason: "sneaky" } }), ctx({ skuId: String(id) }));
+      await putSku(request(`/api/admin/skus/${id}`, { method: "PUT", cookie, body: { onSale: false } }), ctx({ skuId: String(id) }));
+    }
+    expect((await stockOf(id)).stock).toBe(5);
+    expect(await ledgerOf(id)).toHaveLength(0);
+    const [row] = await getDb().select({ onSale: skus.onSale }).from(skus).where(eq(skus.id, id));
+    expect(row!.onSale).toBe(true);
+  });
+});
+
+describe("admin input is validated", () => {
+  it.each([
+    { delta: 0, reason: "zero" },
+    { delta: 1.5, reason: "fraction" },
+    { delta: 100_001, reason: "too many" },
+    { delta: -100_001, reason: "too few" },
+    { delta: "3", reason: "a string" },
+    { delta: 3, reason: "" },
+    { delta: 3, reason: "   " },
+    { delta: 3, reason: "x".repeat(256) },
+    { delta: 3 },
+    {},
+  ])("refuses %j with 400 VALIDATION and changes nothing", async (body) => {
+    const [id] = (await makeSkus(5)) as [number];
+    const res = await adjustRoute(request(`/api/admin/stock/${id}/adjustments`, { method: "POST", cookie: admin.cookie, body }), ctx({ skuId: String(id) }));
+    expect(res.status).toBe(400);
+    const { error } = await res.json();
+    expect(error.code).toBe("VALIDATION");
+    expect(error.message).toEqual(expect.any(String));
+    expect((await stockOf(id)).stock).toBe(5);
+    expect(await ledgerOf(id)).toHaveLength(0);
+  });
+
+  it("answers 400 for malformed JSON, a non-boolean onSale or an unknown status, 404 for a bad SKU id", async () => {
+    const id = String(skuId);
+    const malformed = await adjustRoute(request(`/api/admin/stock/${id}/adjustments`, { method: "POST", cookie: admin.cookie, body: "{nope" }), ctx({ skuId: id }));
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).error.code).toBe("MALFORMED_JSON");
+
+    const notBoolean = await putSku(request(`/api/admin/skus/${id}`, { method: "PUT", cookie: admin.cookie, body: { onSale: "yes" } }), ctx({ skuId: id }));
+    expect(notBoolean.status).toBe(400);
+    expect((await notBoolean.json()).error.code).toBe("VALIDATION");
+
+    const badStatus = await listOrdersRoute(request("/api/admin/orders?status=lost", { cookie: admin.cookie }), noCtx);
+    expect(badStatus.status).toBe(400);
+    expect((await badStatus.json()).error.code).toBe("VALIDATION");
+
+    for (const bad of ["abc", "0", "999999999"]) {
+      const res = await putSku(request(`/api/admin/skus/${bad}`, { method: "PUT", cookie: admin.cookie, body: { onSale: true } }), ctx({ skuId: bad }));
+      expect(res.status).toBe(404);
+      expect((await res.json()).error.code).toBe("SKU_NOT_FOUND");
+      const history = await listAdjustmentsRoute(request(`/api/admin/stock/${bad}/adjustments`, { cookie: admin.cookie }), ctx({ skuId: bad }));
+      expect(history.status).toBe(404);
+    }
+  });
+});
+
+describe("what admins see and switch", () => {
+  it("lists every SKU with product, price, stock, sales and on-sale flag", async () => {
+    const res = await listStockRoute(request("/api/admin/stock", { cookie: admin.cookie }), noCtx);
+    const { skus: rows } = await res.json();
+    const row = rows.find((r: { skuId: number }) => r.skuId === skuId);
+    expect(row).toEqual({
+      skuId,
+      spuId: expect.any(Number),
+      product: expect.stringMatching(/^Product /),
+      name: "Variant 1",
+      price: "10.50",
+      stock: expect.any(Number),
+      sales: 0,
+      onSale: true,
+    });
+  });
+
+  it("takes a SKU off sale: it can no longer be added to a cart or checked out; back on sale it can", async () => {
+    const [id] = (await makeSkus(5)) as [number];
+    const buyer = await makeUser();
+    await putInCart(buyer, [[id, 1]]);
+    const off = await putSku(request(`/api/admin/skus/${id}`, { method: "PUT", cookie: admin.cookie, body: { onSale: false } }), ctx({ skuId: String(id) }));
+    expect(off.status).toBe(200);
+    expect((await off.json()).sku).toMatchObject({ skuId: id, onSale: false });
+
+    const add = await addToCartRoute(request("/api/cart/items", { method: "POST", cookie: buyer.cookie, body: { skuId: id, count: 1 } }), noCtx);
+    expect(add.status).toBe(404);
+    await expect(placeOrder({ userId: buyer.id, addressId: buyer.addressId, payMethod: "cod", idempotencyKey: randomUUID() })).rejects.toMatchObject({
+      code: "OUT_OF_STOCK",
+    });
+    expect((await stockOf(id)).stock).toBe(5);
+
+    await putSku(request(`/api/admin/skus/${id}`, { method: "PUT", cookie: admin.cookie, body: { onSale: true } }), ctx({ skuId: String(id) }));
+    const { order } = await placeOrder({ userId: buyer.id, addressId: buyer.addressId, payMethod: "cod", idempotencyKey: randomUUID() });
+    expect(order.totalCount).toBe(1);
+  });
+
+  it("lists the newest orders of all users with their lines, filtered by status", async () => {
+    const [id] = (await makeSkus(10)) as [number];
+    const [a, b] = [await makeUser(), await makeUser()];
+    await putInCart(a, [[id, 2]]);
+    const cod = await placeOrder({ userId: a.id, addressId: a.addressId, payMethod: "cod", idempotencyKey: randomUUID() });
+    await putInCart(b, [[id, 1]]);
+    const online = await placeOrder({ userId: b.id, addressId: b.addressId, payMethod: "online", idempotencyKey: randomUUID() });
+
+    const all = await (await listOrdersRoute(request("/api/admin/orders", { cookie: admin.cookie }), noCtx)).json();
+    const ids = all.orders.map((o: { orderId: string }) => o.orderId);
+    expect(ids.indexOf(online.order.orderId)).toBeLessThan(ids.indexOf(cod.order.orderId));
+    expect(all.orders.find((o: { orderId: string }) => o.orderId === cod.order.orderId)).toMatchObject({
+      userId: a.id,
+      username: a.username,
+      status: "awaiting_shipment",
+      totalCount: 2,
+      lines: [{ skuId: id, count: 2, price: "10.50" }],
+    });
+
+    const unpaid = await (await listOrdersRoute(request("/api/admin/orders?status=unpaid", { cookie: admin.cookie }), noCtx)).json();
+    expect(unpaid.orders.every((o: { status: string }) => o.status === "unpaid")).toBe(true);
+    expect(unpaid.orders.map((o: { orderId: string }) => o.orderId)).toContain(online.order.orderId);
+    expect(unpaid.orders.map((o: { orderId: string }) => o.orderId)).not.toContain(cod.order.orderId);
+  });
+});
