@@ -12,28 +12,29 @@ test("a guest fills a cart, logs in, sees it merged, checks out and lands on the
   await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
 
   const shop = new ShopPage(page);
-  await shop.addToCart("Ember Ceramic Mug", "500 ml", 2);
-  await shop.addToCart("Harbor Canvas Backpack", "Navy");
+  // Products no other spec counts: specs run in parallel against one database.
+  await shop.addToCart("Harbor Canvas Backpack", "Olive", 2);
+  await shop.addToCart("Pulse Wireless Earbuds", "Pearl white");
   await expect(page.getByTestId("cart-count")).toHaveText("3");
 
   const login = new LoginPage(page);
   await login.goto("/cart");
   await login.logIn(username, "password123");
   await expect(page).toHaveURL(/\/cart$/);
-  await expect(page.getByRole("link", { name: "Ember Ceramic Mug — 500 ml" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Harbor Canvas Backpack — Navy" })).toBeVisible();
-  await expect(page.getByTestId("selected-total")).toHaveText("$92.00");
+  await expect(page.getByRole("link", { name: "Harbor Canvas Backpack — Olive" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Pulse Wireless Earbuds — Pearl white" })).toBeVisible();
+  await expect(page.getByTestId("selected-total")).toHaveText("$247.00");
 
   await page.getByRole("button", { name: "Checkout" }).click();
   await shop.ensureAddress();
-  await expect(page.getByTestId("checkout-total")).toHaveText("Total $102.00");
+  await expect(page.getByTestId("checkout-total")).toHaveText("Total $257.00");
   await page.getByRole("radio", { name: "Cash on delivery" }).check();
   await page.getByRole("button", { name: "Place order" }).click();
 
   await expect(page).toHaveURL(/\/orders\/[0-9A-Z]{26}$/);
   await expect(page.getByTestId("order-status")).toHaveText("Awaiting shipment");
-  await expect(page.getByRole("cell", { name: "Ember Ceramic Mug — 500 ml" })).toBeVisible();
-  await expect(page.getByText("Total $102.00")).toBeVisible();
+  await expect(page.getByRole("cell", { name: "Harbor Canvas Backpack — Olive" })).toBeVisible();
+  await expect(page.getByText("Total $257.00")).toBeVisible();
   await expect(page.getByTestId("cart-count")).toHaveCount(0);
 });
 

@@ -1,4 +1,5 @@
 import { env, EnvError } from "@/lib/env";
+import { startExpirySweeper } from "@/lib/orders/expiry";
 
 // A bad configuration stops the process with one clear line instead of failing on first request.
 try {
@@ -8,3 +9,7 @@ try {
   console.error(e.message);
   process.exit(1);
 }
+
+// Every server process sweeps overdue unpaid orders; several at once are safe (the atomic move
+// decides). Not while `next build` loads the app: there is no database then.
+if (process.env.NEXT_PHASE !== "phase-production-build") startExpirySweeper();

@@ -1,16 +1,32 @@
 import { expect, type Page } from "@playwright/test";
 
+/** The shopper's path from a product page to a placed order, by role and label like a person would. */
 export class ShopPage {
   constructor(private readonly page: Page) {}
 
-  async addToCart(product: string, variant?: string, quantity = 1) {
+  async openProduct(product: string, variant?: string) {
     await this.page.goto("/");
     await this.page.getByRole("heading", { name: product }).click();
     await expect(this.page.getByRole("heading", { level: 1, name: product })).toBeVisible();
     if (variant) await this.page.getByRole("radio", { name: variant }).check();
-    if (quantity !== 1) await this.page.getByLabel("Quantity").fill(String(quantity));
+  }
+
+  /** The "N available" figure shown for the selected variant (only shown above the low-stock mark). */
+  async available(): Promise<number> {
+    const text = await this.page.getByText(/^\d+ available$/).textContent();
+    return Number(text!.split(" ")[0]);
+  }
+
+  /** Adds the variant open on the product page. */
+  async addSelectedToCart(quantity = 1) {
+    await this.page.getByRole("spinbutton", { name: "Quantity" }).fill(String(quantity));
     await this.page.getByRole("button", { name: "Add to cart" }).click();
-    await expect(this.page.getByRole("status")).toContainText("to your cart");
+    await expect(this.page.getByRole("status").filter({ hasText: "to your cart" })).toBeVisible();
+  }
+
+  async addToCart(product: string, variant?: string, quantity = 1) {
+    await this.openProduct(product, variant);
+    await this.addSelectedToCart(quantity);
   }
 
   async openCheckout() {
@@ -21,12 +37,22 @@ export class ShopPage {
 
   /** Adds an address on the checkout page if the shopper has none yet. */
   async ensureAddress() {
-    if (await this.page.getByRole("radio", { name: /Street/ }).count()) return;
+    if (await this.page.getByRole("radio", { name: /12 Elm Street/ }).count()) return;
     await this.page.getByLabel("Receiver").fill("Pat Buyer");
     await this.page.getByLabel("Phone").fill("+1 555 0199");
     await this.page.getByLabel("Region").fill("Oregon");
     await this.page.getByLabel("Street address").fill("12 Elm Street");
     await this.page.getByRole("button", { name: "Save address" }).click();
-    await expect(this.page.getByRole("radio", { name: /12 Elm Street/ })).toBeVisible();
+    await expect(this.page.getByRole("radio", { name: /12 Elm Street/ })).toBeChecked();
+  }
+
+  /** Checks out the selected cart lines; returns the new order's id. */
+  async checkout(payMethod: "Pay online" | "Cash on delivery"): Promise<string> {
+    await this.openCheckout();
+    await this.ensureAddress();
+    await this.page.getByRole("radio", { name: payMethod }).check();
+    await this.page.getByRole("button", { name: "Place order" }).click();
+    await expect(this.page).toHaveURL(/\/orders\/[0-9A-Z]{26}$/);
+    return this.page.url().split("/").pop()!;
   }
 }

@@ -4,8 +4,10 @@ import { RefreshCart } from "@/app/cart/RefreshCart";
 import { requirePageUser } from "@/lib/auth/current";
 import { isAppError } from "@/lib/errors";
 import { formatMoney, toCents } from "@/lib/money";
+import { secondsLeftToPay } from "@/lib/orders/lifecycle";
 import { getOrder } from "@/lib/orders/queries";
 import { STATUS_BADGE, STATUS_LABEL } from "../status";
+import { OrderActions } from "./OrderActions";
 
 export const dynamic = "force-dynamic";
 
@@ -36,6 +38,7 @@ export default async function OrderPage({ params }: Props) {
           {new Date(order.createdAt).toLocaleString("en-US", { timeZone: "UTC" })} UTC
         </span>
       </p>
+      <OrderActions orderId={order.orderId} status={order.status} payMethod={order.payMethod} secondsLeft={secondsLeftToPay(order.createdAt)} />
       <div className="table-wrap">
         <table aria-label="Order lines">
           <thead>
