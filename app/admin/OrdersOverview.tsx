@@ -4,7 +4,7 @@ import { Fragment, useState } from "react";
 import { STATUS_BADGE, STATUS_LABEL } from "@/app/orders/status";
 import type { OrderStatus } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
-import { useAllOrders } from "./queries";
+import { useAllOrders, useOrderMove } from "./queries";
 
 const STATUSES = Object.keys(STATUS_LABEL) as OrderStatus[];
 
@@ -12,6 +12,7 @@ export function OrdersOverview() {
   const [status, setStatus] = useState<OrderStatus | "">("");
   const [open, setOpen] = useState<string | null>(null);
   const orders = useAllOrders(status);
+  const moveOrder = useOrderMove();
 
   return (
     <section aria-labelledby="orders-heading" className="stack">
@@ -30,6 +31,13 @@ export function OrdersOverview() {
             ))}
           </select>
         </label>
+      </div>
+      <div aria-live="polite">
+        {moveOrder.isError && (
+          <p className="alert error" role="alert">
+            {moveOrder.error.message}
+          </p>
+        )}
       </div>
       {orders.isPending ? (
         <p aria-busy="true">Loading orders…</p>
@@ -53,6 +61,9 @@ export function OrdersOverview() {
                 </th>
                 <th scope="col" className="num">
                   Total
+                </th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
                 </th>
               </tr>
             </thead>
@@ -80,10 +91,32 @@ export function OrdersOverview() {
                       </td>
                       <td className="num">{o.totalCount}</td>
                       <td className="num">{formatMoney(o.totalAmount)}</td>
+                      <td>
+                        {(o.status === "paid" || o.status === "awaiting_shipment") && (
+                          <button
+                            type="button"
+                            className="btn small secondary"
+                            disabled={moveOrder.isPending}
+                            onClick={() => moveOrder.mutate({ orderId: o.orderId, move: "ship" })}
+                          >
+                            Ship<span className="visually-hidden"> order {o.orderId}</span>
+                          </button>
+                        )}
+                        {o.status === "shipped" && (
+                          <button
+                            type="button"
+                            className="btn small secondary"
+                            disabled={moveOrder.isPending}
+                            onClick={() => moveOrder.mutate({ orderId: o.orderId, move: "complete" })}
+                          >
+                            Complete<span className="visually-hidden"> order {o.orderId}</span>
+                          </button>
+                        )}
+                      </td>
                     </tr>
                     {expanded && (
                       <tr id={`lines-${o.orderId}`}>
-                        <td colSpan={6}>
+                        <td colSpan={7}>
                           <table aria-label={`Lines of order ${o.orderId}`}>
                             <thead>
                               <tr>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError } from "@/app/cart/queries";
 import type { AdminOrderView } from "@/lib/admin/orders";
 import type { AdjustmentView, StockRow } from "@/lib/admin/stock";
@@ -47,5 +47,18 @@ export function useAllOrders(status: OrderStatus | "") {
     queryFn: () => getJson<{ orders: AdminOrderView[] }>(`/api/admin/orders${status ? `?status=${status}` : ""}`).then((d) => d.orders),
     refetchInterval: 10_000,
     refetchIntervalInBackground: false,
+  });
+}
+
+/** Ship or complete an order from the overview; the list refreshes from the server afterwards. */
+export function useOrderMove() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ orderId, move }: { orderId: string; move: "ship" | "complete" }) => {
+      const res = await fetch(`/api/admin/orders/${orderId}/${move}`, { method: "POST" });
+      const data = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? "INTERNAL", data?.error?.message ?? "Something went wrong. Please try again.");
+    },
+    onSettled: () => qc.invalidateQueries({ queryKey: ["admin", "orders"] }),
   });
 }

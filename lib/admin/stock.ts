@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { skus, spus, stockAdjustments, users } from "@/db/schema";
+import { clearSoldOut } from "@/lib/orders/soldout";
 import { AppError, sqlErrno } from "@/lib/errors";
 import type { AdjustStockInput } from "./schemas";
 
@@ -62,7 +63,10 @@ async function findSku(skuId: number): Promise<StockRow> {
 export async function adjustStock(input: AdjustStockInput & { skuId: number; adminId: number }): Promise<{ adjustment: AdjustmentView; stock: number }> {
   const { skuId, delta, reason, adminId } = input;
   try {
-    return await applyAdjustment(skuId, delta, reason, adminId);
+    const applied = await applyAdjustment(skuId, delta, reason, adminId);
+    // After commit: a restock makes any "sold out" hint for this SKU wrong.
+    if (delta > 0) await clearSoldOut([skuId]);
+    return applied;
   } catch (e) {
     if (sqlErrno(e) === ER_WARN_DATA_OUT_OF_RANGE) throw new AppError("VALIDATION", `That would take stock above ${MAX_STOCK}, the most one SKU can hold.`);
     throw e;

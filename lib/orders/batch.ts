@@ -1,10 +1,9 @@
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { orderLines, orders, skus } from "@/db/schema";
-import { env } from "@/lib/env";
-import { checkoutMetrics, recordBatch } from "./metrics";
-import { busy, lineRowsOf, outOfStockError, type PreparedOrder } from "./outcomes";
-import { backoff, isRetryable } from "./retry";
+import { recordBatch } from "./metrics";
+import { lineRowsOf, outOfStockError, type PreparedOrder } from "./outcomes";
+import { retryOnContention } from "./retry";
 import { markSoldOut } from "./soldout";
 
 /**
@@ -83,10 +82,8 @@ async function runBatch(batch: Pending[]) {
 }
 
 async function commitBatch(batch: Pending[]): Promise<Result> {
-  const maxAttempts = env().CHECKOUT_MAX_ATTEMPTS;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await getDb().transaction(
+  return retryOnContention("checkout (batched)", (attempt) =>
+    getDb().transaction(
         async (tx) => {
           const skuIds = [...new Set(batch.flatMap((p) => p.prepared.lines.map((l) => l.skuId)))].sort((a, b) => a - b);
           const rows = await tx
@@ -139,12 +136,6 @@ async function commitBatch(batch: Pending[]): Promise<Result> {
           return { created, duplicates, short, emptied };
         },
         { isolationLevel: "read committed" },
-      );
-    } catch (e) {
-      if (!isRetryable(e)) throw e;
-      if (attempt >= maxAttempts) throw busy("batched", attempt, e);
-      checkoutMetrics.txRetries++;
-      await backoff(attempt);
-    }
-  }
+      ),
+  );
 }

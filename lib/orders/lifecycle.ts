@@ -2,9 +2,11 @@ import { and, asc, eq, gt, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { getDb, type Db, type Tx } from "@/db";
 import { orderLines, orders, skus, type Order, type OrderStatus } from "@/db/schema";
 import { env } from "@/lib/env";
-import { AppError, ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT, sqlErrno } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { clearSoldOut } from "./soldout";
 import { ordersWithLines, type OrderView } from "./queries";
+import { retryOnContention } from "./retry";
 import { orderIdSchema } from "./schemas";
 
 // No `server-only` here: `npm run sweep` runs this module under tsx, outside Next.js.
@@ -23,9 +25,6 @@ export const MOVES = {
 
 type Move = (typeof MOVES)[keyof typeof MOVES];
 
-const RETRYABLE = new Set([ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT]);
-const MAX_ATTEMPTS = 4;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const affected = (result: unknown) => (result as [{ affectedRows: number }])[0].affectedRows;
 
 /** When an unpaid order placed at `createdAt` stops holding its stock. */
@@ -50,32 +49,16 @@ async function move(db: Db | Tx, orderId: string, { from, to }: Move, ...guards:
   return affected(result) === 1;
 }
 
-/** Deadlocks and lock-wait timeouts roll the whole transaction back, so it is safe to run it again. */
-async function withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!RETRYABLE.has(sqlErrno(e) ?? 0)) throw e;
-      if (attempt >= MAX_ATTEMPTS) {
-        log.warn({ what, attempts: attempt, errno: sqlErrno(e) }, "order move gave up: contention");
-        throw new AppError("BUSY", undefined, undefined, 1);
-      }
-      await sleep(Math.random() * 5 * 2 ** attempt);
-    }
-  }
-}
-
 /**
  * Cancels and restocks in one READ COMMITTED transaction: the status move first (only its winner
  * goes on), then every line's units back to stock and out of sales, in ascending SKU id like
  * checkout, so a cancel and a checkout never wait on each other in a cycle.
  */
-function cancelAndRestock(orderId: string, moveSpec: Move, ...guards: SQL[]): Promise<boolean> {
-  return withRetry(`cancel ${orderId}`, () =>
+async function cancelAndRestock(orderId: string, moveSpec: Move, ...guards: SQL[]): Promise<boolean> {
+  const restocked = await retryOnContention(`cancel ${orderId}`, () =>
     getDb().transaction(
       async (tx) => {
-        if (!(await move(tx, orderId, moveSpec, ...guards))) return false;
+        if (!(await move(tx, orderId, moveSpec, ...guards))) return null;
         const lines = await tx
           .select({ skuId: orderLines.skuId, count: orderLines.count })
           .from(orderLines)
@@ -88,11 +71,15 @@ function cancelAndRestock(orderId: string, moveSpec: Move, ...guards: SQL[]): Pr
             .where(eq(skus.id, skuId));
           if (affected(result) !== 1) log.error({ orderId, skuId }, "restock found no SKU row");
         }
-        return true;
+        return lines.map((l) => l.skuId);
       },
       { isolationLevel: "read committed" },
     ),
   );
+  if (!restocked) return false;
+  // After commit: the units are back, so "sold out" hints for them are now wrong.
+  await clearSoldOut(restocked);
+  return true;
 }
 
 async function findOrder(orderId: string, userId?: number): Promise<Order> {

@@ -1,8 +1,6 @@
 import type { Order } from "@/db/schema";
-import { AppError, sqlErrno } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { AppError } from "@/lib/errors";
 import { checkoutMetrics } from "./metrics";
-import type { Strategy } from "./stock";
 
 export type PreparedLine = { skuId: number; count: number; name: string; price: string };
 /** An order ready to write: header and lines computed, nothing written yet. */
@@ -24,9 +22,3 @@ export function outOfStockError(wanted: Wanted[], available: Map<number, number>
 
 export const lineRowsOf = ({ header, lines }: PreparedOrder) =>
   lines.map((l) => ({ orderId: header.id, skuId: l.skuId, name: l.name, count: l.count, price: l.price }));
-
-export function busy(strategy: Strategy, attempts: number, cause: unknown): AppError {
-  checkoutMetrics.busy++;
-  log.warn({ strategy, attempts, errno: sqlErrno(cause) }, "checkout gave up: contention");
-  return new AppError("BUSY", undefined, undefined, 1);
-}

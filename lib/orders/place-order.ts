@@ -13,11 +13,11 @@ import { submitToBatch } from "./batch";
 import { clearBoughtLines, finishPendingCartCleanups } from "./cart-cleanup";
 import { checkoutMetrics } from "./metrics";
 import { findOrderByKey, toOrderView, type OrderView } from "./queries";
-import { backoff, isRetryable, isStockRefusal } from "./retry";
+import { busy, isStockRefusal, retryOnContention } from "./retry";
 import type { PlaceOrderInput } from "./schemas";
 import { knownSoldOut } from "./soldout";
 import { ShortStock, takeStock, TooContended, type SingleStrategy, type Strategy } from "./stock";
-import { busy, lineRowsOf, outOfStockError, type PreparedOrder, type Wanted } from "./outcomes";
+import { lineRowsOf, outOfStockError, type PreparedOrder, type Wanted } from "./outcomes";
 
 export type PlaceOrderRequest = PlaceOrderInput & { userId: number; idempotencyKey: string };
 export type PlaceOrderResult = { order: OrderView; created: boolean };
@@ -91,10 +91,9 @@ async function prepare(req: PlaceOrderRequest, strategy: Strategy): Promise<Prep
  * row's lock is held for the shortest time). Retried whole only on deadlock or lock-wait timeout.
  */
 async function commitAlone(prepared: PreparedOrder, strategy: SingleStrategy): Promise<"created" | "duplicate"> {
-  const maxAttempts = env().CHECKOUT_MAX_ATTEMPTS;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await getDb().transaction(
+  try {
+    await retryOnContention(`checkout (${strategy})`, () =>
+      getDb().transaction(
         async (tx) => {
           try {
             await tx.insert(orders).values(prepared.header);
@@ -107,18 +106,15 @@ async function commitAlone(prepared: PreparedOrder, strategy: SingleStrategy): P
           await takeStock(strategy, tx, prepared.lines, checkoutMetrics);
         },
         { isolationLevel: "read committed" },
-      );
-      return "created";
-    } catch (e) {
-      if (e instanceof DuplicateKey) return "duplicate";
-      if (e instanceof ShortStock || isStockRefusal(e)) throw await outOfStock(prepared.lines);
-      // The optimistic loop already retried 50 times inside; another round would only add load.
-      if (e instanceof TooContended) throw busy(strategy, attempt, e);
-      if (!isRetryable(e)) throw e;
-      if (attempt >= maxAttempts) throw busy(strategy, attempt, e);
-      checkoutMetrics.txRetries++;
-      await backoff(attempt);
-    }
+      ),
+    );
+    return "created";
+  } catch (e) {
+    if (e instanceof DuplicateKey) return "duplicate";
+    if (e instanceof ShortStock || isStockRefusal(e)) throw await outOfStock(prepared.lines);
+    // The optimistic loop already retried 50 times inside; another round would only add load.
+    if (e instanceof TooContended) throw busy("checkout (optimistic)", 1, e);
+    throw e;
   }
 }
 
