@@ -132,7 +132,11 @@ describe("batched checkout", () => {
     const buyers = await makeUsers(80);
     for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
     const asArg = (us: TestUser[]) => JSON.stringify(us.map((u) => ({ userId: u.id, addressId: u.addressId, key: randomUUID() })));
-    const run = promisify(execFile);
+    const exec = promisify(execFile);
+    const run = (cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; timeout: number }) =>
+      exec(cmd, args, { ...opts, encoding: "utf8" }).catch((e: { stdout?: string; stderr?: string }) => {
+        throw new Error(`buyer process failed: ${String(e)}\nstdout: ${e.stdout}\nstderr: ${e.stderr}`);
+      });
     const script = path.join(import.meta.dirname, "support/buyer-process.ts");
     const tsx = path.join(import.meta.dirname, "../node_modules/.bin/tsx");
     const [p1, p2] = await Promise.all([
@@ -140,6 +144,7 @@ describe("batched checkout", () => {
       run(tsx, [script, asArg(buyers.slice(40))], { env: process.env, timeout: 120_000 }),
     ]);
     const outcomes = [...JSON.parse(p1.stdout.trim().split("\n").pop()!), ...JSON.parse(p2.stdout.trim().split("\n").pop()!)] as string[];
+    expect(outcomes.filter((o) => o !== "OK" && o !== "OUT_OF_STOCK")).toEqual([]);
     expect(outcomes.filter((o) => o === "OK")).toHaveLength(30);
     expect(outcomes.filter((o) => o === "OUT_OF_STOCK")).toHaveLength(50);
     expect(await stockOf(skuId!)).toEqual({ stock: 0, sales: 30 });

@@ -27,6 +27,11 @@ const state = ((globalThis as unknown as { stockroomBatcher?: { queue: Pending[]
 /** Test seam: runs inside the batch transaction just before COMMIT. */
 export const batchTestHooks: { beforeCommit?: (attempt: number) => void | Promise<void> } = {};
 
+/** Resolves once no batch is running or queued, including its after-commit work (for shutdown). */
+export async function batchesDrained() {
+  while (state.running || state.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+}
+
 /** Orders waiting for the next batch (for tests and diagnostics). */
 export const queuedOrders = () => state.queue.length;
 

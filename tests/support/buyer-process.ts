@@ -4,6 +4,7 @@
  */
 import { closeDb } from "@/db";
 import { isAppError } from "@/lib/errors";
+import { batchesDrained } from "@/lib/orders/batch";
 import { placeOrder } from "@/lib/orders/place-order";
 import { closeRedis } from "@/lib/redis";
 
@@ -17,5 +18,7 @@ const outcomes = await Promise.all(
   ),
 );
 console.log(JSON.stringify(outcomes));
+// The last batch still records sold-out hints after answering; closing under it would reopen clients.
+await batchesDrained();
 await closeDb();
 await closeRedis();
