@@ -9,14 +9,18 @@ const globalForRedis = globalThis as unknown as { stockroomRedis?: Redis };
  * reconnecting in the background and recovers by itself.
  */
 export function getRedis(): Redis {
-  globalForRedis.stockroomRedis ??= new Redis(env().REDIS_URL, {
-    maxRetriesPerRequest: 2,
-    connectTimeout: 2_000,
-    commandTimeout: 3_000,
-    retryStrategy: (times) => Math.min(times * 100, 1_000),
-  });
-  // Without a listener ioredis logs every failed reconnect as an unhandled error event.
-  globalForRedis.stockroomRedis.on("error", () => {});
+  if (!globalForRedis.stockroomRedis) {
+    const client = new Redis(env().REDIS_URL, {
+      maxRetriesPerRequest: 2,
+      connectTimeout: 2_000,
+      commandTimeout: 3_000,
+      retryStrategy: (times) => Math.min(times * 100, 1_000),
+    });
+    // Without a listener ioredis logs every failed reconnect as an unhandled error event.
+    // Added once, with the client: adding it per call leaked one listener per cart operation.
+    client.on("error", () => {});
+    globalForRedis.stockroomRedis = client;
+  }
   return globalForRedis.stockroomRedis;
 }
 
