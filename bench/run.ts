@@ -25,8 +25,9 @@ import { HttpOrders, noop, type Target } from "./lib/targets";
 
 const HOT_STOCK = 10_000_000;
 const SPREAD_SKUS = 200;
-// The raw ceiling opens its own connections; MariaDB's default max_connections is 151.
-const RAW_MAX_CONNECTIONS = 64;
+// The raw ceiling opens its own connections next to three servers' pools (20 each by default);
+// MariaDB's default max_connections is 151.
+const RAW_MAX_CONNECTIONS = 32;
 const SELLOUT_CAP_MS = 60_000;
 const RESULTS = path.join(ROOT, "bench/results");
 
@@ -183,14 +184,19 @@ async function profileCell(shoppers: Shopper[]): Promise<string> {
   const server = await BenchServer.start(opts.port, serverEnv(strategy), { label: `${strategy}-profile`, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`] });
   const client = new HttpClient(server.url, W);
   const started = Date.now();
+  const us = () => Number(process.hrtime.bigint() / 1000n);
+  let window: [number, number] | undefined;
   try {
     await warmUp(server, shoppers);
-    await checkoutCell(new HttpOrders(client), strategy, "hot", W, shoppers);
+    const from = us();
+    const cell = await checkoutCell(new HttpOrders(client), strategy, "hot", W, shoppers);
+    window = [from, us()];
+    log(`   profiled cell: ${cell.ordersPerS} orders/s, p99 ${cell.latency.p99} ms (slower than unprofiled)`);
   } finally {
     client.close();
     await server.stop();
   }
-  return summarizeProfile(dir, started);
+  return summarizeProfile(dir, started, window);
 }
 
 /** Untimed load right after start-up, so JIT and connection pools are warm before the first cell. */
@@ -270,37 +276,41 @@ async function main() {
   const shoppers = await createShoppers(maxW, "bench");
   await ledger.record();
 
-  let profileSummary: string | null = null;
-  for (const [i, strategy] of opts.strategies.entries()) {
-    log(`\n== ${strategy}: next start on :${opts.port}`);
-    const server = await BenchServer.start(opts.port, serverEnv(strategy), { label: strategy });
-    try {
+  // One server per strategy, all up at once, and cells interleaved (each scenario and W runs every
+  // strategy back to back), so load from anything else on the machine hits them alike.
+  const servers = new Map<Strategy, BenchServer>();
+  try {
+    for (const [i, strategy] of opts.strategies.entries()) {
+      log(`\n== ${strategy}: next start on :${opts.port + i}`);
+      const server = await BenchServer.start(opts.port + i, serverEnv(strategy), { label: strategy });
+      servers.set(strategy, server);
       await warmUp(server, shoppers);
-      for (const W of opts.concurrency) {
-        const client = new HttpClient(server.url, W);
-        try {
-          if (i === 0) {
-            cells.push(await rawCeiling(W));
-            cells.push(await noopCeiling(client, W, shoppers));
-          }
-          const target = new HttpOrders(client);
-          for (const scenario of opts.scenarios) cells.push(await checkoutCell(target, strategy, scenario, W, shoppers));
-        } finally {
-          client.close();
-        }
-      }
-      if (i === 0 && opts.actionConcurrency.length > 0) {
-        const client = new HttpClient(server.url, Math.max(...opts.actionConcurrency));
-        try {
-          await actionVsRoute(client, new HttpOrders(client), strategy, shoppers);
-        } finally {
-          client.close();
-        }
-      }
-    } finally {
-      await server.stop();
     }
+    const first = servers.get(opts.strategies[0]!)!;
+    for (const W of opts.concurrency) {
+      const clients = new Map([...servers].map(([s, server]) => [s, new HttpClient(server.url, W)]));
+      try {
+        cells.push(await rawCeiling(W));
+        cells.push(await noopCeiling(clients.get(opts.strategies[0]!)!, W, shoppers));
+        for (const scenario of opts.scenarios) {
+          for (const strategy of opts.strategies) cells.push(await checkoutCell(new HttpOrders(clients.get(strategy)!), strategy, scenario, W, shoppers));
+        }
+      } finally {
+        for (const c of clients.values()) c.close();
+      }
+    }
+    if (opts.actionConcurrency.length > 0) {
+      const client = new HttpClient(first.url, Math.max(...opts.actionConcurrency));
+      try {
+        await actionVsRoute(client, new HttpOrders(client), opts.strategies[0]!, shoppers);
+      } finally {
+        client.close();
+      }
+    }
+  } finally {
+    for (const server of servers.values()) await server.stop();
   }
+  let profileSummary: string | null = null;
   if (opts.profile) profileSummary = await profileCell(shoppers);
 
   const verdict = acceptance();

@@ -13,7 +13,9 @@ export class HttpClient {
     readonly base: URL,
     sockets: number,
   ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
+    // Idle sockets close after 4 s, before the server's 5 s keep-alive timeout: otherwise a request
+    // can go out on a socket the server is closing at that moment (ECONNRESET).
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, timeout: 4_000 });
   }
 
   request(method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<HttpResponse> {

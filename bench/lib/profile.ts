@@ -10,7 +10,7 @@ export function bucket(url: string, fn: string): string {
   if (fn === "(garbage collector)") return "garbage collector";
   if (fn === "(program)" || fn === "(root)") return "V8/native (program)";
   if (!url) return `native: ${fn || "(anonymous)"}`;
-  if (url.startsWith("node:")) return `node: ${url.slice(5).split("/")[0]}`;
+  if (url.startsWith("node:")) return `node: ${url.slice(5).split("/").slice(0, 2).join("/")}`;
   const compiled = /node_modules\/next\/dist\/compiled\/([^/]+)/.exec(url);
   if (compiled) return `next (compiled ${compiled[1]})`;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
@@ -19,8 +19,12 @@ export function bucket(url: string, fn: string): string {
   return url;
 }
 
-/** Self time per bucket of the newest .cpuprofile written after `since`, as a markdown table. */
-export async function summarizeProfile(dir: string, since: number): Promise<string> {
+/**
+ * Self time per bucket of the newest .cpuprofile written after `since`, as a markdown table.
+ * `window` (CLOCK_MONOTONIC microseconds, which V8's sample timestamps also use on Linux) keeps
+ * only the samples taken during the measured cell, leaving out start-up and shutdown.
+ */
+export async function summarizeProfile(dir: string, since: number, window?: [number, number]): Promise<string> {
   const files = (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile"));
   const fresh: { file: string; mtime: number }[] = [];
   for (const f of files) {
@@ -31,8 +35,16 @@ export async function summarizeProfile(dir: string, since: number): Promise<stri
   if (!newest) return "(no CPU profile was written)";
   const profile = JSON.parse(await readFile(path.join(dir, newest.file), "utf8")) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const inWindow: boolean[] = [];
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i] ?? 0;
+    inWindow.push(!window || (t >= window[0] && t <= window[1]));
+  }
+  const windowed = window !== undefined && inWindow.some(Boolean);
   const self = new Map<string, number>();
   for (let i = 0; i < profile.samples.length; i++) {
+    if (windowed && !inWindow[i]) continue;
     const node = byId.get(profile.samples[i]!);
     if (!node) continue;
     const b = bucket(node.callFrame.url, node.callFrame.functionName);
@@ -41,7 +53,7 @@ export async function summarizeProfile(dir: string, since: number): Promise<stri
   const total = [...self.values()].reduce((s, x) => s + x, 0);
   const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15);
   return [
-    `Profile ${path.join("bench/results/profile", newest.file)}, whole server lifetime (start-up, one cell, shutdown): ${(total / 1e6).toFixed(1)} s sampled.`,
+    `Profile ${path.join("bench/results/profile", newest.file)}, ${windowed ? "the measured cell only" : "whole server lifetime (start-up, warm-up, the cell, shutdown)"}: ${(total / 1e6).toFixed(1)} s sampled.`,
     "",
     "| where | self time | share |",
     "|---|---:|---:|",

@@ -22,6 +22,8 @@ export type Cell = {
   outcomes: Record<string, number>;
   metrics: CheckoutMetrics | null;
   optimisticRetriesPerOrder: number | null;
+  /** 1-minute load average when the cell ended: above the core count, the cell was measured on a busy machine. */
+  loadAverage: number;
   /** Anything that should not happen: invariant violations and unexpected response codes. */
   problems: string[];
 };
@@ -40,6 +42,7 @@ export function toCell(base: Pick<Cell, "kind" | "strategy" | "scenario" | "mode
     outcomes,
     metrics,
     optimisticRetriesPerOrder: metrics ? round(metrics.optimisticRetries / Math.max(1, metrics.orders), 2) : null,
+    loadAverage: round(os.loadavg()[0]!, 2),
     problems,
   };
 }
@@ -103,7 +106,10 @@ export function markdown(cells: Cell[], acceptance: string[]): string {
     out.push("");
   }
   for (const scenario of [...new Set(cells.filter((c) => c.kind === "checkout").map((c) => c.scenario))]) {
-    const rows = cells.filter((c) => c.kind === "checkout" && c.scenario === scenario);
+    const order = [...new Set(cells.map((c) => c.strategy))];
+    const rows = cells
+      .filter((c) => c.kind === "checkout" && c.scenario === scenario)
+      .sort((a, b) => order.indexOf(a.strategy) - order.indexOf(b.strategy) || a.W - b.W);
     out.push(
       `### ${scenario}`,
       "",

@@ -17,6 +17,18 @@ export type ServerEnv = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// Servers still running when the bench exits (Ctrl-C, a crash) are killed with it, not orphaned.
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping bench servers\n`);
+    process.exit(130);
+  });
+}
+
 function baseEnv(): NodeJS.ProcessEnv {
   // tsx's loader (NODE_OPTIONS) must not ride along into the server it measures.
   const { NODE_OPTIONS: _drop, ...rest } = process.env;
@@ -68,6 +80,8 @@ export class BenchServer {
     });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
+    live.add(child);
+    child.once("exit", () => live.delete(child));
     const server = new BenchServer(child, url, logFile);
     const deadline = Date.now() + 60_000;
     while (!(await healthy(url))) {
