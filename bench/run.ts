@@ -240,7 +240,7 @@ function acceptance(): string[] {
   ];
 }
 
-async function updateDocs(table: string, machine: string, command: string) {
+async function updateDocs(table: string, machine: string, command: string, profile: string | null) {
   const file = path.join(ROOT, "docs/benchmarks.md");
   let text = await readFile(file, "utf8");
   const put = (name: string, body: string) => {
@@ -251,6 +251,7 @@ async function updateDocs(table: string, machine: string, command: string) {
   put("machine", machine);
   put("command", "```\n" + command + "\n```");
   put("table", table);
+  if (profile) put("profile", profile);
   await writeFile(file, text);
 }
 
@@ -321,7 +322,7 @@ async function main() {
   const file = path.join(RESULTS, `run-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
   await writeFile(file, JSON.stringify(report, null, 2));
   await copyFile(file, path.join(RESULTS, "latest.json"));
-  if (opts.docs) await updateDocs(table, machineMarkdown(machine), command);
+  if (opts.docs) await updateDocs(table, machineMarkdown(machine), command, profileSummary);
 
   process.stdout.write(`\n${table}\n`);
   if (profileSummary) process.stdout.write(`\n### Server CPU profile (${opts.strategies[0]} hot W=64)\n\n${profileSummary}\n`);
