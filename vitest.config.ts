@@ -15,7 +15,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "tests/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "tests/**/*.test.ts", "bench/**/*.test.ts"],
     globalSetup: ["tests/support/global-setup.ts"],
     env: {
       NODE_ENV: "test",

@@ -1,0 +1,116 @@
+import { parseArgs } from "node:util";
+import { CHECKOUT_STRATEGIES } from "@/lib/env";
+
+export const SCENARIOS = ["hot", "sellout", "spread"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+// Issue 8 adds "service" (placeOrder in-process, no HTTP); the cell loop only needs a new Target.
+export const MODES = ["http"] as const;
+export type Mode = (typeof MODES)[number];
+export type Strategy = (typeof CHECKOUT_STRATEGIES)[number];
+
+export type Options = {
+  strategies: Strategy[];
+  concurrency: number[];
+  scenarios: ScenarioName[];
+  mode: Mode;
+  durationS: number;
+  /** Requests per sell-out cell: max(this, 8 x W); the SKU's stock is a quarter of it. */
+  selloutDemand: number;
+  actionConcurrency: number[];
+  actionDurationS: number;
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  build: boolean;
+  profile: boolean;
+  docs: boolean;
+};
+
+const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>, e.g. BENCH_STRATEGIES)
+
+  --strategies a,b        checkout strategies (default: ${CHECKOUT_STRATEGIES.join(",")})
+  --concurrency 1,16,...  shoppers in flight per cell (default: 1,16,64,256)
+  --scenarios a,b         ${SCENARIOS.join(",")} (default: all)
+  --mode http             how orders are driven (default: http)
+  --duration S            seconds per timed cell (default: 3)
+  --sellout-demand N      minimum requests per sell-out cell (default: 800; 8 x W if larger)
+  --action-concurrency    W values for the server-action comparison (default: 1,16; "" skips it)
+  --action-duration S     seconds per server-action cell (default: 2)
+  --port P                port of the bench server (default: 3300)
+  --database-url URL      scratch database, dropped and recreated (default: mysql://root@127.0.0.1:3306/stockroom_bench)
+  --redis-url URL         Redis database, flushed (default: redis://127.0.0.1:6379/9)
+  --no-build              reuse the existing .next-bench build
+  --profile               also CPU-profile the server through one hot cell (first strategy, W=64)
+  --docs                  rewrite the table and machine sections of docs/benchmarks.md
+`;
+
+function list<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
+  const items = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const item of items) if (!allowed.includes(item as T)) throw new Error(`Unknown ${what} "${item}"; expected one of ${allowed.join(", ")}`);
+  return items as T[];
+}
+
+function numbers(raw: string, what: string): number[] {
+  const items = raw.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
+  for (const n of items) if (!Number.isInteger(n) || n < 1 || n > 4096) throw new Error(`${what} must be whole numbers 1-4096, got "${raw}"`);
+  return items;
+}
+
+function positive(raw: string, what: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${what} must be a positive number, got "${raw}"`);
+  return n;
+}
+
+export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.env): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      strategies: { type: "string" },
+      concurrency: { type: "string" },
+      scenarios: { type: "string" },
+      mode: { type: "string" },
+      duration: { type: "string" },
+      "sellout-demand": { type: "string" },
+      "action-concurrency": { type: "string" },
+      "action-duration": { type: "string" },
+      port: { type: "string" },
+      "database-url": { type: "string" },
+      "redis-url": { type: "string" },
+      "no-build": { type: "boolean" },
+      profile: { type: "boolean" },
+      docs: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  const pick = (name: keyof typeof values, envName: string, fallback: string) => {
+    const v = values[name];
+    return typeof v === "string" ? v : (envs[envName] ?? fallback);
+  };
+  const databaseUrl = pick("database-url", "BENCH_DATABASE_URL", "mysql://root@127.0.0.1:3306/stockroom_bench");
+  const options: Options = {
+    strategies: list(pick("strategies", "BENCH_STRATEGIES", CHECKOUT_STRATEGIES.join(",")), CHECKOUT_STRATEGIES, "strategy"),
+    concurrency: numbers(pick("concurrency", "BENCH_CONCURRENCY", "1,16,64,256"), "--concurrency"),
+    scenarios: list(pick("scenarios", "BENCH_SCENARIOS", SCENARIOS.join(",")), SCENARIOS, "scenario"),
+    mode: list(pick("mode", "BENCH_MODE", "http"), MODES, "mode")[0] ?? "http",
+    durationS: positive(pick("duration", "BENCH_DURATION", "3"), "--duration"),
+    selloutDemand: positive(pick("sellout-demand", "BENCH_SELLOUT_DEMAND", "800"), "--sellout-demand"),
+    actionConcurrency: numbers(pick("action-concurrency", "BENCH_ACTION_CONCURRENCY", "1,16"), "--action-concurrency"),
+    actionDurationS: positive(pick("action-duration", "BENCH_ACTION_DURATION", "2"), "--action-duration"),
+    port: positive(pick("port", "BENCH_PORT", "3300"), "--port"),
+    databaseUrl,
+    redisUrl: pick("redis-url", "BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+    build: !(values["no-build"] ?? envs.BENCH_NO_BUILD === "1"),
+    profile: values.profile ?? envs.BENCH_PROFILE === "1",
+    docs: values.docs ?? envs.BENCH_DOCS === "1",
+  };
+  if (options.strategies.length === 0 || options.concurrency.length === 0 || options.scenarios.length === 0) {
+    throw new Error("Need at least one strategy, one concurrency and one scenario");
+  }
+  if (!/\/stockroom_[a-z0-9_]+$/.test(new URL(databaseUrl).pathname)) throw new Error("--database-url must name a stockroom_* scratch database (it is dropped)");
+  return options;
+}

@@ -1,0 +1,62 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+
+type Node = { id: number; callFrame: { functionName: string; url: string }; hitCount?: number; children?: number[] };
+type Profile = { nodes: Node[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] };
+
+/** Buckets a frame by where its code lives: a package, Node itself, V8 bookkeeping, or the app bundle. */
+export function bucket(url: string, fn: string): string {
+  if (fn === "(idle)") return "idle (waiting on I/O)";
+  if (fn === "(garbage collector)") return "garbage collector";
+  if (fn === "(program)" || fn === "(root)") return "V8/native (program)";
+  if (!url) return `native: ${fn || "(anonymous)"}`;
+  if (url.startsWith("node:")) return `node: ${url.slice(5).split("/").slice(0, 2).join("/")}`;
+  const compiled = /node_modules\/next\/dist\/compiled\/([^/]+)/.exec(url);
+  if (compiled) return `next (compiled ${compiled[1]})`;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  if (url.includes(".next-bench/server")) return "app bundle (.next-bench/server)";
+  return url;
+}
+
+/**
+ * Self time per bucket of the newest .cpuprofile written after `since`, as a markdown table.
+ * `window` (CLOCK_MONOTONIC microseconds, which V8's sample timestamps also use on Linux) keeps
+ * only the samples taken during the measured cell, leaving out start-up and shutdown.
+ */
+export async function summarizeProfile(dir: string, since: number, window?: [number, number]): Promise<string> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile"));
+  const fresh: { file: string; mtime: number }[] = [];
+  for (const f of files) {
+    const s = await stat(path.join(dir, f));
+    if (s.mtimeMs >= since) fresh.push({ file: f, mtime: s.mtimeMs });
+  }
+  const newest = fresh.sort((a, b) => b.mtime - a.mtime)[0];
+  if (!newest) return "(no CPU profile was written)";
+  const profile = JSON.parse(await readFile(path.join(dir, newest.file), "utf8")) as Profile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const inWindow: boolean[] = [];
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i] ?? 0;
+    inWindow.push(!window || (t >= window[0] && t <= window[1]));
+  }
+  const windowed = window !== undefined && inWindow.some(Boolean);
+  const self = new Map<string, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    if (windowed && !inWindow[i]) continue;
+    const node = byId.get(profile.samples[i]!);
+    if (!node) continue;
+    const b = bucket(node.callFrame.url, node.callFrame.functionName);
+    self.set(b, (self.get(b) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const total = [...self.values()].reduce((s, x) => s + x, 0);
+  const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  return [
+    `Profile ${path.join("bench/results/profile", newest.file)}, ${windowed ? "the measured cell only" : "whole server lifetime (start-up, warm-up, the cell, shutdown)"}: ${(total / 1e6).toFixed(1)} s sampled.`,
+    "",
+    "| where | self time | share |",
+    "|---|---:|---:|",
+    ...rows.map(([b, us]) => `| ${b} | ${(us / 1000).toFixed(0)} ms | ${((100 * us) / total).toFixed(1)}% |`),
+  ].join("\n");
+}

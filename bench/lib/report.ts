@@ -1,0 +1,158 @@
+import os from "node:os";
+import { getPool } from "@/db";
+import { summarize, type LatencySummary } from "./stats";
+import type { LoadResult } from "./load";
+import type { CheckoutMetrics } from "./targets";
+
+export type CellKind = "checkout" | "raw-update" | "noop-route" | "action" | "route";
+
+export type Cell = {
+  kind: CellKind;
+  strategy: string | null;
+  scenario: string;
+  mode: string;
+  W: number;
+  elapsedS: number;
+  requests: number;
+  ok: number;
+  ordersPerS: number;
+  requestsPerS: number;
+  latency: LatencySummary;
+  latencyByCode: Record<string, LatencySummary>;
+  outcomes: Record<string, number>;
+  metrics: CheckoutMetrics | null;
+  optimisticRetriesPerOrder: number | null;
+  /** 1-minute load average when the cell ended: above the core count, the cell was measured on a busy machine. */
+  loadAverage: number;
+  /** Anything that should not happen: invariant violations and unexpected response codes. */
+  problems: string[];
+};
+
+export function toCell(base: Pick<Cell, "kind" | "strategy" | "scenario" | "mode" | "W">, load: LoadResult, metrics: CheckoutMetrics | null, problems: string[]): Cell {
+  const outcomes = Object.fromEntries(Object.entries(load.byCode).map(([code, l]) => [code, l.length]));
+  return {
+    ...base,
+    elapsedS: round(load.elapsedS, 3),
+    requests: load.requests,
+    ok: load.ok,
+    ordersPerS: round(load.ok / load.elapsedS, 1),
+    requestsPerS: round(load.requests / load.elapsedS, 1),
+    latency: summarize(load.latencies),
+    latencyByCode: Object.fromEntries(Object.entries(load.byCode).map(([code, l]) => [code, summarize(l)])),
+    outcomes,
+    metrics,
+    optimisticRetriesPerOrder: metrics ? round(metrics.optimisticRetries / Math.max(1, metrics.orders), 2) : null,
+    loadAverage: round(os.loadavg()[0]!, 2),
+    problems,
+  };
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export type Machine = {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  loadAverageAtStart: number[];
+  node: string;
+  os: string;
+  mariadb: Record<string, string>;
+};
+
+export async function describeMachine(): Promise<Machine> {
+  const [rows] = await getPool().query(
+    `SELECT VERSION() AS version, @@innodb_flush_log_at_trx_commit AS innodb_flush_log_at_trx_commit,
+       @@innodb_buffer_pool_size AS innodb_buffer_pool_size, @@innodb_log_file_size AS innodb_log_file_size,
+       @@innodb_flush_method AS innodb_flush_method, @@innodb_doublewrite AS innodb_doublewrite,
+       @@log_bin AS log_bin, @@sync_binlog AS sync_binlog, @@tx_isolation AS tx_isolation,
+       @@innodb_lock_wait_timeout AS innodb_lock_wait_timeout, @@max_connections AS max_connections`,
+  );
+  const mariadb = Object.fromEntries(Object.entries((rows as Record<string, unknown>[])[0]!).map(([k, v]) => [k, String(v)]));
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    loadAverageAtStart: os.loadavg().map((x) => round(x, 2)),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    mariadb,
+  };
+}
+
+const ms = (x: number) => (Number.isNaN(x) ? "-" : x < 10 ? x.toFixed(1) : x.toFixed(0));
+const rate = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const outcomesText = (o: Record<string, number>) =>
+  Object.entries(o)
+    .sort((a, b) => b[1] - a[1])
+    .map(([code, n]) => `${code}: ${n}`)
+    .join(", ");
+
+/** The markdown report: ceilings, one table per scenario, the server-action comparison, the verdict. */
+export function markdown(cells: Cell[], acceptance: string[]): string {
+  const out: string[] = [];
+  const Ws = [...new Set(cells.map((c) => c.W))].sort((a, b) => a - b);
+  const raw = new Map(cells.filter((c) => c.kind === "raw-update").map((c) => [c.W, c]));
+  const noop = new Map(cells.filter((c) => c.kind === "noop-route").map((c) => [c.W, c]));
+  if (raw.size + noop.size > 0) {
+    out.push("### Ceilings", "", "| W | raw UPDATE /s | raw p50 / p99 ms | trivial route req/s | route p50 / p99 ms |", "|---:|---:|---:|---:|---:|");
+    for (const W of Ws) {
+      const r = raw.get(W);
+      const n = noop.get(W);
+      if (!r && !n) continue;
+      out.push(
+        `| ${W} | ${r ? rate(r.ordersPerS) : "-"} | ${r ? `${ms(r.latency.p50)} / ${ms(r.latency.p99)}` : "-"} | ${n ? rate(n.requestsPerS) : "-"} | ${n ? `${ms(n.latency.p50)} / ${ms(n.latency.p99)}` : "-"} |`,
+      );
+    }
+    out.push("");
+  }
+  for (const scenario of [...new Set(cells.filter((c) => c.kind === "checkout").map((c) => c.scenario))]) {
+    const order = [...new Set(cells.map((c) => c.strategy))];
+    const rows = cells
+      .filter((c) => c.kind === "checkout" && c.scenario === scenario)
+      .sort((a, b) => order.indexOf(a.strategy) - order.indexOf(b.strategy) || a.W - b.W);
+    out.push(
+      `### ${scenario}`,
+      "",
+      "| strategy | W | orders/s | req/s | p50 ms | p95 ms | p99 ms | opt. retries/order | tx retries | outcomes | vs raw UPDATE | invariants |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
+    );
+    for (const c of rows) {
+      const r = raw.get(c.W);
+      const ratio = scenario === "hot" && r && r.ordersPerS > 0 ? `${(c.ordersPerS / r.ordersPerS).toFixed(2)}x` : "";
+      const ok = c.problems.length === 0 ? "ok" : `**FAILED** (${c.problems.length})`;
+      out.push(
+        `| ${c.strategy} | ${c.W} | ${rate(c.ordersPerS)} | ${rate(c.requestsPerS)} | ${ms(c.latency.p50)} | ${ms(c.latency.p95)} | ${ms(c.latency.p99)} | ${c.optimisticRetriesPerOrder ?? "-"} | ${c.metrics?.txRetries ?? "-"} | ${outcomesText(c.outcomes)} | ${ratio} | ${ok} |`,
+      );
+    }
+    out.push("");
+  }
+  const pairs = cells.filter((c) => c.kind === "action");
+  if (pairs.length > 0) {
+    out.push(
+      "### Server action vs route handler (hot, first strategy)",
+      "",
+      "| W | route orders/s | route p50 / p99 ms | action orders/s | action p50 / p99 ms | action overhead (p50) |",
+      "|---:|---:|---:|---:|---:|---:|",
+    );
+    for (const a of pairs) {
+      const r = cells.find((c) => c.kind === "route" && c.W === a.W);
+      const overhead = r ? `${(a.latency.p50 - r.latency.p50).toFixed(1)} ms (${(a.latency.p50 / r.latency.p50).toFixed(1)}x)` : "-";
+      out.push(
+        `| ${a.W} | ${r ? rate(r.ordersPerS) : "-"} | ${r ? `${ms(r.latency.p50)} / ${ms(r.latency.p99)}` : "-"} | ${rate(a.ordersPerS)} | ${ms(a.latency.p50)} / ${ms(a.latency.p99)} | ${overhead} |`,
+      );
+    }
+    out.push("");
+  }
+  if (acceptance.length > 0) out.push("### Acceptance", "", ...acceptance.map((a) => `- ${a}`), "");
+  return out.join("\n");
+}
+
+export function machineMarkdown(m: Machine): string {
+  const d = m.mariadb;
+  return [
+    `- ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}; load average at start ${m.loadAverageAtStart.join(" / ")}`,
+    `- MariaDB ${d.version}: innodb_flush_log_at_trx_commit=${d.innodb_flush_log_at_trx_commit}, innodb_buffer_pool_size=${Math.round(Number(d.innodb_buffer_pool_size) / 2 ** 20)} MiB, ` +
+      `innodb_log_file_size=${Math.round(Number(d.innodb_log_file_size) / 2 ** 20)} MiB, innodb_flush_method=${d.innodb_flush_method}, innodb_doublewrite=${d.innodb_doublewrite}, ` +
+      `log_bin=${d.log_bin}, sync_binlog=${d.sync_binlog}, default isolation ${d.tx_isolation} (checkout sets READ COMMITTED), innodb_lock_wait_timeout=${d.innodb_lock_wait_timeout} s`,
+  ].join("\n");
+}

@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+export const DIST_DIR = ".next-bench";
+const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
+export const LOG_DIR = path.join(ROOT, "bench/results/logs");
+
+export type ServerEnv = {
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  SESSION_SECRET: string;
+  CHECKOUT_STRATEGY: string;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Servers still running when the bench exits (Ctrl-C, a crash) are killed with it, not orphaned.
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping bench servers\n`);
+    process.exit(130);
+  });
+}
+
+function baseEnv(): NodeJS.ProcessEnv {
+  // tsx's loader (NODE_OPTIONS) must not ride along into the server it measures.
+  const { NODE_OPTIONS: _drop, ...rest } = process.env;
+  return { ...rest, NODE_ENV: "production", NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" };
+}
+
+async function tail(file: string, lines = 30) {
+  return (await readFile(file, "utf8").catch(() => "")).split("\n").slice(-lines).join("\n");
+}
+
+/** `next build` into .next-bench; output goes to a log file and only its tail is shown on failure. */
+export async function buildServer(secret: string) {
+  await mkdir(LOG_DIR, { recursive: true });
+  const logFile = path.join(LOG_DIR, "build.log");
+  const out = createWriteStream(logFile);
+  const child = spawn(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, env: { ...baseEnv(), SESSION_SECRET: secret }, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  if (code !== 0) throw new Error(`next build failed (exit ${code}); ${logFile}:\n${await tail(logFile)}`);
+}
+
+export class BenchServer {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: URL,
+    readonly logFile: string,
+  ) {}
+
+  /** Starts `next start` from .next-bench and waits for /api/health. */
+  static async start(port: number, env: ServerEnv, opts: { label: string; nodeArgs?: string[] }): Promise<BenchServer> {
+    const url = new URL(`http://127.0.0.1:${port}`);
+    if (await healthy(url)) throw new Error(`Something already answers on ${url.origin}; stop it or pass --port`);
+    await mkdir(LOG_DIR, { recursive: true });
+    const logFile = path.join(LOG_DIR, `server-${opts.label}.log`);
+    const out = createWriteStream(logFile);
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+      cwd: ROOT,
+      env: {
+        ...baseEnv(),
+        ...env,
+        PORT: String(port),
+        BENCH_METRICS: "1",
+        // No expiry sweeps during a measurement (bench orders are cash on delivery anyway).
+        SWEEP_INTERVAL: "0",
+        LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? "warn",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.pipe(out);
+    child.stderr?.pipe(out);
+    live.add(child);
+    child.once("exit", () => live.delete(child));
+    const server = new BenchServer(child, url, logFile);
+    const deadline = Date.now() + 60_000;
+    while (!(await healthy(url))) {
+      if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}; ${logFile}:\n${await tail(logFile)}`);
+      if (Date.now() > deadline) {
+        await server.stop();
+        throw new Error(`next start did not become healthy in 60 s; ${logFile}:\n${await tail(logFile)}`);
+      }
+      await sleep(200);
+    }
+    return server;
+  }
+
+  /** SIGTERM, then SIGKILL after 10 s; resolves when the process has exited (and written any --cpu-prof). */
+  async stop() {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once("exit", r));
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+async function healthy(url: URL): Promise<boolean> {
+  try {
+    const res = await fetch(new URL("/api/health", url), { signal: AbortSignal.timeout(2_000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}

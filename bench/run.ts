@@ -1,0 +1,346 @@
+/**
+ * Contention benchmark (issue 6): drives POST /api/orders on a production build with W shoppers
+ * in flight, per strategy and scenario, checks the database's invariants after every cell, and
+ * measures the ceilings (raw one-statement UPDATE, trivial route) in the same run.
+ * `npm run bench -- --help` lists the options.
+ */
+import { randomBytes } from "node:crypto";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import Redis from "ioredis";
+import { closeDb, createPool, getDb } from "@/db";
+import { recreateDatabase } from "@/db/migrate";
+import { seed } from "@/db/seed";
+import { closeRedis } from "@/lib/redis";
+import { findCheckoutAction, submitCheckout, type CheckoutAction } from "./lib/action";
+import { createShoppers, createSkus, fillCart, type Line, type Shopper } from "./lib/fixtures";
+import { HttpClient } from "./lib/http";
+import { Ledger } from "./lib/invariants";
+import { runLoad, type Outcome } from "./lib/load";
+import { parseOptions, type ScenarioName, type Strategy } from "./lib/options";
+import { summarizeProfile } from "./lib/profile";
+import { describeMachine, machineMarkdown, markdown, toCell, type Cell } from "./lib/report";
+import { BenchServer, buildServer, ROOT } from "./lib/server";
+import { HttpOrders, noop, type Target } from "./lib/targets";
+
+const HOT_STOCK = 10_000_000;
+const SPREAD_SKUS = 200;
+// The raw ceiling opens its own connections next to three servers' pools (20 each by default);
+// MariaDB's default max_connections is 151.
+const RAW_MAX_CONNECTIONS = 32;
+const SELLOUT_CAP_MS = 60_000;
+const RESULTS = path.join(ROOT, "bench/results");
+
+const opts = parseOptions(process.argv.slice(2));
+const secret = randomBytes(32).toString("hex");
+// This process creates sessions and reads the database the server uses, with the server's secret.
+Object.assign(process.env, { DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, SESSION_SECRET: secret });
+
+const ledger = new Ledger();
+const cells: Cell[] = [];
+let cellNo = 0;
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+/** Codes a cell may answer with; anything else (500s, network errors) marks the cell failed. */
+function expectedCodes(scenario: ScenarioName): Set<string> {
+  return new Set(scenario === "sellout" ? ["201", "409 OUT_OF_STOCK", "503 BUSY"] : ["201", "503 BUSY"]);
+}
+
+function unexpected(outcomes: Record<string, number[]>, allowed: Set<string>): string[] {
+  return Object.entries(outcomes)
+    .filter(([code]) => !allowed.has(code))
+    .map(([code, l]) => `${l.length} unexpected "${code}" answers`);
+}
+
+type Plan = { skus: number[]; lines: () => Line[]; total?: number; stock: number };
+
+async function plan(scenario: ScenarioName, label: string, W: number): Promise<Plan> {
+  if (scenario === "hot") {
+    const [sku] = await createSkus(`Bench ${label}`, [HOT_STOCK]);
+    return { skus: [sku!], lines: () => [{ skuId: sku!, count: 1 }], stock: HOT_STOCK };
+  }
+  if (scenario === "sellout") {
+    const total = Math.max(opts.selloutDemand, 8 * W);
+    const stock = Math.floor(total / 4);
+    const [sku] = await createSkus(`Bench ${label}`, [stock]);
+    return { skus: [sku!], lines: () => [{ skuId: sku!, count: 1 }], total, stock };
+  }
+  const ids = await createSkus(`Bench ${label}`, Array<number>(SPREAD_SKUS).fill(HOT_STOCK));
+  return {
+    skus: ids,
+    stock: HOT_STOCK,
+    lines: () => {
+      const n = 1 + Math.floor(Math.random() * 3);
+      const picked = new Set<number>();
+      while (picked.size < n) picked.add(ids[Math.floor(Math.random() * ids.length)]!);
+      return [...picked].map((skuId) => ({ skuId, count: 1 + Math.floor(Math.random() * 3) }));
+    },
+  };
+}
+
+const key = (cell: number, seq: number) => `bench.${cell}.${seq}`.padEnd(8, "0");
+
+async function checkoutCell(target: Target, strategy: Strategy, scenario: ScenarioName, W: number, shoppers: Shopper[]): Promise<Cell> {
+  const label = `${strategy} ${scenario} W=${W}`;
+  const n = ++cellNo;
+  const p = await plan(scenario, `${label} #${n}`, W);
+  await ledger.record();
+  const before = await ledger.mark();
+  await target.resetMetrics();
+  const load = await runLoad({
+    label,
+    workers: W,
+    // Sell-out cells run to their fixed demand; the cap only guards the run's length on a sick machine.
+    durationMs: p.total === undefined ? opts.durationS * 1000 : SELLOUT_CAP_MS,
+    totalRequests: p.total,
+    prepare: (w) => fillCart(shoppers[w]!, p.lines()),
+    send: (w, _, seq) => target.order(shoppers[w]!, key(n, seq)),
+  });
+  const metrics = await target.readMetrics();
+  const problems = [...(await ledger.check(before, load.ok)), ...unexpected(load.byCode, expectedCodes(scenario))];
+  if (metrics.orders !== load.ok) problems.push(`server counted ${metrics.orders} orders, clients got ${load.ok} 201s`);
+  if (scenario === "sellout" && load.ok > p.stock) problems.push(`sold ${load.ok} of ${p.stock}`);
+  return toCell({ kind: "checkout", strategy, scenario, mode: opts.mode, W }, load, metrics, problems);
+}
+
+/** (a) The best one statement can do on the hot row: autocommit UPDATEs from W clients, no HTTP, no order. */
+async function rawCeiling(W: number): Promise<Cell> {
+  const n = ++cellNo;
+  const [sku] = await createSkus(`Bench raw UPDATE W=${W} #${n}`, [HOT_STOCK]);
+  await ledger.record();
+  const before = await ledger.mark();
+  const pool = createPool(opts.databaseUrl, Math.min(W, RAW_MAX_CONNECTIONS));
+  let sold = 0;
+  try {
+    const load = await runLoad({
+      label: `raw UPDATE W=${W}`,
+      workers: W,
+      durationMs: opts.durationS * 1000,
+      prepare: async () => undefined,
+      send: async (): Promise<Outcome> => {
+        const [result] = await pool.query("UPDATE skus SET stock = stock - 1, sales = sales + 1 WHERE id = ? AND stock >= 1", [sku]);
+        const ok = (result as { affectedRows: number }).affectedRows === 1;
+        if (ok) sold++;
+        return { code: ok ? "updated" : "no row", ok };
+      },
+    });
+    ledger.soldOutsideOrders.set(sku!, sold);
+    const problems = [...(await ledger.check(before, 0)), ...unexpected(load.byCode, new Set(["updated"]))];
+    return toCell({ kind: "raw-update", strategy: null, scenario: "hot", mode: "mysql2", W }, load, null, problems);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** (b) The HTTP and framework floor: same server, same request shape, a route that does nothing. */
+async function noopCeiling(client: HttpClient, W: number, shoppers: Shopper[]): Promise<Cell> {
+  const n = ++cellNo;
+  const load = await runLoad({
+    label: `trivial route W=${W}`,
+    workers: W,
+    durationMs: opts.durationS * 1000,
+    prepare: async () => undefined,
+    send: (w, _, seq) => noop(client, shoppers[w]!, key(n, seq)),
+  });
+  return toCell({ kind: "noop-route", strategy: null, scenario: "hot", mode: "http", W }, load, null, unexpected(load.byCode, new Set(["200"])));
+}
+
+/** The checkout page's server action against the route handler, back to back on fresh hot SKUs. */
+async function actionVsRoute(client: HttpClient, target: Target, strategy: Strategy, shoppers: Shopper[]): Promise<void> {
+  let action: CheckoutAction | undefined;
+  for (const W of opts.actionConcurrency) {
+    for (const kind of ["route", "action"] as const) {
+      const n = ++cellNo;
+      const [sku] = await createSkus(`Bench ${kind} W=${W} #${n}`, [HOT_STOCK]);
+      await ledger.record();
+      if (!action) {
+        await fillCart(shoppers[0]!, [{ skuId: sku!, count: 1 }]);
+        action = await findCheckoutAction(client, shoppers[0]!);
+      }
+      const before = await ledger.mark();
+      await target.resetMetrics();
+      const found = action;
+      const load = await runLoad({
+        label: `${kind === "action" ? "server action" : "route handler"} W=${W}`,
+        workers: W,
+        durationMs: opts.actionDurationS * 1000,
+        prepare: (w) => fillCart(shoppers[w]!, [{ skuId: sku!, count: 1 }]),
+        send: (w, _, seq) => (kind === "action" ? submitCheckout(client, found, shoppers[w]!, key(n, seq)) : target.order(shoppers[w]!, key(n, seq))),
+      });
+      const metrics = await target.readMetrics();
+      const allowed = new Set(kind === "action" ? ["200 redirect", "200 BUSY"] : ["201", "503 BUSY"]);
+      const problems = [...(await ledger.check(before, load.ok)), ...unexpected(load.byCode, allowed)];
+      cells.push(toCell({ kind, strategy, scenario: "hot", mode: "http", W }, load, metrics, problems));
+    }
+  }
+}
+
+async function profileCell(shoppers: Shopper[]): Promise<string> {
+  const strategy = opts.strategies[0]!;
+  const W = 64;
+  const dir = path.join(RESULTS, "profile");
+  await mkdir(dir, { recursive: true });
+  log(`\n== CPU profile of the server: ${strategy} hot W=${W}`);
+  const server = await BenchServer.start(opts.port, serverEnv(strategy), { label: `${strategy}-profile`, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`] });
+  const client = new HttpClient(server.url, W);
+  const started = Date.now();
+  const us = () => Number(process.hrtime.bigint() / 1000n);
+  let window: [number, number] | undefined;
+  try {
+    await warmUp(server, shoppers);
+    const from = us();
+    const cell = await checkoutCell(new HttpOrders(client), strategy, "hot", W, shoppers);
+    window = [from, us()];
+    log(`   profiled cell: ${cell.ordersPerS} orders/s, p99 ${cell.latency.p99} ms (slower than unprofiled)`);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+  return summarizeProfile(dir, started, window);
+}
+
+/** Untimed load right after start-up, so JIT and connection pools are warm before the first cell. */
+async function warmUp(server: BenchServer, shoppers: Shopper[]) {
+  const W = 8;
+  const client = new HttpClient(server.url, W);
+  const target = new HttpOrders(client);
+  const n = ++cellNo;
+  const [sku] = await createSkus(`Bench warm-up #${n}`, [HOT_STOCK]);
+  await ledger.record();
+  try {
+    await runLoad({
+      label: "warm-up",
+      workers: W,
+      durationMs: 1_500,
+      prepare: (w) => fillCart(shoppers[w]!, [{ skuId: sku!, count: 1 }]),
+      send: async (w, _, seq) => {
+        await noop(client, shoppers[w]!, key(n, seq));
+        return target.order(shoppers[w]!, key(n, seq));
+      },
+    });
+  } finally {
+    client.close();
+  }
+}
+
+function serverEnv(strategy: Strategy) {
+  return { DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, SESSION_SECRET: secret, CHECKOUT_STRATEGY: strategy };
+}
+
+function acceptance(): string[] {
+  const hot = (s: string) => cells.find((c) => c.kind === "checkout" && c.scenario === "hot" && c.W === 64 && c.strategy === s);
+  const a = hot("conditional");
+  const b = hot("optimistic");
+  if (!a || !b) return [];
+  const faster = a.ordersPerS > b.ordersPerS;
+  const tighter = a.latency.p99 < b.latency.p99;
+  return [
+    `hot, W=64: conditional ${a.ordersPerS} orders/s, p99 ${a.latency.p99} ms; optimistic ${b.ordersPerS} orders/s, p99 ${b.latency.p99} ms -> ` +
+      `${faster && tighter ? "conditional wins on both" : `conditional does NOT win on ${[faster ? "" : "orders/s", tighter ? "" : "p99"].filter(Boolean).join(" and ")}`}`,
+  ];
+}
+
+async function updateDocs(table: string, machine: string, command: string, profile: string | null) {
+  const file = path.join(ROOT, "docs/benchmarks.md");
+  let text = await readFile(file, "utf8");
+  const put = (name: string, body: string) => {
+    const re = new RegExp(`(<!-- bench:${name}:start -->)[\\s\\S]*?(<!-- bench:${name}:end -->)`);
+    if (!re.test(text)) throw new Error(`docs/benchmarks.md lacks the bench:${name} markers`);
+    text = text.replace(re, (_m, a: string, b: string) => `${a}\n${body}\n${b}`);
+  };
+  put("machine", machine);
+  put("command", "```\n" + command + "\n```");
+  put("table", table);
+  if (profile) put("profile", profile);
+  await writeFile(file, text);
+}
+
+async function main() {
+  const startedAt = new Date();
+  const machine = await describeMachine();
+  log(`Stockroom contention bench: ${opts.strategies.join(", ")} x W ${opts.concurrency.join(", ")} x ${opts.scenarios.join(", ")}, ${opts.durationS} s cells`);
+  log(machineMarkdown(machine));
+  if (machine.loadAverageAtStart[0]! > machine.cpus * 0.5) log(`warning: load average ${machine.loadAverageAtStart[0]} on ${machine.cpus} cores: results will be noisy`);
+  if (opts.build) {
+    log("== next build (.next-bench) ...");
+    const t = Date.now();
+    await buildServer(secret);
+    log(`   built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  }
+  log(`== fresh database ${new URL(opts.databaseUrl).pathname.slice(1)} and Redis ${opts.redisUrl}`);
+  await recreateDatabase(opts.databaseUrl);
+  await seed(getDb(), { username: "admin", password: "admin12345" });
+  const redis = new Redis(opts.redisUrl);
+  await redis.flushdb();
+  await redis.quit();
+  const maxW = Math.max(...opts.concurrency, ...opts.actionConcurrency, 64);
+  const shoppers = await createShoppers(maxW, "bench");
+  await ledger.record();
+
+  // One server per strategy, all up at once, and cells interleaved (each scenario and W runs every
+  // strategy back to back), so load from anything else on the machine hits them alike.
+  const servers = new Map<Strategy, BenchServer>();
+  try {
+    for (const [i, strategy] of opts.strategies.entries()) {
+      log(`\n== ${strategy}: next start on :${opts.port + i}`);
+      const server = await BenchServer.start(opts.port + i, serverEnv(strategy), { label: strategy });
+      servers.set(strategy, server);
+      await warmUp(server, shoppers);
+    }
+    const first = servers.get(opts.strategies[0]!)!;
+    for (const W of opts.concurrency) {
+      const clients = new Map([...servers].map(([s, server]) => [s, new HttpClient(server.url, W)]));
+      try {
+        cells.push(await rawCeiling(W));
+        cells.push(await noopCeiling(clients.get(opts.strategies[0]!)!, W, shoppers));
+        for (const scenario of opts.scenarios) {
+          for (const strategy of opts.strategies) cells.push(await checkoutCell(new HttpOrders(clients.get(strategy)!), strategy, scenario, W, shoppers));
+        }
+      } finally {
+        for (const c of clients.values()) c.close();
+      }
+    }
+    if (opts.actionConcurrency.length > 0) {
+      const client = new HttpClient(first.url, Math.max(...opts.actionConcurrency));
+      try {
+        await actionVsRoute(client, new HttpOrders(client), opts.strategies[0]!, shoppers);
+      } finally {
+        client.close();
+      }
+    }
+  } finally {
+    for (const server of servers.values()) await server.stop();
+  }
+  let profileSummary: string | null = null;
+  if (opts.profile) profileSummary = await profileCell(shoppers);
+
+  const verdict = acceptance();
+  const table = markdown(cells, verdict);
+  const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
+  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), command, options: opts, machine, cells, acceptance: verdict, profile: profileSummary };
+  await mkdir(RESULTS, { recursive: true });
+  const file = path.join(RESULTS, `run-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
+  await writeFile(file, JSON.stringify(report, null, 2));
+  await copyFile(file, path.join(RESULTS, "latest.json"));
+  if (opts.docs) await updateDocs(table, machineMarkdown(machine), command, profileSummary);
+
+  process.stdout.write(`\n${table}\n`);
+  if (profileSummary) process.stdout.write(`\n### Server CPU profile (${opts.strategies[0]} hot W=64)\n\n${profileSummary}\n`);
+  log(`\nResults: ${path.relative(ROOT, file)} (copied to bench/results/latest.json)${opts.docs ? "; docs/benchmarks.md updated" : ""}`);
+  const failed = cells.filter((c) => c.problems.length > 0);
+  for (const c of failed) log(`FAILED ${c.kind} ${c.strategy ?? ""} ${c.scenario} W=${c.W}:\n  ${c.problems.slice(0, 10).join("\n  ")}`);
+  return failed.length === 0 ? 0 : 1;
+}
+
+main()
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((e: unknown) => {
+    log(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await closeRedis();
+    await closeDb();
+  });
