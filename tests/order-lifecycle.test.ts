@@ -55,7 +55,7 @@ describe("order lifecycle: racing pay, cancel and expiry", () => {
     const placed = await Promise.all(skuIds.map(stockOf));
     expect(placed.every((s) => s.stock + s.sales === start)).toBe(true);
 
-    const [results, sweep] = await Promise.all([
+    const [results] = await Promise.all([
       Promise.all(
         orderIds.map((id, i) =>
           Promise.all([jitter(() => pay(id, users[i])), jitter(() => cancel(id, users[i])), jitter(() => expireOrder(id, { ttlSeconds: 0 }), 150)]).then(async ([paid, cancelled, expired]) => ({
@@ -89,8 +89,9 @@ describe("order lifecycle: racing pay, cancel and expiry", () => {
         expect(r.cancel.body.order.status).toBe("cancelled");
       }
     }
-    // Expiry may not restock an order the shopper cancelled, nor the other way round.
-    const expiredByUs = results.filter((r) => r.expired).length + sweep.expired;
+    // Expiry may not restock an order the shopper cancelled, nor the other way round. (The sweep's
+    // own count is left out: with its clock a year ahead it also expires other files' orders.)
+    const expiredByUs = results.filter((r) => r.expired).length;
     expect(expiredByUs).toBeLessThanOrEqual(results.filter((r) => statusById.get(r.id) === "cancelled").length);
 
     // Units still sold are exactly the paid orders' lines; everything else went back once.
