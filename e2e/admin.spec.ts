@@ -106,8 +106,15 @@ test("the admin watches a sale live, restocks the sold-out SKU, and the shopper 
   const orders = adminPage.getByRole("table", { name: "Newest orders" });
   await adminPage.getByLabel("Status").selectOption("awaiting_shipment");
   const orderId = (await order.json()).order.orderId as string;
-  await orders.getByRole("button", { name: orderId }).click();
+  await orders.getByRole("button", { name: orderId, exact: true }).click();
   await expect(adminPage.getByRole("table", { name: `Lines of order ${orderId}` })).toContainText(sku.label);
+
+  // Ship it, then complete it, from the overview.
+  await orders.getByRole("button", { name: `Ship order ${orderId}` }).click();
+  await adminPage.getByLabel("Status").selectOption("shipped");
+  await orders.getByRole("button", { name: `Complete order ${orderId}` }).click();
+  await adminPage.getByLabel("Status").selectOption("completed");
+  await expect(orders.getByRole("button", { name: orderId, exact: true })).toBeVisible();
 
   await adminContext.close();
   await shopperContext.close();
