@@ -8,6 +8,13 @@ import { useAllOrders, useOrderMove } from "./queries";
 
 const STATUSES = Object.keys(STATUS_LABEL) as OrderStatus[];
 
+/** The admin's next move from each status, if any (the server still decides). */
+const NEXT_MOVE: Partial<Record<OrderStatus, { move: "ship" | "complete"; label: string }>> = {
+  paid: { move: "ship", label: "Ship" },
+  awaiting_shipment: { move: "ship", label: "Ship" },
+  shipped: { move: "complete", label: "Complete" },
+};
+
 export function OrdersOverview() {
   const [status, setStatus] = useState<OrderStatus | "">("");
   const [open, setOpen] = useState<string | null>(null);
@@ -92,24 +99,15 @@ export function OrdersOverview() {
                       <td className="num">{o.totalCount}</td>
                       <td className="num">{formatMoney(o.totalAmount)}</td>
                       <td>
-                        {(o.status === "paid" || o.status === "awaiting_shipment") && (
+                        {NEXT_MOVE[o.status] && (
                           <button
                             type="button"
                             className="btn small secondary"
                             disabled={moveOrder.isPending}
-                            onClick={() => moveOrder.mutate({ orderId: o.orderId, move: "ship" })}
+                            onClick={() => moveOrder.mutate({ orderId: o.orderId, move: NEXT_MOVE[o.status]!.move })}
                           >
-                            Ship<span className="visually-hidden"> order {o.orderId}</span>
-                          </button>
-                        )}
-                        {o.status === "shipped" && (
-                          <button
-                            type="button"
-                            className="btn small secondary"
-                            disabled={moveOrder.isPending}
-                            onClick={() => moveOrder.mutate({ orderId: o.orderId, move: "complete" })}
-                          >
-                            Complete<span className="visually-hidden"> order {o.orderId}</span>
+                            {NEXT_MOVE[o.status]!.label}
+                            <span className="visually-hidden"> order {o.orderId}</span>
                           </button>
                         )}
                       </td>

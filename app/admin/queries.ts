@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ApiError } from "@/app/cart/queries";
+import { api } from "@/app/api-client";
 import type { AdminOrderView } from "@/lib/admin/orders";
 import type { AdjustmentView, StockRow } from "@/lib/admin/stock";
 import type { OrderStatus } from "@/db/schema";
@@ -13,17 +13,10 @@ export const ordersKey = (status: OrderStatus | "") => ["admin", "orders", statu
 /** How often the stock table asks for fresh numbers while the tab is visible. */
 export const STOCK_POLL_MS = 2_000;
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { cache: "no-store" });
-  const data = (await res.json().catch(() => null)) as (T & { error?: { code: string; message: string } }) | null;
-  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? "INTERNAL", data?.error?.message ?? "Something went wrong. Please try again.");
-  return data as T;
-}
-
 export function useStock(initial: { skus: StockRow[]; at: number }) {
   return useQuery({
     queryKey: STOCK_KEY,
-    queryFn: () => getJson<{ skus: StockRow[] }>("/api/admin/stock").then((d) => d.skus),
+    queryFn: () => api<{ skus: StockRow[] }>("/api/admin/stock").then((d) => d.skus),
     initialData: initial.skus,
     initialDataUpdatedAt: initial.at,
     refetchInterval: STOCK_POLL_MS,
@@ -37,14 +30,14 @@ export function useStock(initial: { skus: StockRow[]; at: number }) {
 export function useAdjustments(skuId: number) {
   return useQuery({
     queryKey: adjustmentsKey(skuId),
-    queryFn: () => getJson<{ adjustments: AdjustmentView[] }>(`/api/admin/stock/${skuId}/adjustments`).then((d) => d.adjustments),
+    queryFn: () => api<{ adjustments: AdjustmentView[] }>(`/api/admin/stock/${skuId}/adjustments`).then((d) => d.adjustments),
   });
 }
 
 export function useAllOrders(status: OrderStatus | "") {
   return useQuery({
     queryKey: ordersKey(status),
-    queryFn: () => getJson<{ orders: AdminOrderView[] }>(`/api/admin/orders${status ? `?status=${status}` : ""}`).then((d) => d.orders),
+    queryFn: () => api<{ orders: AdminOrderView[] }>(`/api/admin/orders${status ? `?status=${status}` : ""}`).then((d) => d.orders),
     refetchInterval: 10_000,
     refetchIntervalInBackground: false,
   });
@@ -54,11 +47,7 @@ export function useAllOrders(status: OrderStatus | "") {
 export function useOrderMove() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async ({ orderId, move }: { orderId: string; move: "ship" | "complete" }) => {
-      const res = await fetch(`/api/admin/orders/${orderId}/${move}`, { method: "POST" });
-      const data = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-      if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? "INTERNAL", data?.error?.message ?? "Something went wrong. Please try again.");
-    },
+    mutationFn: ({ orderId, move }: { orderId: string; move: "ship" | "complete" }) => api(`/api/admin/orders/${orderId}/${move}`, { method: "POST" }),
     onSettled: () => qc.invalidateQueries({ queryKey: ["admin", "orders"] }),
   });
 }

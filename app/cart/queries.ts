@@ -3,29 +3,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { CartView } from "@/lib/cart/service";
 import { toCents, toDecimal } from "@/lib/money";
+import { api } from "@/app/api-client";
 
 export const CART_KEY = ["cart"] as const;
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function api<T>(url: string, init?: { method: string; body?: unknown }): Promise<T> {
-  const res = await fetch(url, {
-    method: init?.method ?? "GET",
-    headers: init?.body === undefined ? undefined : { "content-type": "application/json" },
-    body: init?.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const data = (await res.json().catch(() => null)) as (T & { error?: { code: string; message: string } }) | null;
-  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? "INTERNAL", data?.error?.message ?? "Something went wrong. Please try again.");
-  return data as T;
-}
 
 export function useCart() {
   return useQuery({ queryKey: CART_KEY, queryFn: () => api<CartView>("/api/cart") });

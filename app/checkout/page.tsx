@@ -6,6 +6,7 @@ import { requirePageUser } from "@/lib/auth/current";
 import { getCart } from "@/lib/cart/service";
 import { userOwner } from "@/lib/cart/store";
 import { env } from "@/lib/env";
+import { LinesTable } from "@/app/components/LinesTable";
 import { formatMoney, toCents } from "@/lib/money";
 import { AddressForm } from "./AddressForm";
 import { CheckoutForm } from "./CheckoutForm";
@@ -30,28 +31,7 @@ export default async function CheckoutPage() {
   return (
     <>
       <h1>Checkout</h1>
-      <div className="table-wrap">
-        <table aria-label="Items to order">
-          <thead>
-            <tr>
-              <th>Item</th>
-              <th className="num">Unit price</th>
-              <th className="num">Quantity</th>
-              <th className="num">Line total</th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((l) => (
-              <tr key={l.skuId}>
-                <td>{l.name}</td>
-                <td className="num">{formatMoney(l.price)}</td>
-                <td className="num">{l.count}</td>
-                <td className="num">{formatMoney(toCents(l.price) * l.count)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <LinesTable lines={lines} label="Items to order" />
       <div className="summary">
         <span>Subtotal {formatMoney(cart.selectedTotal)}</span>
         <span>Freight {formatMoney(freight)}</span>

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { RefreshCart } from "@/app/cart/RefreshCart";
 import { requirePageUser } from "@/lib/auth/current";
 import { isAppError } from "@/lib/errors";
+import { LinesTable } from "@/app/components/LinesTable";
 import { formatMoney, toCents } from "@/lib/money";
 import { secondsLeftToPay } from "@/lib/orders/lifecycle";
 import { getOrder } from "@/lib/orders/queries";
@@ -39,28 +40,7 @@ export default async function OrderPage({ params }: Props) {
         </span>
       </p>
       <OrderActions orderId={order.orderId} status={order.status} payMethod={order.payMethod} secondsLeft={secondsLeftToPay(order.createdAt)} />
-      <div className="table-wrap">
-        <table aria-label="Order lines">
-          <thead>
-            <tr>
-              <th>Item</th>
-              <th className="num">Unit price</th>
-              <th className="num">Quantity</th>
-              <th className="num">Line total</th>
-            </tr>
-          </thead>
-          <tbody>
-            {order.lines.map((l) => (
-              <tr key={l.skuId}>
-                <td>{l.name}</td>
-                <td className="num">{formatMoney(l.price)}</td>
-                <td className="num">{l.count}</td>
-                <td className="num">{formatMoney(toCents(l.price) * l.count)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <LinesTable lines={order.lines} label="Order lines" />
       <div className="summary">
         <span>Items {formatMoney(goods)}</span>
         <span>Freight {formatMoney(order.freight)}</span>

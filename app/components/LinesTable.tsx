@@ -1,0 +1,31 @@
+import { formatMoney, toCents } from "@/lib/money";
+
+type Line = { skuId: number; name: string; price: string; count: number };
+
+/** Item, unit price, quantity and line total: the checkout summary and the order page. */
+export function LinesTable({ lines, label }: { lines: Line[]; label: string }) {
+  return (
+    <div className="table-wrap">
+      <table aria-label={label}>
+        <thead>
+          <tr>
+            <th>Item</th>
+            <th className="num">Unit price</th>
+            <th className="num">Quantity</th>
+            <th className="num">Line total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.map((l) => (
+            <tr key={l.skuId}>
+              <td>{l.name}</td>
+              <td className="num">{formatMoney(l.price)}</td>
+              <td className="num">{l.count}</td>
+              <td className="num">{formatMoney(toCents(l.price) * l.count)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
