@@ -93,7 +93,7 @@ test("two shoppers race for the last unit: one gets it, the other is told clearl
       return Promise.race([won, lost]);
     }),
   );
-  expect(outcomes.sort()).toEqual(["lost", "won"]);
+  expect([...outcomes].sort()).toEqual(["lost", "won"]);
   const loser = pages[outcomes.indexOf("lost")]!;
   await expect(loser.getByRole("main").getByRole("alert")).toContainText(`${LIMITED.product} — ${LIMITED.sku} is sold out.`);
   await Promise.all(contexts.map((c) => c.close()));
