@@ -16,7 +16,7 @@ import { POST as postOrder } from "@/app/api/orders/route";
 import { getDb } from "@/db";
 import { addresses, orders, users } from "@/db/schema";
 import { MAX_BODY_BYTES } from "@/lib/http";
-import { ctx, makeSkus, makeUser, noCtx, ordersOf, putInCart, redis, request, stockOf, uid, type TestUser } from "./support/fixtures";
+import { ctx, makeSkus, makeUser, noCtx, ordersOf, putInCart, redis, request, stockOf, uid } from "./support/fixtures";
 
 type Handler = (req: ReturnType<typeof request>, c: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -257,7 +257,10 @@ describe("property: arbitrary cart and checkout bodies never cause a 500 or a ch
           } else {
             accepted++;
             const cart = await res.json();
-            for (const item of cart.items) expect(item.count).toBeGreaterThanOrEqual(1), expect(item.count).toBeLessThanOrEqual(99);
+            for (const item of cart.items) {
+              expect(item.count).toBeGreaterThanOrEqual(1);
+              expect(item.count).toBeLessThanOrEqual(99);
+            }
             expect(cart.items.map((i: { skuId: number }) => i.skuId)).not.toContain(offSale);
           }
         }
