@@ -11,6 +11,7 @@ describe("parseEnv", () => {
     expect(env.ADMIN_PASSWORD).toBe("admin12345");
     expect(env.CHECKOUT_STRATEGY).toBe("conditional");
     expect(env.CHECKOUT_MAX_ATTEMPTS).toBe(4);
+    expect(env.CHECKOUT_RATE_LIMIT).toBe(20);
     expect(env.FREIGHT).toBe("10.00");
     expect(env.SESSION_SECRET.length).toBeGreaterThanOrEqual(32);
   });
@@ -52,5 +53,11 @@ describe("parseEnv", () => {
 
   it("treats empty strings as unset", () => {
     expect(parseEnv({ PORT: "" }).PORT).toBe(3000);
+  });
+
+  it("reads CHECKOUT_RATE_LIMIT, where 0 turns the limit off, and refuses negatives", () => {
+    expect(parseEnv({ CHECKOUT_RATE_LIMIT: "0" }).CHECKOUT_RATE_LIMIT).toBe(0);
+    expect(parseEnv({ CHECKOUT_RATE_LIMIT: "500" }).CHECKOUT_RATE_LIMIT).toBe(500);
+    expect(() => parseEnv({ CHECKOUT_RATE_LIMIT: "-1" })).toThrow(/CHECKOUT_RATE_LIMIT/);
   });
 });

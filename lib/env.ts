@@ -31,6 +31,7 @@ const schema = z
     LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).default(5),
     ORDER_PAYMENT_TTL: positiveInt.default(900).describe("seconds an unpaid order holds its stock"),
     SWEEP_INTERVAL: z.coerce.number().int().min(0).default(30).describe("seconds between expiry sweeps; 0 turns the in-server sweeper off"),
+    CHECKOUT_RATE_LIMIT: z.coerce.number().int().min(0).default(20).describe("new checkouts per user per minute; 0 turns the limit off"),
     BENCH_METRICS: z.enum(["0", "1"]).default("0"),
   })
   .transform((e, ctx) => {

@@ -28,10 +28,32 @@ export function errorResponse(e: unknown): NextResponse {
 
 type Handler<C> = (req: NextRequest, ctx: C) => Promise<Response>;
 
-/** Wraps a route handler so every failure answers `{ error: { code, message } }`. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * CSRF defence for route handlers: a browser always sends `Origin` on a cross-origin POST, so a
+ * state-changing request whose Origin names another host is refused. Requests without Origin
+ * (curl, server-to-server, the benchmark) carry no ambient browser credentials and pass.
+ */
+export function assertSameOrigin(req: Request) {
+  if (SAFE_METHODS.has(req.method)) return;
+  const origin = req.headers.get("origin");
+  if (origin === null) return;
+  const host = req.headers.get("x-forwarded-host")?.split(",")[0]?.trim() || req.headers.get("host") || new URL(req.url).host;
+  let originHost: string | null = null;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    // "null" (sandboxed frames, privacy redirects) and garbage are not our origin.
+  }
+  if (originHost !== host) throw new AppError("FORBIDDEN", "Cross-origin requests are not allowed.");
+}
+
+/** Wraps a route handler so every failure answers `{ error: { code, message } }`; refuses cross-origin writes. */
 export function route<C = unknown>(handler: Handler<C>): Handler<C> {
   return async (req, ctx) => {
     try {
+      assertSameOrigin(req);
       return await handler(req, ctx);
     } catch (e) {
       return errorResponse(e);

@@ -18,7 +18,14 @@ npx vitest run
 
 echo "== production build for end-to-end tests"
 export NEXT_DIST_DIR="${NEXT_DIST_DIR:-.next-test}"
-SESSION_SECRET=build-only-secret-build-only-secret-00 NODE_ENV=production npx next build
+# Throwaway secrets the build sees (nothing connects during the build), so the scan below has
+# real values to look for in the client bundles.
+BUILD_SECRETS=(SESSION_SECRET=build-only-secret-build-only-secret-00
+               DATABASE_URL=mysql://root:build-only-db-password@127.0.0.1:3306/stockroom)
+env "${BUILD_SECRETS[@]}" NODE_ENV=production npx next build
+
+echo "== no server secret in the client bundles"
+env "${BUILD_SECRETS[@]}" npx tsx scripts/check-bundle-secrets.ts
 
 echo "== end-to-end tests (Playwright)"
 npx playwright test

@@ -5,6 +5,7 @@ import { AppError, ER_DUP_ENTRY, sqlErrno } from "@/lib/errors";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "./password";
 import type { Credentials } from "./schemas";
 import { createSession, destroySession, type SessionUser } from "./session";
+import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from "./throttle";
 
 /** Creates a shopper. The unique index decides races between equal usernames. */
 export async function register({ username, password }: Credentials): Promise<SessionUser> {
@@ -25,9 +26,21 @@ export async function authenticate(username: string, password: string): Promise<
   return { id: user.id, username: user.username, role: user.role };
 }
 
-/** Logs in with a fresh session (rotation); the session the browser had before, if any, ends. */
-export async function logIn(username: string, password: string, previousToken?: string) {
-  const user = await authenticate(username, password);
+/**
+ * Logs in with a fresh session (rotation); the session the browser had before, if any, ends.
+ * Failures are counted per username and per client IP; a full counter refuses the attempt
+ * before the password is even checked.
+ */
+export async function logIn(username: string, password: string, previousToken: string | undefined, ip: string) {
+  await assertLoginAllowed(username, ip);
+  let user: SessionUser;
+  try {
+    user = await authenticate(username, password);
+  } catch (e) {
+    if (e instanceof AppError && e.code === "INVALID_CREDENTIALS") await recordLoginFailure(username, ip);
+    throw e;
+  }
+  await recordLoginSuccess(username);
   await destroySession(previousToken);
   const session = await createSession(user.id);
   return { user, session };

@@ -13,6 +13,7 @@ import { submitToBatch } from "./batch";
 import { clearBoughtLines, finishPendingCartCleanups } from "./cart-cleanup";
 import { checkoutMetrics } from "./metrics";
 import { findOrderByKey, toOrderView, type OrderView } from "./queries";
+import { takeCheckoutSlot } from "./checkout-limit";
 import { busy, isStockRefusal, retryOnContention } from "./retry";
 import type { PlaceOrderInput } from "./schemas";
 import { knownSoldOut } from "./soldout";
@@ -126,6 +127,7 @@ export async function placeOrder(req: PlaceOrderRequest, strategy: Strategy = en
   const started = performance.now();
   const earlier = await replay(req);
   if (earlier) return earlier;
+  await takeCheckoutSlot(req.userId);
 
   const prepared = await prepare(req, strategy);
   let outcome: "created" | "duplicate";

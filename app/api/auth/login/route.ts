@@ -2,10 +2,11 @@ import { sessionResponse } from "@/lib/auth/http";
 import { loginSchema } from "@/lib/auth/schemas";
 import { logIn } from "@/lib/auth/service";
 import { SESSION_COOKIE } from "@/lib/auth/session";
+import { clientIp } from "@/lib/auth/throttle";
 import { readJson, route } from "@/lib/http";
 
 export const POST = route(async (req) => {
   const { username, password } = await readJson(req, loginSchema);
-  const { user, session } = await logIn(username, password, req.cookies.get(SESSION_COOKIE)?.value);
+  const { user, session } = await logIn(username, password, req.cookies.get(SESSION_COOKIE)?.value, clientIp(req.headers));
   return sessionResponse(req, user, session, 200);
 });

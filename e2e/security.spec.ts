@@ -1,0 +1,185 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import mysql from "mysql2/promise";
+import { E2E_DATABASE_URL } from "../playwright.config";
+import { LoginPage, newUsername } from "./pages/login";
+
+const ADMIN = { username: "admin", password: "admin12345" };
+
+/** A SKU of its own (other specs count units on the seeded ones). */
+async function makeSku(stock: number) {
+  const conn = await mysql.createConnection(E2E_DATABASE_URL);
+  try {
+    const [spus] = await conn.query<mysql.RowDataPacket[]>("SELECT id FROM spus ORDER BY id LIMIT 1");
+    const spuId = spus[0]!.id as number;
+    const [result] = await conn.query<mysql.ResultSetHeader>("INSERT INTO skus (spu_id, name, price, stock) VALUES (?, ?, '9.00', ?)", [
+      spuId,
+      `E2E security ${newUsername("")}`,
+      stock,
+    ]);
+    return { spuId, skuId: result.insertId };
+  } finally {
+    await conn.end();
+  }
+}
+
+async function registerShopper(request: APIRequestContext) {
+  const res = await request.post("/api/auth/register", { data: { username: newUsername("sec"), password: "password123" } });
+  expect(res.status()).toBe(201);
+  const address = await request.post("/api/addresses", { data: { receiver: "E2E Sec", phone: "+1 555 0142", region: "Testland", detail: "3 Header Road" } });
+  expect(address.status()).toBe(201);
+  return { setCookie: res.headers()["set-cookie"] ?? "", addressId: (await address.json()).address.id as number };
+}
+
+type Caller = "anonymous" | "shopper" | "other" | "admin";
+
+async function contextFor(browser: Browser, caller: Caller) {
+  const context = await browser.newContext();
+  if (caller === "shopper" || caller === "other") await registerShopper(context.request);
+  if (caller === "admin") expect((await context.request.post("/api/auth/login", { data: ADMIN })).status()).toBe(200);
+  return context;
+}
+
+/** Console messages that mean the Content-Security-Policy blocked something. */
+function watchCsp(page: Page, into: string[]) {
+  page.on("console", (m) => {
+    if (/Content Security Policy|Refused to (execute|load|apply|connect|frame)/i.test(m.text())) into.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => into.push(`${page.url()}: ${e.message}`));
+}
+
+function pageRoutes(dir = path.resolve(import.meta.dirname, "../app"), prefix = ""): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.isDirectory()) return pageRoutes(path.join(dir, e.name), `${prefix}/${e.name}`);
+    return e.name === "page.tsx" ? [prefix || "/"] : [];
+  });
+}
+
+test("every page as anonymous, shopper, another shopper and admin, with no CSP violation on any", async ({ browser }) => {
+  test.slow();
+  const { spuId, skuId } = await makeSku(50);
+  const contexts: Record<string, BrowserContext> = Object.fromEntries(
+    await Promise.all((["anonymous", "shopper", "other", "admin"] as Caller[]).map(async (c) => [c, await contextFor(browser, c)])),
+  );
+  // The shopper has an order, and a line in the cart so the checkout page shows its form.
+  const shopper = contexts.shopper!.request;
+  const addresses = (await (await shopper.get("/api/addresses")).json()).addresses as { id: number }[];
+  expect((await shopper.post("/api/cart/items", { data: { skuId, count: 1 } })).status()).toBe(201);
+  const order = await shopper.post("/api/orders", { data: { addressId: addresses[0]!.id, payMethod: "cod" }, headers: { "Idempotency-Key": newUsername("key-") } });
+  expect(order.status()).toBe(201);
+  const orderId = (await order.json()).order.orderId as string;
+  expect((await shopper.post("/api/cart/items", { data: { skuId, count: 1 } })).status()).toBe(201);
+
+  const urls: Record<string, string> = { "/products/[spuId]": `/products/${spuId}`, "/orders/[orderId]": `/orders/${orderId}` };
+  // ok: the page renders; login: sent to /login?next=...; 403: the admins-only page; 404: not found.
+  const expected: Record<string, Record<Caller, string>> = {
+    "/": { anonymous: "ok", shopper: "ok", other: "ok", admin: "ok" },
+    "/admin": { anonymous: "login", shopper: "403", other: "403", admin: "ok" },
+    "/cart": { anonymous: "ok", shopper: "ok", other: "ok", admin: "ok" },
+    "/checkout": { anonymous: "login", shopper: "ok", other: "ok", admin: "ok" },
+    "/login": { anonymous: "ok", shopper: "ok", other: "ok", admin: "ok" },
+    "/orders": { anonymous: "login", shopper: "ok", other: "ok", admin: "ok" },
+    "/orders/[orderId]": { anonymous: "login", shopper: "ok", other: "404", admin: "404" },
+    "/products/[spuId]": { anonymous: "ok", shopper: "ok", other: "ok", admin: "ok" },
+    "/register": { anonymous: "ok", shopper: "ok", other: "ok", admin: "ok" },
+  };
+  expect(pageRoutes().sort()).toEqual(Object.keys(expected).sort());
+
+  const violations: string[] = [];
+  const got: Record<string, Record<string, string>> = {};
+  for (const [caller, context] of Object.entries(contexts)) {
+    const page = await context.newPage();
+    watchCsp(page, violations);
+    for (const route of Object.keys(expected)) {
+      const res = await page.goto(urls[route] ?? route);
+      await page.waitForLoadState("networkidle");
+      let outcome = "ok";
+      if (/\/login\?next=/.test(page.url()) && route !== "/login") outcome = "login";
+      else if (res?.status() === 404) outcome = "404";
+      else if (await page.getByRole("heading", { name: "403 · Admins only" }).count()) outcome = "403";
+      else if (!res?.ok()) outcome = String(res?.status());
+      (got[route] ??= {})[caller] = outcome;
+    }
+  }
+  expect(got).toEqual(expected);
+  // The checkout page really rendered its form (hydrated client components under the CSP).
+  const checkout = await contexts.shopper!.newPage();
+  watchCsp(checkout, violations);
+  await checkout.goto("/checkout");
+  await expect(checkout.getByRole("button", { name: /place order/i })).toBeVisible();
+  expect(violations).toEqual([]);
+  await Promise.all(Object.values(contexts).map((c) => c.close()));
+});
+
+test("security headers on pages and API responses", async ({ request }) => {
+  for (const url of ["/", "/login", "/api/health", "/api/products"]) {
+    const headers = (await request.get(url)).headers();
+    const csp = headers["content-security-policy"] ?? "";
+    for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'"]) {
+      expect(csp, url).toContain(directive);
+    }
+    expect(csp).not.toContain("unsafe-eval");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+    expect(headers["x-frame-options"]).toBe("DENY");
+    expect(headers["permissions-policy"]).toContain("camera=()");
+    expect(headers["x-powered-by"]).toBeUndefined();
+  }
+});
+
+test("the session cookie is HttpOnly, SameSite=Lax and Secure in production", async ({ playwright, baseURL }) => {
+  const request = await playwright.request.newContext({ baseURL });
+  const { setCookie } = await registerShopper(request);
+  const cookie = setCookie.split("\n").find((c) => c.startsWith("stockroom_session="))!;
+  expect(cookie).toMatch(/;\s*HttpOnly/i);
+  expect(cookie).toMatch(/;\s*SameSite=Lax/i);
+  expect(cookie).toMatch(/;\s*Secure/i);
+  await request.dispose();
+});
+
+test("cross-origin posts run neither a server action nor a state-changing route", async ({ playwright, baseURL }) => {
+  const request = await playwright.request.newContext({ baseURL });
+  await registerShopper(request);
+  const html = await (await request.get("/")).text();
+  // The header's "Log out" form is a server action rendered with its id.
+  const actionId = /\$ACTION_ID_([0-9a-f]+)/.exec(html)?.[1];
+  expect(actionId).toBeTruthy();
+  const runLogout = (origin: string) =>
+    request.post("/", { headers: { "Next-Action": actionId!, Origin: origin, "Content-Type": "text/plain;charset=UTF-8" }, data: "[]", maxRedirects: 0 });
+
+  await runLogout("https://evil.example");
+  expect((await request.get("/api/me")).status()).toBe(200);
+  const refused = await request.post("/api/addresses", {
+    headers: { Origin: "https://evil.example" },
+    data: { receiver: "CSRF", phone: "1", region: "r", detail: "d" },
+  });
+  expect(refused.status()).toBe(403);
+  expect((await (await request.get("/api/addresses")).json()).addresses).toHaveLength(1);
+
+  // The same action from our own origin does run (so the refusal above was the origin check).
+  await runLogout(baseURL!);
+  expect((await request.get("/api/me")).status()).toBe(401);
+  await request.dispose();
+});
+
+test("the login form refuses further attempts after 10 failures", async ({ browser }) => {
+  // A client address of its own (the proxy header the server reads), so 127.0.0.1 is not throttled for the other specs.
+  const context = await browser.newContext({ extraHTTPHeaders: { "X-Forwarded-For": `203.0.113.${Math.floor(Math.random() * 250)}` } });
+  const username = newUsername("thr");
+  expect((await context.request.post("/api/auth/register", { data: { username, password: "password123" } })).status()).toBe(201);
+  await context.clearCookies();
+  const page = await context.newPage();
+  const login = new LoginPage(page);
+  const alert = page.getByRole("main").getByRole("alert");
+  await login.goto();
+  for (let i = 0; i < 10; i++) {
+    await login.logIn(username, `wrong-password-${i}`);
+    await expect(alert).toHaveText("Wrong username or password.");
+    await expect(page.getByRole("button", { name: "Log in" })).toBeEnabled();
+  }
+  await login.logIn(username, "password123");
+  await expect(alert).toHaveText(/Too many attempts/);
+  await expect(page.getByTestId("current-user")).toHaveCount(0);
+  await context.close();
+});

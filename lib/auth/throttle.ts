@@ -1,0 +1,51 @@
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { hit, peek, reset, throttleKey } from "@/lib/rate-limit";
+
+/** After this many failed logins in the window, for one username or from one IP, login answers 429. */
+export const LOGIN_MAX_FAILURES = 10;
+export const LOGIN_WINDOW_SECONDS = 15 * 60;
+
+const userKey = (username: string) => throttleKey(`login:u:${username.trim().toLowerCase().replace(/[{}]/g, "_")}`);
+const ipKey = (ip: string) => throttleKey(`login:ip:${ip}`);
+
+/**
+ * Login must keep working while Redis is down: throttling then fails open (and says so in the
+ * log) rather than locking everyone out.
+ */
+async function failOpen<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    log.warn({ err }, `login throttle unavailable (${what}); allowing`);
+    return undefined;
+  }
+}
+
+/** Refuses the attempt before the password is checked if either counter is full. */
+export async function assertLoginAllowed(username: string, ip: string) {
+  // Two keys in two hash tags: two separate reads, never one MULTI across slots.
+  const counters = await failOpen("check", () => Promise.all([peek(userKey(username)), peek(ipKey(ip))]));
+  const full = counters?.filter((c) => c.count >= LOGIN_MAX_FAILURES) ?? [];
+  if (full.length > 0) throw new AppError("TOO_MANY_ATTEMPTS", undefined, undefined, Math.max(...full.map((c) => c.ttl)));
+}
+
+export async function recordLoginFailure(username: string, ip: string) {
+  await failOpen("record", () => Promise.all([hit(userKey(username), LOGIN_WINDOW_SECONDS), hit(ipKey(ip), LOGIN_WINDOW_SECONDS)]));
+}
+
+/**
+ * A successful login clears its username's counter only. The IP's counter stays, so an attacker
+ * cannot reset it by logging into an account of their own between guesses.
+ */
+export async function recordLoginSuccess(username: string) {
+  await failOpen("reset", () => reset(userKey(username)));
+}
+
+/** The client address from a proxy's `X-Forwarded-For` (first hop) or `X-Real-IP`; "unknown" when neither is sent. */
+export function clientIp(headers: Headers): string {
+  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const ip = forwarded || headers.get("x-real-ip")?.trim() || "unknown";
+  // Bounded and free of braces, so the key stays one hash tag.
+  return ip.slice(0, 64).replace(/[{}\s]/g, "_");
+}

@@ -1,0 +1,28 @@
+import { getRedis } from "@/lib/redis";
+
+/**
+ * Fixed-window counters in Redis, one key per counter. Each key is its own hash tag
+ * (`throttle:{...}`), so a MULTI never spans two slots in Redis Cluster; callers that check
+ * several counters send one command per key.
+ */
+export const throttleKey = (name: string) => `throttle:{${name}}`;
+
+/** Adds one to a counter; the window starts at the first hit (`EXPIRE ... NX`). Returns the new count and seconds left. */
+export async function hit(key: string, windowSeconds: number): Promise<{ count: number; ttl: number }> {
+  const results = await getRedis().multi().incr(key).expire(key, windowSeconds, "NX").ttl(key).exec();
+  if (!results) throw new Error(`rate limit MULTI on ${key} was aborted`);
+  for (const [err] of results) if (err) throw err;
+  const count = Number(results[0]![1]);
+  const ttl = Number(results[2]![1]);
+  return { count, ttl: ttl > 0 ? ttl : windowSeconds };
+}
+
+/** Reads a counter without changing it. */
+export async function peek(key: string): Promise<{ count: number; ttl: number }> {
+  const [count, ttl] = await Promise.all([getRedis().get(key), getRedis().ttl(key)]);
+  return { count: Number(count ?? 0), ttl: ttl > 0 ? ttl : 1 };
+}
+
+export async function reset(key: string) {
+  await getRedis().del(key);
+}

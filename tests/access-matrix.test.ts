@@ -1,0 +1,179 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { register } from "@/lib/auth/service";
+import { SESSION_COOKIE, createSession } from "@/lib/auth/session";
+import { placeOrder } from "@/lib/orders/place-order";
+import { shipOrder } from "@/lib/orders/lifecycle";
+import { makeSkus, makeUser, putInCart, request, uid, type TestUser } from "./support/fixtures";
+
+/**
+ * Every API route handler, called as each kind of caller. Routes are found by globbing
+ * app/api/**\/route.ts, so a new route or method without an entry here fails this test.
+ */
+type Caller = "anonymous" | "shopper" | "other" | "admin";
+const CALLERS: Caller[] = ["anonymous", "shopper", "other", "admin"];
+type World = { shopper: TestUser; other: TestUser; admin: TestUser; skuId: number };
+type Call = { params?: Record<string, string>; body?: unknown; headers?: Record<string, string>; query?: string; cookie?: string | null };
+type Entry = { expect: Record<Caller, number>; prepare?: (w: World, caller: Caller) => Promise<Call> };
+
+const all = (status: number) => ({ anonymous: status, shopper: status, other: status, admin: status });
+const userOnly = (status: number) => ({ anonymous: 401, shopper: status, other: status, admin: status });
+const adminOnly = (status: number) => ({ anonymous: 401, shopper: 403, other: 403, admin: status });
+// Someone else's order is a 404, never a 403: its existence is not revealed.
+const ownerOnly = (status: number) => ({ anonymous: 401, shopper: status, other: 404, admin: 404 });
+
+const userOf = (w: World, caller: Caller) => (caller === "anonymous" ? undefined : w[caller]);
+
+async function shopperOrder(w: World, payMethod: "cod" | "online") {
+  await putInCart(w.shopper, [[w.skuId, 1]]);
+  const { order } = await placeOrder({ userId: w.shopper.id, addressId: w.shopper.addressId, payMethod, idempotencyKey: uid("matrix-") });
+  return order.orderId;
+}
+
+/** A session of its own for the auth routes, which end the session they are sent with. */
+async function throwawayCookie(w: World, caller: Caller) {
+  const user = userOf(w, caller);
+  return user ? `${SESSION_COOKIE}=${(await createSession(user.id)).token}` : null;
+}
+
+const MATRIX: Record<string, Entry> = {
+  "GET /api/addresses": { expect: userOnly(200) },
+  "POST /api/addresses": {
+    expect: userOnly(201),
+    prepare: async () => ({ body: { receiver: "Matrix", phone: "+1 555 0101", region: "Region", detail: "1 Street" } }),
+  },
+  "POST /api/admin/orders/[orderId]/complete": {
+    expect: adminOnly(200),
+    prepare: async (w) => {
+      const orderId = await shopperOrder(w, "cod");
+      await shipOrder(orderId);
+      return { params: { orderId } };
+    },
+  },
+  "POST /api/admin/orders/[orderId]/ship": { expect: adminOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },
+  "GET /api/admin/orders": { expect: adminOnly(200) },
+  "PUT /api/admin/skus/[skuId]": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) }, body: { onSale: true } }) },
+  "GET /api/admin/stock/[skuId]/adjustments": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) } }) },
+  "POST /api/admin/stock/[skuId]/adjustments": {
+    expect: adminOnly(201),
+    prepare: async (w) => ({ params: { skuId: String(w.skuId) }, body: { delta: 1, reason: "access matrix" } }),
+  },
+  "GET /api/admin/stock": { expect: adminOnly(200) },
+  "POST /api/auth/login": {
+    expect: all(200),
+    prepare: async (w, caller) => {
+      const username = uid("mlogin");
+      await register({ username, password: "password123" });
+      return { body: { username, password: "password123" }, cookie: await throwawayCookie(w, caller) };
+    },
+  },
+  "POST /api/auth/logout": { expect: all(204), prepare: async (w, caller) => ({ cookie: await throwawayCookie(w, caller) }) },
+  "POST /api/auth/register": {
+    expect: all(201),
+    prepare: async (w, caller) => ({ body: { username: uid("mreg"), password: "password123" }, cookie: await throwawayCookie(w, caller) }),
+  },
+  // Benchmark-only routes do not exist unless BENCH_METRICS=1.
+  "GET /api/bench/metrics": { expect: all(404) },
+  "POST /api/bench/metrics": { expect: all(404) },
+  "POST /api/bench/noop": { expect: all(404) },
+  "GET /api/cart": { expect: all(200) },
+  "POST /api/cart/items": { expect: all(201), prepare: async (w) => ({ body: { skuId: w.skuId, count: 1 } }) },
+  // A fresh guest has no line to change; users get one first.
+  "PUT /api/cart/items/[skuId]": {
+    expect: { anonymous: 404, shopper: 200, other: 200, admin: 200 },
+    prepare: async (w, caller) => {
+      const user = userOf(w, caller);
+      if (user) await putInCart(user, [[w.skuId, 1]]);
+      return { params: { skuId: String(w.skuId) }, body: { count: 2 } };
+    },
+  },
+  "DELETE /api/cart/items/[skuId]": {
+    expect: { anonymous: 404, shopper: 200, other: 200, admin: 200 },
+    prepare: async (w, caller) => {
+      const user = userOf(w, caller);
+      if (user) await putInCart(user, [[w.skuId, 1]]);
+      return { params: { skuId: String(w.skuId) } };
+    },
+  },
+  "PUT /api/cart/selection": { expect: all(200), prepare: async () => ({ body: { selected: true } }) },
+  "GET /api/health": { expect: all(200) },
+  "GET /api/me": { expect: userOnly(200) },
+  "POST /api/orders/[orderId]/cancel": { expect: ownerOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "online") } }) },
+  "POST /api/orders/[orderId]/pay": { expect: ownerOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "online") } }) },
+  "GET /api/orders/[orderId]": { expect: ownerOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },
+  "GET /api/orders": { expect: userOnly(200) },
+  "POST /api/orders": {
+    expect: userOnly(201),
+    prepare: async (w, caller) => {
+      const user = userOf(w, caller);
+      if (user) await putInCart(user, [[w.skuId, 1]]);
+      return { body: { addressId: user?.addressId ?? 1, payMethod: "cod" }, headers: { "idempotency-key": uid("matrix-key-") } };
+    },
+  },
+  "GET /api/products": { expect: all(200) },
+};
+
+const API_DIR = path.resolve(import.meta.dirname, "../app/api");
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+function routeFiles(dir = API_DIR): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? routeFiles(path.join(dir, e.name)) : e.name === "route.ts" ? [path.join(dir, e.name)] : [],
+  );
+}
+
+type Handler = (req: ReturnType<typeof request>, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+async function discoverRoutes() {
+  const found: { key: string; urlPattern: string; handler: Handler }[] = [];
+  for (const file of routeFiles()) {
+    const urlPattern = `/api/${path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/")}`;
+    const mod = (await import(file)) as Record<string, unknown>;
+    for (const method of METHODS) {
+      if (typeof mod[method] === "function") found.push({ key: `${method} ${urlPattern}`, urlPattern, handler: mod[method] as Handler });
+    }
+  }
+  return found;
+}
+
+describe("access matrix: every API route as anonymous, shopper, another shopper and admin", () => {
+  let routes: Awaited<ReturnType<typeof discoverRoutes>>;
+  let world: World;
+
+  beforeAll(async () => {
+    routes = await discoverRoutes();
+    const [skuId] = await makeSkus(10_000);
+    world = { shopper: await makeUser(), other: await makeUser(), admin: await makeUser("admin"), skuId: skuId! };
+  });
+
+  it("has an entry for every route handler, and no stale entries", () => {
+    expect(routes.length).toBeGreaterThan(20);
+    expect(routes.map((r) => r.key).sort()).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  it("answers each caller with the expected status and the error shape", async () => {
+    const got: Record<string, Record<Caller, number>> = {};
+    const badShapes: string[] = [];
+    for (const { key, urlPattern, handler } of routes) {
+      const entry = MATRIX[key];
+      if (!entry) continue;
+      const method = key.split(" ")[0]!;
+      got[key] = {} as Record<Caller, number>;
+      for (const caller of CALLERS) {
+        const call = (await entry.prepare?.(world, caller)) ?? {};
+        const params = call.params ?? {};
+        const url = urlPattern.replace(/\[(\w+)\]/g, (_, name: string) => params[name] ?? "x") + (call.query ?? "");
+        const cookie = call.cookie === undefined ? userOf(world, caller)?.cookie : (call.cookie ?? undefined);
+        const res = await handler(request(url, { method, body: call.body, cookie, headers: call.headers }), { params: Promise.resolve(params) });
+        got[key][caller] = res.status;
+        if (res.status >= 400) {
+          const body = await res.json().catch(() => null);
+          if (typeof body?.error?.code !== "string" || typeof body?.error?.message !== "string") badShapes.push(`${key} as ${caller}`);
+        }
+      }
+    }
+    expect(got).toEqual(Object.fromEntries(Object.entries(MATRIX).map(([k, e]) => [k, e.expect])));
+    expect(badShapes).toEqual([]);
+  });
+});

@@ -1,0 +1,51 @@
+import { vi } from "vitest";
+
+// Before any import reads the configuration: this file runs with a small limit (the others with 0 = off).
+vi.hoisted(() => {
+  process.env.CHECKOUT_RATE_LIMIT = "3";
+});
+
+import { describe, expect, it } from "vitest";
+import { POST as postOrder } from "@/app/api/orders/route";
+import { takeCheckoutSlot } from "@/lib/orders/checkout-limit";
+import { makeSkus, makeUser, noCtx, ordersOf, putInCart, redis, request, stockOf, uid, type TestUser } from "./support/fixtures";
+
+const checkout = (user: TestUser, key: string) =>
+  postOrder(request("/api/orders", { method: "POST", cookie: user.cookie, headers: { "idempotency-key": key }, body: { addressId: user.addressId, payMethod: "cod" } }), noCtx);
+
+describe("checkout rate limit per user (CHECKOUT_RATE_LIMIT)", () => {
+  it("answers 429 TOO_MANY_ATTEMPTS with Retry-After past the limit, takes no stock, and still replays existing keys", async () => {
+    const [skuId] = await makeSkus(100);
+    const user = await makeUser();
+    const keys = [uid("lim-"), uid("lim-"), uid("lim-")];
+    for (const key of keys) {
+      await putInCart(user, [[skuId!, 1]]);
+      expect((await checkout(user, key)).status).toBe(201);
+    }
+    await putInCart(user, [[skuId!, 1]]);
+    const stock = await stockOf(skuId!);
+    const refused = await checkout(user, uid("lim-"));
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).error.code).toBe("TOO_MANY_ATTEMPTS");
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(await stockOf(skuId!)).toEqual(stock);
+    expect(await ordersOf([user.id])).toHaveLength(3);
+
+    // A client retrying a key it already used gets its order back, limit or not.
+    const replay = await checkout(user, keys[0]!);
+    expect(replay.status).toBe(200);
+
+    // Another shopper has their own counter.
+    const other = await makeUser();
+    await putInCart(other, [[skuId!, 1]]);
+    expect((await checkout(other, uid("lim-"))).status).toBe(201);
+    expect(await redis().ttl(`throttle:{checkout:u:${user.id}}`)).toBeGreaterThan(0);
+  });
+
+  it("is off at 0", async () => {
+    for (let i = 0; i < 50; i++) await takeCheckoutSlot(424242, 0);
+    expect(await redis().exists("throttle:{checkout:u:424242}")).toBe(0);
+  });
+});
