@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Cluster } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { addLine, cartKeys, guestOwner, mergeCarts, readLines, removeLine, selectAll, takeBoughtLines, updateLine, userOwner } from "@/lib/cart/store";
+import { type Owner, addLine, cartKeys, guestOwner, mergeCarts, readLines, removeLine, selectAll, takeBoughtLines, updateLine, userOwner } from "@/lib/cart/store";
 import { closeRedis, getRedis } from "@/lib/redis";
 
 /**
@@ -14,7 +14,7 @@ const onCluster = Boolean(process.env.REDIS_CLUSTER_NODES);
 const userId = () => 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
 const guestId = () => randomBytes(12).toString("hex");
 // Every key a guest cart and its merge claim can leave (KEYS would ask one random cluster node).
-const guestKeysLeft = (guest: `g:${string}`) => {
+const guestKeysLeft = (guest: Owner) => {
   const base = `cart:{${guest}}`;
   return getRedis().exists(base, `${base}:selected`, `${base}:merging`, `${base}:merging:selected`, `${base}:merging:id`);
 };
