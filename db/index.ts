@@ -21,7 +21,7 @@ export type Db = ReturnType<typeof createDb>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 // One pool per process; in development hot reloads would otherwise open a new one each time.
-const globalForDb = globalThis as unknown as { stockroomPool?: mysql.Pool; stockroomDb?: Db };
+const globalForDb = globalThis as unknown as { stockroomPool?: mysql.Pool; stockroomDb?: Db; stockroomReadDb?: Db; stockroomReadPool?: mysql.Pool };
 
 export function getPool(): mysql.Pool {
   globalForDb.stockroomPool ??= createPool(env().DATABASE_URL, env().DB_POOL_SIZE);
@@ -33,9 +33,28 @@ export function getDb(): Db {
   return globalForDb.stockroomDb;
 }
 
+/**
+ * For catalog reads that may lag a little: one of the replicas in `DATABASE_READ_URLS` (each
+ * process picks one at random, which spreads N processes over the replicas), or the primary
+ * when none is set. Never use it for anything a checkout or a stock decision depends on: a
+ * replica can be behind.
+ */
+export function getReadDb(): Db {
+  const urls = env().DATABASE_READ_URLS?.split(",").map((u) => u.trim());
+  if (!urls) return getDb();
+  if (!globalForDb.stockroomReadDb) {
+    globalForDb.stockroomReadPool = createPool(urls[Math.floor(Math.random() * urls.length)]!, env().DB_POOL_SIZE);
+    globalForDb.stockroomReadDb = createDb(globalForDb.stockroomReadPool);
+  }
+  return globalForDb.stockroomReadDb;
+}
+
 export async function closeDb() {
   const pool = globalForDb.stockroomPool;
+  const readPool = globalForDb.stockroomReadPool;
   globalForDb.stockroomPool = undefined;
   globalForDb.stockroomDb = undefined;
-  await pool?.end();
+  globalForDb.stockroomReadDb = undefined;
+  globalForDb.stockroomReadPool = undefined;
+  await Promise.all([pool?.end(), readPool?.end()]);
 }

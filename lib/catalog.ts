@@ -1,5 +1,5 @@
 import { asc, eq, inArray } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, getReadDb } from "@/db";
 import { skus, spus } from "@/db/schema";
 import { toCents } from "@/lib/money";
 
@@ -26,8 +26,10 @@ function assemble(products: (typeof spus.$inferSelect)[], variants: (CatalogSku 
   }));
 }
 
+// Listing and product pages may read from a replica (DATABASE_READ_URLS); getSkus below feeds
+// the cart and checkout, so it stays on the primary.
 export async function listProducts(): Promise<CatalogProduct[]> {
-  const db = getDb();
+  const db = getReadDb();
   const [products, variants] = await Promise.all([
     db.select().from(spus).orderBy(asc(spus.id)),
     db.select(skuColumns).from(skus).orderBy(asc(skus.id)),
@@ -36,7 +38,7 @@ export async function listProducts(): Promise<CatalogProduct[]> {
 }
 
 export async function getProduct(spuId: number): Promise<CatalogProduct | null> {
-  const db = getDb();
+  const db = getReadDb();
   const [product] = await db.select().from(spus).where(eq(spus.id, spuId)).limit(1);
   if (!product) return null;
   const variants = await db.select(skuColumns).from(skus).where(eq(skus.spuId, spuId)).orderBy(asc(skus.id));

@@ -30,6 +30,17 @@ describe("parseEnv", () => {
     expect(env.SESSION_SECRET).toBe("x".repeat(40));
   });
 
+  it("reads scale-out settings", () => {
+    const env = parseEnv({
+      REDIS_CLUSTER_NODES: "10.0.0.1:7000,redis-b.internal:7001",
+      DATABASE_READ_URLS: "mysql://ro@r1:3306/shop,mysql://ro@r2:3306/shop",
+      CHECKOUT_MAX_ATTEMPTS: "10",
+    });
+    expect(env.REDIS_CLUSTER_NODES).toBe("10.0.0.1:7000,redis-b.internal:7001");
+    expect(env.DATABASE_READ_URLS).toBe("mysql://ro@r1:3306/shop,mysql://ro@r2:3306/shop");
+    expect(env.CHECKOUT_MAX_ATTEMPTS).toBe(10);
+  });
+
   it.each([
     [{ PORT: "eighty" }, /^Invalid configuration: PORT /],
     [{ PORT: "70000" }, /^Invalid configuration: PORT /],
@@ -37,6 +48,8 @@ describe("parseEnv", () => {
     [{ DATABASE_URL: "mysql://localhost" }, /^Invalid configuration: DATABASE_URL must name a database/],
     [{ REDIS_URL: "http://localhost" }, /^Invalid configuration: REDIS_URL /],
     [{ CHECKOUT_STRATEGY: "yolo" }, /^Invalid configuration: CHECKOUT_STRATEGY /],
+    [{ REDIS_CLUSTER_NODES: "redis://10.0.0.1:7000" }, /^Invalid configuration: REDIS_CLUSTER_NODES must be host:port/],
+    [{ DATABASE_READ_URLS: "mysql://r1:3306/shop,mysql://r2" }, /^Invalid configuration: DATABASE_READ_URLS must be comma-separated/],
     [{ SESSION_SECRET: "short" }, /^Invalid configuration: SESSION_SECRET must be at least 32 characters/],
     [{ NODE_ENV: "production" }, /^Invalid configuration: SESSION_SECRET is required in production/],
     [{ ADMIN_PASSWORD: "123" }, /^Invalid configuration: ADMIN_PASSWORD /],

@@ -7,6 +7,11 @@ const mysqlUrl = z
   .url({ protocol: /^mysql$/, error: "must be a mysql:// URL" })
   .refine((u) => new URL(u).pathname.length > 1, "must name a database, e.g. mysql://root@127.0.0.1:3306/stockroom");
 const redisUrl = z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" });
+// host:port[,host:port...], e.g. 10.0.0.1:7000,10.0.0.2:7000
+const clusterNodes = z.string().regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, "must be host:port[,host:port...]");
+const mysqlUrls = z
+  .string()
+  .refine((list) => list.split(",").every((u) => mysqlUrl.safeParse(u.trim()).success), "must be comma-separated mysql:// URLs naming a database");
 const positiveInt = z.coerce.number().int().positive();
 
 // A dev default keeps `npm run dev` one command; production must bring its own secret.
@@ -17,6 +22,8 @@ const schema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     DATABASE_URL: mysqlUrl.default("mysql://root@127.0.0.1:3306/stockroom"),
     REDIS_URL: redisUrl.default("redis://127.0.0.1:6379"),
+    REDIS_CLUSTER_NODES: clusterNodes.optional().describe("when set, a Redis Cluster is used instead of REDIS_URL"),
+    DATABASE_READ_URLS: mysqlUrls.optional().describe("replicas for catalog reads only; never for checkout decisions"),
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     ADMIN_USERNAME: z.string().regex(/^[a-zA-Z0-9_.-]{3,32}$/, "must be 3-32 of a-z A-Z 0-9 _ . -").default("admin"),
     ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").max(128).default("admin12345"),

@@ -1,21 +1,39 @@
-import Redis from "ioredis";
+import Redis, { Cluster } from "ioredis";
 import { env } from "@/lib/env";
 
-const globalForRedis = globalThis as unknown as { stockroomRedis?: Redis };
+/** A single Redis or a Redis Cluster: the same command API, so callers need not care. */
+export type RedisClient = Redis | Cluster;
+
+const globalForRedis = globalThis as unknown as { stockroomRedis?: RedisClient };
+
+// While Redis is down a command waits for at most two reconnect attempts and then fails, so
+// callers answer 503 quickly instead of hanging; the client keeps reconnecting by itself.
+const commandOptions = { maxRetriesPerRequest: 2, connectTimeout: 2_000, commandTimeout: 3_000 } as const;
+const backoff = (times: number) => Math.min(times * 100, 1_000);
+
+/** `host:port,host:port` -> startup nodes; the client discovers the rest of the cluster itself. */
+export function parseClusterNodes(list: string) {
+  return list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((hostPort) => {
+      const i = hostPort.lastIndexOf(":");
+      return { host: hostPort.slice(0, i), port: Number(hostPort.slice(i + 1)) };
+    });
+}
 
 /**
- * One client per process. While Redis is down a command waits for at most two reconnect
- * attempts and then fails, so callers answer 503 quickly instead of hanging; the client keeps
- * reconnecting in the background and recovers by itself.
+ * One client per process: a `Cluster` when `REDIS_CLUSTER_NODES` is set, otherwise `REDIS_URL`.
+ * Every multi-key operation in this codebase keeps its keys under one hash tag (`{...}`), so it
+ * runs on one cluster node.
  */
-export function getRedis(): Redis {
+export function getRedis(): RedisClient {
   if (globalForRedis.stockroomRedis) return globalForRedis.stockroomRedis;
-  const client = new Redis(env().REDIS_URL, {
-    maxRetriesPerRequest: 2,
-    connectTimeout: 2_000,
-    commandTimeout: 3_000,
-    retryStrategy: (times) => Math.min(times * 100, 1_000),
-  });
+  const { REDIS_CLUSTER_NODES, REDIS_URL } = env();
+  const client: RedisClient = REDIS_CLUSTER_NODES
+    ? new Cluster(parseClusterNodes(REDIS_CLUSTER_NODES), { redisOptions: commandOptions, clusterRetryStrategy: backoff })
+    : new Redis(REDIS_URL, { ...commandOptions, retryStrategy: backoff });
   // Without a listener ioredis logs every failed reconnect as an unhandled error event.
   client.on("error", () => {});
   globalForRedis.stockroomRedis = client;

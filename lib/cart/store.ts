@@ -1,13 +1,15 @@
-import type { ChainableCommander, Redis, Result } from "ioredis";
+import { randomBytes } from "node:crypto";
+import type { Result } from "ioredis";
 import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { getRedis } from "@/lib/redis";
+import { type RedisClient, getRedis } from "@/lib/redis";
 import { MAX_LINE_QTY } from "./limits";
 
 /**
  * The cart lives in Redis only: per owner a hash `cart:{owner}` (skuId -> count) and a set
  * `cart:{owner}:selected`. The braces are a Redis Cluster hash tag, so an owner's two keys share
- * a slot and every script and MULTI below touches one slot.
+ * a slot and every script and MULTI below touches one slot. Merging a guest cart into a user's
+ * spans two owners (two slots), so it runs as three single-slot steps (see mergeCarts).
  */
 export type Owner = `u:${number}` | `g:${string}`;
 export const userOwner = (userId: number): Owner => `u:${userId}`;
@@ -49,14 +51,36 @@ if ARGV[1] == '1' then
 end
 ${TOUCH}
 return 1`,
-  // ARGV: max, then (skuId, count, selected) triples from the guest cart; ttl last (0 for users).
-  cartMerge: `
-local max = tonumber(ARGV[1])
-for i = 2, #ARGV - 1, 3 do
+  // Guest slot. KEYS: items, selected, claim items, claim selected, claim id. ARGV: new claim id, ttl.
+  // Moves the guest cart aside under a claim id (or returns the claim a failed merge left) so
+  // lines added meanwhile start a new cart instead of being lost or merged twice.
+  // Returns nil when there is nothing to merge, else {claim id, items (flat), selected}.
+  cartClaim: `
+if redis.call('EXISTS', KEYS[5]) == 0 then
+  if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+  redis.call('DEL', KEYS[3], KEYS[4])
+  redis.call('RENAME', KEYS[1], KEYS[3])
+  if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('RENAME', KEYS[2], KEYS[4]) end
+  redis.call('SET', KEYS[5], ARGV[1])
+  for i = 3, 5 do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
+end
+return {redis.call('GET', KEYS[5]), redis.call('HGETALL', KEYS[3]), redis.call('SMEMBERS', KEYS[4])}`,
+  // User slot. KEYS: items, selected, merged-marker of this claim. ARGV: marker ttl, max, then
+  // (skuId, count, selected) triples. Applies a claim at most once: a retry after a failure
+  // between this step and the next finds the marker and adds nothing.
+  cartMergeClaim: `
+if not redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+local max = tonumber(ARGV[2])
+for i = 3, #ARGV, 3 do
   local n = math.min(tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') + tonumber(ARGV[i + 1]), max)
   redis.call('HSET', KEYS[1], ARGV[i], n)
   if ARGV[i + 2] == '1' then redis.call('SADD', KEYS[2], ARGV[i]) end
 end
+return 1`,
+  // Guest slot. KEYS: claim items, claim selected, claim id. ARGV: claim id. Drops a finished claim.
+  cartDropClaim: `
+if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 1`,
   // ARGV: (skuId, count) pairs that were bought. Takes off only the bought count; a line the
   // shopper raised meanwhile keeps the rest, deselected so it is not bought again by mistake.
@@ -75,23 +99,29 @@ declare module "ioredis" {
     cartAdd(items: string, selected: string, ...args: Arg[]): Result<number, Context>;
     cartUpdate(items: string, selected: string, ...args: Arg[]): Result<number, Context>;
     cartSelectAll(items: string, selected: string, ...args: Arg[]): Result<number, Context>;
-    cartMerge(items: string, selected: string, ...args: Arg[]): Result<number, Context>;
+    cartClaim(...keysAndArgs: Arg[]): Result<[string, string[], string[]] | null, Context>;
+    cartMergeClaim(...keysAndArgs: Arg[]): Result<number, Context>;
+    cartDropClaim(...keysAndArgs: Arg[]): Result<number, Context>;
     cartTakeBought(items: string, selected: string, ...args: Arg[]): Result<number, Context>;
   }
 }
 
-const defined = new WeakSet<Redis>();
-function redis(): Redis {
+const KEY_COUNTS: Partial<Record<keyof typeof SCRIPTS, number>> = { cartClaim: 5, cartMergeClaim: 3, cartDropClaim: 3 };
+
+const defined = new WeakSet<RedisClient>();
+function redis(): RedisClient {
   const client = getRedis();
   if (!defined.has(client)) {
-    for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 2, lua });
+    for (const [name, lua] of Object.entries(SCRIPTS)) {
+      client.defineCommand(name, { numberOfKeys: KEY_COUNTS[name as keyof typeof SCRIPTS] ?? 2, lua });
+    }
     defined.add(client);
   }
   return client;
 }
 
 /** Any Redis failure becomes a 503 the shopper can read; the client reconnects by itself. */
-async function cartOp<T>(what: string, fn: (r: Redis) => Promise<T>): Promise<T> {
+async function cartOp<T>(what: string, fn: (r: RedisClient) => Promise<T>): Promise<T> {
   try {
     return await fn(redis());
   } catch (e) {
@@ -142,28 +172,45 @@ export function selectAll(owner: Owner, selected: boolean): Promise<void> {
   });
 }
 
+function claimKeys(guest: Owner) {
+  const base = `cart:{${guest}}:merging`;
+  return { items: base, selected: `${base}:selected`, id: `${base}:id` } as const;
+}
+// A merged-marker must outlive the claim it guards, or an expired marker could let a leftover
+// claim be applied twice.
+const MERGED_MARKER_SECONDS = GUEST_TTL_SECONDS + 86_400;
+
 /**
  * Moves a guest's cart into a user's: counts summed and capped, selections united, guest cart
- * deleted in the same MULTI. WATCH makes a concurrent change to the guest cart retry the merge.
+ * deleted. The two carts live in different hash slots, so on Redis Cluster no single MULTI or
+ * script may touch both; instead, three steps each on one slot, safe to re-run at any point:
+ *   1. guest slot: move the cart aside under a claim id (atomic; later adds start a new cart);
+ *   2. user slot: add the claimed lines, once per claim id (a marker in the user's slot);
+ *   3. guest slot: drop the claim.
+ * A failure after 1 or 2 leaves the claim, and the next merge of that guest finishes it (into
+ * the user it was meant for) before taking anything new. The same code runs on a single Redis.
  */
 export function mergeCarts(from: Owner, into: Owner): Promise<void> {
   const src = cartKeys(from);
-  const dst = cartKeys(into);
+  const claim = claimKeys(from);
   return cartOp("merge", async (r) => {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      await r.watch(src.items, src.selected);
-      const [items, selected] = await Promise.all([r.hgetall(src.items), r.smembers(src.selected)]);
-      const entries = Object.entries(items);
-      if (entries.length === 0) {
-        await r.unwatch();
-        return;
-      }
+    // Lines added while a merge runs are claimed in the next round; a few rounds suffice.
+    for (let round = 0; round < 5; round++) {
+      const newId = `${randomBytes(8).toString("hex")}>${into}`;
+      const claimed = await r.cartClaim(src.items, src.selected, claim.items, claim.selected, claim.id, newId, GUEST_TTL_SECONDS);
+      if (!claimed) return;
+      const [claimId, flatItems, selected] = claimed;
+      const target = claimId.slice(claimId.indexOf(">") + 1) as Owner;
+      const dst = cartKeys(target);
       const chosen = new Set(selected);
-      const args = entries.flatMap(([id, count]) => [id, count, chosen.has(id) ? "1" : "0"]);
-      const tx: ChainableCommander = r.multi().cartMerge(dst.items, dst.selected, MAX_LINE_QTY, ...args, ttlFor(into)).del(src.items, src.selected);
-      if (await tx.exec()) return;
+      const args: Arg[] = [];
+      for (let i = 0; i + 1 < flatItems.length; i += 2) {
+        args.push(flatItems[i]!, flatItems[i + 1]!, chosen.has(flatItems[i]!) ? "1" : "0");
+      }
+      const marker = `cart:{${target}}:merged:${from}:${claimId.slice(0, claimId.indexOf(">"))}`;
+      await r.cartMergeClaim(dst.items, dst.selected, marker, MERGED_MARKER_SECONDS, MAX_LINE_QTY, ...args);
+      await r.cartDropClaim(claim.items, claim.selected, claim.id, claimId);
     }
-    throw new Error("guest cart kept changing during merge");
   });
 }
 
