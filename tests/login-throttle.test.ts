@@ -8,7 +8,7 @@ import { GET as me } from "@/app/api/me/route";
 import { listAddresses } from "@/lib/addresses";
 import { register } from "@/lib/auth/service";
 import { LOGIN_MAX_FAILURES } from "@/lib/auth/throttle";
-import { getRedis } from "@/lib/redis";
+import { getRedis, type RedisClient } from "@/lib/redis";
 import { makeSkus, makeUser, noCtx, redis, request, uid } from "./support/fixtures";
 
 const attempt = (username: string, password: string, ip: string) =>
@@ -73,7 +73,7 @@ describe("login throttling", () => {
 
   it("fails open when Redis is down: login still works", async () => {
     const username = await newAccount();
-    const cache = globalThis as unknown as { stockroomRedis?: Redis };
+    const cache = globalThis as unknown as { stockroomRedis?: RedisClient };
     const real = getRedis();
     const dead = new Redis("redis://127.0.0.1:1", { maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
     dead.on("error", () => {});
