@@ -3,6 +3,8 @@ import { z } from "zod";
 import { getSessionUser, SESSION_COOKIE, type SessionUser } from "@/lib/auth/session";
 import { AppError, ERRORS, isAppError, isConnectionError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { requestContext, requestIdFrom } from "@/lib/request-context";
+import { isDraining, tracked } from "@/lib/shutdown";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -28,14 +30,31 @@ export function errorResponse(e: unknown): NextResponse {
 
 type Handler<C> = (req: NextRequest, ctx: C) => Promise<Response>;
 
-/** Wraps a route handler so every failure answers `{ error: { code, message } }`. */
+/**
+ * Wraps a route handler: every failure answers `{ error: { code, message } }`, every response
+ * carries the request id (`x-request-id`, the caller's if sane) that its log lines carry too,
+ * and while the process drains for shutdown new requests get 503 SHUTTING_DOWN.
+ */
 export function route<C = unknown>(handler: Handler<C>): Handler<C> {
-  return async (req, ctx) => {
-    try {
-      return await handler(req, ctx);
-    } catch (e) {
-      return errorResponse(e);
-    }
+  return (req, ctx) => {
+    const requestId = requestIdFrom(req.headers.get("x-request-id"));
+    return requestContext.run({ requestId }, async () => {
+      const started = performance.now();
+      let res: Response;
+      if (isDraining()) res = errorResponse(new AppError("SHUTTING_DOWN", undefined, undefined, 2));
+      else {
+        res = await tracked(async () => {
+          try {
+            return await handler(req, ctx);
+          } catch (e) {
+            return errorResponse(e);
+          }
+        });
+      }
+      res.headers.set("x-request-id", requestId);
+      log.info({ method: req.method, path: req.nextUrl.pathname, status: res.status, ms: Math.round(performance.now() - started) }, "request");
+      return res;
+    });
   };
 }
 
