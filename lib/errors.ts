@@ -23,6 +23,7 @@ export const ERRORS = {
   BUSY: { status: 503, message: "The shop is very busy right now. Please try again in a moment." },
   CART_UNAVAILABLE: { status: 503, message: "The cart is temporarily unavailable. Please try again shortly." },
   DB_UNAVAILABLE: { status: 503, message: "The shop is temporarily unavailable. Please try again shortly." },
+  SHUTTING_DOWN: { status: 503, message: "The shop is restarting. Please try again in a moment." },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -54,19 +55,28 @@ export function sqlErrno(e: unknown): number | undefined {
   return undefined;
 }
 
-const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "PROTOCOL_CONNECTION_LOST", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "POOL_CLOSED"]);
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "PROTOCOL_CONNECTION_LOST", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"]);
 
-function causeCodes(e: unknown): string[] {
-  const codes: string[] = [];
-  for (let cur = e, depth = 0; cur && depth < 5; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === "string") codes.push(code);
+/** The errors of a cause chain (drizzle wraps the driver's error in `cause`). */
+function causeChain(e: unknown): Record<string, unknown>[] {
+  const chain: Record<string, unknown>[] = [];
+  for (let cur = e, depth = 0; cur && typeof cur === "object" && depth < 5; depth++) {
+    chain.push(cur as Record<string, unknown>);
     cur = (cur as { cause?: unknown }).cause;
   }
-  return codes;
+  return chain;
 }
 
-export const isConnectionError = (e: unknown) => causeCodes(e).some((c) => CONNECTION_CODES.has(c));
+/**
+ * The database could not be reached or the connection died: a socket error code, or an error
+ * mysql2 marks `fatal` (the connection is unusable, e.g. "Can't add new command when connection
+ * is in closed state" when COMMIT's connection was cut, which has no code), or the pool closed
+ * during shutdown ("Pool is closed.", no code either).
+ */
+export const isConnectionError = (e: unknown) =>
+  causeChain(e).some(
+    (c) => (typeof c.code === "string" && CONNECTION_CODES.has(c.code)) || c.fatal === true || (c instanceof Error && c.message === "Pool is closed."),
+  );
 
 export const ER_DUP_ENTRY = 1062;
 export const ER_LOCK_DEADLOCK = 1213;

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { getSessionUser, SESSION_COOKIE, type SessionUser } from "@/lib/auth/session";
 import { AppError, ERRORS, isAppError, isConnectionError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { requestContext, requestIdFrom } from "@/lib/request-context";
+import { isDraining, tracked } from "@/lib/shutdown";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -49,15 +51,33 @@ export function assertSameOrigin(req: Request) {
   if (originHost !== host) throw new AppError("FORBIDDEN", "Cross-origin requests are not allowed.");
 }
 
-/** Wraps a route handler so every failure answers `{ error: { code, message } }`; refuses cross-origin writes. */
+/**
+ * Wraps a route handler: every failure answers `{ error: { code, message } }`, every response
+ * carries the request id (`x-request-id`, the caller's if sane) that its log lines carry too,
+ * while the process drains for shutdown new requests get 503 SHUTTING_DOWN, and cross-origin
+ * writes are refused.
+ */
 export function route<C = unknown>(handler: Handler<C>): Handler<C> {
-  return async (req, ctx) => {
-    try {
-      assertSameOrigin(req);
-      return await handler(req, ctx);
-    } catch (e) {
-      return errorResponse(e);
-    }
+  return (req, ctx) => {
+    const requestId = requestIdFrom(req.headers.get("x-request-id"));
+    return requestContext.run({ requestId }, async () => {
+      const started = performance.now();
+      let res: Response;
+      if (isDraining()) res = errorResponse(new AppError("SHUTTING_DOWN", undefined, undefined, 2));
+      else {
+        res = await tracked(async () => {
+          try {
+            assertSameOrigin(req);
+            return await handler(req, ctx);
+          } catch (e) {
+            return errorResponse(e);
+          }
+        });
+      }
+      res.headers.set("x-request-id", requestId);
+      log.info({ method: req.method, path: req.nextUrl.pathname, status: res.status, ms: Math.round(performance.now() - started) }, "request");
+      return res;
+    });
   };
 }
 

@@ -1,4 +1,5 @@
 import { env, EnvError } from "@/lib/env";
+import { installGracefulStop } from "@/lib/graceful-stop";
 import { startExpirySweeper } from "@/lib/orders/expiry";
 
 // A bad configuration stops the process with one clear line instead of failing on first request.
@@ -12,4 +13,7 @@ try {
 
 // Every server process sweeps overdue unpaid orders; several at once are safe (the atomic move
 // decides). Not while `next build` loads the app: there is no database then.
-if (process.env.NEXT_PHASE !== "phase-production-build") startExpirySweeper();
+if (process.env.NEXT_PHASE !== "phase-production-build") {
+  startExpirySweeper();
+  installGracefulStop();
+}

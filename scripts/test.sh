@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test: unit + integration (vitest, real MariaDB and Redis), then end-to-end (Playwright,
-# Chromium) against a production build on its own port and database.
+# Every test: type check, lint, one production build, then unit + integration + fault tests
+# (vitest, real MariaDB and Redis) and end-to-end (Playwright, Chromium) on their own ports and databases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,10 +13,9 @@ echo "== type check and lint"
 npx tsc --noEmit
 npx eslint .
 
-echo "== unit and integration tests (vitest)"
-npx vitest run
-
-echo "== production build for end-to-end tests"
+# One production build serves both the fault tests (tests/faults: real `next start` processes
+# killed and restarted against throwaway MariaDB/Redis) and the end-to-end tests.
+echo "== production build (fault and end-to-end tests)"
 export NEXT_DIST_DIR="${NEXT_DIST_DIR:-.next-test}"
 # Throwaway secrets the build sees (nothing connects during the build), so the scan below has
 # real values to look for in the client bundles.
@@ -26,6 +25,9 @@ env "${BUILD_SECRETS[@]}" NODE_ENV=production npx next build
 
 echo "== no server secret in the client bundles"
 env "${BUILD_SECRETS[@]}" npx tsx scripts/check-bundle-secrets.ts
+
+echo "== unit, integration and fault tests (vitest)"
+npx vitest run
 
 echo "== end-to-end tests (Playwright)"
 npx playwright test

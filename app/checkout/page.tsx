@@ -7,6 +7,7 @@ import { getCart } from "@/lib/cart/service";
 import { userOwner } from "@/lib/cart/store";
 import { env } from "@/lib/env";
 import { LinesTable } from "@/app/components/LinesTable";
+import { isAppError } from "@/lib/errors";
 import { formatMoney, toCents } from "@/lib/money";
 import { AddressForm } from "./AddressForm";
 import { CheckoutForm } from "./CheckoutForm";
@@ -16,7 +17,22 @@ export const dynamic = "force-dynamic";
 
 export default async function CheckoutPage() {
   const user = await requirePageUser("/checkout");
-  const [cart, addresses] = await Promise.all([getCart(userOwner(user.id)), listAddresses(user.id)]);
+  let cart: Awaited<ReturnType<typeof getCart>>;
+  let addresses: Awaited<ReturnType<typeof listAddresses>>;
+  try {
+    [cart, addresses] = await Promise.all([getCart(userOwner(user.id)), listAddresses(user.id)]);
+  } catch (e) {
+    // Redis down: say so plainly (and that nothing was ordered) instead of the generic error page.
+    if (!isAppError(e) || e.code !== "CART_UNAVAILABLE") throw e;
+    return (
+      <>
+        <h1>Checkout</h1>
+        <p className="alert error" role="alert">
+          {e.message} Nothing has been ordered. <Link href="/checkout">Try again</Link>
+        </p>
+      </>
+    );
+  }
   const lines = cart.items.filter((i) => i.selected);
   if (lines.length === 0)
     return (

@@ -17,7 +17,7 @@ import { markSoldOut } from "./soldout";
 export const MAX_BATCH = 64;
 
 type Outcome = "created" | "duplicate";
-type Pending = { prepared: PreparedOrder; resolve: (o: Outcome) => void; reject: (e: unknown) => void };
+type Pending = { prepared: PreparedOrder; stats?: { attempts: number }; resolve: (o: Outcome) => void; reject: (e: unknown) => void };
 
 const state = ((globalThis as unknown as { stockroomBatcher?: { queue: Pending[]; running: boolean } }).stockroomBatcher ??= {
   queue: [],
@@ -35,9 +35,10 @@ export async function batchesDrained() {
 /** Orders waiting for the next batch (for tests and diagnostics). */
 export const queuedOrders = () => state.queue.length;
 
-export function submitToBatch(prepared: PreparedOrder): Promise<Outcome> {
+/** `stats.attempts` learns how many transaction attempts the order's batch took (for the checkout log). */
+export function submitToBatch(prepared: PreparedOrder, stats?: { attempts: number }): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    state.queue.push({ prepared, resolve, reject });
+    state.queue.push({ prepared, stats, resolve, reject });
     if (!state.running) void drain();
   });
 }
@@ -87,8 +88,9 @@ async function runBatch(batch: Pending[]) {
 }
 
 async function commitBatch(batch: Pending[]): Promise<Result> {
-  return retryOnContention("checkout (batched)", (attempt) =>
-    getDb().transaction(
+  return retryOnContention("checkout (batched)", (attempt) => {
+    for (const p of batch) if (p.stats) p.stats.attempts = attempt;
+    return getDb().transaction(
         async (tx) => {
           const skuIds = [...new Set(batch.flatMap((p) => p.prepared.lines.map((l) => l.skuId)))].sort((a, b) => a - b);
           const rows = await tx
@@ -141,6 +143,6 @@ async function commitBatch(batch: Pending[]): Promise<Result> {
           return { created, duplicates, short, emptied };
         },
         { isolationLevel: "read committed" },
-      ),
-  );
+      );
+  });
 }

@@ -6,8 +6,9 @@ import { getAddress } from "@/lib/addresses";
 import { readLines, userOwner } from "@/lib/cart/store";
 import { getSkus } from "@/lib/catalog";
 import { env } from "@/lib/env";
-import { AppError, ER_DUP_ENTRY, sqlErrno } from "@/lib/errors";
+import { AppError, ER_DUP_ENTRY, isAppError, isConnectionError, sqlErrno } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { tracked } from "@/lib/shutdown";
 import { toCents, toDecimal } from "@/lib/money";
 import { submitToBatch } from "./batch";
 import { clearBoughtLines, finishPendingCartCleanups } from "./cart-cleanup";
@@ -22,6 +23,8 @@ import { lineRowsOf, outOfStockError, type PreparedOrder, type Wanted } from "./
 
 export type PlaceOrderRequest = PlaceOrderInput & { userId: number; idempotencyKey: string };
 export type PlaceOrderResult = { order: OrderView; created: boolean };
+/** Transaction attempts of this checkout (1 unless it lost a deadlock or lock wait), for the log. */
+export type AttemptStats = { attempts: number };
 
 class DuplicateKey extends Error {}
 
@@ -91,10 +94,11 @@ async function prepare(req: PlaceOrderRequest, strategy: Strategy): Promise<Prep
  * One order, one READ COMMITTED transaction: the header, the lines, then the stock last (the hot
  * row's lock is held for the shortest time). Retried whole only on deadlock or lock-wait timeout.
  */
-async function commitAlone(prepared: PreparedOrder, strategy: SingleStrategy): Promise<"created" | "duplicate"> {
+async function commitAlone(prepared: PreparedOrder, strategy: SingleStrategy, stats: AttemptStats): Promise<"created" | "duplicate"> {
   try {
-    await retryOnContention(`checkout (${strategy})`, () =>
-      getDb().transaction(
+    await retryOnContention(`checkout (${strategy})`, (attempt) => {
+      stats.attempts = attempt;
+      return getDb().transaction(
         async (tx) => {
           try {
             await tx.insert(orders).values(prepared.header);
@@ -107,8 +111,8 @@ async function commitAlone(prepared: PreparedOrder, strategy: SingleStrategy): P
           await takeStock(strategy, tx, prepared.lines, checkoutMetrics);
         },
         { isolationLevel: "read committed" },
-      ),
-    );
+      );
+    });
     return "created";
   } catch (e) {
     if (e instanceof DuplicateKey) return "duplicate";
@@ -121,10 +125,33 @@ async function commitAlone(prepared: PreparedOrder, strategy: SingleStrategy): P
 
 /**
  * Places an order from the caller's selected cart lines, everything or nothing, with the
- * configured strategy. A repeated idempotency key returns the first order.
+ * configured strategy. A repeated idempotency key returns the first order. Counted as in-flight
+ * work (a graceful shutdown waits for it) and logged once per checkout with its outcome.
  */
-export async function placeOrder(req: PlaceOrderRequest, strategy: Strategy = env().CHECKOUT_STRATEGY): Promise<PlaceOrderResult> {
-  const started = performance.now();
+export function placeOrder(req: PlaceOrderRequest, strategy: Strategy = env().CHECKOUT_STRATEGY): Promise<PlaceOrderResult> {
+  return tracked(async () => {
+    const started = performance.now();
+    const stats: AttemptStats = { attempts: 0 };
+    let outcome = "error";
+    let orderId: string | undefined;
+    try {
+      const result = await placeOrderOnce(req, strategy, stats);
+      outcome = result.created ? "created" : "replayed";
+      orderId = result.order.orderId;
+      return result;
+    } catch (e) {
+      outcome = isAppError(e) ? e.code : isConnectionError(e) ? "DB_UNAVAILABLE" : "error";
+      throw e;
+    } finally {
+      log.info(
+        { userId: req.userId, orderId, strategy, attempts: stats.attempts, outcome, ms: Math.round(performance.now() - started) },
+        "checkout",
+      );
+    }
+  });
+}
+
+async function placeOrderOnce(req: PlaceOrderRequest, strategy: Strategy, stats: AttemptStats): Promise<PlaceOrderResult> {
   const earlier = await replay(req);
   if (earlier) return earlier;
   await takeCheckoutSlot(req.userId);
@@ -135,9 +162,9 @@ export async function placeOrder(req: PlaceOrderRequest, strategy: Strategy = en
     // A SKU known to be sold out is refused without opening a transaction.
     const soldOut = await knownSoldOut(prepared.lines.map((l) => l.skuId));
     if (soldOut.size > 0) throw outOfStockError(prepared.lines, new Map([...soldOut].map((id) => [id, 0])));
-    outcome = await submitToBatch(prepared);
+    outcome = await submitToBatch(prepared, stats);
   } else {
-    outcome = await commitAlone(prepared, strategy);
+    outcome = await commitAlone(prepared, strategy, stats);
   }
   if (outcome === "duplicate") {
     const first = await replay(req);
@@ -146,7 +173,6 @@ export async function placeOrder(req: PlaceOrderRequest, strategy: Strategy = en
   }
 
   checkoutMetrics.orders++;
-  log.debug({ orderId: prepared.header.id, strategy, ms: Math.round(performance.now() - started) }, "order placed");
   await clearBoughtLines(req.userId, prepared.header.id, prepared.lines);
   return { order: toOrderView(prepared.header, lineRowsOf(prepared)), created: true };
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { isConnectionError } from "./errors";
+
+// Shapes seen from mysql2 under drizzle in the fault tests (tests/faults/).
+const wrapped = (cause: unknown) => Object.assign(new Error("Failed query: rollback"), { cause });
+
+describe("isConnectionError", () => {
+  it("knows a refused or lost connection by its code, also inside drizzle's wrapper", () => {
+    expect(isConnectionError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }))).toBe(true);
+    expect(isConnectionError(wrapped(Object.assign(new Error("Connection lost"), { code: "PROTOCOL_CONNECTION_LOST", fatal: true })))).toBe(true);
+  });
+
+  it("knows a connection cut during COMMIT (fatal, no code) and a closed pool (no code)", () => {
+    expect(isConnectionError(wrapped(Object.assign(new Error("Can't add new command when connection is in closed state"), { fatal: true })))).toBe(true);
+    expect(isConnectionError(new Error("Pool is closed."))).toBe(true);
+  });
+
+  it("leaves SQL errors and bugs alone", () => {
+    expect(isConnectionError(wrapped(Object.assign(new Error("Duplicate entry"), { code: "ER_DUP_ENTRY", errno: 1062 })))).toBe(false);
+    expect(isConnectionError(new TypeError("x is undefined"))).toBe(false);
+    expect(isConnectionError(undefined)).toBe(false);
+  });
+});

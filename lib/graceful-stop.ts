@@ -1,0 +1,46 @@
+import { closeDb } from "@/db";
+import { log } from "@/lib/log";
+import { batchesDrained } from "@/lib/orders/batch";
+import { stopExpirySweeper } from "@/lib/orders/expiry";
+import { closeRedis } from "@/lib/redis";
+import { inFlight, startDraining, whenIdle } from "@/lib/shutdown";
+
+/** Longest a stop waits for in-flight work; under a process manager's usual 30 s kill timeout. */
+const DRAIN_TIMEOUT_MS = 20_000;
+
+/**
+ * On SIGTERM/SIGINT: refuse new API requests (503 SHUTTING_DOWN), stop the expiry sweeper, let
+ * in-flight checkouts and batches finish (including their after-commit cart cleanup), close
+ * the MariaDB pool and the Redis client, then hand over to `next start`'s own handler, which
+ * closes the HTTP server and exits.
+ *
+ * `next start` registers its handler before it loads instrumentation; left alone it would close
+ * the listener and exit as soon as open requests end, possibly in the middle of our closing the
+ * pools. So its handlers are taken off and called after the drain instead.
+ */
+export function installGracefulStop() {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    const nextHandlers = process.listeners(signal);
+    process.removeAllListeners(signal);
+    let stopping = false;
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void (async () => {
+        const started = performance.now();
+        log.info({ signal, inFlight: inFlight() }, "draining before exit");
+        startDraining();
+        stopExpirySweeper();
+        const idle = await whenIdle(DRAIN_TIMEOUT_MS);
+        await batchesDrained();
+        const closed = await Promise.allSettled([closeDb(), closeRedis()]);
+        log.info(
+          { signal, idle, clientsClosed: closed.every((c) => c.status === "fulfilled"), ms: Math.round(performance.now() - started) },
+          "drained; exiting",
+        );
+        if (nextHandlers.length === 0) process.exit(0);
+        for (const handler of nextHandlers) (handler as (s: NodeJS.Signals) => void)(signal);
+      })();
+    });
+  }
+}

@@ -1,0 +1,15 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+
+/** Per-request data every log line of that request carries (see the mixin in lib/log.ts). */
+export type RequestContext = { requestId: string };
+
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+// An incoming id is kept only if it is short and plain, so it cannot forge or bloat log lines.
+const SANE_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/** The caller's `x-request-id` when sane (a proxy's trace id), else a fresh one. */
+export function requestIdFrom(header: string | null): string {
+  return header && SANE_ID.test(header) ? header : randomUUID();
+}

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createShoppers, createSkus, fillCart, type Shopper } from "@/bench/lib/fixtures";
+import { HttpClient } from "@/bench/lib/http";
+import { call, checkout, orderIdOf } from "./client";
+import { faultStack } from "./stack";
+import { sleep } from "./services";
+
+describe("operations: structured logs with a request id", () => {
+  let stack: Awaited<ReturnType<typeof faultStack>>;
+  let client: HttpClient;
+  let shoppers: Shopper[];
+  let skuId: number;
+
+  beforeAll(async () => {
+    stack = await faultStack();
+    client = new HttpClient(stack.server.base, 4);
+    skuId = (await createSkus("Ops product", [1]))[0]!;
+    shoppers = await createShoppers(2, "ops");
+  }, 120_000);
+  afterAll(async () => {
+    client?.close();
+    await stack?.stop();
+  });
+
+  it("answers with the caller's sane x-request-id, or a fresh one", async () => {
+    const kept = await call(client, "GET", "/api/products", undefined, undefined, { "x-request-id": "edge-7f3a9c21" });
+    expect(kept.headers["x-request-id"]).toBe("edge-7f3a9c21");
+    const replaced = await call(client, "GET", "/api/products", undefined, undefined, { "x-request-id": `"}{evil` + "x".repeat(100) });
+    expect(replaced.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    const fresh = await call(client, "GET", "/api/cart", shoppers[0]);
+    expect(fresh.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("logs one JSON line per checkout with strategy, attempts, outcome and duration, under the request's id", async () => {
+    for (const s of shoppers) await fillCart(s, [{ skuId, count: 1 }]);
+    const won = await checkout(client, shoppers[0]!);
+    const lost = await checkout(client, shoppers[1]!);
+    expect([won.status, lost.status]).toEqual([201, 409]);
+    await sleep(300); // the server's stdout reaches us asynchronously
+
+    const logs = stack.server.logs();
+    const byRequest = (a: typeof won) => logs.filter((l) => l.requestId === a.headers["x-request-id"]);
+    expect(byRequest(won)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ msg: "checkout", strategy: "conditional", attempts: 1, outcome: "created", orderId: orderIdOf(won), ms: expect.any(Number) }),
+        expect.objectContaining({ msg: "request", method: "POST", path: "/api/orders", status: 201, service: "stockroom", level: 30 }),
+      ]),
+    );
+    expect(byRequest(lost)).toEqual(expect.arrayContaining([expect.objectContaining({ msg: "checkout", outcome: "OUT_OF_STOCK", attempts: 1 })]));
+    // Every line is JSON with a time and level; a request's id never leaks into another's lines.
+    const ids = new Set(logs.filter((l) => l.msg === "checkout").map((l) => l.requestId));
+    expect(ids.size).toBe(2);
+  });
+});

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createShoppers, createSkus, fillCart, snapshotSkus, type Shopper } from "@/bench/lib/fixtures";
+import { HttpClient } from "@/bench/lib/http";
+import { call, checkout } from "./client";
+import { faultStack, invariantViolations, orderCount, stockAtStart } from "./stack";
+import { healthy, waitFor } from "./services";
+
+describe("Redis stopped while shoppers browse and check out", () => {
+  let stack: Awaited<ReturnType<typeof faultStack>>;
+  let client: HttpClient;
+  let shoppers: Shopper[];
+  let skuIds: number[];
+  let start: Map<number, number>;
+
+  beforeAll(async () => {
+    stack = await faultStack();
+    client = new HttpClient(stack.server.base, 16);
+    skuIds = await createSkus("Redis fault product", [50, 50]);
+    shoppers = await createShoppers(6, "redisfault");
+    for (const s of shoppers) await fillCart(s, [{ skuId: skuIds[0]!, count: 2 }]);
+    start = await stockAtStart();
+    // Warm the server's Redis connection and script cache before the fault.
+    expect((await call(client, "GET", "/api/cart", shoppers[0])).status).toBe(200);
+  }, 120_000);
+  afterAll(async () => {
+    client?.close();
+    await stack?.stop();
+  });
+
+  it("answers 503 CART_UNAVAILABLE for the cart and checkout, changes nothing, and recovers without a restart", async () => {
+    const ordersBefore = await orderCount();
+    const stockBefore = await snapshotSkus();
+    const serverPid = stack.server.child!.pid;
+
+    await stack.redis.stop("SIGKILL");
+
+    // Every cart route and checkout, while shoppers keep going (several at once).
+    const answers = await Promise.all(
+      shoppers.flatMap((s) => [
+        call(client, "GET", "/api/cart", s),
+        call(client, "POST", "/api/cart/items", s, { skuId: skuIds[1], count: 1 }),
+        call(client, "PUT", `/api/cart/items/${skuIds[0]}`, s, { count: 3 }),
+        call(client, "PUT", "/api/cart/selection", s, { selected: true }),
+        checkout(client, s),
+      ]),
+    );
+    for (const a of answers) {
+      expect(a, JSON.stringify(a.body)).toMatchObject({ status: 503, code: "CART_UNAVAILABLE" });
+      expect(a.message).toMatch(/cart is temporarily unavailable/i);
+      expect(a.headers["retry-after"]).toBeDefined();
+    }
+
+    // Browsing what does not need Redis still works; health names what is down.
+    expect((await call(client, "GET", "/api/products")).status).toBe(200);
+    const health = await call(client, "GET", "/api/health");
+    expect(health).toMatchObject({ status: 503, body: { db: "ok", redis: "down" } });
+
+    // The checkout page shows a readable message instead of the generic error page.
+    const page = await client.request("GET", "/checkout", { cookie: shoppers[0]!.cookie });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("The cart is temporarily unavailable");
+    expect(page.body).toContain("Nothing has been ordered");
+
+    expect(await orderCount()).toBe(ordersBefore);
+    expect(await snapshotSkus()).toEqual(stockBefore);
+
+    // Redis comes back (its append-only file keeps the carts): the same server process recovers.
+    await stack.redis.start();
+    await waitFor("health to recover", () => healthy(stack.server.base), 15_000);
+    const cart = await call(client, "GET", "/api/cart", shoppers[0]);
+    expect(cart.status).toBe(200);
+    expect(cart.body).toMatchObject({ items: [{ skuId: skuIds[0], count: 2, selected: true }] });
+    const placed = await Promise.all(shoppers.map((s) => checkout(client, s)));
+    expect(placed.map((a) => a.status)).toEqual(shoppers.map(() => 201));
+    expect(stack.server.child!.pid).toBe(serverPid);
+    expect((await snapshotSkus()).get(skuIds[0]!)).toEqual({ stock: 50 - 2 * shoppers.length, sales: 2 * shoppers.length });
+    expect(await invariantViolations(start)).toEqual([]);
+  });
+
+  it("answers 503 within seconds when Redis hangs instead of refusing (commandTimeout), then recovers", async () => {
+    const shopper = shoppers[0]!;
+    await fillCart(shopper, [{ skuId: skuIds[1]!, count: 1 }]);
+    const ordersBefore = await orderCount();
+    stack.redis.child!.kill("SIGSTOP");
+    try {
+      const started = Date.now();
+      const [cart, order] = await Promise.all([call(client, "GET", "/api/cart", shopper), checkout(client, shopper)]);
+      expect(cart).toMatchObject({ status: 503, code: "CART_UNAVAILABLE" });
+      expect(order).toMatchObject({ status: 503, code: "CART_UNAVAILABLE" });
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      stack.redis.child!.kill("SIGCONT");
+    }
+    expect(await orderCount()).toBe(ordersBefore);
+    await waitFor("health to recover", () => healthy(stack.server.base), 15_000);
+    expect((await checkout(client, shopper)).status).toBe(201);
+    expect(await invariantViolations(start)).toEqual([]);
+  });
+});

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createShoppers, createSkus, fillCart, type Shopper } from "@/bench/lib/fixtures";
+import { HttpClient } from "@/bench/lib/http";
+import { getPool } from "@/db";
+import { cartKeys, userOwner } from "@/lib/cart/store";
+import { getRedis } from "@/lib/redis";
+import { call, checkout } from "./client";
+import { CommitProxy } from "./commit-proxy";
+import { faultStack, invariantViolations, orderCount, stockAtStart } from "./stack";
+import { PORTS, sleep, waitFor, waitForExit } from "./services";
+
+async function abortedClients(): Promise<number> {
+  const [rows] = await getPool().query("SHOW GLOBAL STATUS LIKE 'Aborted_clients'");
+  return Number((rows as { Value: string }[])[0]!.Value);
+}
+
+describe("SIGTERM drains the server", () => {
+  let stack: Awaited<ReturnType<typeof faultStack>>;
+  let proxy: CommitProxy;
+  let shoppers: Shopper[];
+  let start: Map<number, number>;
+
+  beforeAll(async () => {
+    // Through the proxy, which holds each COMMIT for a while: checkouts are reliably in flight.
+    stack = await faultStack({ startServer: false, dbPort: PORTS.proxy });
+    proxy = new CommitProxy(PORTS.proxy, stack.mariadb.port);
+    await proxy.start();
+    await stack.server.start();
+    // One SKU each, so the held COMMITs do not queue behind one another's row lock.
+    const skuIds = await createSkus("Drain product", Array.from({ length: 8 }, () => 100));
+    shoppers = await createShoppers(8, "drain");
+    for (const [i, s] of shoppers.entries()) await fillCart(s, [{ skuId: skuIds[i]!, count: 1 }]);
+    start = await stockAtStart();
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.stop();
+    await proxy?.close();
+  });
+
+  it("finishes in-flight checkouts, refuses new requests, closes MariaDB and Redis cleanly, then exits", async () => {
+    const client = new HttpClient(stack.server.base, 16);
+    // Connections for the late requests, opened before the stop (a keep-alive client's case).
+    expect((await call(client, "GET", "/api/health")).status).toBe(200);
+    const abortedBefore = await abortedClients();
+    const ordersBefore = await orderCount();
+
+    proxy.fault = { kind: "delay", delayMs: 1_500 };
+    const inFlight = shoppers.slice(0, 6).map((s) => checkout(client, s));
+    await waitFor("six checkouts waiting on COMMIT", () => proxy.held === 6, 15_000, 10);
+    stack.server.signal("SIGTERM");
+    await sleep(200);
+
+    // New work during the drain is refused (the listener stays open until the drain ends, so the
+    // answer is a readable 503 rather than a refused connection).
+    const late = await Promise.all([checkout(client, shoppers[6]!), call(client, "GET", "/api/cart", shoppers[7])]);
+    for (const a of late) expect(a).toMatchObject({ status: 503, code: "SHUTTING_DOWN", headers: { "retry-after": "2" } });
+
+    const finished = await Promise.all(inFlight);
+    expect(finished.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    const code = await waitForExit(stack.server.child!, 30_000);
+    client.close();
+    // next start's own handler exits with 128 + SIGTERM once our drain handed over to it.
+    expect([0, 143]).toContain(code);
+
+    const drained = stack.server.logs().find((l) => l.msg === "drained; exiting");
+    expect(drained).toMatchObject({ signal: "SIGTERM", idle: true, clientsClosed: true });
+    // The pool said goodbye on each connection (COM_QUIT) instead of dropping it.
+    expect(await abortedClients()).toBe(abortedBefore);
+    expect(await orderCount()).toBe(ordersBefore + 6);
+    // After-commit work finished before Redis closed: the bought lines left the carts.
+    for (const s of shoppers.slice(0, 6)) expect(await getRedis().hlen(cartKeys(userOwner(s.id)).items)).toBe(0);
+    expect(await getRedis().hlen(cartKeys(userOwner(shoppers[6]!.id)).items)).toBe(1);
+    expect(await invariantViolations(start)).toEqual([]);
+  });
+});
