@@ -8,6 +8,7 @@
 // First: points this process's configuration at the bench database before any lib module loads.
 import { opts, secret } from "./lib/setup-env";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import path from "node:path";
 import Redis from "ioredis";
 import { closeDb, createPool, getDb } from "@/db";
@@ -176,7 +177,7 @@ async function actionVsRoute(client: HttpClient, target: Target, strategy: Strat
 }
 
 async function profileCell(shoppers: Shopper[]): Promise<string> {
-  const strategy = opts.strategies[0]!;
+  const strategy = opts.profileStrategy;
   const W = 64;
   const dir = path.join(RESULTS, "profile");
   await mkdir(dir, { recursive: true });
@@ -249,6 +250,31 @@ async function runService(shoppers: Shopper[]) {
       for (const strategy of opts.strategies) cells.push(await checkoutCell("service", new ServiceOrders(strategy), strategy, scenario, W, shoppers));
     }
   }
+}
+
+/**
+ * Service mode's profile: this process (placeOrder, Drizzle, mysql2, ioredis and the load loop
+ * that refills carts) through one hot W=64 cell of the profiled strategy, via the inspector.
+ */
+async function profileServiceCell(shoppers: Shopper[]): Promise<string> {
+  const strategy = opts.profileStrategy;
+  const dir = path.join(RESULTS, "profile");
+  await mkdir(dir, { recursive: true });
+  log(`\n== CPU profile of this process (service mode): ${strategy} hot W=64`);
+  const session = new Session();
+  session.connect();
+  const started = Date.now();
+  try {
+    await session.post("Profiler.enable");
+    await session.post("Profiler.start");
+    const cell = await checkoutCell("service", new ServiceOrders(strategy), strategy, "hot", 64, shoppers);
+    const { profile } = await session.post("Profiler.stop");
+    await writeFile(path.join(dir, `service-${strategy}-${started}.cpuprofile`), JSON.stringify(profile));
+    log(`   profiled cell: ${cell.ordersPerS} orders/s, p99 ${cell.latency.p99} ms (slower than unprofiled)`);
+  } finally {
+    session.disconnect();
+  }
+  return summarizeProfile(dir, started);
 }
 
 /** The HTTP path: one `next start` per strategy, all up at once, cells interleaved. */
@@ -329,8 +355,10 @@ async function main() {
 
   if (opts.modes.includes("http")) await runHttp(shoppers);
   if (opts.modes.includes("service")) await runService(shoppers);
-  let profileSummary: string | null = null;
-  if (opts.profile && opts.modes.includes("http")) profileSummary = await profileCell(shoppers);
+  const profiles: string[] = [];
+  if (opts.profile && opts.modes.includes("http")) profiles.push(`HTTP: the \`${opts.profileStrategy}\` server through hot, W=64. ${await profileCell(shoppers)}`);
+  if (opts.profile && opts.modes.includes("service")) profiles.push(`Service: this process through hot, W=64, \`${opts.profileStrategy}\`. ${await profileServiceCell(shoppers)}`);
+  const profileSummary = profiles.length > 0 ? profiles.join("\n\n") : null;
 
   const targets = verdicts(cells);
   const verdict = targets.map(verdictLine);
@@ -344,7 +372,7 @@ async function main() {
   if (opts.docs) await updateDocs(table, machineMarkdown(machine), command, profileSummary);
 
   process.stdout.write(`\n${table}\n`);
-  if (profileSummary) process.stdout.write(`\n### Server CPU profile (${opts.strategies[0]} hot W=64)\n\n${profileSummary}\n`);
+  if (profileSummary) process.stdout.write(`\n### CPU profiles\n\n${profileSummary}\n`);
   log(`\nResults: ${path.relative(ROOT, file)} (copied to bench/results/latest.json)${opts.docs ? "; docs/benchmarks.md updated" : ""}`);
   const failed = cells.filter((c) => c.problems.length > 0);
   for (const c of failed) log(`FAILED ${c.mode} ${c.kind} ${c.strategy ?? ""} ${c.scenario} W=${c.W}:\n  ${c.problems.slice(0, 10).join("\n  ")}`);

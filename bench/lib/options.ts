@@ -25,6 +25,8 @@ export type Options = {
   poolSize: number;
   build: boolean;
   profile: boolean;
+  /** The strategy whose server --profile records. */
+  profileStrategy: Strategy;
   docs: boolean;
 };
 
@@ -44,7 +46,8 @@ const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>
   --redis-url URL         Redis database, flushed (default: redis://127.0.0.1:6379/9)
   --pool-size N           mysql2 connections per server and for service mode (default: 20)
   --no-build              reuse the existing .next-bench build (service mode alone never builds)
-  --profile               also CPU-profile the server through one hot cell (first strategy, W=64)
+  --profile               also CPU-profile a server through one hot cell over HTTP (W=64)
+  --profile-strategy S    the strategy profiled (default: batched if it runs, else the first)
   --docs                  rewrite the table and machine sections of docs/benchmarks.md
 `;
 
@@ -84,6 +87,7 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
       "pool-size": { type: "string" },
       "no-build": { type: "boolean" },
       profile: { type: "boolean" },
+      "profile-strategy": { type: "string" },
       docs: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -96,10 +100,11 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
     const v = values[name];
     return typeof v === "string" ? v : (envs[envName] ?? fallback);
   };
+  const strategies = list(pick("strategies", "BENCH_STRATEGIES", CHECKOUT_STRATEGIES.join(",")), CHECKOUT_STRATEGIES, "strategy");
   const modes = list(pick("mode", "BENCH_MODE", MODES.join(",")), MODES, "mode");
   const databaseUrl = pick("database-url", "BENCH_DATABASE_URL", "mysql://root@127.0.0.1:3306/stockroom_bench");
   const options: Options = {
-    strategies: list(pick("strategies", "BENCH_STRATEGIES", CHECKOUT_STRATEGIES.join(",")), CHECKOUT_STRATEGIES, "strategy"),
+    strategies,
     concurrency: numbers(pick("concurrency", "BENCH_CONCURRENCY", "1,16,64,256"), "--concurrency"),
     scenarios: list(pick("scenarios", "BENCH_SCENARIOS", SCENARIOS.join(",")), SCENARIOS, "scenario"),
     modes,
@@ -113,6 +118,7 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
     poolSize: numbers(pick("pool-size", "BENCH_POOL_SIZE", "20"), "--pool-size")[0] ?? 20,
     build: !(values["no-build"] ?? envs.BENCH_NO_BUILD === "1") && modes.includes("http"),
     profile: values.profile ?? envs.BENCH_PROFILE === "1",
+    profileStrategy: list(pick("profile-strategy", "BENCH_PROFILE_STRATEGY", strategies.includes("batched") ? "batched" : (strategies[0] ?? "conditional")), CHECKOUT_STRATEGIES, "strategy")[0] ?? "conditional",
     docs: values.docs ?? envs.BENCH_DOCS === "1",
   };
   if (options.strategies.length === 0 || options.concurrency.length === 0 || options.scenarios.length === 0 || options.modes.length === 0) {

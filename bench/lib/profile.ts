@@ -16,6 +16,9 @@ export function bucket(url: string, fn: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
   if (url.includes(".next-bench/server")) return "app bundle (.next-bench/server)";
+  // Service mode profiles the bench process itself: the app's modules run from source under tsx.
+  const own = /\/(lib|db|bench)\/[^/]+/.exec(url);
+  if (own) return own[1] === "bench" ? "bench harness (bench/)" : `app source (${own[1]}/)`;
   return url;
 }
 

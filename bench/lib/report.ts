@@ -27,6 +27,12 @@ export type Cell = {
   /** Orders placed (201) and orders refused for stock (409 OUT_OF_STOCK), timed apart: losers should be cheap. */
   winners: LatencySummary | null;
   losers: LatencySummary | null;
+  /**
+   * How busy the bench process's event loop was (0-1). In service mode this process is also the
+   * server, so near 1 means checkout was bound by one Node process's CPU; in http mode it is the
+   * load generator's.
+   */
+  eventLoopUtilization: number;
   /** 1-minute load average when the cell ended: above the core count, the cell was measured on a busy machine. */
   loadAverage: number;
   /** Anything that should not happen: invariant violations and unexpected response codes. */
@@ -57,6 +63,7 @@ export function toCell(base: Pick<Cell, "kind" | "strategy" | "scenario" | "mode
     batch: batchSummary(metrics),
     winners: load.byCode["201"] ? summarize(load.byCode["201"]) : null,
     losers: load.byCode["409 OUT_OF_STOCK"] ? summarize(load.byCode["409 OUT_OF_STOCK"]) : null,
+    eventLoopUtilization: round(load.eventLoopUtilization, 2),
     loadAverage: round(os.loadavg()[0]!, 2),
     problems,
   };
@@ -136,8 +143,8 @@ function scenarioTable(cells: Cell[], scenario: string): string[] {
   const out = [
     `#### ${scenario}`,
     "",
-    `| strategy | W | orders/s | req/s | p50 ms | p95 ms | p99 ms | ${split ? "winners p50 / p99 ms | losers p50 / p99 ms | " : ""}opt. retries/order | tx retries | batch mean (1 / 2-4 / 5-16 / 17-64) | outcomes | vs raw UPDATE | invariants |`,
-    `|---|---:|---:|---:|---:|---:|---:|${split ? "---:|---:|" : ""}---:|---:|---:|---|---:|---|`,
+    `| strategy | W | orders/s | req/s | p50 ms | p95 ms | p99 ms | ${split ? "winners p50 / p99 ms | losers p50 / p99 ms | " : ""}opt. retries/order | tx retries | batch mean (1 / 2-4 / 5-16 / 17-64) | outcomes | vs raw UPDATE | bench ELU | load | invariants |`,
+    `|---|---:|---:|---:|---:|---:|---:|${split ? "---:|---:|" : ""}---:|---:|---:|---|---:|---:|---:|---|`,
   ];
   for (const c of rows) {
     const r = raw.get(c.W);
@@ -145,7 +152,7 @@ function scenarioTable(cells: Cell[], scenario: string): string[] {
     const ok = c.problems.length === 0 ? "ok" : `**FAILED** (${c.problems.length})`;
     out.push(
       `| ${c.strategy} | ${c.W} | ${rate(c.ordersPerS)} | ${rate(c.requestsPerS)} | ${ms(c.latency.p50)} | ${ms(c.latency.p95)} | ${ms(c.latency.p99)} | ` +
-        `${split ? `${pair(c.winners)} | ${pair(c.losers)} | ` : ""}${c.optimisticRetriesPerOrder ?? "-"} | ${c.metrics?.txRetries ?? "-"} | ${batchText(c.batch)} | ${outcomesText(c.outcomes)} | ${ratio} | ${ok} |`,
+        `${split ? `${pair(c.winners)} | ${pair(c.losers)} | ` : ""}${c.optimisticRetriesPerOrder ?? "-"} | ${c.metrics?.txRetries ?? "-"} | ${batchText(c.batch)} | ${outcomesText(c.outcomes)} | ${ratio} | ${c.eventLoopUtilization.toFixed(2)} | ${c.loadAverage.toFixed(1)} | ${ok} |`,
     );
   }
   out.push("");
