@@ -274,7 +274,7 @@ async function profileServiceCell(shoppers: Shopper[]): Promise<string> {
   } finally {
     session.disconnect();
   }
-  return summarizeProfile(dir, started);
+  return summarizeProfile(dir, started, undefined, "the measured cell only (profiling started and stopped around it)");
 }
 
 /** The HTTP path: one `next start` per strategy, all up at once, cells interleaved. */
