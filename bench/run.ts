@@ -1,11 +1,14 @@
 /**
- * Contention benchmark (issue 6): drives POST /api/orders on a production build with W shoppers
- * in flight, per strategy and scenario, checks the database's invariants after every cell, and
- * measures the ceilings (raw one-statement UPDATE, trivial route) in the same run.
- * `npm run bench -- --help` lists the options.
+ * Contention benchmark (issues 6 and 8): drives checkout with W shoppers in flight, per strategy
+ * and scenario, in two modes: POST /api/orders on a production build (http), and placeOrder
+ * called in this process (service). Checks the database's invariants after every cell, measures
+ * the ceilings (raw one-statement UPDATE, trivial route) in the same run, and ends with the
+ * acceptance targets. `npm run bench -- --help` lists the options.
  */
-import { randomBytes } from "node:crypto";
+// First: points this process's configuration at the bench database before any lib module loads.
+import { opts, secret } from "./lib/setup-env";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import path from "node:path";
 import Redis from "ioredis";
 import { closeDb, createPool, getDb } from "@/db";
@@ -17,10 +20,12 @@ import { createShoppers, createSkus, fillCart, type Line, type Shopper } from ".
 import { HttpClient } from "./lib/http";
 import { Ledger } from "./lib/invariants";
 import { runLoad, type Outcome } from "./lib/load";
-import { parseOptions, type ScenarioName, type Strategy } from "./lib/options";
+import { verdictLine, verdicts } from "./lib/acceptance";
+import type { Mode, ScenarioName, Strategy } from "./lib/options";
 import { summarizeProfile } from "./lib/profile";
 import { describeMachine, machineMarkdown, markdown, toCell, type Cell } from "./lib/report";
 import { BenchServer, buildServer, ROOT } from "./lib/server";
+import { ServiceOrders } from "./lib/service";
 import { HttpOrders, noop, type Target } from "./lib/targets";
 
 const HOT_STOCK = 10_000_000;
@@ -30,11 +35,6 @@ const SPREAD_SKUS = 200;
 const RAW_MAX_CONNECTIONS = 32;
 const SELLOUT_CAP_MS = 60_000;
 const RESULTS = path.join(ROOT, "bench/results");
-
-const opts = parseOptions(process.argv.slice(2));
-const secret = randomBytes(32).toString("hex");
-// This process creates sessions and reads the database the server uses, with the server's secret.
-Object.assign(process.env, { DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, SESSION_SECRET: secret });
 
 const ledger = new Ledger();
 const cells: Cell[] = [];
@@ -80,8 +80,8 @@ async function plan(scenario: ScenarioName, label: string, W: number): Promise<P
 
 const key = (cell: number, seq: number) => `bench.${cell}.${seq}`.padEnd(8, "0");
 
-async function checkoutCell(target: Target, strategy: Strategy, scenario: ScenarioName, W: number, shoppers: Shopper[]): Promise<Cell> {
-  const label = `${strategy} ${scenario} W=${W}`;
+async function checkoutCell(mode: Mode, target: Target, strategy: Strategy, scenario: ScenarioName, W: number, shoppers: Shopper[]): Promise<Cell> {
+  const label = `${mode} ${strategy} ${scenario} W=${W}`;
   const n = ++cellNo;
   const p = await plan(scenario, `${label} #${n}`, W);
   await ledger.record();
@@ -100,11 +100,11 @@ async function checkoutCell(target: Target, strategy: Strategy, scenario: Scenar
   const problems = [...(await ledger.check(before, load.ok)), ...unexpected(load.byCode, expectedCodes(scenario))];
   if (metrics.orders !== load.ok) problems.push(`server counted ${metrics.orders} orders, clients got ${load.ok} 201s`);
   if (scenario === "sellout" && load.ok > p.stock) problems.push(`sold ${load.ok} of ${p.stock}`);
-  return toCell({ kind: "checkout", strategy, scenario, mode: opts.mode, W }, load, metrics, problems);
+  return toCell({ kind: "checkout", strategy, scenario, mode, W }, load, metrics, problems);
 }
 
 /** (a) The best one statement can do on the hot row: autocommit UPDATEs from W clients, no HTTP, no order. */
-async function rawCeiling(W: number): Promise<Cell> {
+async function rawCeiling(mode: Mode, W: number): Promise<Cell> {
   const n = ++cellNo;
   const [sku] = await createSkus(`Bench raw UPDATE W=${W} #${n}`, [HOT_STOCK]);
   await ledger.record();
@@ -126,7 +126,8 @@ async function rawCeiling(W: number): Promise<Cell> {
     });
     ledger.soldOutsideOrders.set(sku!, sold);
     const problems = [...(await ledger.check(before, 0)), ...unexpected(load.byCode, new Set(["updated"]))];
-    return toCell({ kind: "raw-update", strategy: null, scenario: "hot", mode: "mysql2", W }, load, null, problems);
+    // Filed under the mode whose cells it sits between, so each mode's ratios use a ceiling measured next to them.
+    return toCell({ kind: "raw-update", strategy: null, scenario: "hot", mode, W }, load, null, problems);
   } finally {
     await pool.end();
   }
@@ -176,7 +177,7 @@ async function actionVsRoute(client: HttpClient, target: Target, strategy: Strat
 }
 
 async function profileCell(shoppers: Shopper[]): Promise<string> {
-  const strategy = opts.strategies[0]!;
+  const strategy = opts.profileStrategy;
   const W = 64;
   const dir = path.join(RESULTS, "profile");
   await mkdir(dir, { recursive: true });
@@ -189,7 +190,7 @@ async function profileCell(shoppers: Shopper[]): Promise<string> {
   try {
     await warmUp(server, shoppers);
     const from = us();
-    const cell = await checkoutCell(new HttpOrders(client), strategy, "hot", W, shoppers);
+    const cell = await checkoutCell("http", new HttpOrders(client), strategy, "hot", W, shoppers);
     window = [from, us()];
     log(`   profiled cell: ${cell.ordersPerS} orders/s, p99 ${cell.latency.p99} ms (slower than unprofiled)`);
   } finally {
@@ -227,17 +228,91 @@ function serverEnv(strategy: Strategy) {
   return { DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, SESSION_SECRET: secret, CHECKOUT_STRATEGY: strategy, CHECKOUT_RATE_LIMIT: "0" };
 }
 
-function acceptance(): string[] {
-  const hot = (s: string) => cells.find((c) => c.kind === "checkout" && c.scenario === "hot" && c.W === 64 && c.strategy === s);
-  const a = hot("conditional");
-  const b = hot("optimistic");
-  if (!a || !b) return [];
-  const faster = a.ordersPerS > b.ordersPerS;
-  const tighter = a.latency.p99 < b.latency.p99;
-  return [
-    `hot, W=64: conditional ${a.ordersPerS} orders/s, p99 ${a.latency.p99} ms; optimistic ${b.ordersPerS} orders/s, p99 ${b.latency.p99} ms -> ` +
-      `${faster && tighter ? "conditional wins on both" : `conditional does NOT win on ${[faster ? "" : "orders/s", tighter ? "" : "p99"].filter(Boolean).join(" and ")}`}`,
-  ];
+/** The service path: the same cells, placeOrder called in this process (its pool sized like a server's). */
+async function runService(shoppers: Shopper[]) {
+  log(`\n== service mode: placeOrder in-process, DB_POOL_SIZE=${opts.poolSize}`);
+  for (const strategy of opts.strategies) {
+    const n = ++cellNo;
+    const [sku] = await createSkus(`Bench service warm-up ${strategy} #${n}`, [HOT_STOCK]);
+    await ledger.record();
+    const target = new ServiceOrders(strategy);
+    await runLoad({
+      label: `service warm-up ${strategy}`,
+      workers: 8,
+      durationMs: 1_000,
+      prepare: (w) => fillCart(shoppers[w]!, [{ skuId: sku!, count: 1 }]),
+      send: (w, _, seq) => target.order(shoppers[w]!, key(n, seq)),
+    });
+  }
+  for (const W of opts.concurrency) {
+    cells.push(await rawCeiling("service", W));
+    for (const scenario of opts.scenarios) {
+      for (const strategy of opts.strategies) cells.push(await checkoutCell("service", new ServiceOrders(strategy), strategy, scenario, W, shoppers));
+    }
+  }
+}
+
+/**
+ * Service mode's profile: this process (placeOrder, Drizzle, mysql2, ioredis and the load loop
+ * that refills carts) through one hot W=64 cell of the profiled strategy, via the inspector.
+ */
+async function profileServiceCell(shoppers: Shopper[]): Promise<string> {
+  const strategy = opts.profileStrategy;
+  const dir = path.join(RESULTS, "profile");
+  await mkdir(dir, { recursive: true });
+  log(`\n== CPU profile of this process (service mode): ${strategy} hot W=64`);
+  const session = new Session();
+  session.connect();
+  const started = Date.now();
+  try {
+    await session.post("Profiler.enable");
+    await session.post("Profiler.start");
+    const cell = await checkoutCell("service", new ServiceOrders(strategy), strategy, "hot", 64, shoppers);
+    const { profile } = await session.post("Profiler.stop");
+    await writeFile(path.join(dir, `service-${strategy}-${started}.cpuprofile`), JSON.stringify(profile));
+    log(`   profiled cell: ${cell.ordersPerS} orders/s, p99 ${cell.latency.p99} ms (slower than unprofiled)`);
+  } finally {
+    session.disconnect();
+  }
+  return summarizeProfile(dir, started, undefined, "the measured cell only (profiling started and stopped around it)");
+}
+
+/** The HTTP path: one `next start` per strategy, all up at once, cells interleaved. */
+async function runHttp(shoppers: Shopper[]) {
+  // Each scenario and W runs every strategy back to back, so load from anything else on the
+  // machine hits them alike.
+  const servers = new Map<Strategy, BenchServer>();
+  try {
+    for (const [i, strategy] of opts.strategies.entries()) {
+      log(`\n== ${strategy}: next start on :${opts.port + i}`);
+      const server = await BenchServer.start(opts.port + i, serverEnv(strategy), { label: strategy });
+      servers.set(strategy, server);
+      await warmUp(server, shoppers);
+    }
+    const first = servers.get(opts.strategies[0]!)!;
+    for (const W of opts.concurrency) {
+      const clients = new Map([...servers].map(([s, server]) => [s, new HttpClient(server.url, W)]));
+      try {
+        cells.push(await rawCeiling("http", W));
+        cells.push(await noopCeiling(clients.get(opts.strategies[0]!)!, W, shoppers));
+        for (const scenario of opts.scenarios) {
+          for (const strategy of opts.strategies) cells.push(await checkoutCell("http", new HttpOrders(clients.get(strategy)!), strategy, scenario, W, shoppers));
+        }
+      } finally {
+        for (const c of clients.values()) c.close();
+      }
+    }
+    if (opts.actionConcurrency.length > 0) {
+      const client = new HttpClient(first.url, Math.max(...opts.actionConcurrency));
+      try {
+        await actionVsRoute(client, new HttpOrders(client), opts.strategies[0]!, shoppers);
+      } finally {
+        client.close();
+      }
+    }
+  } finally {
+    for (const server of servers.values()) await server.stop();
+  }
 }
 
 async function updateDocs(table: string, machine: string, command: string, profile: string | null) {
@@ -257,8 +332,11 @@ async function updateDocs(table: string, machine: string, command: string, profi
 
 async function main() {
   const startedAt = new Date();
+  log(`== fresh database ${new URL(opts.databaseUrl).pathname.slice(1)} and Redis ${opts.redisUrl}`);
+  // Before anything reads it: on a fresh machine the bench database does not exist yet.
+  await recreateDatabase(opts.databaseUrl);
   const machine = await describeMachine();
-  log(`Stockroom contention bench: ${opts.strategies.join(", ")} x W ${opts.concurrency.join(", ")} x ${opts.scenarios.join(", ")}, ${opts.durationS} s cells`);
+  log(`Stockroom contention bench (${opts.modes.join(" + ")}): ${opts.strategies.join(", ")} x W ${opts.concurrency.join(", ")} x ${opts.scenarios.join(", ")}, ${opts.durationS} s cells`);
   log(machineMarkdown(machine));
   if (machine.loadAverageAtStart[0]! > machine.cpus * 0.5) log(`warning: load average ${machine.loadAverageAtStart[0]} on ${machine.cpus} cores: results will be noisy`);
   if (opts.build) {
@@ -267,8 +345,6 @@ async function main() {
     await buildServer(secret);
     log(`   built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
   }
-  log(`== fresh database ${new URL(opts.databaseUrl).pathname.slice(1)} and Redis ${opts.redisUrl}`);
-  await recreateDatabase(opts.databaseUrl);
   await seed(getDb(), { username: "admin", password: "admin12345" });
   const redis = new Redis(opts.redisUrl);
   await redis.flushdb();
@@ -277,47 +353,18 @@ async function main() {
   const shoppers = await createShoppers(maxW, "bench");
   await ledger.record();
 
-  // One server per strategy, all up at once, and cells interleaved (each scenario and W runs every
-  // strategy back to back), so load from anything else on the machine hits them alike.
-  const servers = new Map<Strategy, BenchServer>();
-  try {
-    for (const [i, strategy] of opts.strategies.entries()) {
-      log(`\n== ${strategy}: next start on :${opts.port + i}`);
-      const server = await BenchServer.start(opts.port + i, serverEnv(strategy), { label: strategy });
-      servers.set(strategy, server);
-      await warmUp(server, shoppers);
-    }
-    const first = servers.get(opts.strategies[0]!)!;
-    for (const W of opts.concurrency) {
-      const clients = new Map([...servers].map(([s, server]) => [s, new HttpClient(server.url, W)]));
-      try {
-        cells.push(await rawCeiling(W));
-        cells.push(await noopCeiling(clients.get(opts.strategies[0]!)!, W, shoppers));
-        for (const scenario of opts.scenarios) {
-          for (const strategy of opts.strategies) cells.push(await checkoutCell(new HttpOrders(clients.get(strategy)!), strategy, scenario, W, shoppers));
-        }
-      } finally {
-        for (const c of clients.values()) c.close();
-      }
-    }
-    if (opts.actionConcurrency.length > 0) {
-      const client = new HttpClient(first.url, Math.max(...opts.actionConcurrency));
-      try {
-        await actionVsRoute(client, new HttpOrders(client), opts.strategies[0]!, shoppers);
-      } finally {
-        client.close();
-      }
-    }
-  } finally {
-    for (const server of servers.values()) await server.stop();
-  }
-  let profileSummary: string | null = null;
-  if (opts.profile) profileSummary = await profileCell(shoppers);
+  if (opts.modes.includes("http")) await runHttp(shoppers);
+  if (opts.modes.includes("service")) await runService(shoppers);
+  const profiles: string[] = [];
+  if (opts.profile && opts.modes.includes("http")) profiles.push(`HTTP: the \`${opts.profileStrategy}\` server through hot, W=64. ${await profileCell(shoppers)}`);
+  if (opts.profile && opts.modes.includes("service")) profiles.push(`Service: this process through hot, W=64, \`${opts.profileStrategy}\`. ${await profileServiceCell(shoppers)}`);
+  const profileSummary = profiles.length > 0 ? profiles.join("\n\n") : null;
 
-  const verdict = acceptance();
+  const targets = verdicts(cells);
+  const verdict = targets.map(verdictLine);
   const table = markdown(cells, verdict);
   const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
-  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), command, options: opts, machine, cells, acceptance: verdict, profile: profileSummary };
+  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), command, options: opts, machine, cells, targets, profile: profileSummary };
   await mkdir(RESULTS, { recursive: true });
   const file = path.join(RESULTS, `run-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
   await writeFile(file, JSON.stringify(report, null, 2));
@@ -325,10 +372,10 @@ async function main() {
   if (opts.docs) await updateDocs(table, machineMarkdown(machine), command, profileSummary);
 
   process.stdout.write(`\n${table}\n`);
-  if (profileSummary) process.stdout.write(`\n### Server CPU profile (${opts.strategies[0]} hot W=64)\n\n${profileSummary}\n`);
+  if (profileSummary) process.stdout.write(`\n### CPU profiles\n\n${profileSummary}\n`);
   log(`\nResults: ${path.relative(ROOT, file)} (copied to bench/results/latest.json)${opts.docs ? "; docs/benchmarks.md updated" : ""}`);
   const failed = cells.filter((c) => c.problems.length > 0);
-  for (const c of failed) log(`FAILED ${c.kind} ${c.strategy ?? ""} ${c.scenario} W=${c.W}:\n  ${c.problems.slice(0, 10).join("\n  ")}`);
+  for (const c of failed) log(`FAILED ${c.mode} ${c.kind} ${c.strategy ?? ""} ${c.scenario} W=${c.W}:\n  ${c.problems.slice(0, 10).join("\n  ")}`);
   return failed.length === 0 ? 0 : 1;
 }
 

@@ -22,6 +22,8 @@ export type LoadResult = {
   ok: number;
   latencies: number[];
   byCode: Record<string, number[]>;
+  /** Share of the cell this process's event loop was busy (0-1): near 1, the bench process itself was the bottleneck. */
+  eventLoopUtilization: number;
 };
 
 const progressEvery = process.stderr.isTTY ? 250 : 2_000;
@@ -40,6 +42,7 @@ export async function runLoad<P>(spec: LoadSpec<P>): Promise<LoadResult> {
   let issued = 0;
   let ok = 0;
   const started = performance.now();
+  const elu = performance.eventLoopUtilization();
   const deadline = spec.durationMs === undefined ? Infinity : started + spec.durationMs;
   const more = () => performance.now() < deadline && (spec.totalRequests === undefined || issued < spec.totalRequests);
   const timer = setInterval(() => progress(spec.label, started, latencies.length, ok), progressEvery);
@@ -68,5 +71,12 @@ export async function runLoad<P>(spec: LoadSpec<P>): Promise<LoadResult> {
     clearInterval(timer);
   }
   progress(spec.label, started, latencies.length, ok, true);
-  return { elapsedS: (performance.now() - started) / 1000, requests: latencies.length, ok, latencies, byCode };
+  return {
+    elapsedS: (performance.now() - started) / 1000,
+    requests: latencies.length,
+    ok,
+    latencies,
+    byCode,
+    eventLoopUtilization: performance.eventLoopUtilization(elu).utilization,
+  };
 }

@@ -3,8 +3,8 @@ import { CHECKOUT_STRATEGIES } from "@/lib/env";
 
 export const SCENARIOS = ["hot", "sellout", "spread"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
-// Issue 8 adds "service" (placeOrder in-process, no HTTP); the cell loop only needs a new Target.
-export const MODES = ["http"] as const;
+/** http: POST /api/orders on `next start`; service: placeOrder called in this process, no HTTP. */
+export const MODES = ["http", "service"] as const;
 export type Mode = (typeof MODES)[number];
 export type Strategy = (typeof CHECKOUT_STRATEGIES)[number];
 
@@ -12,7 +12,7 @@ export type Options = {
   strategies: Strategy[];
   concurrency: number[];
   scenarios: ScenarioName[];
-  mode: Mode;
+  modes: Mode[];
   durationS: number;
   /** Requests per sell-out cell: max(this, 8 x W); the SKU's stock is a quarter of it. */
   selloutDemand: number;
@@ -21,8 +21,12 @@ export type Options = {
   port: number;
   databaseUrl: string;
   redisUrl: string;
+  /** DB_POOL_SIZE of every server and of this process (service mode): the same as a server's default. */
+  poolSize: number;
   build: boolean;
   profile: boolean;
+  /** The strategy whose server --profile records. */
+  profileStrategy: Strategy;
   docs: boolean;
 };
 
@@ -31,16 +35,19 @@ const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>
   --strategies a,b        checkout strategies (default: ${CHECKOUT_STRATEGIES.join(",")})
   --concurrency 1,16,...  shoppers in flight per cell (default: 1,16,64,256)
   --scenarios a,b         ${SCENARIOS.join(",")} (default: all)
-  --mode http             how orders are driven (default: http)
+  --mode http,service     how orders are driven: http = POST /api/orders on next start,
+                          service = placeOrder in this process (default: both, http first)
   --duration S            seconds per timed cell (default: 3)
   --sellout-demand N      minimum requests per sell-out cell (default: 800; 8 x W if larger)
   --action-concurrency    W values for the server-action comparison (default: 1,16; "" skips it)
   --action-duration S     seconds per server-action cell (default: 2)
-  --port P                port of the bench server (default: 3300)
+  --port P                first port of the bench servers, one per strategy (default: 3300)
   --database-url URL      scratch database, dropped and recreated (default: mysql://root@127.0.0.1:3306/stockroom_bench)
   --redis-url URL         Redis database, flushed (default: redis://127.0.0.1:6379/9)
-  --no-build              reuse the existing .next-bench build
-  --profile               also CPU-profile the server through one hot cell (first strategy, W=64)
+  --pool-size N           mysql2 connections per server and for service mode (default: 20)
+  --no-build              reuse the existing .next-bench build (service mode alone never builds)
+  --profile               also CPU-profile a server through one hot cell over HTTP (W=64)
+  --profile-strategy S    the strategy profiled (default: batched if it runs, else the first)
   --docs                  rewrite the table and machine sections of docs/benchmarks.md
 `;
 
@@ -77,8 +84,10 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
       port: { type: "string" },
       "database-url": { type: "string" },
       "redis-url": { type: "string" },
+      "pool-size": { type: "string" },
       "no-build": { type: "boolean" },
       profile: { type: "boolean" },
+      "profile-strategy": { type: "string" },
       docs: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -91,12 +100,14 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
     const v = values[name];
     return typeof v === "string" ? v : (envs[envName] ?? fallback);
   };
+  const strategies = list(pick("strategies", "BENCH_STRATEGIES", CHECKOUT_STRATEGIES.join(",")), CHECKOUT_STRATEGIES, "strategy");
+  const modes = list(pick("mode", "BENCH_MODE", MODES.join(",")), MODES, "mode");
   const databaseUrl = pick("database-url", "BENCH_DATABASE_URL", "mysql://root@127.0.0.1:3306/stockroom_bench");
   const options: Options = {
-    strategies: list(pick("strategies", "BENCH_STRATEGIES", CHECKOUT_STRATEGIES.join(",")), CHECKOUT_STRATEGIES, "strategy"),
+    strategies,
     concurrency: numbers(pick("concurrency", "BENCH_CONCURRENCY", "1,16,64,256"), "--concurrency"),
     scenarios: list(pick("scenarios", "BENCH_SCENARIOS", SCENARIOS.join(",")), SCENARIOS, "scenario"),
-    mode: list(pick("mode", "BENCH_MODE", "http"), MODES, "mode")[0] ?? "http",
+    modes,
     durationS: positive(pick("duration", "BENCH_DURATION", "3"), "--duration"),
     selloutDemand: positive(pick("sellout-demand", "BENCH_SELLOUT_DEMAND", "800"), "--sellout-demand"),
     actionConcurrency: numbers(pick("action-concurrency", "BENCH_ACTION_CONCURRENCY", "1,16"), "--action-concurrency"),
@@ -104,12 +115,14 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
     port: positive(pick("port", "BENCH_PORT", "3300"), "--port"),
     databaseUrl,
     redisUrl: pick("redis-url", "BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
-    build: !(values["no-build"] ?? envs.BENCH_NO_BUILD === "1"),
+    poolSize: numbers(pick("pool-size", "BENCH_POOL_SIZE", "20"), "--pool-size")[0] ?? 20,
+    build: !(values["no-build"] ?? envs.BENCH_NO_BUILD === "1") && modes.includes("http"),
     profile: values.profile ?? envs.BENCH_PROFILE === "1",
+    profileStrategy: list(pick("profile-strategy", "BENCH_PROFILE_STRATEGY", strategies.includes("batched") ? "batched" : (strategies[0] ?? "conditional")), CHECKOUT_STRATEGIES, "strategy")[0] ?? "conditional",
     docs: values.docs ?? envs.BENCH_DOCS === "1",
   };
-  if (options.strategies.length === 0 || options.concurrency.length === 0 || options.scenarios.length === 0) {
-    throw new Error("Need at least one strategy, one concurrency and one scenario");
+  if (options.strategies.length === 0 || options.concurrency.length === 0 || options.scenarios.length === 0 || options.modes.length === 0) {
+    throw new Error("Need at least one strategy, one concurrency, one scenario and one mode");
   }
   if (!/\/stockroom_[a-z0-9_]+$/.test(new URL(databaseUrl).pathname)) throw new Error("--database-url must name a stockroom_* scratch database (it is dropped)");
   return options;

@@ -8,6 +8,8 @@ type Profile = { nodes: Node[]; startTime: number; endTime: number; samples: num
 export function bucket(url: string, fn: string): string {
   if (fn === "(idle)") return "idle (waiting on I/O)";
   if (fn === "(garbage collector)") return "garbage collector";
+  // Service mode profiles itself through the inspector: Profiler.stop serialising the profile.
+  if (fn === "dispatch" && !url) return "the profiler itself (inspector dispatch)";
   if (fn === "(program)" || fn === "(root)") return "V8/native (program)";
   if (!url) return `native: ${fn || "(anonymous)"}`;
   if (url.startsWith("node:")) return `node: ${url.slice(5).split("/").slice(0, 2).join("/")}`;
@@ -16,6 +18,9 @@ export function bucket(url: string, fn: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
   if (url.includes(".next-bench/server")) return "app bundle (.next-bench/server)";
+  // Service mode profiles the bench process itself: the app's modules run from source under tsx.
+  const own = /\/(lib|db|bench)\/[^/]+/.exec(url);
+  if (own) return own[1] === "bench" ? "bench harness (bench/)" : `app source (${own[1]}/)`;
   return url;
 }
 
@@ -24,7 +29,7 @@ export function bucket(url: string, fn: string): string {
  * `window` (CLOCK_MONOTONIC microseconds, which V8's sample timestamps also use on Linux) keeps
  * only the samples taken during the measured cell, leaving out start-up and shutdown.
  */
-export async function summarizeProfile(dir: string, since: number, window?: [number, number]): Promise<string> {
+export async function summarizeProfile(dir: string, since: number, window?: [number, number], scope?: string): Promise<string> {
   const files = (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile"));
   const fresh: { file: string; mtime: number }[] = [];
   for (const f of files) {
@@ -53,7 +58,7 @@ export async function summarizeProfile(dir: string, since: number, window?: [num
   const total = [...self.values()].reduce((s, x) => s + x, 0);
   const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15);
   return [
-    `Profile ${path.join("bench/results/profile", newest.file)}, ${windowed ? "the measured cell only" : "whole server lifetime (start-up, warm-up, the cell, shutdown)"}: ${(total / 1e6).toFixed(1)} s sampled.`,
+    `Profile ${path.join("bench/results/profile", newest.file)}, ${scope ?? (windowed ? "the measured cell only" : "whole server lifetime (start-up, warm-up, the cell, shutdown)")}: ${(total / 1e6).toFixed(1)} s sampled.`,
     "",
     "| where | self time | share |",
     "|---|---:|---:|",

@@ -22,11 +22,29 @@ export type Cell = {
   outcomes: Record<string, number>;
   metrics: CheckoutMetrics | null;
   optimisticRetriesPerOrder: number | null;
+  /** Batched strategy: how many orders each batch transaction carried. Null for the other strategies. */
+  batch: BatchSummary | null;
+  /** Orders placed (201) and orders refused for stock (409 OUT_OF_STOCK), timed apart: losers should be cheap. */
+  winners: LatencySummary | null;
+  losers: LatencySummary | null;
+  /**
+   * How busy the bench process's event loop was (0-1). In service mode this process is also the
+   * server, so near 1 means checkout was bound by one Node process's CPU; in http mode it is the
+   * load generator's.
+   */
+  eventLoopUtilization: number;
   /** 1-minute load average when the cell ended: above the core count, the cell was measured on a busy machine. */
   loadAverage: number;
   /** Anything that should not happen: invariant violations and unexpected response codes. */
   problems: string[];
 };
+
+export type BatchSummary = { batches: number; orders: number; meanSize: number; sizes: Record<string, number> };
+
+export function batchSummary(m: CheckoutMetrics | null): BatchSummary | null {
+  if (!m?.batches || !m.batchSizes) return null;
+  return { batches: m.batches, orders: m.batchedOrders ?? 0, meanSize: round((m.batchedOrders ?? 0) / m.batches, 1), sizes: { ...m.batchSizes } };
+}
 
 export function toCell(base: Pick<Cell, "kind" | "strategy" | "scenario" | "mode" | "W">, load: LoadResult, metrics: CheckoutMetrics | null, problems: string[]): Cell {
   const outcomes = Object.fromEntries(Object.entries(load.byCode).map(([code, l]) => [code, l.length]));
@@ -42,6 +60,10 @@ export function toCell(base: Pick<Cell, "kind" | "strategy" | "scenario" | "mode
     outcomes,
     metrics,
     optimisticRetriesPerOrder: metrics ? round(metrics.optimisticRetries / Math.max(1, metrics.orders), 2) : null,
+    batch: batchSummary(metrics),
+    winners: load.byCode["201"] ? summarize(load.byCode["201"]) : null,
+    losers: load.byCode["409 OUT_OF_STOCK"] ? summarize(load.byCode["409 OUT_OF_STOCK"]) : null,
+    eventLoopUtilization: round(load.eventLoopUtilization, 2),
     loadAverage: round(os.loadavg()[0]!, 2),
     problems,
   };
@@ -87,44 +109,63 @@ const outcomesText = (o: Record<string, number>) =>
     .map(([code, n]) => `${code}: ${n}`)
     .join(", ");
 
-/** The markdown report: ceilings, one table per scenario, the server-action comparison, the verdict. */
-export function markdown(cells: Cell[], acceptance: string[]): string {
-  const out: string[] = [];
+const pair = (l: LatencySummary | null) => (l ? `${ms(l.p50)} / ${ms(l.p99)}` : "-");
+const batchText = (b: BatchSummary | null) => (b ? `${b.meanSize} (${Object.values(b.sizes).join(" / ")})` : "-");
+
+export const MODE_TITLES: Record<string, string> = {
+  http: "HTTP: POST /api/orders on next start",
+  service: "Service: placeOrder in-process, no HTTP",
+};
+
+function ceilings(cells: Cell[]): string[] {
   const Ws = [...new Set(cells.map((c) => c.W))].sort((a, b) => a - b);
   const raw = new Map(cells.filter((c) => c.kind === "raw-update").map((c) => [c.W, c]));
   const noop = new Map(cells.filter((c) => c.kind === "noop-route").map((c) => [c.W, c]));
-  if (raw.size + noop.size > 0) {
-    out.push("### Ceilings", "", "| W | raw UPDATE /s | raw p50 / p99 ms | trivial route req/s | route p50 / p99 ms |", "|---:|---:|---:|---:|---:|");
-    for (const W of Ws) {
-      const r = raw.get(W);
-      const n = noop.get(W);
-      if (!r && !n) continue;
-      out.push(
-        `| ${W} | ${r ? rate(r.ordersPerS) : "-"} | ${r ? `${ms(r.latency.p50)} / ${ms(r.latency.p99)}` : "-"} | ${n ? rate(n.requestsPerS) : "-"} | ${n ? `${ms(n.latency.p50)} / ${ms(n.latency.p99)}` : "-"} |`,
-      );
-    }
-    out.push("");
+  if (raw.size + noop.size === 0) return [];
+  const out = ["#### Ceilings", "", "| W | raw UPDATE /s | raw p50 / p99 ms | trivial route req/s | route p50 / p99 ms |", "|---:|---:|---:|---:|---:|"];
+  for (const W of Ws) {
+    const r = raw.get(W);
+    const n = noop.get(W);
+    if (!r && !n) continue;
+    out.push(`| ${W} | ${r ? rate(r.ordersPerS) : "-"} | ${r ? pair(r.latency) : "-"} | ${n ? rate(n.requestsPerS) : "-"} | ${n ? pair(n.latency) : "-"} |`);
   }
-  for (const scenario of [...new Set(cells.filter((c) => c.kind === "checkout").map((c) => c.scenario))]) {
-    const order = [...new Set(cells.map((c) => c.strategy))];
-    const rows = cells
-      .filter((c) => c.kind === "checkout" && c.scenario === scenario)
-      .sort((a, b) => order.indexOf(a.strategy) - order.indexOf(b.strategy) || a.W - b.W);
+  out.push("");
+  return out;
+}
+
+function scenarioTable(cells: Cell[], scenario: string): string[] {
+  const raw = new Map(cells.filter((c) => c.kind === "raw-update").map((c) => [c.W, c]));
+  const order = [...new Set(cells.map((c) => c.strategy))];
+  const rows = cells
+    .filter((c) => c.kind === "checkout" && c.scenario === scenario)
+    .sort((a, b) => order.indexOf(a.strategy) - order.indexOf(b.strategy) || a.W - b.W);
+  const split = scenario === "sellout";
+  const out = [
+    `#### ${scenario}`,
+    "",
+    `| strategy | W | orders/s | req/s | p50 ms | p95 ms | p99 ms | ${split ? "winners p50 / p99 ms | losers p50 / p99 ms | " : ""}opt. retries/order | tx retries | batch mean (1 / 2-4 / 5-16 / 17-64) | outcomes | vs raw UPDATE | bench ELU | load | invariants |`,
+    `|---|---:|---:|---:|---:|---:|---:|${split ? "---:|---:|" : ""}---:|---:|---:|---|---:|---:|---:|---|`,
+  ];
+  for (const c of rows) {
+    const r = raw.get(c.W);
+    const ratio = scenario === "hot" && r && r.ordersPerS > 0 ? `${(c.ordersPerS / r.ordersPerS).toFixed(2)}x` : "";
+    const ok = c.problems.length === 0 ? "ok" : `**FAILED** (${c.problems.length})`;
     out.push(
-      `### ${scenario}`,
-      "",
-      "| strategy | W | orders/s | req/s | p50 ms | p95 ms | p99 ms | opt. retries/order | tx retries | outcomes | vs raw UPDATE | invariants |",
-      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
+      `| ${c.strategy} | ${c.W} | ${rate(c.ordersPerS)} | ${rate(c.requestsPerS)} | ${ms(c.latency.p50)} | ${ms(c.latency.p95)} | ${ms(c.latency.p99)} | ` +
+        `${split ? `${pair(c.winners)} | ${pair(c.losers)} | ` : ""}${c.optimisticRetriesPerOrder ?? "-"} | ${c.metrics?.txRetries ?? "-"} | ${batchText(c.batch)} | ${outcomesText(c.outcomes)} | ${ratio} | ${c.eventLoopUtilization.toFixed(2)} | ${c.loadAverage.toFixed(1)} | ${ok} |`,
     );
-    for (const c of rows) {
-      const r = raw.get(c.W);
-      const ratio = scenario === "hot" && r && r.ordersPerS > 0 ? `${(c.ordersPerS / r.ordersPerS).toFixed(2)}x` : "";
-      const ok = c.problems.length === 0 ? "ok" : `**FAILED** (${c.problems.length})`;
-      out.push(
-        `| ${c.strategy} | ${c.W} | ${rate(c.ordersPerS)} | ${rate(c.requestsPerS)} | ${ms(c.latency.p50)} | ${ms(c.latency.p95)} | ${ms(c.latency.p99)} | ${c.optimisticRetriesPerOrder ?? "-"} | ${c.metrics?.txRetries ?? "-"} | ${outcomesText(c.outcomes)} | ${ratio} | ${ok} |`,
-      );
-    }
-    out.push("");
+  }
+  out.push("");
+  return out;
+}
+
+/** The markdown report: per mode the ceilings and one table per scenario, the server-action comparison, the targets. */
+export function markdown(cells: Cell[], targets: string[]): string {
+  const out: string[] = [];
+  for (const mode of [...new Set(cells.filter((c) => c.kind === "checkout" || c.kind === "raw-update").map((c) => c.mode))]) {
+    const mine = cells.filter((c) => c.mode === mode && c.kind !== "action" && c.kind !== "route");
+    out.push(`### ${MODE_TITLES[mode] ?? mode}`, "", ...ceilings(mine));
+    for (const scenario of [...new Set(mine.filter((c) => c.kind === "checkout").map((c) => c.scenario))]) out.push(...scenarioTable(mine, scenario));
   }
   const pairs = cells.filter((c) => c.kind === "action");
   if (pairs.length > 0) {
@@ -137,13 +178,11 @@ export function markdown(cells: Cell[], acceptance: string[]): string {
     for (const a of pairs) {
       const r = cells.find((c) => c.kind === "route" && c.W === a.W);
       const overhead = r ? `${(a.latency.p50 - r.latency.p50).toFixed(1)} ms (${(a.latency.p50 / r.latency.p50).toFixed(1)}x)` : "-";
-      out.push(
-        `| ${a.W} | ${r ? rate(r.ordersPerS) : "-"} | ${r ? `${ms(r.latency.p50)} / ${ms(r.latency.p99)}` : "-"} | ${rate(a.ordersPerS)} | ${ms(a.latency.p50)} / ${ms(a.latency.p99)} | ${overhead} |`,
-      );
+      out.push(`| ${a.W} | ${r ? rate(r.ordersPerS) : "-"} | ${r ? pair(r.latency) : "-"} | ${rate(a.ordersPerS)} | ${pair(a.latency)} | ${overhead} |`);
     }
     out.push("");
   }
-  if (acceptance.length > 0) out.push("### Acceptance", "", ...acceptance.map((a) => `- ${a}`), "");
+  if (targets.length > 0) out.push("### Targets", "", ...targets.map((a) => `- ${a}`), "");
   return out.join("\n");
 }
 

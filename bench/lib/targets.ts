@@ -2,11 +2,23 @@ import type { Shopper } from "./fixtures";
 import type { HttpClient } from "./http";
 import type { Outcome } from "./load";
 
-export type CheckoutMetrics = { orders: number; outOfStock: number; busy: number; replays: number; optimisticRetries: number; txRetries: number };
+/** The server's checkout counters (lib/orders/metrics.ts), as /api/bench/metrics returns them. */
+export type CheckoutMetrics = {
+  orders: number;
+  outOfStock: number;
+  busy: number;
+  replays: number;
+  optimisticRetries: number;
+  txRetries: number;
+  /** Batched strategy only: transactions run, orders they carried, and how many batches had 1, 2-4, 5-16, 17-64 orders. */
+  batches?: number;
+  batchedOrders?: number;
+  batchSizes?: Record<string, number>;
+};
 
 /**
- * Where orders go. Today only over HTTP to a `next start` server; issue 8's service mode is
- * another implementation calling placeOrder in-process with the strategy as an argument.
+ * Where orders go: over HTTP to a `next start` server (HttpOrders), or straight into placeOrder
+ * in this process (ServiceOrders in ./service.ts).
  */
 export interface Target {
   order(shopper: Shopper, idempotencyKey: string): Promise<Outcome>;

@@ -1,4 +1,4 @@
-import { inArray } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { ulid } from "ulid";
 import { getDb } from "@/db";
 import { orderLines, orders, skus, type Order } from "@/db/schema";
@@ -29,8 +29,8 @@ export type AttemptStats = { attempts: number };
 class DuplicateKey extends Error {}
 
 /** A repeat of a key returns the first order, but only for the same request. */
-async function replay(req: PlaceOrderRequest): Promise<PlaceOrderResult | null> {
-  const existing = await findOrderByKey(req.userId, req.idempotencyKey);
+async function replay(req: PlaceOrderRequest, found?: Order): Promise<PlaceOrderResult | null> {
+  const existing = found ?? (await findOrderByKey(req.userId, req.idempotencyKey));
   if (!existing) return null;
   if (existing.addressId !== req.addressId || existing.payMethod !== req.payMethod) throw new AppError("IDEMPOTENCY_KEY_REUSED");
   const lines = await getDb().select().from(orderLines).where(inArray(orderLines.orderId, [existing.id]));
@@ -47,14 +47,43 @@ async function outOfStock(wanted: Wanted[]): Promise<AppError> {
   return outOfStockError(wanted, new Map(rows.map((r) => [r.id, r.onSale ? r.stock : 0])));
 }
 
-/** Everything that can be checked and computed before touching stock. */
-async function prepare(req: PlaceOrderRequest, strategy: Strategy): Promise<PreparedOrder> {
-  await finishPendingCartCleanups(req.userId);
-  const selected = (await readLines(userOwner(req.userId))).filter((l) => l.selected);
-  if (selected.length === 0) throw new AppError("EMPTY_CART");
-  const address = await getAddress(req.userId, req.addressId);
+/**
+ * One query for the two things checkout must know first: an earlier order with this key (a
+ * replay), and whether any of the user's orders still waits for its cart cleanup. The key is
+ * matched by the database, with the unique index's collation.
+ */
+async function lookUpUser(req: PlaceOrderRequest): Promise<{ earlier?: Order; cleanupPending: boolean }> {
+  const rows = await getDb()
+    .select({ order: orders, isKey: sql<number>`${orders.idempotencyKey} = ${req.idempotencyKey}`.mapWith(Number) })
+    .from(orders)
+    .where(and(eq(orders.userId, req.userId), or(eq(orders.idempotencyKey, req.idempotencyKey), eq(orders.cartCleanupPending, true))));
+  return { earlier: rows.find((r) => r.isKey === 1)?.order, cleanupPending: rows.some((r) => r.order.cartCleanupPending) };
+}
 
-  const skuRows = new Map((await getSkus(selected.map((l) => l.skuId))).map((s) => [s.skuId, s]));
+/** What a settled lookup holds, or its error, rethrown; lets independent lookups run together yet fail in a fixed order. */
+const settled = <T>(r: PromiseSettledResult<T>): T => {
+  if (r.status === "rejected") throw r.reason;
+  return r.value;
+};
+
+type Prepared = PreparedOrder & { soldOut: Set<number> };
+
+/**
+ * Everything that can be checked and computed before touching stock. Independent lookups run
+ * concurrently (cart and address; SKUs and sold-out hints), but their errors are raised in the
+ * order a sequential check would: cart, empty cart, address, SKUs.
+ */
+async function prepare(req: PlaceOrderRequest, strategy: Strategy, cleanupPending: boolean): Promise<Prepared> {
+  if (cleanupPending) await finishPendingCartCleanups(req.userId);
+  const [cart, addressLookup] = await Promise.allSettled([readLines(userOwner(req.userId)), getAddress(req.userId, req.addressId)]);
+  const selected = settled(cart).filter((l) => l.selected);
+  if (selected.length === 0) throw new AppError("EMPTY_CART");
+  const address = settled(addressLookup);
+
+  const ids = selected.map((l) => l.skuId);
+  // Hints are read for batched checkouts only; knownSoldOut never throws (no hint, no refusal).
+  const [skuList, soldOut] = await Promise.all([getSkus(ids), strategy === "batched" ? knownSoldOut(ids) : new Set<number>()]);
+  const skuRows = new Map(skuList.map((s) => [s.skuId, s]));
   // Ascending SKU id: every transaction locks rows in the same order, so carts cannot deadlock.
   const wanted = selected
     .map((l) => {
@@ -87,7 +116,7 @@ async function prepare(req: PlaceOrderRequest, strategy: Strategy): Promise<Prep
     createdAt: now,
     updatedAt: now,
   };
-  return { header, lines };
+  return { header, lines, soldOut };
 }
 
 /**
@@ -152,15 +181,14 @@ export function placeOrder(req: PlaceOrderRequest, strategy: Strategy = env().CH
 }
 
 async function placeOrderOnce(req: PlaceOrderRequest, strategy: Strategy, stats: AttemptStats): Promise<PlaceOrderResult> {
-  const earlier = await replay(req);
-  if (earlier) return earlier;
+  const { earlier, cleanupPending } = await lookUpUser(req);
+  if (earlier) return (await replay(req, earlier))!;
   await takeCheckoutSlot(req.userId);
 
-  const prepared = await prepare(req, strategy);
+  const { soldOut, ...prepared } = await prepare(req, strategy, cleanupPending);
   let outcome: "created" | "duplicate";
   if (strategy === "batched") {
     // A SKU known to be sold out is refused without opening a transaction.
-    const soldOut = await knownSoldOut(prepared.lines.map((l) => l.skuId));
     if (soldOut.size > 0) throw outOfStockError(prepared.lines, new Map([...soldOut].map((id) => [id, 0])));
     outcome = await submitToBatch(prepared, stats);
   } else {

@@ -1,0 +1,82 @@
+import type { Cell } from "./report";
+
+/** One acceptance target and how the run did against it; `met` is null when the run lacked the cells. */
+export type Verdict = { target: string; met: boolean | null; detail: string };
+
+const W = 64;
+const x = (a: number, b: number) => (b > 0 ? a / b : Number.POSITIVE_INFINITY);
+const times = (r: number) => (Number.isFinite(r) ? `${r.toFixed(1)}x` : "inf");
+
+function find(cells: Cell[], mode: string, kind: Cell["kind"], scenario: string, strategy: string | null) {
+  return cells.find((c) => c.mode === mode && c.kind === kind && c.scenario === scenario && c.W === W && c.strategy === strategy);
+}
+
+const missing = (target: string, what: string): Verdict => ({ target, met: null, detail: `not measured (needs ${what})` });
+
+/**
+ * Issue 6's and issue 8's targets, checked against this run's cells. All at W = 64. "Losers
+ * answered N x faster" compares the median latency of 409 OUT_OF_STOCK answers; p99 is shown too.
+ */
+export function verdicts(cells: Cell[]): Verdict[] {
+  const out: Verdict[] = [];
+  const modes = [...new Set(cells.map((c) => c.mode))];
+
+  for (const mode of modes.filter((m) => m === "http" || m === "service")) {
+    const target = `${mode}, hot, W=${W}: conditional beats optimistic on orders/s and p99 (issue 6)`;
+    const a = find(cells, mode, "checkout", "hot", "conditional");
+    const b = find(cells, mode, "checkout", "hot", "optimistic");
+    if (!a || !b) {
+      if (mode === "http") out.push(missing(target, "conditional and optimistic hot cells"));
+      continue;
+    }
+    out.push({
+      target,
+      met: a.ordersPerS > b.ordersPerS && a.latency.p99 < b.latency.p99,
+      detail: `conditional ${a.ordersPerS} orders/s, p99 ${a.latency.p99} ms; optimistic ${b.ordersPerS} orders/s, p99 ${b.latency.p99} ms`,
+    });
+  }
+
+  const sb = find(cells, "service", "checkout", "hot", "batched");
+  for (const [other, factor] of [["conditional", 3], ["optimistic", 15]] as const) {
+    const target = `service, hot, W=${W}: batched >= ${factor}x ${other}`;
+    const o = find(cells, "service", "checkout", "hot", other);
+    if (!sb || !o) out.push(missing(target, `service-mode hot cells for batched and ${other}`));
+    else out.push({ target, met: x(sb.ordersPerS, o.ordersPerS) >= factor, detail: `${sb.ordersPerS} vs ${o.ordersPerS} orders/s = ${times(x(sb.ordersPerS, o.ordersPerS))}` });
+  }
+
+  const hb = find(cells, "http", "checkout", "hot", "batched");
+  const floor = find(cells, "http", "noop-route", "hot", null);
+  {
+    const target = `http, hot, W=${W}: batched >= 0.7x the trivial-route floor`;
+    if (!hb || !floor) out.push(missing(target, "the http batched hot cell and the trivial-route ceiling"));
+    else
+      out.push({
+        target,
+        met: x(hb.ordersPerS, floor.requestsPerS) >= 0.7,
+        detail: `${hb.ordersPerS} orders/s vs ${floor.requestsPerS} req/s = ${x(hb.ordersPerS, floor.requestsPerS).toFixed(2)}x`,
+      });
+  }
+  {
+    const target = `http, hot, W=${W}: batched p99 <= 50 ms`;
+    if (!hb) out.push(missing(target, "the http batched hot cell"));
+    else out.push({ target, met: hb.latency.p99 <= 50, detail: `p99 ${hb.latency.p99} ms (p50 ${hb.latency.p50} ms)` });
+  }
+
+  for (const mode of modes.filter((m) => m === "http" || m === "service")) {
+    const target = `${mode}, sell-out, W=${W}: losers answered >= 5x faster with batched than with conditional (median)`;
+    const b = find(cells, mode, "checkout", "sellout", "batched")?.losers;
+    const c = find(cells, mode, "checkout", "sellout", "conditional")?.losers;
+    if (!b || !c) {
+      out.push(missing(target, `${mode} sell-out cells for batched and conditional with losers`));
+      continue;
+    }
+    out.push({
+      target,
+      met: x(c.p50, b.p50) >= 5,
+      detail: `loser p50 ${b.p50} vs ${c.p50} ms = ${times(x(c.p50, b.p50))}; p99 ${b.p99} vs ${c.p99} ms = ${times(x(c.p99, b.p99))}`,
+    });
+  }
+  return out;
+}
+
+export const verdictLine = (v: Verdict) => `${v.met === null ? "n/a" : v.met ? "**met**" : "**MISSED**"}: ${v.target}. ${v.detail}`;

@@ -1,0 +1,35 @@
+import { AppError } from "@/lib/errors";
+import { checkoutMetrics, resetCheckoutMetrics } from "@/lib/orders/metrics";
+import { placeOrder } from "@/lib/orders/place-order";
+import type { Shopper } from "./fixtures";
+import type { Outcome } from "./load";
+import type { Strategy } from "./options";
+import type { CheckoutMetrics, Target } from "./targets";
+
+/**
+ * The service path: placeOrder in this process with the strategy as an argument, no HTTP, no
+ * session lookup, no JSON. What the route handler does after authenticating, and nothing else.
+ * Outcomes are named as the route would answer them ("201", "409 OUT_OF_STOCK", ...); anything
+ * that is not an AppError is a bug and surfaces as "ERR ...", which fails the cell.
+ */
+export class ServiceOrders implements Target {
+  constructor(readonly strategy: Strategy) {}
+
+  async order(shopper: Shopper, idempotencyKey: string): Promise<Outcome> {
+    try {
+      const { created } = await placeOrder({ userId: shopper.id, addressId: shopper.addressId, payMethod: "cod", idempotencyKey }, this.strategy);
+      return created ? { code: "201", ok: true } : { code: "200", ok: false };
+    } catch (e) {
+      if (e instanceof AppError) return { code: `${e.status} ${e.code}`, ok: false };
+      throw e;
+    }
+  }
+
+  async resetMetrics() {
+    resetCheckoutMetrics();
+  }
+
+  async readMetrics(): Promise<CheckoutMetrics> {
+    return structuredClone(checkoutMetrics);
+  }
+}
