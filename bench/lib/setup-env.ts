@@ -18,4 +18,6 @@ Object.assign(process.env, {
   LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? "warn",
   // In service mode this process is the server; its own sweeper is never started, but say so.
   SWEEP_INTERVAL: "0",
+  // A benchmark shopper places thousands of orders a minute; the per-user limit would refuse them.
+  CHECKOUT_RATE_LIMIT: "0",
 });
