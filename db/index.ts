@@ -20,6 +20,9 @@ export const createDb = (pool: mysql.Pool) => drizzle(pool, { schema, mode: "def
 export type Db = ReturnType<typeof createDb>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
+/** Rows an UPDATE/DELETE changed: the conditional updates' verdict (mysql2 returns [ResultSetHeader, ...]). */
+export const affectedRows = (result: unknown) => (result as [{ affectedRows: number }])[0].affectedRows;
+
 // One pool per process; in development hot reloads would otherwise open a new one each time.
 const globalForDb = globalThis as unknown as { stockroomPool?: mysql.Pool; stockroomDb?: Db; stockroomReadDb?: Db; stockroomReadPool?: mysql.Pool };
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { affectedRows, getDb } from "@/db";
 import { skus, spus, stockAdjustments, users } from "@/db/schema";
 import { clearSoldOut } from "@/lib/orders/soldout";
 import { AppError, sqlErrno } from "@/lib/errors";
@@ -34,7 +34,6 @@ const stockColumns = {
 export const MAX_STOCK = 4_294_967_295;
 const ER_WARN_DATA_OUT_OF_RANGE = 1264;
 
-const affectedRows = (result: unknown) => (result as [{ affectedRows: number }])[0].affectedRows;
 
 /** Every SKU with its product, in catalog order: what the admin's live table polls. */
 export function listStock(): Promise<StockRow[]> {

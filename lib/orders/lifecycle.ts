@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, lte, sql, type SQL } from "drizzle-orm";
-import { getDb, type Db, type Tx } from "@/db";
+import { affectedRows, getDb, type Db, type Tx } from "@/db";
 import { orderLines, orders, skus, type Order, type OrderStatus } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -25,7 +25,6 @@ export const MOVES = {
 
 type Move = (typeof MOVES)[keyof typeof MOVES];
 
-const affected = (result: unknown) => (result as [{ affectedRows: number }])[0].affectedRows;
 
 /** When an unpaid order placed at `createdAt` stops holding its stock. */
 export function paymentDeadline(createdAt: Date | string, ttlSeconds = env().ORDER_PAYMENT_TTL): Date {
@@ -46,7 +45,7 @@ async function move(db: Db | Tx, orderId: string, { from, to }: Move, ...guards:
     .update(orders)
     .set({ status: to, updatedAt: new Date() })
     .where(and(eq(orders.id, orderId), inArray(orders.status, [...from]), ...guards));
-  return affected(result) === 1;
+  return affectedRows(result) === 1;
 }
 
 /**
@@ -69,7 +68,7 @@ async function cancelAndRestock(orderId: string, moveSpec: Move, ...guards: SQL[
             .update(skus)
             .set({ stock: sql`${skus.stock} + ${count}`, sales: sql`${skus.sales} - ${count}` })
             .where(eq(skus.id, skuId));
-          if (affected(result) !== 1) log.error({ orderId, skuId }, "restock found no SKU row");
+          if (affectedRows(result) !== 1) log.error({ orderId, skuId }, "restock found no SKU row");
         }
         return lines.map((l) => l.skuId);
       },

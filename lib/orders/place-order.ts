@@ -13,7 +13,7 @@ import { toCents, toDecimal } from "@/lib/money";
 import { submitToBatch } from "./batch";
 import { clearBoughtLines, finishPendingCartCleanups } from "./cart-cleanup";
 import { checkoutMetrics } from "./metrics";
-import { findOrderByKey, toOrderView, type OrderView } from "./queries";
+import { findOrderByKey, ordersWithLines, toOrderView, type OrderView } from "./queries";
 import { takeCheckoutSlot } from "./checkout-limit";
 import { busy, isStockRefusal, retryOnContention } from "./retry";
 import type { PlaceOrderInput } from "./schemas";
@@ -33,9 +33,9 @@ async function replay(req: PlaceOrderRequest, found?: Order): Promise<PlaceOrder
   const existing = found ?? (await findOrderByKey(req.userId, req.idempotencyKey));
   if (!existing) return null;
   if (existing.addressId !== req.addressId || existing.payMethod !== req.payMethod) throw new AppError("IDEMPOTENCY_KEY_REUSED");
-  const lines = await getDb().select().from(orderLines).where(inArray(orderLines.orderId, [existing.id]));
+  const [order] = await ordersWithLines([existing]);
   checkoutMetrics.replays++;
-  return { order: toOrderView(existing, lines.sort((a, b) => a.skuId - b.skuId)), created: false };
+  return { order: order!, created: false };
 }
 
 /** Builds the OUT_OF_STOCK answer from stock as it is now (after the rollback). */

@@ -1,5 +1,5 @@
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
-import type { Tx } from "@/db";
+import { affectedRows, type Tx } from "@/db";
 import { skus } from "@/db/schema";
 import type { CHECKOUT_STRATEGIES } from "@/lib/env";
 
@@ -20,7 +20,6 @@ export class TooContended extends Error {}
 
 export const OPTIMISTIC_MAX_TRIES = 50;
 
-const affected = (result: unknown) => (result as [{ affectedRows: number }])[0].affectedRows;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -33,7 +32,7 @@ async function conditional(tx: Tx, lines: Want[]) {
       .update(skus)
       .set({ stock: sql`${skus.stock} - ${count}`, sales: sql`${skus.sales} + ${count}` })
       .where(and(eq(skus.id, skuId), eq(skus.onSale, true), gte(skus.stock, count)));
-    if (affected(result) !== 1) throw new ShortStock(skuId);
+    if (affectedRows(result) !== 1) throw new ShortStock(skuId);
   }
 }
 
@@ -51,7 +50,7 @@ async function optimistic(tx: Tx, lines: Want[], metrics: { optimisticRetries: n
         .update(skus)
         .set({ stock: row.stock - count, sales: sql`${skus.sales} + ${count}` })
         .where(and(eq(skus.id, skuId), eq(skus.stock, row.stock)));
-      if (affected(result) === 1) break;
+      if (affectedRows(result) === 1) break;
       if (attempt >= OPTIMISTIC_MAX_TRIES) throw new TooContended(`gave up on SKU ${skuId} after ${attempt} tries`);
       metrics.optimisticRetries++;
       await sleep(Math.random() * Math.min(2 * attempt, 20));
