@@ -37,6 +37,20 @@ export function getDb(): Db {
 }
 
 /**
+ * A query Drizzle builds once per database handle instead of on every call (its prepared
+ * statements take `sql.placeholder` values at execution): for the hottest small lookups.
+ */
+export function preparedQuery<T>(build: (db: Db) => T): () => T {
+  const built = new WeakMap<Db, T>();
+  return () => {
+    const db = getDb();
+    let query = built.get(db);
+    if (!query) built.set(db, (query = build(db)));
+    return query;
+  };
+}
+
+/**
  * For catalog reads that may lag a little: one of the replicas in `DATABASE_READ_URLS` (each
  * process picks one at random, which spreads N processes over the replicas), or the primary
  * when none is set. Never use it for anything a checkout or a stock decision depends on: a

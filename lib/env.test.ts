@@ -9,7 +9,7 @@ describe("parseEnv", () => {
     expect(env.PORT).toBe(3000);
     expect(env.ADMIN_USERNAME).toBe("admin");
     expect(env.ADMIN_PASSWORD).toBe("admin12345");
-    expect(env.CHECKOUT_STRATEGY).toBe("conditional");
+    expect(env.CHECKOUT_STRATEGY).toBe("batched");
     expect(env.CHECKOUT_MAX_ATTEMPTS).toBe(4);
     expect(env.CHECKOUT_RATE_LIMIT).toBe(20);
     expect(env.FREIGHT).toBe("10.00");

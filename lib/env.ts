@@ -29,7 +29,7 @@ const schema = z
     ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").max(128).default("admin12345"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     DB_POOL_SIZE: positiveInt.max(500).default(20),
-    CHECKOUT_STRATEGY: z.enum(CHECKOUT_STRATEGIES).default("conditional"),
+    CHECKOUT_STRATEGY: z.enum(CHECKOUT_STRATEGIES).default("batched"),
     CHECKOUT_MAX_ATTEMPTS: positiveInt.max(20).default(4),
     FREIGHT: z
       .string()

@@ -149,7 +149,8 @@ describe("checkout details", () => {
     const { getRedis } = await import("@/lib/redis");
     const redis = getRedis();
     // Make exactly the cleanup script fail, as if Redis dropped after the commit.
-    const original = redis.cartTakeBought.bind(redis);
+    // Put back unbound: auto-pipelining calls the command by name on the client, so a bound copy recurses.
+    const original = redis.cartTakeBought;
     redis.cartTakeBought = (() => Promise.reject(new Error("connection lost"))) as typeof redis.cartTakeBought;
     let orderId: string;
     try {

@@ -139,5 +139,7 @@ export async function setOnSale(skuId: number, onSale: boolean): Promise<StockRo
   // mysql2 reports matched rows, so setting the value it already has still counts as found.
   const result = await getDb().update(skus).set({ onSale }).where(eq(skus.id, skuId));
   if (affectedRows(result) !== 1) throw new AppError("SKU_NOT_FOUND");
+  // An off-sale SKU counts as sold out to the batched checkout; back on sale, it may be bought again.
+  if (onSale) await clearSoldOut([skuId]);
   return findSku(skuId);
 }

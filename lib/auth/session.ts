@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { and, eq, gt, lt } from "drizzle-orm";
-import { getDb } from "@/db";
+import { and, eq, gt, lt, sql } from "drizzle-orm";
+import { getDb, preparedQuery } from "@/db";
 import { sessions, users, type Role } from "@/db/schema";
 import { env } from "@/lib/env";
 
@@ -29,14 +29,20 @@ export async function createSession(userId: number) {
   return { token, expiresAt };
 }
 
-export async function getSessionUser(token: string | undefined): Promise<SessionUser | null> {
-  if (!token || token.length > 128) return null;
-  const [row] = await getDb()
+// Every signed-in request runs this one.
+const sessionUser = preparedQuery((db) =>
+  db
     .select({ id: users.id, username: users.username, role: users.role })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, tokenId(token)), gt(sessions.expiresAt, new Date())))
-    .limit(1);
+    .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now"))))
+    .limit(1)
+    .prepare(),
+);
+
+export async function getSessionUser(token: string | undefined): Promise<SessionUser | null> {
+  if (!token || token.length > 128) return null;
+  const [row] = await sessionUser().execute({ id: tokenId(token), now: new Date() });
   return row ?? null;
 }
 

@@ -1,23 +1,39 @@
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { orderLines, orders, skus } from "@/db/schema";
+import { orderLines, orders, skus, type Order } from "@/db/schema";
+import { addressesByIds } from "@/lib/addresses";
+import { getSkus } from "@/lib/catalog";
+import { AppError, ER_DUP_ENTRY, sqlErrno } from "@/lib/errors";
 import { recordBatch } from "./metrics";
-import { lineRowsOf, outOfStockError, type PreparedOrder } from "./outcomes";
+import { buildOrder, lineName, lineRowsOf, outOfStockError, type PlaceOrderRequest, type PreparedOrder } from "./outcomes";
 import { retryOnContention } from "./retry";
-import { markSoldOut } from "./soldout";
+import { markSoldOut, type SoldOut } from "./soldout";
 
 /**
- * Hot-SKU order combining. Concurrent checkouts in this process queue here; one batch at a time
- * runs one READ COMMITTED transaction for up to MAX_BATCH orders, so a hot row is locked and its
- * commit flushed once per batch instead of once per order. There is no timer: a batch leaves as
- * soon as the previous one committed, so a lone order waits for nothing. Correctness stays in the
- * database: the batch locks its SKU rows (ascending id, FOR UPDATE) before allocating, which also
- * orders batches from other server processes.
+ * Hot-SKU order combining. Concurrent checkouts in this process queue here with nothing but
+ * their request and cart lines; one batch at a time does, for up to MAX_BATCH orders, what
+ * each order would otherwise do alone: look up earlier orders with their idempotency keys,
+ * their addresses and SKUs (three queries for the whole batch), then one READ COMMITTED
+ * transaction that locks the SKU rows (ascending id, FOR UPDATE), allocates stock in arrival
+ * order, and writes every order, line and stock change in a few multi-row statements. A hot row
+ * is locked and its commit flushed once per batch instead of once per order. There is no
+ * timer: a batch leaves as soon as the previous one committed, so a lone order waits for
+ * nothing. Correctness stays in the database: the row locks also order batches from other
+ * server processes, and the CHECK on stock stays the last defence.
  */
 export const MAX_BATCH = 64;
 
-type Outcome = "created" | "duplicate";
-type Pending = { prepared: PreparedOrder; stats?: { attempts: number }; resolve: (o: Outcome) => void; reject: (e: unknown) => void };
+export type BatchOrder = { req: PlaceOrderRequest; wanted: { skuId: number; count: number }[] };
+export type BatchOutcome =
+  /** Written and committed. */
+  | { kind: "created"; prepared: PreparedOrder }
+  /** The key already has an order (`order`, when known): answer with it. */
+  | { kind: "earlier"; order?: Order }
+  /** An earlier order of this user still waits for its cart cleanup: finish it, re-read the cart, come back. */
+  | { kind: "cleanup-first" };
+
+type Pending = BatchOrder & { stats?: { attempts: number }; resolve: (o: BatchOutcome) => void; reject: (e: unknown) => void };
+type Settled = { ok: true; outcome: BatchOutcome } | { ok: false; error: unknown };
 
 const state = ((globalThis as unknown as { stockroomBatcher?: { queue: Pending[]; running: boolean } }).stockroomBatcher ??= {
   queue: [],
@@ -36,9 +52,9 @@ export async function batchesDrained() {
 export const queuedOrders = () => state.queue.length;
 
 /** `stats.attempts` learns how many transaction attempts the order's batch took (for the checkout log). */
-export function submitToBatch(prepared: PreparedOrder, stats?: { attempts: number }): Promise<Outcome> {
+export function submitToBatch(order: BatchOrder, stats?: { attempts: number }): Promise<BatchOutcome> {
   return new Promise((resolve, reject) => {
-    state.queue.push({ prepared, stats, resolve, reject });
+    state.queue.push({ ...order, stats, resolve, reject });
     if (!state.running) void drain();
   });
 }
@@ -46,90 +62,125 @@ export function submitToBatch(prepared: PreparedOrder, stats?: { attempts: numbe
 async function drain() {
   state.running = true;
   try {
+    // Not a timer: one turn of the event loop, so checkouts whose cart reads came back in the
+    // same burst of replies share the first batch instead of the first of them going alone.
+    await new Promise(setImmediate);
     while (state.queue.length > 0) await runBatch(state.queue.splice(0, MAX_BATCH));
   } finally {
     state.running = false;
   }
 }
 
-const keyOf = (p: Pending) => `${p.prepared.header.userId}\u0000${p.prepared.header.idempotencyKey}`;
-
-type Result = { created: Pending[]; duplicates: Pending[]; short: { p: Pending; available: Map<number, number> }[]; emptied: number[] };
+// Keys compare as the unique index does: its collation ignores case (keys are ASCII by schema).
+const keyOf = (req: Pick<PlaceOrderRequest, "userId" | "idempotencyKey">) => `${req.userId}\u0000${req.idempotencyKey.toLowerCase()}`;
 
 async function runBatch(batch: Pending[]) {
   recordBatch(batch.length);
-  // Two requests with one idempotency key in a batch: only the first is written; the other
-  // follows its outcome (and is answered with the same order).
+  // Two requests with one idempotency key in a batch: only the first is written; the other is
+  // answered with the first's order (or its refusal).
   const leaders = new Map<string, Pending>();
   const followers: Pending[] = [];
   for (const p of batch) {
-    if (leaders.has(keyOf(p))) followers.push(p);
-    else leaders.set(keyOf(p), p);
+    if (leaders.has(keyOf(p.req))) followers.push(p);
+    else leaders.set(keyOf(p.req), p);
   }
-  const first = [...leaders.values()];
 
-  let result: Result;
+  let result: { settled: Map<Pending, Settled>; emptied: SoldOut[] };
   try {
-    result = await commitBatch(first);
+    result = await commitBatch([...leaders.values()]);
   } catch (e) {
     for (const p of batch) p.reject(e);
     return;
   }
-  for (const p of result.created) p.resolve("created");
-  for (const p of result.duplicates) p.resolve("duplicate");
-  for (const { p, available } of result.short) p.reject(outOfStockError(p.prepared.lines, available));
+  for (const [p, s] of result.settled) {
+    if (s.ok) p.resolve(s.outcome);
+    else p.reject(s.error);
+  }
   for (const f of followers) {
-    const leader = leaders.get(keyOf(f))!;
-    const short = result.short.find((s) => s.p === leader);
-    if (short) f.reject(outOfStockError(f.prepared.lines, short.available));
-    else f.resolve("duplicate");
+    const s = result.settled.get(leaders.get(keyOf(f.req))!)!;
+    if (!s.ok) f.reject(s.error);
+    else f.resolve(s.outcome.kind === "created" ? { kind: "earlier", order: s.outcome.prepared.header } : s.outcome);
   }
   await markSoldOut(result.emptied);
 }
 
-async function commitBatch(batch: Pending[]): Promise<Result> {
-  return retryOnContention("checkout (batched)", (attempt) => {
-    for (const p of batch) if (p.stats) p.stats.attempts = attempt;
-    return getDb().transaction(
+class DuplicateKey extends Error {}
+
+/** Earlier orders with the batch's keys, and any of its users' orders still waiting for a cart cleanup. */
+function earlierOrders(batch: Pending[]) {
+  return getDb()
+    .select()
+    .from(orders)
+    .where(
+      or(
+        ...batch.map((p) => and(eq(orders.userId, p.req.userId), eq(orders.idempotencyKey, p.req.idempotencyKey))),
+        and(eq(orders.cartCleanupPending, true), inArray(orders.userId, [...new Set(batch.map((p) => p.req.userId))])),
+      ),
+    );
+}
+
+async function commitBatch(batch: Pending[]) {
+  // A key written by another process between our lookup and our INSERT fails the INSERT with a
+  // duplicate: the whole batch runs again, and the next lookup finds that order.
+  return retryOnContention(
+    "checkout (batched)",
+    async (attempt) => {
+      for (const p of batch) if (p.stats) p.stats.attempts = attempt;
+      const skuIds = [...new Set(batch.flatMap((p) => p.wanted.map((l) => l.skuId)))].sort((a, b) => a - b);
+      // The batch's lookups run while the transaction starts, on other pooled connections;
+      // the SKU rows are locked only once they are in, so the hot row's lock is held no longer.
+      const lookups = Promise.all([earlierOrders(batch), addressesByIds([...new Set(batch.map((p) => p.req.addressId))]), getSkus(skuIds)]);
+      lookups.catch(() => {}); // a transaction that fails to start must not leave this unhandled
+
+      return getDb().transaction(
         async (tx) => {
-          const skuIds = [...new Set(batch.flatMap((p) => p.prepared.lines.map((l) => l.skuId)))].sort((a, b) => a - b);
+          const [found, addressRows, catalog] = await lookups;
+          const earlier = new Map(found.map((o) => [keyOf(o), o]));
+          const cleanupPending = new Set(found.filter((o) => o.cartCleanupPending).map((o) => o.userId));
+          const address = new Map(addressRows.map((a) => [a.id, a]));
+          const names = new Map(catalog.map((s) => [s.skuId, lineName(s.skuId, s)]));
+          const nameOf = (skuId: number) => names.get(skuId) ?? lineName(skuId);
+
           const rows = await tx
-            .select({ id: skus.id, stock: skus.stock, onSale: skus.onSale })
+            .select({ id: skus.id, stock: skus.stock, onSale: skus.onSale, price: skus.price })
             .from(skus)
             .where(inArray(skus.id, skuIds))
             .orderBy(asc(skus.id))
             .for("update");
           const left = new Map(rows.map((r) => [r.id, r.onSale ? r.stock : 0]));
+          const price = new Map(rows.map((r) => [r.id, r.price]));
 
           // Arrival order; an order gets all its lines or none.
-          const allocated: Pending[] = [];
-          const short: Result["short"] = [];
+          const settled = new Map<Pending, Settled>();
+          const created: PreparedOrder[] = [];
           for (const p of batch) {
-            if (p.prepared.lines.every((l) => (left.get(l.skuId) ?? 0) >= l.count)) {
-              for (const l of p.prepared.lines) left.set(l.skuId, left.get(l.skuId)! - l.count);
-              allocated.push(p);
-            } else short.push({ p, available: new Map(p.prepared.lines.map((l) => [l.skuId, left.get(l.skuId) ?? 0])) });
+            const first = earlier.get(keyOf(p.req));
+            const to = address.get(p.req.addressId);
+            const lines = p.wanted.map((w) => ({ ...w, name: nameOf(w.skuId) }));
+            if (first) settled.set(p, { ok: true, outcome: { kind: "earlier", order: first } });
+            else if (cleanupPending.has(p.req.userId)) settled.set(p, { ok: true, outcome: { kind: "cleanup-first" } });
+            else if (!to || to.userId !== p.req.userId) settled.set(p, { ok: false, error: new AppError("ADDRESS_NOT_FOUND") });
+            else if (!lines.every((l) => (left.get(l.skuId) ?? 0) >= l.count)) {
+              const available = new Map(lines.map((l) => [l.skuId, left.get(l.skuId) ?? 0]));
+              settled.set(p, { ok: false, error: outOfStockError(lines, available) });
+            } else {
+              for (const l of lines) left.set(l.skuId, left.get(l.skuId)! - l.count);
+              const prepared = buildOrder(p.req, to, lines.map((l) => ({ ...l, price: price.get(l.skuId)! })), "batched");
+              created.push(prepared);
+              settled.set(p, { ok: true, outcome: { kind: "created", prepared } });
+            }
           }
 
-          let created: Pending[] = [];
-          let duplicates: Pending[] = [];
-          if (allocated.length > 0) {
-            // A key already used (by another process's request, say) is skipped, not an error.
-            await tx
-              .insert(orders)
-              .values(allocated.map((p) => p.prepared.header))
-              .onDuplicateKeyUpdate({ set: { id: sql`${orders.id}` } });
-            const written = new Set(
-              (await tx.select({ id: orders.id }).from(orders).where(inArray(orders.id, allocated.map((p) => p.prepared.header.id)))).map((r) => r.id),
-            );
-            created = allocated.filter((p) => written.has(p.prepared.header.id));
-            duplicates = allocated.filter((p) => !written.has(p.prepared.header.id));
-            for (const p of duplicates) for (const l of p.prepared.lines) left.set(l.skuId, left.get(l.skuId)! + l.count);
-          }
           if (created.length > 0) {
-            await tx.insert(orderLines).values(created.flatMap((p) => lineRowsOf(p.prepared)));
+            try {
+              await tx.insert(orders).values(created.map((o) => o.header));
+            } catch (e) {
+              if (sqlErrno(e) === ER_DUP_ENTRY) throw new DuplicateKey();
+              throw e;
+            }
+            await tx.insert(orderLines).values(created.flatMap(lineRowsOf));
             const taken = new Map<number, number>();
-            for (const p of created) for (const l of p.prepared.lines) taken.set(l.skuId, (taken.get(l.skuId) ?? 0) + l.count);
+            for (const o of created) for (const l of o.lines) taken.set(l.skuId, (taken.get(l.skuId) ?? 0) + l.count);
             for (const [skuId, n] of taken) {
               // Still `stock - n`, never a computed value: the CHECK stays the last defence.
               await tx
@@ -139,10 +190,12 @@ async function commitBatch(batch: Pending[]): Promise<Result> {
             }
           }
           await batchTestHooks.beforeCommit?.(attempt);
-          const emptied = skuIds.filter((id) => left.get(id) === 0);
-          return { created, duplicates, short, emptied };
+          const emptied = skuIds.filter((id) => left.get(id) === 0).map((skuId) => ({ skuId, name: nameOf(skuId) }));
+          return { settled, emptied };
         },
         { isolationLevel: "read committed" },
       );
-  });
+    },
+    (e) => e instanceof DuplicateKey,
+  );
 }

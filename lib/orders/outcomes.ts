@@ -1,12 +1,47 @@
 import type { Order } from "@/db/schema";
+import type { AddressView } from "@/lib/addresses";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { toCents, toDecimal } from "@/lib/money";
 import { checkoutMetrics } from "./metrics";
+import { newOrderId } from "./order-id";
+import type { PlaceOrderInput } from "./schemas";
+import type { Strategy } from "./stock";
+
+export type PlaceOrderRequest = PlaceOrderInput & { userId: number; idempotencyKey: string };
 
 export type PreparedLine = { skuId: number; count: number; name: string; price: string };
 /** An order ready to write: header and lines computed, nothing written yet. */
 export type PreparedOrder = { header: Order; lines: PreparedLine[] };
 
 export type Wanted = { skuId: number; count: number; name: string };
+
+/** The order row for a request: ship-to copied from the address, totals from the price snapshots. */
+export function buildOrder(req: PlaceOrderRequest, address: AddressView, lines: PreparedLine[], strategy: Strategy): PreparedOrder {
+  const freight = toCents(env().FREIGHT);
+  const goods = lines.reduce((sum, l) => sum + toCents(l.price) * l.count, 0);
+  const now = new Date();
+  const header: Order = {
+    id: newOrderId(now.getTime()),
+    userId: req.userId,
+    idempotencyKey: req.idempotencyKey,
+    addressId: address.id,
+    shipReceiver: address.receiver,
+    shipPhone: address.phone,
+    shipRegion: address.region,
+    shipDetail: address.detail,
+    totalCount: lines.reduce((n, l) => n + l.count, 0),
+    totalAmount: toDecimal(goods + freight),
+    freight: toDecimal(freight),
+    payMethod: req.payMethod,
+    status: req.payMethod === "online" ? "unpaid" : "awaiting_shipment",
+    strategy,
+    cartCleanupPending: false,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return { header, lines };
+}
 
 export function outOfStockError(wanted: Wanted[], available: Map<number, number>): AppError {
   const short = wanted
@@ -22,3 +57,6 @@ export function outOfStockError(wanted: Wanted[], available: Map<number, number>
 
 export const lineRowsOf = ({ header, lines }: PreparedOrder) =>
   lines.map((l) => ({ orderId: header.id, skuId: l.skuId, name: l.name, count: l.count, price: l.price }));
+
+/** How a line is named on the order and in refusals: "Product — Variant", or the id if the SKU is gone. */
+export const lineName = (skuId: number, sku?: { product: string; name: string }) => (sku ? `${sku.product} — ${sku.name}` : `SKU ${skuId}`);

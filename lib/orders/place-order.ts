@@ -1,5 +1,4 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
-import { ulid } from "ulid";
 import { getDb } from "@/db";
 import { orderLines, orders, skus, type Order } from "@/db/schema";
 import { getAddress } from "@/lib/addresses";
@@ -9,19 +8,17 @@ import { env } from "@/lib/env";
 import { AppError, ER_DUP_ENTRY, isAppError, isConnectionError, sqlErrno } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { tracked } from "@/lib/shutdown";
-import { toCents, toDecimal } from "@/lib/money";
 import { submitToBatch } from "./batch";
 import { clearBoughtLines, finishPendingCartCleanups } from "./cart-cleanup";
 import { checkoutMetrics } from "./metrics";
 import { findOrderByKey, ordersWithLines, toOrderView, type OrderView } from "./queries";
 import { takeCheckoutSlot } from "./checkout-limit";
 import { busy, isStockRefusal, retryOnContention } from "./retry";
-import type { PlaceOrderInput } from "./schemas";
 import { knownSoldOut } from "./soldout";
 import { ShortStock, takeStock, TooContended, type SingleStrategy, type Strategy } from "./stock";
-import { lineRowsOf, outOfStockError, type PreparedOrder, type Wanted } from "./outcomes";
+import { buildOrder, lineName, lineRowsOf, outOfStockError, type PlaceOrderRequest, type PreparedOrder, type Wanted } from "./outcomes";
 
-export type PlaceOrderRequest = PlaceOrderInput & { userId: number; idempotencyKey: string };
+export type { PlaceOrderRequest };
 export type PlaceOrderResult = { order: OrderView; created: boolean };
 /** Transaction attempts of this checkout (1 unless it lost a deadlock or lock wait), for the log. */
 export type AttemptStats = { attempts: number };
@@ -66,57 +63,25 @@ const settled = <T>(r: PromiseSettledResult<T>): T => {
   return r.value;
 };
 
-type Prepared = PreparedOrder & { soldOut: Set<number> };
-
 /**
  * Everything that can be checked and computed before touching stock. Independent lookups run
- * concurrently (cart and address; SKUs and sold-out hints), but their errors are raised in the
- * order a sequential check would: cart, empty cart, address, SKUs.
+ * concurrently (cart and address), but their errors are raised in the order a sequential check
+ * would: cart, empty cart, address, SKUs.
  */
-async function prepare(req: PlaceOrderRequest, strategy: Strategy, cleanupPending: boolean): Promise<Prepared> {
+async function prepare(req: PlaceOrderRequest, strategy: SingleStrategy, cleanupPending: boolean): Promise<PreparedOrder> {
   if (cleanupPending) await finishPendingCartCleanups(req.userId);
   const [cart, addressLookup] = await Promise.allSettled([readLines(userOwner(req.userId)), getAddress(req.userId, req.addressId)]);
   const selected = settled(cart).filter((l) => l.selected);
   if (selected.length === 0) throw new AppError("EMPTY_CART");
   const address = settled(addressLookup);
 
-  const ids = selected.map((l) => l.skuId);
-  // Hints are read for batched checkouts only; knownSoldOut never throws (no hint, no refusal).
-  const [skuList, soldOut] = await Promise.all([getSkus(ids), strategy === "batched" ? knownSoldOut(ids) : new Set<number>()]);
-  const skuRows = new Map(skuList.map((s) => [s.skuId, s]));
+  const skuRows = new Map((await getSkus(selected.map((l) => l.skuId))).map((s) => [s.skuId, s]));
   // Ascending SKU id: every transaction locks rows in the same order, so carts cannot deadlock.
   const wanted = selected
-    .map((l) => {
-      const sku = skuRows.get(l.skuId);
-      return { skuId: l.skuId, count: l.count, name: sku ? `${sku.product} — ${sku.name}` : `SKU ${l.skuId}`, sku };
-    })
+    .map((l) => ({ skuId: l.skuId, count: l.count, name: lineName(l.skuId, skuRows.get(l.skuId)), sku: skuRows.get(l.skuId) }))
     .sort((a, b) => a.skuId - b.skuId);
   if (wanted.some((w) => !w.sku?.onSale)) throw await outOfStock(wanted);
-  const lines = wanted.map(({ skuId, count, name, sku }) => ({ skuId, count, name, price: sku!.price }));
-
-  const freight = toCents(env().FREIGHT);
-  const goods = lines.reduce((sum, l) => sum + toCents(l.price) * l.count, 0);
-  const now = new Date();
-  const header: Order = {
-    id: ulid(now.getTime()),
-    userId: req.userId,
-    idempotencyKey: req.idempotencyKey,
-    addressId: address.id,
-    shipReceiver: address.receiver,
-    shipPhone: address.phone,
-    shipRegion: address.region,
-    shipDetail: address.detail,
-    totalCount: lines.reduce((n, l) => n + l.count, 0),
-    totalAmount: toDecimal(goods + freight),
-    freight: toDecimal(freight),
-    payMethod: req.payMethod,
-    status: req.payMethod === "online" ? "unpaid" : "awaiting_shipment",
-    strategy,
-    cartCleanupPending: false,
-    createdAt: now,
-    updatedAt: now,
-  };
-  return { header, lines, soldOut };
+  return buildOrder(req, address, wanted.map(({ skuId, count, name, sku }) => ({ skuId, count, name, price: sku!.price })), strategy);
 }
 
 /**
@@ -180,26 +145,62 @@ export function placeOrder(req: PlaceOrderRequest, strategy: Strategy = env().CH
   });
 }
 
-async function placeOrderOnce(req: PlaceOrderRequest, strategy: Strategy, stats: AttemptStats): Promise<PlaceOrderResult> {
+function placeOrderOnce(req: PlaceOrderRequest, strategy: Strategy, stats: AttemptStats): Promise<PlaceOrderResult> {
+  return strategy === "batched" ? placeBatched(req, stats) : placeAlone(req, strategy, stats);
+}
+
+async function placeAlone(req: PlaceOrderRequest, strategy: SingleStrategy, stats: AttemptStats): Promise<PlaceOrderResult> {
   const { earlier, cleanupPending } = await lookUpUser(req);
   if (earlier) return (await replay(req, earlier))!;
   await takeCheckoutSlot(req.userId);
 
-  const { soldOut, ...prepared } = await prepare(req, strategy, cleanupPending);
-  let outcome: "created" | "duplicate";
-  if (strategy === "batched") {
-    // A SKU known to be sold out is refused without opening a transaction.
-    if (soldOut.size > 0) throw outOfStockError(prepared.lines, new Map([...soldOut].map((id) => [id, 0])));
-    outcome = await submitToBatch(prepared, stats);
-  } else {
-    outcome = await commitAlone(prepared, strategy, stats);
-  }
-  if (outcome === "duplicate") {
-    const first = await replay(req);
-    if (first) return first;
-    throw new AppError("BUSY", undefined, undefined, 1);
-  }
+  const prepared = await prepare(req, strategy, cleanupPending);
+  if ((await commitAlone(prepared, strategy, stats)) === "duplicate") return replayOrBusy(req);
+  return created(req, prepared);
+}
 
+/**
+ * The batched strategy's own path: before the batch, only the cart and the sold-out hints (both
+ * Redis); the idempotency lookup, address, prices and stock are settled by the batch for all its
+ * orders at once. A refusal that never reaches a batch (empty cart, SKU hinted sold out) first
+ * checks that the key has no order yet, so a retried request still gets its order back.
+ */
+async function placeBatched(req: PlaceOrderRequest, stats: AttemptStats): Promise<PlaceOrderResult> {
+  // Past the per-user limit, a retry of a key that already has its order still gets it back.
+  const refused = await takeCheckoutSlot(req.userId).then(
+    () => null,
+    (e: unknown) => (isAppError(e) ? e : Promise.reject(e)),
+  );
+  if (refused) return replayOr(req, refused);
+  for (let round = 1; ; round++) {
+    const wanted = (await readLines(userOwner(req.userId))).filter((l) => l.selected).map(({ skuId, count }) => ({ skuId, count }));
+    if (wanted.length === 0) return replayOr(req, new AppError("EMPTY_CART"));
+    const soldOut = await knownSoldOut(wanted.map((w) => w.skuId));
+    if (soldOut.size > 0) {
+      const named = wanted.map((w) => ({ ...w, name: soldOut.get(w.skuId) ?? lineName(w.skuId) }));
+      return replayOr(req, outOfStockError(named, new Map([...soldOut.keys()].map((id) => [id, 0]))));
+    }
+    const outcome = await submitToBatch({ req, wanted }, stats);
+    if (outcome.kind === "created") return created(req, outcome.prepared);
+    if (outcome.kind === "earlier") return outcome.order ? (await replay(req, outcome.order))! : replayOrBusy(req);
+    // A cleanup that failed after an earlier order: the cart read above may still hold its lines.
+    if (round > 1) throw new AppError("BUSY", undefined, undefined, 1);
+    await finishPendingCartCleanups(req.userId);
+  }
+}
+
+async function replayOr(req: PlaceOrderRequest, refusal: AppError): Promise<PlaceOrderResult> {
+  const first = await replay(req);
+  if (first) return first;
+  throw refusal;
+}
+
+/** Our INSERT met this key's order written concurrently: answer with it (it can only be missing if it was rolled back). */
+async function replayOrBusy(req: PlaceOrderRequest): Promise<PlaceOrderResult> {
+  return replayOr(req, new AppError("BUSY", undefined, undefined, 1));
+}
+
+async function created(req: PlaceOrderRequest, prepared: PreparedOrder): Promise<PlaceOrderResult> {
   checkoutMetrics.orders++;
   await clearBoughtLines(req.userId, prepared.header.id, prepared.lines);
   return { order: toOrderView(prepared.header, lineRowsOf(prepared)), created: true };

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { getDb } from "@/db";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { getDb, preparedQuery } from "@/db";
 import { orderLines, orders, type Order, type OrderLine } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { orderIdSchema } from "./schemas";
@@ -54,12 +54,18 @@ export async function listOrders(userId: number, limit = 50): Promise<OrderView[
   return withLines(rows);
 }
 
-export async function findOrderByKey(userId: number, idempotencyKey: string) {
-  const [row] = await getDb()
+const orderByKey = preparedQuery((db) =>
+  db
     .select()
     .from(orders)
-    .where(and(eq(orders.userId, userId), eq(orders.idempotencyKey, idempotencyKey)))
-    .limit(1);
+    .where(and(eq(orders.userId, sql.placeholder("userId")), eq(orders.idempotencyKey, sql.placeholder("key"))))
+    .limit(1)
+    .prepare(),
+);
+
+/** The user's order with this idempotency key (matched with the unique index's collation), if any. */
+export async function findOrderByKey(userId: number, idempotencyKey: string): Promise<Order | undefined> {
+  const [row] = await orderByKey().execute({ userId, key: idempotencyKey });
   return row;
 }
 

@@ -16,17 +16,18 @@ export const isStockRefusal = (e: unknown) => STOCK_REFUSALS.has(sqlErrno(e) ?? 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
 
 /**
- * Runs a whole transaction again when it lost a deadlock or timed out waiting for a lock, with
- * jittered backoff, at most CHECKOUT_MAX_ATTEMPTS times; then 503 BUSY. Anything else is thrown
- * as it is: validation and stock failures are never retried.
+ * Runs a whole transaction again when it lost a deadlock or timed out waiting for a lock (or
+ * failed as `alsoRetry` says it may be run again), with jittered backoff, at most
+ * CHECKOUT_MAX_ATTEMPTS times; then 503 BUSY. Anything else is thrown as it is: validation and
+ * stock failures are never retried.
  */
-export async function retryOnContention<T>(what: string, run: (attempt: number) => Promise<T>): Promise<T> {
+export async function retryOnContention<T>(what: string, run: (attempt: number) => Promise<T>, alsoRetry?: (e: unknown) => boolean): Promise<T> {
   const maxAttempts = env().CHECKOUT_MAX_ATTEMPTS;
   for (let attempt = 1; ; attempt++) {
     try {
       return await run(attempt);
     } catch (e) {
-      if (!isRetryable(e)) throw e;
+      if (!isRetryable(e) && !alsoRetry?.(e)) throw e;
       if (attempt >= maxAttempts) throw busy(what, attempt, e);
       checkoutMetrics.txRetries++;
       await backoff(attempt);
