@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { isConnectionError } from "./errors";
+import { describe, expect, it, vi } from "vitest";
+import { AppError, isAppError, isConnectionError } from "./errors";
 
 // Shapes seen from mysql2 under drizzle in the fault tests (tests/faults/).
 const wrapped = (cause: unknown) => Object.assign(new Error("Failed query: rollback"), { cause });
@@ -19,5 +19,18 @@ describe("isConnectionError", () => {
     expect(isConnectionError(wrapped(Object.assign(new Error("Duplicate entry"), { code: "ER_DUP_ENTRY", errno: 1062 })))).toBe(false);
     expect(isConnectionError(new TypeError("x is undefined"))).toBe(false);
     expect(isConnectionError(undefined)).toBe(false);
+  });
+});
+
+describe("AppError across copies of this module", () => {
+  it("is recognised when it comes from another copy (Next bundles lib/ once per layer)", async () => {
+    vi.resetModules();
+    const copy = await import("./errors");
+    expect(copy.AppError).not.toBe(AppError);
+    const fromCopy = new copy.AppError("OUT_OF_STOCK");
+    expect(fromCopy instanceof AppError).toBe(true);
+    expect(isAppError(fromCopy)).toBe(true);
+    expect(isAppError(new Error("Out of stock"))).toBe(false);
+    expect(isAppError(null)).toBe(false);
   });
 });

@@ -28,7 +28,18 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
+// Next bundles lib/ once per layer (route handlers, server actions, pages), so one process can hold
+// several copies of this class, and errors do cross between them: the batched checkout's combiner
+// is one per process and answers every caller, whichever copy queued it. The brand, registered
+// process-wide, makes `instanceof` and isAppError hold for an AppError from any copy.
+const BRAND = Symbol.for("stockroom.AppError");
+
 export class AppError extends Error {
+  readonly [BRAND] = true;
+  static [Symbol.hasInstance](value: unknown): value is AppError {
+    return typeof value === "object" && value !== null && BRAND in value;
+  }
+
   readonly status: number;
   constructor(
     readonly code: ErrorCode,

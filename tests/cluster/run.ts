@@ -15,6 +15,7 @@ import mysql from "mysql2/promise";
 import { closeDb } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
 import { cartKeys, userOwner } from "@/lib/cart/store";
+import type { Cluster } from "ioredis";
 import { closeRedis, getRedis } from "@/lib/redis";
 import { findCheckoutAction, submitCheckout } from "@/bench/lib/action";
 import { createShoppers, createSkus, fillCart, type Line, type Shopper } from "@/bench/lib/fixtures";
@@ -37,7 +38,9 @@ const PAIR_BUYERS = 50; // two-line orders over two scarce SKUs
 const PAIR_STOCK = [30, 20];
 const ACTION_BUYERS = 6; // of the pair buyers, these use the server action across processes
 const MAX_ATTEMPTS = process.env.CLUSTER_CHECKOUT_MAX_ATTEMPTS ?? "10";
-const STRATEGY = process.env.CHECKOUT_STRATEGY ?? "conditional";
+// The default strategy (batched: one combiner per process, batches ordered by the row locks) and
+// the one-order-per-transaction baseline, unless CHECKOUT_STRATEGY picks one.
+const STRATEGIES = process.env.CHECKOUT_STRATEGY ? [process.env.CHECKOUT_STRATEGY] : ["batched", "conditional"];
 
 const secret = randomBytes(32).toString("hex");
 // Server actions across processes: every process must use the same key (base64, 32 bytes).
@@ -66,7 +69,7 @@ async function healthy(port: number) {
   }
 }
 
-async function startApp(port: number, databaseUrl: string, label: string): Promise<ChildProcess> {
+async function startApp(port: number, databaseUrl: string, strategy: string, label: string): Promise<ChildProcess> {
   if (await healthy(port)) throw new Error(`something already answers on :${port}`);
   const logFile = path.join(LOG_DIR, `${label}.log`);
   const out = createWriteStream(logFile);
@@ -83,7 +86,7 @@ async function startApp(port: number, databaseUrl: string, label: string): Promi
       SESSION_SECRET: secret,
       NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: actionKey,
       CHECKOUT_MAX_ATTEMPTS: MAX_ATTEMPTS,
-      CHECKOUT_STRATEGY: STRATEGY,
+      CHECKOUT_STRATEGY: strategy,
       BENCH_METRICS: "1",
       LOG_LEVEL: "warn",
       PORT: String(port),
@@ -157,6 +160,7 @@ type Result = { buyer: Buyer; code: string; orderId?: string };
 
 type Outcome = {
   mode: string;
+  strategy: string;
   orders: number;
   outOfStock: number;
   busy: number;
@@ -169,10 +173,12 @@ type Outcome = {
   problems: string[];
 };
 
-async function race(mode: "multi-writer" | "single-writer"): Promise<Outcome> {
-  say(`${mode}: fresh database, ${HOT_BUYERS} hot buyers (stock ${HOT_STOCK}) + ${PAIR_BUYERS} two-line buyers (stock ${PAIR_STOCK.join(" / ")})`);
+async function race(mode: "multi-writer" | "single-writer", strategy: string): Promise<Outcome> {
+  say(`${strategy}, ${mode}: fresh database and Redis, ${HOT_BUYERS} hot buyers (stock ${HOT_STOCK}) + ${PAIR_BUYERS} two-line buyers (stock ${PAIR_STOCK.join(" / ")})`);
   await closeDb();
   await recreateDatabase(nodeUrl(SQL_PORTS[0]!));
+  // A fresh database reuses SKU ids: carts and sold-out hints from the previous race must go too.
+  await Promise.all((getRedis() as Cluster).nodes("master").map((node) => node.flushdb()));
   const [hot] = await createSkus("Cluster hot drop", [HOT_STOCK]);
   const pair = await createSkus("Cluster scarce pair", PAIR_STOCK);
   const start = new Map<number, number>([[hot!, HOT_STOCK], ...pair.map((id, i) => [id, PAIR_STOCK[i]!] as [number, number])]);
@@ -185,7 +191,7 @@ async function race(mode: "multi-writer" | "single-writer"): Promise<Outcome> {
   await Promise.all(buyers.map((b) => fillCart(b, b.lines)));
 
   const apps = await Promise.all(
-    APP_PORTS.map((port, i) => startApp(port, nodeUrl(mode === "multi-writer" ? SQL_PORTS[i]! : SQL_PORTS[0]!), `${mode}-app${i + 1}`)),
+    APP_PORTS.map((port, i) => startApp(port, nodeUrl(mode === "multi-writer" ? SQL_PORTS[i]! : SQL_PORTS[0]!), strategy, `${strategy}-${mode}-app${i + 1}`)),
   );
   const clients = APP_PORTS.map((port) => new HttpClient(new URL(`http://127.0.0.1:${port}`), 128));
   const problems: string[] = [];
@@ -246,6 +252,7 @@ async function race(mode: "multi-writer" | "single-writer"): Promise<Outcome> {
 
     return {
       mode,
+      strategy,
       orders: created.length,
       outOfStock: results.filter(isOos).length,
       busy: results.filter(isBusy).length,
@@ -321,9 +328,11 @@ async function main() {
   const sizes = await Promise.all(SQL_PORTS.map(galeraCounters));
   if (sizes.some((s) => s.size !== 3)) throw new Error(`Galera is not a 3-node cluster: ${sizes.map((s) => s.size).join(",")}`);
   const t0 = performance.now();
-  const outcomes = [await race("multi-writer"), await race("single-writer")];
+  const outcomes: Outcome[] = [];
+  for (const strategy of STRATEGIES) for (const mode of ["multi-writer", "single-writer"] as const) outcomes.push(await race(mode, strategy));
 
   const rows = outcomes.map((o) => [
+    o.strategy,
     o.mode,
     o.orders,
     o.outOfStock,
@@ -336,14 +345,14 @@ async function main() {
     o.seconds.toFixed(2),
     o.problems.length === 0 ? "all hold" : `${o.problems.length} broken`,
   ]);
-  const head = ["mode", "orders", "out of stock", "busy", "other", "1213/1205 retries", "galera aborts", "cert/bf", "orders/s", "race s", "invariants"];
-  console.log(`\n${HOT_BUYERS} buyers for ${HOT_STOCK} units + ${PAIR_BUYERS} two-line buyers (${ACTION_BUYERS} via the server action across processes); 3 app processes; strategy ${STRATEGY}; CHECKOUT_MAX_ATTEMPTS=${MAX_ATTEMPTS}\n`);
+  const head = ["strategy", "mode", "orders", "out of stock", "busy", "other", "1213/1205 retries", "galera aborts", "cert/bf", "orders/s", "race s", "invariants"];
+  console.log(`\n${HOT_BUYERS} buyers for ${HOT_STOCK} units + ${PAIR_BUYERS} two-line buyers (${ACTION_BUYERS} via the server action across processes); 3 app processes; CHECKOUT_MAX_ATTEMPTS=${MAX_ATTEMPTS}\n`);
   console.log(`| ${head.join(" | ")} |\n|${head.map(() => "---").join("|")}|\n${rows.map((r) => `| ${r.join(" | ")} |`).join("\n")}\n`);
   console.log("Invariants checked on each of the 3 nodes (wsrep_sync_wait=1): no oversell, stock + sales conserved, sales = units in order lines,");
   console.log("orders = buyers told created (no lost commit, no phantom, one order per buyer), every order has exactly its cart lines and totals,");
   console.log("all nodes identical, no OUT_OF_STOCK while stock remained, winners' Redis carts emptied and losers' untouched, no status besides created/OUT_OF_STOCK/BUSY.");
   console.log(`Total ${((performance.now() - t0) / 1000).toFixed(1)} s; server logs in ${path.relative(ROOT, LOG_DIR)}/\n`);
-  const broken = outcomes.flatMap((o) => o.problems.map((p) => `${o.mode}: ${p}`));
+  const broken = outcomes.flatMap((o) => o.problems.map((p) => `${o.strategy} ${o.mode}: ${p}`));
   for (const p of broken.slice(0, 40)) console.log(`BROKEN ${p}`);
   return broken.length === 0;
 }
