@@ -20,7 +20,28 @@ const codeOf = (r: PromiseSettledResult<unknown>) =>
 
 afterEach(() => {
   batchTestHooks.beforeCommit = undefined;
+  batchTestHooks.afterLookups = undefined;
 });
+
+/** Holds a first batch (of `blocker`'s order) open before its COMMIT; the returned release lets it finish. */
+async function holdABatch(blocker: TestUser, skuId: number) {
+  await putInCart(blocker, [[skuId, 1]]);
+  let release!: () => void;
+  let entered!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const inside = new Promise<void>((r) => (entered = r));
+  batchTestHooks.beforeCommit = () => {
+    batchTestHooks.beforeCommit = undefined;
+    entered();
+    return held;
+  };
+  const first = buy(blocker);
+  await inside;
+  return async () => {
+    release();
+    await first;
+  };
+}
 
 describe("batched checkout", () => {
   it("keeps 500 mixed orders over 5 scarce SKUs whole, conserved and never negative", async () => {
@@ -61,32 +82,69 @@ describe("batched checkout", () => {
     const [skuId, other] = await makeSkus(10, 10);
     const [u, blocker] = await Promise.all([makeUser(), makeUser()]);
     await putInCart(u, [[skuId!, 1]]);
-    await putInCart(blocker, [[other!, 1]]);
-    // Hold a first batch open until the two same-key requests are queued behind it.
-    let release!: () => void;
-    let entered!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const inside = new Promise<void>((r) => (entered = r));
-    batchTestHooks.beforeCommit = () => {
-      batchTestHooks.beforeCommit = undefined;
-      entered();
-      return held;
-    };
-    const first = buy(blocker);
-    await inside;
+    const finishFirst = await holdABatch(blocker, other!);
     resetCheckoutMetrics();
     const key = randomUUID();
     const twins = [buy(u, key), buy(u, key)];
-    // Both reach the queue after their own preparation (a few queries each).
+    // Both reach the queue behind the held batch.
     await expect.poll(queuedOrders, { timeout: 10_000 }).toBe(2);
-    release();
-    await first;
+    await finishFirst();
     const [a, b] = (await Promise.all(twins)) as [Awaited<(typeof twins)[0]>, Awaited<(typeof twins)[1]>];
     expect(checkoutMetrics.batchSizes["2-4"]).toBe(1);
     expect(a.order.orderId).toBe(b.order.orderId);
     expect([a.created, b.created].sort()).toEqual([false, true]);
     expect(await ordersOf([u.id])).toHaveLength(1);
     expect(await stockOf(skuId!)).toEqual({ stock: 9, sales: 1 });
+  });
+
+  it("treats keys that differ only in case as one key, as the unique index does", async () => {
+    const [skuId, other] = await makeSkus(10, 10);
+    const [u, blocker] = await Promise.all([makeUser(), makeUser()]);
+    await putInCart(u, [[skuId!, 1]]);
+    const finishFirst = await holdABatch(blocker, other!);
+    const twins = [buy(u, "Order-Key-abc"), buy(u, "ORDER-KEY-ABC")];
+    await expect.poll(queuedOrders, { timeout: 10_000 }).toBe(2);
+    await finishFirst();
+    const results = await Promise.allSettled(twins);
+    expect(results.map(codeOf)).toEqual(["OK", "OK"]);
+    expect(await ordersOf([u.id])).toHaveLength(1);
+    expect(await stockOf(skuId!)).toEqual({ stock: 9, sales: 1 });
+  });
+
+  it("answers with the key's order when another process wrote it after the batch's lookup", async () => {
+    const [skuId] = await makeSkus(10);
+    const u = await makeUser();
+    await putInCart(u, [[skuId!, 1]]);
+    const key = randomUUID();
+    // Another server process commits an order with this key between our lookup and our INSERT.
+    let theirs: string | undefined;
+    batchTestHooks.afterLookups = async () => {
+      batchTestHooks.afterLookups = undefined;
+      const elsewhere = await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey: key }, "conditional");
+      theirs = elsewhere.order.orderId;
+    };
+    resetCheckoutMetrics();
+    const ours = await buy(u, key);
+    expect(theirs).toBeDefined();
+    expect(ours).toMatchObject({ created: false, order: { orderId: theirs } });
+    expect(checkoutMetrics.txRetries).toBe(1); // the duplicate rolled the batch back once
+    expect(await ordersOf([u.id])).toHaveLength(1);
+    expect(await stockOf(skuId!)).toEqual({ stock: 9, sales: 1 });
+  });
+
+  it("still gives a retried request its order when the SKU is hinted sold out", async () => {
+    const [skuId] = await makeSkus(1);
+    const u = await makeUser();
+    await putInCart(u, [[skuId!, 1]]);
+    const key = randomUUID();
+    const first = await buy(u, key);
+    expect([...(await knownSoldOut([skuId!])).keys()]).toEqual([skuId]);
+    // The shopper puts the SKU back in the cart; the retry of the first request must not be told "sold out".
+    await putInCart(u, [[skuId!, 1]]);
+    await expect(buy(u, key)).resolves.toMatchObject({ created: false, order: { orderId: first.order.orderId } });
+    // A new request for it is refused by the hint.
+    await expect(buy(u)).rejects.toMatchObject({ code: "OUT_OF_STOCK" });
+    expect(await ordersOf([u.id])).toHaveLength(1);
   });
 
   it("retries a batch that hits a deadlock and creates each order once", async () => {

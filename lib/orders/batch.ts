@@ -40,8 +40,11 @@ const state = ((globalThis as unknown as { stockroomBatcher?: { queue: Pending[]
   running: false,
 });
 
-/** Test seam: runs inside the batch transaction just before COMMIT. */
-export const batchTestHooks: { beforeCommit?: (attempt: number) => void | Promise<void> } = {};
+/** Test seams inside the batch transaction: after the lookups came in, and just before COMMIT. */
+export const batchTestHooks: {
+  afterLookups?: (attempt: number) => void | Promise<void>;
+  beforeCommit?: (attempt: number) => void | Promise<void>;
+} = {};
 
 /** Resolves once no batch is running or queued, including its after-commit work (for shutdown). */
 export async function batchesDrained() {
@@ -135,6 +138,7 @@ async function commitBatch(batch: Pending[]) {
       return getDb().transaction(
         async (tx) => {
           const [found, addressRows, catalog] = await lookups;
+          await batchTestHooks.afterLookups?.(attempt);
           const earlier = new Map(found.map((o) => [keyOf(o), o]));
           const cleanupPending = new Set(found.filter((o) => o.cartCleanupPending).map((o) => o.userId));
           const address = new Map(addressRows.map((a) => [a.id, a]));
