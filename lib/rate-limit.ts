@@ -17,6 +17,14 @@ export async function hit(key: string, windowSeconds: number): Promise<{ count: 
   return { count, ttl: ttl > 0 ? ttl : windowSeconds };
 }
 
+// Only while the window lasts: a DECR on a key that expired would create one without a TTL.
+const GIVE_BACK = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end return 0";
+
+/** Takes one hit back, if the counter's window is still open. */
+export async function giveBack(key: string) {
+  await getRedis().eval(GIVE_BACK, 1, key);
+}
+
 /** Reads a counter without changing it. */
 export async function peek(key: string): Promise<{ count: number; ttl: number }> {
   const [count, ttl] = await Promise.all([getRedis().get(key), getRedis().ttl(key)]);

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { skus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { batchTestHooks, queuedOrders } from "@/lib/orders/batch";
+import { batchesDrained, batchTestHooks, queuedOrders } from "@/lib/orders/batch";
 import { checkoutMetrics, resetCheckoutMetrics } from "@/lib/orders/metrics";
 import { placeOrder } from "@/lib/orders/place-order";
 import { clearSoldOut, knownSoldOut } from "@/lib/orders/soldout";
@@ -132,12 +132,28 @@ describe("batched checkout", () => {
     expect(await stockOf(skuId!)).toEqual({ stock: 9, sales: 1 });
   });
 
+  it("names only the hinted lines when a sold-out hint refuses a cart", async () => {
+    const [gone, plenty] = await makeSkus(1, 50);
+    const [first, second] = await Promise.all([makeUser(), makeUser()]);
+    await putInCart(first, [[gone!, 1]]);
+    await buy(first);
+    await batchesDrained();
+    await putInCart(second, [[gone!, 1], [plenty!, 2]]);
+    resetCheckoutMetrics();
+    const err = await buy(second).catch((e: unknown) => e);
+    expect(checkoutMetrics.batches).toBe(0);
+    expect(err).toMatchObject({ code: "OUT_OF_STOCK", details: { lines: [{ skuId: gone, requested: 1, available: 0 }] } });
+    expect((err as AppError).message).toMatch(/^Product \w+ — Variant 1 is sold out\.$/);
+    expect(await stockOf(plenty!)).toEqual({ stock: 50, sales: 0 });
+  });
+
   it("still gives a retried request its order when the SKU is hinted sold out", async () => {
     const [skuId] = await makeSkus(1);
     const u = await makeUser();
     await putInCart(u, [[skuId!, 1]]);
     const key = randomUUID();
     const first = await buy(u, key);
+    await batchesDrained();
     expect([...(await knownSoldOut([skuId!])).keys()]).toEqual([skuId]);
     // The shopper puts the SKU back in the cart; the retry of the first request must not be told "sold out".
     await putInCart(u, [[skuId!, 1]]);
@@ -172,6 +188,7 @@ describe("batched checkout", () => {
     const buyers = await makeUsers(6);
     for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
     await Promise.allSettled(buyers.slice(0, 3).map((u) => buy(u)));
+    await batchesDrained(); // the hint is written after the batch has answered
     expect([...(await knownSoldOut([skuId!])).keys()]).toEqual([skuId]);
 
     resetCheckoutMetrics();

@@ -44,6 +44,24 @@ describe("checkout rate limit per user (CHECKOUT_RATE_LIMIT)", () => {
     expect(await redis().ttl(`throttle:{checkout:u:${user.id}}`)).toBeGreaterThan(0);
   });
 
+  it("takes no slot for a replayed key", async () => {
+    const [skuId] = await makeSkus(100);
+    const user = await makeUser();
+    const key = uid("lim-");
+    await putInCart(user, [[skuId!, 1]]);
+    expect((await checkout(user, key)).status).toBe(201);
+    // A client retrying one key many times (a flaky network) ...
+    for (let i = 0; i < 5; i++) expect((await checkout(user, key)).status).toBe(200);
+    // ... still has its other two checkouts this minute.
+    for (let i = 0; i < 2; i++) {
+      await putInCart(user, [[skuId!, 1]]);
+      expect((await checkout(user, uid("lim-"))).status).toBe(201);
+    }
+    await putInCart(user, [[skuId!, 1]]);
+    expect((await checkout(user, uid("lim-"))).status).toBe(429);
+    expect(await ordersOf([user.id])).toHaveLength(3);
+  });
+
   it("is off at 0", async () => {
     for (let i = 0; i < 50; i++) await takeCheckoutSlot(424242, 0);
     expect(await redis().exists("throttle:{checkout:u:424242}")).toBe(0);

@@ -35,9 +35,10 @@ export type BatchOutcome =
 type Pending = BatchOrder & { stats?: { attempts: number }; resolve: (o: BatchOutcome) => void; reject: (e: unknown) => void };
 type Settled = { ok: true; outcome: BatchOutcome } | { ok: false; error: unknown };
 
-const state = ((globalThis as unknown as { stockroomBatcher?: { queue: Pending[]; running: boolean } }).stockroomBatcher ??= {
+const state = ((globalThis as unknown as { stockroomBatcher?: { queue: Pending[]; running: boolean; hinting: number } }).stockroomBatcher ??= {
   queue: [],
   running: false,
+  hinting: 0,
 });
 
 /** Test seams inside the batch transaction: after the lookups came in, and just before COMMIT. */
@@ -48,7 +49,7 @@ export const batchTestHooks: {
 
 /** Resolves once no batch is running or queued, including its after-commit work (for shutdown). */
 export async function batchesDrained() {
-  while (state.running || state.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+  while (state.running || state.queue.length > 0 || state.hinting > 0) await new Promise((r) => setTimeout(r, 5));
 }
 
 /** Orders waiting for the next batch (for tests and diagnostics). */
@@ -104,7 +105,11 @@ async function runBatch(batch: Pending[]) {
     if (!s.ok) f.reject(s.error);
     else f.resolve(s.outcome.kind === "created" ? { kind: "earlier", order: s.outcome.prepared.header } : s.outcome);
   }
-  await markSoldOut(result.emptied);
+  // In the background: the next batch need not wait for Redis (markSoldOut never throws).
+  if (result.emptied.length > 0) {
+    state.hinting++;
+    void markSoldOut(result.emptied).finally(() => state.hinting--);
+  }
 }
 
 class DuplicateKey extends Error {}
@@ -130,14 +135,16 @@ async function commitBatch(batch: Pending[]) {
     async (attempt) => {
       for (const p of batch) if (p.stats) p.stats.attempts = attempt;
       const skuIds = [...new Set(batch.flatMap((p) => p.wanted.map((l) => l.skuId)))].sort((a, b) => a - b);
-      // The batch's lookups run while the transaction starts, on other pooled connections;
-      // the SKU rows are locked only once they are in, so the hot row's lock is held no longer.
-      const lookups = Promise.all([earlierOrders(batch), addressesByIds([...new Set(batch.map((p) => p.req.addressId))]), getSkus(skuIds)]);
-      lookups.catch(() => {}); // a transaction that fails to start must not leave this unhandled
+      // Three lookups for the whole batch, side by side on pooled connections, before the
+      // transaction takes its own connection (inside it, they could wait on a pool it holds).
+      const [found, addressRows, catalog] = await Promise.all([
+        earlierOrders(batch),
+        addressesByIds([...new Set(batch.map((p) => p.req.addressId))]),
+        getSkus(skuIds),
+      ]);
 
       return getDb().transaction(
         async (tx) => {
-          const [found, addressRows, catalog] = await lookups;
           await batchTestHooks.afterLookups?.(attempt);
           const earlier = new Map(found.map((o) => [keyOf(o), o]));
           const cleanupPending = new Set(found.filter((o) => o.cartCleanupPending).map((o) => o.userId));

@@ -1,20 +1,24 @@
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { hit, throttleKey } from "@/lib/rate-limit";
+import { giveBack, hit, throttleKey } from "@/lib/rate-limit";
 
 const WINDOW_SECONDS = 60;
 
+const slotKey = (userId: number) => throttleKey(`checkout:u:${userId}`);
+
 /**
- * At most `limit` new checkouts per user per minute (`CHECKOUT_RATE_LIMIT`, 0 = off). Called
- * after the idempotency replay, so a client retrying a key it already used is never blocked.
- * If Redis is down this fails open: the cart read that follows answers CART_UNAVAILABLE anyway.
+ * At most `limit` new checkouts per user per minute (`CHECKOUT_RATE_LIMIT`, 0 = off). A client
+ * retrying a key it already used is never blocked and uses no slot: one-order strategies call
+ * this after their idempotency replay; `batched` learns of a replay only in its batch and then
+ * gives the slot back. If Redis is down this fails open: the cart read that follows answers
+ * CART_UNAVAILABLE anyway.
  */
 export async function takeCheckoutSlot(userId: number, limit: number = env().CHECKOUT_RATE_LIMIT) {
   if (limit <= 0) return;
   let counter: { count: number; ttl: number };
   try {
-    counter = await hit(throttleKey(`checkout:u:${userId}`), WINDOW_SECONDS);
+    counter = await hit(slotKey(userId), WINDOW_SECONDS);
   } catch (err) {
     log.warn({ err, userId }, "checkout rate limit unavailable; allowing");
     return;
@@ -22,4 +26,10 @@ export async function takeCheckoutSlot(userId: number, limit: number = env().CHE
   if (counter.count > limit) {
     throw new AppError("TOO_MANY_ATTEMPTS", "Too many checkouts in a minute. Please wait and try again.", undefined, counter.ttl);
   }
+}
+
+/** Hands back the slot a checkout took, when it turned out to be a replay of an earlier order. */
+export async function returnCheckoutSlot(userId: number, limit: number = env().CHECKOUT_RATE_LIMIT) {
+  if (limit <= 0) return;
+  await giveBack(slotKey(userId)).catch((err: unknown) => log.warn({ err, userId }, "could not give back a checkout slot"));
 }

@@ -3,7 +3,6 @@ import type { AddressView } from "@/lib/addresses";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
-import { checkoutMetrics } from "./metrics";
 import { newOrderId } from "./order-id";
 import type { PlaceOrderInput } from "./schemas";
 import type { Strategy } from "./stock";
@@ -51,7 +50,6 @@ export function outOfStockError(wanted: Wanted[], available: Map<number, number>
     short.length === 0
       ? "Someone else just bought the last units. Please review your cart and try again."
       : short.map((l) => (l.available === 0 ? `${l.name} is sold out.` : `Only ${l.available} left of ${l.name} (you asked for ${l.requested}).`)).join(" ");
-  checkoutMetrics.outOfStock++;
   return new AppError("OUT_OF_STOCK", message, { lines: short });
 }
 

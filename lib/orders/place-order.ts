@@ -12,7 +12,7 @@ import { submitToBatch } from "./batch";
 import { clearBoughtLines, finishPendingCartCleanups } from "./cart-cleanup";
 import { checkoutMetrics } from "./metrics";
 import { findOrderByKey, ordersWithLines, toOrderView, type OrderView } from "./queries";
-import { takeCheckoutSlot } from "./checkout-limit";
+import { returnCheckoutSlot, takeCheckoutSlot } from "./checkout-limit";
 import { busy, isStockRefusal, retryOnContention } from "./retry";
 import { knownSoldOut } from "./soldout";
 import { ShortStock, takeStock, TooContended, type SingleStrategy, type Strategy } from "./stock";
@@ -135,6 +135,7 @@ export function placeOrder(req: PlaceOrderRequest, strategy: Strategy = env().CH
       return result;
     } catch (e) {
       outcome = isAppError(e) ? e.code : isConnectionError(e) ? "DB_UNAVAILABLE" : "error";
+      if (outcome === "OUT_OF_STOCK") checkoutMetrics.outOfStock++;
       throw e;
     } finally {
       log.info(
@@ -172,13 +173,21 @@ async function placeBatched(req: PlaceOrderRequest, stats: AttemptStats): Promis
     (e: unknown) => (isAppError(e) ? e : Promise.reject(e)),
   );
   if (refused) return replayOr(req, refused);
+  const result = await placeBatchedOnce(req, stats);
+  if (!result.created) await returnCheckoutSlot(req.userId);
+  return result;
+}
+
+async function placeBatchedOnce(req: PlaceOrderRequest, stats: AttemptStats): Promise<PlaceOrderResult> {
   for (let round = 1; ; round++) {
     const wanted = (await readLines(userOwner(req.userId))).filter((l) => l.selected).map(({ skuId, count }) => ({ skuId, count }));
     if (wanted.length === 0) return replayOr(req, new AppError("EMPTY_CART"));
     const soldOut = await knownSoldOut(wanted.map((w) => w.skuId));
     if (soldOut.size > 0) {
       const named = wanted.map((w) => ({ ...w, name: soldOut.get(w.skuId) ?? lineName(w.skuId) }));
-      return replayOr(req, outOfStockError(named, new Map([...soldOut.keys()].map((id) => [id, 0]))));
+      // Only the hinted lines are short; the others are not reported.
+      const available = new Map(wanted.map((w) => [w.skuId, soldOut.has(w.skuId) ? 0 : w.count]));
+      return replayOr(req, outOfStockError(named, available));
     }
     const outcome = await submitToBatch({ req, wanted }, stats);
     if (outcome.kind === "created") return created(req, outcome.prepared);
