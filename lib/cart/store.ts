@@ -82,10 +82,13 @@ return 1`,
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 1`,
-  // ARGV: (skuId, count) pairs that were bought. Takes off only the bought count; a line the
-  // shopper raised meanwhile keeps the rest, deselected so it is not bought again by mistake.
+  // KEYS: items, selected, this order's marker. ARGV: marker ttl, then (skuId, count) pairs that
+  // were bought. Takes off only the bought count; a line the shopper raised meanwhile keeps the
+  // rest, deselected so it is not bought again by mistake. Once per order: a repeat (a retried
+  // cleanup, two readers finishing one flagged cleanup) finds the marker and changes nothing.
   cartTakeBought: `
-for i = 1, #ARGV, 2 do
+if not redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+for i = 2, #ARGV, 2 do
   local left = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') - tonumber(ARGV[i + 1])
   if left > 0 then redis.call('HSET', KEYS[1], ARGV[i], left) else redis.call('HDEL', KEYS[1], ARGV[i]) end
   redis.call('SREM', KEYS[2], ARGV[i])
@@ -102,11 +105,11 @@ declare module "ioredis" {
     cartClaim(...keysAndArgs: Arg[]): Result<[string, string[], string[]] | null, Context>;
     cartMergeClaim(...keysAndArgs: Arg[]): Result<number, Context>;
     cartDropClaim(...keysAndArgs: Arg[]): Result<number, Context>;
-    cartTakeBought(items: string, selected: string, ...args: Arg[]): Result<number, Context>;
+    cartTakeBought(items: string, selected: string, marker: string, ...args: Arg[]): Result<number, Context>;
   }
 }
 
-const KEY_COUNTS: Partial<Record<keyof typeof SCRIPTS, number>> = { cartClaim: 5, cartMergeClaim: 3, cartDropClaim: 3 };
+const KEY_COUNTS: Partial<Record<keyof typeof SCRIPTS, number>> = { cartClaim: 5, cartMergeClaim: 3, cartDropClaim: 3, cartTakeBought: 3 };
 
 const defined = new WeakSet<RedisClient>();
 function redis(): RedisClient {
@@ -214,10 +217,13 @@ export function mergeCarts(from: Owner, into: Owner): Promise<void> {
   });
 }
 
-/** After an order commits: removes what was bought, in one script. */
-export function takeBoughtLines(owner: Owner, lines: { skuId: number; count: number }[]): Promise<void> {
+// Long enough to outlive any cleanup still flagged in the database (see lib/orders/cart-cleanup.ts).
+const BOUGHT_MARKER_SECONDS = 7 * 86_400;
+
+/** After an order commits: removes what was bought, in one script, at most once per order. */
+export function takeBoughtLines(owner: Owner, orderId: string, lines: { skuId: number; count: number }[]): Promise<void> {
   const k = cartKeys(owner);
   return cartOp("take-bought", async (r) => {
-    await r.cartTakeBought(k.items, k.selected, ...lines.flatMap((l) => [l.skuId, l.count]));
+    await r.cartTakeBought(k.items, k.selected, `cart:{${owner}}:bought:${orderId}`, BOUGHT_MARKER_SECONDS, ...lines.flatMap((l) => [l.skuId, l.count]));
   });
 }

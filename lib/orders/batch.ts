@@ -4,6 +4,9 @@ import { orderLines, orders, skus, type Order } from "@/db/schema";
 import { addressesByIds } from "@/lib/addresses";
 import { getSkus } from "@/lib/catalog";
 import { AppError, ER_DUP_ENTRY, sqlErrno } from "@/lib/errors";
+import { takeBoughtLines, userOwner } from "@/lib/cart/store";
+import { log } from "@/lib/log";
+import { cleanupsDone } from "./cart-cleanup";
 import { recordBatch } from "./metrics";
 import { buildOrder, lineName, lineRowsOf, outOfStockError, type PlaceOrderRequest, type PreparedOrder } from "./outcomes";
 import { retryOnContention } from "./retry";
@@ -35,10 +38,10 @@ export type BatchOutcome =
 type Pending = BatchOrder & { stats?: { attempts: number }; resolve: (o: BatchOutcome) => void; reject: (e: unknown) => void };
 type Settled = { ok: true; outcome: BatchOutcome } | { ok: false; error: unknown };
 
-const state = ((globalThis as unknown as { stockroomBatcher?: { queue: Pending[]; running: boolean; hinting: number } }).stockroomBatcher ??= {
+const state = ((globalThis as unknown as { stockroomBatcher?: { queue: Pending[]; running: boolean; finishing: number } }).stockroomBatcher ??= {
   queue: [],
   running: false,
-  hinting: 0,
+  finishing: 0,
 });
 
 /** Test seams inside the batch transaction: after the lookups came in, and just before COMMIT. */
@@ -49,7 +52,7 @@ export const batchTestHooks: {
 
 /** Resolves once no batch is running or queued, including its after-commit work (for shutdown). */
 export async function batchesDrained() {
-  while (state.running || state.queue.length > 0 || state.hinting > 0) await new Promise((r) => setTimeout(r, 5));
+  while (state.running || state.queue.length > 0 || state.finishing > 0) await new Promise((r) => setTimeout(r, 5));
 }
 
 /** Orders waiting for the next batch (for tests and diagnostics). */
@@ -96,6 +99,32 @@ async function runBatch(batch: Pending[]) {
     for (const p of batch) p.reject(e);
     return;
   }
+  // The rest runs beside the next batch, which need not wait for Redis.
+  state.finishing++;
+  void afterCommit(result, leaders, followers).finally(() => state.finishing--);
+}
+
+/**
+ * Cleans the winners' carts, clears their orders' cleanup flags, then answers every caller, and
+ * records the sold-out hints. Never throws: the orders stand whatever Redis does; a cleanup that
+ * fails keeps its flag, and the user's next cart read or checkout finishes it.
+ */
+async function afterCommit(result: { settled: Map<Pending, Settled>; emptied: SoldOut[] }, leaders: Map<string, Pending>, followers: Pending[]) {
+  const created = [...result.settled.values()].flatMap((s) => (s.ok && s.outcome.kind === "created" ? [s.outcome.prepared] : []));
+  const cleaned = await Promise.all(
+    created.map(({ header, lines }) =>
+      takeBoughtLines(userOwner(header.userId), header.id, lines).then(
+        () => header.id,
+        (err: unknown) => {
+          log.error({ err, orderId: header.id, userId: header.userId }, "cart cleanup failed after commit; flagged for retry");
+          return null;
+        },
+      ),
+    ),
+  );
+  // Before answering: the caller's next checkout must not find its own order still flagged.
+  await cleanupsDone(cleaned.filter((id) => id !== null)).catch((err: unknown) => log.warn({ err }, "could not clear cart cleanup flags; the next cart read does"));
+
   for (const [p, s] of result.settled) {
     if (s.ok) p.resolve(s.outcome);
     else p.reject(s.error);
@@ -105,11 +134,7 @@ async function runBatch(batch: Pending[]) {
     if (!s.ok) f.reject(s.error);
     else f.resolve(s.outcome.kind === "created" ? { kind: "earlier", order: s.outcome.prepared.header } : s.outcome);
   }
-  // In the background: the next batch need not wait for Redis (markSoldOut never throws).
-  if (result.emptied.length > 0) {
-    state.hinting++;
-    void markSoldOut(result.emptied).finally(() => state.hinting--);
-  }
+  await markSoldOut(result.emptied);
 }
 
 class DuplicateKey extends Error {}
@@ -184,7 +209,9 @@ async function commitBatch(batch: Pending[]) {
 
           if (created.length > 0) {
             try {
-              await tx.insert(orders).values(created.map((o) => o.header));
+              // Flagged until its cart is cleaned (afterCommit), so a lost COMMIT reply or a crash
+              // right after the commit still gets the bought lines taken out of the cart later.
+              await tx.insert(orders).values(created.map((o) => ({ ...o.header, cartCleanupPending: true })));
             } catch (e) {
               if (sqlErrno(e) === ER_DUP_ENTRY) throw new DuplicateKey();
               throw e;

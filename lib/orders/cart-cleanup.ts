@@ -9,11 +9,14 @@ type Bought = { skuId: number; count: number }[];
 /**
  * Takes an order's lines out of the cart after commit. If Redis fails here the order still
  * stands: it is flagged, and the next cart read or checkout removes the lines before anything
- * else, so the shopper cannot buy the same stale lines twice by mistake.
+ * else, so the shopper cannot buy the same stale lines twice by mistake. (`batched` writes every
+ * order flagged and clears the flag once its cleanup is done, so even a lost COMMIT reply or a
+ * crash right after the commit leaves the flag behind; see lib/orders/batch.ts.)
  */
-export async function clearBoughtLines(userId: number, orderId: string, lines: Bought) {
+export async function clearBoughtLines(userId: number, orderId: string, lines: Bought): Promise<boolean> {
   try {
-    await takeBoughtLines(userOwner(userId), lines);
+    await takeBoughtLines(userOwner(userId), orderId, lines);
+    return true;
   } catch (e) {
     log.error({ err: e, orderId, userId }, "cart cleanup failed after commit; flagged for retry");
     await getDb()
@@ -21,10 +24,21 @@ export async function clearBoughtLines(userId: number, orderId: string, lines: B
       .set({ cartCleanupPending: true })
       .where(eq(orders.id, orderId))
       .catch((err: unknown) => log.error({ err, orderId }, "could not flag order for cart cleanup"));
+    return false;
   }
 }
 
-/** Finishes cleanups that failed earlier. Throws (CART_UNAVAILABLE) if Redis is still down. */
+/** Clears the flag of orders whose cleanup is done. */
+export async function cleanupsDone(orderIds: string[]) {
+  if (orderIds.length === 0) return;
+  await getDb().update(orders).set({ cartCleanupPending: false }).where(inArray(orders.id, orderIds));
+}
+
+/**
+ * Finishes cleanups that failed or were cut off earlier. Each order's lines come off at most once
+ * (the cart script keeps a marker per order), so two readers doing this at once are harmless.
+ * Throws (CART_UNAVAILABLE) if Redis is still down; the flags then stay for the next try.
+ */
 export async function finishPendingCartCleanups(userId: number) {
   const db = getDb();
   const pending = await db
@@ -35,20 +49,11 @@ export async function finishPendingCartCleanups(userId: number) {
   const ids = pending.map((p) => p.id);
   const lines = await db.select().from(orderLines).where(inArray(orderLines.orderId, ids));
   for (const id of ids) {
-    // Claim the cleanup first, so two concurrent cart reads never take the lines off twice.
-    const [claim] = await db
-      .update(orders)
-      .set({ cartCleanupPending: false })
-      .where(and(eq(orders.id, id), eq(orders.cartCleanupPending, true)));
-    if (claim.affectedRows !== 1) continue;
-    try {
-      await takeBoughtLines(
-        userOwner(userId),
-        lines.filter((l) => l.orderId === id),
-      );
-    } catch (e) {
-      await db.update(orders).set({ cartCleanupPending: true }).where(eq(orders.id, id));
-      throw e;
-    }
+    await takeBoughtLines(
+      userOwner(userId),
+      id,
+      lines.filter((l) => l.orderId === id),
+    );
   }
+  await cleanupsDone(ids);
 }

@@ -157,7 +157,8 @@ async function placeAlone(req: PlaceOrderRequest, strategy: SingleStrategy, stat
 
   const prepared = await prepare(req, strategy, cleanupPending);
   if ((await commitAlone(prepared, strategy, stats)) === "duplicate") return replayOrBusy(req);
-  return created(req, prepared);
+  await clearBoughtLines(req.userId, prepared.header.id, prepared.lines);
+  return created(prepared);
 }
 
 /**
@@ -190,7 +191,8 @@ async function placeBatchedOnce(req: PlaceOrderRequest, stats: AttemptStats): Pr
       return replayOr(req, outOfStockError(named, available));
     }
     const outcome = await submitToBatch({ req, wanted }, stats);
-    if (outcome.kind === "created") return created(req, outcome.prepared);
+    // The combiner has already taken the bought lines out of the cart.
+    if (outcome.kind === "created") return created(outcome.prepared);
     if (outcome.kind === "earlier") return outcome.order ? (await replay(req, outcome.order))! : replayOrBusy(req);
     // A cleanup that failed after an earlier order: the cart read above may still hold its lines.
     if (round > 1) throw new AppError("BUSY", undefined, undefined, 1);
@@ -209,8 +211,7 @@ async function replayOrBusy(req: PlaceOrderRequest): Promise<PlaceOrderResult> {
   return replayOr(req, new AppError("BUSY", undefined, undefined, 1));
 }
 
-async function created(req: PlaceOrderRequest, prepared: PreparedOrder): Promise<PlaceOrderResult> {
+function created(prepared: PreparedOrder): PlaceOrderResult {
   checkoutMetrics.orders++;
-  await clearBoughtLines(req.userId, prepared.header.id, prepared.lines);
   return { order: toOrderView(prepared.header, lineRowsOf(prepared)), created: true };
 }

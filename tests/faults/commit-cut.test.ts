@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createShoppers, createSkus, fillCart, snapshotSkus, type Shopper } from "@/bench/lib/fixtures";
 import { HttpClient } from "@/bench/lib/http";
 import { getPool } from "@/db";
-import { checkout, orderIdOf } from "./client";
+import { call, checkout, orderIdOf } from "./client";
 import { CommitProxy } from "./commit-proxy";
 import { faultStack, invariantViolations, stockAtStart } from "./stack";
 import { PORTS } from "./services";
@@ -39,7 +39,7 @@ describe("a database connection cut during COMMIT (outcome unknown to the server
     await proxy?.close();
   });
 
-  it("committed but unacknowledged: the retry with the same key finds that order, none is added", async () => {
+  it("committed but unacknowledged: the retry with the same key finds that order, none is added, and the cart is cleaned", async () => {
     const shopper = shoppers[0]!;
     const key = randomUUID();
     proxy.fault = { kind: "ack-lost" };
@@ -53,6 +53,16 @@ describe("a database connection cut during COMMIT (outcome unknown to the server
     expect(orderIdOf(retry)).toBe(committed[0]);
     expect(await ordersOf(shopper)).toEqual(committed);
     expect((await snapshotSkus()).get(skuId)).toEqual({ stock: 18, sales: 2 });
+
+    // The server never learnt the order committed, so it never cleaned the cart; the order was
+    // written flagged, so the shopper's next look at the cart takes the bought lines off, and a
+    // new checkout (a fresh key, as a reloaded page sends) cannot buy them a second time.
+    const cart = await call(client, "GET", "/api/cart", shopper);
+    expect(cart.status).toBe(200);
+    expect(cart.body).toMatchObject({ items: [] });
+    const again = await checkout(client, shopper, randomUUID());
+    expect(again).toMatchObject({ status: 400, code: "EMPTY_CART" });
+    expect(await ordersOf(shopper)).toEqual(committed);
     expect(await invariantViolations(start)).toEqual([]);
   });
 
