@@ -13,3 +13,8 @@ const SANE_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 export function requestIdFrom(header: string | null): string {
   return header && SANE_ID.test(header) ? header : randomUUID();
 }
+
+/** Runs `fn` with a request id, as route() does for route handlers: for server actions. */
+export function withRequestId<T>(header: string | null, fn: () => Promise<T>): Promise<T> {
+  return requestContext.run({ requestId: requestIdFrom(header) }, fn);
+}

@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { failure, type ActionState } from "@/lib/action-state";
@@ -8,6 +9,7 @@ import { addressSchema, createAddress } from "@/lib/addresses";
 import { currentUser } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors";
 import { placeOrder } from "@/lib/orders/place-order";
+import { withRequestId } from "@/lib/request-context";
 import { idempotencyKeySchema, placeOrderSchema } from "@/lib/orders/schemas";
 
 // Form fields are strings; the service schema is shared, with the id coerced at this edge.
@@ -26,7 +28,8 @@ export async function placeOrderAction(_prev: ActionState, form: FormData): Prom
       payMethod: form.get("payMethod") ?? undefined,
       idempotencyKey: form.get("idempotencyKey") ?? undefined,
     });
-    const { order } = await placeOrder({ ...input, userId: user.id });
+    // The checkout's log line carries a request id, as it does through the API.
+    const { order } = await withRequestId((await headers()).get("x-request-id"), () => placeOrder({ ...input, userId: user.id }));
     orderId = order.orderId;
   } catch (e) {
     return failure(e);

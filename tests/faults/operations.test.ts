@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createShoppers, createSkus, fillCart, type Shopper } from "@/bench/lib/fixtures";
+import { findCheckoutAction, submitCheckout } from "@/bench/lib/action";
 import { HttpClient } from "@/bench/lib/http";
 import { call, checkout, orderIdOf } from "./client";
 import { faultStack } from "./stack";
@@ -51,5 +52,18 @@ describe("operations: structured logs with a request id", () => {
     // Every line is JSON with a time and level; a request's id never leaks into another's lines.
     const ids = new Set(logs.filter((l) => l.msg === "checkout").map((l) => l.requestId));
     expect(ids.size).toBe(2);
+  });
+
+  it("logs the checkout page's server action under a request id too", async () => {
+    const [other] = await createSkus("Ops action product", [5]);
+    const shopper = shoppers[0]!;
+    await fillCart(shopper, [{ skuId: other!, count: 1 }]);
+    const action = await findCheckoutAction(client, shopper);
+    const before = stack.server.logs().filter((l) => l.msg === "checkout").length;
+    const outcome = await submitCheckout(client, action, shopper, "ops-action-key-1");
+    expect(outcome).toMatchObject({ ok: true });
+    await sleep(300);
+    const lines = stack.server.logs().filter((l) => l.msg === "checkout").slice(before);
+    expect(lines).toEqual([expect.objectContaining({ outcome: "created", requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) })]);
   });
 });
