@@ -167,6 +167,26 @@ describe("checkout details", () => {
     expect(await store.readLines(userOwner(u.id))).toHaveLength(0);
     expect(await stockOf(skuId!)).toEqual({ stock: 8, sales: 2 });
   });
+  it("applies a pending cart cleanup before a cart change, so the change is not undone by it", async () => {
+    const [skuId] = await makeSkus(10);
+    const u = await makeUser();
+    await putInCart(u, [[skuId!, 2]]);
+    const { addToCart } = await import("@/lib/cart/service");
+    const store = await import("@/lib/cart/store");
+    const { getRedis } = await import("@/lib/redis");
+    const redis = getRedis();
+    const original = redis.cartTakeBought;
+    redis.cartTakeBought = (() => Promise.reject(new Error("connection lost"))) as typeof redis.cartTakeBought;
+    try {
+      await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() });
+    } finally {
+      redis.cartTakeBought = original;
+    }
+    // The shopper adds one more before anything read the cart: the bought two come off first, so
+    // the new line stays, selected, instead of being cut down and deselected afterwards.
+    await addToCart(userOwner(u.id), { skuId: skuId!, count: 1 });
+    expect(await store.readLines(userOwner(u.id))).toEqual([{ skuId, count: 1, selected: true }]);
+  });
 });
 
 describe("POST /api/orders input", () => {

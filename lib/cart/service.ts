@@ -17,9 +17,18 @@ export type CartItem = {
 };
 export type CartView = { items: CartItem[]; selectedCount: number; selectedTotal: string };
 
+/**
+ * A signed-in user's cart may still hold lines an earlier order bought, if that order's cleanup
+ * has not run yet (Redis failed, or the process stopped between commit and cleanup): they come
+ * off before the cart is read or changed, so a change is never undone by a late cleanup.
+ */
+async function settle(owner: Owner) {
+  if (owner.startsWith("u:")) await finishPendingCartCleanups(Number(owner.slice(2)));
+}
+
 /** The cart with current names, prices and stock; lines whose SKU no longer exists are left out. */
 export async function getCart(owner: Owner): Promise<CartView> {
-  if (owner.startsWith("u:")) await finishPendingCartCleanups(Number(owner.slice(2)));
+  await settle(owner);
   const lines = await readLines(owner);
   const skus = new Map((await getSkus(lines.map((l) => l.skuId))).map((s) => [s.skuId, s]));
   const items: CartItem[] = [];
@@ -39,15 +48,21 @@ export async function getCart(owner: Owner): Promise<CartView> {
 export async function addToCart(owner: Owner, { skuId, count }: AddItem): Promise<number> {
   const [sku] = await getSkus([skuId]);
   if (!sku || !sku.onSale) throw new AppError("SKU_NOT_FOUND");
+  await settle(owner);
   return addLine(owner, skuId, count);
 }
 
 export async function updateCartItem(owner: Owner, skuId: number, change: UpdateItem): Promise<void> {
+  await settle(owner);
   if (!(await updateLine(owner, skuId, change))) throw new AppError("SKU_NOT_FOUND", "That item is not in your cart.");
 }
 
 export async function removeCartItem(owner: Owner, skuId: number): Promise<void> {
+  await settle(owner);
   if (!(await removeLine(owner, skuId))) throw new AppError("SKU_NOT_FOUND", "That item is not in your cart.");
 }
 
-export const setCartSelection = selectAll;
+export async function setCartSelection(owner: Owner, selected: boolean): Promise<void> {
+  await settle(owner);
+  await selectAll(owner, selected);
+}

@@ -6,6 +6,7 @@ import { getSkus } from "@/lib/catalog";
 import { AppError, ER_DUP_ENTRY, sqlErrno } from "@/lib/errors";
 import { takeBoughtLines, userOwner } from "@/lib/cart/store";
 import { log } from "@/lib/log";
+import { requestContext } from "@/lib/request-context";
 import { cleanupsDone } from "./cart-cleanup";
 import { recordBatch } from "./metrics";
 import { buildOrder, lineName, lineRowsOf, outOfStockError, type PlaceOrderRequest, type PreparedOrder } from "./outcomes";
@@ -62,7 +63,8 @@ export const queuedOrders = () => state.queue.length;
 export function submitToBatch(order: BatchOrder, stats?: { attempts: number }): Promise<BatchOutcome> {
   return new Promise((resolve, reject) => {
     state.queue.push({ ...order, stats, resolve, reject });
-    if (!state.running) void drain();
+    // The combiner serves every caller, so it runs outside this one's request context (its logs must not carry this request's id).
+    if (!state.running) requestContext.exit(() => void drain());
   });
 }
 
@@ -105,11 +107,22 @@ async function runBatch(batch: Pending[]) {
 }
 
 /**
- * Cleans the winners' carts, clears their orders' cleanup flags, then answers every caller, and
- * records the sold-out hints. Never throws: the orders stand whatever Redis does; a cleanup that
- * fails keeps its flag, and the user's next cart read or checkout finishes it.
+ * After the commit: refusals and replays are answered at once and the sold-out hints written
+ * meanwhile; the winners' carts are cleaned, their orders' cleanup flags cleared, and then they
+ * (and any same-key followers) are answered. Never throws: the orders stand whatever Redis does;
+ * a cleanup that fails keeps its flag, and the user's next cart read or checkout finishes it.
  */
 async function afterCommit(result: { settled: Map<Pending, Settled>; emptied: SoldOut[] }, leaders: Map<string, Pending>, followers: Pending[]) {
+  const answer = (p: Pending, s: Settled) => (s.ok ? p.resolve(s.outcome) : p.reject(s.error));
+  const asFollower = (s: Settled): Settled =>
+    s.ok && s.outcome.kind === "created" ? { ok: true, outcome: { kind: "earlier", order: s.outcome.prepared.header } } : s;
+  const isCreated = (s: Settled) => s.ok && s.outcome.kind === "created";
+  const leaderOf = (f: Pending) => result.settled.get(leaders.get(keyOf(f.req))!)!;
+
+  for (const [p, s] of result.settled) if (!isCreated(s)) answer(p, s);
+  for (const f of followers) if (!isCreated(leaderOf(f))) answer(f, leaderOf(f));
+  const hints = markSoldOut(result.emptied);
+
   const created = [...result.settled.values()].flatMap((s) => (s.ok && s.outcome.kind === "created" ? [s.outcome.prepared] : []));
   const cleaned = await Promise.all(
     created.map(({ header, lines }) =>
@@ -124,17 +137,9 @@ async function afterCommit(result: { settled: Map<Pending, Settled>; emptied: So
   );
   // Before answering: the caller's next checkout must not find its own order still flagged.
   await cleanupsDone(cleaned.filter((id) => id !== null)).catch((err: unknown) => log.warn({ err }, "could not clear cart cleanup flags; the next cart read does"));
-
-  for (const [p, s] of result.settled) {
-    if (s.ok) p.resolve(s.outcome);
-    else p.reject(s.error);
-  }
-  for (const f of followers) {
-    const s = result.settled.get(leaders.get(keyOf(f.req))!)!;
-    if (!s.ok) f.reject(s.error);
-    else f.resolve(s.outcome.kind === "created" ? { kind: "earlier", order: s.outcome.prepared.header } : s.outcome);
-  }
-  await markSoldOut(result.emptied);
+  for (const [p, s] of result.settled) if (isCreated(s)) answer(p, s);
+  for (const f of followers) if (isCreated(leaderOf(f))) answer(f, asFollower(leaderOf(f)));
+  await hints;
 }
 
 class DuplicateKey extends Error {}

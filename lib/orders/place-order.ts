@@ -179,6 +179,9 @@ async function placeBatched(req: PlaceOrderRequest, stats: AttemptStats): Promis
   return result;
 }
 
+// Rounds a batched checkout may take when its user's earlier orders are still being cleaned up.
+const MAX_CLEANUP_ROUNDS = 3;
+
 async function placeBatchedOnce(req: PlaceOrderRequest, stats: AttemptStats): Promise<PlaceOrderResult> {
   for (let round = 1; ; round++) {
     const wanted = (await readLines(userOwner(req.userId))).filter((l) => l.selected).map(({ skuId, count }) => ({ skuId, count }));
@@ -194,8 +197,9 @@ async function placeBatchedOnce(req: PlaceOrderRequest, stats: AttemptStats): Pr
     // The combiner has already taken the bought lines out of the cart.
     if (outcome.kind === "created") return created(outcome.prepared);
     if (outcome.kind === "earlier") return outcome.order ? (await replay(req, outcome.order))! : replayOrBusy(req);
-    // A cleanup that failed after an earlier order: the cart read above may still hold its lines.
-    if (round > 1) throw new AppError("BUSY", undefined, undefined, 1);
+    // An earlier order of this user whose cart cleanup is not done yet (in flight, or failed): the
+    // cart read above may still hold its lines. Finish it, read the cart again, try again.
+    if (round >= MAX_CLEANUP_ROUNDS) throw new AppError("BUSY", undefined, undefined, 1);
     await finishPendingCartCleanups(req.userId);
   }
 }
