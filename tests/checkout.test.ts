@@ -9,7 +9,7 @@ import { CHECKOUT_STRATEGIES } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
 import { placeOrder } from "@/lib/orders/place-order";
-import { linesOf, makeSkus, makeUser, makeUsers, noCtx, ordersOf, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
+import { linesOf, makeSkus, makeUser, makeUsers, noCtx, ordersOf, putInCart, redis, request, stockOf, type TestUser } from "./support/fixtures";
 
 const key = () => randomUUID();
 const codeOf = (r: PromiseSettledResult<unknown>) =>
@@ -18,6 +18,25 @@ const codeOf = (r: PromiseSettledResult<unknown>) =>
 describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) => {
   const buy = (u: TestUser, idempotencyKey = key(), payMethod: "cod" | "online" = "online") =>
     placeOrder({ userId: u.id, addressId: u.addressId, payMethod, idempotencyKey }, strategy);
+
+  it("takes a replayed order's lines out of the cart when the first request never did, and only once", async () => {
+    const [skuId] = await makeSkus(10);
+    const u = await makeUser();
+    await putInCart(u, [[skuId!, 2]]);
+    const k = key();
+    const first = await buy(u, k);
+    // As if the first request's cleanup never ran (its reply was lost with the connection): the
+    // bought lines are back in the cart, and no marker says they were taken off.
+    await redis().del(`cart:{u:${u.id}}:bought:${first.order.orderId}`);
+    await putInCart(u, [[skuId!, 2]]);
+    await expect(buy(u, k)).resolves.toMatchObject({ created: false, order: { orderId: first.order.orderId } });
+    expect(await readLines(userOwner(u.id))).toEqual([]);
+    // Once: a further retry leaves alone what the shopper puts in the cart afterwards.
+    await putInCart(u, [[skuId!, 1]]);
+    await expect(buy(u, k)).resolves.toMatchObject({ created: false });
+    expect(await readLines(userOwner(u.id))).toEqual([{ skuId, count: 1, selected: true }]);
+    expect(await stockOf(skuId!)).toEqual({ stock: 8, sales: 2 });
+  });
 
   it("sells 25 units to 60 racing buyers exactly once each, and tells 35 they lost", async () => {
     const [skuId] = await makeSkus(25);

@@ -2,7 +2,7 @@ import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { orderLines, orders, skus, type Order } from "@/db/schema";
 import { getAddress } from "@/lib/addresses";
-import { readLines, userOwner } from "@/lib/cart/store";
+import { readLines, takeBoughtLines, userOwner } from "@/lib/cart/store";
 import { getSkus } from "@/lib/catalog";
 import { env } from "@/lib/env";
 import { AppError, ER_DUP_ENTRY, isAppError, isConnectionError, sqlErrno } from "@/lib/errors";
@@ -25,12 +25,24 @@ export type AttemptStats = { attempts: number };
 
 class DuplicateKey extends Error {}
 
-/** A repeat of a key returns the first order, but only for the same request. */
+// Well inside the life of the cart's per-order marker (7 days), which makes a repeat cleanup harmless.
+const REPLAY_CLEANUP_WINDOW_MS = 86_400_000;
+
+/**
+ * A repeat of a key returns the first order, but only for the same request. A repeat is often a
+ * retry after a lost reply, when the first request may never have taken the bought lines out of
+ * the cart: the replay does it (once per order, whoever gets there first).
+ */
 async function replay(req: PlaceOrderRequest, found?: Order): Promise<PlaceOrderResult | null> {
   const existing = found ?? (await findOrderByKey(req.userId, req.idempotencyKey));
   if (!existing) return null;
   if (existing.addressId !== req.addressId || existing.payMethod !== req.payMethod) throw new AppError("IDEMPOTENCY_KEY_REUSED");
   const [order] = await ordersWithLines([existing]);
+  if (Date.now() - existing.createdAt.getTime() < REPLAY_CLEANUP_WINDOW_MS) {
+    await takeBoughtLines(userOwner(req.userId), existing.id, order!.lines).catch((err: unknown) =>
+      log.warn({ err, orderId: existing.id }, "could not take a replayed order's lines out of the cart"),
+    );
+  }
   checkoutMetrics.replays++;
   return { order: order!, created: false };
 }
