@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { POST as postOrder } from "@/app/api/orders/route";
 import { getDb } from "@/db";
 import { orders } from "@/db/schema";
+import { addToCart } from "@/lib/cart/service";
 import { readLines, userOwner } from "@/lib/cart/store";
 import { CHECKOUT_STRATEGIES } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -160,51 +161,45 @@ describe("checkout details", () => {
     expect(await stockOf(skuId!)).toEqual({ stock: 0, sales: 10 });
   });
 
+  /** Places an order while exactly the cart cleanup script fails, as if Redis dropped right after the commit. */
+  async function placeWhileCleanupFails(u: TestUser) {
+    const client = redis();
+    // Put back unbound: auto-pipelining calls the command by name on the client, so a bound copy recurses.
+    const original = client.cartTakeBought;
+    client.cartTakeBought = (() => Promise.reject(new Error("connection lost"))) as typeof client.cartTakeBought;
+    try {
+      return await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() });
+    } finally {
+      client.cartTakeBought = original;
+    }
+  }
+
   it("keeps the committed order when Redis fails during cleanup, and the stale lines cannot be bought again", async () => {
     const [skuId] = await makeSkus(10);
     const u = await makeUser();
     await putInCart(u, [[skuId!, 2]]);
-    const store = await import("@/lib/cart/store");
-    const { getRedis } = await import("@/lib/redis");
-    const redis = getRedis();
-    // Make exactly the cleanup script fail, as if Redis dropped after the commit.
-    // Put back unbound: auto-pipelining calls the command by name on the client, so a bound copy recurses.
-    const original = redis.cartTakeBought;
-    redis.cartTakeBought = (() => Promise.reject(new Error("connection lost"))) as typeof redis.cartTakeBought;
-    let orderId: string;
-    try {
-      ({ order: { orderId } } = await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() }));
-    } finally {
-      redis.cartTakeBought = original;
-    }
+    const {
+      order: { orderId },
+    } = await placeWhileCleanupFails(u);
     const [row] = (await ordersOf([u.id])).filter((o) => o.id === orderId);
     expect(row!.cartCleanupPending).toBe(true);
     expect(await stockOf(skuId!)).toEqual({ stock: 8, sales: 2 });
     // The stale line is still in Redis, but the next checkout clears it first: nothing to buy.
-    expect(await store.readLines(userOwner(u.id))).toHaveLength(1);
+    expect(await readLines(userOwner(u.id))).toHaveLength(1);
     await expect(placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() })).rejects.toMatchObject({ code: "EMPTY_CART" });
-    expect(await store.readLines(userOwner(u.id))).toHaveLength(0);
+    expect(await readLines(userOwner(u.id))).toHaveLength(0);
     expect(await stockOf(skuId!)).toEqual({ stock: 8, sales: 2 });
   });
+
   it("applies a pending cart cleanup before a cart change, so the change is not undone by it", async () => {
     const [skuId] = await makeSkus(10);
     const u = await makeUser();
     await putInCart(u, [[skuId!, 2]]);
-    const { addToCart } = await import("@/lib/cart/service");
-    const store = await import("@/lib/cart/store");
-    const { getRedis } = await import("@/lib/redis");
-    const redis = getRedis();
-    const original = redis.cartTakeBought;
-    redis.cartTakeBought = (() => Promise.reject(new Error("connection lost"))) as typeof redis.cartTakeBought;
-    try {
-      await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() });
-    } finally {
-      redis.cartTakeBought = original;
-    }
+    await placeWhileCleanupFails(u);
     // The shopper adds one more before anything read the cart: the bought two come off first, so
     // the new line stays, selected, instead of being cut down and deselected afterwards.
     await addToCart(userOwner(u.id), { skuId: skuId!, count: 1 });
-    expect(await store.readLines(userOwner(u.id))).toEqual([{ skuId, count: 1, selected: true }]);
+    expect(await readLines(userOwner(u.id))).toEqual([{ skuId, count: 1, selected: true }]);
   });
 });
 

@@ -4,10 +4,9 @@ import { orderLines, orders, skus, type Order } from "@/db/schema";
 import { addressesByIds } from "@/lib/addresses";
 import { getSkus } from "@/lib/catalog";
 import { AppError, ER_DUP_ENTRY, sqlErrno } from "@/lib/errors";
-import { takeBoughtLines, userOwner } from "@/lib/cart/store";
 import { log } from "@/lib/log";
 import { requestContext } from "@/lib/request-context";
-import { cleanupsDone } from "./cart-cleanup";
+import { cleanupsDone, clearBoughtLines } from "./cart-cleanup";
 import { recordBatch } from "./metrics";
 import { buildOrder, lineName, lineRowsOf, outOfStockError, type PlaceOrderRequest, type PreparedOrder } from "./outcomes";
 import { retryOnContention } from "./retry";
@@ -124,19 +123,9 @@ async function afterCommit(result: { settled: Map<Pending, Settled>; emptied: So
   const hints = markSoldOut(result.emptied);
 
   const created = [...result.settled.values()].flatMap((s) => (s.ok && s.outcome.kind === "created" ? [s.outcome.prepared] : []));
-  const cleaned = await Promise.all(
-    created.map(({ header, lines }) =>
-      takeBoughtLines(userOwner(header.userId), header.id, lines).then(
-        () => header.id,
-        (err: unknown) => {
-          log.error({ err, orderId: header.id, userId: header.userId }, "cart cleanup failed after commit; flagged for retry");
-          return null;
-        },
-      ),
-    ),
-  );
+  const cleaned = await Promise.all(created.map(({ header, lines }) => clearBoughtLines(header.userId, header.id, lines)));
   // Before answering: the caller's next checkout must not find its own order still flagged.
-  await cleanupsDone(cleaned.filter((id) => id !== null)).catch((err: unknown) => log.warn({ err }, "could not clear cart cleanup flags; the next cart read does"));
+  await cleanupsDone(created.filter((_, i) => cleaned[i]).map(({ header }) => header.id)).catch((err: unknown) => log.warn({ err }, "could not clear cart cleanup flags; the next cart read does"));
   for (const [p, s] of result.settled) if (isCreated(s)) answer(p, s);
   for (const f of followers) if (isCreated(leaderOf(f))) answer(f, asFollower(leaderOf(f)));
   await hints;

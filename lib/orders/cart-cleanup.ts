@@ -7,8 +7,8 @@ import { log } from "@/lib/log";
 type Bought = { skuId: number; count: number }[];
 
 /**
- * Takes an order's lines out of the cart after commit. If Redis fails here the order still
- * stands: it is flagged, and the next cart read or checkout removes the lines before anything
+ * Takes an order's lines out of the cart after commit; false if Redis failed. The order still
+ * stands then: it is flagged, and the next cart read or checkout removes the lines before anything
  * else, so the shopper cannot buy the same stale lines twice by mistake. (`batched` writes every
  * order flagged and clears the flag once its cleanup is done, so even a lost COMMIT reply or a
  * crash right after the commit leaves the flag behind; see lib/orders/batch.ts.)
