@@ -107,13 +107,24 @@ export const orders = mysqlTable(
     payMethod: mysqlEnum("pay_method", PAY_METHODS).notNull(),
     status: mysqlEnum("status", ORDER_STATUSES).notNull(),
     strategy: varchar("strategy", { length: 16 }).notNull(),
-    /** Set when the post-commit cart cleanup failed; the next cart read or checkout finishes it. */
-    cartCleanupPending: boolean("cart_cleanup_pending").notNull().default(false),
+    /**
+     * The cart revision this order bought (lib/cart/store.ts). Unique per user: one cart
+     * revision becomes at most one order, however many tabs, keys or processes submit it.
+     * Null only for orders placed before revisions existed.
+     */
+    cartRevision: varchar("cart_revision", { length: 32 }),
+    /**
+     * True from the insert until the order's lines are out of the cart (lib/cart/cleanup.ts):
+     * a crash or a Redis failure between commit and cleanup leaves it set, and the user's next
+     * cart read or checkout finishes the cleanup.
+     */
+    cartCleanupPending: boolean("cart_cleanup_pending").notNull().default(true),
     createdAt: createdAt(),
     updatedAt: datetime("updated_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
   },
   (t) => [
     uniqueIndex("orders_user_idempotency_idx").on(t.userId, t.idempotencyKey),
+    uniqueIndex("orders_user_cart_revision_idx").on(t.userId, t.cartRevision),
     index("orders_user_created_idx").on(t.userId, t.createdAt),
     index("orders_status_created_idx").on(t.status, t.createdAt),
     index("orders_cleanup_idx").on(t.userId, t.cartCleanupPending),
@@ -158,7 +169,6 @@ export type Address = typeof addresses.$inferSelect;
 export type Spu = typeof spus.$inferSelect;
 export type Sku = typeof skus.$inferSelect;
 export type Order = typeof orders.$inferSelect;
-export type NewOrder = typeof orders.$inferInsert;
 export type OrderLine = typeof orderLines.$inferSelect;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export type PayMethod = (typeof PAY_METHODS)[number];

@@ -1,3 +1,4 @@
+import "server-only";
 import { asc, eq, inArray } from "drizzle-orm";
 import { getDb, getReadDb } from "@/db";
 import { skus, spus } from "@/db/schema";

@@ -13,6 +13,7 @@ export const ERRORS = {
   ORDER_NOT_FOUND: { status: 404, message: "That order was not found." },
   USERNAME_TAKEN: { status: 409, message: "That username is taken." },
   OUT_OF_STOCK: { status: 409, message: "Some items are no longer available in the quantity you asked for." },
+  CART_ALREADY_ORDERED: { status: 409, message: "This cart was already ordered, from another tab or device. Here is that order." },
   STOCK_WOULD_GO_NEGATIVE: { status: 409, message: "That correction would take stock below zero." },
   INVALID_TRANSITION: { status: 409, message: "The order cannot make that move from its current status." },
   ORDER_NOT_PAYABLE: { status: 409, message: "This order can no longer be paid." },
@@ -34,6 +35,15 @@ export type ErrorCode = keyof typeof ERRORS;
 // process-wide, makes `instanceof` and isAppError hold for an AppError from any copy.
 const BRAND = Symbol.for("stockroom.AppError");
 
+export type AppErrorOptions = {
+  /** Replaces the code's default message: specific and safe to show. */
+  message?: string;
+  /** Extra fields for the API body, e.g. `lines` for OUT_OF_STOCK or `fieldErrors` for VALIDATION. */
+  details?: Record<string, unknown>;
+  /** Seconds, sent as Retry-After. */
+  retryAfter?: number;
+};
+
 export class AppError extends Error {
   readonly [BRAND] = true;
   static [Symbol.hasInstance](value: unknown): value is AppError {
@@ -41,16 +51,16 @@ export class AppError extends Error {
   }
 
   readonly status: number;
+  readonly details?: Record<string, unknown>;
+  readonly retryAfter?: number;
   constructor(
     readonly code: ErrorCode,
-    message?: string,
-    /** Extra fields for the API body, e.g. `lines` for OUT_OF_STOCK or `fieldErrors` for VALIDATION. */
-    readonly details?: Record<string, unknown>,
-    /** Seconds, sent as Retry-After. */
-    readonly retryAfter?: number,
+    { message, details, retryAfter }: AppErrorOptions = {},
   ) {
     super(message ?? ERRORS[code].message);
     this.status = ERRORS[code].status;
+    this.details = details;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -89,6 +99,23 @@ export const isConnectionError = (e: unknown) =>
     (c) => (typeof c.code === "string" && CONNECTION_CODES.has(c.code)) || c.fatal === true || (c instanceof Error && c.message === "Pool is closed."),
   );
 
+// The MySQL/MariaDB error numbers the code acts on; nothing else names one.
 export const ER_DUP_ENTRY = 1062;
 export const ER_LOCK_DEADLOCK = 1213;
 export const ER_LOCK_WAIT_TIMEOUT = 1205;
+/** A value out of a column's range, e.g. an unsigned stock taken below zero. */
+export const ER_WARN_DATA_OUT_OF_RANGE = 1264;
+const ER_DATA_OUT_OF_RANGE = 1690;
+/** MariaDB's and MySQL's CHECK constraint violations. */
+const ER_CONSTRAINT_FAILED = 4025;
+const ER_CHECK_CONSTRAINT_VIOLATED = 3819;
+
+const RETRYABLE = new Set([ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT]);
+/** Deadlock or lock-wait timeout: the transaction was rolled back and may simply be run again. */
+export const isRetryable = (e: unknown) => RETRYABLE.has(sqlErrno(e) ?? 0);
+
+const STOCK_REFUSALS = new Set([ER_DATA_OUT_OF_RANGE, ER_CONSTRAINT_FAILED, ER_CHECK_CONSTRAINT_VIOLATED]);
+/** The database's own refusal of a stock change (unsigned range or CHECK), should a guard ever be wrong. */
+export const isStockRefusal = (e: unknown) => STOCK_REFUSALS.has(sqlErrno(e) ?? 0);
+
+export const isDuplicateKey = (e: unknown) => sqlErrno(e) === ER_DUP_ENTRY;

@@ -1,6 +1,5 @@
 import { closeDb } from "@/db";
 import { log } from "@/lib/log";
-import { batchesDrained } from "@/lib/orders/batch";
 import { stopExpirySweeper } from "@/lib/orders/expiry";
 import { closeRedis } from "@/lib/redis";
 import { inFlight, startDraining, whenIdle } from "@/lib/shutdown";
@@ -32,7 +31,6 @@ export function installGracefulStop() {
         startDraining();
         stopExpirySweeper();
         const idle = await whenIdle(DRAIN_TIMEOUT_MS);
-        await batchesDrained();
         const closed = await Promise.allSettled([closeDb(), closeRedis()]);
         log.info(
           { signal, idle, clientsClosed: closed.every((c) => c.status === "fulfilled"), ms: Math.round(performance.now() - started) },

@@ -18,7 +18,7 @@ export function errorResponse(e: unknown): NextResponse {
   if (isAppError(e)) error = e;
   else if (isConnectionError(e)) {
     log.error({ err: e }, "database unavailable");
-    error = new AppError("DB_UNAVAILABLE", undefined, undefined, 5);
+    error = new AppError("DB_UNAVAILABLE", { retryAfter: 5 });
   } else {
     log.error({ err: e }, "unhandled error");
     error = new AppError("INTERNAL");
@@ -48,7 +48,7 @@ export function assertSameOrigin(req: Request) {
   } catch {
     // "null" (sandboxed frames, privacy redirects) and garbage are not our origin.
   }
-  if (originHost !== host) throw new AppError("FORBIDDEN", "Cross-origin requests are not allowed.");
+  if (originHost !== host) throw new AppError("FORBIDDEN", { message: "Cross-origin requests are not allowed." });
 }
 
 /**
@@ -63,7 +63,7 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
     return requestContext.run({ requestId }, async () => {
       const started = performance.now();
       let res: Response;
-      if (isDraining()) res = errorResponse(new AppError("SHUTTING_DOWN", undefined, undefined, 2));
+      if (isDraining()) res = errorResponse(new AppError("SHUTTING_DOWN", { retryAfter: 2 }));
       else {
         res = await tracked(async () => {
           try {
@@ -84,7 +84,7 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
 export function validationError(error: z.ZodError): AppError {
   const fieldErrors = z.flattenError(error).fieldErrors as Record<string, string[] | undefined>;
   const first = Object.values(fieldErrors).flat()[0] ?? error.issues[0]?.message ?? ERRORS.VALIDATION.message;
-  return new AppError("VALIDATION", first, { fieldErrors });
+  return new AppError("VALIDATION", { message: first, details: { fieldErrors } });
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

@@ -4,7 +4,10 @@ import { randomUUID } from "node:crypto";
 /** Per-request data every log line of that request carries (see the mixin in lib/log.ts). */
 export type RequestContext = { requestId: string };
 
-export const requestContext = new AsyncLocalStorage<RequestContext>();
+// One per process, whichever of Next's bundles (route handlers, server actions, pages) loads this
+// first: work started in one bundle (the shared checkout, lib/orders/checkout.ts) logs from another.
+export const requestContext = ((globalThis as unknown as { stockroomRequestContext?: AsyncLocalStorage<RequestContext> }).stockroomRequestContext ??=
+  new AsyncLocalStorage<RequestContext>());
 
 // An incoming id is kept only if it is short and plain, so it cannot forge or bloat log lines.
 const SANE_ID = /^[A-Za-z0-9._:-]{8,64}$/;

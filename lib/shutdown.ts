@@ -4,9 +4,10 @@
  * `route()` and checkouts from server actions). Kept on globalThis so every bundle of the
  * server shares one state.
  */
-const state = ((globalThis as unknown as { stockroomShutdown?: { draining: boolean; inFlight: number } }).stockroomShutdown ??= {
+const state = ((globalThis as unknown as { stockroomShutdown?: { draining: boolean; inFlight: number; idle: (() => void)[] } }).stockroomShutdown ??= {
   draining: false,
   inFlight: 0,
+  idle: [],
 });
 
 export const isDraining = () => state.draining;
@@ -22,16 +23,18 @@ export async function tracked<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } finally {
-    state.inFlight--;
+    if (--state.inFlight === 0) for (const wake of state.idle.splice(0)) wake();
   }
 }
 
-/** Resolves when nothing is in flight, or false after `timeoutMs` (a stuck request must not block exit forever). */
-export async function whenIdle(timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (state.inFlight > 0) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return true;
+/** Resolves true when nothing is in flight, or false after `timeoutMs` (a stuck request must not block exit forever). */
+export function whenIdle(timeoutMs: number): Promise<boolean> {
+  if (state.inFlight === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    state.idle.push(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }

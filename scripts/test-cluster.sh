@@ -43,5 +43,5 @@ echo "== cart store on the Redis Cluster (vitest)"
 npx vitest run -c vitest.cluster.config.ts
 
 echo "== checkout race: 3 app processes, multi-writer then single-writer Galera"
-npx tsx tests/cluster/run.ts
+npx tsx --conditions=react-server tests/cluster/run.ts
 echo "== cluster test passed in ${SECONDS}s"

@@ -3,7 +3,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { register } from "@/lib/auth/service";
 import { SESSION_COOKIE, createSession } from "@/lib/auth/session";
-import { placeOrder } from "@/lib/orders/place-order";
+import { placeOrder } from "@/lib/orders/checkout";
 import { shipOrder } from "@/lib/orders/lifecycle";
 import { makeSkus, makeUser, putInCart, request, uid, type TestUser } from "./support/fixtures";
 

@@ -8,7 +8,7 @@ import { GET as listAdjustmentsRoute, POST as adjustRoute } from "@/app/api/admi
 import { POST as addToCartRoute } from "@/app/api/cart/items/route";
 import { getDb } from "@/db";
 import { skus, stockAdjustments } from "@/db/schema";
-import { placeOrder } from "@/lib/orders/place-order";
+import { placeOrder } from "@/lib/orders/checkout";
 import { ctx, makeSkus, makeUser, noCtx, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
 
 let skuId: number;

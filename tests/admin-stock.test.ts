@@ -5,7 +5,7 @@ import { GET as listAdjustmentsRoute, POST as adjustRoute } from "@/app/api/admi
 import { getDb } from "@/db";
 import { stockAdjustments } from "@/db/schema";
 import { MAX_STOCK } from "@/lib/admin/stock";
-import { placeOrder } from "@/lib/orders/place-order";
+import { placeOrder } from "@/lib/orders/checkout";
 import { ctx, makeSkus, makeUser, ordersOf, putInCart, request, stockOf } from "./support/fixtures";
 
 const adjust = (skuId: number, cookie: string, body: unknown) =>

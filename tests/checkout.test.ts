@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { POST as postOrder } from "@/app/api/orders/route";
 import { getDb } from "@/db";
@@ -9,7 +9,7 @@ import { readLines, userOwner } from "@/lib/cart/store";
 import { CHECKOUT_STRATEGIES } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
-import { placeOrder } from "@/lib/orders/place-order";
+import { placeOrder } from "@/lib/orders/checkout";
 import { linesOf, makeSkus, makeUser, makeUsers, noCtx, ordersOf, putInCart, redis, request, stockOf, type TestUser } from "./support/fixtures";
 
 const key = () => randomUUID();
@@ -27,7 +27,8 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
     const k = key();
     const first = await buy(u, k);
     // As if the first request's cleanup never ran (its reply was lost with the connection): the
-    // bought lines are back in the cart, and no marker says they were taken off.
+    // order is still flagged, the bought lines are back in the cart, and no marker says they were taken off.
+    await getDb().update(orders).set({ cartCleanupPending: true }).where(eq(orders.id, first.order.orderId));
     await redis().del(`cart:{u:${u.id}}:bought:${first.order.orderId}`);
     await putInCart(u, [[skuId!, 2]]);
     await expect(buy(u, k)).resolves.toMatchObject({ created: false, order: { orderId: first.order.orderId } });
@@ -184,9 +185,13 @@ describe("checkout details", () => {
     const [row] = (await ordersOf([u.id])).filter((o) => o.id === orderId);
     expect(row!.cartCleanupPending).toBe(true);
     expect(await stockOf(skuId!)).toEqual({ stock: 8, sales: 2 });
-    // The stale line is still in Redis, but the next checkout clears it first: nothing to buy.
+    // The stale line is still in Redis, but its cart revision was bought: the next checkout is
+    // told so (with the order), and clears the line.
     expect(await readLines(userOwner(u.id))).toHaveLength(1);
-    await expect(placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() })).rejects.toMatchObject({ code: "EMPTY_CART" });
+    await expect(placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() })).rejects.toMatchObject({
+      code: "CART_ALREADY_ORDERED",
+      details: { orderId },
+    });
     expect(await readLines(userOwner(u.id))).toHaveLength(0);
     expect(await stockOf(skuId!)).toEqual({ stock: 8, sales: 2 });
   });

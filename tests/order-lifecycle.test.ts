@@ -10,7 +10,7 @@ import { orders, type PayMethod } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
 import { expireUnpaidOrders, startExpirySweeper } from "@/lib/orders/expiry";
 import { expireOrder, payOrder, secondsLeftToPay } from "@/lib/orders/lifecycle";
-import { placeOrder } from "@/lib/orders/place-order";
+import { placeOrder } from "@/lib/orders/checkout";
 import { ctx, linesOf, makeSkus, makeUser, putInCart, request, stockOf, uid, type TestUser } from "./support/fixtures";
 
 async function placeFor(user: TestUser, lines: [skuId: number, count: number][], payMethod: PayMethod = "online") {

@@ -12,8 +12,8 @@ const skuIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 async function requireAdminUser() {
   const user = await currentUser();
-  if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Please log in again.");
-  if (user.role !== "admin") throw new AppError("FORBIDDEN", "Only admins can change stock.");
+  if (!user) throw new AppError("UNAUTHENTICATED", { message: "Your session has ended. Please log in again." });
+  if (user.role !== "admin") throw new AppError("FORBIDDEN", { message: "Only admins can change stock." });
   return user;
 }
 

@@ -8,7 +8,7 @@ import { failure, type ActionState } from "@/lib/action-state";
 import { addressSchema, createAddress } from "@/lib/addresses";
 import { currentUser } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors";
-import { placeOrder } from "@/lib/orders/place-order";
+import { placeOrder } from "@/lib/orders/checkout";
 import { withRequestId } from "@/lib/request-context";
 import { idempotencyKeySchema, placeOrderSchema } from "@/lib/orders/schemas";
 
@@ -22,7 +22,7 @@ export async function placeOrderAction(_prev: ActionState, form: FormData): Prom
   let orderId: string;
   try {
     const user = await currentUser();
-    if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Please log in again.");
+    if (!user) throw new AppError("UNAUTHENTICATED", { message: "Your session has ended. Please log in again." });
     const input = placeOrderForm.parse({
       addressId: form.get("addressId") ?? undefined,
       payMethod: form.get("payMethod") ?? undefined,
@@ -41,7 +41,7 @@ export async function placeOrderAction(_prev: ActionState, form: FormData): Prom
 export async function addAddressAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   try {
     const user = await currentUser();
-    if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Please log in again.");
+    if (!user) throw new AppError("UNAUTHENTICATED", { message: "Your session has ended. Please log in again." });
     const input = addressSchema.parse(Object.fromEntries(["receiver", "phone", "region", "detail"].map((k) => [k, form.get(k) ?? undefined])));
     await createAddress(user.id, input);
   } catch (e) {

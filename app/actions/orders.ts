@@ -8,7 +8,7 @@ import { cancelOrder, payOrder } from "@/lib/orders/lifecycle";
 
 async function signedIn() {
   const user = await currentUser();
-  if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Please log in again.");
+  if (!user) throw new AppError("UNAUTHENTICATED", { message: "Your session has ended. Please log in again." });
   return user;
 }
 

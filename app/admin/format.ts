@@ -1,7 +1,8 @@
 import type { StockRow } from "@/lib/admin/stock";
+import { lineName } from "@/lib/product-name";
 
 /** "Drift Running Shoe — EU 44", as checkout names a line. */
-export const skuLabel = (r: Pick<StockRow, "product" | "name">) => `${r.product} — ${r.name}`;
+export const skuLabel = (r: Pick<StockRow, "skuId" | "product" | "name">) => lineName(r.skuId, r);
 
 export const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 

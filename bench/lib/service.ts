@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/errors";
 import { checkoutMetrics, resetCheckoutMetrics } from "@/lib/orders/metrics";
-import { placeOrder } from "@/lib/orders/place-order";
+import { placeOrder } from "@/lib/orders/checkout";
 import type { Shopper } from "./fixtures";
 import type { Outcome } from "./load";
 import type { Strategy } from "./options";

@@ -2,8 +2,9 @@ import "server-only";
 import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
 import { affectedRows, getDb } from "@/db";
 import { skus, spus, stockAdjustments, users } from "@/db/schema";
+import { lineName } from "@/lib/product-name";
 import { clearSoldOut } from "@/lib/orders/soldout";
-import { AppError, sqlErrno } from "@/lib/errors";
+import { AppError, ER_WARN_DATA_OUT_OF_RANGE, sqlErrno } from "@/lib/errors";
 import type { AdjustStockInput } from "./schemas";
 
 export type StockRow = { skuId: number; spuId: number; product: string; name: string; price: string; stock: number; sales: number; onSale: boolean };
@@ -32,8 +33,6 @@ const stockColumns = {
 
 /** INT UNSIGNED tops out here; a restock past it is refused by the database (out of range). */
 export const MAX_STOCK = 4_294_967_295;
-const ER_WARN_DATA_OUT_OF_RANGE = 1264;
-
 
 /** Every SKU with its product, in catalog order: what the admin's live table polls. */
 export function listStock(): Promise<StockRow[]> {
@@ -67,7 +66,7 @@ export async function adjustStock(input: AdjustStockInput & { skuId: number; adm
     if (delta > 0) await clearSoldOut([skuId]);
     return applied;
   } catch (e) {
-    if (sqlErrno(e) === ER_WARN_DATA_OUT_OF_RANGE) throw new AppError("VALIDATION", `That would take stock above ${MAX_STOCK}, the most one SKU can hold.`);
+    if (sqlErrno(e) === ER_WARN_DATA_OUT_OF_RANGE) throw new AppError("VALIDATION", { message: `That would take stock above ${MAX_STOCK}, the most one SKU can hold.` });
     throw e;
   }
 }
@@ -92,11 +91,10 @@ function applyAdjustment(skuId: number, delta: number, reason: string, adminId: 
           .innerJoin(spus, eq(spus.id, skus.spuId))
           .where(eq(skus.id, skuId));
         if (!row) throw new AppError("SKU_NOT_FOUND");
-        throw new AppError(
-          "STOCK_WOULD_GO_NEGATIVE",
-          `Only ${row.stock} of ${row.product} — ${row.name} in stock: removing ${-delta} would take it below zero.`,
-          { stock: row.stock },
-        );
+        throw new AppError("STOCK_WOULD_GO_NEGATIVE", {
+          message: `Only ${row.stock} of ${lineName(skuId, row)} in stock: removing ${-delta} would take it below zero.`,
+          details: { stock: row.stock },
+        });
       }
       const [after] = await tx.select({ stock: skus.stock }).from(skus).where(eq(skus.id, skuId));
       const stockAfter = after!.stock;

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users } from "@/db/schema";
-import { AppError, ER_DUP_ENTRY, sqlErrno } from "@/lib/errors";
+import { AppError, isDuplicateKey } from "@/lib/errors";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "./password";
 import type { Credentials } from "./schemas";
 import { createSession, destroySession, type SessionUser } from "./session";
@@ -14,7 +14,7 @@ export async function register({ username, password }: Credentials): Promise<Ses
     const [row] = await getDb().insert(users).values({ username, passwordHash, role: "shopper" }).$returningId();
     return { id: row!.id, username, role: "shopper" };
   } catch (e) {
-    if (sqlErrno(e) === ER_DUP_ENTRY) throw new AppError("USERNAME_TAKEN");
+    if (isDuplicateKey(e)) throw new AppError("USERNAME_TAKEN");
     throw e;
   }
 }

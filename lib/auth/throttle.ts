@@ -27,7 +27,7 @@ export async function assertLoginAllowed(username: string, ip: string) {
   // Two keys in two hash tags: two separate reads, never one MULTI across slots.
   const counters = await failOpen("check", () => Promise.all([peek(userKey(username)), peek(ipKey(ip))]));
   const full = counters?.filter((c) => c.count >= LOGIN_MAX_FAILURES) ?? [];
-  if (full.length > 0) throw new AppError("TOO_MANY_ATTEMPTS", undefined, undefined, Math.max(...full.map((c) => c.ttl)));
+  if (full.length > 0) throw new AppError("TOO_MANY_ATTEMPTS", { retryAfter: Math.max(...full.map((c) => c.ttl)) });
 }
 
 export async function recordLoginFailure(username: string, ip: string) {

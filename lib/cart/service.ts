@@ -1,9 +1,11 @@
+import "server-only";
 import { getSkus } from "@/lib/catalog";
+import { lineName } from "@/lib/product-name";
 import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
-import { finishPendingCartCleanups } from "@/lib/orders/cart-cleanup";
+import { settleCartCleanups } from "./cleanup";
 import type { AddItem, UpdateItem } from "./schemas";
-import { addLine, readLines, removeLine, selectAll, updateLine, type Owner } from "./store";
+import { addLine, readLines, removeLine, selectAll, updateLine, userIdOf, type Owner } from "./store";
 
 export type CartItem = {
   skuId: number;
@@ -23,7 +25,8 @@ export type CartView = { items: CartItem[]; selectedCount: number; selectedTotal
  * off before the cart is read or changed, so a change is never undone by a late cleanup.
  */
 async function settle(owner: Owner) {
-  if (owner.startsWith("u:")) await finishPendingCartCleanups(Number(owner.slice(2)));
+  const userId = userIdOf(owner);
+  if (userId !== null) await settleCartCleanups(userId);
 }
 
 /** The cart with current names, prices and stock; lines whose SKU no longer exists are left out. */
@@ -35,7 +38,7 @@ export async function getCart(owner: Owner): Promise<CartView> {
   for (const line of lines) {
     const sku = skus.get(line.skuId);
     if (!sku) continue;
-    items.push({ ...line, spuId: sku.spuId, name: `${sku.product} — ${sku.name}`, price: sku.price, stock: sku.stock, onSale: sku.onSale });
+    items.push({ ...line, spuId: sku.spuId, name: lineName(sku.skuId, sku), price: sku.price, stock: sku.stock, onSale: sku.onSale });
   }
   const chosen = items.filter((i) => i.selected);
   return {
@@ -54,12 +57,12 @@ export async function addToCart(owner: Owner, { skuId, count }: AddItem): Promis
 
 export async function updateCartItem(owner: Owner, skuId: number, change: UpdateItem): Promise<void> {
   await settle(owner);
-  if (!(await updateLine(owner, skuId, change))) throw new AppError("SKU_NOT_FOUND", "That item is not in your cart.");
+  if (!(await updateLine(owner, skuId, change))) throw new AppError("SKU_NOT_FOUND", { message: "That item is not in your cart." });
 }
 
 export async function removeCartItem(owner: Owner, skuId: number): Promise<void> {
   await settle(owner);
-  if (!(await removeLine(owner, skuId))) throw new AppError("SKU_NOT_FOUND", "That item is not in your cart.");
+  if (!(await removeLine(owner, skuId))) throw new AppError("SKU_NOT_FOUND", { message: "That item is not in your cart." });
 }
 
 export async function setCartSelection(owner: Owner, selected: boolean): Promise<void> {

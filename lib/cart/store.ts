@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Result } from "ioredis";
 import { AppError, isAppError } from "@/lib/errors";
@@ -6,44 +7,74 @@ import { type RedisClient, getRedis } from "@/lib/redis";
 import { MAX_LINE_QTY } from "./limits";
 
 /**
- * The cart lives in Redis only: per owner a hash `cart:{owner}` (skuId -> count) and a set
- * `cart:{owner}:selected`. The braces are a Redis Cluster hash tag, so an owner's two keys share
- * a slot and every script and MULTI below touches one slot. Merging a guest cart into a user's
- * spans two owners (two slots), so it runs as three single-slot steps (see mergeCarts).
+ * The cart lives in Redis only: per owner a hash `cart:{owner}` (skuId -> count), a set
+ * `cart:{owner}:selected` and its revision `cart:{owner}:rev`. The braces are a Redis Cluster
+ * hash tag, so an owner's keys share a slot and every script and MULTI below touches one slot.
+ * Merging a guest cart into a user's spans two owners (two slots), so it runs as three
+ * single-slot steps (see mergeCarts).
+ *
+ * The revision is a random token replaced by every change, in the same script or MULTI as the
+ * change. Checkout reads lines and revision together and the order row records the revision
+ * under a unique index, so one revision of a cart is bought at most once (see
+ * lib/orders/commit.ts). A token rather than a counter: Redis keeps nothing on disk here, and a
+ * counter restarting at 1 after a restart would collide with revisions already bought.
  */
 export type Owner = `u:${number}` | `g:${string}`;
 export const userOwner = (userId: number): Owner => `u:${userId}`;
 export const guestOwner = (guestId: string): Owner => `g:${guestId}`;
+/** The signed-in user a cart belongs to, or null for a guest's cart. */
+export const userIdOf = (owner: Owner): number | null => (owner.startsWith("u:") ? Number(owner.slice(2)) : null);
 
 export function cartKeys(owner: Owner) {
-  return { items: `cart:{${owner}}`, selected: `cart:{${owner}}:selected` } as const;
+  return { items: `cart:{${owner}}`, selected: `cart:{${owner}}:selected`, revision: `cart:{${owner}}:rev` } as const;
 }
+
+const newRevision = () => randomBytes(12).toString("base64url");
 
 const GUEST_TTL_SECONDS = 30 * 86_400;
 const ttlFor = (owner: Owner) => (owner.startsWith("g:") ? GUEST_TTL_SECONDS : 0);
 
+// The cart scripts' first three keys are items, selected and revision. TOUCH ends a script
+// that changed the cart: a new revision (ARGV[#ARGV - 1]) and, for a guest, a fresh TTL (ARGV[#ARGV]).
 const TOUCH = `
+redis.call('SET', KEYS[3], ARGV[#ARGV - 1])
 if tonumber(ARGV[#ARGV]) > 0 then
-  redis.call('EXPIRE', KEYS[1], ARGV[#ARGV])
-  redis.call('EXPIRE', KEYS[2], ARGV[#ARGV])
+  for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[#ARGV]) end
 end`;
 
 const SCRIPTS = {
-  // ARGV: skuId, count, max, ttl. Adds to the line (capped) and selects it.
+  // KEYS: items, selected, revision. ARGV: a revision for a cart that has none (one written
+  // before revisions existed; an empty cart gets it without storing it).
+  // Returns {items (flat), selected, revision}, read at one instant.
+  cartRead: `
+local rev = redis.call('GET', KEYS[3])
+if not rev then
+  rev = ARGV[1]
+  local ttl = redis.call('TTL', KEYS[1])
+  if ttl == -1 then redis.call('SET', KEYS[3], rev) elseif ttl > 0 then redis.call('SET', KEYS[3], rev, 'EX', ttl) end
+end
+return {redis.call('HGETALL', KEYS[1]), redis.call('SMEMBERS', KEYS[2]), rev}`,
+  // ARGV: skuId, count, max, revision, ttl. Adds to the line (capped) and selects it.
   cartAdd: `
 local n = math.min(tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0') + tonumber(ARGV[2]), tonumber(ARGV[3]))
 redis.call('HSET', KEYS[1], ARGV[1], n)
 redis.call('SADD', KEYS[2], ARGV[1])
 ${TOUCH}
 return n`,
-  // ARGV: skuId, count ('' keeps it), selected ('1' | '0' | ''), ttl. 0 when the line is not in the cart.
+  // ARGV: skuId, count ('' keeps it), selected ('1' | '0' | ''), revision, ttl. 0 when the line is not in the cart.
   cartUpdate: `
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 if ARGV[3] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) elseif ARGV[3] == '0' then redis.call('SREM', KEYS[2], ARGV[1]) end
 ${TOUCH}
 return 1`,
-  // ARGV: '1' | '0', ttl. Selects or deselects every line.
+  // ARGV: skuId, revision, ttl. 0 when the line is not in the cart.
+  cartRemove: `
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('SREM', KEYS[2], ARGV[1])
+${TOUCH}
+return 1`,
+  // ARGV: '1' | '0', revision, ttl. Selects or deselects every line.
   cartSelectAll: `
 redis.call('DEL', KEYS[2])
 if ARGV[1] == '1' then
@@ -51,7 +82,7 @@ if ARGV[1] == '1' then
 end
 ${TOUCH}
 return 1`,
-  // Guest slot. KEYS: items, selected, claim items, claim selected, claim id. ARGV: new claim id, ttl.
+  // Guest slot. KEYS: items, selected, claim items, claim selected, claim id, revision. ARGV: new claim id, ttl.
   // Moves the guest cart aside under a claim id (or returns the claim a failed merge left) so
   // lines added meanwhile start a new cart instead of being lost or merged twice.
   // Returns nil when there is nothing to merge, else {claim id, items (flat), selected}.
@@ -61,17 +92,19 @@ if redis.call('EXISTS', KEYS[5]) == 0 then
   redis.call('DEL', KEYS[3], KEYS[4])
   redis.call('RENAME', KEYS[1], KEYS[3])
   if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('RENAME', KEYS[2], KEYS[4]) end
+  redis.call('DEL', KEYS[6])
   redis.call('SET', KEYS[5], ARGV[1])
   for i = 3, 5 do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
 end
 return {redis.call('GET', KEYS[5]), redis.call('HGETALL', KEYS[3]), redis.call('SMEMBERS', KEYS[4])}`,
-  // User slot. KEYS: items, selected, merged-marker of this claim. ARGV: marker ttl, max, then
-  // (skuId, count, selected) triples. Applies a claim at most once: a retry after a failure
-  // between this step and the next finds the marker and adds nothing.
+  // User slot. KEYS: items, selected, revision, merged-marker of this claim. ARGV: marker ttl,
+  // max, revision, then (skuId, count, selected) triples. Applies a claim at most once: a retry
+  // after a failure between this step and the next finds the marker and adds nothing.
   cartMergeClaim: `
-if not redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+if not redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+redis.call('SET', KEYS[3], ARGV[3])
 local max = tonumber(ARGV[2])
-for i = 3, #ARGV, 3 do
+for i = 4, #ARGV, 3 do
   local n = math.min(tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') + tonumber(ARGV[i + 1]), max)
   redis.call('HSET', KEYS[1], ARGV[i], n)
   if ARGV[i + 2] == '1' then redis.call('SADD', KEYS[2], ARGV[i]) end
@@ -82,13 +115,15 @@ return 1`,
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 1`,
-  // KEYS: items, selected, this order's marker. ARGV: marker ttl, then (skuId, count) pairs that
-  // were bought. Takes off only the bought count; a line the shopper raised meanwhile keeps the
-  // rest, deselected so it is not bought again by mistake. Once per order: a repeat (a retried
-  // cleanup, two readers finishing one flagged cleanup) finds the marker and changes nothing.
+  // KEYS: items, selected, revision, this order's marker. ARGV: marker ttl, revision, then
+  // (skuId, count) pairs that were bought. Takes off only the bought count; a line the shopper
+  // raised meanwhile keeps the rest, deselected so it is not bought again by mistake. Once per
+  // order: a repeat (a retried cleanup, two readers finishing one flagged cleanup) finds the
+  // marker and changes nothing.
   cartTakeBought: `
-if not redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[1]) then return 0 end
-for i = 2, #ARGV, 2 do
+if not redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+redis.call('SET', KEYS[3], ARGV[2])
+for i = 3, #ARGV, 2 do
   local left = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') - tonumber(ARGV[i + 1])
   if left > 0 then redis.call('HSET', KEYS[1], ARGV[i], left) else redis.call('HDEL', KEYS[1], ARGV[i]) end
   redis.call('SREM', KEYS[2], ARGV[i])
@@ -97,26 +132,29 @@ return 1`,
 } as const;
 
 type Arg = string | number;
+type CartKeys = [items: string, selected: string, revision: string];
 declare module "ioredis" {
   interface RedisCommander<Context> {
-    cartAdd(items: string, selected: string, ...args: Arg[]): Result<number, Context>;
-    cartUpdate(items: string, selected: string, ...args: Arg[]): Result<number, Context>;
-    cartSelectAll(items: string, selected: string, ...args: Arg[]): Result<number, Context>;
+    cartRead(...keysAndArgs: [...CartKeys, Arg]): Result<[string[], string[], string], Context>;
+    cartAdd(...keysAndArgs: [...CartKeys, ...Arg[]]): Result<number, Context>;
+    cartUpdate(...keysAndArgs: [...CartKeys, ...Arg[]]): Result<number, Context>;
+    cartRemove(...keysAndArgs: [...CartKeys, ...Arg[]]): Result<number, Context>;
+    cartSelectAll(...keysAndArgs: [...CartKeys, ...Arg[]]): Result<number, Context>;
     cartClaim(...keysAndArgs: Arg[]): Result<[string, string[], string[]] | null, Context>;
     cartMergeClaim(...keysAndArgs: Arg[]): Result<number, Context>;
     cartDropClaim(...keysAndArgs: Arg[]): Result<number, Context>;
-    cartTakeBought(items: string, selected: string, marker: string, ...args: Arg[]): Result<number, Context>;
+    cartTakeBought(...keysAndArgs: [...CartKeys, string, ...Arg[]]): Result<number, Context>;
   }
 }
 
-const KEY_COUNTS: Partial<Record<keyof typeof SCRIPTS, number>> = { cartClaim: 5, cartMergeClaim: 3, cartDropClaim: 3, cartTakeBought: 3 };
+const KEY_COUNTS: Partial<Record<keyof typeof SCRIPTS, number>> = { cartClaim: 6, cartMergeClaim: 4, cartDropClaim: 3, cartTakeBought: 4 };
 
 const defined = new WeakSet<RedisClient>();
 function redis(): RedisClient {
   const client = getRedis();
   if (!defined.has(client)) {
     for (const [name, lua] of Object.entries(SCRIPTS)) {
-      client.defineCommand(name, { numberOfKeys: KEY_COUNTS[name as keyof typeof SCRIPTS] ?? 2, lua });
+      client.defineCommand(name, { numberOfKeys: KEY_COUNTS[name as keyof typeof SCRIPTS] ?? 3, lua });
     }
     defined.add(client);
   }
@@ -130,48 +168,54 @@ async function cartOp<T>(what: string, fn: (r: RedisClient) => Promise<T>): Prom
   } catch (e) {
     if (isAppError(e)) throw e;
     log.warn({ err: e, op: what }, "cart store unavailable");
-    throw new AppError("CART_UNAVAILABLE", undefined, undefined, 5);
+    throw new AppError("CART_UNAVAILABLE", { retryAfter: 5 });
   }
 }
 
-export type StoredLine = { skuId: number; count: number; selected: boolean };
+/** A quantity of one SKU: what a cart line, an order line and a stock change have in common. */
+export type Line = { skuId: number; count: number };
+export type StoredLine = Line & { selected: boolean };
+/** The cart at one instant: its lines (ascending SKU id) and the revision they belong to. */
+export type CartSnapshot = { lines: StoredLine[]; revision: string };
 
-export function readLines(owner: Owner): Promise<StoredLine[]> {
-  const k = cartKeys(owner);
+const keyList = (k: ReturnType<typeof cartKeys>): CartKeys => [k.items, k.selected, k.revision];
+
+export function readCart(owner: Owner): Promise<CartSnapshot> {
   return cartOp("read", async (r) => {
-    const [items, selected] = await Promise.all([r.hgetall(k.items), r.smembers(k.selected)]);
+    const [flat, selected, revision] = await r.cartRead(...keyList(cartKeys(owner)), newRevision());
     const chosen = new Set(selected);
-    return Object.entries(items)
-      .map(([id, count]) => ({ skuId: Number(id), count: Number(count), selected: chosen.has(id) }))
-      .filter((l) => Number.isSafeInteger(l.skuId) && l.count > 0)
-      .sort((a, b) => a.skuId - b.skuId);
+    const lines: StoredLine[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const skuId = Number(flat[i]);
+      const count = Number(flat[i + 1]);
+      if (Number.isSafeInteger(skuId) && count > 0) lines.push({ skuId, count, selected: chosen.has(flat[i]!) });
+    }
+    return { lines: lines.sort((a, b) => a.skuId - b.skuId), revision };
   });
 }
 
+export const readLines = async (owner: Owner): Promise<StoredLine[]> => (await readCart(owner)).lines;
+
 export function addLine(owner: Owner, skuId: number, count: number): Promise<number> {
-  const k = cartKeys(owner);
-  return cartOp("add", (r) => r.cartAdd(k.items, k.selected, skuId, count, MAX_LINE_QTY, ttlFor(owner)));
+  return cartOp("add", (r) => r.cartAdd(...keyList(cartKeys(owner)), skuId, count, MAX_LINE_QTY, newRevision(), ttlFor(owner)));
 }
 
 /** False when the line is not in the cart. */
 export function updateLine(owner: Owner, skuId: number, change: { count?: number; selected?: boolean }): Promise<boolean> {
-  const k = cartKeys(owner);
   const selected = change.selected === undefined ? "" : change.selected ? "1" : "0";
-  return cartOp("update", async (r) => (await r.cartUpdate(k.items, k.selected, skuId, change.count ?? "", selected, ttlFor(owner))) === 1);
+  return cartOp(
+    "update",
+    async (r) => (await r.cartUpdate(...keyList(cartKeys(owner)), skuId, change.count ?? "", selected, newRevision(), ttlFor(owner))) === 1,
+  );
 }
 
 export function removeLine(owner: Owner, skuId: number): Promise<boolean> {
-  const k = cartKeys(owner);
-  return cartOp("remove", async (r) => {
-    const result = await r.multi().hdel(k.items, String(skuId)).srem(k.selected, String(skuId)).exec();
-    return Number(result?.[0]?.[1] ?? 0) === 1;
-  });
+  return cartOp("remove", async (r) => (await r.cartRemove(...keyList(cartKeys(owner)), skuId, newRevision(), ttlFor(owner))) === 1);
 }
 
 export function selectAll(owner: Owner, selected: boolean): Promise<void> {
-  const k = cartKeys(owner);
   return cartOp("select-all", async (r) => {
-    await r.cartSelectAll(k.items, k.selected, selected ? "1" : "0", ttlFor(owner));
+    await r.cartSelectAll(...keyList(cartKeys(owner)), selected ? "1" : "0", newRevision(), ttlFor(owner));
   });
 }
 
@@ -200,7 +244,7 @@ export function mergeCarts(from: Owner, into: Owner): Promise<void> {
     // Lines added while a merge runs are claimed in the next round; a few rounds suffice.
     for (let round = 0; round < 5; round++) {
       const newId = `${randomBytes(8).toString("hex")}>${into}`;
-      const claimed = await r.cartClaim(src.items, src.selected, claim.items, claim.selected, claim.id, newId, GUEST_TTL_SECONDS);
+      const claimed = await r.cartClaim(src.items, src.selected, claim.items, claim.selected, claim.id, src.revision, newId, GUEST_TTL_SECONDS);
       if (!claimed) return;
       const [claimId, flatItems, selected] = claimed;
       const target = claimId.slice(claimId.indexOf(">") + 1) as Owner;
@@ -211,19 +255,24 @@ export function mergeCarts(from: Owner, into: Owner): Promise<void> {
         args.push(flatItems[i]!, flatItems[i + 1]!, chosen.has(flatItems[i]!) ? "1" : "0");
       }
       const marker = `cart:{${target}}:merged:${from}:${claimId.slice(0, claimId.indexOf(">"))}`;
-      await r.cartMergeClaim(dst.items, dst.selected, marker, MERGED_MARKER_SECONDS, MAX_LINE_QTY, ...args);
+      await r.cartMergeClaim(dst.items, dst.selected, dst.revision, marker, MERGED_MARKER_SECONDS, MAX_LINE_QTY, newRevision(), ...args);
       await r.cartDropClaim(claim.items, claim.selected, claim.id, claimId);
     }
   });
 }
 
-// Long enough to outlive any cleanup still flagged in the database (see lib/orders/cart-cleanup.ts).
+// Long enough to outlive any cleanup still flagged in the database (see ./cleanup.ts).
 const BOUGHT_MARKER_SECONDS = 7 * 86_400;
 
 /** After an order commits: removes what was bought, in one script, at most once per order. */
-export function takeBoughtLines(owner: Owner, orderId: string, lines: { skuId: number; count: number }[]): Promise<void> {
-  const k = cartKeys(owner);
+export function takeBoughtLines(owner: Owner, orderId: string, lines: Line[]): Promise<void> {
   return cartOp("take-bought", async (r) => {
-    await r.cartTakeBought(k.items, k.selected, `cart:{${owner}}:bought:${orderId}`, BOUGHT_MARKER_SECONDS, ...lines.flatMap((l) => [l.skuId, l.count]));
+    await r.cartTakeBought(
+      ...keyList(cartKeys(owner)),
+      `cart:{${owner}}:bought:${orderId}`,
+      BOUGHT_MARKER_SECONDS,
+      newRevision(),
+      ...lines.flatMap((l) => [l.skuId, l.count]),
+    );
   });
 }

@@ -24,7 +24,7 @@ export async function takeCheckoutSlot(userId: number, limit: number = env().CHE
     return;
   }
   if (counter.count > limit) {
-    throw new AppError("TOO_MANY_ATTEMPTS", "Too many checkouts in a minute. Please wait and try again.", undefined, counter.ttl);
+    throw new AppError("TOO_MANY_ATTEMPTS", { message: "Too many checkouts in a minute. Please wait and try again.", retryAfter: counter.ttl });
   }
 }
 

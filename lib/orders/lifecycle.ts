@@ -95,7 +95,7 @@ async function view(orderId: string, userId?: number): Promise<OrderView> {
 }
 
 const invalidTransition = (status: OrderStatus, action: string) =>
-  new AppError("INVALID_TRANSITION", `An order that is ${status.replace("_", " ")} cannot be ${action}.`, { status });
+  new AppError("INVALID_TRANSITION", { message: `An order that is ${status.replace("_", " ")} cannot be ${action}.`, details: { status } });
 
 const ownedBy = (userId: number | undefined) => (userId === undefined ? [] : [eq(orders.userId, userId)]);
 
@@ -114,13 +114,13 @@ export async function payOrder(userId: number, orderId: string, now = new Date()
     const order = await findOrder(orderId, userId);
     if (order.payMethod !== "online") throw invalidTransition(order.status, "paid online (it is cash on delivery)");
     if (order.status === "paid" || order.status === "shipped" || order.status === "completed") return view(orderId, userId);
-    if (order.status === "cancelled") throw new AppError("ORDER_NOT_PAYABLE", "This order was cancelled and can no longer be paid.", { status: order.status });
+    if (order.status === "cancelled") throw new AppError("ORDER_NOT_PAYABLE", { message: "This order was cancelled and can no longer be paid.", details: { status: order.status } });
     // Still unpaid, so the time ran out. Expire it; if a payment raced in first, look again.
     if (await expireOrder(orderId, { now, ttlSeconds: ttl })) {
-      throw new AppError("ORDER_NOT_PAYABLE", "The time to pay this order ran out, so it was cancelled.", { status: "cancelled" });
+      throw new AppError("ORDER_NOT_PAYABLE", { message: "The time to pay this order ran out, so it was cancelled.", details: { status: "cancelled" } });
     }
   }
-  throw new AppError("BUSY", undefined, undefined, 1);
+  throw new AppError("BUSY", { retryAfter: 1 });
 }
 
 /**

@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import { getDb, preparedQuery } from "@/db";
+import "server-only";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { getDb } from "@/db";
 import { orderLines, orders, type Order, type OrderLine } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { orderIdSchema } from "./schemas";
@@ -52,21 +53,6 @@ export async function getOrder(userId: number, orderId: string): Promise<OrderVi
 export async function listOrders(userId: number, limit = 50): Promise<OrderView[]> {
   const rows = await getDb().select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit);
   return withLines(rows);
-}
-
-const orderByKey = preparedQuery((db) =>
-  db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.userId, sql.placeholder("userId")), eq(orders.idempotencyKey, sql.placeholder("key"))))
-    .limit(1)
-    .prepare(),
-);
-
-/** The user's order with this idempotency key (matched with the unique index's collation), if any. */
-export async function findOrderByKey(userId: number, idempotencyKey: string): Promise<Order | undefined> {
-  const [row] = await orderByKey().execute({ userId, key: idempotencyKey });
-  return row;
 }
 
 export { withLines as ordersWithLines };

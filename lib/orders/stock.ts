@@ -1,12 +1,34 @@
-import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import "server-only";
+import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
 import { affectedRows, type Tx } from "@/db";
 import { skus } from "@/db/schema";
+import type { Line } from "@/lib/cart/store";
 import type { CHECKOUT_STRATEGIES } from "@/lib/env";
+import { checkoutMetrics } from "./metrics";
 
 export type Strategy = (typeof CHECKOUT_STRATEGIES)[number];
-/** Strategies that run one order per transaction (`batched` combines many). */
-export type SingleStrategy = Exclude<Strategy, "batched">;
-export type Want = { skuId: number; count: number };
+
+/**
+ * How a checkout transaction takes units out of stock, after its orders' rows are written (so a
+ * hot row is locked as late as possible). Every step is a conditional change the database
+ * checks, never a value computed from an earlier read, and the CHECK on stock stays the last
+ * defence. Orders' lines are sorted by SKU id, and so are the rows each step touches: two
+ * transactions never wait on each other in a cycle.
+ *
+ * `decide` runs before the rows are written and says which orders get their units: the
+ * one-order steps admit their order and refuse it later by throwing ShortStock (the whole
+ * transaction rolls back); `allocate` locks the rows and decides for many orders at once.
+ */
+export type StockStep = {
+  strategy: Strategy;
+  decide(tx: Tx, orders: Line[][]): Promise<Decision>;
+  take(tx: Tx, orders: Line[][]): Promise<void>;
+};
+/**
+ * Per order: served, or refused with what was left of its SKUs when its turn came. `emptied`:
+ * SKUs this transaction leaves at zero, for the sold-out hints.
+ */
+export type Decision = { verdicts: (true | { available: Map<number, number> })[]; emptied: number[] };
 
 /** Thrown inside the transaction so it rolls back; carries the SKU that ran short. */
 export class ShortStock extends Error {
@@ -22,56 +44,70 @@ export const OPTIMISTIC_MAX_TRIES = 50;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * `stock = stock - n` only where enough is left: one statement, no read, and the row lock is
- * held from here to commit, so callers apply it last in the transaction.
- */
-async function conditional(tx: Tx, lines: Want[]) {
-  for (const { skuId, count } of lines) {
-    const result = await tx
-      .update(skus)
-      .set({ stock: sql`${skus.stock} - ${count}`, sales: sql`${skus.sales} + ${count}` })
-      .where(and(eq(skus.id, skuId), eq(skus.onSale, true), gte(skus.stock, count)));
-    if (affectedRows(result) !== 1) throw new ShortStock(skuId);
-  }
+/** Units per SKU over several orders, ascending SKU id. */
+function unitsBySku(orders: Line[][]): Line[] {
+  const units = new Map<number, number>();
+  for (const lines of orders) for (const l of lines) units.set(l.skuId, (units.get(l.skuId) ?? 0) + l.count);
+  return [...units].map(([skuId, count]) => ({ skuId, count })).sort((a, b) => a.skuId - b.skuId);
 }
+
+const admitAll = async (_tx: Tx, orders: Line[][]): Promise<Decision> => ({ verdicts: orders.map(() => true as const), emptied: [] });
+
+/** `stock = stock - n` only where enough is left: one statement per line, no read. */
+const conditional: StockStep = {
+  strategy: "conditional",
+  decide: admitAll,
+  async take(tx, orders) {
+    for (const { skuId, count } of unitsBySku(orders)) {
+      const result = await tx
+        .update(skus)
+        .set({ stock: sql`${skus.stock} - ${count}`, sales: sql`${skus.sales} + ${count}` })
+        .where(and(eq(skus.id, skuId), eq(skus.onSale, true), gte(skus.stock, count)));
+      if (affectedRows(result) !== 1) throw new ShortStock(skuId);
+    }
+  },
+};
 
 /**
  * The seed's algorithm: read the stock, then write it only if it is still what was read,
- * retrying while another buyer got there first and stock still suffices. Bounded, unlike the seed,
- * and it needs READ COMMITTED so that a re-read sees the other buyer's commit.
+ * retrying while another buyer got there first and stock still suffices. Bounded, unlike the
+ * seed, and it needs READ COMMITTED so that a re-read sees the other buyer's commit.
  */
-async function optimistic(tx: Tx, lines: Want[], metrics: { optimisticRetries: number }) {
-  for (const { skuId, count } of lines) {
-    for (let attempt = 1; ; attempt++) {
-      const [row] = await tx.select({ stock: skus.stock, onSale: skus.onSale }).from(skus).where(eq(skus.id, skuId));
-      if (!row || !row.onSale || row.stock < count) throw new ShortStock(skuId);
-      const result = await tx
-        .update(skus)
-        .set({ stock: row.stock - count, sales: sql`${skus.sales} + ${count}` })
-        .where(and(eq(skus.id, skuId), eq(skus.stock, row.stock)));
-      if (affectedRows(result) === 1) break;
-      if (attempt >= OPTIMISTIC_MAX_TRIES) throw new TooContended(`gave up on SKU ${skuId} after ${attempt} tries`);
-      metrics.optimisticRetries++;
-      await sleep(Math.random() * Math.min(2 * attempt, 20));
+const optimistic: StockStep = {
+  strategy: "optimistic",
+  decide: admitAll,
+  async take(tx, orders) {
+    for (const { skuId, count } of unitsBySku(orders)) {
+      for (let attempt = 1; ; attempt++) {
+        const [row] = await tx.select({ stock: skus.stock, onSale: skus.onSale }).from(skus).where(eq(skus.id, skuId));
+        if (!row || !row.onSale || row.stock < count) throw new ShortStock(skuId);
+        const result = await tx
+          .update(skus)
+          .set({ stock: row.stock - count, sales: sql`${skus.sales} + ${count}` })
+          .where(and(eq(skus.id, skuId), eq(skus.stock, row.stock)));
+        if (affectedRows(result) === 1) break;
+        if (attempt >= OPTIMISTIC_MAX_TRIES) throw new TooContended(`gave up on SKU ${skuId} after ${attempt} tries`);
+        checkoutMetrics.optimisticRetries++;
+        await sleep(Math.random() * Math.min(2 * attempt, 20));
+      }
     }
-  }
-}
+  },
+};
 
-/** Lock every line's row (ascending id, so two carts never wait on each other in a cycle), check, update. */
-async function pessimistic(tx: Tx, lines: Want[]) {
+/** Locks the rows (ascending id), checks what they hold, then takes. */
+async function lockRows(tx: Tx, skuIds: number[]) {
   const rows = await tx
     .select({ id: skus.id, stock: skus.stock, onSale: skus.onSale })
     .from(skus)
-    .where(inArray(skus.id, lines.map((l) => l.skuId)))
-    .orderBy(skus.id)
+    .where(inArray(skus.id, skuIds))
+    .orderBy(asc(skus.id))
     .for("update");
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  for (const { skuId, count } of lines) {
-    const row = byId.get(skuId);
-    if (!row || !row.onSale || row.stock < count) throw new ShortStock(skuId);
-  }
-  for (const { skuId, count } of lines) {
+  return new Map(rows.map((r) => [r.id, r.onSale ? r.stock : 0]));
+}
+
+/** `stock - n` on rows this transaction already checked (and, for `allocate`, locked). */
+async function subtract(tx: Tx, orders: Line[][]) {
+  for (const { skuId, count } of unitsBySku(orders)) {
     await tx
       .update(skus)
       .set({ stock: sql`${skus.stock} - ${count}`, sales: sql`${skus.sales} + ${count}` })
@@ -79,14 +115,40 @@ async function pessimistic(tx: Tx, lines: Want[]) {
   }
 }
 
-/** Takes every line's units out of stock or throws ShortStock; `lines` must be sorted by skuId. */
-export function takeStock(strategy: SingleStrategy, tx: Tx, lines: Want[], metrics: { optimisticRetries: number }) {
-  switch (strategy) {
-    case "conditional":
-      return conditional(tx, lines);
-    case "optimistic":
-      return optimistic(tx, lines, metrics);
-    case "pessimistic":
-      return pessimistic(tx, lines);
-  }
-}
+const pessimistic: StockStep = {
+  strategy: "pessimistic",
+  decide: admitAll,
+  async take(tx, orders) {
+    const wanted = unitsBySku(orders);
+    const left = await lockRows(
+      tx,
+      wanted.map((l) => l.skuId),
+    );
+    for (const { skuId, count } of wanted) if ((left.get(skuId) ?? 0) < count) throw new ShortStock(skuId);
+    await subtract(tx, orders);
+  },
+};
+
+/**
+ * For many orders in one transaction (`batched`): lock every SKU row the batch touches, then
+ * serve the orders in arrival order, each with all its lines or none, while stock lasts. A hot
+ * row is locked and its commit flushed once per batch instead of once per order.
+ */
+const allocate: StockStep = {
+  strategy: "batched",
+  async decide(tx, orders) {
+    const left = await lockRows(
+      tx,
+      unitsBySku(orders).map((l) => l.skuId),
+    );
+    const verdicts = orders.map((lines) => {
+      if (!lines.every((l) => (left.get(l.skuId) ?? 0) >= l.count)) return { available: new Map(lines.map((l) => [l.skuId, left.get(l.skuId) ?? 0])) };
+      for (const l of lines) left.set(l.skuId, left.get(l.skuId)! - l.count);
+      return true as const;
+    });
+    return { verdicts, emptied: [...left].filter(([, n]) => n === 0).map(([skuId]) => skuId) };
+  },
+  take: subtract,
+};
+
+export const STOCK_STEPS: Record<Strategy, StockStep> = { conditional, optimistic, pessimistic, batched: allocate };

@@ -16,7 +16,7 @@ const guestId = () => randomBytes(12).toString("hex");
 // Every key a guest cart and its merge claim can leave (KEYS would ask one random cluster node).
 const guestKeysLeft = (guest: Owner) => {
   const base = `cart:{${guest}}`;
-  return getRedis().exists(base, `${base}:selected`, `${base}:merging`, `${base}:merging:selected`, `${base}:merging:id`);
+  return getRedis().exists(base, `${base}:selected`, `${base}:rev`, `${base}:merging`, `${base}:merging:selected`, `${base}:merging:id`);
 };
 
 afterAll(() => closeRedis());
@@ -121,10 +121,10 @@ describe(`cart store on ${onCluster ? "Redis Cluster" : "a single Redis"}`, () =
     const g = cartKeys(guest);
     const claim = { items: `cart:{${guest}}:merging`, selected: `cart:{${guest}}:merging:selected`, id: `cart:{${guest}}:merging:id` };
     const claimId = `deadbeef>${meant}`;
-    const claimed = await r.cartClaim(g.items, g.selected, claim.items, claim.selected, claim.id, claimId, 3600);
+    const claimed = await r.cartClaim(g.items, g.selected, claim.items, claim.selected, claim.id, g.revision, claimId, 3600);
     expect(claimed?.[0]).toBe(claimId);
     const m = cartKeys(meant);
-    expect(await r.cartMergeClaim(m.items, m.selected, `cart:{${meant}}:merged:${guest}:deadbeef`, 3600, 99, "51", "3", "1")).toBe(1);
+    expect(await r.cartMergeClaim(m.items, m.selected, m.revision, `cart:{${meant}}:merged:${guest}:deadbeef`, 3600, 99, "revision-1", "51", "3", "1")).toBe(1);
     // The guest adds another line, then logs in as someone else.
     await addLine(guest, 52, 1);
     await mergeCarts(guest, other);

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { parseWith, readJson, requireUser, route } from "@/lib/http";
 import { AppError } from "@/lib/errors";
-import { placeOrder } from "@/lib/orders/place-order";
+import { placeOrder } from "@/lib/orders/checkout";
 import { listOrders } from "@/lib/orders/queries";
 import { idempotencyKeySchema, placeOrderSchema } from "@/lib/orders/schemas";
 

@@ -1,5 +1,6 @@
 import type { Order } from "@/db/schema";
 import type { AddressView } from "@/lib/addresses";
+import type { Line } from "@/lib/cart/store";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
@@ -9,14 +10,17 @@ import type { Strategy } from "./stock";
 
 export type PlaceOrderRequest = PlaceOrderInput & { userId: number; idempotencyKey: string };
 
-export type PreparedLine = { skuId: number; count: number; name: string; price: string };
+/** What one checkout asks to commit: the request, and the selected cart lines with the revision they were read at. */
+export type Draft = { req: PlaceOrderRequest; lines: Line[]; cartRevision: string };
+
+export type NamedLine = Line & { name: string };
+export type PricedLine = NamedLine & { price: string };
 /** An order ready to write: header and lines computed, nothing written yet. */
-export type PreparedOrder = { header: Order; lines: PreparedLine[] };
+export type PreparedOrder = { header: Order; lines: PricedLine[] };
 
-export type Wanted = { skuId: number; count: number; name: string };
-
-/** The order row for a request: ship-to copied from the address, totals from the price snapshots. */
-export function buildOrder(req: PlaceOrderRequest, address: AddressView, lines: PreparedLine[], strategy: Strategy): PreparedOrder {
+/** The order row for a draft: ship-to copied from the address, totals from the price snapshots. */
+export function prepareOrder(draft: Draft, address: AddressView, lines: PricedLine[], strategy: Strategy): PreparedOrder {
+  const { req } = draft;
   const freight = toCents(env().FREIGHT);
   const goods = lines.reduce((sum, l) => sum + toCents(l.price) * l.count, 0);
   const now = new Date();
@@ -35,14 +39,15 @@ export function buildOrder(req: PlaceOrderRequest, address: AddressView, lines: 
     payMethod: req.payMethod,
     status: req.payMethod === "online" ? "unpaid" : "awaiting_shipment",
     strategy,
-    cartCleanupPending: false,
+    cartRevision: draft.cartRevision,
+    cartCleanupPending: true,
     createdAt: now,
     updatedAt: now,
   };
   return { header, lines };
 }
 
-export function outOfStockError(wanted: Wanted[], available: Map<number, number>): AppError {
+export function outOfStockError(wanted: NamedLine[], available: Map<number, number>): AppError {
   const short = wanted
     .map((w) => ({ skuId: w.skuId, name: w.name, requested: w.count, available: available.get(w.skuId) ?? 0 }))
     .filter((l) => l.available < l.requested);
@@ -50,11 +55,8 @@ export function outOfStockError(wanted: Wanted[], available: Map<number, number>
     short.length === 0
       ? "Someone else just bought the last units. Please review your cart and try again."
       : short.map((l) => (l.available === 0 ? `${l.name} is sold out.` : `Only ${l.available} left of ${l.name} (you asked for ${l.requested}).`)).join(" ");
-  return new AppError("OUT_OF_STOCK", message, { lines: short });
+  return new AppError("OUT_OF_STOCK", { message, details: { lines: short } });
 }
 
 export const lineRowsOf = ({ header, lines }: PreparedOrder) =>
   lines.map((l) => ({ orderId: header.id, skuId: l.skuId, name: l.name, count: l.count, price: l.price }));
-
-/** How a line is named on the order and in refusals: "Product — Variant", or the id if the SKU is gone. */
-export const lineName = (skuId: number, sku?: { product: string; name: string }) => (sku ? `${sku.product} — ${sku.name}` : `SKU ${skuId}`);

@@ -1,0 +1,66 @@
+import "server-only";
+import { and, eq, inArray } from "drizzle-orm";
+import { getDb } from "@/db";
+import { orderLines, orders } from "@/db/schema";
+import { createCombiner } from "@/lib/combiner";
+import { log } from "@/lib/log";
+import { takeBoughtLines, userOwner, type Line } from "./store";
+
+/**
+ * Taking an order's lines out of its buyer's cart, exactly once, whatever fails in between.
+ *
+ * Every order row is written with `cart_cleanup_pending = true`. After the commit the lines come
+ * off the cart (a Redis script that keeps a per-order marker, so a repeat changes nothing), and
+ * only then is the flag cleared. A process killed between the two, a lost COMMIT reply or a Redis
+ * failure leaves the flag set, and the user's next cart read or checkout finishes the cleanup
+ * (`settleCartCleanups`) before anything else, so stale lines are never bought twice.
+ */
+
+// Concurrent checkouts clear their flags in one UPDATE per batch instead of one commit each.
+const flagsCleared = createCombiner(
+  async (orderIds: string[]) => {
+    await getDb().update(orders).set({ cartCleanupPending: false }).where(inArray(orders.id, orderIds));
+    return orderIds.map(() => undefined);
+  },
+  { maxBatch: 256 },
+);
+
+/**
+ * After an order commits: its lines out of the cart, then its flag cleared. Never throws: the
+ * order stands whatever Redis does, and a cleanup that fails keeps its flag for the next cart
+ * read or checkout to finish. True when the cleanup is done.
+ */
+export async function takeOrderOutOfCart(userId: number, orderId: string, lines: Line[]): Promise<boolean> {
+  try {
+    await takeBoughtLines(userOwner(userId), orderId, lines);
+  } catch (err) {
+    log.error({ err, orderId, userId }, "cart cleanup failed after commit; left flagged for the next cart read");
+    return false;
+  }
+  await flagsCleared.submit(orderId).catch((err: unknown) => log.warn({ err, orderId }, "could not clear a cart cleanup flag; the next cart read does"));
+  return true;
+}
+
+/**
+ * Finishes every cleanup of this user that failed or was cut off. Two callers doing this at once
+ * are harmless (the per-order marker). Throws CART_UNAVAILABLE while Redis is down; the flags
+ * then stay for the next try.
+ */
+export async function settleCartCleanups(userId: number) {
+  const db = getDb();
+  const pending = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.userId, userId), eq(orders.cartCleanupPending, true)));
+  if (pending.length === 0) return;
+  const ids = pending.map((p) => p.id);
+  const lines = await db.select().from(orderLines).where(inArray(orderLines.orderId, ids));
+  for (const id of ids) {
+    await takeBoughtLines(
+      userOwner(userId),
+      id,
+      lines.filter((l) => l.orderId === id),
+    );
+  }
+  await db.update(orders).set({ cartCleanupPending: false }).where(inArray(orders.id, ids));
+}

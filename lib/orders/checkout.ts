@@ -1,0 +1,158 @@
+import "server-only";
+import { settleCartCleanups, takeOrderOutOfCart } from "@/lib/cart/cleanup";
+import { readCart, userOwner, type Line } from "@/lib/cart/store";
+import { createCombiner } from "@/lib/combiner";
+import { env } from "@/lib/env";
+import { AppError, isAppError, isConnectionError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { requestContext } from "@/lib/request-context";
+import { tracked } from "@/lib/shutdown";
+import { returnCheckoutSlot, takeCheckoutSlot } from "./checkout-limit";
+import { commitOrders, type CommitResult, type CommitSeams, type Verdict } from "./commit";
+import { lineRowsOf, outOfStockError, type Draft, type PlaceOrderRequest } from "./draft";
+import { findOrderByCartRevision, normalizeKey, replayOr, type PlaceOrderResult } from "./idempotency";
+import { checkoutMetrics, recordBatch } from "./metrics";
+import { toOrderView } from "./queries";
+import { knownSoldOut, markSoldOut, type SoldOut } from "./soldout";
+import { STOCK_STEPS, type Strategy } from "./stock";
+
+export type { PlaceOrderRequest, PlaceOrderResult, Strategy };
+
+/** Orders per batched transaction. */
+export const MAX_BATCH = 64;
+/** Rounds a checkout may take while its user's earlier orders are still being cleaned out of the cart. */
+const MAX_ROUNDS = 3;
+
+type Committed = { verdict: Verdict; attempts: number };
+
+/**
+ * Checkout, one path for every strategy:
+ *   take the user's checkout slot -> read the selected lines and the cart revision -> refuse
+ *   lines hinted sold out -> commit (lib/orders/commit.ts) -> take the bought lines out of the
+ *   cart -> answer.
+ * `batched` puts a combiner in front of the same commit, so concurrent checkouts share one
+ * transaction; a batch of one is the one-order path. Whenever the key already has an order,
+ * the checkout gives its slot back and answers with that order.
+ *
+ * `seams` are for tests: they run inside the commit's transaction.
+ */
+export function createCheckout({ seams }: { seams?: CommitSeams } = {}) {
+  const hint = (emptied: SoldOut[]) => {
+    // Counted as in-flight work, so a graceful stop waits for it.
+    if (emptied.length > 0) void tracked(() => markSoldOut(emptied));
+  };
+  const each = ({ verdicts, emptied, attempts }: CommitResult): Committed[] => {
+    hint(emptied);
+    return verdicts.map((verdict) => ({ verdict, attempts }));
+  };
+
+  const batches = createCombiner(
+    async (drafts: Draft[]) => {
+      recordBatch(drafts.length);
+      return each(await commitOrders(drafts, STOCK_STEPS.batched, seams));
+    },
+    { maxBatch: MAX_BATCH },
+  );
+
+  function commit(draft: Draft, strategy: Strategy): Promise<Committed> {
+    // The combiner serves every caller, so it runs outside this one's request context (its logs must not carry this request's id).
+    if (strategy === "batched") return requestContext.exit(() => batches.submit(draft));
+    return commitOrders([draft], STOCK_STEPS[strategy], seams).then((r) => each(r)[0]!);
+  }
+
+  async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: { attempts: number }): Promise<PlaceOrderResult> {
+    try {
+      await takeCheckoutSlot(req.userId);
+    } catch (refusal) {
+      return replayOr(req, refusal);
+    }
+    const replayed = async (refusal: unknown) => {
+      const result = await replayOr(req, refusal);
+      await returnCheckoutSlot(req.userId);
+      return result;
+    };
+
+    for (let round = 1; ; round++) {
+      const cart = await readCart(userOwner(req.userId));
+      // The page the shopper submitted shows a cart that has changed since: if that cart was bought, say so.
+      if (req.cartRevision && req.cartRevision !== cart.revision) {
+        const orderId = await findOrderByCartRevision(req.userId, req.cartRevision);
+        if (orderId) return replayed(cartAlreadyOrdered(orderId));
+      }
+      const lines: Line[] = cart.lines.filter((l) => l.selected).map(({ skuId, count }) => ({ skuId, count }));
+      if (lines.length === 0) return replayed(new AppError("EMPTY_CART"));
+      const hinted = await knownSoldOut(lines.map((l) => l.skuId));
+      if (hinted.size > 0) return replayed(soldOutError(lines, hinted));
+
+      const { verdict, attempts } = await commit({ req, lines, cartRevision: cart.revision }, strategy);
+      stats.attempts = attempts;
+      switch (verdict.kind) {
+        case "created": {
+          const { header, lines: bought } = verdict.order;
+          await takeOrderOutOfCart(header.userId, header.id, bought);
+          checkoutMetrics.orders++;
+          return { order: toOrderView(header, lineRowsOf(verdict.order)), created: true };
+        }
+        case "replay":
+          // The key's order can only be missing if it was rolled back since: contention.
+          return replayed(new AppError("BUSY", { retryAfter: 1 }));
+        case "cart-ordered":
+          // The winner cleans the cart too; doing it here as well means this shopper's cart is right when they look.
+          await settleCartCleanups(req.userId).catch((err: unknown) => log.warn({ err }, "could not settle cart cleanups"));
+          throw cartAlreadyOrdered(verdict.orderId);
+        case "refused":
+          throw verdict.error;
+        case "again":
+          if (round >= MAX_ROUNDS) throw new AppError("BUSY", { retryAfter: 1 });
+          await settleCartCleanups(req.userId);
+      }
+    }
+  }
+
+  return {
+    /**
+     * Places an order from the caller's selected cart lines, everything or nothing, with the
+     * given strategy. Counted as in-flight work (a graceful shutdown waits for it) and logged
+     * once with its outcome.
+     */
+    placeOrder(request: PlaceOrderRequest, strategy: Strategy = env().CHECKOUT_STRATEGY): Promise<PlaceOrderResult> {
+      const req = { ...request, idempotencyKey: normalizeKey(request.idempotencyKey) };
+      return tracked(async () => {
+        const started = performance.now();
+        const stats = { attempts: 0 };
+        let outcome = "error";
+        let orderId: string | undefined;
+        try {
+          const result = await checkout(req, strategy, stats);
+          outcome = result.created ? "created" : "replayed";
+          orderId = result.order.orderId;
+          return result;
+        } catch (e) {
+          outcome = isAppError(e) ? e.code : isConnectionError(e) ? "DB_UNAVAILABLE" : "error";
+          if (outcome === "OUT_OF_STOCK") checkoutMetrics.outOfStock++;
+          throw e;
+        } finally {
+          log.info({ userId: req.userId, orderId, strategy, attempts: stats.attempts, outcome, ms: Math.round(performance.now() - started) }, "checkout");
+        }
+      });
+    },
+    /** Orders waiting for the next batch (for tests). */
+    queued: () => batches.queued(),
+  };
+}
+
+const cartAlreadyOrdered = (orderId: string) => new AppError("CART_ALREADY_ORDERED", { details: { orderId } });
+
+/** A refusal from the sold-out hints alone: only the hinted lines are named. */
+function soldOutError(lines: Line[], hinted: Map<number, string>): AppError {
+  const named = lines.map((l) => ({ ...l, name: hinted.get(l.skuId) ?? `SKU ${l.skuId}` }));
+  return outOfStockError(named, new Map(lines.map((l) => [l.skuId, hinted.has(l.skuId) ? 0 : l.count])));
+}
+
+// One checkout per process, whichever of Next's bundles asks first: one combiner for every caller.
+const shared = globalThis as unknown as { stockroomCheckout?: ReturnType<typeof createCheckout> };
+
+export function placeOrder(req: PlaceOrderRequest, strategy?: Strategy): Promise<PlaceOrderResult> {
+  shared.stockroomCheckout ??= createCheckout();
+  return shared.stockroomCheckout.placeOrder(req, strategy);
+}

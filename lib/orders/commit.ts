@@ -1,0 +1,204 @@
+import "server-only";
+import { inArray } from "drizzle-orm";
+import type { RowDataPacket } from "mysql2";
+import { getDb, getPool } from "@/db";
+import { orderLines, orders, skus } from "@/db/schema";
+import { addressesByIds } from "@/lib/addresses";
+import { getSkus } from "@/lib/catalog";
+import { lineName } from "@/lib/product-name";
+import { AppError, isDuplicateKey, isStockRefusal } from "@/lib/errors";
+import { lineRowsOf, outOfStockError, prepareOrder, type Draft, type NamedLine, type PreparedOrder } from "./draft";
+import { DuplicateKey, normalizeKey } from "./idempotency";
+import { busy, retryOnContention } from "./retry";
+import type { SoldOut } from "./soldout";
+import { ShortStock, TooContended, type StockStep } from "./stock";
+
+/** What became of one draft. */
+export type Verdict =
+  /** Written and committed; its cart cleanup is the caller's to do. */
+  | { kind: "created"; order: PreparedOrder }
+  /** The idempotency key already has an order: answer with it. */
+  | { kind: "replay" }
+  /** This cart revision was already bought, by the order `orderId`. */
+  | { kind: "cart-ordered"; orderId: string }
+  /** An earlier order of this user still waits for its cart cleanup: settle it, read the cart again, resubmit. */
+  | { kind: "again" }
+  | { kind: "refused"; error: AppError };
+
+/** `attempts`: transactions it took (1 unless it lost a deadlock, a lock wait or an INSERT race), for the log. */
+export type CommitResult = { verdicts: Verdict[]; emptied: SoldOut[]; attempts: number };
+
+/** Test seams: run inside the transaction, after the lookups came in and just before COMMIT. */
+export type CommitSeams = {
+  afterLookups?: (attempt: number) => void | Promise<void>;
+  beforeCommit?: (attempt: number) => void | Promise<void>;
+};
+
+type Earlier = { id: string; userId: number; key: string; revision: string | null; cleanupPending: boolean };
+
+/**
+ * The orders that stop drafts: one with a draft's idempotency key, one with its cart revision,
+ * or one of its user's still waiting for its cart cleanup. One query for the whole batch, in
+ * plain SQL on the pool: it runs once per batch on the hottest path, where building it through
+ * Drizzle cost more CPU than all the batch's other statements.
+ */
+async function lookUp(drafts: Draft[]): Promise<Earlier[]> {
+  const pairs = drafts.map(() => "(?, ?)").join(", ");
+  const users = [...new Set(drafts.map((d) => d.req.userId))];
+  const [rows] = await getPool().query<RowDataPacket[]>(
+    `SELECT id, user_id, idempotency_key, cart_revision, cart_cleanup_pending FROM orders
+     WHERE (user_id, idempotency_key) IN (${pairs}) OR (user_id, cart_revision) IN (${pairs})
+        OR (user_id IN (${users.map(() => "?").join(", ")}) AND cart_cleanup_pending = 1)`,
+    [...drafts.flatMap((d) => [d.req.userId, d.req.idempotencyKey]), ...drafts.flatMap((d) => [d.req.userId, d.cartRevision]), ...users],
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    userId: Number(r.user_id),
+    key: normalizeKey(String(r.idempotency_key)),
+    revision: r.cart_revision as string | null,
+    cleanupPending: Boolean(r.cart_cleanup_pending),
+  }));
+}
+
+/** What stops a draft before any stock is looked at: the key's order, then the revision's, then any cleanup still pending. */
+function stoppedBy(draft: Draft, earlier: Earlier[]): Verdict | null {
+  const { userId, idempotencyKey } = draft.req;
+  const own = earlier.filter((o) => o.userId === userId);
+  if (own.some((o) => o.key === idempotencyKey)) return { kind: "replay" };
+  const bought = own.find((o) => o.revision === draft.cartRevision);
+  if (bought) return { kind: "cart-ordered", orderId: bought.id };
+  return own.some((o) => o.cleanupPending) ? { kind: "again" } : null;
+}
+
+/** A later draft of a user who already has one in this batch: answered after its leader. */
+function asFollower(draft: Draft, leader: Draft, led: Verdict): Verdict {
+  const sameKey = draft.req.idempotencyKey === leader.req.idempotencyKey;
+  const sameCart = draft.cartRevision === leader.cartRevision;
+  if (led.kind === "created") return sameKey ? { kind: "replay" } : sameCart ? { kind: "cart-ordered", orderId: led.order.header.id } : { kind: "again" };
+  return sameKey || sameCart ? led : { kind: "again" };
+}
+
+/** OUT_OF_STOCK from stock as it is now (after a rollback), and the SKUs it shows empty. */
+async function outOfStockNow(lines: NamedLine[]): Promise<{ error: AppError; emptied: SoldOut[] }> {
+  const rows = await getDb()
+    .select({ id: skus.id, stock: skus.stock, onSale: skus.onSale })
+    .from(skus)
+    .where(
+      inArray(
+        skus.id,
+        lines.map((l) => l.skuId),
+      ),
+    );
+  const available = new Map(rows.map((r) => [r.id, r.onSale ? r.stock : 0]));
+  const emptied = lines.filter((l) => available.get(l.skuId) === 0).map(({ skuId, name }) => ({ skuId, name }));
+  return { error: outOfStockError(lines, available), emptied };
+}
+
+/**
+ * Commits 1..N checkout drafts in one READ COMMITTED transaction: lookups first (earlier orders
+ * by key and cart revision, addresses, SKUs; outside the transaction, on pooled connections),
+ * then the stock step decides who is served, the served orders' rows are written (always
+ * flagged for cart cleanup), and the step takes their units last. Deadlocks, lock-wait timeouts
+ * and a duplicate key met at INSERT run the whole attempt again, lookups included. Returns a
+ * verdict per draft, in the drafts' order; throws only for the whole batch (BUSY, database down).
+ *
+ * The one-order steps (`conditional`, `optimistic`, `pessimistic`) are given one draft at a time:
+ * they refuse by rolling the transaction back.
+ */
+export async function commitOrders(drafts: Draft[], step: StockStep, seams: CommitSeams = {}): Promise<CommitResult> {
+  let attempts = 0;
+  try {
+    return await retryOnContention(
+      `checkout (${step.strategy})`,
+      (attempt) => attemptCommit(drafts, step, seams, (attempts = attempt)),
+      (e) => e instanceof DuplicateKey,
+    );
+  } catch (e) {
+    if (!(e instanceof ShortStock) && !isStockRefusal(e)) {
+      // The optimistic loop already retried 50 times inside; another round would only add load.
+      if (e instanceof TooContended) throw busy(`checkout (${step.strategy})`, 1, e);
+      throw e;
+    }
+    const [draft] = drafts;
+    const { error, emptied } = await outOfStockNow(await namedLines(draft!.lines));
+    return { verdicts: [{ kind: "refused", error }], emptied, attempts };
+  }
+}
+
+async function namedLines(lines: Draft["lines"]): Promise<NamedLine[]> {
+  const catalog = new Map((await getSkus(lines.map((l) => l.skuId))).map((s) => [s.skuId, s]));
+  return lines.map((l) => ({ ...l, name: lineName(l.skuId, catalog.get(l.skuId)) }));
+}
+
+async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeams, attempt: number): Promise<CommitResult> {
+  const skuIds = [...new Set(drafts.flatMap((d) => d.lines.map((l) => l.skuId)))];
+  const [found, addressRows, catalogRows] = await Promise.all([lookUp(drafts), addressesByIds([...new Set(drafts.map((d) => d.req.addressId))]), getSkus(skuIds)]);
+  const address = new Map(addressRows.map((a) => [a.id, a]));
+  const catalog = new Map(catalogRows.map((s) => [s.skuId, s]));
+
+  const verdicts: (Verdict | undefined)[] = drafts.map(() => undefined);
+  const candidates: number[] = [];
+  const leaderOf = new Map<number, number>(); // user id -> index of their candidate in this batch
+  const followers: [follower: number, leader: number][] = [];
+  for (const [i, draft] of drafts.entries()) {
+    const { userId, addressId } = draft.req;
+    const stopped = stoppedBy(draft, found);
+    const to = address.get(addressId);
+    const lines = draft.lines.map((l) => ({ ...l, name: lineName(l.skuId, catalog.get(l.skuId)) }));
+    if (stopped) verdicts[i] = stopped;
+    else if (leaderOf.has(userId)) followers.push([i, leaderOf.get(userId)!]);
+    else if (!to || to.userId !== userId) verdicts[i] = { kind: "refused", error: new AppError("ADDRESS_NOT_FOUND") };
+    else if (lines.some((l) => !catalog.get(l.skuId)?.onSale)) {
+      const available = new Map(lines.map((l) => [l.skuId, catalog.get(l.skuId)?.onSale ? catalog.get(l.skuId)!.stock : 0]));
+      verdicts[i] = { kind: "refused", error: outOfStockError(lines, available) };
+    } else {
+      candidates.push(i);
+      leaderOf.set(userId, i);
+    }
+  }
+
+  let emptied: SoldOut[] = [];
+  if (candidates.length > 0) {
+    await getDb().transaction(
+      async (tx) => {
+        await seams.afterLookups?.(attempt);
+        const decision = await step.decide(
+          tx,
+          candidates.map((i) => drafts[i]!.lines),
+        );
+        const served: PreparedOrder[] = [];
+        for (const [n, i] of candidates.entries()) {
+          const draft = drafts[i]!;
+          const lines = draft.lines.map((l) => {
+            const sku = catalog.get(l.skuId)!;
+            return { ...l, name: lineName(l.skuId, sku), price: sku.price };
+          });
+          const verdict = decision.verdicts[n]!;
+          if (verdict === true) {
+            const order = prepareOrder(draft, address.get(draft.req.addressId)!, lines, step.strategy);
+            served.push(order);
+            verdicts[i] = { kind: "created", order };
+          } else verdicts[i] = { kind: "refused", error: outOfStockError(lines, verdict.available) };
+        }
+        if (served.length > 0) {
+          try {
+            await tx.insert(orders).values(served.map((o) => o.header));
+          } catch (e) {
+            if (isDuplicateKey(e)) throw new DuplicateKey();
+            throw e;
+          }
+          await tx.insert(orderLines).values(served.flatMap(lineRowsOf));
+          await step.take(
+            tx,
+            served.map((o) => o.lines),
+          );
+        }
+        await seams.beforeCommit?.(attempt);
+        emptied = decision.emptied.map((skuId) => ({ skuId, name: lineName(skuId, catalog.get(skuId)) }));
+      },
+      { isolationLevel: "read committed" },
+    );
+  }
+  for (const [i, leader] of followers) verdicts[i] = asFollower(drafts[i]!, drafts[leader]!, verdicts[leader]!);
+  return { verdicts: verdicts as Verdict[], emptied, attempts: attempt };
+}

@@ -1,0 +1,73 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { preparedQuery } from "@/db";
+import { orders, type Order } from "@/db/schema";
+import { takeOrderOutOfCart } from "@/lib/cart/cleanup";
+import { AppError } from "@/lib/errors";
+import type { PlaceOrderRequest } from "./draft";
+import { checkoutMetrics } from "./metrics";
+import { ordersWithLines, type OrderView } from "./queries";
+
+export type PlaceOrderResult = { order: OrderView; created: boolean };
+
+/**
+ * Idempotency keys are case-insensitive (the unique index's collation already says so): keys are
+ * lower-cased once, here, so that the database, a batch and a replay all compare the same string.
+ */
+export const normalizeKey = (key: string) => key.toLowerCase();
+
+/**
+ * An INSERT met the unique index on (user, idempotency key) or (user, cart revision): another
+ * checkout wrote that order after our lookup. The transaction is run again, and its lookup then
+ * finds the order (a replay, or CART_ALREADY_ORDERED).
+ */
+export class DuplicateKey extends Error {}
+
+const orderByKey = preparedQuery((db) =>
+  db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.userId, sql.placeholder("userId")), eq(orders.idempotencyKey, sql.placeholder("key"))))
+    .limit(1)
+    .prepare(),
+);
+
+export async function findOrderByKey(userId: number, idempotencyKey: string): Promise<Order | undefined> {
+  const [row] = await orderByKey().execute({ userId, key: normalizeKey(idempotencyKey) });
+  return row;
+}
+
+const orderByCartRevision = preparedQuery((db) =>
+  db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.userId, sql.placeholder("userId")), eq(orders.cartRevision, sql.placeholder("revision"))))
+    .limit(1)
+    .prepare(),
+);
+
+/** The order that bought this revision of the user's cart, if any. */
+export async function findOrderByCartRevision(userId: number, revision: string): Promise<string | undefined> {
+  const [row] = await orderByCartRevision().execute({ userId, revision });
+  return row?.id;
+}
+
+/**
+ * A repeat of a key answers with the first order, but only for the same request. A repeat is
+ * often a retry after a lost reply, when the first request may never have taken the bought lines
+ * out of the cart: its flag is still set, and the replay finishes that cleanup.
+ */
+export async function replay(req: PlaceOrderRequest, earlier: Order): Promise<PlaceOrderResult> {
+  if (earlier.addressId !== req.addressId || earlier.payMethod !== req.payMethod) throw new AppError("IDEMPOTENCY_KEY_REUSED");
+  const [order] = await ordersWithLines([earlier]);
+  if (earlier.cartCleanupPending) await takeOrderOutOfCart(earlier.userId, earlier.id, order!.lines);
+  checkoutMetrics.replays++;
+  return { order: order!, created: false };
+}
+
+/** The key's earlier order if there is one, else the refusal this request was going to get. */
+export async function replayOr(req: PlaceOrderRequest, refusal: unknown): Promise<PlaceOrderResult> {
+  const earlier = await findOrderByKey(req.userId, req.idempotencyKey);
+  if (earlier) return replay(req, earlier);
+  throw refusal;
+}

@@ -1,0 +1,188 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { POST as postOrder } from "@/app/api/orders/route";
+import { addToCart } from "@/lib/cart/service";
+import { takeOrderOutOfCart } from "@/lib/cart/cleanup";
+import { addLine, guestOwner, mergeCarts, readCart, removeLine, selectAll, updateLine, userOwner } from "@/lib/cart/store";
+import { CHECKOUT_STRATEGIES } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { createCheckout, placeOrder } from "@/lib/orders/checkout";
+import type { CommitSeams } from "@/lib/orders/commit";
+import { placeFromProcesses } from "./support/buyer-processes";
+import { makeSkus, makeUser, makeUsers, noCtx, ordersOf, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
+
+const codeOf = (r: PromiseSettledResult<unknown>) =>
+  r.status === "fulfilled" ? "OK" : r.reason instanceof AppError ? r.reason.code : `THROWN ${String(r.reason)}`;
+const LOSER = /^(CART_ALREADY_ORDERED|EMPTY_CART)$/;
+
+describe.each(CHECKOUT_STRATEGIES)("one cart, one order (%s)", (strategy) => {
+  const buy = (u: TestUser, idempotencyKey = randomUUID()) => placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey }, strategy);
+
+  it("makes one order of a 1-unit cart submitted 5 times at once with different keys", async () => {
+    const [skuId] = await makeSkus(50);
+    const shoppers = await makeUsers(10);
+    for (const u of shoppers) await putInCart(u, [[skuId!, 1]]);
+    const results = await Promise.all(shoppers.map((u) => Promise.allSettled(Array.from({ length: 5 }, () => buy(u)))));
+
+    const orders = await ordersOf(shoppers.map((u) => u.id));
+    for (const [i, u] of shoppers.entries()) {
+      const codes = results[i]!.map(codeOf);
+      expect(codes.filter((c) => c === "OK")).toHaveLength(1);
+      expect(codes.filter((c) => !LOSER.test(c) && c !== "OK")).toEqual([]);
+      const own = orders.filter((o) => o.userId === u.id);
+      expect(own).toHaveLength(1);
+      // A loser told "already ordered" is pointed at the order that bought the cart.
+      for (const r of results[i]!) {
+        if (r.status === "rejected" && (r.reason as AppError).code === "CART_ALREADY_ORDERED") {
+          expect((r.reason as AppError).details).toEqual({ orderId: own[0]!.id });
+        }
+      }
+      expect((await readCart(userOwner(u.id))).lines).toEqual([]);
+    }
+    expect(await stockOf(skuId!)).toEqual({ stock: 40, sales: 10 });
+  });
+
+  it("makes one order per cart across two server processes", { timeout: 180_000 }, async () => {
+    const [skuId] = await makeSkus(50);
+    const shoppers = await makeUsers(8);
+    for (const u of shoppers) await putInCart(u, [[skuId!, 1]]);
+    // Each process submits every cart three times, each with its own key.
+    const submits = () => shoppers.flatMap((u) => [1, 2, 3].map(() => ({ userId: u.id, addressId: u.addressId, key: randomUUID() })));
+    const outcomes = (await placeFromProcesses([submits(), submits()], strategy)).flat();
+
+    expect(outcomes.filter((o) => o === "OK")).toHaveLength(8);
+    expect(outcomes.filter((o) => o !== "OK" && !LOSER.test(o))).toEqual([]);
+    const orders = await ordersOf(shoppers.map((u) => u.id));
+    expect(orders).toHaveLength(8);
+    expect(new Set(orders.map((o) => o.userId)).size).toBe(8);
+    expect(await stockOf(skuId!)).toEqual({ stock: 42, sales: 8 });
+  });
+
+  it("serves a second submit for what the cart holds once it changed", async () => {
+    const [a, b] = await makeSkus(10, 10);
+    const u = await makeUser();
+    await putInCart(u, [[a!, 1]]);
+    const first = await buy(u);
+    // The shopper adds a unit after the first order: a new revision, bought by a new submit.
+    await putInCart(u, [[b!, 1]]);
+    const second = await buy(u);
+    expect(second.created).toBe(true);
+    expect(second.order.orderId).not.toBe(first.order.orderId);
+    expect(second.order.lines.map((l) => [l.skuId, l.count])).toEqual([[b, 1]]);
+    expect(await stockOf(a!)).toEqual({ stock: 9, sales: 1 });
+    expect(await stockOf(b!)).toEqual({ stock: 9, sales: 1 });
+  });
+
+  it("answers CART_ALREADY_ORDERED to a page whose cart revision was bought, even once the cart has emptied; the same key still replays", async () => {
+    const [skuId] = await makeSkus(10);
+    const u = await makeUser();
+    await putInCart(u, [[skuId!, 1]]);
+    const { revision } = await readCart(userOwner(u.id));
+    const key = randomUUID();
+    const first = await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key, cartRevision: revision }, strategy);
+    // A second tab showing the same cart submits it with its own key.
+    await expect(placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: randomUUID(), cartRevision: revision }, strategy)).rejects.toMatchObject({
+      code: "CART_ALREADY_ORDERED",
+      details: { orderId: first.order.orderId },
+    });
+    // Without the page's revision, an empty cart is just empty.
+    await expect(buy(u)).rejects.toMatchObject({ code: "EMPTY_CART" });
+    await expect(placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key, cartRevision: revision }, strategy)).resolves.toMatchObject({
+      created: false,
+      order: { orderId: first.order.orderId },
+    });
+    expect(await ordersOf([u.id])).toHaveLength(1);
+    expect(await stockOf(skuId!)).toEqual({ stock: 9, sales: 1 });
+  });
+});
+
+describe("one cart, one order", () => {
+  it("batched: two orders of one user with different keys in one batch make one order", async () => {
+    const [skuId, other] = await makeSkus(10, 10);
+    const [u, blocker] = await Promise.all([makeUser(), makeUser()]);
+    await putInCart(u, [[skuId!, 1]]);
+    await putInCart(blocker, [[other!, 1]]);
+    // Hold a first batch open so that both of u's checkouts queue behind it and share the next one.
+    let release!: () => void;
+    let entered!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const inside = new Promise<void>((r) => (entered = r));
+    const seams: CommitSeams = {
+      beforeCommit: () => {
+        seams.beforeCommit = undefined;
+        entered();
+        return held;
+      },
+    };
+    const checkout = createCheckout({ seams });
+    const buy = (who: TestUser) => checkout.placeOrder({ userId: who.id, addressId: who.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, "batched");
+    const first = buy(blocker);
+    await inside;
+    const twins = Promise.allSettled([buy(u), buy(u)]);
+    await expect.poll(() => checkout.queued(), { timeout: 10_000 }).toBe(2);
+    release();
+    await first;
+    const codes = (await twins).map(codeOf);
+    expect(codes.sort()).toEqual(["CART_ALREADY_ORDERED", "OK"]);
+    expect(await ordersOf([u.id])).toHaveLength(1);
+    expect(await stockOf(skuId!)).toEqual({ stock: 9, sales: 1 });
+  });
+
+  it("moves the cart revision with every change: add, set, select, remove, merge and cleanup", async () => {
+    const [a, b] = await makeSkus(10, 10);
+    const u = await makeUser();
+    const owner = userOwner(u.id);
+    const revisions: string[] = [];
+    const changed = async () => {
+      const { revision } = await readCart(owner);
+      expect(revisions).not.toContain(revision);
+      revisions.push(revision);
+    };
+    await addLine(owner, a!, 2);
+    await changed();
+    // Reading does not move it.
+    expect((await readCart(owner)).revision).toBe(revisions[0]);
+    await updateLine(owner, a!, { count: 3 });
+    await changed();
+    await selectAll(owner, false);
+    await changed();
+    await addLine(owner, b!, 1);
+    await changed();
+    await removeLine(owner, b!);
+    await changed();
+    const guest = guestOwner(randomUUID().replaceAll("-", "").slice(0, 22));
+    await addLine(guest, b!, 1);
+    await mergeCarts(guest, owner);
+    await changed();
+    await takeOrderOutOfCart(u.id, "01ARZ3NDEKTSV4RRFFQ69G5FAV", [{ skuId: a!, count: 1 }]);
+    await changed();
+    expect((await readCart(owner)).lines).toEqual([
+      { skuId: a, count: 2, selected: false },
+      { skuId: b, count: 1, selected: true },
+    ]);
+  });
+
+  it("answers the API's losers with 409 CART_ALREADY_ORDERED and the order id, or 400 EMPTY_CART", async () => {
+    const [skuId] = await makeSkus(10);
+    const u = await makeUser();
+    await addToCart(userOwner(u.id), { skuId: skuId!, count: 1 });
+    const post = (key: string) =>
+      postOrder(request("/api/orders", { method: "POST", cookie: u.cookie, headers: { "idempotency-key": key }, body: { addressId: u.addressId, payMethod: "cod" } }), noCtx);
+    const keys = Array.from({ length: 5 }, () => randomUUID());
+    const responses = await Promise.all(keys.map(post));
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as { order?: { orderId: string }; error?: { code: string; orderId?: string } }[];
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    const winner = bodies[statuses.indexOf(201)]!.order!.orderId;
+    for (const [i, body] of bodies.entries()) {
+      if (statuses[i] === 201) continue;
+      if (statuses[i] === 409) expect(body.error).toMatchObject({ code: "CART_ALREADY_ORDERED", orderId: winner });
+      else expect([statuses[i], body.error?.code]).toEqual([400, "EMPTY_CART"]);
+    }
+    // The winner's key still replays its order.
+    const again = await post(keys[statuses.indexOf(201)]!);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { order: { orderId: string } }).order.orderId).toBe(winner);
+    expect(await stockOf(skuId!)).toEqual({ stock: 9, sales: 1 });
+  });
+});
