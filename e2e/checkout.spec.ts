@@ -98,3 +98,25 @@ test("two shoppers race for the last unit: one gets it, the other is told clearl
   await expect(loser.getByRole("main").getByRole("alert")).toContainText(`${LIMITED.product} — ${LIMITED.sku} is sold out.`);
   await Promise.all(contexts.map((c) => c.close()));
 });
+
+test("the same cart submitted from two tabs makes one order, and the second tab lands on it", async ({ page, context }) => {
+  await new LoginPage(page).signUp(newUsername("tabs"));
+  const shop = new ShopPage(page);
+  await shop.addToCart("Ember Ceramic Mug", "500 ml");
+  await shop.openCheckout();
+  await shop.ensureAddress();
+  // A second tab of the same shopper opens the same checkout page.
+  const second = await context.newPage();
+  await second.goto("/checkout");
+  await expect(second.getByRole("radio", { name: /12 Elm Street/ })).toBeChecked();
+
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9A-Z]{26}$/);
+  const orderId = page.url().split("/").pop()!;
+
+  await second.getByRole("button", { name: "Place order" }).click();
+  await expect(second).toHaveURL(new RegExp(`/orders/${orderId}\\?notice=already-ordered$`));
+  await expect(second.getByRole("status").filter({ hasText: "already ordered" })).toBeVisible();
+  await second.goto("/orders");
+  await expect(second.getByRole("table").getByRole("row")).toHaveCount(2); // header + one order
+});

@@ -1,3 +1,4 @@
+import "server-only";
 import { closeDb } from "@/db";
 import { log } from "@/lib/log";
 import { stopExpirySweeper } from "@/lib/orders/expiry";

@@ -1,3 +1,4 @@
+import "server-only";
 import { getRedis } from "@/lib/redis";
 
 /**

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { failure, type ActionState } from "@/lib/action-state";
 import { addressSchema, createAddress } from "@/lib/addresses";
 import { currentUser } from "@/lib/auth/current";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { placeOrder } from "@/lib/orders/checkout";
 import { withRequestId } from "@/lib/request-context";
 import { idempotencyKeySchema, placeOrderSchema } from "@/lib/orders/schemas";
@@ -27,11 +27,14 @@ export async function placeOrderAction(_prev: ActionState, form: FormData): Prom
       addressId: form.get("addressId") ?? undefined,
       payMethod: form.get("payMethod") ?? undefined,
       idempotencyKey: form.get("idempotencyKey") ?? undefined,
+      cartRevision: form.get("cartRevision") || undefined,
     });
     // The checkout's log line carries a request id, as it does through the API.
     const { order } = await withRequestId((await headers()).get("x-request-id"), () => placeOrder({ ...input, userId: user.id }));
     orderId = order.orderId;
   } catch (e) {
+    // Another tab or device already bought this cart: show the shopper that order.
+    if (isAppError(e) && e.code === "CART_ALREADY_ORDERED") redirect(`/orders/${String(e.details?.orderId)}?notice=already-ordered`);
     return failure(e);
   }
   revalidatePath("/orders");

@@ -30,9 +30,11 @@ function useCartMutation<V>(request: (vars: V) => Promise<CartView>, optimistic?
   });
 }
 
-function totals(items: CartView["items"]): CartView {
+/** An optimistic view: the server's answer replaces it, with the cart's new revision. */
+function totals(items: CartView["items"], revision: string): CartView {
   const chosen = items.filter((i) => i.selected);
   return {
+    revision,
     items,
     selectedCount: chosen.reduce((n, i) => n + i.count, 0),
     selectedTotal: toDecimal(chosen.reduce((sum, i) => sum + toCents(i.price) * i.count, 0)),
@@ -46,17 +48,17 @@ export const useUpdateCartItem = () =>
   useCartMutation(
     ({ skuId, ...change }: { skuId: number; count?: number; selected?: boolean }) =>
       api<CartView>(`/api/cart/items/${skuId}`, { method: "PUT", body: change }),
-    (cart, { skuId, ...change }) => totals(cart.items.map((i) => (i.skuId === skuId ? { ...i, ...change } : i))),
+    (cart, { skuId, ...change }) => totals(cart.items.map((i) => (i.skuId === skuId ? { ...i, ...change } : i)), cart.revision),
   );
 
 export const useRemoveCartItem = () =>
   useCartMutation(
     (skuId: number) => api<CartView>(`/api/cart/items/${skuId}`, { method: "DELETE" }),
-    (cart, skuId) => totals(cart.items.filter((i) => i.skuId !== skuId)),
+    (cart, skuId) => totals(cart.items.filter((i) => i.skuId !== skuId), cart.revision),
   );
 
 export const useSelectAll = () =>
   useCartMutation(
     (selected: boolean) => api<CartView>("/api/cart/selection", { method: "PUT", body: { selected } }),
-    (cart, selected) => totals(cart.items.map((i) => ({ ...i, selected }))),
+    (cart, selected) => totals(cart.items.map((i) => ({ ...i, selected })), cart.revision),
   );

@@ -6,12 +6,14 @@ import type { AddressView } from "@/lib/addresses";
 
 type ShortLine = { skuId: number; name: string; requested: number; available: number };
 
-export function CheckoutForm({ addresses, idempotencyKey }: { addresses: AddressView[]; idempotencyKey: string }) {
+export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: { addresses: AddressView[]; idempotencyKey: string; cartRevision: string }) {
   const [state, action, pending] = useActionState(placeOrderAction, null);
   const short = state && !state.ok ? (state.details?.lines as ShortLine[] | undefined) : undefined;
   return (
     <form action={action} className="stack" style={{ marginTop: "1.5rem" }}>
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+      {/* The cart as this page shows it: if another tab buys it first, this submit is sent to that order. */}
+      <input type="hidden" name="cartRevision" value={cartRevision} />
       <div aria-live="assertive">
         {state && !state.ok && (
           <div className="alert error" role="alert">

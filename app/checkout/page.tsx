@@ -54,7 +54,7 @@ export default async function CheckoutPage() {
         <strong data-testid="checkout-total">Total {formatMoney(toCents(cart.selectedTotal) + freight)}</strong>
       </div>
       {/* A fresh key per render: a double click or a resubmit of this form makes at most one order. */}
-      <CheckoutForm addresses={addresses} idempotencyKey={randomUUID()} />
+      <CheckoutForm addresses={addresses} idempotencyKey={randomUUID()} cartRevision={cart.revision} />
       <details open={addresses.length === 0} style={{ marginTop: "1.5rem" }}>
         <summary>Add a new address</summary>
         <AddressForm />

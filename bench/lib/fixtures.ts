@@ -49,7 +49,7 @@ export async function createSkus(product: string, stocks: number[]): Promise<num
  */
 export async function fillCart(shopper: Shopper, lines: Line[]) {
   const k = cartKeys(userOwner(shopper.id));
-  const pipe = getRedis().multi().del(k.items, k.selected);
+  const pipe = getRedis().multi().del(k.items, k.selected, k.revision);
   pipe.hset(k.items, ...lines.flatMap((l) => [String(l.skuId), String(l.count)]));
   pipe.sadd(k.selected, ...lines.map((l) => String(l.skuId)));
   await pipe.exec();

@@ -1,3 +1,4 @@
+import "server-only";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { hit, peek, reset, throttleKey } from "@/lib/rate-limit";

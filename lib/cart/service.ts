@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
 import { settleCartCleanups } from "./cleanup";
 import type { AddItem, UpdateItem } from "./schemas";
-import { addLine, readLines, removeLine, selectAll, updateLine, userIdOf, type Owner } from "./store";
+import { addLine, readCart, removeLine, selectAll, updateLine, userIdOf, type Owner } from "./store";
 
 export type CartItem = {
   skuId: number;
@@ -17,7 +17,8 @@ export type CartItem = {
   stock: number;
   onSale: boolean;
 };
-export type CartView = { items: CartItem[]; selectedCount: number; selectedTotal: string };
+/** `revision` changes with every change to the cart; a checkout may send it back (see placeOrderSchema). */
+export type CartView = { items: CartItem[]; selectedCount: number; selectedTotal: string; revision: string };
 
 /**
  * A signed-in user's cart may still hold lines an earlier order bought, if that order's cleanup
@@ -32,7 +33,7 @@ async function settle(owner: Owner) {
 /** The cart with current names, prices and stock; lines whose SKU no longer exists are left out. */
 export async function getCart(owner: Owner): Promise<CartView> {
   await settle(owner);
-  const lines = await readLines(owner);
+  const { lines, revision } = await readCart(owner);
   const skus = new Map((await getSkus(lines.map((l) => l.skuId))).map((s) => [s.skuId, s]));
   const items: CartItem[] = [];
   for (const line of lines) {
@@ -45,6 +46,7 @@ export async function getCart(owner: Owner): Promise<CartView> {
     items,
     selectedCount: chosen.reduce((n, i) => n + i.count, 0),
     selectedTotal: toDecimal(chosen.reduce((sum, i) => sum + toCents(i.price) * i.count, 0)),
+    revision,
   };
 }
 

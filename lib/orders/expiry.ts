@@ -1,3 +1,4 @@
+import "server-only";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { expireOrder, overdueOrderIds, type ExpiryClock } from "./lifecycle";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, gt, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { affectedRows, getDb, type Db, type Tx } from "@/db";
 import { orderLines, orders, skus, type Order, type OrderStatus } from "@/db/schema";

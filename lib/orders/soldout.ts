@@ -1,3 +1,4 @@
+import "server-only";
 import { inArray } from "drizzle-orm";
 import { getDb } from "@/db";
 import { skus } from "@/db/schema";

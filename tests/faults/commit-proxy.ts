@@ -5,10 +5,13 @@ import net from "node:net";
  * (3-byte length, sequence byte, payload; COM_QUERY = 0x03) to act on a `COMMIT`:
  * - `drop`: cut the connection instead of sending the COMMIT (the transaction rolls back);
  * - `ack-lost`: send it, let MariaDB commit, then cut before its OK reaches the server;
+ * - `reply-held`: send it, let MariaDB commit, then keep its OK (and all that follows on that
+ *   connection) from the server, which waits until it is killed: a crash between COMMIT and
+ *   whatever the server does after it;
  * - `delay`: hold every COMMIT for `delayMs` (slow in-flight checkouts for the SIGTERM test).
- * `drop` and `ack-lost` fire once, then the proxy passes everything again.
+ * `drop`, `ack-lost` and `reply-held` fire once, then the proxy passes everything again.
  */
-export type CommitFault = { kind: "drop" } | { kind: "ack-lost" } | { kind: "delay"; delayMs: number };
+export type CommitFault = { kind: "drop" } | { kind: "ack-lost" } | { kind: "reply-held" } | { kind: "delay"; delayMs: number };
 
 const COM_QUERY = 0x03;
 
@@ -52,9 +55,10 @@ export class CommitProxy {
     client.on("end", () => upstream.end());
     upstream.on("end", () => client.end());
 
-    let cutOnReply = false;
+    let onReply: "pass" | "cut" | "hold" = "pass";
     upstream.on("data", (chunk: Buffer) => {
-      if (cutOnReply) {
+      if (onReply === "hold") return;
+      if (onReply === "cut") {
         client.destroy();
         upstream.destroy();
         return;
@@ -73,12 +77,12 @@ export class CommitProxy {
         const packet = pending.subarray(0, 4 + length);
         pending = pending.subarray(4 + length);
         const isCommit = packet[4] === COM_QUERY && packet.subarray(5).toString("utf8").trim().toLowerCase() === "commit";
-        chain = chain.then(() => this.forward(packet, isCommit, client, upstream, () => (cutOnReply = true)));
+        chain = chain.then(() => this.forward(packet, isCommit, client, upstream, (then) => (onReply = then)));
       }
     });
   }
 
-  private async forward(packet: Buffer, isCommit: boolean, client: net.Socket, upstream: net.Socket, cutOnReply: () => void) {
+  private async forward(packet: Buffer, isCommit: boolean, client: net.Socket, upstream: net.Socket, onReply: (then: "cut" | "hold") => void) {
     if (client.destroyed || upstream.destroyed) return;
     if (!isCommit || !this.fault) {
       upstream.write(packet);
@@ -98,7 +102,7 @@ export class CommitProxy {
       client.destroy();
       upstream.destroy();
     } else {
-      cutOnReply();
+      onReply(fault.kind === "ack-lost" ? "cut" : "hold");
       upstream.write(packet);
     }
   }

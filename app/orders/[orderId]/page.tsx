@@ -12,14 +12,15 @@ import { OrderActions } from "./OrderActions";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ orderId: string }> };
+type Props = { params: Promise<{ orderId: string }>; searchParams: Promise<{ notice?: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Order ${(await params).orderId}` };
 }
 
-export default async function OrderPage({ params }: Props) {
+export default async function OrderPage({ params, searchParams }: Props) {
   const { orderId } = await params;
+  const { notice } = await searchParams;
   const user = await requirePageUser(`/orders/${orderId}`);
   const order = await getOrder(user.id, orderId).catch((e: unknown) => {
     if (isAppError(e) && e.code === "ORDER_NOT_FOUND") notFound();
@@ -29,6 +30,11 @@ export default async function OrderPage({ params }: Props) {
   return (
     <>
       <RefreshCart />
+      {notice === "already-ordered" && (
+        <p className="alert info" role="status">
+          This cart was already ordered from another tab or device, so nothing was bought twice. This is that order.
+        </p>
+      )}
       <h1>Order {order.orderId}</h1>
       <p className="row">
         <span className={`badge ${STATUS_BADGE[order.status]}`} data-testid="order-status">
