@@ -17,7 +17,7 @@ const codeOf = (r: PromiseSettledResult<unknown>) =>
   r.status === "fulfilled" ? "OK" : r.reason instanceof AppError ? r.reason.code : `THROWN ${String(r.reason)}`;
 
 describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) => {
-  const buy = (u: TestUser, idempotencyKey = key(), payMethod: "cod" | "online" = "online") =>
+  const buy = (u: TestUser, idempotencyKey: string = key(), payMethod: "cod" | "online" = "online") =>
     placeOrder({ userId: u.id, addressId: u.addressId, payMethod, idempotencyKey }, strategy);
 
   it("takes a replayed order's lines out of the cart when the first request never did, and only once", async () => {
@@ -92,6 +92,19 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
     expect(results.filter((r) => r.status === "fulfilled" && r.value.created)).toHaveLength(1);
     expect(await ordersOf([u!.id])).toHaveLength(1);
     expect(await stockOf(skuId!)).toEqual({ stock: 48, sales: 2 });
+  });
+
+  it("treats keys that differ only in case as one key, at once and as a later replay", async () => {
+    const [skuId] = await makeSkus(50);
+    const [u] = await makeUsers(1);
+    await putInCart(u!, [[skuId!, 1]]);
+    const results = await Promise.allSettled(["Mixed-Case-Key-1", "MIXED-CASE-KEY-1", "mixed-case-key-1"].map((k) => buy(u!, k)));
+    expect(results.map(codeOf)).toEqual(["OK", "OK", "OK"]);
+    const ids = results.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof buy>>>).value.order.orderId);
+    expect(new Set(ids).size).toBe(1);
+    await expect(buy(u!, "mIxEd-CaSe-KeY-1")).resolves.toMatchObject({ created: false, order: { orderId: ids[0] } });
+    expect(await ordersOf([u!.id])).toHaveLength(1);
+    expect(await stockOf(skuId!)).toEqual({ stock: 49, sales: 1 });
   });
 
   it("refuses the same key for a different request", async () => {
