@@ -102,7 +102,8 @@ test("two shoppers race for the last unit: one gets it, the other is told clearl
 test("the same cart submitted from two tabs makes one order, and the second tab lands on it", async ({ page, context }) => {
   await new LoginPage(page).signUp(newUsername("tabs"));
   const shop = new ShopPage(page);
-  await shop.addToCart("Ember Ceramic Mug", "500 ml");
+  // A variant no other spec counts: specs run in parallel against one database.
+  await shop.addToCart("Pulse Wireless Earbuds", "Graphite");
   await shop.openCheckout();
   await shop.ensureAddress();
   // A second tab of the same shopper opens the same checkout page.
