@@ -28,17 +28,16 @@ const flagsCleared = createCombiner(
 /**
  * After an order commits: its lines out of the cart, then its flag cleared. Never throws: the
  * order stands whatever Redis does, and a cleanup that fails keeps its flag for the next cart
- * read or checkout to finish. True when the cleanup is done.
+ * read or checkout to finish.
  */
-export async function takeOrderOutOfCart(userId: number, orderId: string, lines: Line[]): Promise<boolean> {
+export async function takeOrderOutOfCart(userId: number, orderId: string, lines: Line[]): Promise<void> {
   try {
     await takeBoughtLines(userOwner(userId), orderId, lines);
   } catch (err) {
     log.error({ err, orderId, userId }, "cart cleanup failed after commit; left flagged for the next cart read");
-    return false;
+    return;
   }
   await flagsCleared.submit(orderId).catch((err: unknown) => log.warn({ err, orderId }, "could not clear a cart cleanup flag; the next cart read does"));
-  return true;
 }
 
 /**
@@ -62,5 +61,5 @@ export async function settleCartCleanups(userId: number) {
       lines.filter((l) => l.orderId === id),
     );
   }
-  await db.update(orders).set({ cartCleanupPending: false }).where(inArray(orders.id, ids));
+  await Promise.all(ids.map((id) => flagsCleared.submit(id)));
 }

@@ -19,7 +19,7 @@ import { STOCK_STEPS, type Strategy } from "./stock";
 export type { PlaceOrderRequest, PlaceOrderResult, Strategy };
 
 /** Orders per batched transaction. */
-export const MAX_BATCH = 64;
+const MAX_BATCH = 64;
 /** Rounds a checkout may take while its user's earlier orders are still being cleaned out of the cart. */
 const MAX_ROUNDS = 3;
 

@@ -1,13 +1,13 @@
 import "server-only";
-import { inArray } from "drizzle-orm";
 import type { RowDataPacket } from "mysql2";
 import { getDb, getPool } from "@/db";
-import { orderLines, orders, skus } from "@/db/schema";
+import { orderLines, orders } from "@/db/schema";
 import { addressesByIds } from "@/lib/addresses";
+import type { Line } from "@/lib/cart/store";
 import { getSkus } from "@/lib/catalog";
-import { lineName } from "@/lib/product-name";
 import { AppError, isDuplicateKey, isStockRefusal } from "@/lib/errors";
-import { lineRowsOf, outOfStockError, prepareOrder, type Draft, type NamedLine, type PreparedOrder } from "./draft";
+import { lineName } from "@/lib/product-name";
+import { lineRowsOf, outOfStockError, prepareOrder, type Draft, type PreparedOrder } from "./draft";
 import { DuplicateKey, normalizeKey } from "./idempotency";
 import { busy, retryOnContention } from "./retry";
 import type { SoldOut } from "./soldout";
@@ -79,20 +79,16 @@ function asFollower(draft: Draft, leader: Draft, led: Verdict): Verdict {
 }
 
 /** OUT_OF_STOCK from stock as it is now (after a rollback), and the SKUs it shows empty. */
-async function outOfStockNow(lines: NamedLine[]): Promise<{ error: AppError; emptied: SoldOut[] }> {
-  const rows = await getDb()
-    .select({ id: skus.id, stock: skus.stock, onSale: skus.onSale })
-    .from(skus)
-    .where(
-      inArray(
-        skus.id,
-        lines.map((l) => l.skuId),
-      ),
-    );
-  const available = new Map(rows.map((r) => [r.id, r.onSale ? r.stock : 0]));
+async function outOfStockNow(wanted: Line[]): Promise<{ error: AppError; emptied: SoldOut[] }> {
+  const catalog = new Map((await getSkus(wanted.map((l) => l.skuId))).map((s) => [s.skuId, s]));
+  const lines = wanted.map((l) => ({ ...l, name: lineName(l.skuId, catalog.get(l.skuId)) }));
+  const available = new Map(lines.map((l) => [l.skuId, availableOf(catalog.get(l.skuId))]));
   const emptied = lines.filter((l) => available.get(l.skuId) === 0).map(({ skuId, name }) => ({ skuId, name }));
   return { error: outOfStockError(lines, available), emptied };
 }
+
+/** What a checkout may take of a SKU as the catalog row shows it: nothing if it is gone or off sale. */
+const availableOf = (sku?: { stock: number; onSale: boolean }) => (sku?.onSale ? sku.stock : 0);
 
 /**
  * Commits 1..N checkout drafts in one READ COMMITTED transaction: lookups first (earlier orders
@@ -119,15 +115,9 @@ export async function commitOrders(drafts: Draft[], step: StockStep, seams: Comm
       if (e instanceof TooContended) throw busy(`checkout (${step.strategy})`, 1, e);
       throw e;
     }
-    const [draft] = drafts;
-    const { error, emptied } = await outOfStockNow(await namedLines(draft!.lines));
+    const { error, emptied } = await outOfStockNow(drafts[0]!.lines);
     return { verdicts: [{ kind: "refused", error }], emptied, attempts };
   }
-}
-
-async function namedLines(lines: Draft["lines"]): Promise<NamedLine[]> {
-  const catalog = new Map((await getSkus(lines.map((l) => l.skuId))).map((s) => [s.skuId, s]));
-  return lines.map((l) => ({ ...l, name: lineName(l.skuId, catalog.get(l.skuId)) }));
 }
 
 async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeams, attempt: number): Promise<CommitResult> {
@@ -140,16 +130,17 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
   const candidates: number[] = [];
   const leaderOf = new Map<number, number>(); // user id -> index of their candidate in this batch
   const followers: [follower: number, leader: number][] = [];
+  const named = drafts.map((d) => d.lines.map((l) => ({ ...l, name: lineName(l.skuId, catalog.get(l.skuId)) })));
   for (const [i, draft] of drafts.entries()) {
     const { userId, addressId } = draft.req;
     const stopped = stoppedBy(draft, found);
     const to = address.get(addressId);
-    const lines = draft.lines.map((l) => ({ ...l, name: lineName(l.skuId, catalog.get(l.skuId)) }));
+    const lines = named[i]!;
     if (stopped) verdicts[i] = stopped;
     else if (leaderOf.has(userId)) followers.push([i, leaderOf.get(userId)!]);
     else if (!to || to.userId !== userId) verdicts[i] = { kind: "refused", error: new AppError("ADDRESS_NOT_FOUND") };
     else if (lines.some((l) => !catalog.get(l.skuId)?.onSale)) {
-      const available = new Map(lines.map((l) => [l.skuId, catalog.get(l.skuId)?.onSale ? catalog.get(l.skuId)!.stock : 0]));
+      const available = new Map(lines.map((l) => [l.skuId, availableOf(catalog.get(l.skuId))]));
       verdicts[i] = { kind: "refused", error: outOfStockError(lines, available) };
     } else {
       candidates.push(i);
@@ -169,10 +160,7 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
         const served: PreparedOrder[] = [];
         for (const [n, i] of candidates.entries()) {
           const draft = drafts[i]!;
-          const lines = draft.lines.map((l) => {
-            const sku = catalog.get(l.skuId)!;
-            return { ...l, name: lineName(l.skuId, sku), price: sku.price };
-          });
+          const lines = named[i]!.map((l) => ({ ...l, price: catalog.get(l.skuId)!.price }));
           const verdict = decision.verdicts[n]!;
           if (verdict === true) {
             const order = prepareOrder(draft, address.get(draft.req.addressId)!, lines, step.strategy);
