@@ -5,7 +5,8 @@ type Line = { skuId: number; name: string; price: string; count: number };
 /** Item, unit price, quantity and line total: the checkout summary and the order page. */
 export function LinesTable({ lines, label }: { lines: Line[]; label: string }) {
   return (
-    <div className="table-wrap">
+    // Focusable, so a keyboard can scroll it when a narrow screen cuts the table off.
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>
       <table aria-label={label}>
         <thead>
           <tr>
