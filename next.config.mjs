@@ -28,7 +28,7 @@ const nextConfig = {
   // Tests and benchmarks build into their own folder so they never clobber a running demo.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
-  serverExternalPackages: ["mysql2", "ioredis", "pino"],
+  serverExternalPackages: ["mysql2", "ioredis", "pino", "prom-client"],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -39,7 +39,12 @@ const schema = z
     ORDER_PAYMENT_TTL: positiveInt.default(900).describe("seconds an unpaid order holds its stock"),
     SWEEP_INTERVAL: z.coerce.number().int().min(0).default(30).describe("seconds between expiry sweeps; 0 turns the in-server sweeper off"),
     CHECKOUT_RATE_LIMIT: z.coerce.number().int().min(0).default(20).describe("new checkouts per user per minute; 0 turns the limit off"),
-    BENCH_METRICS: z.enum(["0", "1"]).default("0"),
+    BENCH_METRICS: z.enum(["0", "1"]).default("0").describe("1 enables the benchmark's no-op route"),
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional().describe("bearer token for GET /api/metrics; unset, the route is a 404"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional().describe("pino level; info by default (silent under vitest)"),
+    LOG_FORMAT: z.enum(["pretty", "json"]).optional().describe("pretty when stdout is a terminal, else json"),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional().describe("OTLP/HTTP collector base URL; set, tracing starts"),
+    OTEL_SERVICE_NAME: z.string().default("stockroom"),
   })
   .transform((e, ctx) => {
     if (!e.SESSION_SECRET && e.NODE_ENV === "production") {
@@ -50,6 +55,9 @@ const schema = z
   });
 
 export type Env = z.infer<typeof schema>;
+
+/** Every variable this module reads (.env.example must list exactly these; lib/env.test.ts checks). */
+export const ENV_KEYS = Object.keys(schema.in.shape) as (keyof typeof schema.in.shape)[];
 
 export class EnvError extends Error {}
 

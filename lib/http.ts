@@ -3,6 +3,8 @@ import { z } from "zod";
 import { getSessionUser, SESSION_COOKIE, type SessionUser } from "@/lib/auth/session";
 import { AppError, ERRORS, isAppError, isConnectionError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { metrics } from "@/lib/metrics/registry";
+import { routePattern } from "@/lib/metrics/route-pattern";
 import { requestContext, requestIdFrom } from "@/lib/request-context";
 import { isDraining, tracked } from "@/lib/shutdown";
 
@@ -55,9 +57,10 @@ export function assertSameOrigin(req: Request) {
  * Wraps a route handler: every failure answers `{ error: { code, message } }`, every response
  * carries the request id (`x-request-id`, the caller's if sane) that its log lines carry too,
  * while the process drains for shutdown new requests get 503 SHUTTING_DOWN, and cross-origin
- * writes are refused.
+ * writes are refused. Every answer is counted in stockroom_http_requests_total under the route's
+ * pattern. `quiet`: successful answers are logged at debug level (routes polled every few seconds).
  */
-export function route<C = unknown>(handler: Handler<C>): Handler<C> {
+export function route<C = unknown>(handler: Handler<C>, { quiet = false }: { quiet?: boolean } = {}): Handler<C> {
   return (req, ctx) => {
     const requestId = requestIdFrom(req.headers.get("x-request-id"));
     return requestContext.run({ requestId }, async () => {
@@ -75,10 +78,26 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
         });
       }
       res.headers.set("x-request-id", requestId);
-      log.info({ method: req.method, path: req.nextUrl.pathname, status: res.status, ms: Math.round(performance.now() - started) }, "request");
+      const ms = performance.now() - started;
+      await countRequest(req, ctx, res.status, ms);
+      const level = quiet && res.status < 400 ? "debug" : "info";
+      log[level]({ method: req.method, path: req.nextUrl.pathname, status: res.status, ms: Math.round(ms) }, "request");
       return res;
     });
   };
+}
+
+async function countRequest(req: NextRequest, ctx: unknown, status: number, ms: number) {
+  let params: Record<string, string | string[] | undefined> | undefined;
+  try {
+    params = await (ctx as { params?: Promise<typeof params> } | undefined)?.params;
+  } catch {
+    // A route without params, or params that failed to resolve: the path is its own pattern.
+  }
+  const route = routePattern(req.nextUrl.pathname, params);
+  const m = metrics();
+  m.httpRequests.inc({ route, method: req.method, status: String(status) });
+  m.httpDuration.observe({ route, method: req.method }, ms / 1000);
 }
 
 export function validationError(error: z.ZodError): AppError {

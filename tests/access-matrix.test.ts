@@ -74,8 +74,6 @@ const MATRIX: Record<string, Entry> = {
     prepare: async (w, caller) => ({ body: { username: uid("mreg"), password: "password123" }, cookie: await throwawayCookie(w, caller) }),
   },
   // Benchmark-only routes do not exist unless BENCH_METRICS=1.
-  "GET /api/bench/metrics": { expect: all(404) },
-  "POST /api/bench/metrics": { expect: all(404) },
   "POST /api/bench/noop": { expect: all(404) },
   "GET /api/cart": { expect: all(200) },
   "POST /api/cart/items": { expect: all(201), prepare: async (w) => ({ body: { skuId: w.skuId, count: 1 } }) },
@@ -98,6 +96,9 @@ const MATRIX: Record<string, Entry> = {
   },
   "PUT /api/cart/selection": { expect: all(200), prepare: async () => ({ body: { selected: true } }) },
   "GET /api/health": { expect: all(200) },
+  "GET /api/health/ready": { expect: all(200) },
+  // Off unless METRICS_TOKEN is set (tests/metrics.test.ts covers it on); session cookies never open it.
+  "GET /api/metrics": { expect: all(404) },
   "GET /api/me": { expect: userOnly(200) },
   "POST /api/orders/[orderId]/cancel": { expect: ownerOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "online") } }) },
   "POST /api/orders/[orderId]/pay": { expect: ownerOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "online") } }) },

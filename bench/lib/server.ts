@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { BENCH_METRICS_TOKEN } from "./prometheus";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const DIST_DIR = ".next-bench";
@@ -72,6 +73,7 @@ export class BenchServer {
         ...env,
         PORT: String(port),
         BENCH_METRICS: "1",
+        METRICS_TOKEN: BENCH_METRICS_TOKEN,
         // No expiry sweeps during a measurement (bench orders are cash on delivery anyway).
         SWEEP_INTERVAL: "0",
         LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? "warn",

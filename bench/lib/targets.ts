@@ -1,8 +1,9 @@
 import type { Shopper } from "./fixtures";
 import type { HttpClient } from "./http";
 import type { Outcome } from "./load";
+import { BENCH_METRICS_TOKEN, checkoutMetricsFrom, metricsSince } from "./prometheus";
 
-/** The server's checkout counters (lib/orders/metrics.ts), as /api/bench/metrics returns them. */
+/** The server's checkout counters over one cell (read from GET /api/metrics, see ./prometheus.ts). */
 export type CheckoutMetrics = {
   orders: number;
   outOfStock: number;
@@ -37,6 +38,9 @@ const codeOf = (status: number, body: string) => {
 
 /** POST /api/orders, exactly as an API client would. */
 export class HttpOrders implements Target {
+  /** The counters when the cell started: Prometheus counters only go up, so a cell is a difference. */
+  private since: CheckoutMetrics | null = null;
+
   constructor(readonly client: HttpClient) {}
 
   async order(shopper: Shopper, idempotencyKey: string): Promise<Outcome> {
@@ -50,14 +54,18 @@ export class HttpOrders implements Target {
   }
 
   async resetMetrics() {
-    const res = await this.client.request("POST", "/api/bench/metrics");
-    if (res.status !== 200) throw new Error(`POST /api/bench/metrics answered ${res.status}; is BENCH_METRICS=1 set on the server?`);
+    this.since = await this.scrape();
   }
 
   async readMetrics(): Promise<CheckoutMetrics> {
-    const res = await this.client.request("GET", "/api/bench/metrics");
-    if (res.status !== 200) throw new Error(`GET /api/bench/metrics answered ${res.status}`);
-    return JSON.parse(res.body) as CheckoutMetrics;
+    if (!this.since) throw new Error("readMetrics() before resetMetrics()");
+    return metricsSince(this.since, await this.scrape());
+  }
+
+  private async scrape(): Promise<CheckoutMetrics> {
+    const res = await this.client.request("GET", "/api/metrics", { authorization: `Bearer ${BENCH_METRICS_TOKEN}` });
+    if (res.status !== 200) throw new Error(`GET /api/metrics answered ${res.status}; is METRICS_TOKEN set on the server?`);
+    return checkoutMetricsFrom(res.body);
   }
 }
 

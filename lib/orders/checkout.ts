@@ -11,7 +11,7 @@ import { returnCheckoutSlot, takeCheckoutSlot } from "./checkout-limit";
 import { commitOrders, type CommitResult, type CommitSeams, type Verdict } from "./commit";
 import { lineRowsOf, outOfStockError, type Draft, type PlaceOrderRequest } from "./draft";
 import { findOrderByCartRevision, normalizeKey, replayOr, type PlaceOrderResult } from "./idempotency";
-import { checkoutMetrics, recordBatch } from "./metrics";
+import { checkoutMetrics, recordBatch, recordCheckout, recordSoldOutHint } from "./metrics";
 import { toOrderView } from "./queries";
 import { knownSoldOut, markSoldOut, type SoldOut } from "./soldout";
 import { STOCK_STEPS, type Strategy } from "./stock";
@@ -82,7 +82,10 @@ export function createCheckout({ seams }: { seams?: CommitSeams } = {}) {
       const lines: Line[] = cart.lines.filter((l) => l.selected).map(({ skuId, count }) => ({ skuId, count }));
       if (lines.length === 0) return replayed(new AppError("EMPTY_CART"));
       const hinted = await knownSoldOut(lines.map((l) => l.skuId));
-      if (hinted.size > 0) return replayed(soldOutError(lines, hinted));
+      if (hinted.size > 0) {
+        recordSoldOutHint();
+        return replayed(soldOutError(lines, hinted));
+      }
 
       const { verdict, attempts } = await commit({ req, lines, cartRevision: cart.revision }, strategy);
       stats.attempts = attempts;
@@ -132,7 +135,9 @@ export function createCheckout({ seams }: { seams?: CommitSeams } = {}) {
           if (outcome === "OUT_OF_STOCK") checkoutMetrics.outOfStock++;
           throw e;
         } finally {
-          log.info({ userId: req.userId, orderId, strategy, attempts: stats.attempts, outcome, ms: Math.round(performance.now() - started) }, "checkout");
+          const ms = performance.now() - started;
+          recordCheckout(strategy, outcome, ms / 1000);
+          log.info({ userId: req.userId, orderId, strategy, attempts: stats.attempts, outcome, ms: Math.round(ms) }, "checkout");
         }
       });
     },

@@ -108,6 +108,7 @@ export async function commitOrders(drafts: Draft[], step: StockStep, seams: Comm
       `checkout (${step.strategy})`,
       (attempt) => attemptCommit(drafts, step, seams, (attempts = attempt)),
       (e) => e instanceof DuplicateKey,
+      step.strategy,
     );
   } catch (e) {
     if (!(e instanceof ShortStock) && !isStockRefusal(e)) {

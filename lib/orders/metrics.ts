@@ -1,6 +1,9 @@
+import { metrics } from "@/lib/metrics/registry";
+
 /**
- * Checkout counters for the benchmark (read through /api/bench/metrics when BENCH_METRICS=1).
- * Per process and only ever added to, so they need no coordination.
+ * In-process checkout counters, for tests and the benchmark's service mode. Operators read the
+ * same events as Prometheus metrics (lib/metrics/registry.ts, GET /api/metrics), which the
+ * functions below also record.
  */
 export const checkoutMetrics = {
   orders: 0,
@@ -20,6 +23,30 @@ export function recordBatch(size: number) {
   checkoutMetrics.batchedOrders += size;
   const bucket = size === 1 ? "1" : size <= 4 ? "2-4" : size <= 16 ? "5-16" : "17-64";
   checkoutMetrics.batchSizes[bucket]++;
+  metrics().batchSize.observe(size);
+}
+
+/** One answered checkout: `outcome` is created, replayed, or the error code. */
+export function recordCheckout(strategy: string, outcome: string, seconds: number) {
+  const m = metrics();
+  m.checkouts.inc({ strategy, outcome });
+  m.checkoutDuration.observe({ strategy }, seconds);
+}
+
+/** A checkout transaction that is run again (deadlock, lock-wait timeout, duplicate key at INSERT). */
+export function recordTxRetry(strategy: string) {
+  checkoutMetrics.txRetries++;
+  metrics().txRetries.inc({ strategy });
+}
+
+export function recordOptimisticRetry() {
+  checkoutMetrics.optimisticRetries++;
+  metrics().optimisticRetries.inc();
+}
+
+/** A checkout refused by the sold-out hints, before any transaction. */
+export function recordSoldOutHint() {
+  metrics().soldoutRefusals.inc();
 }
 
 export function resetCheckoutMetrics() {

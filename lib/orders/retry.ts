@@ -1,7 +1,7 @@
 import { env } from "@/lib/env";
 import { AppError, isRetryable, sqlErrno } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { checkoutMetrics } from "./metrics";
+import { checkoutMetrics, recordTxRetry } from "./metrics";
 
 /** Jittered exponential backoff: ~10, 20, 40 ms ceilings, spread so retries do not collide again. */
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
@@ -12,7 +12,13 @@ const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.rando
  * CHECKOUT_MAX_ATTEMPTS times; then 503 BUSY. Anything else is thrown as it is: validation and
  * stock failures are never retried.
  */
-export async function retryOnContention<T>(what: string, run: (attempt: number) => Promise<T>, alsoRetry?: (e: unknown) => boolean): Promise<T> {
+export async function retryOnContention<T>(
+  what: string,
+  run: (attempt: number) => Promise<T>,
+  alsoRetry?: (e: unknown) => boolean,
+  /** The checkout strategy whose retries stockroom_checkout_tx_retries_total counts (none: not a checkout). */
+  strategy?: string,
+): Promise<T> {
   const maxAttempts = env().CHECKOUT_MAX_ATTEMPTS;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -20,7 +26,8 @@ export async function retryOnContention<T>(what: string, run: (attempt: number) 
     } catch (e) {
       if (!isRetryable(e) && !alsoRetry?.(e)) throw e;
       if (attempt >= maxAttempts) throw busy(what, attempt, e);
-      checkoutMetrics.txRetries++;
+      if (strategy) recordTxRetry(strategy);
+      else checkoutMetrics.txRetries++;
       await backoff(attempt);
     }
   }

@@ -4,7 +4,7 @@ import { affectedRows, type Tx } from "@/db";
 import { skus } from "@/db/schema";
 import type { Line } from "@/lib/cart/store";
 import type { CHECKOUT_STRATEGIES } from "@/lib/env";
-import { checkoutMetrics } from "./metrics";
+import { recordOptimisticRetry } from "./metrics";
 
 export type Strategy = (typeof CHECKOUT_STRATEGIES)[number];
 
@@ -87,7 +87,7 @@ const optimistic: StockStep = {
           .where(and(eq(skus.id, skuId), eq(skus.stock, row.stock)));
         if (affectedRows(result) === 1) break;
         if (attempt >= OPTIMISTIC_MAX_TRIES) throw new TooContended(`gave up on SKU ${skuId} after ${attempt} tries`);
-        checkoutMetrics.optimisticRetries++;
+        recordOptimisticRetry();
         await sleep(Math.random() * Math.min(2 * attempt, 20));
       }
     }

@@ -20,6 +20,7 @@ import { closeRedis, getRedis } from "@/lib/redis";
 import { findCheckoutAction, submitCheckout } from "@/bench/lib/action";
 import { createShoppers, createSkus, fillCart, type Line, type Shopper } from "@/bench/lib/fixtures";
 import { HttpClient } from "@/bench/lib/http";
+import { BENCH_METRICS_TOKEN, checkoutMetricsFrom, metricsSince } from "@/bench/lib/prometheus";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
@@ -88,6 +89,7 @@ async function startApp(port: number, databaseUrl: string, strategy: string, lab
       CHECKOUT_MAX_ATTEMPTS: MAX_ATTEMPTS,
       CHECKOUT_STRATEGY: strategy,
       BENCH_METRICS: "1",
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
       LOG_LEVEL: "warn",
       PORT: String(port),
     },
@@ -202,7 +204,8 @@ async function race(mode: "multi-writer" | "single-writer", strategy: string): P
     const actions = await Promise.all(actionBuyers.map((b, i) => findCheckoutAction(clients[i % 3]!, b)));
     // Warm each process's checkout route (first requests load code), then zero its counters.
     await Promise.all(clients.map((c) => c.request("POST", "/api/orders", { cookie: buyers[0]!.cookie, "content-type": "application/json" }, "{}")));
-    await Promise.all(clients.map((c) => c.request("POST", "/api/bench/metrics")));
+    const scrape = (c: HttpClient) => c.request("GET", "/api/metrics", { authorization: `Bearer ${BENCH_METRICS_TOKEN}` }).then((r) => checkoutMetricsFrom(r.body));
+    const metricsBefore = await Promise.all(clients.map(scrape));
     const countersBefore = await Promise.all(SQL_PORTS.map(galeraCounters));
 
     const t0 = performance.now();
@@ -226,7 +229,7 @@ async function race(mode: "multi-writer" | "single-writer", strategy: string): P
     );
     const seconds = (performance.now() - t0) / 1000;
 
-    const metrics = await Promise.all(clients.map(async (c) => (await c.json<{ txRetries: number; busy: number }>("GET", "/api/bench/metrics")).data));
+    const metrics = (await Promise.all(clients.map(scrape))).map((after, i) => metricsSince(metricsBefore[i]!, after));
     const countersAfter = await Promise.all(SQL_PORTS.map(galeraCounters));
 
     // ---- responses

@@ -1,14 +1,15 @@
 import { NextResponse } from "next/server";
-import { checkHealth } from "@/lib/health";
+import { checkHealth, currentBuildId } from "@/lib/health";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
   const { healthy, ...status } = await checkHealth();
-  if (healthy) return NextResponse.json(status);
+  const about = { buildId: currentBuildId(), uptime: Math.round(process.uptime()) };
+  if (healthy) return NextResponse.json({ ...status, ...about });
   const down = Object.entries(status).filter(([, v]) => v !== "ok").map(([k]) => k);
   return NextResponse.json(
-    { ...status, error: { code: down.includes("db") ? "DB_UNAVAILABLE" : "CART_UNAVAILABLE", message: `Unavailable: ${down.join(", ")}` } },
+    { ...status, ...about, error: { code: down.includes("db") ? "DB_UNAVAILABLE" : "CART_UNAVAILABLE", message: `Unavailable: ${down.join(", ")}` } },
     { status: 503 },
   );
 }

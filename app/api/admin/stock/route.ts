@@ -5,7 +5,11 @@ import { requireAdmin, route } from "@/lib/http";
 // Polled every 2 s by the admin console: never cached.
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (req) => {
-  await requireAdmin(req);
-  return NextResponse.json({ skus: await listStock() }, { headers: { "Cache-Control": "no-store" } });
-});
+// Successful polls log at debug level, so an open admin tab does not fill the terminal.
+export const GET = route(
+  async (req) => {
+    await requireAdmin(req);
+    return NextResponse.json({ skus: await listStock() }, { headers: { "Cache-Control": "no-store" } });
+  },
+  { quiet: true },
+);

@@ -1,0 +1,61 @@
+/** Reading GET /api/metrics (Prometheus text format) back into the benchmark's checkout counters. */
+import type { CheckoutMetrics } from "./targets";
+
+/** The token the benchmark's servers are started with (METRICS_TOKEN), and sends to read their metrics. */
+export const BENCH_METRICS_TOKEN = "bench-metrics-token-0123456789";
+
+export type Sample = { name: string; labels: Record<string, string>; value: number };
+
+/** Every sample line of an exposition (comments and blank lines skipped). */
+export function parseExposition(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const labels: Record<string, string> = {};
+    for (const [, k, v] of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[k!] = v!.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c));
+    samples.push({ name: m[1]!, labels, value: Number(m[3]) });
+  }
+  return samples;
+}
+
+/** Sum of the samples named `name` whose labels include `match`. */
+export function sumOf(samples: Sample[], name: string, match: Record<string, string> = {}): number {
+  return samples.filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
+}
+
+/** The benchmark's counters from a scrape (cumulative since the server started). */
+export function checkoutMetricsFrom(text: string): CheckoutMetrics {
+  const s = parseExposition(text);
+  const outcome = (o: string) => sumOf(s, "stockroom_checkouts_total", { outcome: o });
+  const le = (bound: string) => sumOf(s, "stockroom_checkout_batch_size_bucket", { le: bound });
+  return {
+    orders: outcome("created"),
+    outOfStock: outcome("OUT_OF_STOCK"),
+    busy: outcome("BUSY"),
+    replays: outcome("replayed"),
+    optimisticRetries: sumOf(s, "stockroom_checkout_optimistic_retries_total"),
+    txRetries: sumOf(s, "stockroom_checkout_tx_retries_total"),
+    batches: sumOf(s, "stockroom_checkout_batch_size_count"),
+    batchedOrders: sumOf(s, "stockroom_checkout_batch_size_sum"),
+    batchSizes: { "1": le("1"), "2-4": le("4") - le("1"), "5-16": le("16") - le("4"), "17-64": le("64") - le("16") },
+  };
+}
+
+/** `after - before`, field by field: what one benchmark cell did (Prometheus counters never reset). */
+export function metricsSince(before: CheckoutMetrics, after: CheckoutMetrics): CheckoutMetrics {
+  const sizes: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after.batchSizes ?? {})) sizes[k] = v - (before.batchSizes?.[k] ?? 0);
+  return {
+    orders: after.orders - before.orders,
+    outOfStock: after.outOfStock - before.outOfStock,
+    busy: after.busy - before.busy,
+    replays: after.replays - before.replays,
+    optimisticRetries: after.optimisticRetries - before.optimisticRetries,
+    txRetries: after.txRetries - before.txRetries,
+    batches: (after.batches ?? 0) - (before.batches ?? 0),
+    batchedOrders: (after.batchedOrders ?? 0) - (before.batchedOrders ?? 0),
+    batchSizes: sizes,
+  };
+}
