@@ -1,12 +1,12 @@
 import pino from "pino";
+import { logFormat, prettyLine } from "@/lib/log-format";
 import { requestContext } from "@/lib/request-context";
 
-/**
- * Structured JSON logs, one line per event. Inside a request every line carries its `requestId`
- * (the same one the response returns in `x-request-id`). Quiet under tests unless LOG_LEVEL says otherwise.
- */
-export const log = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.VITEST ? "silent" : "info"),
+const format = logFormat(process.env.LOG_FORMAT, Boolean(process.stdout.isTTY));
+const color = format === "pretty" && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+
+const options: pino.LoggerOptions = {
+  level: process.env.LOG_LEVEL || (process.env.VITEST ? "silent" : "info"),
   base: { service: "stockroom" },
   redact: ["password", "*.password", "token", "*.token"],
   // A fresh object per line: pino merges each line's fields into what the mixin returns.
@@ -14,4 +14,11 @@ export const log = pino({
     const ctx = requestContext.getStore();
     return ctx ? { requestId: ctx.requestId } : {};
   },
-});
+};
+
+/**
+ * Structured logs, one event per line: JSON for collectors, or one readable line per event on a
+ * terminal (LOG_FORMAT, lib/log-format.ts). Inside a request every line carries its `requestId`
+ * (the same one the response returns in `x-request-id`). Quiet under tests unless LOG_LEVEL says otherwise.
+ */
+export const log = format === "pretty" ? pino(options, { write: (line: string) => process.stdout.write(prettyLine(line, color)) }) : pino(options);

@@ -2,6 +2,8 @@
 # One command to run the shop: services, database (created, migrated, seeded), production build, server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Next.js would otherwise send anonymous usage data from every build and server.
+export NEXT_TELEMETRY_DISABLED=1
 
 [ -d node_modules ] || npm ci
 bash scripts/services.sh

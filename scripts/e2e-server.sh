@@ -2,6 +2,8 @@
 # The production server Playwright starts: its own port, database and Redis database, fresh each run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Next.js would otherwise send anonymous usage data from every build and server.
+export NEXT_TELEMETRY_DISABLED=1
 : "${DATABASE_URL:?}" "${REDIS_URL:?}" "${PORT:?}"
 npx tsx db/migrate.ts --fresh
 npx tsx db/seed.ts

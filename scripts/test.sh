@@ -3,6 +3,8 @@
 # (vitest, real MariaDB and Redis) and end-to-end (Playwright, Chromium) on their own ports and databases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Next.js would otherwise send anonymous usage data from every build and server.
+export NEXT_TELEMETRY_DISABLED=1
 
 [ -d node_modules ] || npm ci
 bash scripts/services.sh
