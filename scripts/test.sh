@@ -28,6 +28,9 @@ env "${BUILD_SECRETS[@]}" NODE_ENV=production npx next build
 echo "== no server secret in the client bundles"
 env "${BUILD_SECRETS[@]}" npx tsx scripts/check-bundle-secrets.ts
 
+echo "== production install: npm ci --omit=dev in a scratch copy, migrate, seed, npm start"
+PRODCHECK_DIST="$NEXT_DIST_DIR" bash scripts/prod-install-check.sh
+
 echo "== unit, integration and fault tests (vitest)"
 npx vitest run
 
