@@ -15,5 +15,5 @@ export default defineConfig([
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
     },
   },
-  globalIgnores([".next/**", ".next-*/**", "artifacts/**", "bench/results/**", "next-env.d.ts", "node_modules/**"]),
+  globalIgnores([".next/**", ".next-*/**", "dist/**", "artifacts/**", "bench/results/**", "next-env.d.ts", "node_modules/**"]),
 ]);
