@@ -28,7 +28,22 @@ const nextConfig = {
   // Tests and benchmarks build into their own folder so they never clobber a running demo.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
-  serverExternalPackages: ["mysql2", "ioredis", "pino", "prom-client"],
+  // Required from node_modules at run time, not bundled: one copy per process (prom-client's
+  // registry and cluster listener, OpenTelemetry's global provider), and mysql2 / ioredis loaded
+  // through require, where the tracing instrumentations hook them.
+  serverExternalPackages: [
+    "mysql2",
+    "ioredis",
+    "pino",
+    "prom-client",
+    "@opentelemetry/api",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/resources",
+    "@opentelemetry/instrumentation",
+    "@opentelemetry/instrumentation-mysql2",
+    "@opentelemetry/instrumentation-ioredis",
+  ],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -1,4 +1,5 @@
 import "server-only";
+import { trace, SpanStatusCode, type Span } from "@opentelemetry/api";
 import { settleCartCleanups, takeOrderOutOfCart } from "@/lib/cart/cleanup";
 import { readCart, userOwner, type Line } from "@/lib/cart/store";
 import { createCombiner } from "@/lib/combiner";
@@ -23,6 +24,9 @@ const MAX_BATCH = 64;
 /** Rounds a checkout may take while its user's earlier orders are still being cleaned out of the cart. */
 const MAX_ROUNDS = 3;
 
+// A no-op unless instrumentation.ts started OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT).
+const tracer = trace.getTracer("stockroom");
+
 type Committed = { verdict: Verdict; attempts: number };
 
 /**
@@ -46,17 +50,42 @@ export function createCheckout({ seams }: { seams?: CommitSeams } = {}) {
     return verdicts.map((verdict) => ({ verdict, attempts }));
   };
 
+  // Each queued draft's `checkout` span, so its batch can link to it (and it to its batch).
+  const checkoutSpans = new WeakMap<Draft, Span>();
   const batches = createCombiner(
     async (drafts: Draft[]) => {
       recordBatch(drafts.length);
-      return each(await commitOrders(drafts, STOCK_STEPS.batched, seams));
+      const orders = drafts.map((d) => checkoutSpans.get(d)).filter((s) => s !== undefined);
+      // The batch's transaction is a trace of its own, linked both ways with its orders' checkouts.
+      return tracer.startActiveSpan(
+        "checkout.batch",
+        { root: true, links: orders.map((s) => ({ context: s.spanContext() })), attributes: { "stockroom.strategy": "batched", "stockroom.batch_size": drafts.length } },
+        async (span) => {
+          for (const order of orders) order.setAttribute("stockroom.batch_size", drafts.length).addLink({ context: span.spanContext() });
+          try {
+            const result = await commitOrders(drafts, STOCK_STEPS.batched, seams);
+            span.setAttribute("stockroom.attempts", result.attempts);
+            return each(result);
+          } catch (e) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: isAppError(e) ? e.code : "error" });
+            throw e;
+          } finally {
+            span.end();
+          }
+        },
+      );
     },
     { maxBatch: MAX_BATCH },
   );
 
   function commit(draft: Draft, strategy: Strategy): Promise<Committed> {
     // The combiner serves every caller, so it runs outside this one's request context (its logs must not carry this request's id).
-    if (strategy === "batched") return requestContext.exit(() => batches.submit(draft));
+    if (strategy === "batched") {
+      const span = trace.getActiveSpan();
+      if (span) checkoutSpans.set(draft, span);
+      return requestContext.exit(() => batches.submit(draft));
+    }
+    trace.getActiveSpan()?.setAttribute("stockroom.batch_size", 1);
     return commitOrders([draft], STOCK_STEPS[strategy], seams).then((r) => each(r)[0]!);
   }
 
@@ -120,7 +149,7 @@ export function createCheckout({ seams }: { seams?: CommitSeams } = {}) {
      */
     placeOrder(request: PlaceOrderRequest, strategy: Strategy = env().CHECKOUT_STRATEGY): Promise<PlaceOrderResult> {
       const req = { ...request, idempotencyKey: normalizeKey(request.idempotencyKey) };
-      return tracked(async () => {
+      return tracer.startActiveSpan("checkout", { attributes: { "stockroom.strategy": strategy } }, (span) => tracked(async () => {
         const started = performance.now();
         const stats = { attempts: 0 };
         let outcome = "error";
@@ -137,9 +166,12 @@ export function createCheckout({ seams }: { seams?: CommitSeams } = {}) {
         } finally {
           const ms = performance.now() - started;
           recordCheckout(strategy, outcome, ms / 1000);
+          span.setAttributes({ "stockroom.outcome": outcome, "stockroom.attempts": stats.attempts, ...(orderId ? { "stockroom.order_id": orderId } : {}) });
+          if (outcome === "error" || outcome === "DB_UNAVAILABLE") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+          span.end();
           log.info({ userId: req.userId, orderId, strategy, attempts: stats.attempts, outcome, ms: Math.round(ms) }, "checkout");
         }
-      });
+      }));
     },
     /** Orders waiting for the next batch (for tests). */
     queued: () => batches.queued(),
