@@ -1,48 +1,56 @@
-// Cross-worker metrics for a node:cluster primary (the production launcher that forks one
-// `next start` worker per core). Plain ESM on dependencies only, so the primary can import it
-// from a pruned production install:
+// Cross-worker metrics for a node:cluster primary (scripts/start.mjs forks one `next start`
+// worker per core behind one port). Plain ESM on dependencies only (prom-client), so the primary
+// can import it from a pruned production install.
 //
-//   import cluster from "node:cluster";
-//   import { setupClusterMetrics } from "./lib/metrics/cluster-primary.mjs";
-//   if (cluster.isPrimary) {
-//     setupClusterMetrics();           // before the first cluster.fork()
-//     for (...) cluster.fork();
-//   }
+// Any worker that serves GET /api/metrics asks the primary over the cluster IPC channel
+// (lib/metrics/scrape.ts); the primary collects every live worker's registry (prom-client's
+// AggregatorRegistry: counters and histograms summed, stockroom_redis_up the minimum) and answers
+// that one worker with the text. So a scrape through the shared port returns the sum over all
+// workers, not one random worker.
 //
-// Any worker that serves GET /api/metrics asks the primary over the cluster IPC channel; the
-// primary collects every live worker's registry (prom-client's AggregatorRegistry: counters and
-// histograms summed, stockroom_redis_up the minimum) and answers that one worker with the text.
-// So a scrape through the shared port returns the sum over all workers, not one random worker.
+// With a message dispatcher of your own (scripts/start.mjs has one), before forking:
+//   ipcHandlers.set(METRICS_REQUEST, metricsRequestHandler());
+// or on its own, before forking:
+//   setupClusterMetrics();
 import cluster from "node:cluster";
 import promClient from "prom-client";
 
 /** Worker -> primary: `{ type, id }`; primary -> worker: `{ type, id, text } | { type, id, error }`. */
 export const METRICS_REQUEST = "stockroom:metrics-request";
 export const METRICS_RESPONSE = "stockroom:metrics-response";
-/** Set in the primary's environment (so inherited by every forked worker) once aggregation is on. */
+/** Set in the primary's environment (so inherited by every worker it forks) once aggregation is on. */
 export const CLUSTER_METRICS_ENV = "STOCKROOM_CLUSTER_METRICS";
 
-let installed = false;
+let aggregator;
 
 /**
- * Call once in the cluster primary, before forking. Idempotent. Returns the aggregator, whose
- * `clusterMetrics()` the primary may also call itself.
+ * Call in the cluster primary before forking: returns `(worker, message)` that answers a
+ * METRICS_REQUEST message with every worker's metrics summed. Workers forked afterwards know to
+ * ask (CLUSTER_METRICS_ENV).
  */
-export function setupClusterMetrics() {
-  if (!cluster.isPrimary) throw new Error("setupClusterMetrics() belongs in the cluster primary");
-  const aggregator = new promClient.AggregatorRegistry();
-  if (installed) return aggregator;
-  installed = true;
+export function metricsRequestHandler() {
+  if (!cluster.isPrimary) throw new Error("metricsRequestHandler() belongs in the cluster primary");
+  aggregator ??= new promClient.AggregatorRegistry();
   process.env[CLUSTER_METRICS_ENV] = "1";
-  cluster.on("message", (worker, message) => {
-    if (!message || typeof message !== "object" || message.type !== METRICS_REQUEST) return;
+  return (worker, message) => {
     const reply = (body) => {
-      if (worker.isConnected()) worker.send({ type: METRICS_RESPONSE, id: message.id, ...body });
+      if (worker.isConnected()) worker.send({ type: METRICS_RESPONSE, id: message.id, ...body }, () => {});
     };
     aggregator.clusterMetrics().then(
       (text) => reply({ text }),
       (err) => reply({ error: err instanceof Error ? err.message : String(err) }),
     );
+  };
+}
+
+let installed = false;
+
+/** The same, listening to the cluster's messages itself (for a primary without a dispatcher). Idempotent. */
+export function setupClusterMetrics() {
+  if (installed) return;
+  installed = true;
+  const handle = metricsRequestHandler();
+  cluster.on("message", (worker, message) => {
+    if (message && typeof message === "object" && message.type === METRICS_REQUEST) handle(worker, message);
   });
-  return aggregator;
 }
