@@ -45,6 +45,7 @@ const schema = z
     LOG_FORMAT: z.enum(["pretty", "json"]).optional().describe("pretty when stdout is a terminal, else json"),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional().describe("OTLP/HTTP collector base URL; set, tracing starts"),
     OTEL_SERVICE_NAME: z.string().default("stockroom"),
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional().describe("worker processes of npm start (scripts/start.mjs validates it too); unset: one per core"),
   })
   .transform((e, ctx) => {
     if (!e.SESSION_SECRET && e.NODE_ENV === "production") {

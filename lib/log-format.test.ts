@@ -13,6 +13,8 @@ describe("log format", () => {
     const line = JSON.stringify({ level: 30, time: Date.UTC(2026, 0, 1, 12, 4, 31, 207), pid: 1, hostname: "h", service: "stockroom", msg: "request", method: "POST", path: "/api/orders", status: 201, requestId: "abc", note: "two words" });
     expect(prettyLine(line)).toBe('12:04:31.207 INFO  request method=POST path=/api/orders status=201 requestId=abc note="two words"\n');
     expect(prettyLine(line, true)).toContain("\x1b[32mINFO \x1b[0m");
+    // Several workers on one terminal: which one wrote it.
+    expect(prettyLine(line, false, { pid: true })).toContain(" pid=1 ");
   });
 
   it("puts an error's stack under its line and passes non-JSON through", () => {

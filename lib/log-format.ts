@@ -20,7 +20,8 @@ const text = (v: unknown) => {
   return JSON.stringify(v);
 };
 
-export function prettyLine(line: string, color = false): string {
+/** `pid`: show the process id (several workers writing to one terminal). */
+export function prettyLine(line: string, color = false, { pid = false }: { pid?: boolean } = {}): string {
   let entry: Record<string, unknown>;
   try {
     entry = JSON.parse(line) as Record<string, unknown>;
@@ -31,7 +32,7 @@ export function prettyLine(line: string, color = false): string {
   const time = typeof entry.time === "number" ? new Date(entry.time).toISOString().slice(11, 23) : "";
   const name = level.name.padEnd(5);
   const fields = Object.entries(entry)
-    .filter(([k]) => !HIDDEN.has(k))
+    .filter(([k]) => !HIDDEN.has(k) || (pid && k === "pid"))
     .map(([k, v]) => `${k}=${text(v)}`);
   let out = [time, color ? `\x1b[${level.color}m${name}\x1b[0m` : name, entry.msg ?? "", ...fields].filter((p) => p !== "").join(" ");
   const err = entry.err as { type?: string; message?: string; stack?: string } | undefined;

@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import pino from "pino";
 import { logFormat, prettyLine } from "@/lib/log-format";
 import { requestContext } from "@/lib/request-context";
@@ -7,7 +8,8 @@ const color = format === "pretty" && Boolean(process.stdout.isTTY) && !process.e
 
 const options: pino.LoggerOptions = {
   level: process.env.LOG_LEVEL || (process.env.VITEST ? "silent" : "info"),
-  base: { service: "stockroom" },
+  // pid: with several workers (scripts/start.mjs) on one stdout, which process wrote the line.
+  base: { service: "stockroom", pid: process.pid },
   redact: ["password", "*.password", "token", "*.token"],
   // A fresh object per line: pino merges each line's fields into what the mixin returns.
   mixin: () => {
@@ -21,4 +23,4 @@ const options: pino.LoggerOptions = {
  * terminal (LOG_FORMAT, lib/log-format.ts). Inside a request every line carries its `requestId`
  * (the same one the response returns in `x-request-id`). Quiet under tests unless LOG_LEVEL says otherwise.
  */
-export const log = format === "pretty" ? pino(options, { write: (line: string) => process.stdout.write(prettyLine(line, color)) }) : pino(options);
+export const log = format === "pretty" ? pino(options, { write: (line: string) => process.stdout.write(prettyLine(line, color, { pid: cluster.isWorker })) }) : pino(options);

@@ -1,7 +1,10 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import type { Shopper } from "./fixtures";
 import type { HttpClient } from "./http";
 import type { Outcome } from "./load";
 import { BENCH_METRICS_TOKEN, checkoutMetricsFrom, metricsSince } from "./prometheus";
+import { LOG_DIR } from "./server";
 
 /** The server's checkout counters over one cell (read from GET /api/metrics, see ./prometheus.ts). */
 export type CheckoutMetrics = {
@@ -22,6 +25,8 @@ export type CheckoutMetrics = {
  * in this process (ServiceOrders in ./service.ts).
  */
 export interface Target {
+  /** Server processes taking the orders (the launcher's workers); 1 in service mode. */
+  readonly workers: number;
   order(shopper: Shopper, idempotencyKey: string): Promise<Outcome>;
   resetMetrics(): Promise<void>;
   readMetrics(): Promise<CheckoutMetrics>;
@@ -41,7 +46,11 @@ export class HttpOrders implements Target {
   /** The counters when the cell started: Prometheus counters only go up, so a cell is a difference. */
   private since: CheckoutMetrics | null = null;
 
-  constructor(readonly client: HttpClient) {}
+  constructor(
+    readonly client: HttpClient,
+    /** Worker processes behind the port; one scrape covers them all (the launcher's primary sums them). */
+    readonly workers = 1,
+  ) {}
 
   async order(shopper: Shopper, idempotencyKey: string): Promise<Outcome> {
     const res = await this.client.request(
@@ -65,6 +74,8 @@ export class HttpOrders implements Target {
   private async scrape(): Promise<CheckoutMetrics> {
     const res = await this.client.request("GET", "/api/metrics", { authorization: `Bearer ${BENCH_METRICS_TOKEN}` });
     if (res.status !== 200) throw new Error(`GET /api/metrics answered ${res.status}; is METRICS_TOKEN set on the server?`);
+    // The last scrape, as Prometheus would see it, for the record (bench/results/logs/).
+    await writeFile(path.join(LOG_DIR, `metrics-${this.client.base.port}.prom`), res.body).catch(() => {});
     return checkoutMetricsFrom(res.body);
   }
 }
