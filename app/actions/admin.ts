@@ -2,8 +2,8 @@
 
 import { z } from "zod";
 import { failure, type ActionState } from "@/lib/action-state";
-import { adjustStockForm, setOnSaleSchema } from "@/lib/admin/schemas";
-import { adjustStock, setOnSale } from "@/lib/admin/stock";
+import { adjustStockForm, updateSkuSchema } from "@/lib/admin/schemas";
+import { adjustStock, updateSku } from "@/lib/admin/stock";
 import { currentUser } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors";
 
@@ -41,8 +41,8 @@ export async function setOnSaleAction(skuId: number, onSale: boolean): Promise<A
   try {
     await requireAdminUser();
     const id = skuIdOf(skuId);
-    const input = setOnSaleSchema.parse({ onSale });
-    const sku = await setOnSale(id, input.onSale);
+    const input = updateSkuSchema.parse({ onSale });
+    const sku = await updateSku(id, input);
     return { ok: true, data: { onSale: sku.onSale } };
   } catch (e) {
     return failure(e);
