@@ -2,8 +2,8 @@ import { formatMoney, toCents } from "@/lib/money";
 
 type Line = { skuId: number; name: string; price: string; count: number };
 
-/** Item, unit price, quantity and line total: the checkout summary and the order page. */
-export function LinesTable({ lines, label }: { lines: Line[]; label: string }) {
+/** Item, unit price, quantity and line total: the checkout summary and the order page. `notes`: a word under a line's name. */
+export function LinesTable({ lines, label, notes }: { lines: Line[]; label: string; notes?: Map<number, React.ReactNode> }) {
   return (
     // Focusable, so a keyboard can scroll it when a narrow screen cuts the table off.
     <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>
@@ -19,7 +19,10 @@ export function LinesTable({ lines, label }: { lines: Line[]; label: string }) {
         <tbody>
           {lines.map((l) => (
             <tr key={l.skuId}>
-              <td>{l.name}</td>
+              <td>
+                {l.name}
+                {notes?.get(l.skuId)}
+              </td>
               <td className="num">{formatMoney(l.price)}</td>
               <td className="num">{l.count}</td>
               <td className="num">{formatMoney(toCents(l.price) * l.count)}</td>
