@@ -56,6 +56,35 @@ export const updateSkuSchema = z
   .refine((v) => Object.keys(v).length > 0, "Send at least one of onSale, perCustomerLimit, saleStartsAt.");
 export type UpdateSkuInput = z.infer<typeof updateSkuSchema>;
 
+/** A form field left blank means "none" (no limit, no launch time). */
+const blankIsNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
+
+const LIMIT_FORM = "Limit must be a whole number from 1 to 99, or blank for no limit.";
+
+/**
+ * The console's sale settings form: every field a string, blank = none. The page turns the
+ * admin's local date and time into ISO 8601 with their offset before it is sent.
+ */
+export const saleSettingsForm = z.object({
+  perCustomerLimit: z.preprocess(
+    blankIsNull,
+    z
+      .string({ error: LIMIT_FORM })
+      .trim()
+      .regex(/^\d+$/, LIMIT_FORM)
+      .transform(Number)
+      .pipe(z.number().int(LIMIT_FORM).min(1, LIMIT_FORM).max(MAX_LINE_QTY, LIMIT_FORM))
+      .nullable(),
+  ),
+  saleStartsAt: z.preprocess(
+    blankIsNull,
+    z.iso
+      .datetime({ offset: true, error: "Launch must be a date and time, or blank to sell at once." })
+      .transform((s) => new Date(s))
+      .nullable(),
+  ),
+});
+
 export const orderFilterSchema = z.object({
   status: z.enum(ORDER_STATUSES, { error: `status must be one of ${ORDER_STATUSES.join(", ")}.` }).optional(),
 });
