@@ -85,8 +85,8 @@ test("checkout says beforehand which lines are over the limit or not on sale yet
   await shop.openCheckout();
   await shop.ensureAddress();
   const lines = page.getByRole("table", { name: "Items to order" });
-  await expect(lines.getByRole("row", { name: new RegExp(waiting.name) })).toContainText(/On sale in [23] min \(.+\)/);
-  await expect(lines.getByRole("row", { name: new RegExp(limited.name) })).toContainText("Limit 1 per customer — you have 2 in your cart.");
+  await expect(lines.getByTestId(`line-note-${waiting.skuId}`)).toHaveText(/^Not on sale yet: it can be ordered in [23] min \(.+\)\.$/);
+  await expect(lines.getByTestId(`line-note-${limited.skuId}`)).toHaveText("Limit 1 per customer — you have 2 in your cart.");
   await expect(page.getByTestId("checkout-notes")).toContainText("read the note under those 2 items");
 
   await page.getByRole("button", { name: "Place order" }).click();
