@@ -83,7 +83,10 @@ export default async function CheckoutPage() {
       {notes.size > 0 && (
         <p className="alert info" data-testid="checkout-notes" style={{ margin: "1rem 0 0" }}>
           Before you order, read the note under {notes.size === 1 ? "that item" : `those ${notes.size} items`}.{" "}
-          <Link href="/cart">Change your cart</Link>
+          {/* Underlined: in a sentence, colour alone does not tell a link from its text. */}
+          <Link href="/cart" style={{ textDecoration: "underline" }}>
+            Change your cart
+          </Link>
         </p>
       )}
       {/* A fresh key per render: a double click or a resubmit of this form makes at most one order. */}
