@@ -94,6 +94,13 @@ test("checkout says beforehand which lines are over the limit or not on sale yet
   await expect(refusal).toHaveCount(1);
   await expect(refusal).toContainText(/Nothing was ordered: an item is not on sale yet\.|Limit 1 per customer/);
   await expect(page).toHaveURL(/\/checkout$/);
+
+  // The cart says the same, and its stepper stops at the limit.
+  await page.goto("/cart");
+  await expect(page.getByTestId(`cart-limit-${limited.skuId}`)).toHaveText("Limit 1 per customer: lower this to 1.");
+  await expect(page.getByRole("button", { name: `Increase quantity of ${limited.label}` })).toBeDisabled();
+  await page.getByRole("button", { name: `Decrease quantity of ${limited.label}` }).click();
+  await expect(page.getByTestId(`cart-limit-${limited.skuId}`)).toHaveText("Limit 1 per customer.");
 });
 
 test("the admin sets a limit and a launch time in the Manage panel, and the table and product page show them", async ({ page }) => {
