@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { PUT as putSku } from "@/app/api/admin/skus/[skuId]/route";
 import { GET as listStockRoute } from "@/app/api/admin/stock/route";
 import { POST as addToCartRoute } from "@/app/api/cart/items/route";
+import { PUT as setCartItemRoute } from "@/app/api/cart/items/[skuId]/route";
 import { GET as productsRoute } from "@/app/api/products/route";
 import { GET as stockRoute } from "@/app/api/stock/route";
 import { getDb } from "@/db";
@@ -150,6 +151,15 @@ describe("per-customer limit", () => {
     const [item] = (await getCart(userOwner(shopper.id))).items;
     expect(item).toMatchObject({ skuId, count: 1, perCustomerLimit: 2, alreadyBought: 1 });
     expect((await add(1)).status).toBe(409);
+
+    // Setting the line's count is held to the same allowance.
+    const set = (count: number) =>
+      setCartItemRoute(request(`/api/cart/items/${skuId}`, { method: "PUT", cookie: shopper.cookie, body: { count } }), ctx({ skuId: String(skuId) }));
+    const tooMany = await set(2);
+    expect(tooMany.status).toBe(409);
+    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toMatch(/you already have 1 in your orders, so you can add 1 more\.$/);
+    expect((await set(1)).status).toBe(200);
+    expect((await readCart(userOwner(shopper.id))).lines).toEqual([{ skuId, count: 1, selected: true }]);
   });
 });
 

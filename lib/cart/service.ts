@@ -74,25 +74,35 @@ export async function addToCart(owner: Owner, { skuId, count }: AddItem): Promis
   const [sku] = await getSkus([skuId]);
   if (!sku || !sku.onSale) throw new AppError("SKU_NOT_FOUND");
   await settle(owner);
-  if (sku.perCustomerLimit !== null) await checkAllowance(owner, sku, count);
+  if (sku.perCustomerLimit !== null) await checkAllowance(owner, sku, count, { replacing: false });
   return addLine(owner, skuId, count);
 }
 
 /**
- * Refuses an add that would pass the SKU's per-customer limit, counting what the customer's
- * orders hold and what the cart already has. A courtesy: checkout's transaction is what enforces it.
+ * Refuses a cart change that would pass the SKU's per-customer limit, counting what the
+ * customer's orders hold and what the cart keeps of the line (nothing when `replacing` its
+ * count). A courtesy: checkout's transaction is what enforces the limit.
  */
-async function checkAllowance(owner: Owner, sku: { skuId: number; product: string; name: string; perCustomerLimit: number | null }, adding: number) {
+async function checkAllowance(
+  owner: Owner,
+  sku: { skuId: number; product: string; name: string; perCustomerLimit: number | null },
+  adding: number,
+  { replacing }: { replacing: boolean },
+) {
   const limit = sku.perCustomerLimit!;
   const userId = userIdOf(owner);
   const [held, { lines }] = await Promise.all([userId === null ? new Map<string, number>() : unitsHeld(getDb(), [userId], [sku.skuId]), readCart(owner)]);
   const alreadyBought = userId === null ? 0 : heldOf(held, userId, sku.skuId);
-  const inCart = lines.find((l) => l.skuId === sku.skuId)?.count ?? 0;
+  const inCart = replacing ? 0 : (lines.find((l) => l.skuId === sku.skuId)?.count ?? 0);
   if (alreadyBought + inCart + adding > limit) throw cartLimitError({ skuId: sku.skuId, name: lineName(sku.skuId, sku), limit, alreadyBought, inCart, adding });
 }
 
 export async function updateCartItem(owner: Owner, skuId: number, change: UpdateItem): Promise<void> {
   await settle(owner);
+  if (change.count !== undefined) {
+    const [sku] = await getSkus([skuId]);
+    if (sku && sku.perCustomerLimit !== null) await checkAllowance(owner, sku, change.count, { replacing: true });
+  }
   if (!(await updateLine(owner, skuId, change))) throw new AppError("SKU_NOT_FOUND", { message: "That item is not in your cart." });
 }
 
