@@ -7,7 +7,8 @@ import { requestContext } from "@/lib/request-context";
  */
 export const log = pino({
   level: process.env.LOG_LEVEL ?? (process.env.VITEST ? "silent" : "info"),
-  base: { service: "stockroom" },
+  // pid: with several workers (scripts/start.mjs) on one stdout, which process wrote the line.
+  base: { service: "stockroom", pid: process.pid },
   redact: ["password", "*.password", "token", "*.token"],
   // A fresh object per line: pino merges each line's fields into what the mixin returns.
   mixin: () => {

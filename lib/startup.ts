@@ -1,6 +1,7 @@
 import { env, EnvError } from "@/lib/env";
 import { installGracefulStop } from "@/lib/graceful-stop";
 import { startExpirySweeper } from "@/lib/orders/expiry";
+import { listenToLauncher } from "@/lib/pool";
 
 // A bad configuration stops the process with one clear line instead of failing on first request.
 try {
@@ -16,4 +17,5 @@ try {
 if (process.env.NEXT_PHASE !== "phase-production-build") {
   startExpirySweeper();
   installGracefulStop();
+  listenToLauncher();
 }

@@ -21,10 +21,12 @@ npx next build
 cat <<MSG
 
   Stockroom is starting on http://localhost:${PORT}
+  Worker processes: ${WEB_CONCURRENCY:-one per core} (WEB_CONCURRENCY; 1 runs a single process)
 
   Demo logins
     shopper  demo / demo12345
     admin    ${ADMIN_USERNAME:-admin} / ${ADMIN_PASSWORD:-admin12345}
 
 MSG
-exec npx next start -p "$PORT"
+# Every core: a worker per core behind one port (scripts/start.mjs; WEB_CONCURRENCY sets how many).
+exec node scripts/start.mjs -p "$PORT"

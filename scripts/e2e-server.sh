@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 npx tsx db/migrate.ts --fresh
 npx tsx db/seed.ts
 node -e 'const R=require("ioredis");const r=new R(process.env.REDIS_URL);r.flushdb().then(()=>r.quit())'
-exec npx next start -p "$PORT"
+# The production launcher, as `npm start` runs it; WEB_CONCURRENCY (1 unless set) picks the workers.
+export WEB_CONCURRENCY="${WEB_CONCURRENCY:-1}"
+exec node scripts/start.mjs -p "$PORT"

@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the production server on every core. A `node:cluster` primary forks
+ * WEB_CONCURRENCY workers (default: the cores this process may use), each running Next.js's own
+ * `next start` on the same build; the primary holds the listening socket and hands connections
+ * to the workers in turn. Arguments are passed to `next start` (`npm start -- -p 4000`).
+ * WEB_CONCURRENCY=1 runs `next start` in this very process: no primary, exactly one process.
+ *
+ * The primary never touches MariaDB or Redis and keeps no shop state: correctness lives in the
+ * database and in atomic Redis scripts, so any worker may serve any request. It only
+ *  - restarts a worker that dies (with backoff, logged); a worker that fails before any worker
+ *    ever listened is a bad configuration, not a crash, so the primary exits with its code;
+ *  - on SIGTERM/SIGINT passes the signal to every worker, which drains (lib/graceful-stop.ts:
+ *    in-flight checkouts finish, new requests get 503 SHUTTING_DOWN, pools close), and exits
+ *    once all have gone, like `next start` (128 + signal);
+ *  - tells workers about the pool over IPC (see "IPC" below; /api/health reports it).
+ *
+ * Plain .mjs with only `next` and `pino` (both dependencies), so production needs no devDependencies.
+ */
+import cluster from "node:cluster";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
+import pino from "pino";
+
+const require = createRequire(import.meta.url);
+const NEXT_BIN = require.resolve("next/dist/bin/next");
+const NEXT_ARGS = ["start", ...process.argv.slice(2)];
+
+/** A restarted worker waits BASE x 2^(quick crashes - 1), at most MAX; a worker that lived STABLE resets the count. */
+const RESTART_BASE_MS = 500;
+const RESTART_MAX_MS = 30_000;
+const STABLE_MS = 30_000;
+/** Longer than a worker's own drain (20 s) plus closing its pools; then the primary SIGKILLs it. */
+const STOP_TIMEOUT_MS = 25_000;
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
+
+/** WEB_CONCURRENCY as a worker count: a whole number 1-256, or the usable cores when unset. */
+function poolSize(raw = process.env.WEB_CONCURRENCY, cores = availableParallelism()) {
+  if (raw === undefined || raw.trim() === "") return cores;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`Invalid configuration: WEB_CONCURRENCY must be a whole number 1-256, got "${raw}"`);
+  return n;
+}
+
+/** One process: `next start` itself, as if run from the command line. */
+async function single() {
+  process.argv = [process.argv[0], NEXT_BIN, ...NEXT_ARGS];
+  await import(pathToFileURL(NEXT_BIN).href);
+}
+
+function primary(size) {
+  const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "stockroom", role: "primary", pid: process.pid } });
+  cluster.setupPrimary({ exec: NEXT_BIN, args: NEXT_ARGS });
+
+  /** Per slot 0..size-1: its worker, when it started, and how many times in a row it died young. */
+  const slots = Array.from({ length: size }, () => ({ worker: null, listening: false, startedAt: 0, quickCrashes: 0, timer: null }));
+  let restarts = 0;
+  let everListened = false;
+  let stopping = null;
+
+  const alive = () => slots.filter((s) => s.worker && s.listening).length;
+
+  // ---- IPC -------------------------------------------------------------------------------
+  // Everything the primary and its workers say to each other goes through here: messages are
+  // objects whose `type` starts with "stockroom:". Workers read them in lib/pool.ts. A new
+  // primary-side concern (e.g. prom-client's AggregatorRegistry collecting every worker's
+  // metrics) sets itself up in `setUpIpc`, next to the pool broadcast.
+  const ipcHandlers = new Map();
+  function setUpIpc() {
+    cluster.on("message", (worker, message) => {
+      const handle = message && typeof message === "object" ? ipcHandlers.get(message.type) : undefined;
+      if (handle) handle(worker, message);
+    });
+  }
+  /** Every worker learns the pool's size and how many workers are serving (GET /api/health shows it). */
+  const poolMessage = () => ({ type: "stockroom:pool", size, alive: alive(), restarts });
+  function broadcastPool() {
+    for (const s of slots) if (s.worker?.isConnected()) s.worker.send(poolMessage(), () => {});
+  }
+  // A worker asks once its listener is installed (lib/pool.ts): a broadcast before that is lost.
+  ipcHandlers.set("stockroom:pool?", (worker) => worker.isConnected() && worker.send(poolMessage(), () => {}));
+  // ------------------------------------------------------------------------------------------
+
+  function fork(slot) {
+    const s = slots[slot];
+    s.timer = null;
+    s.startedAt = Date.now();
+    s.listening = false;
+    const worker = cluster.fork({ NODE_ENV: process.env.NODE_ENV ?? "production", STOCKROOM_WORKER_SLOT: String(slot) });
+    s.worker = worker;
+    worker.on("listening", () => {
+      everListened = true;
+      s.listening = true;
+      log.info({ slot, workerPid: worker.process.pid }, "worker listening");
+      broadcastPool();
+    });
+  }
+
+  cluster.on("exit", (worker, code, signal) => {
+    const slot = slots.findIndex((s) => s.worker === worker);
+    if (slot < 0) return;
+    const s = slots[slot];
+    s.worker = null;
+    s.listening = false;
+    broadcastPool();
+    if (stopping) {
+      log.info({ slot, workerPid: worker.process.pid, code, signal }, "worker stopped");
+      if (slots.every((x) => !x.worker)) finish();
+      return;
+    }
+    if (!everListened) {
+      // Before any worker served: the build, the port or the configuration is wrong; restarting would only repeat it.
+      log.fatal({ slot, workerPid: worker.process.pid, code, signal }, "worker failed at start-up; stopping");
+      stopAll("SIGTERM", code || 1);
+      return;
+    }
+    const lived = Date.now() - s.startedAt;
+    s.quickCrashes = lived >= STABLE_MS ? 1 : s.quickCrashes + 1;
+    const delay = Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (s.quickCrashes - 1));
+    restarts++;
+    log.error({ slot, workerPid: worker.process.pid, code, signal, livedMs: lived, restartInMs: delay, restarts }, "worker died; restarting");
+    s.timer = setTimeout(() => fork(slot), delay);
+  });
+
+  function stopAll(signal, exitCode) {
+    if (stopping) return;
+    stopping = { exitCode };
+    log.info({ signal, workers: slots.filter((s) => s.worker).length }, "stopping: every worker drains");
+    for (const s of slots) {
+      if (s.timer) clearTimeout(s.timer);
+      s.timer = null;
+      s.worker?.process.kill(signal);
+    }
+    // A worker stuck past its own drain timeout must not hold the stop forever.
+    setTimeout(() => {
+      for (const s of slots) if (s.worker) {
+        log.error({ workerPid: s.worker.process.pid }, "worker still running after the drain timeout; SIGKILL");
+        s.worker.process.kill("SIGKILL");
+      }
+    }, STOP_TIMEOUT_MS).unref();
+    if (slots.every((s) => !s.worker)) finish();
+  }
+
+  function finish() {
+    log.info({ exitCode: stopping.exitCode }, "all workers stopped; exiting");
+    process.exit(stopping.exitCode);
+  }
+
+  for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => stopAll(signal, SIGNAL_EXIT[signal]));
+
+  setUpIpc();
+  log.info({ workers: size, next: NEXT_ARGS.join(" ") }, "starting workers");
+  for (let slot = 0; slot < size; slot++) fork(slot);
+}
+
+let size;
+try {
+  size = poolSize();
+} catch (e) {
+  console.error(e.message);
+  process.exit(1);
+}
+if (size === 1) await single();
+else primary(size);
