@@ -11,7 +11,11 @@ import path from "node:path";
  */
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
-const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
+// The production launcher (`npm start`): `next start` itself when WEB_CONCURRENCY=1, else a
+// cluster primary with that many `next start` workers on the one port.
+const LAUNCHER = path.join(ROOT, "scripts/start.mjs");
+/** Workers per test server: WEB_CONCURRENCY from the environment (e.g. `WEB_CONCURRENCY=2 npx vitest run tests/faults`), else 1. */
+export const WEB_CONCURRENCY = process.env.WEB_CONCURRENCY ?? "1";
 // The same production build the end-to-end tests use (scripts/test.sh builds it first).
 export const DIST_DIR = process.env.FAULTS_DIST_DIR ?? process.env.NEXT_DIST_DIR ?? ".next-test";
 
@@ -170,7 +174,11 @@ export class ThrowawayRedis {
 
 export type ServerEnv = { DATABASE_URL: string; REDIS_URL: string } & Record<string, string>;
 
-/** `next start` from the production build; its JSON log lines are kept for assertions. */
+/**
+ * The production server (scripts/start.mjs over `next start`) from the production build; its
+ * JSON log lines, the workers' included, are kept for assertions. Killing it kills the primary:
+ * its workers exit as soon as their IPC channel closes, like a crash of the whole server.
+ */
 export class AppServer {
   child?: ChildProcess;
   output = "";
@@ -204,7 +212,7 @@ export class AppServer {
     }
     if (await portOpen(this.port)) throw new Error(`port ${this.port} is already taken; set FAULTS_PORT_BASE`);
     const { NODE_OPTIONS: _drop, ...rest } = process.env;
-    this.child = spawnOwned(process.execPath, [NEXT_BIN, "start", "-p", String(this.port), "-H", "127.0.0.1"], {
+    this.child = spawnOwned(process.execPath, [LAUNCHER, "-p", String(this.port), "-H", "127.0.0.1"], {
         cwd: ROOT,
         env: {
           ...rest,
@@ -215,6 +223,7 @@ export class AppServer {
           SWEEP_INTERVAL: "0",
           LOG_LEVEL: "info",
           DB_POOL_SIZE: "10",
+          WEB_CONCURRENCY,
           ...this.env,
         },
         stdio: ["ignore", "pipe", "pipe"],
@@ -224,9 +233,19 @@ export class AppServer {
     this.child.stderr?.on("data", (c: Buffer) => (this.output += c.toString()));
     const child = this.child;
     await waitFor("the server to answer /api/health", async () => {
-      if (exited(child)) throw new Error(`next start exited: ${this.output.slice(-3000)}`);
-      return healthy(this.base);
+      if (exited(child)) throw new Error(`the server exited: ${this.output.slice(-3000)}`);
+      return (await healthy(this.base)) && this.listening() >= this.workers;
     }, 60_000, 200);
+  }
+
+  /** How many worker processes this server runs. */
+  get workers() {
+    return Number(this.env.WEB_CONCURRENCY ?? WEB_CONCURRENCY);
+  }
+
+  /** Workers that have started listening so far (the launcher logs each; one process counts as one once it answers). */
+  listening(): number {
+    return this.workers === 1 ? 1 : this.logs().filter((l) => l.msg === "worker listening").length;
   }
 
   signal(signal: NodeJS.Signals) {
