@@ -91,7 +91,7 @@ async function plan(scenario: ScenarioName, label: string, W: number): Promise<P
 const key = (cell: number, seq: number) => `bench.${cell}.${seq}`.padEnd(8, "0");
 
 async function checkoutCell(mode: Mode, target: Target, strategy: Strategy, scenario: ScenarioName, W: number, shoppers: Shopper[]): Promise<Cell> {
-  const label = `${mode} ${strategy} ${scenario} W=${W}`;
+  const label = `${mode} ${strategy} ${scenario} W=${W}${target.workers > 1 ? ` x${target.workers}` : ""}`;
   const n = ++cellNo;
   const p = await plan(scenario, `${label} #${n}`, W);
   await ledger.record();
@@ -110,7 +110,7 @@ async function checkoutCell(mode: Mode, target: Target, strategy: Strategy, scen
   const problems = [...(await ledger.check(before, load.ok)), ...unexpected(load.byCode, expectedCodes(scenario))];
   if (metrics.orders !== load.ok) problems.push(`server counted ${metrics.orders} orders, clients got ${load.ok} 201s`);
   if (scenario === "sellout" && load.ok > p.stock) problems.push(`sold ${load.ok} of ${p.stock}`);
-  return toCell({ kind: "checkout", strategy, scenario, mode, W }, load, metrics, problems);
+  return toCell({ kind: "checkout", strategy, scenario, mode, W, workers: target.workers }, load, metrics, problems);
 }
 
 /** (a) The best one statement can do on the hot row: autocommit UPDATEs from W clients, no HTTP, no order. */
@@ -144,16 +144,16 @@ async function rawCeiling(mode: Mode, W: number): Promise<Cell> {
 }
 
 /** (b) The HTTP and framework floor: same server, same request shape, a route that does nothing. */
-async function noopCeiling(client: HttpClient, W: number, shoppers: Shopper[]): Promise<Cell> {
+async function noopCeiling(client: HttpClient, W: number, shoppers: Shopper[], workers: number): Promise<Cell> {
   const n = ++cellNo;
   const load = await runLoad({
-    label: `trivial route W=${W}`,
+    label: `trivial route W=${W}${workers > 1 ? ` x${workers}` : ""}`,
     workers: W,
     durationMs: opts.durationS * 1000,
     prepare: async () => undefined,
     send: (w, _, seq) => noop(client, shoppers[w]!, key(n, seq)),
   });
-  return toCell({ kind: "noop-route", strategy: null, scenario: "hot", mode: "http", W }, load, null, unexpected(load.byCode, new Set(["200"])));
+  return toCell({ kind: "noop-route", strategy: null, scenario: "hot", mode: "http", W, workers }, load, null, unexpected(load.byCode, new Set(["200"])));
 }
 
 /** The checkout page's server action against the route handler, back to back on fresh hot SKUs. */
@@ -181,7 +181,7 @@ async function actionVsRoute(client: HttpClient, target: Target, strategy: Strat
       const metrics = await target.readMetrics();
       const allowed = new Set(kind === "action" ? ["200 redirect", "200 BUSY"] : ["201", "503 BUSY"]);
       const problems = [...(await ledger.check(before, load.ok)), ...unexpected(load.byCode, allowed)];
-      cells.push(toCell({ kind, strategy, scenario: "hot", mode: "http", W }, load, metrics, problems));
+      cells.push(toCell({ kind, strategy, scenario: "hot", mode: "http", W, workers: target.workers }, load, metrics, problems));
     }
   }
 }
@@ -288,51 +288,59 @@ async function profileServiceCell(shoppers: Shopper[]): Promise<string> {
   return summarizeProfile(dir, started, undefined, "the measured cell only (profiling started and stopped around it)");
 }
 
-/** The HTTP path: one `next start` per strategy, all up at once, cells interleaved. */
+/**
+ * The HTTP path, at each worker count in turn: one launcher (scripts/start.mjs) per strategy
+ * with that many `next start` workers, all up at once, cells interleaved; the trivial-route
+ * floor at the same worker count. The raw UPDATE and the server-action comparison do not
+ * depend on the workers and run at the first count only.
+ */
 async function runHttp(shoppers: Shopper[]) {
-  // Each scenario and W runs every strategy back to back, so load from anything else on the
-  // machine hits them alike.
-  const servers = new Map<Strategy, BenchServer>();
-  try {
-    for (const [i, strategy] of opts.strategies.entries()) {
-      log(`\n== ${strategy}: next start on :${opts.port + i}`);
-      const server = await BenchServer.start(opts.port + i, serverEnv(strategy), { label: strategy });
-      servers.set(strategy, server);
-      await warmUp(server, shoppers);
-    }
-    const first = servers.get(opts.strategies[0]!)!;
-    for (const W of opts.concurrency) {
-      const clients = new Map([...servers].map(([s, server]) => [s, new HttpClient(server.url, W)]));
-      try {
-        cells.push(await rawCeiling("http", W));
-        cells.push(await noopCeiling(clients.get(opts.strategies[0]!)!, W, shoppers));
-        for (const scenario of perW()) {
-          for (const strategy of opts.strategies) cells.push(await checkoutCell("http", new HttpOrders(clients.get(strategy)!), strategy, scenario, W, shoppers));
-        }
-      } finally {
-        for (const c of clients.values()) c.close();
+  for (const [round, workers] of opts.workers.entries()) {
+    // Each scenario and W runs every strategy back to back, so load from anything else on the
+    // machine hits them alike.
+    const servers = new Map<Strategy, BenchServer>();
+    try {
+      for (const [i, strategy] of opts.strategies.entries()) {
+        log(`\n== ${strategy}: ${workers} worker${workers === 1 ? "" : "s"} on :${opts.port + i}`);
+        const server = await BenchServer.start(opts.port + i, serverEnv(strategy), { label: `${strategy}-w${workers}`, workers, poolSize: opts.poolSize });
+        servers.set(strategy, server);
+        await warmUp(server, shoppers);
       }
-    }
-    if (opts.scenarios.includes("drop")) {
-      for (const [strategy, server] of servers) {
-        const client = new HttpClient(server.url, DROP.shoppers);
+      const first = servers.get(opts.strategies[0]!)!;
+      for (const W of opts.concurrency) {
+        const clients = new Map([...servers].map(([s, server]) => [s, new HttpClient(server.url, W)]));
         try {
-          await runDrop("http", new HttpOrders(client), strategy, shoppers);
+          if (round === 0) cells.push(await rawCeiling("http", W));
+          cells.push(await noopCeiling(clients.get(opts.strategies[0]!)!, W, shoppers, workers));
+          for (const scenario of perW()) {
+            for (const strategy of opts.strategies) cells.push(await checkoutCell("http", new HttpOrders(clients.get(strategy)!, workers), strategy, scenario, W, shoppers));
+          }
+        } finally {
+          for (const c of clients.values()) c.close();
+        }
+      }
+      // The drop and the server-action comparison once, at the first worker count (their tables have no worker column).
+      if (round === 0 && opts.scenarios.includes("drop")) {
+        for (const [strategy, server] of servers) {
+          const client = new HttpClient(server.url, DROP.shoppers);
+          try {
+            await runDrop("http", new HttpOrders(client, workers), strategy, shoppers);
+          } finally {
+            client.close();
+          }
+        }
+      }
+      if (round === 0 && opts.actionConcurrency.length > 0) {
+        const client = new HttpClient(first.url, Math.max(...opts.actionConcurrency));
+        try {
+          await actionVsRoute(client, new HttpOrders(client, workers), opts.strategies[0]!, shoppers);
         } finally {
           client.close();
         }
       }
+    } finally {
+      for (const server of servers.values()) await server.stop();
     }
-    if (opts.actionConcurrency.length > 0) {
-      const client = new HttpClient(first.url, Math.max(...opts.actionConcurrency));
-      try {
-        await actionVsRoute(client, new HttpOrders(client), opts.strategies[0]!, shoppers);
-      } finally {
-        client.close();
-      }
-    }
-  } finally {
-    for (const server of servers.values()) await server.stop();
   }
 }
 
@@ -357,7 +365,10 @@ async function main() {
   // Before anything reads it: on a fresh machine the bench database does not exist yet.
   await recreateDatabase(opts.databaseUrl);
   const machine = await describeMachine();
-  log(`Stockroom contention bench (${opts.modes.join(" + ")}): ${opts.strategies.join(", ")} x W ${opts.concurrency.join(", ")} x ${opts.scenarios.join(", ")}, ${opts.durationS} s cells`);
+  log(
+    `Stockroom contention bench (${opts.modes.join(" + ")}): ${opts.strategies.join(", ")} x W ${opts.concurrency.join(", ")} x ${opts.scenarios.join(", ")}, ${opts.durationS} s cells` +
+      (opts.modes.includes("http") ? `; http at ${opts.workers.join(" and ")} worker(s) per server` : ""),
+  );
   log(machineMarkdown(machine));
   if (machine.loadAverageAtStart[0]! > machine.cpus * 0.5) log(`warning: load average ${machine.loadAverageAtStart[0]} on ${machine.cpus} cores: results will be noisy`);
   if (opts.build) {

@@ -24,6 +24,11 @@ export type LoadResult = {
   byCode: Record<string, number[]>;
   /** Share of the cell this process's event loop was busy (0-1): near 1, the bench process itself was the bottleneck. */
   eventLoopUtilization: number;
+  /**
+   * CPU this process used during the cell (user + system, process.cpuUsage), in cores: over
+   * HTTP it is the load generator's own cost, taken from the same cores the servers run on.
+   */
+  clientCpu: number;
 };
 
 const progressEvery = process.stderr.isTTY ? 250 : 2_000;
@@ -43,6 +48,7 @@ export async function runLoad<P>(spec: LoadSpec<P>): Promise<LoadResult> {
   let ok = 0;
   const started = performance.now();
   const elu = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
   const deadline = spec.durationMs === undefined ? Infinity : started + spec.durationMs;
   const more = () => performance.now() < deadline && (spec.totalRequests === undefined || issued < spec.totalRequests);
   const timer = setInterval(() => progress(spec.label, started, latencies.length, ok), progressEvery);
@@ -71,12 +77,15 @@ export async function runLoad<P>(spec: LoadSpec<P>): Promise<LoadResult> {
     clearInterval(timer);
   }
   progress(spec.label, started, latencies.length, ok, true);
+  const used = process.cpuUsage(cpu);
+  const elapsedS = (performance.now() - started) / 1000;
   return {
-    elapsedS: (performance.now() - started) / 1000,
+    elapsedS,
     requests: latencies.length,
     ok,
     latencies,
     byCode,
     eventLoopUtilization: performance.eventLoopUtilization(elu).utilization,
+    clientCpu: (used.user + used.system) / 1e6 / elapsedS,
   };
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { CHECKOUT_STRATEGIES } from "@/lib/env";
 
@@ -12,6 +13,8 @@ export type Strategy = (typeof CHECKOUT_STRATEGIES)[number];
 export type Options = {
   strategies: Strategy[];
   concurrency: number[];
+  /** Worker processes per HTTP server (the launcher's WEB_CONCURRENCY); every http cell runs at each. */
+  workers: number[];
   scenarios: ScenarioName[];
   modes: Mode[];
   durationS: number;
@@ -35,6 +38,8 @@ const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>
 
   --strategies a,b        checkout strategies (default: ${CHECKOUT_STRATEGIES.join(",")})
   --concurrency 1,16,...  shoppers in flight per cell (default: 1,16,64,256)
+  --workers 1,N           worker processes per HTTP server (scripts/start.mjs's WEB_CONCURRENCY);
+                          every http cell runs at each (default: 1,${availableParallelism()}, the cores)
   --scenarios a,b         ${SCENARIOS.join(",")} (default: all)
   --mode http,service     how orders are driven: http = POST /api/orders on next start,
                           service = placeOrder in this process (default: both, http first)
@@ -45,7 +50,8 @@ const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>
   --port P                first port of the bench servers, one per strategy (default: 3300)
   --database-url URL      scratch database, dropped and recreated (default: mysql://root@127.0.0.1:3306/stockroom_bench)
   --redis-url URL         Redis database, flushed (default: redis://127.0.0.1:6379/9)
-  --pool-size N           mysql2 connections per server and for service mode (default: 20)
+  --pool-size N           mysql2 connections per server, split across its workers, and for
+                          service mode (default: 20)
   --no-build              reuse the existing .next-bench build (service mode alone never builds)
   --profile               also CPU-profile a server through one hot cell over HTTP (W=64)
   --profile-strategy S    the strategy profiled (default: batched if it runs, else the first)
@@ -76,6 +82,7 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
     options: {
       strategies: { type: "string" },
       concurrency: { type: "string" },
+      workers: { type: "string" },
       scenarios: { type: "string" },
       mode: { type: "string" },
       duration: { type: "string" },
@@ -107,6 +114,7 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
   const options: Options = {
     strategies,
     concurrency: numbers(pick("concurrency", "BENCH_CONCURRENCY", "1,16,64,256"), "--concurrency"),
+    workers: [...new Set(numbers(pick("workers", "BENCH_WORKERS", `1,${availableParallelism()}`), "--workers"))],
     scenarios: list(pick("scenarios", "BENCH_SCENARIOS", SCENARIOS.join(",")), SCENARIOS, "scenario"),
     modes,
     durationS: positive(pick("duration", "BENCH_DURATION", "3"), "--duration"),
@@ -122,6 +130,7 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
     profileStrategy: list(pick("profile-strategy", "BENCH_PROFILE_STRATEGY", strategies.includes("batched") ? "batched" : (strategies[0] ?? "conditional")), CHECKOUT_STRATEGIES, "strategy")[0] ?? "conditional",
     docs: values.docs ?? envs.BENCH_DOCS === "1",
   };
+  if (options.workers.length === 0 || options.workers.some((n) => n > 256)) throw new Error("--workers needs 1-256 worker counts");
   if (options.strategies.length === 0 || options.concurrency.length === 0 || options.scenarios.length === 0 || options.modes.length === 0) {
     throw new Error("Need at least one strategy, one concurrency, one scenario and one mode");
   }

@@ -12,6 +12,8 @@ export type Cell = {
   scenario: string;
   mode: string;
   W: number;
+  /** Server worker processes behind the port (http: scripts/start.mjs's WEB_CONCURRENCY); 1 in service mode. */
+  workers: number;
   elapsedS: number;
   requests: number;
   ok: number;
@@ -33,6 +35,8 @@ export type Cell = {
    * load generator's.
    */
   eventLoopUtilization: number;
+  /** CPU the bench process itself used during the cell, in cores (1.0 = one core busy). */
+  clientCpu: number;
   /** 1-minute load average when the cell ended: above the core count, the cell was measured on a busy machine. */
   loadAverage: number;
   /** Anything that should not happen: invariant violations and unexpected response codes. */
@@ -46,10 +50,16 @@ export function batchSummary(m: CheckoutMetrics | null): BatchSummary | null {
   return { batches: m.batches, orders: m.batchedOrders ?? 0, meanSize: round((m.batchedOrders ?? 0) / m.batches, 1), sizes: { ...m.batchSizes } };
 }
 
-export function toCell(base: Pick<Cell, "kind" | "strategy" | "scenario" | "mode" | "W">, load: LoadResult, metrics: CheckoutMetrics | null, problems: string[]): Cell {
+export function toCell(
+  base: Pick<Cell, "kind" | "strategy" | "scenario" | "mode" | "W"> & { workers?: number },
+  load: LoadResult,
+  metrics: CheckoutMetrics | null,
+  problems: string[],
+): Cell {
   const outcomes = Object.fromEntries(Object.entries(load.byCode).map(([code, l]) => [code, l.length]));
   return {
     ...base,
+    workers: base.workers ?? 1,
     elapsedS: round(load.elapsedS, 3),
     requests: load.requests,
     ok: load.ok,
@@ -64,6 +74,7 @@ export function toCell(base: Pick<Cell, "kind" | "strategy" | "scenario" | "mode
     winners: load.byCode["201"] ? summarize(load.byCode["201"]) : null,
     losers: load.byCode["409 OUT_OF_STOCK"] ? summarize(load.byCode["409 OUT_OF_STOCK"]) : null,
     eventLoopUtilization: round(load.eventLoopUtilization, 2),
+    clientCpu: round(load.clientCpu, 2),
     loadAverage: round(os.loadavg()[0]!, 2),
     problems,
   };
@@ -113,21 +124,33 @@ const pair = (l: LatencySummary | null) => (l ? `${ms(l.p50)} / ${ms(l.p99)}` : 
 const batchText = (b: BatchSummary | null) => (b ? `${b.meanSize} (${Object.values(b.sizes).join(" / ")})` : "-");
 
 export const MODE_TITLES: Record<string, string> = {
-  http: "HTTP: POST /api/orders on next start",
+  http: "HTTP: POST /api/orders on the production launcher (scripts/start.mjs: WEB_CONCURRENCY next start workers)",
   service: "Service: placeOrder in-process, no HTTP",
 };
 
+const cpu = (c: Cell) => c.clientCpu.toFixed(2);
+
 function ceilings(cells: Cell[]): string[] {
   const Ws = [...new Set(cells.map((c) => c.W))].sort((a, b) => a - b);
+  const workerCounts = [...new Set(cells.filter((c) => c.kind === "noop-route").map((c) => c.workers))].sort((a, b) => a - b);
   const raw = new Map(cells.filter((c) => c.kind === "raw-update").map((c) => [c.W, c]));
-  const noop = new Map(cells.filter((c) => c.kind === "noop-route").map((c) => [c.W, c]));
+  const noop = new Map(cells.filter((c) => c.kind === "noop-route").map((c) => [`${c.workers}/${c.W}`, c]));
   if (raw.size + noop.size === 0) return [];
-  const out = ["#### Ceilings", "", "| W | raw UPDATE /s | raw p50 / p99 ms | trivial route req/s | route p50 / p99 ms |", "|---:|---:|---:|---:|---:|"];
+  const out = [
+    "#### Ceilings",
+    "",
+    `| W | raw UPDATE /s | raw p50 / p99 ms | ${workerCounts.map((n) => `trivial route req/s, ${n} worker${n === 1 ? "" : "s"} | p50 / p99 ms | bench CPU`).join(" | ")}${workerCounts.length ? " |" : ""}`,
+    `|---:|---:|---:|${workerCounts.map(() => "---:|---:|---:|").join("")}`,
+  ];
   for (const W of Ws) {
     const r = raw.get(W);
-    const n = noop.get(W);
-    if (!r && !n) continue;
-    out.push(`| ${W} | ${r ? rate(r.ordersPerS) : "-"} | ${r ? pair(r.latency) : "-"} | ${n ? rate(n.requestsPerS) : "-"} | ${n ? pair(n.latency) : "-"} |`);
+    const floors = workerCounts.map((n) => noop.get(`${n}/${W}`));
+    if (!r && floors.every((n) => !n)) continue;
+    out.push(
+      `| ${W} | ${r ? rate(r.ordersPerS) : "-"} | ${r ? pair(r.latency) : "-"} | ` +
+        floors.map((n) => (n ? `${rate(n.requestsPerS)} | ${pair(n.latency)} | ${cpu(n)}` : "- | - | -")).join(" | ") +
+        (floors.length ? " |" : ""),
+    );
   }
   out.push("");
   return out;
@@ -138,21 +161,54 @@ function scenarioTable(cells: Cell[], scenario: string): string[] {
   const order = [...new Set(cells.map((c) => c.strategy))];
   const rows = cells
     .filter((c) => c.kind === "checkout" && c.scenario === scenario)
-    .sort((a, b) => order.indexOf(a.strategy) - order.indexOf(b.strategy) || a.W - b.W);
+    .sort((a, b) => order.indexOf(a.strategy) - order.indexOf(b.strategy) || a.workers - b.workers || a.W - b.W);
   const split = scenario === "sellout";
   const out = [
     `#### ${scenario}`,
     "",
-    `| strategy | W | orders/s | req/s | p50 ms | p95 ms | p99 ms | ${split ? "winners p50 / p99 ms | losers p50 / p99 ms | " : ""}opt. retries/order | tx retries | batch mean (1 / 2-4 / 5-16 / 17-64) | outcomes | vs raw UPDATE | bench ELU | load | invariants |`,
-    `|---|---:|---:|---:|---:|---:|---:|${split ? "---:|---:|" : ""}---:|---:|---:|---|---:|---:|---:|---|`,
+    `| strategy | workers | W | orders/s | req/s | p50 ms | p95 ms | p99 ms | ${split ? "winners p50 / p99 ms | losers p50 / p99 ms | " : ""}opt. retries/order | tx retries | batch mean (1 / 2-4 / 5-16 / 17-64) | outcomes | vs raw UPDATE | bench ELU | bench CPU | load | invariants |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|${split ? "---:|---:|" : ""}---:|---:|---:|---|---:|---:|---:|---:|---|`,
   ];
   for (const c of rows) {
     const r = raw.get(c.W);
     const ratio = scenario === "hot" && r && r.ordersPerS > 0 ? `${(c.ordersPerS / r.ordersPerS).toFixed(2)}x` : "";
     const ok = c.problems.length === 0 ? "ok" : `**FAILED** (${c.problems.length})`;
     out.push(
-      `| ${c.strategy} | ${c.W} | ${rate(c.ordersPerS)} | ${rate(c.requestsPerS)} | ${ms(c.latency.p50)} | ${ms(c.latency.p95)} | ${ms(c.latency.p99)} | ` +
-        `${split ? `${pair(c.winners)} | ${pair(c.losers)} | ` : ""}${c.optimisticRetriesPerOrder ?? "-"} | ${c.metrics?.txRetries ?? "-"} | ${batchText(c.batch)} | ${outcomesText(c.outcomes)} | ${ratio} | ${c.eventLoopUtilization.toFixed(2)} | ${c.loadAverage.toFixed(1)} | ${ok} |`,
+      `| ${c.strategy} | ${c.workers} | ${c.W} | ${rate(c.ordersPerS)} | ${rate(c.requestsPerS)} | ${ms(c.latency.p50)} | ${ms(c.latency.p95)} | ${ms(c.latency.p99)} | ` +
+        `${split ? `${pair(c.winners)} | ${pair(c.losers)} | ` : ""}${c.optimisticRetriesPerOrder ?? "-"} | ${c.metrics?.txRetries ?? "-"} | ${batchText(c.batch)} | ${outcomesText(c.outcomes)} | ${ratio} | ${c.eventLoopUtilization.toFixed(2)} | ${cpu(c)} | ${c.loadAverage.toFixed(1)} | ${ok} |`,
+    );
+  }
+  out.push("");
+  return out;
+}
+
+/**
+ * Over HTTP, every cell measured at more than one worker count: the rate at the fewest workers,
+ * at the most, and the ratio (orders/s for checkouts, req/s for the trivial route).
+ */
+export function scalingTable(cells: Cell[]): string[] {
+  const http = cells.filter((c) => c.mode === "http" && (c.kind === "checkout" || c.kind === "noop-route"));
+  const counts = [...new Set(http.map((c) => c.workers))].sort((a, b) => a - b);
+  if (counts.length < 2) return [];
+  const [lo, hi] = [counts[0]!, counts[counts.length - 1]!];
+  const key = (c: Cell) => `${c.kind}|${c.strategy ?? ""}|${c.scenario}|${c.W}`;
+  const at = (n: number) => new Map(http.filter((c) => c.workers === n).map((c) => [key(c), c]));
+  const [a, b] = [at(lo), at(hi)];
+  const value = (c: Cell) => (c.kind === "noop-route" ? c.requestsPerS : c.ordersPerS);
+  const out = [
+    `### Scaling over HTTP: ${lo} worker${lo === 1 ? "" : "s"} -> ${hi} workers`,
+    "",
+    `| what | scenario | W | ${lo}w /s | ${lo}w p99 ms | ${hi}w /s | ${hi}w p99 ms | scaling | vs trivial route at ${hi}w | bench CPU ${lo}w / ${hi}w |`,
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const [k, one] of a) {
+    const many = b.get(k);
+    if (!many) continue;
+    const floor = one.kind === "checkout" ? b.get(`noop-route||hot|${one.W}`) : undefined;
+    const vsFloor = floor && floor.requestsPerS > 0 ? `${(value(many) / floor.requestsPerS).toFixed(2)}x` : "";
+    out.push(
+      `| ${one.kind === "noop-route" ? "trivial route" : one.strategy} | ${one.scenario} | ${one.W} | ${rate(value(one))} | ${ms(one.latency.p99)} | ${rate(value(many))} | ${ms(many.latency.p99)} | ` +
+        `${value(one) > 0 ? `${(value(many) / value(one)).toFixed(2)}x` : "-"} | ${vsFloor} | ${cpu(one)} / ${cpu(many)} |`,
     );
   }
   out.push("");
@@ -167,6 +223,7 @@ export function markdown(cells: Cell[], targets: string[]): string {
     out.push(`### ${MODE_TITLES[mode] ?? mode}`, "", ...ceilings(mine));
     for (const scenario of [...new Set(mine.filter((c) => c.kind === "checkout").map((c) => c.scenario))]) out.push(...scenarioTable(mine, scenario));
   }
+  out.push(...scalingTable(cells));
   const pairs = cells.filter((c) => c.kind === "action");
   if (pairs.length > 0) {
     out.push(

@@ -6,6 +6,8 @@ import path from "node:path";
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const DIST_DIR = ".next-bench";
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
+// The production launcher (`npm start`): N `next start` workers on one port, or `next start` itself for 1.
+const LAUNCHER = path.join(ROOT, "scripts/start.mjs");
 export const LOG_DIR = path.join(ROOT, "bench/results/logs");
 
 export type ServerEnv = {
@@ -58,19 +60,27 @@ export class BenchServer {
     readonly logFile: string,
   ) {}
 
-  /** Starts `next start` from .next-bench and waits for /api/health. */
-  static async start(port: number, env: ServerEnv, opts: { label: string; nodeArgs?: string[] }): Promise<BenchServer> {
+  /**
+   * Starts the launcher with `workers` next start processes from .next-bench and waits until
+   * /api/health reports all of them serving. The server's `poolSize` MariaDB connections are
+   * split across its workers, so every worker count holds the same connections (and four
+   * strategies' servers stay under MariaDB's default max_connections of 151).
+   */
+  static async start(port: number, env: ServerEnv, opts: { label: string; nodeArgs?: string[]; workers?: number; poolSize?: number }): Promise<BenchServer> {
+    const workers = opts.workers ?? 1;
     const url = new URL(`http://127.0.0.1:${port}`);
     if (await healthy(url)) throw new Error(`Something already answers on ${url.origin}; stop it or pass --port`);
     await mkdir(LOG_DIR, { recursive: true });
     const logFile = path.join(LOG_DIR, `server-${opts.label}.log`);
     const out = createWriteStream(logFile);
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), LAUNCHER, "-p", String(port), "-H", "127.0.0.1"], {
       cwd: ROOT,
       env: {
         ...baseEnv(),
         ...env,
         PORT: String(port),
+        WEB_CONCURRENCY: String(workers),
+        ...(opts.poolSize ? { DB_POOL_SIZE: String(Math.max(2, Math.ceil(opts.poolSize / workers))) } : {}),
         BENCH_METRICS: "1",
         // No expiry sweeps during a measurement (bench orders are cash on delivery anyway).
         SWEEP_INTERVAL: "0",
@@ -84,11 +94,11 @@ export class BenchServer {
     child.once("exit", () => live.delete(child));
     const server = new BenchServer(child, url, logFile);
     const deadline = Date.now() + 60_000;
-    while (!(await healthy(url))) {
-      if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}; ${logFile}:\n${await tail(logFile)}`);
+    while ((await serving(url)) < workers) {
+      if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}; ${logFile}:\n${await tail(logFile)}`);
       if (Date.now() > deadline) {
         await server.stop();
-        throw new Error(`next start did not become healthy in 60 s; ${logFile}:\n${await tail(logFile)}`);
+        throw new Error(`the server's ${workers} workers did not become healthy in 60 s; ${logFile}:\n${await tail(logFile)}`);
       }
       await sleep(200);
     }
@@ -103,6 +113,17 @@ export class BenchServer {
     const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
     await exited;
     clearTimeout(timer);
+  }
+}
+
+/** Workers serving, as /api/health reports the pool (0 while nothing answers healthy). */
+async function serving(url: URL): Promise<number> {
+  try {
+    const res = await fetch(new URL("/api/health", url), { signal: AbortSignal.timeout(2_000) });
+    const body = (await res.json()) as { pool?: { alive?: number } };
+    return res.ok ? (body.pool?.alive ?? 1) : 0;
+  } catch {
+    return 0;
   }
 }
 

@@ -13,6 +13,8 @@ import type { CheckoutMetrics, Target } from "./targets";
  * that is not an AppError is a bug and surfaces as "ERR ...", which fails the cell.
  */
 export class ServiceOrders implements Target {
+  readonly workers = 1;
+
   constructor(readonly strategy: Strategy) {}
 
   async order(shopper: Shopper, idempotencyKey: string): Promise<Outcome> {
