@@ -1,13 +1,15 @@
 import Link from "next/link";
 import { ProductArt } from "@/app/components/ProductArt";
-import { StockBadge } from "@/app/components/StockBadge";
-import { fromPrice, listProducts, productStock } from "@/lib/catalog";
+import { CatalogBadges } from "@/app/components/CatalogBadges";
+import { serverNow } from "@/app/components/server-now";
+import { fromPrice, listProducts } from "@/lib/catalog";
 import { formatMoney } from "@/lib/money";
 
 export const dynamic = "force-dynamic";
 
 export default async function CatalogPage() {
   const products = await listProducts();
+  const renderedAt = serverNow();
   return (
     <>
       <h1>Shop</h1>
@@ -25,7 +27,7 @@ export default async function CatalogPage() {
                   </p>
                   <div className="row" style={{ justifyContent: "space-between" }}>
                     <span className="price">{price ? `${p.skus.length > 1 ? "from " : ""}${formatMoney(price)}` : "Unavailable"}</span>
-                    <StockBadge stock={productStock(p)} />
+                    <CatalogBadges skus={p.skus} renderedAt={renderedAt} />
                   </div>
                 </div>
               </Link>

@@ -16,6 +16,7 @@ import { recreateDatabase } from "@/db/migrate";
 import { seed } from "@/db/seed";
 import { closeRedis } from "@/lib/redis";
 import { findCheckoutAction, submitCheckout, type CheckoutAction } from "./lib/action";
+import { DROP, dropCell, dropMarkdown, type DropResult } from "./lib/drop";
 import { createShoppers, createSkus, fillCart, type Line, type Shopper } from "./lib/fixtures";
 import { HttpClient } from "./lib/http";
 import { Ledger } from "./lib/invariants";
@@ -38,6 +39,15 @@ const RESULTS = path.join(ROOT, "bench/results");
 
 const ledger = new Ledger();
 const cells: Cell[] = [];
+const drops: DropResult[] = [];
+/** Scenarios run per W; `drop` runs once per strategy after them. */
+const perW = () => opts.scenarios.filter((s) => s !== "drop");
+
+async function runDrop(mode: Mode, target: Target, strategy: Strategy, shoppers: Shopper[]) {
+  const result = await dropCell(mode, target, strategy, shoppers, ledger, `${mode} ${strategy} #${++cellNo}`);
+  log(`  drop ${mode} ${strategy}: sold ${result.sold}/${result.stock} in ${result.sellOutMs ?? "-"} ms, over limit ${result.overLimit}, ${result.problems.length === 0 ? "ok" : result.problems.join("; ")}`);
+  drops.push(result);
+}
 let cellNo = 0;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -246,10 +256,11 @@ async function runService(shoppers: Shopper[]) {
   }
   for (const W of opts.concurrency) {
     cells.push(await rawCeiling("service", W));
-    for (const scenario of opts.scenarios) {
+    for (const scenario of perW()) {
       for (const strategy of opts.strategies) cells.push(await checkoutCell("service", new ServiceOrders(strategy), strategy, scenario, W, shoppers));
     }
   }
+  if (opts.scenarios.includes("drop")) for (const strategy of opts.strategies) await runDrop("service", new ServiceOrders(strategy), strategy, shoppers);
 }
 
 /**
@@ -301,11 +312,22 @@ async function runHttp(shoppers: Shopper[]) {
         try {
           if (round === 0) cells.push(await rawCeiling("http", W));
           cells.push(await noopCeiling(clients.get(opts.strategies[0]!)!, W, shoppers, workers));
-          for (const scenario of opts.scenarios) {
+          for (const scenario of perW()) {
             for (const strategy of opts.strategies) cells.push(await checkoutCell("http", new HttpOrders(clients.get(strategy)!, workers), strategy, scenario, W, shoppers));
           }
         } finally {
           for (const c of clients.values()) c.close();
+        }
+      }
+      // The drop and the server-action comparison once, at the first worker count (their tables have no worker column).
+      if (round === 0 && opts.scenarios.includes("drop")) {
+        for (const [strategy, server] of servers) {
+          const client = new HttpClient(server.url, DROP.shoppers);
+          try {
+            await runDrop("http", new HttpOrders(client, workers), strategy, shoppers);
+          } finally {
+            client.close();
+          }
         }
       }
       if (round === 0 && opts.actionConcurrency.length > 0) {
@@ -359,7 +381,7 @@ async function main() {
   const redis = new Redis(opts.redisUrl);
   await redis.flushdb();
   await redis.quit();
-  const maxW = Math.max(...opts.concurrency, ...opts.actionConcurrency, 64);
+  const maxW = Math.max(...opts.concurrency, ...opts.actionConcurrency, 64, opts.scenarios.includes("drop") ? DROP.shoppers : 0);
   const shoppers = await createShoppers(maxW, "bench");
   await ledger.record();
 
@@ -372,9 +394,9 @@ async function main() {
 
   const targets = verdicts(cells);
   const verdict = targets.map(verdictLine);
-  const table = markdown(cells, verdict);
+  const table = drops.length > 0 ? `${markdown(cells, verdict)}\n\n${dropMarkdown(drops)}` : markdown(cells, verdict);
   const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
-  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), command, options: opts, machine, cells, targets, profile: profileSummary };
+  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), command, options: opts, machine, cells, drops, targets, profile: profileSummary };
   await mkdir(RESULTS, { recursive: true });
   const file = path.join(RESULTS, `run-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
   await writeFile(file, JSON.stringify(report, null, 2));
@@ -386,7 +408,9 @@ async function main() {
   log(`\nResults: ${path.relative(ROOT, file)} (copied to bench/results/latest.json)${opts.docs ? "; docs/benchmarks.md updated" : ""}`);
   const failed = cells.filter((c) => c.problems.length > 0);
   for (const c of failed) log(`FAILED ${c.mode} ${c.kind} ${c.strategy ?? ""} ${c.scenario} W=${c.W}:\n  ${c.problems.slice(0, 10).join("\n  ")}`);
-  return failed.length === 0 ? 0 : 1;
+  const failedDrops = drops.filter((d) => d.problems.length > 0);
+  for (const d of failedDrops) log(`FAILED drop ${d.mode} ${d.strategy}:\n  ${d.problems.slice(0, 10).join("\n  ")}`);
+  return failed.length + failedDrops.length === 0 ? 0 : 1;
 }
 
 main()

@@ -28,6 +28,11 @@ export const users = mysqlTable("users", {
   username: varchar("username", { length: 32 }).notNull().unique(),
   passwordHash: varchar("password_hash", { length: 255 }).notNull(),
   role: mysqlEnum("role", ROLES).notNull().default("shopper"),
+  /**
+   * Bumped by every checkout that buys a SKU with a per-customer limit (lib/orders/purchase-limits.ts):
+   * the write serialises one customer's limited checkouts, across processes and Galera nodes.
+   */
+  limitSeq: bigint("limit_seq", { mode: "number", unsigned: true }).notNull().default(0),
   createdAt: createdAt(),
 });
 
@@ -79,12 +84,17 @@ export const skus = mysqlTable(
     stock: int("stock", { unsigned: true }).notNull().default(0),
     sales: int("sales", { unsigned: true }).notNull().default(0),
     onSale: boolean("on_sale").notNull().default(true),
+    /** Most units one customer may hold in orders that are not cancelled; null = no limit. */
+    perCustomerLimit: int("per_customer_limit", { unsigned: true }),
+    /** Checkout refuses the SKU before this instant; null = on sale now. */
+    saleStartsAt: datetime("sale_starts_at", { mode: "date", fsp: 3 }),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("skus_spu_name_idx").on(t.spuId, t.name),
     check("skus_stock_nonnegative", sql`${t.stock} >= 0`),
     check("skus_price_nonnegative", sql`${t.price} >= 0`),
+    check("skus_per_customer_limit_range", sql`${t.perCustomerLimit} BETWEEN 1 AND 99`),
   ],
 );
 

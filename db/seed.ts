@@ -10,10 +10,13 @@ type SeedProduct = {
   category: string;
   hue: number;
   description: string;
-  skus: { name: string; price: string; stock: number }[];
+  skus: { name: string; price: string; stock: number; perCustomerLimit?: number }[];
 };
 
-export const LIMITED_DROP = { product: "Nebula Watch Limited Drop", sku: "Numbered edition", stock: 5 };
+export const LIMITED_DROP = { product: "Nebula Watch Limited Drop", sku: "Numbered edition", stock: 5, perCustomerLimit: 1 };
+
+/** How long after the demo's first seed the limited drop launches, so a fresh demo shows its countdown. */
+export const DEMO_DROP_DELAY_MS = 5 * 60_000;
 
 export const PRODUCTS: SeedProduct[] = [
   {
@@ -84,7 +87,7 @@ export const PRODUCTS: SeedProduct[] = [
     category: "Limited",
     hue: 292,
     description: "Five numbered pieces with a sapphire crystal and a hand-finished case. When they are gone, they are gone.",
-    skus: [{ name: LIMITED_DROP.sku, price: "249.00", stock: LIMITED_DROP.stock }],
+    skus: [{ name: LIMITED_DROP.sku, price: "249.00", stock: LIMITED_DROP.stock, perCustomerLimit: LIMITED_DROP.perCustomerLimit }],
   },
 ];
 
@@ -99,15 +102,17 @@ async function ensureUser(db: Db, username: string, password: string, role: "sho
 
 /**
  * Inserts what is missing and leaves existing rows alone, so running it twice (or on a live
- * shop) never resets stock or duplicates products.
+ * shop) never resets stock or duplicates products. `dropStartsAt`: the limited drop's launch
+ * time when it is first inserted (none: on sale at once, as tests want it).
  */
-export async function seed(db: Db, admin: { username: string; password: string }) {
+export async function seed(db: Db, admin: { username: string; password: string }, { dropStartsAt }: { dropStartsAt?: Date } = {}) {
   for (const product of PRODUCTS) {
     const { skus: variants, ...spu } = product;
     await db.insert(spus).ignore().values(spu);
     const [row] = await db.select({ id: spus.id }).from(spus).where(eq(spus.name, product.name)).limit(1);
     for (const v of variants) {
-      await db.insert(skus).ignore().values({ spuId: row!.id, ...v });
+      const saleStartsAt = product.name === LIMITED_DROP.product ? dropStartsAt : undefined;
+      await db.insert(skus).ignore().values({ spuId: row!.id, ...v, saleStartsAt });
     }
   }
   await ensureUser(db, admin.username, admin.password, "admin");
@@ -126,7 +131,7 @@ export async function findSkuId(db: Db, product: string, sku: string): Promise<n
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  seed(getDb(), { username: env().ADMIN_USERNAME, password: env().ADMIN_PASSWORD })
+  seed(getDb(), { username: env().ADMIN_USERNAME, password: env().ADMIN_PASSWORD }, { dropStartsAt: new Date(Date.now() + DEMO_DROP_DELAY_MS) })
     .then(() => console.log(`Seeded ${PRODUCTS.length} products`))
     .catch((e: unknown) => {
       console.error(`Seed failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { setStock } from "./support/db";
+import { setSaleFields, setStock, skuIdOf } from "./support/db";
 import { LoginPage, newUsername } from "./pages/login";
 import { ShopPage } from "./pages/shop";
 
@@ -74,6 +74,8 @@ test("changing a quantity on the cart updates the totals", async ({ page }) => {
 });
 
 test("two shoppers race for the last unit: one gets it, the other is told clearly", async ({ browser }) => {
+  // The seed schedules the drop's launch a few minutes ahead (for the demo); this race is about stock.
+  await setSaleFields(await skuIdOf(LIMITED.product, LIMITED.sku), { saleStartsAt: null });
   const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
   const pages = await Promise.all(contexts.map((c) => c.newPage()));
   for (const page of pages) {

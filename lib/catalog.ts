@@ -4,7 +4,16 @@ import { getDb, getReadDb } from "@/db";
 import { skus, spus } from "@/db/schema";
 import { toCents } from "@/lib/money";
 
-export type CatalogSku = { skuId: number; name: string; price: string; stock: number; onSale: boolean };
+export type CatalogSku = {
+  skuId: number;
+  name: string;
+  price: string;
+  stock: number;
+  onSale: boolean;
+  perCustomerLimit: number | null;
+  /** ISO 8601, UTC. */
+  saleStartsAt: string | null;
+};
 export type CatalogProduct = {
   spuId: number;
   name: string;
@@ -14,16 +23,27 @@ export type CatalogProduct = {
   skus: CatalogSku[];
 };
 
-const skuColumns = { skuId: skus.id, spuId: skus.spuId, name: skus.name, price: skus.price, stock: skus.stock, onSale: skus.onSale };
+const skuColumns = {
+  skuId: skus.id,
+  spuId: skus.spuId,
+  name: skus.name,
+  price: skus.price,
+  stock: skus.stock,
+  onSale: skus.onSale,
+  perCustomerLimit: skus.perCustomerLimit,
+  saleStartsAt: skus.saleStartsAt,
+};
 
-function assemble(products: (typeof spus.$inferSelect)[], variants: (CatalogSku & { spuId: number })[]): CatalogProduct[] {
+type SkuRow = Omit<CatalogSku, "saleStartsAt"> & { spuId: number; saleStartsAt: Date | null };
+
+function assemble(products: (typeof spus.$inferSelect)[], variants: SkuRow[]): CatalogProduct[] {
   return products.map((p) => ({
     spuId: p.id,
     name: p.name,
     description: p.description,
     category: p.category,
     hue: p.hue,
-    skus: variants.filter((v) => v.spuId === p.id).map(({ spuId: _spuId, ...sku }) => sku),
+    skus: variants.filter((v) => v.spuId === p.id).map(({ spuId: _spuId, saleStartsAt, ...sku }) => ({ ...sku, saleStartsAt: saleStartsAt?.toISOString() ?? null })),
   }));
 }
 

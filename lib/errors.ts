@@ -13,6 +13,8 @@ export const ERRORS = {
   ORDER_NOT_FOUND: { status: 404, message: "That order was not found." },
   USERNAME_TAKEN: { status: 409, message: "That username is taken." },
   OUT_OF_STOCK: { status: 409, message: "Some items are no longer available in the quantity you asked for." },
+  PURCHASE_LIMIT_REACHED: { status: 409, message: "That would take you past the limit per customer for an item." },
+  SALE_NOT_STARTED: { status: 409, message: "An item in your order is not on sale yet." },
   CART_ALREADY_ORDERED: { status: 409, message: "This cart was already ordered, from another tab or device. Here is that order." },
   STOCK_WOULD_GO_NEGATIVE: { status: 409, message: "That correction would take stock below zero." },
   INVALID_TRANSITION: { status: 409, message: "The order cannot make that move from its current status." },

@@ -9,7 +9,8 @@
  * The primary never touches MariaDB or Redis and keeps no shop state: correctness lives in the
  * database and in atomic Redis scripts, so any worker may serve any request. It only
  *  - restarts a worker that dies (with backoff, logged); a worker that fails before any worker
- *    ever listened is a bad configuration, not a crash, so the primary exits with its code;
+ *    was ever ready (lib/startup.ts ran: configuration valid, app loaded) is a bad configuration
+ *    or build, not a crash, so the primary exits with its code;
  *  - on SIGTERM/SIGINT passes the signal to every worker, which drains (lib/graceful-stop.ts:
  *    in-flight checkouts finish, new requests get 503 SHUTTING_DOWN, pools close), and exits
  *    once all have gone, like `next start` (128 + signal);
@@ -55,12 +56,12 @@ function primary(size) {
   cluster.setupPrimary({ exec: NEXT_BIN, args: NEXT_ARGS });
 
   /** Per slot 0..size-1: its worker, when it started, and how many times in a row it died young. */
-  const slots = Array.from({ length: size }, () => ({ worker: null, listening: false, startedAt: 0, quickCrashes: 0, timer: null }));
+  const slots = Array.from({ length: size }, () => ({ worker: null, ready: false, startedAt: 0, quickCrashes: 0, timer: null }));
   let restarts = 0;
-  let everListened = false;
+  let everReady = false;
   let stopping = null;
 
-  const alive = () => slots.filter((s) => s.worker && s.listening).length;
+  const alive = () => slots.filter((s) => s.worker && s.ready).length;
 
   // ---- IPC -------------------------------------------------------------------------------
   // Everything the primary and its workers say to each other goes through here: messages are
@@ -79,8 +80,16 @@ function primary(size) {
   function broadcastPool() {
     for (const s of slots) if (s.worker?.isConnected()) s.worker.send(poolMessage(), () => {});
   }
-  // A worker asks once its listener is installed (lib/pool.ts): a broadcast before that is lost.
-  ipcHandlers.set("stockroom:pool?", (worker) => worker.isConnected() && worker.send(poolMessage(), () => {}));
+  // A worker says it is ready once its start-up code ran (lib/startup.ts -> lib/pool.ts): its
+  // configuration is valid and it listens for the pool broadcast (one sent before is lost).
+  ipcHandlers.set("stockroom:ready", (worker) => {
+    const slot = slots.findIndex((s) => s.worker === worker);
+    if (slot < 0) return;
+    everReady = true;
+    slots[slot].ready = true;
+    log.info({ slot, workerPid: worker.process.pid }, "worker ready");
+    broadcastPool();
+  });
   // GET /api/metrics on any worker: every worker's registry summed (lib/metrics/cluster-primary.mjs).
   // Set up before the first fork, so the workers know to ask.
   ipcHandlers.set(METRICS_REQUEST, metricsRequestHandler());
@@ -90,15 +99,8 @@ function primary(size) {
     const s = slots[slot];
     s.timer = null;
     s.startedAt = Date.now();
-    s.listening = false;
-    const worker = cluster.fork({ NODE_ENV: process.env.NODE_ENV ?? "production", STOCKROOM_WORKER_SLOT: String(slot) });
-    s.worker = worker;
-    worker.on("listening", () => {
-      everListened = true;
-      s.listening = true;
-      log.info({ slot, workerPid: worker.process.pid }, "worker listening");
-      broadcastPool();
-    });
+    s.ready = false;
+    s.worker = cluster.fork({ NODE_ENV: process.env.NODE_ENV ?? "production", STOCKROOM_WORKER_SLOT: String(slot) });
   }
 
   cluster.on("exit", (worker, code, signal) => {
@@ -106,15 +108,15 @@ function primary(size) {
     if (slot < 0) return;
     const s = slots[slot];
     s.worker = null;
-    s.listening = false;
+    s.ready = false;
     broadcastPool();
     if (stopping) {
       log.info({ slot, workerPid: worker.process.pid, code, signal }, "worker stopped");
       if (slots.every((x) => !x.worker)) finish();
       return;
     }
-    if (!everListened) {
-      // Before any worker served: the build, the port or the configuration is wrong; restarting would only repeat it.
+    if (!everReady) {
+      // No worker ever got through start-up: the build, the port or the configuration is wrong; restarting would only repeat it.
       log.fatal({ slot, workerPid: worker.process.pid, code, signal }, "worker failed at start-up; stopping");
       stopAll("SIGTERM", code || 1);
       return;

@@ -53,7 +53,7 @@ const MATRIX: Record<string, Entry> = {
   },
   "POST /api/admin/orders/[orderId]/ship": { expect: adminOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },
   "GET /api/admin/orders": { expect: adminOnly(200) },
-  "PUT /api/admin/skus/[skuId]": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) }, body: { onSale: true } }) },
+  "PUT /api/admin/skus/[skuId]": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) }, body: { onSale: true, perCustomerLimit: null, saleStartsAt: null } }) },
   "GET /api/admin/stock/[skuId]/adjustments": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) } }) },
   "POST /api/admin/stock/[skuId]/adjustments": {
     expect: adminOnly(201),
@@ -113,6 +113,7 @@ const MATRIX: Record<string, Entry> = {
     },
   },
   "GET /api/products": { expect: all(200) },
+  "GET /api/stock": { expect: all(200), prepare: async (w) => ({ query: `?skus=${w.skuId}` }) },
 };
 
 const API_DIR = path.resolve(import.meta.dirname, "../app/api");

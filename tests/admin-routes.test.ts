@@ -120,7 +120,7 @@ describe("admin input is validated", () => {
 });
 
 describe("what admins see and switch", () => {
-  it("lists every SKU with product, price, stock, sales and on-sale flag", async () => {
+  it("lists every SKU with product, price, stock, sales, on-sale flag, limit and launch time", async () => {
     const res = await listStockRoute(request("/api/admin/stock", { cookie: admin.cookie }), noCtx);
     const { skus: rows } = await res.json();
     const row = rows.find((r: { skuId: number }) => r.skuId === skuId);
@@ -133,6 +133,8 @@ describe("what admins see and switch", () => {
       stock: expect.any(Number),
       sales: 0,
       onSale: true,
+      perCustomerLimit: null,
+      saleStartsAt: null,
     });
   });
 

@@ -2,8 +2,8 @@
 
 import { z } from "zod";
 import { failure, type ActionState } from "@/lib/action-state";
-import { adjustStockForm, setOnSaleSchema } from "@/lib/admin/schemas";
-import { adjustStock, setOnSale } from "@/lib/admin/stock";
+import { adjustStockForm, saleSettingsForm, updateSkuSchema } from "@/lib/admin/schemas";
+import { adjustStock, updateSku } from "@/lib/admin/stock";
 import { currentUser } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors";
 
@@ -41,9 +41,24 @@ export async function setOnSaleAction(skuId: number, onSale: boolean): Promise<A
   try {
     await requireAdminUser();
     const id = skuIdOf(skuId);
-    const input = setOnSaleSchema.parse({ onSale });
-    const sku = await setOnSale(id, input.onSale);
+    const input = updateSkuSchema.parse({ onSale });
+    const sku = await updateSku(id, input);
     return { ok: true, data: { onSale: sku.onSale } };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+export type SaleSettingsResult = { perCustomerLimit: number | null; saleStartsAt: string | null };
+
+/** The Manage panel's limit and launch time; the same service as `PUT /api/admin/skus/:id`. */
+export async function updateSaleSettingsAction(skuId: number, _prev: ActionState<SaleSettingsResult>, form: FormData): Promise<ActionState<SaleSettingsResult>> {
+  try {
+    await requireAdminUser();
+    const id = skuIdOf(skuId);
+    const input = saleSettingsForm.parse({ perCustomerLimit: form.get("perCustomerLimit") ?? undefined, saleStartsAt: form.get("saleStartsAt") ?? undefined });
+    const sku = await updateSku(id, input);
+    return { ok: true, data: { perCustomerLimit: sku.perCustomerLimit, saleStartsAt: sku.saleStartsAt } };
   } catch (e) {
     return failure(e);
   }

@@ -2,7 +2,8 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useActionState, useEffect, useRef, useState } from "react";
-import { adjustStockAction, type AdjustStockResult } from "@/app/actions/admin";
+import { adjustStockAction, updateSaleSettingsAction, type AdjustStockResult, type SaleSettingsResult } from "@/app/actions/admin";
+import { launchDate } from "@/app/components/launch";
 import type { ActionState } from "@/lib/action-state";
 import { MAX_ADJUSTMENT } from "@/lib/admin/limits";
 import type { StockRow } from "@/lib/admin/stock";
@@ -97,6 +98,130 @@ function AdjustForm({ sku }: { sku: StockRow }) {
   );
 }
 
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+/** An ISO instant as a datetime-local value in the admin's time zone ("2026-12-24T18:00", seconds if any). */
+function toLocalInput(iso: string | null): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  const base = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return d.getSeconds() || d.getMilliseconds() ? `${base}:${pad(d.getSeconds())}` : base;
+}
+
+/** A datetime-local value, read in the admin's time zone, as ISO 8601 with their offset ("2026-12-24T18:00:00+01:00"). */
+function fromLocalInput(value: string): string {
+  const d = new Date(value);
+  // Not a date (an old browser's free text): send it as typed, and the server says what is wrong.
+  if (!value || Number.isNaN(d.getTime())) return value;
+  const offset = -d.getTimezoneOffset();
+  const sign = offset < 0 ? "-" : "+";
+  const zone = `${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}${zone}`;
+}
+
+function savedWords({ perCustomerLimit, saleStartsAt }: SaleSettingsResult) {
+  const limit = perCustomerLimit === null ? "no limit per customer" : `limit ${perCustomerLimit} per customer`;
+  const launch = saleStartsAt === null ? "on sale at once" : `launch ${launchDate(saleStartsAt, true)}`;
+  return `Saved: ${limit}, ${launch}.`;
+}
+
+/** The SKU's per-customer limit and launch time. Blank means none; they apply to checkouts from now on. */
+function SaleSettingsForm({ sku }: { sku: StockRow }) {
+  const qc = useQueryClient();
+  // Controlled, so a refused change keeps what was typed.
+  const [limit, setLimit] = useState(sku.perCustomerLimit === null ? "" : String(sku.perCustomerLimit));
+  const [saved] = useState(() => ({ local: toLocalInput(sku.saleStartsAt), iso: sku.saleStartsAt }));
+  const [launch, setLaunch] = useState(saved.local);
+  const [state, action, pending] = useActionState(async (prev: ActionState<SaleSettingsResult>, form: FormData) => {
+    const local = String(form.get("saleStartsAtLocal") ?? "");
+    // Untouched, the launch goes back exactly as it was (to the millisecond); typed, it is read in the admin's time zone.
+    form.set("saleStartsAt", local === saved.local && saved.iso ? saved.iso : fromLocalInput(local));
+    form.delete("saleStartsAtLocal");
+    const result = await updateSaleSettingsAction(sku.skuId, prev, form);
+    await qc.invalidateQueries({ queryKey: STOCK_KEY });
+    return result;
+  }, null);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const id = `sale-${sku.skuId}`;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  return (
+    <form action={action} className="stack" aria-label={`Limit and launch of ${skuLabel(sku)}`}>
+      <div aria-live="polite">
+        {state?.ok && (
+          <p className="alert success" role="status">
+            {savedWords(state.data)}
+          </p>
+        )}
+        {/* Field errors are said at their field; anything else here. */}
+        {state && !state.ok && !errors && (
+          <p className="alert error" role="alert">
+            {state.message}
+          </p>
+        )}
+      </div>
+      <div className="row" style={{ alignItems: "flex-start" }}>
+        <div className="field">
+          <label htmlFor={`${id}-limit`}>Limit per customer</label>
+          <input
+            id={`${id}-limit`}
+            name="perCustomerLimit"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={99}
+            step={1}
+            placeholder="No limit"
+            value={limit}
+            onChange={(e) => setLimit(e.target.value)}
+            aria-invalid={!!errors?.perCustomerLimit}
+            aria-describedby={errors?.perCustomerLimit ? `${id}-limit-error` : `${id}-limit-hint`}
+            style={{ width: "9rem" }}
+          />
+          {errors?.perCustomerLimit ? (
+            <FieldError id={`${id}-limit-error`} errors={errors.perCustomerLimit} />
+          ) : (
+            <span id={`${id}-limit-hint`} className="muted" style={{ fontSize: "0.85rem" }}>
+              1–99 units; blank for none
+            </span>
+          )}
+        </div>
+        <div className="field" style={{ minWidth: 0 }}>
+          <label htmlFor={`${id}-launch`}>Launch</label>
+          <div className="row" style={{ gap: "0.5rem" }}>
+            <input
+              id={`${id}-launch`}
+              name="saleStartsAtLocal"
+              type="datetime-local"
+              step={1}
+              value={launch}
+              onChange={(e) => setLaunch(e.target.value)}
+              aria-invalid={!!errors?.saleStartsAt}
+              aria-describedby={errors?.saleStartsAt ? `${id}-launch-error` : `${id}-launch-hint`}
+              style={{ maxWidth: "100%" }}
+            />
+            <button type="button" className="btn secondary small" onClick={() => setLaunch("")} disabled={launch === ""}>
+              Clear<span className="visually-hidden"> launch</span>
+            </button>
+          </div>
+          {errors?.saleStartsAt ? (
+            <FieldError id={`${id}-launch-error`} errors={errors.saleStartsAt} />
+          ) : (
+            <span id={`${id}-launch-hint`} className="muted" style={{ fontSize: "0.85rem" }}>
+              Your time ({zone}); blank: on sale at once
+            </span>
+          )}
+        </div>
+      </div>
+      <div>
+        <button type="submit" className="btn" disabled={pending}>
+          {pending ? "Saving…" : "Save limit and launch"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 function History({ skuId }: { skuId: number }) {
   const history = useAdjustments(skuId);
   if (history.isPending) return <p aria-busy="true">Loading history…</p>;
@@ -155,6 +280,8 @@ export function SkuPanel({ sku, onClose }: { sku: StockRow; onClose: () => void 
         </button>
       </div>
       <AdjustForm sku={sku} />
+      <h4 style={{ margin: "0.5rem 0 0" }}>Limit and launch</h4>
+      <SaleSettingsForm sku={sku} />
       <h4 style={{ margin: "0.5rem 0 0" }}>History</h4>
       <History skuId={sku.skuId} />
     </section>

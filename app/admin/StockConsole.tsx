@@ -4,7 +4,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { setOnSaleAction } from "@/app/actions/admin";
 import type { StockRow } from "@/lib/admin/stock";
+import { LaunchTime } from "@/app/components/LaunchTime";
 import { formatMoney } from "@/lib/money";
+import { hasStarted } from "@/lib/sale-start";
 import { clock, skuLabel } from "./format";
 import { SkuPanel } from "./SkuPanel";
 import { STOCK_KEY, useStock } from "./queries";
@@ -19,7 +21,8 @@ const SORTS: { value: Sort; label: string }[] = [
 ];
 
 
-type Field = "stock" | "sales" | "onSale";
+type Field = "stock" | "sales" | "onSale" | "perCustomerLimit" | "saleStartsAt";
+const FIELDS: Field[] = ["stock", "sales", "onSale", "perCustomerLimit", "saleStartsAt"];
 
 function diff(before: StockRow[], after: StockRow[]): Set<string> {
   const old = new Map(before.map((r) => [r.skuId, r]));
@@ -27,7 +30,7 @@ function diff(before: StockRow[], after: StockRow[]): Set<string> {
   for (const r of after) {
     const o = old.get(r.skuId);
     if (!o) continue;
-    for (const f of ["stock", "sales", "onSale"] as Field[]) if (o[f] !== r[f]) changed.add(`${r.skuId}:${f}`);
+    for (const f of FIELDS) if (o[f] !== r[f]) changed.add(`${r.skuId}:${f}`);
   }
   return changed;
 }
@@ -58,6 +61,14 @@ function sortRows(rows: StockRow[], sort: Sort): StockRow[] {
       return by("sales", 1);
   }
 }
+
+/** A dash to the eye, words to a screen reader. */
+const NoValue = ({ words }: { words: string }) => (
+  <>
+    <span aria-hidden="true">—</span>
+    <span className="visually-hidden">{words}</span>
+  </>
+);
 
 function Flash({ changed, value, testId }: { changed: boolean; value: number; testId?: string }) {
   // A new key remounts the span, so the highlight replays even if the value changes on consecutive polls.
@@ -148,6 +159,10 @@ export function StockConsole({ initial, lowStockThreshold }: { initial: { skus: 
               <th scope="col" className="num">
                 Sold
               </th>
+              <th scope="col" className="num">
+                Limit
+              </th>
+              <th scope="col">Launch</th>
               <th scope="col">Status</th>
               <th scope="col">On sale</th>
               <th scope="col">
@@ -158,7 +173,7 @@ export function StockConsole({ initial, lowStockThreshold }: { initial: { skus: 
           <tbody>
             {visible.length === 0 && (
               <tr>
-                <td colSpan={7} className="muted">
+                <td colSpan={9} className="muted">
                   No SKU matches “{filter}”.
                 </td>
               </tr>
@@ -176,6 +191,20 @@ export function StockConsole({ initial, lowStockThreshold }: { initial: { skus: 
                   </td>
                   <td className="num">
                     <Flash changed={changed.has(`${r.skuId}:sales`)} value={r.sales} testId="sales" />
+                  </td>
+                  <td className={`num${changed.has(`${r.skuId}:perCustomerLimit`) ? " flash" : ""}`} data-testid="limit">
+                    {r.perCustomerLimit ?? <NoValue words="No limit" />}
+                  </td>
+                  <td className={changed.has(`${r.skuId}:saleStartsAt`) ? "flash" : undefined} data-testid="launch">
+                    {r.saleStartsAt === null ? (
+                      <NoValue words="No launch time" />
+                    ) : hasStarted(r.saleStartsAt, stock.dataUpdatedAt) ? (
+                      <span className="muted">
+                        <LaunchTime iso={r.saleStartsAt} /> · started
+                      </span>
+                    ) : (
+                      <LaunchTime iso={r.saleStartsAt} />
+                    )}
                   </td>
                   <td>
                     {r.stock === 0 ? (
@@ -219,7 +248,7 @@ export function StockConsole({ initial, lowStockThreshold }: { initial: { skus: 
               <td className="num" data-testid="total-sales">
                 <strong>{totals.sales}</strong>
               </td>
-              <td colSpan={3} />
+              <td colSpan={5} />
             </tr>
           </tfoot>
         </table>

@@ -59,57 +59,68 @@ export function CartTable() {
             </tr>
           </thead>
           <tbody>
-            {items.map((item) => (
-              <tr key={item.skuId} data-testid={`cart-line-${item.skuId}`}>
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${item.name}`}
-                    checked={item.selected}
-                    onChange={(e) => update.mutate({ skuId: item.skuId, selected: e.target.checked })}
-                  />
-                </td>
-                <td>
-                  <Link href={`/products/${item.spuId}`}>{item.name}</Link>
-                  <div>
-                    <StockBadge stock={item.stock} onSale={item.onSale} />
-                    {item.onSale && item.stock > 0 && item.count > item.stock && (
-                      <span className="field-error"> You asked for {item.count}; only {item.stock} left.</span>
-                    )}
-                  </div>
-                </td>
-                <td className="num">{formatMoney(item.price)}</td>
-                <td>
-                  <div className="stepper" role="group" aria-label={`Quantity of ${item.name}`}>
-                    <button
-                      type="button"
-                      aria-label={`Decrease quantity of ${item.name}`}
-                      disabled={item.count <= 1}
-                      onClick={() => update.mutate({ skuId: item.skuId, count: item.count - 1 })}
-                    >
-                      −
+            {items.map((item) => {
+              // Units this customer may still buy: the per-customer limit less what their orders hold (the checkout decides).
+              const allowance = item.perCustomerLimit === null ? MAX_LINE_QTY : Math.max(0, item.perCustomerLimit - item.alreadyBought);
+              return (
+                <tr key={item.skuId} data-testid={`cart-line-${item.skuId}`}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${item.name}`}
+                      checked={item.selected}
+                      onChange={(e) => update.mutate({ skuId: item.skuId, selected: e.target.checked })}
+                    />
+                  </td>
+                  <td>
+                    <Link href={`/products/${item.spuId}`}>{item.name}</Link>
+                    <div>
+                      <StockBadge stock={item.stock} onSale={item.onSale} />
+                      {item.onSale && item.stock > 0 && item.count > item.stock && (
+                        <span className="field-error"> You asked for {item.count}; only {item.stock} left.</span>
+                      )}
+                      {item.perCustomerLimit !== null && (
+                        <span className={item.count > allowance ? "line-note blocked" : "line-note muted"} data-testid={`cart-limit-${item.skuId}`}>
+                          Limit {item.perCustomerLimit} per customer
+                          {item.alreadyBought > 0 ? ` — you already have ${item.alreadyBought}` : ""}
+                          {item.count <= allowance ? "." : allowance === 0 ? ": remove it to order the rest." : `: lower this to ${allowance}.`}
+                        </span>
+                      )}
+                    </div>
+                  </td>
+                  <td className="num">{formatMoney(item.price)}</td>
+                  <td>
+                    <div className="stepper" role="group" aria-label={`Quantity of ${item.name}`}>
+                      <button
+                        type="button"
+                        aria-label={`Decrease quantity of ${item.name}`}
+                        disabled={item.count <= 1}
+                        onClick={() => update.mutate({ skuId: item.skuId, count: item.count - 1 })}
+                      >
+                        −
+                      </button>
+                      <input aria-label={`Quantity of ${item.name}`} value={item.count} readOnly />
+                      <button
+                        type="button"
+                        aria-label={`Increase quantity of ${item.name}`}
+                        disabled={item.count >= Math.min(MAX_LINE_QTY, allowance)}
+                        onClick={() => update.mutate({ skuId: item.skuId, count: item.count + 1 })}
+                      >
+                        +
+                      </button>
+                    </div>
+                  </td>
+                  <td className="num" data-testid="line-total">
+                    {formatMoney(toCents(item.price) * item.count)}
+                  </td>
+                  <td>
+                    <button type="button" className="btn link" onClick={() => remove.mutate(item.skuId)}>
+                      Remove<span className="visually-hidden"> {item.name}</span>
                     </button>
-                    <input aria-label={`Quantity of ${item.name}`} value={item.count} readOnly />
-                    <button
-                      type="button"
-                      aria-label={`Increase quantity of ${item.name}`}
-                      disabled={item.count >= MAX_LINE_QTY}
-                      onClick={() => update.mutate({ skuId: item.skuId, count: item.count + 1 })}
-                    >
-                      +
-                    </button>
-                  </div>
-                </td>
-                <td className="num" data-testid="line-total">
-                  {formatMoney(toCents(item.price) * item.count)}
-                </td>
-                <td>
-                  <button type="button" className="btn link" onClick={() => remove.mutate(item.skuId)}>
-                    Remove<span className="visually-hidden"> {item.name}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>

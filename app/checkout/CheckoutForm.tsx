@@ -2,13 +2,49 @@
 
 import { useActionState } from "react";
 import { placeOrderAction } from "@/app/actions/checkout";
+import { LaunchTime } from "@/app/components/LaunchTime";
+import type { ActionState } from "@/lib/action-state";
 import type { AddressView } from "@/lib/addresses";
 
 type ShortLine = { skuId: number; name: string; requested: number; available: number };
+type WaitingLine = { skuId: number; name: string; startsAt: string };
+
+/** A refused order, said once: the message, and per line what only a list can say well. */
+function Refusal({ state }: { state: Exclude<ActionState, null | { ok: true }> }) {
+  const lines = state.details?.lines;
+  if (state.code === "SALE_NOT_STARTED" && Array.isArray(lines))
+    return (
+      <>
+        <p style={{ margin: 0 }}>Nothing was ordered: {lines.length === 1 ? "an item is" : "some items are"} not on sale yet.</p>
+        <ul style={{ margin: "0.5rem 0 0" }}>
+          {(lines as WaitingLine[]).map((l) => (
+            <li key={l.skuId}>
+              {l.name} goes on sale on <LaunchTime iso={l.startsAt} />.
+            </li>
+          ))}
+        </ul>
+      </>
+    );
+  const short = state.code === "OUT_OF_STOCK" ? (lines as ShortLine[] | undefined) : undefined;
+  return (
+    <>
+      {/* PURCHASE_LIMIT_REACHED's message already names each line, its limit and what the shopper has. */}
+      <p style={{ margin: 0 }}>{state.message}</p>
+      {short && short.length > 0 && (
+        <ul style={{ margin: "0.5rem 0 0" }}>
+          {short.map((l) => (
+            <li key={l.skuId}>
+              {l.name}: you asked for {l.requested}, {l.available === 0 ? "none are" : `only ${l.available} ${l.available === 1 ? "is" : "are"}`} left.
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
 
 export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: { addresses: AddressView[]; idempotencyKey: string; cartRevision: string }) {
   const [state, action, pending] = useActionState(placeOrderAction, null);
-  const short = state && !state.ok ? (state.details?.lines as ShortLine[] | undefined) : undefined;
   return (
     <form action={action} className="stack" style={{ marginTop: "1.5rem" }}>
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
@@ -17,16 +53,7 @@ export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: { addr
       <div aria-live="assertive">
         {state && !state.ok && (
           <div className="alert error" role="alert">
-            <p style={{ margin: 0 }}>{state.message}</p>
-            {short && short.length > 0 && (
-              <ul style={{ margin: "0.5rem 0 0" }}>
-                {short.map((l) => (
-                  <li key={l.skuId}>
-                    {l.name}: you asked for {l.requested}, {l.available === 0 ? "none are" : `only ${l.available} ${l.available === 1 ? "is" : "are"}`} left.
-                  </li>
-                ))}
-              </ul>
-            )}
+            <Refusal state={state} />
           </div>
         )}
       </div>

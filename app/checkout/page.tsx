@@ -3,17 +3,29 @@ import { randomUUID } from "node:crypto";
 import Link from "next/link";
 import { listAddresses } from "@/lib/addresses";
 import { requirePageUser } from "@/lib/auth/current";
-import { getCart } from "@/lib/cart/service";
+import { getCart, type CartItem } from "@/lib/cart/service";
 import { userOwner } from "@/lib/cart/store";
 import { env } from "@/lib/env";
+import { LaunchNote } from "@/app/components/LaunchNote";
 import { LinesTable } from "@/app/components/LinesTable";
+import { serverNow } from "@/app/components/server-now";
 import { isAppError } from "@/lib/errors";
 import { formatMoney, toCents } from "@/lib/money";
+import { hasStarted } from "@/lib/sale-start";
 import { AddressForm } from "./AddressForm";
 import { CheckoutForm } from "./CheckoutForm";
 
 export const metadata: Metadata = { title: "Checkout" };
 export const dynamic = "force-dynamic";
+
+/** A line that would take the shopper past the SKU's per-customer limit, said before they submit. */
+function limitNote({ perCustomerLimit: limit, alreadyBought, count }: CartItem): string | null {
+  if (limit === null || alreadyBought + count <= limit) return null;
+  const head = `Limit ${limit} per customer`;
+  if (alreadyBought === 0) return `${head} — you have ${count} in your cart.`;
+  const left = limit - alreadyBought;
+  return left > 0 ? `${head} — you already have ${alreadyBought}, so you can buy ${left} more.` : `${head} — you already have ${alreadyBought}.`;
+}
 
 export default async function CheckoutPage() {
   const user = await requirePageUser("/checkout");
@@ -44,15 +56,39 @@ export default async function CheckoutPage() {
       </>
     );
   const freight = toCents(env().FREIGHT);
+  // The checkout's transaction decides; these say beforehand what it would refuse.
+  const renderedAt = serverNow();
+  const notes = new Map<number, React.ReactNode>();
+  for (const l of lines) {
+    const overLimit = limitNote(l);
+    const waiting = !hasStarted(l.saleStartsAt, renderedAt);
+    if (!overLimit && !waiting) continue;
+    notes.set(
+      l.skuId,
+      <>
+        {overLimit && <span className="line-note blocked">{overLimit}</span>}
+        {waiting && <LaunchNote startsAt={l.saleStartsAt!} renderedAt={renderedAt} />}
+      </>,
+    );
+  }
   return (
     <>
       <h1>Checkout</h1>
-      <LinesTable lines={lines} label="Items to order" />
+      <LinesTable lines={lines} label="Items to order" notes={notes} />
       <div className="summary">
         <span>Subtotal {formatMoney(cart.selectedTotal)}</span>
         <span>Freight {formatMoney(freight)}</span>
         <strong data-testid="checkout-total">Total {formatMoney(toCents(cart.selectedTotal) + freight)}</strong>
       </div>
+      {notes.size > 0 && (
+        <p className="alert info" data-testid="checkout-notes" style={{ margin: "1rem 0 0" }}>
+          Before you order, read the note under {notes.size === 1 ? "that item" : `those ${notes.size} items`}.{" "}
+          {/* Underlined: in a sentence, colour alone does not tell a link from its text. */}
+          <Link href="/cart" style={{ textDecoration: "underline" }}>
+            Change your cart
+          </Link>
+        </p>
+      )}
       {/* A fresh key per render: a double click or a resubmit of this form makes at most one order. */}
       <CheckoutForm addresses={addresses} idempotencyKey={randomUUID()} cartRevision={cart.revision} />
       <details open={addresses.length === 0} style={{ marginTop: "1.5rem" }}>

@@ -1,9 +1,10 @@
+import { Fragment } from "react";
 import { formatMoney, toCents } from "@/lib/money";
 
 type Line = { skuId: number; name: string; price: string; count: number };
 
-/** Item, unit price, quantity and line total: the checkout summary and the order page. */
-export function LinesTable({ lines, label }: { lines: Line[]; label: string }) {
+/** Item, unit price, quantity and line total: the checkout summary and the order page. `notes`: a row under a line, saying what stands in its way. */
+export function LinesTable({ lines, label, notes }: { lines: Line[]; label: string; notes?: Map<number, React.ReactNode> }) {
   return (
     // Focusable, so a keyboard can scroll it when a narrow screen cuts the table off.
     <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>
@@ -17,14 +18,25 @@ export function LinesTable({ lines, label }: { lines: Line[]; label: string }) {
           </tr>
         </thead>
         <tbody>
-          {lines.map((l) => (
-            <tr key={l.skuId}>
-              <td>{l.name}</td>
-              <td className="num">{formatMoney(l.price)}</td>
-              <td className="num">{l.count}</td>
-              <td className="num">{formatMoney(toCents(l.price) * l.count)}</td>
-            </tr>
-          ))}
+          {lines.map((l) => {
+            const note = notes?.get(l.skuId);
+            return (
+              <Fragment key={l.skuId}>
+                <tr className={note ? "has-note" : undefined}>
+                  <td>{l.name}</td>
+                  <td className="num">{formatMoney(l.price)}</td>
+                  <td className="num">{l.count}</td>
+                  <td className="num">{formatMoney(toCents(l.price) * l.count)}</td>
+                </tr>
+                {/* The whole width under its line, so a phone can read it without scrolling the table. */}
+                {note && (
+                  <tr className="note-row" data-testid={`line-note-${l.skuId}`}>
+                    <td colSpan={4}>{note}</td>
+                  </tr>
+                )}
+              </Fragment>
+            );
+          })}
         </tbody>
       </table>
     </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adjustStockForm, adjustStockSchema, orderFilterSchema, setOnSaleSchema } from "./schemas";
+import { adjustStockForm, adjustStockSchema, orderFilterSchema, updateSkuSchema } from "./schemas";
 
 describe("admin input schemas", () => {
   it.each([0, 1.5, -0.5, 100_001, -100_001, "5", null, Number.NaN, Number.POSITIVE_INFINITY])("refuses API delta %s", (delta) =>
@@ -27,9 +27,26 @@ describe("admin input schemas", () => {
   });
 
   it("knows on-sale flags and order statuses", () => {
-    expect(setOnSaleSchema.safeParse({ onSale: "yes" }).success).toBe(false);
-    expect(setOnSaleSchema.parse({ onSale: false })).toEqual({ onSale: false });
+    expect(updateSkuSchema.safeParse({ onSale: "yes" }).success).toBe(false);
+    expect(updateSkuSchema.parse({ onSale: false })).toEqual({ onSale: false });
     expect(orderFilterSchema.safeParse({ status: "lost" }).success).toBe(false);
     expect(orderFilterSchema.parse({})).toEqual({});
+  });
+
+  it.each([0, -1, 1.5, 100, "2", true])("refuses perCustomerLimit %j", (perCustomerLimit) =>
+    expect(updateSkuSchema.safeParse({ perCustomerLimit }).success).toBe(false),
+  );
+
+  it.each(["tomorrow", "2026-12-24", "2026-12-24T18:00:00", "2026-13-01T00:00:00Z", 1796000000000])("refuses saleStartsAt %j", (saleStartsAt) =>
+    expect(updateSkuSchema.safeParse({ saleStartsAt }).success).toBe(false),
+  );
+
+  it("takes limits 1-99, launch times with an offset, null to clear, and nothing unknown", () => {
+    expect(updateSkuSchema.parse({ perCustomerLimit: 1 })).toEqual({ perCustomerLimit: 1 });
+    expect(updateSkuSchema.parse({ perCustomerLimit: 99, saleStartsAt: null })).toEqual({ perCustomerLimit: 99, saleStartsAt: null });
+    expect(updateSkuSchema.parse({ saleStartsAt: "2026-12-24T18:00:00+01:00" })).toEqual({ saleStartsAt: new Date("2026-12-24T17:00:00.000Z") });
+    expect(updateSkuSchema.parse({ saleStartsAt: "2026-12-24T17:00:00.250Z" }).saleStartsAt).toEqual(new Date("2026-12-24T17:00:00.250Z"));
+    expect(updateSkuSchema.safeParse({}).success).toBe(false);
+    expect(updateSkuSchema.safeParse({ stock: 5 }).success).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ORDER_STATUSES } from "@/db/schema";
+import { MAX_LINE_QTY } from "@/lib/cart/limits";
 import { MAX_ADJUSTMENT } from "./limits";
 
 const delta = z
@@ -34,7 +35,55 @@ export const adjustStockForm = z.object({
   reason,
 });
 
-export const setOnSaleSchema = z.object({ onSale: z.boolean({ error: "onSale must be true or false." }) });
+const onSale = z.boolean({ error: "onSale must be true or false." });
+
+const perCustomerLimit = z
+  .number({ error: "perCustomerLimit must be a whole number from 1 to 99, or null for no limit." })
+  .int("perCustomerLimit must be a whole number from 1 to 99, or null for no limit.")
+  .min(1, "perCustomerLimit must be at least 1 (or null for no limit).")
+  .max(MAX_LINE_QTY, `perCustomerLimit must be at most ${MAX_LINE_QTY}.`)
+  .nullable();
+
+const saleStartsAt = z
+  .iso.datetime({ offset: true, error: "saleStartsAt must be an ISO 8601 date and time with an offset, e.g. 2026-12-24T18:00:00+01:00, or null." })
+  .transform((s) => new Date(s))
+  .nullable();
+
+/** A SKU's sale settings as the API receives them; every field optional, at least one given. */
+export const updateSkuSchema = z
+  .object({ onSale: onSale.optional(), perCustomerLimit: perCustomerLimit.optional(), saleStartsAt: saleStartsAt.optional() })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, "Send at least one of onSale, perCustomerLimit, saleStartsAt.");
+export type UpdateSkuInput = z.infer<typeof updateSkuSchema>;
+
+/** A form field left blank means "none" (no limit, no launch time). */
+const blankIsNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
+
+const LIMIT_FORM = "Limit must be a whole number from 1 to 99, or blank for no limit.";
+
+/**
+ * The console's sale settings form: every field a string, blank = none. The page turns the
+ * admin's local date and time into ISO 8601 with their offset before it is sent.
+ */
+export const saleSettingsForm = z.object({
+  perCustomerLimit: z.preprocess(
+    blankIsNull,
+    z
+      .string({ error: LIMIT_FORM })
+      .trim()
+      .regex(/^\d+$/, LIMIT_FORM)
+      .transform(Number)
+      .pipe(z.number().int(LIMIT_FORM).min(1, LIMIT_FORM).max(MAX_LINE_QTY, LIMIT_FORM))
+      .nullable(),
+  ),
+  saleStartsAt: z.preprocess(
+    blankIsNull,
+    z.iso
+      .datetime({ offset: true, error: "Launch must be a date and time, or blank to sell at once." })
+      .transform((s) => new Date(s))
+      .nullable(),
+  ),
+});
 
 export const orderFilterSchema = z.object({
   status: z.enum(ORDER_STATUSES, { error: `status must be one of ${ORDER_STATUSES.join(", ")}.` }).optional(),

@@ -5,9 +5,21 @@ import { skus, spus, stockAdjustments, users } from "@/db/schema";
 import { lineName } from "@/lib/product-name";
 import { clearSoldOut } from "@/lib/orders/soldout";
 import { AppError, ER_WARN_DATA_OUT_OF_RANGE, sqlErrno } from "@/lib/errors";
-import type { AdjustStockInput } from "./schemas";
+import type { AdjustStockInput, UpdateSkuInput } from "./schemas";
 
-export type StockRow = { skuId: number; spuId: number; product: string; name: string; price: string; stock: number; sales: number; onSale: boolean };
+export type StockRow = {
+  skuId: number;
+  spuId: number;
+  product: string;
+  name: string;
+  price: string;
+  stock: number;
+  sales: number;
+  onSale: boolean;
+  perCustomerLimit: number | null;
+  /** ISO 8601, UTC. */
+  saleStartsAt: string | null;
+};
 
 export type AdjustmentView = {
   id: number;
@@ -29,14 +41,22 @@ const stockColumns = {
   stock: skus.stock,
   sales: skus.sales,
   onSale: skus.onSale,
+  perCustomerLimit: skus.perCustomerLimit,
+  saleStartsAt: skus.saleStartsAt,
 };
+
+const toRow = ({ saleStartsAt, ...row }: Omit<StockRow, "saleStartsAt"> & { saleStartsAt: Date | null }): StockRow => ({
+  ...row,
+  saleStartsAt: saleStartsAt?.toISOString() ?? null,
+});
 
 /** INT UNSIGNED tops out here; a restock past it is refused by the database (out of range). */
 export const MAX_STOCK = 4_294_967_295;
 
 /** Every SKU with its product, in catalog order: what the admin's live table polls. */
-export function listStock(): Promise<StockRow[]> {
-  return getDb().select(stockColumns).from(skus).innerJoin(spus, eq(spus.id, skus.spuId)).orderBy(asc(spus.id), asc(skus.id));
+export async function listStock(): Promise<StockRow[]> {
+  const rows = await getDb().select(stockColumns).from(skus).innerJoin(spus, eq(spus.id, skus.spuId)).orderBy(asc(spus.id), asc(skus.id));
+  return rows.map(toRow);
 }
 
 /** The table as of now, for the first render before the first poll. */
@@ -48,7 +68,7 @@ export async function stockSnapshot(): Promise<{ skus: StockRow[]; at: number }>
 async function findSku(skuId: number): Promise<StockRow> {
   const [row] = await getDb().select(stockColumns).from(skus).innerJoin(spus, eq(spus.id, skus.spuId)).where(eq(skus.id, skuId)).limit(1);
   if (!row) throw new AppError("SKU_NOT_FOUND");
-  return row;
+  return toRow(row);
 }
 
 /**
@@ -132,12 +152,15 @@ export async function listAdjustments(skuId: number, limit = 100): Promise<Adjus
   return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
 }
 
-/** Takes a SKU off sale (it can no longer be added to a cart or checked out) or back on. */
-export async function setOnSale(skuId: number, onSale: boolean): Promise<StockRow> {
-  // mysql2 reports matched rows, so setting the value it already has still counts as found.
-  const result = await getDb().update(skus).set({ onSale }).where(eq(skus.id, skuId));
+/**
+ * Changes a SKU's sale settings: on sale or not, the per-customer limit, the launch time. They
+ * apply to checkouts from now on; existing orders are never touched.
+ */
+export async function updateSku(skuId: number, change: UpdateSkuInput): Promise<StockRow> {
+  // mysql2 reports matched rows, so setting the values it already has still counts as found.
+  const result = await getDb().update(skus).set(change).where(eq(skus.id, skuId));
   if (affectedRows(result) !== 1) throw new AppError("SKU_NOT_FOUND");
   // An off-sale SKU counts as sold out to the batched checkout; back on sale, it may be bought again.
-  if (onSale) await clearSoldOut([skuId]);
+  if (change.onSale) await clearSoldOut([skuId]);
   return findSku(skuId);
 }

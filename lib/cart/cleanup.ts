@@ -4,6 +4,7 @@ import { getDb } from "@/db";
 import { orderLines, orders } from "@/db/schema";
 import { createCombiner } from "@/lib/combiner";
 import { log } from "@/lib/log";
+import { tracked } from "@/lib/shutdown";
 import { takeBoughtLines, userOwner, type Line } from "./store";
 
 /**
@@ -28,7 +29,10 @@ const flagsCleared = createCombiner(
 /**
  * After an order commits: its lines out of the cart, then its flag cleared. Never throws: the
  * order stands whatever Redis does, and a cleanup that fails keeps its flag for the next cart
- * read or checkout to finish.
+ * read or checkout to finish. The flag is cleared after the caller has its answer (counted as
+ * in-flight work for a graceful stop): under a crowd its UPDATE queues behind every checkout
+ * waiting for a pooled connection, and a flag still set only costs the user's next checkout a
+ * look at the cart it already cleaned.
  */
 export async function takeOrderOutOfCart(userId: number, orderId: string, lines: Line[]): Promise<void> {
   try {
@@ -37,7 +41,7 @@ export async function takeOrderOutOfCart(userId: number, orderId: string, lines:
     log.error({ err, orderId, userId }, "cart cleanup failed after commit; left flagged for the next cart read");
     return;
   }
-  await flagsCleared.submit(orderId).catch((err: unknown) => log.warn({ err, orderId }, "could not clear a cart cleanup flag; the next cart read does"));
+  void tracked(() => flagsCleared.submit(orderId).catch((err: unknown) => log.warn({ err, orderId }, "could not clear a cart cleanup flag; the next cart read does")));
 }
 
 /**

@@ -1,5 +1,7 @@
 import "server-only";
+import { getDb } from "@/db";
 import { getSkus } from "@/lib/catalog";
+import { cartLimitError, heldOf, unitsHeld } from "@/lib/purchase-limits";
 import { lineName } from "@/lib/product-name";
 import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
@@ -16,6 +18,11 @@ export type CartItem = {
   selected: boolean;
   stock: number;
   onSale: boolean;
+  /** Per-customer limit, and the units the customer's orders already hold of it (0 for guests). */
+  perCustomerLimit: number | null;
+  alreadyBought: number;
+  /** ISO 8601; checkout refuses the line before it. */
+  saleStartsAt: string | null;
 };
 /** `revision` changes with every change to the cart; a checkout may send it back (see placeOrderSchema). */
 export type CartView = { items: CartItem[]; selectedCount: number; selectedTotal: string; revision: string };
@@ -35,11 +42,24 @@ export async function getCart(owner: Owner): Promise<CartView> {
   await settle(owner);
   const { lines, revision } = await readCart(owner);
   const skus = new Map((await getSkus(lines.map((l) => l.skuId))).map((s) => [s.skuId, s]));
+  const userId = userIdOf(owner);
+  const limited = [...skus.values()].filter((s) => s.perCustomerLimit !== null).map((s) => s.skuId);
+  const held = userId === null ? new Map<string, number>() : await unitsHeld(getDb(), [userId], limited);
   const items: CartItem[] = [];
   for (const line of lines) {
     const sku = skus.get(line.skuId);
     if (!sku) continue;
-    items.push({ ...line, spuId: sku.spuId, name: lineName(sku.skuId, sku), price: sku.price, stock: sku.stock, onSale: sku.onSale });
+    items.push({
+      ...line,
+      spuId: sku.spuId,
+      name: lineName(sku.skuId, sku),
+      price: sku.price,
+      stock: sku.stock,
+      onSale: sku.onSale,
+      perCustomerLimit: sku.perCustomerLimit,
+      alreadyBought: userId === null ? 0 : heldOf(held, userId, sku.skuId),
+      saleStartsAt: sku.saleStartsAt?.toISOString() ?? null,
+    });
   }
   const chosen = items.filter((i) => i.selected);
   return {
@@ -54,11 +74,35 @@ export async function addToCart(owner: Owner, { skuId, count }: AddItem): Promis
   const [sku] = await getSkus([skuId]);
   if (!sku || !sku.onSale) throw new AppError("SKU_NOT_FOUND");
   await settle(owner);
+  if (sku.perCustomerLimit !== null) await checkAllowance(owner, sku, count, { replacing: false });
   return addLine(owner, skuId, count);
+}
+
+/**
+ * Refuses a cart change that would pass the SKU's per-customer limit, counting what the
+ * customer's orders hold and what the cart keeps of the line (nothing when `replacing` its
+ * count). A courtesy: checkout's transaction is what enforces the limit.
+ */
+async function checkAllowance(
+  owner: Owner,
+  sku: { skuId: number; product: string; name: string; perCustomerLimit: number | null },
+  adding: number,
+  { replacing }: { replacing: boolean },
+) {
+  const limit = sku.perCustomerLimit!;
+  const userId = userIdOf(owner);
+  const [held, { lines }] = await Promise.all([userId === null ? new Map<string, number>() : unitsHeld(getDb(), [userId], [sku.skuId]), readCart(owner)]);
+  const alreadyBought = userId === null ? 0 : heldOf(held, userId, sku.skuId);
+  const inCart = replacing ? 0 : (lines.find((l) => l.skuId === sku.skuId)?.count ?? 0);
+  if (alreadyBought + inCart + adding > limit) throw cartLimitError({ skuId: sku.skuId, name: lineName(sku.skuId, sku), limit, alreadyBought, inCart, adding });
 }
 
 export async function updateCartItem(owner: Owner, skuId: number, change: UpdateItem): Promise<void> {
   await settle(owner);
+  if (change.count !== undefined) {
+    const [sku] = await getSkus([skuId]);
+    if (sku && sku.perCustomerLimit !== null) await checkAllowance(owner, sku, change.count, { replacing: true });
+  }
   if (!(await updateLine(owner, skuId, change))) throw new AppError("SKU_NOT_FOUND", { message: "That item is not in your cart." });
 }
 

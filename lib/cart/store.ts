@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Result } from "ioredis";
 import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { type RedisClient, getRedis } from "@/lib/redis";
+import { type RedisClient, defineScripts, getRedis } from "@/lib/redis";
 import { MAX_LINE_QTY } from "./limits";
 
 /**
@@ -149,22 +149,12 @@ declare module "ioredis" {
 
 const KEY_COUNTS: Partial<Record<keyof typeof SCRIPTS, number>> = { cartClaim: 6, cartMergeClaim: 4, cartDropClaim: 3, cartTakeBought: 4 };
 
-const defined = new WeakSet<RedisClient>();
-function redis(): RedisClient {
-  const client = getRedis();
-  if (!defined.has(client)) {
-    for (const [name, lua] of Object.entries(SCRIPTS)) {
-      client.defineCommand(name, { numberOfKeys: KEY_COUNTS[name as keyof typeof SCRIPTS] ?? 3, lua });
-    }
-    defined.add(client);
-  }
-  return client;
-}
+defineScripts(Object.fromEntries(Object.entries(SCRIPTS).map(([name, lua]) => [name, { lua, numberOfKeys: KEY_COUNTS[name as keyof typeof SCRIPTS] ?? 3 }])));
 
 /** Any Redis failure becomes a 503 the shopper can read; the client reconnects by itself. */
 async function cartOp<T>(what: string, fn: (r: RedisClient) => Promise<T>): Promise<T> {
   try {
-    return await fn(redis());
+    return await fn(getRedis());
   } catch (e) {
     if (isAppError(e)) throw e;
     log.warn({ err: e, op: what }, "cart store unavailable");

@@ -30,6 +30,12 @@ const tracer = trace.getTracer("stockroom");
 type Committed = { verdict: Verdict; attempts: number };
 
 /**
+ * Test seams: those of the commit, and the cart a checkout reads (a test that needs many
+ * checkouts of one customer, each buying a cart of its own, gives every read a new revision).
+ */
+export type CheckoutSeams = CommitSeams & { readCart?: typeof readCart };
+
+/**
  * Checkout, one path for every strategy:
  *   take the user's checkout slot -> read the selected lines and the cart revision -> refuse
  *   lines hinted sold out -> commit (lib/orders/commit.ts) -> take the bought lines out of the
@@ -40,7 +46,8 @@ type Committed = { verdict: Verdict; attempts: number };
  *
  * `seams` are for tests: they run inside the commit's transaction.
  */
-export function createCheckout({ seams }: { seams?: CommitSeams } = {}) {
+export function createCheckout({ seams }: { seams?: CheckoutSeams } = {}) {
+  const cartOf = seams?.readCart ?? readCart;
   const hint = (emptied: SoldOut[]) => {
     // Counted as in-flight work, so a graceful stop waits for it.
     if (emptied.length > 0) void tracked(() => markSoldOut(emptied));
@@ -102,7 +109,7 @@ export function createCheckout({ seams }: { seams?: CommitSeams } = {}) {
     };
 
     for (let round = 1; ; round++) {
-      const cart = await readCart(userOwner(req.userId));
+      const cart = await cartOf(userOwner(req.userId));
       // The page the shopper submitted shows a cart that has changed since: if that cart was bought, say so.
       if (req.cartRevision && req.cartRevision !== cart.revision) {
         const orderId = await findOrderByCartRevision(req.userId, req.cartRevision);

@@ -1,12 +1,14 @@
 import "server-only";
 import type { RowDataPacket } from "mysql2";
-import { getDb, getPool } from "@/db";
+import { getDb, getPool, type Tx } from "@/db";
 import { orderLines, orders } from "@/db/schema";
 import { addressesByIds } from "@/lib/addresses";
 import type { Line } from "@/lib/cart/store";
 import { getSkus } from "@/lib/catalog";
 import { AppError, isDuplicateKey, isStockRefusal } from "@/lib/errors";
 import { lineName } from "@/lib/product-name";
+import { addHeld, heldOf, lockCustomersAndReadHeld, overLimit, purchaseLimitError } from "@/lib/purchase-limits";
+import { hasStarted, saleNotStartedError } from "@/lib/sale-start";
 import { lineRowsOf, outOfStockError, prepareOrder, type Draft, type PreparedOrder } from "./draft";
 import { DuplicateKey, normalizeKey } from "./idempotency";
 import { busy, retryOnContention } from "./retry";
@@ -28,8 +30,12 @@ export type Verdict =
 /** `attempts`: transactions it took (1 unless it lost a deadlock, a lock wait or an INSERT race), for the log. */
 export type CommitResult = { verdicts: Verdict[]; emptied: SoldOut[]; attempts: number };
 
-/** Test seams: run inside the transaction, after the lookups came in and just before COMMIT. */
+/**
+ * Test seams: the clock that decides scheduled launches (ms since the epoch), and hooks that run
+ * inside the transaction, after the lookups came in and just before COMMIT.
+ */
 export type CommitSeams = {
+  clock?: () => number;
   afterLookups?: (attempt: number) => void | Promise<void>;
   beforeCommit?: (attempt: number) => void | Promise<void>;
 };
@@ -121,6 +127,46 @@ export async function commitOrders(drafts: Draft[], step: StockStep, seams: Comm
   }
 }
 
+type Named = { skuId: number; count: number; name: string }[];
+
+/**
+ * The candidates whose customers stay within every per-customer limit; the others get their
+ * PURCHASE_LIMIT_REACHED verdict. Customers are locked before the stock step touches any SKU
+ * row (lib/purchase-limits.ts), and only when a draft has a limited line: unlimited checkouts
+ * pay nothing.
+ */
+async function withinLimits(
+  tx: Tx,
+  candidates: number[],
+  drafts: Draft[],
+  named: Named[],
+  catalog: Map<number, { perCustomerLimit: number | null }>,
+  verdicts: (Verdict | undefined)[],
+): Promise<number[]> {
+  const limitOf = (skuId: number) => catalog.get(skuId)?.perCustomerLimit ?? null;
+  const limited = candidates.filter((i) => named[i]!.some((l) => limitOf(l.skuId) !== null));
+  if (limited.length === 0) return candidates;
+  const held = await lockCustomersAndReadHeld(
+    tx,
+    limited.map((i) => drafts[i]!.req.userId),
+    [...new Set(limited.flatMap((i) => named[i]!.map((l) => l.skuId)))],
+  );
+  return candidates.filter((i) => {
+    const { userId } = drafts[i]!.req;
+    const over = overLimit(
+      named[i]!.map((l) => ({ ...l, limit: limitOf(l.skuId) })),
+      (skuId) => heldOf(held, userId, skuId),
+    );
+    if (over.length === 0) {
+      // A batch holds one draft per customer, but count what it takes anyway.
+      for (const l of named[i]!) addHeld(held, userId, l.skuId, l.count);
+      return true;
+    }
+    verdicts[i] = { kind: "refused", error: purchaseLimitError(over) };
+    return false;
+  });
+}
+
 async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeams, attempt: number): Promise<CommitResult> {
   const skuIds = [...new Set(drafts.flatMap((d) => d.lines.map((l) => l.skuId)))];
   const [found, addressRows, catalogRows] = await Promise.all([lookUp(drafts), addressesByIds([...new Set(drafts.map((d) => d.req.addressId))]), getSkus(skuIds)]);
@@ -132,6 +178,7 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
   const leaderOf = new Map<number, number>(); // user id -> index of their candidate in this batch
   const followers: [follower: number, leader: number][] = [];
   const named = drafts.map((d) => d.lines.map((l) => ({ ...l, name: lineName(l.skuId, catalog.get(l.skuId)) })));
+  const now = seams.clock?.() ?? Date.now();
   for (const [i, draft] of drafts.entries()) {
     const { userId, addressId } = draft.req;
     const stopped = stoppedBy(draft, found);
@@ -143,6 +190,9 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
     else if (lines.some((l) => !catalog.get(l.skuId)?.onSale)) {
       const available = new Map(lines.map((l) => [l.skuId, availableOf(catalog.get(l.skuId))]));
       verdicts[i] = { kind: "refused", error: outOfStockError(lines, available) };
+    } else if (lines.some((l) => !hasStarted(catalog.get(l.skuId)!.saleStartsAt, now))) {
+      const early = lines.filter((l) => !hasStarted(catalog.get(l.skuId)!.saleStartsAt, now));
+      verdicts[i] = { kind: "refused", error: saleNotStartedError(early.map((l) => ({ skuId: l.skuId, name: l.name, startsAt: catalog.get(l.skuId)!.saleStartsAt!.toISOString() }))) };
     } else {
       candidates.push(i);
       leaderOf.set(userId, i);
@@ -154,12 +204,13 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
     await getDb().transaction(
       async (tx) => {
         await seams.afterLookups?.(attempt);
+        const admitted = await withinLimits(tx, candidates, drafts, named, catalog, verdicts);
         const decision = await step.decide(
           tx,
-          candidates.map((i) => drafts[i]!.lines),
+          admitted.map((i) => drafts[i]!.lines),
         );
         const served: PreparedOrder[] = [];
-        for (const [n, i] of candidates.entries()) {
+        for (const [n, i] of admitted.entries()) {
           const draft = drafts[i]!;
           const lines = named[i]!.map((l) => ({ ...l, price: catalog.get(l.skuId)!.price }));
           const verdict = decision.verdicts[n]!;

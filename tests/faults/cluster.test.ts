@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findCheckoutAction, submitCheckout } from "@/bench/lib/action";
 import { createShoppers, createSkus, fillCart, snapshotSkus, type Shopper } from "@/bench/lib/fixtures";
@@ -7,7 +9,7 @@ import { getPool } from "@/db";
 import { call, checkout } from "./client";
 import { CommitProxy } from "./commit-proxy";
 import { faultStack, invariantViolations, orderCount, stockAtStart } from "./stack";
-import { AppServer, PORTS, sleep, waitFor, waitForExit } from "./services";
+import { AppServer, DIST_DIR, PORTS, ROOT, sleep, waitFor, waitForExit } from "./services";
 
 /**
  * Two workers under the production launcher (scripts/start.mjs, WEB_CONCURRENCY=2) on one port
@@ -138,7 +140,7 @@ describe("two workers under the launcher, one database", () => {
     const answers: number[] = [];
     const workers = new Set<number>();
     const deadline = Date.now() + 30_000;
-    while (!server.logs().some((l) => l.msg === "worker listening" && l.workerPid !== victim && l.workerPid !== survivor)) {
+    while (!server.logs().some((l) => l.msg === "worker ready" && l.workerPid !== victim && l.workerPid !== survivor)) {
       if (Date.now() > deadline) throw new Error("no replacement worker within 30 s");
       const client = new HttpClient(server.base, 1);
       const a = await call(client, "GET", "/api/health");
@@ -203,5 +205,23 @@ describe("two workers under the launcher, one database", () => {
     expect(await abortedCounts()).toEqual(aborted);
     expect(await orderCount()).toBe(ordersBefore + 4);
     expect(await invariantViolations(start)).toEqual([]);
+  });
+});
+
+describe("the launcher with a bad configuration", () => {
+  it("stops with the workers' exit code instead of restarting them forever", async () => {
+    const { NODE_OPTIONS: _drop, ...env } = process.env;
+    const child = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs"), "-p", String(PORTS.server2), "-H", "127.0.0.1"], {
+      cwd: ROOT,
+      env: { ...env, NODE_ENV: "production", NEXT_DIST_DIR: DIST_DIR, WEB_CONCURRENCY: "2", DB_POOL_SIZE: "lots", LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    expect(await waitForExit(child, 30_000)).toBe(1);
+    expect(output).toContain("Invalid configuration: DB_POOL_SIZE");
+    expect(output).toContain('"msg":"worker failed at start-up; stopping"');
+    expect(output).not.toContain("worker died; restarting");
   });
 });

@@ -234,7 +234,7 @@ export class AppServer {
     const child = this.child;
     await waitFor("the server to answer /api/health", async () => {
       if (exited(child)) throw new Error(`the server exited: ${this.output.slice(-3000)}`);
-      return (await healthy(this.base)) && this.listening() >= this.workers;
+      return (await healthy(this.base)) && this.ready() >= this.workers;
     }, 60_000, 200);
   }
 
@@ -243,9 +243,9 @@ export class AppServer {
     return Number(this.env.WEB_CONCURRENCY ?? WEB_CONCURRENCY);
   }
 
-  /** Workers that have started listening so far (the launcher logs each; one process counts as one once it answers). */
-  listening(): number {
-    return this.workers === 1 ? 1 : this.logs().filter((l) => l.msg === "worker listening").length;
+  /** Workers that have got through start-up so far (the launcher logs each; one process counts as one once it answers). */
+  ready(): number {
+    return this.workers === 1 ? 1 : this.logs().filter((l) => l.msg === "worker ready").length;
   }
 
   signal(signal: NodeJS.Signals) {

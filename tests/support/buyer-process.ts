@@ -2,19 +2,44 @@
  * A second server process for the multi-process tests: places the orders it is given with the
  * strategy named in argv[3] (default batched), all at once, and prints one JSON line of outcomes
  * ("OK" or the error code). Run with tsx (--conditions=react-server); env as the test's.
+ *
+ * argv[4], a JSON line list, makes every checkout buy a cart of its own holding those lines
+ * (a new revision per read), and retry BUSY as a client honouring Retry-After would: for tests
+ * of rules that span a customer's orders, such as per-customer limits.
  */
 import { closeDb } from "@/db";
 import { CHECKOUT_STRATEGIES } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
-import { placeOrder } from "@/lib/orders/checkout";
+import { randomUUID } from "node:crypto";
+import { createCheckout, placeOrder, type PlaceOrderRequest } from "@/lib/orders/checkout";
 import { closeRedis } from "@/lib/redis";
 import { whenIdle } from "@/lib/shutdown";
 
 const buyers = JSON.parse(process.argv[2]!) as { userId: number; addressId: number; key: string }[];
 const strategy = CHECKOUT_STRATEGIES.find((s) => s === process.argv[3]) ?? "batched";
+const ownCart = process.argv[4] ? (JSON.parse(process.argv[4]) as { skuId: number; count: number }[]) : null;
+
+const place = ownCart
+  ? (() => {
+      const { placeOrder: placeOwn } = createCheckout({
+        seams: { readCart: async () => ({ lines: ownCart.map((l) => ({ ...l, selected: true })), revision: randomUUID().replaceAll("-", "") }) },
+      });
+      return async (req: PlaceOrderRequest) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await placeOwn(req, strategy);
+          } catch (e) {
+            if (!isAppError(e) || e.code !== "BUSY" || attempt >= 20) throw e;
+            await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
+          }
+        }
+      };
+    })()
+  : (req: PlaceOrderRequest) => placeOrder(req, strategy);
+
 const outcomes = await Promise.all(
   buyers.map((b) =>
-    placeOrder({ userId: b.userId, addressId: b.addressId, payMethod: "cod", idempotencyKey: b.key }, strategy).then(
+    place({ userId: b.userId, addressId: b.addressId, payMethod: "cod", idempotencyKey: b.key }).then(
       () => "OK",
       (e: unknown) => (isAppError(e) ? e.code : `ERROR ${String(e)}`),
     ),

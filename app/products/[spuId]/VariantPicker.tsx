@@ -2,19 +2,42 @@
 
 import { useState } from "react";
 import { StockBadge } from "@/app/components/StockBadge";
+import { LaunchTime } from "@/app/components/LaunchTime";
+import { timeLeft } from "@/app/components/launch";
+import { useServerNow } from "@/app/components/server-clock";
 import { useAddToCart } from "@/app/cart/queries";
 import type { CatalogSku } from "@/lib/catalog";
 import { MAX_LINE_QTY } from "@/lib/cart/limits";
 import { formatMoney } from "@/lib/money";
+import { hasStarted } from "@/lib/sale-start";
+import { useLiveStock } from "./live-stock";
 
-export function VariantPicker({ productName, skus }: { productName: string; skus: CatalogSku[] }) {
-  const firstAvailable = skus.find((s) => s.onSale && s.stock > 0) ?? skus[0];
+type Props = { productName: string; skus: CatalogSku[]; renderedAt: number };
+
+/** What a screen reader hears when the selected variant's state changes (not every tick or every unit sold). */
+function stateWords(soldOut: boolean, started: boolean) {
+  if (soldOut) return "Sold out.";
+  return started ? "On sale now." : "Not on sale yet.";
+}
+
+export function VariantPicker({ productName, skus: rendered, renderedAt }: Props) {
+  const live = useLiveStock(rendered.map((s) => s.skuId));
+  // Stock and the on-sale switch move while the page is open; names, prices and launch times come with the page.
+  const skus = rendered.map((s) => ({ ...s, ...live.data?.skus.get(s.skuId) }));
+  const firstAvailable = rendered.find((s) => s.onSale && s.stock > 0) ?? rendered[0];
   const [skuId, setSkuId] = useState(firstAvailable?.skuId);
   const [count, setCount] = useState(1);
   const addToCart = useAddToCart();
   const sku = skus.find((s) => s.skuId === skuId);
+  const launchAt = sku?.saleStartsAt ? Date.parse(sku.saleStartsAt) : null;
+  const now = useServerNow(renderedAt, launchAt, live.data);
   if (!sku) return <p>This product has no variants for sale.</p>;
-  const buyable = sku.onSale && sku.stock > 0;
+
+  const soldOut = !sku.onSale || sku.stock <= 0;
+  const started = hasStarted(sku.saleStartsAt, now);
+  const buyable = !soldOut && started;
+  const maxCount = Math.min(MAX_LINE_QTY, sku.perCustomerLimit ?? MAX_LINE_QTY);
+  const countdownId = `launch-${sku.skuId}`;
 
   return (
     <div className="stack">
@@ -30,6 +53,7 @@ export function VariantPicker({ productName, skus }: { productName: string; skus
                 checked={s.skuId === skuId}
                 onChange={() => {
                   setSkuId(s.skuId);
+                  setCount((c) => Math.min(c, s.perCustomerLimit ?? MAX_LINE_QTY));
                   addToCart.reset();
                 }}
               />
@@ -38,20 +62,40 @@ export function VariantPicker({ productName, skus }: { productName: string; skus
           ))}
         </fieldset>
       )}
-      <div className="row" aria-live="polite">
-        <span className="price" data-testid="sku-price">
+      <div className="row">
+        <span className="price" data-testid="sku-price" aria-live="polite">
           {formatMoney(sku.price)}
         </span>
+        {/* Live: these change while the page is open, so they are not a live region (the status below says what matters). */}
         <span data-testid="sku-stock">
           <StockBadge stock={sku.stock} onSale={sku.onSale} />
         </span>
-        {sku.onSale && sku.stock > 5 && <span className="muted">{sku.stock} available</span>}
+        {sku.onSale && sku.stock > 5 && (
+          <span className="muted" data-testid="sku-left">
+            {sku.stock} available
+          </span>
+        )}
+        {sku.perCustomerLimit !== null && (
+          <span className="badge limit" data-testid="sku-limit">
+            Limit {sku.perCustomerLimit} per customer
+          </span>
+        )}
       </div>
+      {!started && sku.saleStartsAt && launchAt !== null && (
+        <p className="alert info launch" id={countdownId} style={{ margin: 0 }}>
+          On sale in{" "}
+          <strong role="timer" data-testid="launch-countdown">
+            {timeLeft(launchAt - now)}
+          </strong>{" "}
+          · at <LaunchTime iso={sku.saleStartsAt} />
+        </p>
+      )}
       <form
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          addToCart.mutate({ skuId: sku.skuId, count });
+          // The server decides at checkout; this only keeps the button honest with the server's clock.
+          if (buyable) addToCart.mutate({ skuId: sku.skuId, count });
         }}
       >
         <label className="field" style={{ margin: 0 }}>
@@ -59,17 +103,26 @@ export function VariantPicker({ productName, skus }: { productName: string; skus
           <input
             type="number"
             min={1}
-            max={MAX_LINE_QTY}
+            max={maxCount}
             value={count}
-            onChange={(e) => setCount(Math.max(1, Math.min(MAX_LINE_QTY, Math.trunc(Number(e.target.value)) || 1)))}
+            onChange={(e) => setCount(Math.max(1, Math.min(maxCount, Math.trunc(Number(e.target.value)) || 1)))}
             style={{ width: "5rem" }}
             aria-label="Quantity"
           />
         </label>
-        <button type="submit" className="btn" disabled={!buyable || addToCart.isPending}>
-          Add to cart
+        <button
+          type="submit"
+          className="btn"
+          disabled={!buyable || addToCart.isPending}
+          aria-describedby={!started && !soldOut ? countdownId : undefined}
+          data-testid="add-to-cart"
+        >
+          {!started && !soldOut ? "Not on sale yet" : "Add to cart"}
         </button>
       </form>
+      <p className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="sku-state">
+        {stateWords(soldOut, started)}
+      </p>
       <div aria-live="polite">
         {addToCart.isSuccess && (
           <p className="alert success" role="status">

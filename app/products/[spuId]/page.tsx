@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ProductArt } from "@/app/components/ProductArt";
+import { serverNow } from "@/app/components/server-now";
 import { getProduct } from "@/lib/catalog";
 import { VariantPicker } from "./VariantPicker";
 
@@ -22,6 +23,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function ProductPage({ params }: Props) {
   const product = await load((await params).spuId);
+  const renderedAt = serverNow();
   return (
     <article className="product">
       <div className="card">
@@ -33,7 +35,7 @@ export default async function ProductPage({ params }: Props) {
         </p>
         <h1>{product.name}</h1>
         <p>{product.description}</p>
-        <VariantPicker productName={product.name} skus={product.skus} />
+        <VariantPicker productName={product.name} skus={product.skus} renderedAt={renderedAt} />
       </div>
     </article>
   );

@@ -1,0 +1,80 @@
+import "server-only";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db";
+import { orderLines, orders, users } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+
+/**
+ * Per-customer limits. What a customer holds of a SKU is derived, never counted: the units in
+ * their orders that are not cancelled. So a cancel or an expiry gives the allowance back in its
+ * own transaction, exactly once (its status move happens once), and a limit set later counts
+ * the orders placed before it.
+ *
+ * A checkout that buys a limited SKU first bumps its customer's `users.limit_seq`: a write, so
+ * two checkouts of one customer run one after the other (on Galera the second fails
+ * certification and is retried), and the second reads the first's order. Customers are locked
+ * before any SKU row, in every transaction that takes both, so checkouts never wait in a cycle.
+ */
+
+export type LimitLine = { skuId: number; name: string; limit: number; alreadyBought: number; requested: number };
+
+const key = (userId: number, skuId: number) => `${userId}:${skuId}`;
+
+/** Units each (customer, SKU) pair holds in orders that are not cancelled, keyed `userId:skuId`. */
+export async function unitsHeld(db: Db | Tx, userIds: number[], skuIds: number[]): Promise<Map<string, number>> {
+  if (userIds.length === 0 || skuIds.length === 0) return new Map();
+  const rows = await db
+    .select({ userId: orders.userId, skuId: orderLines.skuId, units: sql<string>`SUM(${orderLines.count})` })
+    .from(orders)
+    .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
+    .where(and(inArray(orders.userId, userIds), ne(orders.status, "cancelled"), inArray(orderLines.skuId, skuIds)))
+    .groupBy(orders.userId, orderLines.skuId);
+  return new Map(rows.map((r) => [key(r.userId, r.skuId), Number(r.units)]));
+}
+
+export const heldOf = (held: Map<string, number>, userId: number, skuId: number) => held.get(key(userId, skuId)) ?? 0;
+
+export const addHeld = (held: Map<string, number>, userId: number, skuId: number, units: number) => held.set(key(userId, skuId), heldOf(held, userId, skuId) + units);
+
+/** Inside a checkout transaction: serialises these customers' limited checkouts, then reads what they hold. */
+export async function lockCustomersAndReadHeld(tx: Tx, userIds: number[], skuIds: number[]): Promise<Map<string, number>> {
+  await tx
+    .update(users)
+    .set({ limitSeq: sql`${users.limitSeq} + 1` })
+    .where(inArray(users.id, [...new Set(userIds)].sort((a, b) => a - b)));
+  return unitsHeld(tx, userIds, skuIds);
+}
+
+/** The lines that would take their customer past a limit (none when every line fits). */
+export function overLimit(lines: { skuId: number; name: string; count: number; limit: number | null }[], held: (skuId: number) => number): LimitLine[] {
+  return lines
+    .filter((l) => l.limit !== null && held(l.skuId) + l.count > l.limit)
+    .map((l) => ({ skuId: l.skuId, name: l.name, limit: l.limit!, alreadyBought: held(l.skuId), requested: l.count }));
+}
+
+export function purchaseLimitError(lines: LimitLine[]): AppError {
+  const message = lines
+    .map(({ name, limit, alreadyBought, requested }) => {
+      const left = Math.max(0, limit - alreadyBought);
+      const head = `Limit ${limit} per customer for ${name}`;
+      if (alreadyBought === 0) return `${head} — you asked for ${requested}.`;
+      if (left === 0) return `${head} — you already have ${alreadyBought}.`;
+      return `${head} — you already have ${alreadyBought}, so you can buy ${left} more.`;
+    })
+    .join(" ");
+  return new AppError("PURCHASE_LIMIT_REACHED", { message, details: { lines } });
+}
+
+/** Adding `adding` units to a cart line of `inCart` would pass the limit: refused before checkout, with the same code. */
+export function cartLimitError(l: { skuId: number; name: string; limit: number; alreadyBought: number; inCart: number; adding: number }): AppError {
+  const left = Math.max(0, l.limit - l.alreadyBought - l.inCart);
+  const have = [l.alreadyBought > 0 && `${l.alreadyBought} in your orders`, l.inCart > 0 && `${l.inCart} in your cart`].filter(Boolean).join(" and ");
+  const message =
+    `Limit ${l.limit} per customer for ${l.name}` +
+    (have ? ` — you already have ${have}` : "") +
+    (left > 0 ? `, so you can add ${left} more.` : have ? "." : ` — you asked for ${l.adding}.`);
+  return new AppError("PURCHASE_LIMIT_REACHED", {
+    message,
+    details: { lines: [{ skuId: l.skuId, name: l.name, limit: l.limit, alreadyBought: l.alreadyBought, requested: l.inCart + l.adding }] },
+  });
+}
