@@ -184,7 +184,9 @@ function scenarioTable(cells: Cell[], scenario: string): string[] {
 
 /**
  * Over HTTP, every cell measured at more than one worker count: the rate at the fewest workers,
- * at the most, and the ratio (orders/s for checkouts, req/s for the trivial route).
+ * at the most, and the ratio (orders/s for checkouts, req/s for the trivial route). The worker
+ * counts run one after the other, so the load average beside each says whether the machine
+ * stayed as quiet in between.
  */
 export function scalingTable(cells: Cell[]): string[] {
   const http = cells.filter((c) => c.mode === "http" && (c.kind === "checkout" || c.kind === "noop-route"));
@@ -198,8 +200,8 @@ export function scalingTable(cells: Cell[]): string[] {
   const out = [
     `### Scaling over HTTP: ${lo} worker${lo === 1 ? "" : "s"} -> ${hi} workers`,
     "",
-    `| what | scenario | W | ${lo}w /s | ${lo}w p99 ms | ${hi}w /s | ${hi}w p99 ms | scaling | vs trivial route at ${hi}w | bench CPU ${lo}w / ${hi}w |`,
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    `| what | scenario | W | ${lo}w /s | ${lo}w p99 ms | ${hi}w /s | ${hi}w p99 ms | scaling | vs trivial route at ${hi}w | bench CPU ${lo}w / ${hi}w | load ${lo}w / ${hi}w |`,
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const [k, one] of a) {
     const many = b.get(k);
@@ -208,7 +210,7 @@ export function scalingTable(cells: Cell[]): string[] {
     const vsFloor = floor && floor.requestsPerS > 0 ? `${(value(many) / floor.requestsPerS).toFixed(2)}x` : "";
     out.push(
       `| ${one.kind === "noop-route" ? "trivial route" : one.strategy} | ${one.scenario} | ${one.W} | ${rate(value(one))} | ${ms(one.latency.p99)} | ${rate(value(many))} | ${ms(many.latency.p99)} | ` +
-        `${value(one) > 0 ? `${(value(many) / value(one)).toFixed(2)}x` : "-"} | ${vsFloor} | ${cpu(one)} / ${cpu(many)} |`,
+        `${value(one) > 0 ? `${(value(many) / value(one)).toFixed(2)}x` : "-"} | ${vsFloor} | ${cpu(one)} / ${cpu(many)} | ${one.loadAverage.toFixed(1)} / ${many.loadAverage.toFixed(1)} |`,
     );
   }
   out.push("");
