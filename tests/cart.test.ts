@@ -18,7 +18,7 @@ const read = async (cookie: string) => (await getCart(request("/api/cart", { coo
 
 describe("cart API", () => {
   it("adds, counts, selects, deselects and removes lines, with totals of selected lines", async () => {
-    const [a, b] = await makeSkus(10, 1);
+    const [a, b] = await makeSkus(10, 4);
     const u = await makeUser();
     expect((await add(u.cookie, { skuId: a, count: 2 })).status).toBe(201);
     const res = await add(u.cookie, { skuId: a, count: 1 });
@@ -28,7 +28,7 @@ describe("cart API", () => {
     let cart = await read(u.cookie);
     expect(cart.selectedCount).toBe(7);
     expect(cart.selectedTotal).toBe("77.50"); // 3 x 10.50 + 4 x 11.50
-    expect(cart.items[1]).toMatchObject({ skuId: b, stock: 1 }); // shows availability; adding does not reserve
+    expect(cart.items[1]).toMatchObject({ skuId: b, stock: 4 }); // shows availability; adding does not reserve
 
     await updateItem(request(`/api/cart/items/${b}`, { method: "PUT", body: { selected: false }, cookie: u.cookie }), ctx({ skuId: String(b) }));
     cart = await read(u.cookie);
