@@ -4,9 +4,9 @@ import { useId, useRef } from "react";
 
 type Props = {
   /** The button that opens the dialog, e.g. "Cancel order". */
-  triggerLabel: string;
+  triggerLabel: React.ReactNode;
   /** Shown on the trigger while the confirmed action runs, e.g. "Cancelling…". */
-  pendingLabel: string;
+  pendingLabel: React.ReactNode;
   /** The dialog's heading: a question, e.g. "Cancel order SR-7K3F92?". */
   title: string;
   /** What will happen, said before it does. */
