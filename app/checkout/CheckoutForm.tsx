@@ -5,12 +5,13 @@ import { placeOrderAction } from "@/app/actions/checkout";
 import { LaunchTime } from "@/app/components/LaunchTime";
 import type { ActionState } from "@/lib/action-state";
 import type { AddressView } from "@/lib/addresses";
+import { LineFix } from "./LineFix";
 
 type ShortLine = { skuId: number; name: string; requested: number; available: number };
 type WaitingLine = { skuId: number; name: string; startsAt: string };
 
 /** A refused order, said once: the message, and per line what only a list can say well. */
-function Refusal({ state }: { state: Exclude<ActionState, null | { ok: true }> }) {
+function Refusal({ state, notedShort }: { state: Exclude<ActionState, null | { ok: true }>; notedShort: number[] }) {
   const lines = state.details?.lines;
   if (state.code === "SALE_NOT_STARTED" && Array.isArray(lines))
     return (
@@ -26,6 +27,28 @@ function Refusal({ state }: { state: Exclude<ActionState, null | { ok: true }> }
       </>
     );
   const short = state.code === "OUT_OF_STOCK" ? (lines as ShortLine[] | undefined) : undefined;
+  if (short && short.length > 0) {
+    // Each short line said once: here with its fix, unless the page already shows it under the line.
+    const fresh = short.filter((l) => !notedShort.includes(l.skuId));
+    return (
+      <>
+        <p style={{ margin: 0 }}>
+          Nothing was ordered: {short.length === 1 ? "an item" : "some items"} ran short.
+          {fresh.length < short.length ? " Fix the lines marked above." : ""}
+        </p>
+        {fresh.length > 0 && (
+          <ul className="refusal-lines">
+            {fresh.map((l) => (
+              <li key={l.skuId}>
+                {l.name}: {l.available === 0 ? "sold out." : `only ${l.available} left (you asked for ${l.requested}).`}{" "}
+                <LineFix skuId={l.skuId} name={l.name} available={l.available} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </>
+    );
+  }
   return (
     <>
       {/* PURCHASE_LIMIT_REACHED's message already names each line, its limit and what the shopper has. */}
@@ -43,7 +66,9 @@ function Refusal({ state }: { state: Exclude<ActionState, null | { ok: true }> }
   );
 }
 
-export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: { addresses: AddressView[]; idempotencyKey: string; cartRevision: string }) {
+type Props = { addresses: AddressView[]; idempotencyKey: string; cartRevision: string; notedShort: number[] };
+
+export function CheckoutForm({ addresses, idempotencyKey, cartRevision, notedShort }: Props) {
   const [state, action, pending] = useActionState(placeOrderAction, null);
   return (
     <form action={action} className="stack" style={{ marginTop: "1.5rem" }}>
@@ -53,13 +78,13 @@ export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: { addr
       <div aria-live="assertive">
         {state && !state.ok && (
           <div className="alert error" role="alert">
-            <Refusal state={state} />
+            <Refusal state={state} notedShort={notedShort} />
           </div>
         )}
       </div>
       <fieldset className="variants">
         <legend>Delivery address</legend>
-        {addresses.length === 0 && <p className="muted">Add an address below first.</p>}
+        {addresses.length === 0 && <p className="muted" style={{ margin: 0 }}>Save an address above to place your order.</p>}
         {addresses.map((a, i) => (
           <label key={a.id} className="variant">
             <input type="radio" name="addressId" value={a.id} defaultChecked={i === 0} required />
@@ -71,7 +96,7 @@ export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: { addr
         <legend>Payment</legend>
         <label className="variant">
           <input type="radio" name="payMethod" value="online" defaultChecked />
-          Pay online
+          Pay online <span className="muted">(a simulated payment: no card is charged)</span>
         </label>
         <label className="variant">
           <input type="radio" name="payMethod" value="cod" />
@@ -79,7 +104,7 @@ export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: { addr
         </label>
       </fieldset>
       <div>
-        <button type="submit" className="btn" disabled={pending || addresses.length === 0}>
+        <button type="submit" className="btn place-order" disabled={pending || addresses.length === 0}>
           {pending ? "Placing order…" : "Place order"}
         </button>
       </div>

@@ -15,15 +15,18 @@ export default async function OrdersPage() {
     <>
       <h1>Your orders</h1>
       {orders.length === 0 ? (
-        <p>
-          No orders yet. <Link href="/">Start shopping</Link>.
-        </p>
+        <div className="empty-state">
+          <p>No orders yet.</p>
+          <Link href="/" className="btn">
+            Start shopping
+          </Link>
+        </div>
       ) : (
-        <div className="table-wrap">
-          <table>
+        <div className="table-wrap orders-table">
+          <table aria-label="Your orders">
             <thead>
               <tr>
-                <th>Order</th>
+                <th>Number</th>
                 <th>Placed</th>
                 <th>Status</th>
                 <th className="num">Items</th>
@@ -34,9 +37,15 @@ export default async function OrdersPage() {
               {orders.map((o) => (
                 <tr key={o.orderId}>
                   <td>
-                    <Link href={`/orders/${o.orderId}`}>{o.orderId}</Link>
+                    <Link href={`/orders/${o.orderNumber || o.orderId}`} className="order-number">
+                      {o.orderNumber || o.orderId}
+                    </Link>
                   </td>
-                  <td>{new Date(o.createdAt).toLocaleString("en-US", { timeZone: "UTC" })} UTC</td>
+                  <td>
+                    <time dateTime={o.createdAt} title={`${new Date(o.createdAt).toLocaleString("en-US", { timeZone: "UTC" })} UTC`}>
+                      {new Date(o.createdAt).toLocaleDateString("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" })}
+                    </time>
+                  </td>
                   <td>
                     <span className={`badge ${STATUS_BADGE[o.status]}`}>{STATUS_LABEL[o.status]}</span>
                   </td>
