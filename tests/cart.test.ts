@@ -47,6 +47,26 @@ describe("cart API", () => {
     expect(await readLines(userOwner(u.id))).toEqual([{ skuId: b, count: 4, selected: true }]);
   });
 
+  it("refuses to hold more units than are in stock, saying how many can still be added, but lets a short line be lowered", async () => {
+    const [a, gone] = await makeSkus(3, 0);
+    const u = await makeUser();
+    expect((await add(u.cookie, { skuId: a, count: 2 })).status).toBe(201);
+    const over = await add(u.cookie, { skuId: a, count: 2 });
+    expect(over.status).toBe(409);
+    expect((await over.json()).error).toMatchObject({ code: "OUT_OF_STOCK", message: expect.stringMatching(/^Only 3 left of .+, and your cart has 2: you can add 1 more\.$/) });
+    const soldOut = await add(u.cookie, { skuId: gone, count: 1 });
+    expect((await soldOut.json()).error).toMatchObject({ code: "OUT_OF_STOCK", message: expect.stringMatching(/ is sold out\.$/) });
+    const raise = await updateItem(request(`/api/cart/items/${a}`, { method: "PUT", body: { count: 4 }, cookie: u.cookie }), ctx({ skuId: String(a) }));
+    expect(raise.status).toBe(409);
+    expect(await readLines(userOwner(u.id))).toEqual([{ skuId: a, count: 2, selected: true }]);
+
+    // Stock falls below the line: the shopper can still step it down (or straight to what is left).
+    await getDb().update(skus).set({ stock: 0 }).where(eq(skus.id, a!));
+    const lower = await updateItem(request(`/api/cart/items/${a}`, { method: "PUT", body: { count: 1 }, cookie: u.cookie }), ctx({ skuId: String(a) }));
+    expect(lower.status).toBe(200);
+    expect(await readLines(userOwner(u.id))).toEqual([{ skuId: a, count: 1, selected: true }]);
+  });
+
   it("caps a line at 99 when adding more", async () => {
     const [a] = await makeSkus(500);
     const u = await makeUser();
