@@ -7,7 +7,8 @@ export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "mysql://root@12
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "artifacts/e2e",
+  // Per port, so two runs on one machine (another E2E_PORT) never clear each other's traces.
+  outputDir: port === 3100 ? "artifacts/e2e" : `artifacts/e2e-${port}`,
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
   workers: 2,

@@ -39,7 +39,7 @@ test("a shopper browses, searches, adds, checks out and pays on a phone", async 
 
   // Cart: the line, its stepper and its total are on screen.
   await page.goto("/cart");
-  await expect(page.getByText(sku.label)).toBeVisible();
+  await expect(page.getByRole("main").getByText(sku.label).first()).toBeVisible();
   await expect(page.getByRole("button", { name: `Increase quantity of ${sku.label}` })).toBeInViewport();
   await fitsTheScreen(page);
   await page.getByRole("button", { name: "Checkout" }).click();

@@ -3,13 +3,17 @@ import { sql } from "./db";
 
 export type Role = "guest" | "shopper" | "admin";
 
-/** Storage states the setup project writes (git-ignored): one login per role for the whole run. */
-export const AUTH_FILE = { shopper: "e2e/.auth/shopper.json", admin: "e2e/.auth/admin.json" } as const;
+/**
+ * Storage states the setup project writes (git-ignored): one login per role for the whole run.
+ * Per port: a run against another server (E2E_PORT) has its own sessions.
+ */
+const AUTH_DIR = `e2e/.auth/${process.env.E2E_PORT ?? 3100}`;
+export const AUTH_FILE = { shopper: `${AUTH_DIR}/shopper.json`, admin: `${AUTH_DIR}/admin.json` } as const;
 
 export const VIEWPORTS = { phone: { width: 360, height: 740 }, desktop: { width: 1280, height: 800 } } as const;
 
 /** The audit shopper's name, so the specs can find the order the setup placed for them. */
-export const AUDIT_SHOPPER_FILE = "e2e/.auth/shopper-name.txt";
+export const AUDIT_SHOPPER_FILE = `${AUTH_DIR}/shopper-name.txt`;
 
 /**
  * Every page a role can reach, with the content that proves it rendered (not an error page).
