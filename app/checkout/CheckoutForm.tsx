@@ -11,7 +11,7 @@ type ShortLine = { skuId: number; name: string; requested: number; available: nu
 type WaitingLine = { skuId: number; name: string; startsAt: string };
 
 /** A refused order, said once: the message, and per line what only a list can say well. */
-function Refusal({ state, notedShort }: { state: Exclude<ActionState, null | { ok: true }>; notedShort: number[] }) {
+function Refusal({ state }: { state: Exclude<ActionState, null | { ok: true }> }) {
   const lines = state.details?.lines;
   if (state.code === "SALE_NOT_STARTED" && Array.isArray(lines))
     return (
@@ -27,48 +27,31 @@ function Refusal({ state, notedShort }: { state: Exclude<ActionState, null | { o
       </>
     );
   const short = state.code === "OUT_OF_STOCK" ? (lines as ShortLine[] | undefined) : undefined;
-  if (short && short.length > 0) {
-    // Each short line said once: here with its fix, unless the page already shows it under the line.
-    const fresh = short.filter((l) => !notedShort.includes(l.skuId));
+  if (short && short.length > 0)
+    // The server's sentence names each short line once; under it, each line's one-click fix.
     return (
       <>
-        <p style={{ margin: 0 }}>
-          Nothing was ordered: {short.length === 1 ? "an item" : "some items"} ran short.
-          {fresh.length < short.length ? " Fix the lines marked above." : ""}
-        </p>
-        {fresh.length > 0 && (
-          <ul className="refusal-lines">
-            {fresh.map((l) => (
-              <li key={l.skuId}>
-                {l.name}: {l.available === 0 ? "sold out." : `only ${l.available} left (you asked for ${l.requested}).`}{" "}
-                <LineFix skuId={l.skuId} name={l.name} available={l.available} />
-              </li>
-            ))}
-          </ul>
-        )}
+        <p style={{ margin: 0 }}>Nothing was ordered. {state.message}</p>
+        <ul className="refusal-lines">
+          {short.map((l) => (
+            <li key={l.skuId}>
+              {l.name}: <LineFix skuId={l.skuId} name={l.name} available={l.available} />
+            </li>
+          ))}
+        </ul>
       </>
     );
-  }
   return (
     <>
       {/* PURCHASE_LIMIT_REACHED's message already names each line, its limit and what the shopper has. */}
       <p style={{ margin: 0 }}>{state.message}</p>
-      {short && short.length > 0 && (
-        <ul style={{ margin: "0.5rem 0 0" }}>
-          {short.map((l) => (
-            <li key={l.skuId}>
-              {l.name}: you asked for {l.requested}, {l.available === 0 ? "none are" : `only ${l.available} ${l.available === 1 ? "is" : "are"}`} left.
-            </li>
-          ))}
-        </ul>
-      )}
     </>
   );
 }
 
-type Props = { addresses: AddressView[]; idempotencyKey: string; cartRevision: string; notedShort: number[] };
+type Props = { addresses: AddressView[]; idempotencyKey: string; cartRevision: string };
 
-export function CheckoutForm({ addresses, idempotencyKey, cartRevision, notedShort }: Props) {
+export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: Props) {
   const [state, action, pending] = useActionState(placeOrderAction, null);
   return (
     <form action={action} className="stack" style={{ marginTop: "1.5rem" }}>
@@ -78,7 +61,7 @@ export function CheckoutForm({ addresses, idempotencyKey, cartRevision, notedSho
       <div aria-live="assertive">
         {state && !state.ok && (
           <div className="alert error" role="alert">
-            <Refusal state={state} notedShort={notedShort} />
+            <Refusal state={state} />
           </div>
         )}
       </div>

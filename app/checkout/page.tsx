@@ -88,9 +88,8 @@ export default async function CheckoutPage() {
       </>,
     );
   }
-  const shortSkus = lines.filter((l) => l.count > (l.onSale ? Math.max(0, l.stock) : 0)).map((l) => l.skuId);
   const tableLines = lines.map((l) => ({ ...l, art: { category: l.category, hue: l.hue, variant: l.variant } }));
-  const form = <CheckoutForm key={idempotencyKey} addresses={addresses} idempotencyKey={idempotencyKey} cartRevision={cart.revision} notedShort={shortSkus} />;
+  const form = <CheckoutForm key={idempotencyKey} addresses={addresses} idempotencyKey={idempotencyKey} cartRevision={cart.revision} />;
   return (
     <>
       <h1>Checkout</h1>

@@ -60,6 +60,7 @@ export function AuthForm({ action, submitLabel, pendingLabel, next, mode }: Prop
           </span>
         )}
         {errors.username && (
+          // The first error at a field is the one announced; each is said once, where it belongs.
           <span id="username-error" className="field-error" role="alert">
             {errors.username}
           </span>
@@ -83,7 +84,7 @@ export function AuthForm({ action, submitLabel, pendingLabel, next, mode }: Prop
           </span>
         )}
         {errors.password && (
-          <span id="password-error" className="field-error" role="alert">
+          <span id="password-error" className="field-error" role={errors.username ? undefined : "alert"}>
             {errors.password}
           </span>
         )}
