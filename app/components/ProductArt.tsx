@@ -63,8 +63,8 @@ export function ProductArt({ category, hue, label, variant, size = "card" }: Pro
       <Shape category={category} fg={fg} dark={dark} light={light} />
       {size === "hero" && variant && (
         <g>
-          <rect x="8" y="8" width={Math.min(184, 12 + variant.length * 5.2)} height="16" rx="8" fill="#fff" fillOpacity="0.85" />
-          <text x="14" y="19.5" fontSize="9" fontFamily="system-ui, sans-serif" fill="#1c1d21">
+          <rect x="8" y="8" width={Math.min(184, 10 + variant.length * 4)} height="13" rx="6.5" fill="#fff" fillOpacity="0.85" />
+          <text x="13" y="17.3" fontSize="7" fontFamily="system-ui, sans-serif" fill="#1c1d21">
             {variant}
           </text>
         </g>

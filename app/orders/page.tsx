@@ -29,7 +29,7 @@ export default async function OrdersPage() {
                 <th>Number</th>
                 <th>Placed</th>
                 <th>Status</th>
-                <th className="num">Items</th>
+                <th className="num hide-narrow">Items</th>
                 <th className="num">Total</th>
               </tr>
             </thead>
@@ -40,6 +40,10 @@ export default async function OrdersPage() {
                     <Link href={`/orders/${o.orderNumber || o.orderId}`} className="order-number">
                       {o.orderNumber || o.orderId}
                     </Link>
+                    {/* A phone drops the Items column; the count moves under the number. */}
+                    <span className="muted show-narrow">
+                      {o.totalCount} {o.totalCount === 1 ? "item" : "items"}
+                    </span>
                   </td>
                   <td>
                     <time dateTime={o.createdAt} title={`${new Date(o.createdAt).toLocaleString("en-US", { timeZone: "UTC" })} UTC`}>
@@ -49,7 +53,7 @@ export default async function OrdersPage() {
                   <td>
                     <span className={`badge ${STATUS_BADGE[o.status]}`}>{STATUS_LABEL[o.status]}</span>
                   </td>
-                  <td className="num">{o.totalCount}</td>
+                  <td className="num hide-narrow">{o.totalCount}</td>
                   <td className="num">{formatMoney(o.totalAmount)}</td>
                 </tr>
               ))}
