@@ -27,7 +27,7 @@ export default async function OrdersPage() {
             <thead>
               <tr>
                 <th>Number</th>
-                <th>Placed</th>
+                <th className="hide-narrow">Placed</th>
                 <th>Status</th>
                 <th className="num hide-narrow">Items</th>
                 <th className="num">Total</th>
@@ -40,12 +40,13 @@ export default async function OrdersPage() {
                     <Link href={`/orders/${o.orderNumber || o.orderId}`} className="order-number">
                       {o.orderNumber || o.orderId}
                     </Link>
-                    {/* A phone drops the Items column; the count moves under the number. */}
+                    {/* A phone drops the Placed and Items columns; both move under the number. */}
                     <span className="muted show-narrow">
+                      {new Date(o.createdAt).toLocaleDateString("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" })} ·{" "}
                       {o.totalCount} {o.totalCount === 1 ? "item" : "items"}
                     </span>
                   </td>
-                  <td>
+                  <td className="hide-narrow">
                     <time dateTime={o.createdAt} title={`${new Date(o.createdAt).toLocaleString("en-US", { timeZone: "UTC" })} UTC`}>
                       {new Date(o.createdAt).toLocaleDateString("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" })}
                     </time>
