@@ -7,7 +7,8 @@ export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "mysql://root@12
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "artifacts/e2e",
+  // Per port, so two runs on one machine (another E2E_PORT) never clear each other's traces.
+  outputDir: port === 3100 ? "artifacts/e2e" : `artifacts/e2e-${port}`,
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
   workers: 2,
@@ -24,7 +25,13 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "chromium", use: { ...devices["Desktop Chrome"] } },
+    // Logs in once per role and fills a cart and an order; the audits and the phone flow reuse the saved state.
+    { name: "setup", testMatch: /auth\.setup\.ts$/, use: { ...devices["Desktop Chrome"] } },
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: [/phone\.spec\.ts$/, /screenshots\.spec\.ts$/], dependencies: ["setup"] },
+    // A phone runs only the main flows; the page audits cover every other page at 360 px.
+    { name: "phone", use: { ...devices["Pixel 5"] }, testMatch: /phone\.spec\.ts$/, dependencies: ["setup"] },
+    // Only for `npm run screenshots`, never part of `npm test`.
+    ...(process.env.SCREENSHOTS ? [{ name: "screenshots", testMatch: /screenshots\.spec\.ts$/, dependencies: ["setup"] }] : []),
   ],
   webServer: {
     command: "bash scripts/e2e-server.sh",

@@ -3,6 +3,10 @@ import Link from "next/link";
 import { logoutAction } from "@/app/actions/auth";
 import { CartLink } from "@/app/cart/CartLink";
 import { currentUser } from "@/lib/auth/current";
+import { Suspense } from "react";
+import { HeaderMenu } from "@/app/components/header/HeaderMenu";
+import { HeaderSearch, HeaderSearchFallback } from "@/app/components/header/HeaderSearch";
+import { SubmitButton } from "@/app/components/SubmitButton";
 import { Providers } from "./providers";
 import "./globals.css";
 
@@ -19,33 +23,45 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <Providers>
           <header className="site-header">
             <div className="inner">
-              <Link href="/" className="brand">
-                Stock<span>room</span>
+              <Link href="/" className="brand" aria-label="Stockroom, home">
+                <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
+                  <rect width="32" height="32" rx="8" fill="#2f5bea" />
+                  <path d="M8 12h16v12H8z M6 8h20v4H6z" fill="#fff" />
+                  <path d="M13 16h6" stroke="#2f5bea" strokeWidth="2" strokeLinecap="round" />
+                </svg>
+                <span className="brand-word">
+                  Stock<span>room</span>
+                </span>
               </Link>
-              <nav aria-label="Main">
-                <Link href="/">Shop</Link>
-                {user?.role === "admin" && <Link href="/admin">Admin</Link>}
-                {user && <Link href="/orders">Orders</Link>}
+              <Suspense fallback={<HeaderSearchFallback />}>
+                <HeaderSearch />
+              </Suspense>
+              <nav aria-label="Main" className="site-nav">
+                <HeaderMenu>
+                  <Link href="/">Shop</Link>
+                  {user && <Link href="/orders">Orders</Link>}
+                  {user?.role === "admin" && <Link href="/admin">Admin</Link>}
+                  {user ? (
+                    <>
+                      <span className="user-chip" data-testid="current-user">
+                        Signed in as <strong>{user.username}</strong>
+                      </span>
+                      <form action={logoutAction}>
+                        <SubmitButton className="btn secondary small" pendingLabel="Logging out…">
+                          Log out
+                        </SubmitButton>
+                      </form>
+                    </>
+                  ) : (
+                    <>
+                      <Link href="/login">Log in</Link>
+                      <Link href="/register" className="btn small">
+                        Register
+                      </Link>
+                    </>
+                  )}
+                </HeaderMenu>
                 <CartLink />
-                {user ? (
-                  <>
-                    <span className="user-chip" data-testid="current-user">
-                      Signed in as <strong>{user.username}</strong>
-                    </span>
-                    <form action={logoutAction}>
-                      <button type="submit" className="btn secondary small">
-                        Log out
-                      </button>
-                    </form>
-                  </>
-                ) : (
-                  <>
-                    <Link href="/login">Log in</Link>
-                    <Link href="/register" className="btn small">
-                      Register
-                    </Link>
-                  </>
-                )}
               </nav>
             </div>
           </header>

@@ -1,40 +1,113 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { ProductArt } from "@/app/components/ProductArt";
 import { CatalogBadges } from "@/app/components/CatalogBadges";
 import { serverNow } from "@/app/components/server-now";
-import { fromPrice, listProducts } from "@/lib/catalog";
+import { fromPrice, listCategories, parseCatalogQuery, searchProducts, type CatalogQuery, type Sort } from "@/lib/catalog";
 import { formatMoney } from "@/lib/money";
 
 export const dynamic = "force-dynamic";
 
-export default async function CatalogPage() {
-  const products = await listProducts();
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const SORT_LABEL: Record<Sort, string> = { featured: "Featured", "price-asc": "Price: low to high", "price-desc": "Price: high to low", newest: "Newest" };
+
+/** The catalog URL for a view: only what differs from the default, so links stay short and shareable. */
+function catalogHref({ q, category, sort }: CatalogQuery) {
+  const params = new URLSearchParams();
+  if (q) params.set("q", q);
+  if (category) params.set("category", category);
+  if (sort !== "featured") params.set("sort", sort);
+  const query = params.toString();
+  return query ? `/?${query}` : "/";
+}
+
+export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
+  const { q, category } = parseCatalogQuery(await searchParams);
+  // The root layout's title template applies to pages below it, not to this page beside it.
+  const title = q ? `“${q}”${category ? ` in ${category}` : ""}` : category || "Shop";
+  return { title: { absolute: `${title} · Stockroom` } };
+}
+
+export default async function CatalogPage({ searchParams }: Props) {
+  const query = parseCatalogQuery(await searchParams);
+  const [products, categories] = await Promise.all([searchProducts(query), listCategories()]);
   const renderedAt = serverNow();
+  const filtered = query.q !== "" || query.category !== "";
   return (
     <>
-      <h1>Shop</h1>
-      <ul className="grid" aria-label="Products" style={{ listStyle: "none", padding: 0, margin: 0 }}>
-        {products.map((p) => {
-          const price = fromPrice(p);
-          return (
-            <li key={p.spuId} className="card">
-              <Link href={`/products/${p.spuId}`} className="cover">
-                <ProductArt category={p.category} hue={p.hue} label={p.name} />
-                <div className="body">
-                  <h2>{p.name}</h2>
-                  <p className="muted" style={{ margin: "0 0 0.5rem" }}>
-                    {p.category} · {p.skus.length} {p.skus.length === 1 ? "option" : "options"}
-                  </p>
-                  <div className="row" style={{ justifyContent: "space-between" }}>
-                    <span className="price">{price ? `${p.skus.length > 1 ? "from " : ""}${formatMoney(price)}` : "Unavailable"}</span>
-                    <CatalogBadges skus={p.skus} renderedAt={renderedAt} />
+      <h1>{query.category || "Shop"}</h1>
+      <div className="catalog-tools">
+        <nav aria-label="Categories" className="chips">
+          <Link href={catalogHref({ ...query, category: "" })} className="chip" aria-current={query.category === "" ? "page" : undefined}>
+            All
+          </Link>
+          {categories.map((c) => (
+            <Link key={c} href={catalogHref({ ...query, category: c })} className="chip" aria-current={query.category === c ? "page" : undefined}>
+              {c}
+            </Link>
+          ))}
+        </nav>
+        <nav aria-label="Sort" className="chips sort">
+          <span className="muted chips-label" aria-hidden="true">
+            Sort
+          </span>
+          {(Object.keys(SORT_LABEL) as Sort[]).map((s) => (
+            <Link key={s} href={catalogHref({ ...query, sort: s })} className="chip" aria-current={query.sort === s ? "true" : undefined}>
+              {SORT_LABEL[s]}
+            </Link>
+          ))}
+        </nav>
+      </div>
+      <p className="muted result-count" role="status" data-testid="result-count">
+        {products.length} {products.length === 1 ? "product" : "products"}
+        {query.q ? ` for “${query.q}”` : ""}
+        {query.category && query.q ? ` in ${query.category}` : ""}
+        {query.sort !== "featured" ? ` · ${SORT_LABEL[query.sort].toLowerCase()}` : ""}
+        {filtered && (
+          <>
+            {" · "}
+            <Link href={catalogHref({ q: "", category: "", sort: query.sort })} className="inline-link">
+              Clear {query.q ? "search" : "filter"}
+            </Link>
+          </>
+        )}
+      </p>
+      {products.length === 0 ? (
+        <div className="empty-state" data-testid="no-results">
+          <h2 style={{ marginTop: 0 }}>No products match{query.q ? ` “${query.q}”` : ""}</h2>
+          <p className="muted">Check the spelling, try fewer words, or look through everything we sell.</p>
+          <Link href="/" className="btn">
+            See all products
+          </Link>
+        </div>
+      ) : (
+        <ul className="grid" aria-label="Products" style={{ listStyle: "none", padding: 0, margin: 0 }}>
+          {products.map((p) => {
+            const price = fromPrice(p);
+            const first = p.skus.find((s) => s.onSale && s.stock > 0) ?? p.skus[0];
+            return (
+              <li key={p.spuId} className="card">
+                <Link href={`/products/${p.spuId}`} className="cover">
+                  <ProductArt category={p.category} hue={p.hue} label={p.name} variant={first?.name} />
+                  <div className="body">
+                    <h2>{p.name}</h2>
+                    <p className="muted" style={{ margin: "0 0 0.5rem" }}>
+                      {p.category} · {p.skus.length} {p.skus.length === 1 ? "option" : "options"}
+                    </p>
+                    <div className="row" style={{ justifyContent: "space-between" }}>
+                      <span className="price" data-testid="product-price">
+                        {price ? `${p.skus.length > 1 ? "from " : ""}${formatMoney(price)}` : "Unavailable"}
+                      </span>
+                      <CatalogBadges skus={p.skus} renderedAt={renderedAt} />
+                    </div>
                   </div>
-                </div>
-              </Link>
-            </li>
-          );
-        })}
-      </ul>
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      )}
     </>
   );
 }

@@ -128,6 +128,12 @@ export const orders = mysqlTable(
      * a crash or a Redis failure between commit and cleanup leaves it set, and the user's next
      * cart read or checkout finishes the cleanup.
      */
+    /**
+     * Counts orders as they are inserted; the database numbers them (AUTO_INCREMENT) and its
+     * unique index keeps two orders from ever sharing one. Shoppers see it as a short code,
+     * "SR-7K3F92" (lib/orders/number.ts), which is a one-to-one encoding of this number.
+     */
+    orderNumber: bigint("order_number", { mode: "number", unsigned: true }).autoincrement().notNull(),
     cartCleanupPending: boolean("cart_cleanup_pending").notNull().default(true),
     createdAt: createdAt(),
     updatedAt: datetime("updated_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
@@ -135,6 +141,7 @@ export const orders = mysqlTable(
   (t) => [
     uniqueIndex("orders_user_idempotency_idx").on(t.userId, t.idempotencyKey),
     uniqueIndex("orders_user_cart_revision_idx").on(t.userId, t.cartRevision),
+    uniqueIndex("orders_order_number_idx").on(t.orderNumber),
     index("orders_user_created_idx").on(t.userId, t.createdAt),
     index("orders_status_created_idx").on(t.status, t.createdAt),
     index("orders_cleanup_idx").on(t.userId, t.cartCleanupPending),

@@ -102,19 +102,27 @@ test("the admin watches a sale live, restocks the sold-out SKU, and the shopper 
   await expect(admin.stockOf(sku.label)).toHaveText("2", { timeout: 5_000 });
   await expect(row.getByTestId("sales")).toHaveText("3");
 
+  // The Manage drawer is modal: close it to work on the orders below.
+  await adminPage.getByRole("dialog", { name: sku.label }).getByRole("button", { name: "Close" }).click();
+
   // The orders overview shows the shopper's order; opening it lists its lines.
   const orders = adminPage.getByRole("table", { name: "Newest orders" });
   await adminPage.getByLabel("Status").selectOption("awaiting_shipment");
-  const orderId = (await order.json()).order.orderId as string;
-  await orders.getByRole("button", { name: orderId, exact: true }).click();
-  await expect(adminPage.getByRole("table", { name: `Lines of order ${orderId}` })).toContainText(sku.label);
+  // The console names orders by their short number, as the shopper sees them.
+  const orderNumber = (await order.json()).order.orderNumber as string;
+  await orders.getByRole("button", { name: orderNumber, exact: true }).click();
+  await expect(adminPage.getByRole("table", { name: `Lines of order ${orderNumber}` })).toContainText(sku.label);
 
-  // Ship it, then complete it, from the overview.
-  await orders.getByRole("button", { name: `Ship order ${orderId}` }).click();
+  // Ship it, then complete it, from the overview; each asks first.
+  await orders.getByRole("button", { name: `Ship order ${orderNumber}` }).click();
+  await adminPage.getByRole("dialog", { name: `Ship order ${orderNumber}?` }).getByRole("button", { name: "Yes, ship it" }).click();
+  await expect(adminPage.getByRole("status").filter({ hasText: `Order ${orderNumber} shipped.` })).toBeVisible();
   await adminPage.getByLabel("Status").selectOption("shipped");
-  await orders.getByRole("button", { name: `Complete order ${orderId}` }).click();
+  await orders.getByRole("button", { name: `Complete order ${orderNumber}` }).click();
+  await adminPage.getByRole("dialog", { name: `Complete order ${orderNumber}?` }).getByRole("button", { name: "Yes, complete it" }).click();
+  await expect(adminPage.getByRole("status").filter({ hasText: `Order ${orderNumber} completed.` })).toBeVisible();
   await adminPage.getByLabel("Status").selectOption("completed");
-  await expect(orders.getByRole("button", { name: orderId, exact: true })).toBeVisible();
+  await expect(orders.getByRole("button", { name: orderNumber, exact: true })).toBeVisible();
 
   await adminContext.close();
   await shopperContext.close();

@@ -46,6 +46,8 @@ test("a shopper cancels an order and the units go back on the product page", asy
   const status = page.getByTestId("order-status");
   await expect(status).toHaveText("Awaiting shipment");
   await page.getByRole("button", { name: "Cancel order" }).click();
+  // Cancel asks first (e2e/storefront.spec.ts tests the dialog itself).
+  await page.getByRole("dialog").getByRole("button", { name: "Yes, cancel it" }).click();
   await expect(status).toHaveText("Cancelled");
   await expect(page.getByRole("main").getByRole("alert")).toHaveCount(0);
 

@@ -1,5 +1,6 @@
 import "server-only";
-import { asc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import { getDb, getReadDb } from "@/db";
 import { skus, spus } from "@/db/schema";
 import { toCents } from "@/lib/money";
@@ -66,11 +67,85 @@ export async function getProduct(spuId: number): Promise<CatalogProduct | null> 
   return assemble([product], variants)[0]!;
 }
 
-/** SKUs with their product name, for the cart and checkout. */
+export const SORTS = ["featured", "price-asc", "price-desc", "newest"] as const;
+export type Sort = (typeof SORTS)[number];
+
+/** The catalog's URL parameters, forgiving: anything unknown or malformed means "not given". */
+export const catalogQuerySchema = z.object({
+  q: z
+    .string()
+    .transform((s) => s.trim().replace(/\s+/g, " ").slice(0, 80))
+    .catch(""),
+  category: z
+    .string()
+    .transform((s) => s.trim().slice(0, 64))
+    .catch(""),
+  sort: z.enum(SORTS).catch("featured"),
+});
+export type CatalogQuery = z.infer<typeof catalogQuerySchema>;
+
+/** One value from a search param that may be repeated or missing. */
+export function parseCatalogQuery(params: Record<string, string | string[] | undefined>): CatalogQuery {
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
+  return catalogQuerySchema.parse({ q: first(params.q), category: first(params.category), sort: first(params.sort) });
+}
+
+/** `%`, `_` and `\` in what a shopper typed are letters, not LIKE wildcards. */
+const likeWords = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The catalog as the shopper asked for it: every word of `q` found in the product's name,
+ * category, description or a variant's name; only `category` (exact); sorted by the "from"
+ * price (cheapest variant on sale; products with none last), newest first, or as featured.
+ */
+export async function searchProducts({ q, category, sort }: CatalogQuery): Promise<CatalogProduct[]> {
+  const db = getReadDb();
+  const where: SQL[] = [];
+  for (const word of q.split(" ").filter(Boolean)) {
+    const w = likeWords(word);
+    const variantMatch = db.select({ one: sql`1` }).from(skus).where(and(eq(skus.spuId, spus.id), like(skus.name, w)));
+    where.push(or(like(spus.name, w), like(spus.category, w), like(spus.description, w), sql`exists ${variantMatch}`)!);
+  }
+  if (category) where.push(eq(spus.category, category));
+  const order = sort === "newest" ? [desc(spus.createdAt), desc(spus.id)] : [asc(spus.id)];
+  const products = await db
+    .select()
+    .from(spus)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(...order);
+  if (products.length === 0) return [];
+  const variants = await db
+    .select(skuColumns)
+    .from(skus)
+    .where(inArray(skus.spuId, products.map((p) => p.id)))
+    .orderBy(asc(skus.id));
+  const found = assemble(products, variants);
+  if (sort !== "price-asc" && sort !== "price-desc") return found;
+  const sign = sort === "price-asc" ? 1 : -1;
+  const cents = (p: CatalogProduct) => {
+    const price = fromPrice(p);
+    return price === null ? null : toCents(price);
+  };
+  // A stable sort: equal prices keep the featured order.
+  return found.sort((a, b) => {
+    const x = cents(a);
+    const y = cents(b);
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+    return sign * (x - y);
+  });
+}
+
+/** The categories with at least one product, for the filter. */
+export async function listCategories(): Promise<string[]> {
+  const rows = await getReadDb().selectDistinct({ category: spus.category }).from(spus).orderBy(asc(spus.category));
+  return rows.map((r) => r.category);
+}
+
+/** SKUs with their product's name, category and hue, for the cart, checkout and orders. */
 export async function getSkus(ids: number[]) {
   if (ids.length === 0) return [];
   return getDb()
-    .select({ ...skuColumns, product: spus.name })
+    .select({ ...skuColumns, product: spus.name, category: spus.category, hue: spus.hue })
     .from(skus)
     .innerJoin(spus, eq(spus.id, skus.spuId))
     .where(inArray(skus.id, ids));

@@ -18,7 +18,7 @@ const read = async (cookie: string) => (await getCart(request("/api/cart", { coo
 
 describe("cart API", () => {
   it("adds, counts, selects, deselects and removes lines, with totals of selected lines", async () => {
-    const [a, b] = await makeSkus(10, 1);
+    const [a, b] = await makeSkus(10, 4);
     const u = await makeUser();
     expect((await add(u.cookie, { skuId: a, count: 2 })).status).toBe(201);
     const res = await add(u.cookie, { skuId: a, count: 1 });
@@ -28,7 +28,7 @@ describe("cart API", () => {
     let cart = await read(u.cookie);
     expect(cart.selectedCount).toBe(7);
     expect(cart.selectedTotal).toBe("77.50"); // 3 x 10.50 + 4 x 11.50
-    expect(cart.items[1]).toMatchObject({ skuId: b, stock: 1 }); // shows availability; adding does not reserve
+    expect(cart.items[1]).toMatchObject({ skuId: b, stock: 4 }); // shows availability; adding does not reserve
 
     await updateItem(request(`/api/cart/items/${b}`, { method: "PUT", body: { selected: false }, cookie: u.cookie }), ctx({ skuId: String(b) }));
     cart = await read(u.cookie);
@@ -45,6 +45,26 @@ describe("cart API", () => {
     const del = await removeItem(request(`/api/cart/items/${a}`, { method: "DELETE", cookie: u.cookie }), ctx({ skuId: String(a) }));
     expect(del.status).toBe(200);
     expect(await readLines(userOwner(u.id))).toEqual([{ skuId: b, count: 4, selected: true }]);
+  });
+
+  it("refuses to hold more units than are in stock, saying how many can still be added, but lets a short line be lowered", async () => {
+    const [a, gone] = await makeSkus(3, 0);
+    const u = await makeUser();
+    expect((await add(u.cookie, { skuId: a, count: 2 })).status).toBe(201);
+    const over = await add(u.cookie, { skuId: a, count: 2 });
+    expect(over.status).toBe(409);
+    expect((await over.json()).error).toMatchObject({ code: "OUT_OF_STOCK", message: expect.stringMatching(/^Only 3 left of .+, and your cart has 2: you can add 1 more\.$/) });
+    const soldOut = await add(u.cookie, { skuId: gone, count: 1 });
+    expect((await soldOut.json()).error).toMatchObject({ code: "OUT_OF_STOCK", message: expect.stringMatching(/ is sold out\.$/) });
+    const raise = await updateItem(request(`/api/cart/items/${a}`, { method: "PUT", body: { count: 4 }, cookie: u.cookie }), ctx({ skuId: String(a) }));
+    expect(raise.status).toBe(409);
+    expect(await readLines(userOwner(u.id))).toEqual([{ skuId: a, count: 2, selected: true }]);
+
+    // Stock falls below the line: the shopper can still step it down (or straight to what is left).
+    await getDb().update(skus).set({ stock: 0 }).where(eq(skus.id, a!));
+    const lower = await updateItem(request(`/api/cart/items/${a}`, { method: "PUT", body: { count: 1 }, cookie: u.cookie }), ctx({ skuId: String(a) }));
+    expect(lower.status).toBe(200);
+    expect(await readLines(userOwner(u.id))).toEqual([{ skuId: a, count: 1, selected: true }]);
   });
 
   it("caps a line at 99 when adding more", async () => {

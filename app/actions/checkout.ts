@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { failure, type ActionState } from "@/lib/action-state";
@@ -10,6 +10,7 @@ import { currentUser } from "@/lib/auth/current";
 import { AppError, isAppError } from "@/lib/errors";
 import { placeOrder } from "@/lib/orders/checkout";
 import { withRequestId } from "@/lib/request-context";
+import { PLACED_COOKIE, PLACED_MAX_AGE_SECONDS } from "@/app/orders/placed";
 import { idempotencyKeySchema, placeOrderSchema } from "@/lib/orders/schemas";
 
 // Form fields are strings; the service schema is shared, with the id coerced at this edge.
@@ -37,6 +38,8 @@ export async function placeOrderAction(_prev: ActionState, form: FormData): Prom
     if (isAppError(e) && e.code === "CART_ALREADY_ORDERED") redirect(`/orders/${String(e.details?.orderId)}?notice=already-ordered`);
     return failure(e);
   }
+  // Not httpOnly: the order page clears it once it has greeted the shopper. It holds only the id the URL shows anyway.
+  (await cookies()).set(PLACED_COOKIE, orderId, { path: "/", maxAge: PLACED_MAX_AGE_SECONDS, sameSite: "lax", httpOnly: false });
   revalidatePath("/orders");
   redirect(`/orders/${orderId}`);
 }

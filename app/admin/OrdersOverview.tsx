@@ -1,6 +1,7 @@
 "use client";
 
 import { Fragment, useState } from "react";
+import { ConfirmDialog } from "@/app/components/ConfirmDialog";
 import { STATUS_BADGE, STATUS_LABEL } from "@/app/orders/status";
 import type { OrderStatus } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
@@ -9,11 +10,24 @@ import { useAllOrders, useOrderMove } from "./queries";
 const STATUSES = Object.keys(STATUS_LABEL) as OrderStatus[];
 
 /** The admin's next move from each status, if any (the server still decides). */
-const NEXT_MOVE: Partial<Record<OrderStatus, { move: "ship" | "complete"; label: string }>> = {
-  paid: { move: "ship", label: "Ship" },
-  awaiting_shipment: { move: "ship", label: "Ship" },
-  shipped: { move: "complete", label: "Complete" },
+type Move = { move: "ship" | "complete"; label: string; pending: string; confirm: string; what: string; done: string };
+const SHIP: Move = {
+  move: "ship",
+  label: "Ship",
+  pending: "Shipping…",
+  confirm: "Yes, ship it",
+  what: "The shopper will see it as shipped. This cannot be undone.",
+  done: "shipped",
 };
+const COMPLETE: Move = {
+  move: "complete",
+  label: "Complete",
+  pending: "Completing…",
+  confirm: "Yes, complete it",
+  what: "Marks it delivered and closes it. This cannot be undone.",
+  done: "completed",
+};
+const NEXT_MOVE: Partial<Record<OrderStatus, Move>> = { paid: SHIP, awaiting_shipment: SHIP, shipped: COMPLETE };
 
 export function OrdersOverview() {
   const [status, setStatus] = useState<OrderStatus | "">("");
@@ -45,6 +59,11 @@ export function OrdersOverview() {
             {moveOrder.error.message}
           </p>
         )}
+        {moveOrder.isSuccess && (
+          <p className="alert success" role="status">
+            Order {moveOrder.variables.number} {moveOrder.variables.move === "ship" ? SHIP.done : COMPLETE.done}.
+          </p>
+        )}
       </div>
       {orders.isPending ? (
         <p aria-busy="true">Loading orders…</p>
@@ -55,8 +74,8 @@ export function OrdersOverview() {
       ) : orders.data.length === 0 ? (
         <p className="muted">{status ? `No orders with status “${STATUS_LABEL[status]}”.` : "No orders yet."}</p>
       ) : (
-        <div className="table-wrap">
-          <table aria-label="Newest orders">
+        <div className="table-wrap admin-scroller">
+          <table aria-label="Newest orders" className="admin-table">
             <thead>
               <tr>
                 <th scope="col">Order</th>
@@ -77,10 +96,13 @@ export function OrdersOverview() {
             <tbody>
               {orders.data.map((o) => {
                 const expanded = open === o.orderId;
+                const next = NEXT_MOVE[o.status];
+                // The short number shoppers see ("SR-7K3F92"); the id only for an order still without one.
+                const number = o.orderNumber || o.orderId;
                 return (
                   <Fragment key={o.orderId}>
                     <tr>
-                      <td>
+                      <th scope="row" className="admin-name">
                         <button
                           type="button"
                           className="btn link"
@@ -88,9 +110,9 @@ export function OrdersOverview() {
                           aria-controls={`lines-${o.orderId}`}
                           onClick={() => setOpen(expanded ? null : o.orderId)}
                         >
-                          {o.orderId}
+                          {number}
                         </button>
-                      </td>
+                      </th>
                       <td>{o.createdAt.replace("T", " ").slice(0, 19)}</td>
                       <td>{o.username}</td>
                       <td>
@@ -99,23 +121,35 @@ export function OrdersOverview() {
                       <td className="num">{o.totalCount}</td>
                       <td className="num">{formatMoney(o.totalAmount)}</td>
                       <td>
-                        {NEXT_MOVE[o.status] && (
-                          <button
-                            type="button"
-                            className="btn small secondary"
+                        {next && (
+                          <ConfirmDialog
+                            triggerLabel={
+                              <>
+                                {next.label}
+                                <span className="visually-hidden"> order {number}</span>
+                              </>
+                            }
+                            pendingLabel={next.pending}
+                            title={`${next.label} order ${number}?`}
+                            description={
+                              <p>
+                                {o.username}’s order of {o.totalCount} {o.totalCount === 1 ? "item" : "items"}, {formatMoney(o.totalAmount)}. {next.what}
+                              </p>
+                            }
+                            confirmLabel={next.confirm}
+                            tone=""
+                            triggerClassName="btn small"
+                            pending={moveOrder.isPending && moveOrder.variables.orderId === o.orderId}
                             disabled={moveOrder.isPending}
-                            onClick={() => moveOrder.mutate({ orderId: o.orderId, move: NEXT_MOVE[o.status]!.move })}
-                          >
-                            {NEXT_MOVE[o.status]!.label}
-                            <span className="visually-hidden"> order {o.orderId}</span>
-                          </button>
+                            onConfirm={() => moveOrder.mutate({ orderId: o.orderId, number, move: next.move })}
+                          />
                         )}
                       </td>
                     </tr>
                     {expanded && (
                       <tr id={`lines-${o.orderId}`}>
                         <td colSpan={7}>
-                          <table aria-label={`Lines of order ${o.orderId}`}>
+                          <table aria-label={`Lines of order ${number}`}>
                             <thead>
                               <tr>
                                 <th scope="col">Item</th>

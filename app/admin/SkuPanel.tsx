@@ -7,16 +7,25 @@ import { launchDate } from "@/app/components/launch";
 import type { ActionState } from "@/lib/action-state";
 import { MAX_ADJUSTMENT } from "@/lib/admin/limits";
 import type { StockRow } from "@/lib/admin/stock";
+import { formatMoney } from "@/lib/money";
 import { signed, skuLabel } from "./format";
 import { adjustmentsKey, STOCK_KEY, useAdjustments } from "./queries";
 
 function FieldError({ id, errors }: { id: string; errors?: string[] }) {
   if (!errors?.length) return null;
   return (
-    <span id={id} className="field-error">
+    <span id={id} className="field-error" role="alert">
       {errors[0]}
     </span>
   );
+}
+
+/** A refusal about the delta (zero, too large, more than is in stock) belongs at the Delta field. */
+function adjustFieldErrors(state: ActionState<AdjustStockResult>): Record<string, string[] | undefined> | undefined {
+  if (!state || state.ok) return undefined;
+  if (state.fieldErrors) return state.fieldErrors;
+  if (state.code === "STOCK_WOULD_GO_NEGATIVE") return { delta: [state.message] };
+  return undefined;
 }
 
 function AdjustForm({ sku }: { sku: StockRow }) {
@@ -33,20 +42,23 @@ function AdjustForm({ sku }: { sku: StockRow }) {
     await Promise.all([qc.invalidateQueries({ queryKey: STOCK_KEY }), qc.invalidateQueries({ queryKey: adjustmentsKey(sku.skuId) })]);
     return result;
   }, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  // While a new submit runs, the previous answer (error or success) is no longer shown.
+  const shown = pending ? null : state;
+  const errors = adjustFieldErrors(shown);
   const id = `adjust-${sku.skuId}`;
 
   return (
     <form action={action} className="stack" aria-label={`Adjust stock of ${skuLabel(sku)}`}>
       <div aria-live="polite">
-        {state?.ok && (
+        {shown?.ok && (
           <p className="alert success" role="status">
-            Applied {signed(state.data.delta)}: stock of {skuLabel(sku)} is now {state.data.stock}.
+            Applied {signed(shown.data.delta)}: stock of {skuLabel(sku)} is now {shown.data.stock}.
           </p>
         )}
-        {state && !state.ok && (
+        {/* Field errors are said at their field; anything else here, once. */}
+        {shown && !shown.ok && !errors && (
           <p className="alert error" role="alert">
-            {state.message}
+            {shown.message}
           </p>
         )}
       </div>
@@ -141,22 +153,23 @@ function SaleSettingsForm({ sku }: { sku: StockRow }) {
     await qc.invalidateQueries({ queryKey: STOCK_KEY });
     return result;
   }, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const shown = pending ? null : state;
+  const errors = shown && !shown.ok ? shown.fieldErrors : undefined;
   const id = `sale-${sku.skuId}`;
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   return (
     <form action={action} className="stack" aria-label={`Limit and launch of ${skuLabel(sku)}`}>
       <div aria-live="polite">
-        {state?.ok && (
+        {shown?.ok && (
           <p className="alert success" role="status">
-            {savedWords(state.data)}
+            {savedWords(shown.data)}
           </p>
         )}
         {/* Field errors are said at their field; anything else here. */}
-        {state && !state.ok && !errors && (
+        {shown && !shown.ok && !errors && (
           <p className="alert error" role="alert">
-            {state.message}
+            {shown.message}
           </p>
         )}
       </div>
@@ -264,26 +277,38 @@ function History({ skuId }: { skuId: number }) {
   );
 }
 
-/** Everything an admin does to one SKU: adjust its stock and read its ledger. */
+/**
+ * Everything an admin does to one SKU, in a drawer beside the table (as Medusa and Saleor do):
+ * adjust its stock, set its limit and launch, read its ledger. A modal `<dialog>`: focus stays
+ * inside, Escape or Close puts it back on the row's Manage button.
+ */
 export function SkuPanel({ sku, onClose }: { sku: StockRow; onClose: () => void }) {
-  const panel = useRef<HTMLElement>(null);
-  // The panel opens below a long table: bring it into view.
-  useEffect(() => panel.current?.scrollIntoView({ block: "nearest", behavior: "smooth" }), []);
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+  const titleId = `sku-panel-${sku.skuId}`;
   return (
-    <section ref={panel} aria-labelledby={`sku-panel-${sku.skuId}`} className="form stack" style={{ maxWidth: "none" }}>
-      <div className="row" style={{ justifyContent: "space-between" }}>
-        <h3 id={`sku-panel-${sku.skuId}`} style={{ margin: 0 }}>
-          {skuLabel(sku)}: {sku.stock} in stock, {sku.sales} sold
-        </h3>
-        <button type="button" className="btn link" onClick={onClose}>
+    <dialog ref={ref} className="admin-drawer" aria-labelledby={titleId} onClose={onClose}>
+      <div className="admin-drawer-head">
+        <div>
+          <h2 id={titleId}>{skuLabel(sku)}</h2>
+          <p className="muted" data-testid="panel-counts">
+            {sku.stock} in stock · {sku.sales} sold · {formatMoney(sku.price)}
+          </p>
+        </div>
+        <button type="button" className="btn secondary small" onClick={() => ref.current?.close()}>
           Close
         </button>
       </div>
+      <h3>Adjust stock</h3>
       <AdjustForm sku={sku} />
-      <h4 style={{ margin: "0.5rem 0 0" }}>Limit and launch</h4>
+      <h3>Limit and launch</h3>
       <SaleSettingsForm sku={sku} />
-      <h4 style={{ margin: "0.5rem 0 0" }}>History</h4>
+      <h3>History</h3>
       <History skuId={sku.skuId} />
-    </section>
+    </dialog>
   );
 }

@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import { setOnSaleAction } from "@/app/actions/admin";
 import type { StockRow } from "@/lib/admin/stock";
 import { LaunchTime } from "@/app/components/LaunchTime";
+import { ProductThumb } from "@/app/components/ProductArt";
 import { formatMoney } from "@/lib/money";
 import { hasStarted } from "@/lib/sale-start";
 import { clock, skuLabel } from "./format";
@@ -88,7 +89,7 @@ export function StockConsole({ initial, lowStockThreshold }: { initial: { skus: 
   const [managing, setManaging] = useState<number | null>(null);
   const qc = useQueryClient();
   const onSale = useMutation({
-    mutationFn: async (v: { skuId: number; onSale: boolean }) => {
+    mutationFn: async (v: { skuId: number; onSale: boolean; label: string }) => {
       const result = await setOnSaleAction(v.skuId, v.onSale);
       if (!result?.ok) throw new Error(result?.message ?? "Could not change the on-sale switch.");
       return result.data;
@@ -129,6 +130,15 @@ export function StockConsole({ initial, lowStockThreshold }: { initial: { skus: 
           </p>
         )}
       </div>
+      <div aria-live="polite">
+        {onSale.isSuccess && (
+          <p className="alert success" role="status">
+            {onSale.variables.onSale
+              ? `${onSale.variables.label} is on sale: shoppers can buy it.`
+              : `${onSale.variables.label} is off sale: shoppers can no longer buy it.`}
+          </p>
+        )}
+      </div>
       <div className="row">
         <label className="field" style={{ margin: 0 }}>
           <span>Filter</span>
@@ -145,8 +155,8 @@ export function StockConsole({ initial, lowStockThreshold }: { initial: { skus: 
           </select>
         </label>
       </div>
-      <div className="table-wrap">
-        <table aria-label="Stock by SKU">
+      <div className="table-wrap admin-scroller">
+        <table aria-label="Stock by SKU" className="admin-table">
           <thead>
             <tr>
               <th scope="col">Product and variant</th>
@@ -182,8 +192,12 @@ export function StockConsole({ initial, lowStockThreshold }: { initial: { skus: 
               const label = skuLabel(r);
               return (
                 <tr key={r.skuId} data-testid={`stock-row-${r.skuId}`}>
-                  <th scope="row" style={{ fontWeight: 500, color: "inherit", fontSize: "inherit" }}>
-                    {label}
+                  <th scope="row" className="admin-name">
+                    <span className="admin-name-inner">
+                      {/* Decorative (aria-hidden): the row is named by its words alone. */}
+                      <ProductThumb category={r.category} hue={r.hue} variant={r.name} size={40} />
+                      <span>{label}</span>
+                    </span>
                   </th>
                   <td className="num">{formatMoney(r.price)}</td>
                   <td className="num">
@@ -215,21 +229,26 @@ export function StockConsole({ initial, lowStockThreshold }: { initial: { skus: 
                     {!r.onSale && <span className="badge">Off sale</span>}
                   </td>
                   <td className={changed.has(`${r.skuId}:onSale`) ? "flash" : undefined}>
-                    <input
-                      type="checkbox"
-                      role="switch"
-                      aria-label={`On sale: ${label}`}
-                      checked={r.onSale}
-                      disabled={onSale.isPending && onSale.variables?.skuId === r.skuId}
-                      onChange={(e) => onSale.mutate({ skuId: r.skuId, onSale: e.target.checked })}
-                    />
+                    <label className="switch">
+                      <input
+                        type="checkbox"
+                        role="switch"
+                        // Its visible words ("On sale") start the name; the SKU makes it unique in the table.
+                        aria-label={`On sale: ${label}`}
+                        checked={r.onSale}
+                        disabled={onSale.isPending && onSale.variables?.skuId === r.skuId}
+                        onChange={(e) => onSale.mutate({ skuId: r.skuId, onSale: e.target.checked, label })}
+                      />
+                      <span className="switch-track" aria-hidden="true" />
+                      <span aria-hidden="true">{onSale.isPending && onSale.variables?.skuId === r.skuId ? "Saving…" : "On sale"}</span>
+                    </label>
                   </td>
                   <td>
                     <button
                       type="button"
                       className="btn secondary small"
-                      aria-pressed={managing === r.skuId}
-                      onClick={() => setManaging(managing === r.skuId ? null : r.skuId)}
+                      aria-haspopup="dialog"
+                      onClick={() => setManaging(r.skuId)}
                     >
                       Manage<span className="visually-hidden"> {label}</span>
                     </button>

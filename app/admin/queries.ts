@@ -47,7 +47,8 @@ export function useAllOrders(status: OrderStatus | "") {
 export function useOrderMove() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ orderId, move }: { orderId: string; move: "ship" | "complete" }) => api(`/api/admin/orders/${orderId}/${move}`, { method: "POST" }),
+    // `number` only words the answer ("Order SR-7K3F92 shipped.").
+    mutationFn: ({ orderId, move }: { orderId: string; number: string; move: "ship" | "complete" }) => api(`/api/admin/orders/${orderId}/${move}`, { method: "POST" }),
     onSettled: () => qc.invalidateQueries({ queryKey: ["admin", "orders"] }),
   });
 }

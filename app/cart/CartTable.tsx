@@ -2,11 +2,16 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { ProductThumb } from "@/app/components/ProductArt";
 import { StockBadge } from "@/app/components/StockBadge";
 import { MAX_LINE_QTY } from "@/lib/cart/limits";
 import { formatMoney, toCents } from "@/lib/money";
 import { useCart, useRemoveCartItem, useSelectAll, useUpdateCartItem } from "./queries";
 
+/**
+ * The cart as a list of cards: picture, name, availability, stepper, line total and Remove all on
+ * one card, which stacks on a phone and lines up in columns on a wide screen.
+ */
 export function CartTable() {
   const router = useRouter();
   const cart = useCart();
@@ -25,11 +30,15 @@ export function CartTable() {
   const { items, selectedCount, selectedTotal } = cart.data;
   if (items.length === 0)
     return (
-      <p>
-        Your cart is empty. <Link href="/">Browse the shop</Link>.
-      </p>
+      <div className="empty-state">
+        <p>Your cart is empty.</p>
+        <Link href="/" className="btn">
+          Browse the shop
+        </Link>
+      </div>
     );
   const allSelected = items.every((i) => i.selected);
+  const busySku = (update.isPending ? update.variables?.skuId : undefined) ?? (remove.isPending ? remove.variables : undefined);
 
   return (
     <>
@@ -40,91 +49,88 @@ export function CartTable() {
           </p>
         )}
       </div>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>
-                <label>
-                  <input type="checkbox" checked={allSelected} onChange={(e) => selectAll.mutate(e.target.checked)} /> Select all
-                </label>
-              </th>
-              <th>Item</th>
-              <th className="num">Unit price</th>
-              <th>Quantity</th>
-              <th className="num">Line total</th>
-              <th>
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((item) => {
-              // Units this customer may still buy: the per-customer limit less what their orders hold (the checkout decides).
-              const allowance = item.perCustomerLimit === null ? MAX_LINE_QTY : Math.max(0, item.perCustomerLimit - item.alreadyBought);
-              return (
-                <tr key={item.skuId} data-testid={`cart-line-${item.skuId}`}>
-                  <td>
-                    <input
-                      type="checkbox"
-                      aria-label={`Select ${item.name}`}
-                      checked={item.selected}
-                      onChange={(e) => update.mutate({ skuId: item.skuId, selected: e.target.checked })}
-                    />
-                  </td>
-                  <td>
-                    <Link href={`/products/${item.spuId}`}>{item.name}</Link>
-                    <div>
-                      <StockBadge stock={item.stock} onSale={item.onSale} />
-                      {item.onSale && item.stock > 0 && item.count > item.stock && (
-                        <span className="field-error"> You asked for {item.count}; only {item.stock} left.</span>
-                      )}
-                      {item.perCustomerLimit !== null && (
-                        <span className={item.count > allowance ? "line-note blocked" : "line-note muted"} data-testid={`cart-limit-${item.skuId}`}>
-                          Limit {item.perCustomerLimit} per customer
-                          {item.alreadyBought > 0 ? ` — you already have ${item.alreadyBought}` : ""}
-                          {item.count <= allowance ? "." : allowance === 0 ? ": remove it to order the rest." : `: lower this to ${allowance}.`}
-                        </span>
-                      )}
-                    </div>
-                  </td>
-                  <td className="num">{formatMoney(item.price)}</td>
-                  <td>
-                    <div className="stepper" role="group" aria-label={`Quantity of ${item.name}`}>
-                      <button
-                        type="button"
-                        aria-label={`Decrease quantity of ${item.name}`}
-                        disabled={item.count <= 1}
-                        onClick={() => update.mutate({ skuId: item.skuId, count: item.count - 1 })}
-                      >
-                        −
+      <label className="select-all">
+        <input type="checkbox" checked={allSelected} onChange={(e) => selectAll.mutate(e.target.checked)} /> Select all
+      </label>
+      <ul className="cart-lines" aria-label="Cart lines">
+        {items.map((item) => {
+          // Units this customer may still buy: the per-customer limit less what their orders hold (the checkout decides).
+          const allowance = item.perCustomerLimit === null ? MAX_LINE_QTY : Math.max(0, item.perCustomerLimit - item.alreadyBought);
+          const available = item.onSale ? Math.max(0, item.stock) : 0;
+          const max = Math.min(MAX_LINE_QTY, allowance, available);
+          const short = item.onSale && item.count > item.stock;
+          const busy = busySku === item.skuId;
+          return (
+            <li key={item.skuId} className="cart-line" data-testid={`cart-line-${item.skuId}`} aria-busy={busy}>
+              <input
+                type="checkbox"
+                className="cart-line-select"
+                aria-label={`Select ${item.name}`}
+                checked={item.selected}
+                onChange={(e) => update.mutate({ skuId: item.skuId, selected: e.target.checked })}
+              />
+              <ProductThumb category={item.category} hue={item.hue} variant={item.variant} size={64} />
+              <div className="cart-line-info">
+                <Link href={`/products/${item.spuId}`} className="cart-line-name">
+                  {item.name}
+                </Link>
+                <span className="muted cart-line-unit">{formatMoney(item.price)} each</span>
+                <div className="cart-line-notes">
+                  <StockBadge stock={item.stock} onSale={item.onSale} />
+                  {short && item.stock > 0 && (
+                    <span className="line-note blocked">
+                      You have {item.count}; only {item.stock} left.{" "}
+                      <button type="button" className="btn link" disabled={busy} onClick={() => update.mutate({ skuId: item.skuId, count: item.stock })}>
+                        Reduce to {item.stock}
                       </button>
-                      <input aria-label={`Quantity of ${item.name}`} value={item.count} readOnly />
-                      <button
-                        type="button"
-                        aria-label={`Increase quantity of ${item.name}`}
-                        disabled={item.count >= Math.min(MAX_LINE_QTY, allowance)}
-                        onClick={() => update.mutate({ skuId: item.skuId, count: item.count + 1 })}
-                      >
-                        +
-                      </button>
-                    </div>
-                  </td>
-                  <td className="num" data-testid="line-total">
-                    {formatMoney(toCents(item.price) * item.count)}
-                  </td>
-                  <td>
-                    <button type="button" className="btn link" onClick={() => remove.mutate(item.skuId)}>
-                      Remove<span className="visually-hidden"> {item.name}</span>
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-      <div className="summary">
+                    </span>
+                  )}
+                  {item.perCustomerLimit !== null && (
+                    <span className={item.count > allowance ? "line-note blocked" : "line-note muted"} data-testid={`cart-limit-${item.skuId}`}>
+                      Limit {item.perCustomerLimit} per customer
+                      {item.alreadyBought > 0 ? ` — you already have ${item.alreadyBought}` : ""}
+                      {item.count <= allowance ? "." : allowance === 0 ? ": remove it to order the rest." : `: lower this to ${allowance}.`}
+                    </span>
+                  )}
+                </div>
+              </div>
+              <div className="cart-line-qty">
+                <div className="stepper" role="group" aria-label={`Quantity of ${item.name}`}>
+                  <button
+                    type="button"
+                    aria-label={`Decrease quantity of ${item.name}`}
+                    disabled={item.count <= 1}
+                    onClick={() => update.mutate({ skuId: item.skuId, count: item.count - 1 })}
+                  >
+                    −
+                  </button>
+                  <input aria-label={`Quantity of ${item.name}`} value={item.count} readOnly />
+                  <button
+                    type="button"
+                    aria-label={`Increase quantity of ${item.name}`}
+                    disabled={item.count >= max}
+                    onClick={() => update.mutate({ skuId: item.skuId, count: item.count + 1 })}
+                  >
+                    +
+                  </button>
+                </div>
+                {item.onSale && item.stock > 0 && item.count === item.stock && (
+                  <span className="muted qty-hint">All {item.stock} left are in your cart.</span>
+                )}
+              </div>
+              <div className="cart-line-total">
+                <span className="visually-hidden">Line total </span>
+                <strong data-testid="line-total">{formatMoney(toCents(item.price) * item.count)}</strong>
+              </div>
+              <button type="button" className="btn link cart-line-remove" disabled={busy} onClick={() => remove.mutate(item.skuId)}>
+                {remove.isPending && remove.variables === item.skuId ? "Removing…" : "Remove"}
+                <span className="visually-hidden"> {item.name}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="summary cart-summary">
         <span>
           Selected: <strong data-testid="selected-count">{selectedCount}</strong> items
         </span>

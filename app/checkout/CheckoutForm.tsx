@@ -5,6 +5,7 @@ import { placeOrderAction } from "@/app/actions/checkout";
 import { LaunchTime } from "@/app/components/LaunchTime";
 import type { ActionState } from "@/lib/action-state";
 import type { AddressView } from "@/lib/addresses";
+import { LineFix } from "./LineFix";
 
 type ShortLine = { skuId: number; name: string; requested: number; available: number };
 type WaitingLine = { skuId: number; name: string; startsAt: string };
@@ -26,24 +27,31 @@ function Refusal({ state }: { state: Exclude<ActionState, null | { ok: true }> }
       </>
     );
   const short = state.code === "OUT_OF_STOCK" ? (lines as ShortLine[] | undefined) : undefined;
+  if (short && short.length > 0)
+    // The server's sentence names each short line once; under it, each line's one-click fix.
+    return (
+      <>
+        <p style={{ margin: 0 }}>Nothing was ordered. {state.message}</p>
+        <ul className="refusal-lines">
+          {short.map((l) => (
+            <li key={l.skuId}>
+              {l.name}: <LineFix skuId={l.skuId} name={l.name} available={l.available} />
+            </li>
+          ))}
+        </ul>
+      </>
+    );
   return (
     <>
       {/* PURCHASE_LIMIT_REACHED's message already names each line, its limit and what the shopper has. */}
       <p style={{ margin: 0 }}>{state.message}</p>
-      {short && short.length > 0 && (
-        <ul style={{ margin: "0.5rem 0 0" }}>
-          {short.map((l) => (
-            <li key={l.skuId}>
-              {l.name}: you asked for {l.requested}, {l.available === 0 ? "none are" : `only ${l.available} ${l.available === 1 ? "is" : "are"}`} left.
-            </li>
-          ))}
-        </ul>
-      )}
     </>
   );
 }
 
-export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: { addresses: AddressView[]; idempotencyKey: string; cartRevision: string }) {
+type Props = { addresses: AddressView[]; idempotencyKey: string; cartRevision: string };
+
+export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: Props) {
   const [state, action, pending] = useActionState(placeOrderAction, null);
   return (
     <form action={action} className="stack" style={{ marginTop: "1.5rem" }}>
@@ -59,7 +67,7 @@ export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: { addr
       </div>
       <fieldset className="variants">
         <legend>Delivery address</legend>
-        {addresses.length === 0 && <p className="muted">Add an address below first.</p>}
+        {addresses.length === 0 && <p className="muted" style={{ margin: 0 }}>Save an address above to place your order.</p>}
         {addresses.map((a, i) => (
           <label key={a.id} className="variant">
             <input type="radio" name="addressId" value={a.id} defaultChecked={i === 0} required />
@@ -71,7 +79,7 @@ export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: { addr
         <legend>Payment</legend>
         <label className="variant">
           <input type="radio" name="payMethod" value="online" defaultChecked />
-          Pay online
+          Pay online <span className="muted">(a simulated payment: no card is charged)</span>
         </label>
         <label className="variant">
           <input type="radio" name="payMethod" value="cod" />
@@ -79,7 +87,7 @@ export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: { addr
         </label>
       </fieldset>
       <div>
-        <button type="submit" className="btn" disabled={pending || addresses.length === 0}>
+        <button type="submit" className="btn place-order" disabled={pending || addresses.length === 0}>
           {pending ? "Placing order…" : "Place order"}
         </button>
       </div>

@@ -14,6 +14,7 @@ import { formatMoney, toCents } from "@/lib/money";
 import { hasStarted } from "@/lib/sale-start";
 import { AddressForm } from "./AddressForm";
 import { CheckoutForm } from "./CheckoutForm";
+import { LineFix } from "./LineFix";
 
 export const metadata: Metadata = { title: "Checkout" };
 export const dynamic = "force-dynamic";
@@ -25,6 +26,18 @@ function limitNote({ perCustomerLimit: limit, alreadyBought, count }: CartItem):
   if (alreadyBought === 0) return `${head} — you have ${count} in your cart.`;
   const left = limit - alreadyBought;
   return left > 0 ? `${head} — you already have ${alreadyBought}, so you can buy ${left} more.` : `${head} — you already have ${alreadyBought}.`;
+}
+
+/** A line the stock cannot fill as it is now: said, with its one-click fix, before the shopper submits. */
+function stockNote(l: CartItem): React.ReactNode {
+  const left = l.onSale ? Math.max(0, l.stock) : 0;
+  if (l.count <= left) return null;
+  return (
+    <span className="line-note blocked" data-testid={`stock-note-${l.skuId}`}>
+      {left === 0 ? "Sold out: remove it to order the rest." : `Only ${left} left — you have ${l.count} in your cart.`}
+      <LineFix skuId={l.skuId} name={l.name} available={left} />
+    </span>
+  );
 }
 
 export default async function CheckoutPage() {
@@ -56,25 +69,31 @@ export default async function CheckoutPage() {
       </>
     );
   const freight = toCents(env().FREIGHT);
+  // A fresh key per render: a double click or a resubmit of this form makes at most one order.
+  const idempotencyKey = randomUUID();
   // The checkout's transaction decides; these say beforehand what it would refuse.
   const renderedAt = serverNow();
   const notes = new Map<number, React.ReactNode>();
   for (const l of lines) {
     const overLimit = limitNote(l);
     const waiting = !hasStarted(l.saleStartsAt, renderedAt);
-    if (!overLimit && !waiting) continue;
+    const short = stockNote(l);
+    if (!overLimit && !waiting && !short) continue;
     notes.set(
       l.skuId,
       <>
+        {short}
         {overLimit && <span className="line-note blocked">{overLimit}</span>}
         {waiting && <LaunchNote startsAt={l.saleStartsAt!} renderedAt={renderedAt} />}
       </>,
     );
   }
+  const tableLines = lines.map((l) => ({ ...l, art: { category: l.category, hue: l.hue, variant: l.variant } }));
+  const form = <CheckoutForm key={idempotencyKey} addresses={addresses} idempotencyKey={idempotencyKey} cartRevision={cart.revision} />;
   return (
     <>
       <h1>Checkout</h1>
-      <LinesTable lines={lines} label="Items to order" notes={notes} />
+      <LinesTable lines={tableLines} label="Items to order" notes={notes} />
       <div className="summary">
         <span>Subtotal {formatMoney(cart.selectedTotal)}</span>
         <span>Freight {formatMoney(freight)}</span>
@@ -89,12 +108,25 @@ export default async function CheckoutPage() {
           </Link>
         </p>
       )}
-      {/* A fresh key per render: a double click or a resubmit of this form makes at most one order. */}
-      <CheckoutForm addresses={addresses} idempotencyKey={randomUUID()} cartRevision={cart.revision} />
-      <details open={addresses.length === 0} style={{ marginTop: "1.5rem" }}>
-        <summary>Add a new address</summary>
-        <AddressForm />
-      </details>
+      {addresses.length === 0 ? (
+        // A first order: the address comes first, then the button that needs it.
+        <>
+          <section aria-labelledby="address-heading" className="checkout-address">
+            <h2 id="address-heading">Where should we deliver?</h2>
+            <p className="muted">Add a delivery address to place your order.</p>
+            <AddressForm />
+          </section>
+          {form}
+        </>
+      ) : (
+        <>
+          {form}
+          <details className="add-address">
+            <summary>Add a new address</summary>
+            <AddressForm />
+          </details>
+        </>
+      )}
     </>
   );
 }

@@ -1,18 +1,23 @@
 import { Fragment } from "react";
 import { formatMoney, toCents } from "@/lib/money";
+import { ProductThumb } from "./ProductArt";
 
-type Line = { skuId: number; name: string; price: string; count: number };
+export type LineArt = { category: string; hue: number; variant: string };
+type Line = { skuId: number; name: string; price: string; count: number; art?: LineArt };
 
-/** Item, unit price, quantity and line total: the checkout summary and the order page. `notes`: a row under a line, saying what stands in its way. */
+/**
+ * Item, unit price, quantity and line total: the checkout summary and the order page. `notes`: a
+ * row under a line, saying what stands in its way. On a phone the unit price column gives way.
+ */
 export function LinesTable({ lines, label, notes }: { lines: Line[]; label: string; notes?: Map<number, React.ReactNode> }) {
   return (
     // Focusable, so a keyboard can scroll it when a narrow screen cuts the table off.
-    <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>
+    <div className="table-wrap lines-table" tabIndex={0} role="region" aria-label={label}>
       <table aria-label={label}>
         <thead>
           <tr>
             <th>Item</th>
-            <th className="num">Unit price</th>
+            <th className="num hide-narrow">Unit price</th>
             <th className="num">Quantity</th>
             <th className="num">Line total</th>
           </tr>
@@ -23,8 +28,13 @@ export function LinesTable({ lines, label, notes }: { lines: Line[]; label: stri
             return (
               <Fragment key={l.skuId}>
                 <tr className={note ? "has-note" : undefined}>
-                  <td>{l.name}</td>
-                  <td className="num">{formatMoney(l.price)}</td>
+                  <td>
+                    <span className="line-item">
+                      {l.art && <ProductThumb category={l.art.category} hue={l.art.hue} variant={l.art.variant} size={44} />}
+                      {l.name}
+                    </span>
+                  </td>
+                  <td className="num hide-narrow">{formatMoney(l.price)}</td>
                   <td className="num">{l.count}</td>
                   <td className="num">{formatMoney(toCents(l.price) * l.count)}</td>
                 </tr>

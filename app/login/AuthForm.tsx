@@ -1,35 +1,68 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
+import { SubmitButton } from "@/app/components/SubmitButton";
 import type { ActionState } from "@/lib/action-state";
 
 type Props = {
   action: (prev: ActionState, form: FormData) => Promise<ActionState>;
   submitLabel: string;
+  pendingLabel: string;
   next: string;
   mode: "login" | "register";
 };
 
-export function AuthForm({ action, submitLabel, next, mode }: Props) {
-  const [state, formAction, pending] = useActionState(action, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+export const PASSWORD_RULE = "At least 8 characters.";
+
+/**
+ * Log in and register. The username is kept after any error (the password never is); an error
+ * about a field is said at that field, anything else once above the form.
+ */
+export function AuthForm({ action, submitLabel, pendingLabel, next, mode }: Props) {
+  const [state, formAction] = useActionState(action, null);
+  // Controlled: React resets a form's uncontrolled fields after its action runs.
+  const [username, setUsername] = useState("");
+  const failed = state && !state.ok ? state : null;
+  const errors: Record<string, string | undefined> = {
+    username: failed?.fieldErrors?.username?.[0] ?? (failed?.code === "USERNAME_TAKEN" ? failed.message : undefined),
+    password: failed?.fieldErrors?.password?.[0],
+  };
+  const summary = failed && !errors.username && !errors.password ? failed.message : null;
+  const hintId = mode === "register" ? "password-rule" : undefined;
   return (
     <form action={formAction} className="form" noValidate>
       <input type="hidden" name="next" value={next} />
       <div aria-live="polite">
-        {state && !state.ok && (
+        {summary && (
           <p className="alert error" role="alert">
-            {state.message}
+            {summary}
           </p>
         )}
       </div>
       <div className="field">
         <label htmlFor="username">Username</label>
-        <input id="username" name="username" autoComplete="username" required aria-describedby="username-error" />
-        {errors?.username && (
-          <span id="username-error" className="field-error">
-            {errors.username[0]}
+        <input
+          id="username"
+          name="username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          aria-invalid={errors.username ? true : undefined}
+          aria-describedby={[mode === "register" ? "username-rule" : "", errors.username ? "username-error" : ""].filter(Boolean).join(" ") || undefined}
+        />
+        {mode === "register" && (
+          <span id="username-rule" className="field-hint">
+            3–32 letters, digits, _ . or -.
+          </span>
+        )}
+        {errors.username && (
+          // The first error at a field is the one announced; each is said once, where it belongs.
+          <span id="username-error" className="field-error" role="alert">
+            {errors.username}
           </span>
         )}
       </div>
@@ -41,25 +74,39 @@ export function AuthForm({ action, submitLabel, next, mode }: Props) {
           type="password"
           autoComplete={mode === "login" ? "current-password" : "new-password"}
           required
-          aria-describedby="password-error"
+          minLength={mode === "register" ? 8 : undefined}
+          aria-invalid={errors.password ? true : undefined}
+          aria-describedby={[hintId ?? "", errors.password ? "password-error" : ""].filter(Boolean).join(" ") || undefined}
         />
-        {errors?.password && (
-          <span id="password-error" className="field-error">
-            {errors.password[0]}
+        {hintId && (
+          <span id={hintId} className="field-hint">
+            {PASSWORD_RULE}
+          </span>
+        )}
+        {errors.password && (
+          <span id="password-error" className="field-error" role={errors.username ? undefined : "alert"}>
+            {errors.password}
           </span>
         )}
       </div>
-      <button type="submit" className="btn" disabled={pending} style={{ width: "100%" }}>
+      <SubmitButton pendingLabel={pendingLabel} style={{ width: "100%" }}>
         {submitLabel}
-      </button>
+      </SubmitButton>
       <p className="muted" style={{ marginBottom: 0 }}>
+        {/* Underlined: in a sentence, colour alone does not tell a link from its text. */}
         {mode === "login" ? (
           <>
-            New here? <Link href={`/register?next=${encodeURIComponent(next)}`}>Create an account</Link>
+            New here?{" "}
+            <Link href={`/register?next=${encodeURIComponent(next)}`} className="inline-link">
+              Create an account
+            </Link>
           </>
         ) : (
           <>
-            Already have an account? <Link href={`/login?next=${encodeURIComponent(next)}`}>Log in instead</Link>
+            Already have an account?{" "}
+            <Link href={`/login?next=${encodeURIComponent(next)}`} className="inline-link">
+              Log in instead
+            </Link>
           </>
         )}
       </p>

@@ -10,7 +10,12 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <h1>Log in</h1>
-      <AuthForm action={loginAction} submitLabel="Log in" next={next} mode="login" />
+      {next === "/checkout" && (
+        <p className="alert info" data-testid="login-reason">
+          Log in to check out. Your cart is kept.
+        </p>
+      )}
+      <AuthForm action={loginAction} submitLabel="Log in" pendingLabel="Logging in…" next={next} mode="login" />
     </>
   );
 }

@@ -15,18 +15,21 @@ export default async function OrdersPage() {
     <>
       <h1>Your orders</h1>
       {orders.length === 0 ? (
-        <p>
-          No orders yet. <Link href="/">Start shopping</Link>.
-        </p>
+        <div className="empty-state">
+          <p>No orders yet.</p>
+          <Link href="/" className="btn">
+            Start shopping
+          </Link>
+        </div>
       ) : (
-        <div className="table-wrap">
-          <table>
+        <div className="table-wrap orders-table">
+          <table aria-label="Your orders">
             <thead>
               <tr>
-                <th>Order</th>
-                <th>Placed</th>
+                <th>Number</th>
+                <th className="hide-narrow">Placed</th>
                 <th>Status</th>
-                <th className="num">Items</th>
+                <th className="num hide-narrow">Items</th>
                 <th className="num">Total</th>
               </tr>
             </thead>
@@ -34,13 +37,24 @@ export default async function OrdersPage() {
               {orders.map((o) => (
                 <tr key={o.orderId}>
                   <td>
-                    <Link href={`/orders/${o.orderId}`}>{o.orderId}</Link>
+                    <Link href={`/orders/${o.orderNumber || o.orderId}`} className="order-number">
+                      {o.orderNumber || o.orderId}
+                    </Link>
+                    {/* A phone drops the Placed and Items columns; both move under the number. */}
+                    <span className="muted show-narrow">
+                      {new Date(o.createdAt).toLocaleDateString("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" })} ·{" "}
+                      {o.totalCount} {o.totalCount === 1 ? "item" : "items"}
+                    </span>
                   </td>
-                  <td>{new Date(o.createdAt).toLocaleString("en-US", { timeZone: "UTC" })} UTC</td>
+                  <td className="hide-narrow">
+                    <time dateTime={o.createdAt} title={`${new Date(o.createdAt).toLocaleString("en-US", { timeZone: "UTC" })} UTC`}>
+                      {new Date(o.createdAt).toLocaleDateString("en-US", { timeZone: "UTC", month: "short", day: "numeric", year: "numeric" })}
+                    </time>
+                  </td>
                   <td>
                     <span className={`badge ${STATUS_BADGE[o.status]}`}>{STATUS_LABEL[o.status]}</span>
                   </td>
-                  <td className="num">{o.totalCount}</td>
+                  <td className="num hide-narrow">{o.totalCount}</td>
                   <td className="num">{formatMoney(o.totalAmount)}</td>
                 </tr>
               ))}

@@ -10,7 +10,7 @@ export default async function RegisterPage({ searchParams }: { searchParams: Pro
   return (
     <>
       <h1>Create your account</h1>
-      <AuthForm action={registerAction} submitLabel="Register" next={next} mode="register" />
+      <AuthForm action={registerAction} submitLabel="Register" pendingLabel="Creating account…" next={next} mode="register" />
     </>
   );
 }

@@ -11,6 +11,9 @@ export type StockRow = {
   skuId: number;
   spuId: number;
   product: string;
+  /** For the row's thumbnail. */
+  category: string;
+  hue: number;
   name: string;
   price: string;
   stock: number;
@@ -36,6 +39,8 @@ const stockColumns = {
   skuId: skus.id,
   spuId: skus.spuId,
   product: spus.name,
+  category: spus.category,
+  hue: spus.hue,
   name: skus.name,
   price: skus.price,
   stock: skus.stock,

@@ -13,6 +13,10 @@ export type CartItem = {
   skuId: number;
   spuId: number;
   name: string;
+  /** For the line's picture (app/components/ProductArt.tsx): the product's category and hue, the variant's name. */
+  category: string;
+  hue: number;
+  variant: string;
   price: string;
   count: number;
   selected: boolean;
@@ -53,6 +57,9 @@ export async function getCart(owner: Owner): Promise<CartView> {
       ...line,
       spuId: sku.spuId,
       name: lineName(sku.skuId, sku),
+      category: sku.category,
+      hue: sku.hue,
+      variant: sku.name,
       price: sku.price,
       stock: sku.stock,
       onSale: sku.onSale,
@@ -74,8 +81,33 @@ export async function addToCart(owner: Owner, { skuId, count }: AddItem): Promis
   const [sku] = await getSkus([skuId]);
   if (!sku || !sku.onSale) throw new AppError("SKU_NOT_FOUND");
   await settle(owner);
+  const inCart = await countInCart(owner, skuId);
+  checkStock(sku, inCart, inCart + count);
   if (sku.perCustomerLimit !== null) await checkAllowance(owner, sku, count, { replacing: false });
   return addLine(owner, skuId, count);
+}
+
+const countInCart = async (owner: Owner, skuId: number) => (await readCart(owner)).lines.find((l) => l.skuId === skuId)?.count ?? 0;
+
+/**
+ * Refuses a cart change that would hold more units than are in stock, so the shop never says
+ * "Added" for units nobody can buy. Lowering a line that is already over stock is allowed (one
+ * step at a time, or straight to what is left). A courtesy, as for the limit: stock moves, and
+ * checkout's transaction is what decides.
+ */
+function checkStock(sku: { skuId: number; product: string; name: string; stock: number }, before: number, after: number) {
+  if (after <= sku.stock || after <= before) return;
+  const name = lineName(sku.skuId, sku);
+  const lines = [{ skuId: sku.skuId, name, requested: after, available: sku.stock }];
+  if (sku.stock <= 0) throw new AppError("OUT_OF_STOCK", { message: `${name} is sold out.`, details: { lines } });
+  const canAdd = sku.stock - before;
+  const message =
+    before === 0
+      ? `Only ${sku.stock} left of ${name}.`
+      : canAdd > 0
+        ? `Only ${sku.stock} left of ${name}, and your cart has ${before}: you can add ${canAdd} more.`
+        : `Only ${sku.stock} left of ${name}, and your cart already has ${before}.`;
+  throw new AppError("OUT_OF_STOCK", { message, details: { lines } });
 }
 
 /**
@@ -101,6 +133,7 @@ export async function updateCartItem(owner: Owner, skuId: number, change: Update
   await settle(owner);
   if (change.count !== undefined) {
     const [sku] = await getSkus([skuId]);
+    if (sku) checkStock(sku, await countInCart(owner, skuId), change.count);
     if (sku && sku.perCustomerLimit !== null) await checkAllowance(owner, sku, change.count, { replacing: true });
   }
   if (!(await updateLine(owner, skuId, change))) throw new AppError("SKU_NOT_FOUND", { message: "That item is not in your cart." });

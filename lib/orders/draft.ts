@@ -16,7 +16,9 @@ export type Draft = { req: PlaceOrderRequest; lines: Line[]; cartRevision: strin
 export type NamedLine = Line & { name: string };
 export type PricedLine = NamedLine & { price: string };
 /** An order ready to write: header and lines computed, nothing written yet. */
-export type PreparedOrder = { header: Order; lines: PricedLine[] };
+export type PreparedOrder = { header: OrderHeader; lines: PricedLine[] };
+/** An order row as the checkout writes it: the database numbers it (orders.order_number). */
+export type OrderHeader = Omit<Order, "orderNumber">;
 
 /** The order row for a draft: ship-to copied from the address, totals from the price snapshots. */
 export function prepareOrder(draft: Draft, address: AddressView, lines: PricedLine[], strategy: Strategy): PreparedOrder {
@@ -24,7 +26,7 @@ export function prepareOrder(draft: Draft, address: AddressView, lines: PricedLi
   const freight = toCents(env().FREIGHT);
   const goods = lines.reduce((sum, l) => sum + toCents(l.price) * l.count, 0);
   const now = new Date();
-  const header: Order = {
+  const header: OrderHeader = {
     id: newOrderId(now.getTime()),
     userId: req.userId,
     idempotencyKey: req.idempotencyKey,

@@ -3,10 +3,13 @@ import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db";
 import { orderLines, orders, type Order, type OrderLine } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { formatOrderNumber, parseOrderNumber } from "./number";
 import { orderIdSchema } from "./schemas";
 
 export type OrderView = {
   orderId: string;
+  /** Short and human: "SR-7K3F92" (lib/orders/number.ts); accepted wherever the id is. */
+  orderNumber: string;
   status: Order["status"];
   payMethod: Order["payMethod"];
   totalCount: number;
@@ -17,9 +20,15 @@ export type OrderView = {
   lines: { skuId: number; name: string; count: number; price: string }[];
 };
 
-export function toOrderView(order: Order, lines: Pick<OrderLine, "skuId" | "name" | "count" | "price">[]): OrderView {
+/** `orderNumber` overrides the row's: a header written by the checkout has none until the database gives it one (null: unknown, ""). */
+export function toOrderView(
+  order: Omit<Order, "orderNumber"> & { orderNumber?: number },
+  lines: Pick<OrderLine, "skuId" | "name" | "count" | "price">[],
+  orderNumber: number | null = order.orderNumber ?? null,
+): OrderView {
   return {
     orderId: order.id,
+    orderNumber: orderNumber === null ? "" : formatOrderNumber(orderNumber),
     status: order.status,
     payMethod: order.payMethod,
     totalCount: order.totalCount,
@@ -41,10 +50,23 @@ async function withLines(rows: Order[]): Promise<OrderView[]> {
   return rows.map((o) => toOrderView(o, lines.filter((l) => l.orderId === o.id)));
 }
 
-/** One of the caller's orders; anyone else's is a 404, as is a malformed id. */
-export async function getOrder(userId: number, orderId: string): Promise<OrderView> {
-  if (!orderIdSchema.safeParse(orderId).success) throw new AppError("ORDER_NOT_FOUND");
-  const rows = await getDb().select().from(orders).where(and(eq(orders.id, orderId), eq(orders.userId, userId))).limit(1);
+export async function orderNumberOf(orderId: string): Promise<number | null> {
+  const [row] = await getDb().select({ n: orders.orderNumber }).from(orders).where(eq(orders.id, orderId)).limit(1);
+  return row?.n ?? null;
+}
+
+/** The condition naming one order by its id (ULID) or its short number ("SR-7K3F92"); null when `ref` is neither. */
+export function orderRef(ref: string) {
+  if (orderIdSchema.safeParse(ref).success) return eq(orders.id, ref);
+  const n = parseOrderNumber(ref);
+  return n === null ? null : eq(orders.orderNumber, n);
+}
+
+/** One of the caller's orders, by id or short number; anyone else's is a 404, as is a malformed reference. */
+export async function getOrder(userId: number, ref: string): Promise<OrderView> {
+  const which = orderRef(ref);
+  if (!which) throw new AppError("ORDER_NOT_FOUND");
+  const rows = await getDb().select().from(orders).where(and(which, eq(orders.userId, userId))).limit(1);
   const [view] = await withLines(rows);
   if (!view) throw new AppError("ORDER_NOT_FOUND");
   return view;

@@ -2,9 +2,10 @@
 
 import { useActionState, useEffect, useState } from "react";
 import { cancelOrderAction, payOrderAction } from "@/app/actions/orders";
+import { ConfirmDialog } from "@/app/components/ConfirmDialog";
 import type { OrderStatus, PayMethod } from "@/db/schema";
 
-type Props = { orderId: string; status: OrderStatus; payMethod: PayMethod; secondsLeft: number };
+type Props = { orderId: string; orderNumber: string; status: OrderStatus; payMethod: PayMethod; secondsLeft: number };
 
 /**
  * Counts down from the server's figure with the browser's monotonic clock, so a wrong clock on
@@ -26,7 +27,7 @@ function useSecondsLeft(initial: number) {
 
 const mmss = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 
-export function OrderActions({ orderId, status, payMethod, secondsLeft }: Props) {
+export function OrderActions({ orderId, orderNumber, status, payMethod, secondsLeft }: Props) {
   const [payState, pay, paying] = useActionState(payOrderAction.bind(null, orderId), null);
   const [cancelState, cancel, cancelling] = useActionState(cancelOrderAction.bind(null, orderId), null);
   const left = useSecondsLeft(secondsLeft);
@@ -72,18 +73,31 @@ export function OrderActions({ orderId, status, payMethod, secondsLeft }: Props)
       {(canPay || canCancel) && (
         <div className="row">
           {canPay && (
-            <form action={pay}>
-              <button type="submit" className="btn" disabled={busy}>
-                {paying ? "Paying…" : "Pay now"}
+            <form action={pay} className="pay-form">
+              <button type="submit" className="btn" disabled={busy} aria-describedby="pay-simulated">
+                {paying ? "Paying…" : "Pay now (simulated)"}
               </button>
+              <span id="pay-simulated" className="muted field-hint">
+                A demo payment: no card is asked for or charged.
+              </span>
             </form>
           )}
           {canCancel && (
-            <form action={cancel}>
-              <button type="submit" className="btn secondary" disabled={busy}>
-                {cancelling ? "Cancelling…" : "Cancel order"}
-              </button>
-            </form>
+            <ConfirmDialog
+              triggerLabel="Cancel order"
+              pendingLabel="Cancelling…"
+              title={`Cancel order ${orderNumber}?`}
+              description={
+                <p style={{ margin: 0 }}>
+                  {status === "unpaid" ? "Nothing has been paid." : "It has not shipped yet."} Its items go back on sale, and this cannot be undone.
+                </p>
+              }
+              confirmLabel="Yes, cancel it"
+              dismissLabel="Keep order"
+              action={cancel}
+              pending={cancelling}
+              disabled={busy}
+            />
           )}
         </div>
       )}

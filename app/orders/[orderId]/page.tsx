@@ -1,52 +1,88 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { RefreshCart } from "@/app/cart/RefreshCart";
-import { requirePageUser } from "@/lib/auth/current";
-import { isAppError } from "@/lib/errors";
 import { LinesTable } from "@/app/components/LinesTable";
+import { currentUser, requirePageUser } from "@/lib/auth/current";
+import { getSkus } from "@/lib/catalog";
+import { isAppError } from "@/lib/errors";
 import { formatMoney, toCents } from "@/lib/money";
 import { secondsLeftToPay } from "@/lib/orders/lifecycle";
 import { getOrder } from "@/lib/orders/queries";
+import { PLACED_COOKIE } from "../placed";
 import { STATUS_BADGE, STATUS_LABEL } from "../status";
 import { OrderActions } from "./OrderActions";
+import { ClearPlacedFlag } from "./PlacedFlag";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ orderId: string }>; searchParams: Promise<{ notice?: string }> };
 
+/** By id (ULID) or short number (SR-7K3F92); someone else's order, or no order, is a 404. */
+const load = cache(async (userId: number, ref: string) =>
+  getOrder(userId, decodeURIComponent(ref)).catch((e: unknown) => {
+    if (isAppError(e) && e.code === "ORDER_NOT_FOUND") notFound();
+    throw e;
+  }),
+);
+
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Order ${(await params).orderId}` };
+  const { orderId } = await params;
+  const user = await currentUser();
+  if (!user) return { title: "Order" };
+  const order = await load(user.id, orderId);
+  return { title: `Order ${order.orderNumber || order.orderId}` };
 }
 
 export default async function OrderPage({ params, searchParams }: Props) {
   const { orderId } = await params;
   const { notice } = await searchParams;
   const user = await requirePageUser(`/orders/${orderId}`);
-  const order = await getOrder(user.id, orderId).catch((e: unknown) => {
-    if (isAppError(e) && e.code === "ORDER_NOT_FOUND") notFound();
-    throw e;
-  });
+  const order = await load(user.id, orderId);
+  const justPlaced = (await cookies()).get(PLACED_COOKIE)?.value === order.orderId;
+  const art = new Map((await getSkus(order.lines.map((l) => l.skuId))).map((s) => [s.skuId, { category: s.category, hue: s.hue, variant: s.name }]));
   const goods = toCents(order.totalAmount) - toCents(order.freight);
+  const name = order.orderNumber || order.orderId;
   return (
     <>
       <RefreshCart />
+      {justPlaced && (
+        <>
+          <ClearPlacedFlag />
+          <div className="alert success placed" role="status" data-testid="order-placed">
+            <strong>Order placed — thank you!</strong> Your order number is <strong>{name}</strong>.{" "}
+            {order.status === "unpaid" ? "Pay below to send it on its way." : "We will ship it soon."}
+          </div>
+        </>
+      )}
       {notice === "already-ordered" && (
         <p className="alert info" role="status">
           This cart was already ordered from another tab or device, so nothing was bought twice. This is that order.
         </p>
       )}
-      <h1>Order {order.orderId}</h1>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link href="/orders">Your orders</Link> <span aria-hidden="true">/</span> {name}
+      </nav>
+      <h1>Order {name}</h1>
       <p className="row">
         <span className={`badge ${STATUS_BADGE[order.status]}`} data-testid="order-status">
           {STATUS_LABEL[order.status]}
         </span>
         <span className="muted">
           {order.payMethod === "online" ? "Pay online" : "Cash on delivery"} · placed{" "}
-          {new Date(order.createdAt).toLocaleString("en-US", { timeZone: "UTC" })} UTC
+          <time dateTime={order.createdAt}>{new Date(order.createdAt).toLocaleString("en-US", { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" })} UTC</time>
         </span>
       </p>
-      <OrderActions orderId={order.orderId} status={order.status} payMethod={order.payMethod} secondsLeft={secondsLeftToPay(order.createdAt)} />
-      <LinesTable lines={order.lines} label="Order lines" />
+      <OrderActions
+        orderId={order.orderId}
+        orderNumber={name}
+        status={order.status}
+        payMethod={order.payMethod}
+        secondsLeft={secondsLeftToPay(order.createdAt)}
+      />
+      <LinesTable lines={order.lines.map((l) => ({ ...l, art: art.get(l.skuId) }))} label="Order lines" />
       <div className="summary">
         <span>Items {formatMoney(goods)}</span>
         <span>Freight {formatMoney(order.freight)}</span>

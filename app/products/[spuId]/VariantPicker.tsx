@@ -5,14 +5,26 @@ import { StockBadge } from "@/app/components/StockBadge";
 import { LaunchTime } from "@/app/components/LaunchTime";
 import { timeLeft } from "@/app/components/launch";
 import { useServerNow } from "@/app/components/server-clock";
-import { useAddToCart } from "@/app/cart/queries";
+import { ProductArt } from "@/app/components/ProductArt";
+import { useAddToCart, useCart } from "@/app/cart/queries";
 import type { CatalogSku } from "@/lib/catalog";
 import { MAX_LINE_QTY } from "@/lib/cart/limits";
 import { formatMoney } from "@/lib/money";
 import { hasStarted } from "@/lib/sale-start";
 import { useLiveStock } from "./live-stock";
 
-type Props = { productName: string; skus: CatalogSku[]; renderedAt: number };
+type Props = { productName: string; category: string; hue: number; skus: CatalogSku[]; renderedAt: number; children: React.ReactNode };
+
+/** The most of one variant the shopper can add now, and the reason it is not more. */
+function addable(sku: CatalogSku, inCart: number) {
+  const caps: [number, string][] = [
+    [sku.stock - inCart, `${sku.stock > 5 ? `${sku.stock} in stock` : `Only ${sku.stock} left`}${inCart > 0 ? ` and ${inCart} already in your cart` : ""}`],
+    [MAX_LINE_QTY - inCart, inCart > 0 ? `Up to ${MAX_LINE_QTY} per item, and ${inCart} already in your cart` : `Up to ${MAX_LINE_QTY} per item`],
+  ];
+  if (sku.perCustomerLimit !== null) caps.push([sku.perCustomerLimit - inCart, `Limit ${sku.perCustomerLimit} per customer${inCart > 0 ? `, and ${inCart} already in your cart` : ""}`]);
+  const [max, why] = caps.reduce((a, b) => (b[0] < a[0] ? b : a));
+  return { max: Math.max(0, max), why };
+}
 
 /** What a screen reader hears when the selected variant's state changes (not every tick or every unit sold). */
 function stateWords(soldOut: boolean, started: boolean) {
@@ -20,7 +32,7 @@ function stateWords(soldOut: boolean, started: boolean) {
   return started ? "On sale now." : "Not on sale yet.";
 }
 
-export function VariantPicker({ productName, skus: rendered, renderedAt }: Props) {
+export function VariantPicker({ productName, category, hue, skus: rendered, renderedAt, children }: Props) {
   const live = useLiveStock(rendered.map((s) => s.skuId));
   // Stock and the on-sale switch move while the page is open; names, prices and launch times come with the page.
   const skus = rendered.map((s) => ({ ...s, ...live.data?.skus.get(s.skuId) }));
@@ -28,18 +40,43 @@ export function VariantPicker({ productName, skus: rendered, renderedAt }: Props
   const [skuId, setSkuId] = useState(firstAvailable?.skuId);
   const [count, setCount] = useState(1);
   const addToCart = useAddToCart();
+  const cart = useCart();
+  // What the cart held of the variant when Add was pressed: the answer says how many were really added.
+  const [asked, setAsked] = useState<{ skuId: number; before: number; count: number } | null>(null);
   const sku = skus.find((s) => s.skuId === skuId);
   const launchAt = sku?.saleStartsAt ? Date.parse(sku.saleStartsAt) : null;
   const now = useServerNow(renderedAt, launchAt, live.data);
-  if (!sku) return <p>This product has no variants for sale.</p>;
+  const art = (
+    <div className="card product-hero">
+      <ProductArt category={category} hue={hue} label={sku ? `${productName} — ${sku.name}` : productName} variant={sku?.name} size="hero" />
+    </div>
+  );
+  if (!sku)
+    return (
+      <>
+        {art}
+        <div>
+          {children}
+          <p>This product has no variants for sale.</p>
+        </div>
+      </>
+    );
 
   const soldOut = !sku.onSale || sku.stock <= 0;
   const started = hasStarted(sku.saleStartsAt, now);
   const buyable = !soldOut && started;
-  const maxCount = Math.min(MAX_LINE_QTY, sku.perCustomerLimit ?? MAX_LINE_QTY);
+  const inCart = cart.data?.items.find((i) => i.skuId === sku.skuId)?.count ?? 0;
+  const cap = addable(sku, inCart);
+  const maxCount = cap.max;
+  const shown = Math.max(1, Math.min(count, maxCount || 1));
   const countdownId = `launch-${sku.skuId}`;
+  const added = asked && addToCart.isSuccess && asked.skuId === sku.skuId ? (addToCart.data.items.find((i) => i.skuId === sku.skuId)?.count ?? 0) - asked.before : null;
 
   return (
+    <>
+    {art}
+    <div>
+    {children}
     <div className="stack">
       {skus.length > 1 && (
         <fieldset className="variants">
@@ -53,7 +90,6 @@ export function VariantPicker({ productName, skus: rendered, renderedAt }: Props
                 checked={s.skuId === skuId}
                 onChange={() => {
                   setSkuId(s.skuId);
-                  setCount((c) => Math.min(c, s.perCustomerLimit ?? MAX_LINE_QTY));
                   addToCart.reset();
                 }}
               />
@@ -95,38 +131,57 @@ export function VariantPicker({ productName, skus: rendered, renderedAt }: Props
         onSubmit={(e) => {
           e.preventDefault();
           // The server decides at checkout; this only keeps the button honest with the server's clock.
-          if (buyable) addToCart.mutate({ skuId: sku.skuId, count });
+          if (!buyable || maxCount === 0) return;
+          setAsked({ skuId: sku.skuId, before: inCart, count: shown });
+          addToCart.mutate({ skuId: sku.skuId, count: shown });
         }}
       >
         <label className="field" style={{ margin: 0 }}>
           <span className="visually-hidden">Quantity</span>
           <input
             type="number"
+            inputMode="numeric"
             min={1}
-            max={maxCount}
-            value={count}
-            onChange={(e) => setCount(Math.max(1, Math.min(maxCount, Math.trunc(Number(e.target.value)) || 1)))}
-            style={{ width: "5rem" }}
+            max={Math.max(1, maxCount)}
+            value={shown}
+            onChange={(e) => {
+              setCount(Math.max(1, Math.min(maxCount, Math.trunc(Number(e.target.value)) || 1)));
+              addToCart.reset();
+            }}
+            style={{ width: "5.5rem", minHeight: 44 }}
             aria-label="Quantity"
+            aria-describedby={buyable ? "qty-cap" : undefined}
+            disabled={!buyable || maxCount === 0}
           />
         </label>
         <button
           type="submit"
           className="btn"
-          disabled={!buyable || addToCart.isPending}
+          disabled={!buyable || maxCount === 0 || addToCart.isPending}
           aria-describedby={!started && !soldOut ? countdownId : undefined}
           data-testid="add-to-cart"
         >
-          {!started && !soldOut ? "Not on sale yet" : "Add to cart"}
+          {!started && !soldOut ? "Not on sale yet" : addToCart.isPending ? "Adding…" : "Add to cart"}
         </button>
       </form>
+      {buyable && (
+        <p id="qty-cap" className="muted qty-cap" data-testid="qty-cap" style={{ margin: 0 }}>
+          {maxCount === 0
+            ? inCart > 0
+              ? `${cap.why}: you cannot add more.`
+              : `${cap.why}.`
+            : `${cap.why}, so you can add up to ${maxCount}.`}
+        </p>
+      )}
       <p className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="sku-state">
         {stateWords(soldOut, started)}
       </p>
       <div aria-live="polite">
-        {addToCart.isSuccess && (
+        {addToCart.isSuccess && added !== null && (
           <p className="alert success" role="status">
-            Added {productName} ({sku.name}) to your cart.
+            {added > 0 ? `Added ${added} × ${productName} (${sku.name}) to your cart.` : `Nothing more of ${productName} (${sku.name}) fits in your cart.`}
+            {added > 0 && asked && added < asked.count ? ` Only ${added} of the ${asked.count} you asked for could be added.` : ""}{" "}
+            <a href="/cart">View cart</a>
           </p>
         )}
         {addToCart.isError && (
@@ -136,5 +191,7 @@ export function VariantPicker({ productName, skus: rendered, renderedAt }: Props
         )}
       </div>
     </div>
+    </div>
+    </>
   );
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { ProductArt } from "@/app/components/ProductArt";
+import Link from "next/link";
 import { serverNow } from "@/app/components/server-now";
 import { getProduct } from "@/lib/catalog";
 import { VariantPicker } from "./VariantPicker";
@@ -26,17 +26,14 @@ export default async function ProductPage({ params }: Props) {
   const renderedAt = serverNow();
   return (
     <article className="product">
-      <div className="card">
-        <ProductArt category={product.category} hue={product.hue} label={product.name} />
-      </div>
-      <div>
-        <p className="muted" style={{ margin: 0 }}>
-          {product.category}
-        </p>
+      <VariantPicker productName={product.name} category={product.category} hue={product.hue} skus={product.skus} renderedAt={renderedAt}>
+        <nav aria-label="Breadcrumb" className="breadcrumb">
+          <Link href="/">Shop</Link> <span aria-hidden="true">/</span>{" "}
+          <Link href={`/?category=${encodeURIComponent(product.category)}`}>{product.category}</Link>
+        </nav>
         <h1>{product.name}</h1>
         <p>{product.description}</p>
-        <VariantPicker productName={product.name} skus={product.skus} renderedAt={renderedAt} />
-      </div>
+      </VariantPicker>
     </article>
   );
 }

@@ -1,0 +1,2 @@
+-- One statement: MariaDB refuses an AUTO_INCREMENT column that is not yet a key. Existing orders are numbered in id (creation) order.
+ALTER TABLE `orders` ADD `order_number` bigint unsigned AUTO_INCREMENT NOT NULL, ADD CONSTRAINT `orders_order_number_idx` UNIQUE(`order_number`);
