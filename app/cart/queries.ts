@@ -11,10 +11,20 @@ export function useCart() {
   return useQuery({ queryKey: CART_KEY, queryFn: () => api<CartView>("/api/cart") });
 }
 
-/** Every mutation answers with the whole cart, which replaces the cache. */
+const CART_CHANGE = ["cart-change"] as const;
+
+/**
+ * Every mutation answers with the whole cart. Changes run one at a time (one scope), in click
+ * order, and only the last one's answer replaces the cache: an earlier answer arriving while
+ * later clicks are pending would overwrite their optimistic counts, and the next click would
+ * count from a stale number.
+ */
 function useCartMutation<V>(request: (vars: V) => Promise<CartView>, optimistic?: (cart: CartView, vars: V) => CartView) {
   const qc = useQueryClient();
+  const last = () => qc.isMutating({ mutationKey: CART_CHANGE }) === 1;
   return useMutation({
+    mutationKey: CART_CHANGE,
+    scope: { id: "cart" },
     mutationFn: request,
     onMutate: async (vars: V) => {
       if (!optimistic) return { previous: undefined };
@@ -24,9 +34,13 @@ function useCartMutation<V>(request: (vars: V) => Promise<CartView>, optimistic?
       return { previous };
     },
     onError: (_e, _vars, ctx) => {
+      if (!last()) return;
       if (ctx?.previous) qc.setQueryData(CART_KEY, ctx.previous);
+      void qc.invalidateQueries({ queryKey: CART_KEY });
     },
-    onSuccess: (cart) => qc.setQueryData(CART_KEY, cart),
+    onSuccess: (cart) => {
+      if (last()) qc.setQueryData(CART_KEY, cart);
+    },
   });
 }
 
