@@ -120,7 +120,7 @@ describe("admin input is validated", () => {
 });
 
 describe("what admins see and switch", () => {
-  it("lists every SKU with product, price, stock, sales, on-sale flag, limit and launch time", async () => {
+  it("lists every SKU with product, price, stock, sales, on-sale flag, limit, launch time and picture", async () => {
     const res = await listStockRoute(request("/api/admin/stock", { cookie: admin.cookie }), noCtx);
     const { skus: rows } = await res.json();
     const row = rows.find((r: { skuId: number }) => r.skuId === skuId);
@@ -135,6 +135,8 @@ describe("what admins see and switch", () => {
       onSale: true,
       perCustomerLimit: null,
       saleStartsAt: null,
+      category: "Test",
+      hue: expect.any(Number),
     });
   });
 
