@@ -20,6 +20,27 @@ function FieldError({ id, errors }: { id: string; errors?: string[] }) {
   );
 }
 
+/**
+ * A form's answer above its fields: the success line, or a refusal that is not about one field
+ * (field errors are said at their field), once.
+ */
+function FormOutcome<T>({ shown, fieldErrors, success }: { shown: ActionState<T>; fieldErrors?: Record<string, string[] | undefined>; success: (data: T) => string }) {
+  return (
+    <div aria-live="polite">
+      {shown?.ok && (
+        <p className="alert success" role="status">
+          {success(shown.data)}
+        </p>
+      )}
+      {shown && !shown.ok && !fieldErrors && (
+        <p className="alert error" role="alert">
+          {shown.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
 /** A refusal about the delta (zero, too large, more than is in stock) belongs at the Delta field. */
 function adjustFieldErrors(state: ActionState<AdjustStockResult>): Record<string, string[] | undefined> | undefined {
   if (!state || state.ok) return undefined;
@@ -49,19 +70,7 @@ function AdjustForm({ sku }: { sku: StockRow }) {
 
   return (
     <form action={action} className="stack" aria-label={`Adjust stock of ${skuLabel(sku)}`}>
-      <div aria-live="polite">
-        {shown?.ok && (
-          <p className="alert success" role="status">
-            Applied {signed(shown.data.delta)}: stock of {skuLabel(sku)} is now {shown.data.stock}.
-          </p>
-        )}
-        {/* Field errors are said at their field; anything else here, once. */}
-        {shown && !shown.ok && !errors && (
-          <p className="alert error" role="alert">
-            {shown.message}
-          </p>
-        )}
-      </div>
+      <FormOutcome shown={shown} fieldErrors={errors} success={(d) => `Applied ${signed(d.delta)}: stock of ${skuLabel(sku)} is now ${d.stock}.`} />
       <div className="row" style={{ alignItems: "flex-start" }}>
         <div className="field">
           <label htmlFor={`${id}-delta`}>Delta</label>
@@ -160,19 +169,7 @@ function SaleSettingsForm({ sku }: { sku: StockRow }) {
 
   return (
     <form action={action} className="stack" aria-label={`Limit and launch of ${skuLabel(sku)}`}>
-      <div aria-live="polite">
-        {shown?.ok && (
-          <p className="alert success" role="status">
-            {savedWords(shown.data)}
-          </p>
-        )}
-        {/* Field errors are said at their field; anything else here. */}
-        {shown && !shown.ok && !errors && (
-          <p className="alert error" role="alert">
-            {shown.message}
-          </p>
-        )}
-      </div>
+      <FormOutcome shown={shown} fieldErrors={errors} success={savedWords} />
       <div className="row" style={{ alignItems: "flex-start" }}>
         <div className="field">
           <label htmlFor={`${id}-limit`}>Limit per customer</label>
