@@ -13,7 +13,7 @@ import { commitOrders, type CommitResult, type CommitSeams, type Verdict } from 
 import { lineRowsOf, outOfStockError, type Draft, type PlaceOrderRequest } from "./draft";
 import { findOrderByCartRevision, normalizeKey, replayOr, type PlaceOrderResult } from "./idempotency";
 import { checkoutMetrics, recordBatch, recordCheckout, recordSoldOutHint } from "./metrics";
-import { orderNumberOf, toOrderView } from "./queries";
+import { toOrderView } from "./queries";
 import { knownSoldOut, markSoldOut, type SoldOut } from "./soldout";
 import { STOCK_STEPS, type Strategy } from "./stock";
 
@@ -130,12 +130,7 @@ export function createCheckout({ seams }: { seams?: CheckoutSeams } = {}) {
           const { header, lines: bought } = verdict.order;
           await takeOrderOutOfCart(header.userId, header.id, bought);
           checkoutMetrics.orders++;
-          // The database numbered the order on insert; one primary-key read fetches the number.
-          const orderNumber = await orderNumberOf(header.id).catch((err: unknown) => {
-            log.warn({ err, orderId: header.id }, "could not read the new order's number");
-            return null;
-          });
-          return { order: toOrderView(header, lineRowsOf(verdict.order), orderNumber), created: true };
+          return { order: toOrderView(header, lineRowsOf(verdict.order), verdict.order.orderNumber ?? null), created: true };
         }
         case "replay":
           // The key's order can only be missing if it was rolled back since: contention.

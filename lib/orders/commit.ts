@@ -1,11 +1,13 @@
 import "server-only";
 import type { RowDataPacket } from "mysql2";
+import { inArray } from "drizzle-orm";
 import { getDb, getPool, type Tx } from "@/db";
 import { orderLines, orders } from "@/db/schema";
 import { addressesByIds } from "@/lib/addresses";
 import type { Line } from "@/lib/cart/store";
 import { getSkus } from "@/lib/catalog";
 import { AppError, isDuplicateKey, isStockRefusal } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { lineName } from "@/lib/product-name";
 import { addHeld, heldOf, lockCustomersAndReadHeld, overLimit, purchaseLimitError } from "@/lib/purchase-limits";
 import { hasStarted, saleNotStartedError } from "@/lib/sale-start";
@@ -167,6 +169,25 @@ async function withinLimits(
   });
 }
 
+/**
+ * The numbers the database gave the committed orders, in one read for the whole batch. A failed
+ * read leaves them unknown (null): the orders stand, and their pages show the number.
+ */
+async function readOrderNumbers(verdicts: (Verdict | undefined)[]) {
+  const created = verdicts.flatMap((v) => (v?.kind === "created" ? [v.order] : []));
+  if (created.length === 0) return;
+  const numbers = await getDb()
+    .select({ id: orders.id, n: orders.orderNumber })
+    .from(orders)
+    .where(inArray(orders.id, created.map((o) => o.header.id)))
+    .then((rows) => new Map(rows.map((r) => [r.id, r.n])))
+    .catch((err: unknown) => {
+      log.warn({ err }, "could not read the new orders' numbers");
+      return new Map<string, number>();
+    });
+  for (const order of created) order.orderNumber = numbers.get(order.header.id) ?? null;
+}
+
 async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeams, attempt: number): Promise<CommitResult> {
   const skuIds = [...new Set(drafts.flatMap((d) => d.lines.map((l) => l.skuId)))];
   const [found, addressRows, catalogRows] = await Promise.all([lookUp(drafts), addressesByIds([...new Set(drafts.map((d) => d.req.addressId))]), getSkus(skuIds)]);
@@ -239,6 +260,7 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
       { isolationLevel: "read committed" },
     );
   }
+  await readOrderNumbers(verdicts);
   for (const [i, leader] of followers) verdicts[i] = asFollower(drafts[i]!, drafts[leader]!, verdicts[leader]!);
   return { verdicts: verdicts as Verdict[], emptied, attempts: attempt };
 }

@@ -16,7 +16,8 @@ export type Draft = { req: PlaceOrderRequest; lines: Line[]; cartRevision: strin
 export type NamedLine = Line & { name: string };
 export type PricedLine = NamedLine & { price: string };
 /** An order ready to write: header and lines computed, nothing written yet. */
-export type PreparedOrder = { header: OrderHeader; lines: PricedLine[] };
+/** `orderNumber`: given by the database on insert, read back once the order is committed (null if that read failed). */
+export type PreparedOrder = { header: OrderHeader; lines: PricedLine[]; orderNumber?: number | null };
 /** An order row as the checkout writes it: the database numbers it (orders.order_number). */
 export type OrderHeader = Omit<Order, "orderNumber">;
 
