@@ -6,7 +6,8 @@ import { skus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { createCheckout } from "@/lib/orders/checkout";
 import type { CommitSeams } from "@/lib/orders/commit";
-import { checkoutMetrics, resetCheckoutMetrics } from "@/lib/orders/metrics";
+import { checkoutMetricsFrom, metricsSince } from "@/bench/lib/prometheus";
+import { metrics } from "@/lib/metrics/registry";
 import { clearSoldOut, knownSoldOut } from "@/lib/orders/soldout";
 import { whenIdle } from "@/lib/shutdown";
 import { placeFromProcesses } from "./support/buyer-processes";
@@ -48,6 +49,14 @@ async function holdABatch(blocker: TestUser, skuId: number) {
   };
 }
 
+
+/** The checkout counters this process's registry gained since the call (as the bench reads them). */
+async function countFrom() {
+  const read = async () => checkoutMetricsFrom(await metrics().registry.metrics());
+  const before = await read();
+  return async () => metricsSince(before, await read());
+}
+
 describe("batched checkout", () => {
   it("keeps 500 mixed orders over 5 scarce SKUs whole, conserved and never negative", async () => {
     const start = [40, 25, 60, 10, 30];
@@ -61,11 +70,11 @@ describe("batched checkout", () => {
       carts.push(lines);
       await putInCart(u, lines);
     }
-    resetCheckoutMetrics();
+    const counted = await countFrom();
     const results = await Promise.allSettled(buyers.map((u) => buy(u)));
     const codes = results.map(codeOf);
     expect(codes.filter((c) => c !== "OK" && c !== "OUT_OF_STOCK")).toEqual([]);
-    expect(checkoutMetrics.batches).toBeLessThan(500); // orders really were combined
+    expect((await counted()).batches).toBeLessThan(500); // orders really were combined
 
     const made = await ordersOf(buyers.map((u) => u.id));
     expect(made).toHaveLength(codes.filter((c) => c === "OK").length);
@@ -95,14 +104,14 @@ describe("batched checkout", () => {
     const [u, blocker] = await Promise.all([makeUser(), makeUser()]);
     await putInCart(u, [[skuId!, 1]]);
     const finishFirst = await holdABatch(blocker, other!);
-    resetCheckoutMetrics();
+    const counted = await countFrom();
     const key = randomUUID();
     const twins = [buy(u, key), buy(u, key)];
     // Both reach the queue behind the held batch.
     await expect.poll(() => checkout.queued(), { timeout: 10_000 }).toBe(2);
     await finishFirst();
     const [a, b] = (await Promise.all(twins)) as [Awaited<(typeof twins)[0]>, Awaited<(typeof twins)[1]>];
-    expect(checkoutMetrics.batchSizes["2-4"]).toBe(1);
+    expect((await counted()).batchSizes?.["2-4"]).toBe(1);
     expect(a.order.orderId).toBe(b.order.orderId);
     expect([a.created, b.created].sort()).toEqual([false, true]);
     expect(await ordersOf([u.id])).toHaveLength(1);
@@ -135,11 +144,11 @@ describe("batched checkout", () => {
       const elsewhere = await createCheckout().placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey: key }, "conditional");
       theirs = elsewhere.order.orderId;
     };
-    resetCheckoutMetrics();
+    const counted = await countFrom();
     const ours = await buy(u, key);
     expect(theirs).toBeDefined();
     expect(ours).toMatchObject({ created: false, order: { orderId: theirs } });
-    expect(checkoutMetrics.txRetries).toBe(1); // the duplicate rolled the batch back once
+    expect((await counted()).txRetries).toBe(1); // the duplicate rolled the batch back once
     expect(await ordersOf([u.id])).toHaveLength(1);
     expect(await stockOf(skuId!)).toEqual({ stock: 9, sales: 1 });
   });
@@ -151,9 +160,9 @@ describe("batched checkout", () => {
     await buy(first);
     await settled();
     await putInCart(second, [[gone!, 1], [plenty!, 2]]);
-    resetCheckoutMetrics();
+    const counted = await countFrom();
     const err = await buy(second).catch((e: unknown) => e);
-    expect(checkoutMetrics.batches).toBe(0);
+    expect((await counted()).batches).toBe(0);
     expect(err).toMatchObject({ code: "OUT_OF_STOCK", details: { lines: [{ skuId: gone, requested: 1, available: 0 }] } });
     expect((err as AppError).message).toMatch(/^Product \w+ — Variant 1 is sold out\.$/);
     expect(await stockOf(plenty!)).toEqual({ stock: 50, sales: 0 });
@@ -186,11 +195,11 @@ describe("batched checkout", () => {
         throw Object.assign(new Error("Deadlock found when trying to get lock"), { errno: 1213 });
       }
     };
-    resetCheckoutMetrics();
+    const counted = await countFrom();
     const results = await Promise.allSettled(buyers.map((u) => buy(u)));
     expect(results.map(codeOf)).toEqual(Array(20).fill("OK"));
     expect(injected).toBeGreaterThan(0);
-    expect(checkoutMetrics.txRetries).toBe(injected);
+    expect((await counted()).txRetries).toBe(injected);
     expect(await ordersOf(buyers.map((u) => u.id))).toHaveLength(20);
     expect(await stockOf(skuId!)).toEqual({ stock: 60, sales: 40 });
   });
@@ -203,10 +212,10 @@ describe("batched checkout", () => {
     await settled(); // the hint is written after the batch has answered
     expect([...(await knownSoldOut([skuId!])).keys()]).toEqual([skuId]);
 
-    resetCheckoutMetrics();
+    const counted = await countFrom();
     const err = await buy(buyers[3]!).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "OUT_OF_STOCK", details: { lines: [{ skuId, requested: 1, available: 0 }] } });
-    expect(checkoutMetrics.batches).toBe(0);
+    expect((await counted()).batches).toBe(0);
 
     // A restock commits, then clears the hint: the next buyer gets in.
     await getDb().update(skus).set({ stock: 1 }).where(inArray(skus.id, [skuId!]));

@@ -1,9 +1,10 @@
 import { AppError } from "@/lib/errors";
-import { checkoutMetrics, resetCheckoutMetrics } from "@/lib/orders/metrics";
+import { metrics } from "@/lib/metrics/registry";
 import { placeOrder } from "@/lib/orders/checkout";
 import type { Shopper } from "./fixtures";
 import type { Outcome } from "./load";
 import type { Strategy } from "./options";
+import { checkoutMetricsFrom, metricsSince } from "./prometheus";
 import type { CheckoutMetrics, Target } from "./targets";
 
 /**
@@ -27,11 +28,19 @@ export class ServiceOrders implements Target {
     }
   }
 
+  private before?: CheckoutMetrics;
+
+  /** The counters as this process's registry holds them: the same exposition a server's /api/metrics answers. */
+  private async counters(): Promise<CheckoutMetrics> {
+    return checkoutMetricsFrom(await metrics().registry.metrics());
+  }
+
   async resetMetrics() {
-    resetCheckoutMetrics();
+    this.before = await this.counters();
   }
 
   async readMetrics(): Promise<CheckoutMetrics> {
-    return structuredClone(checkoutMetrics);
+    const now = await this.counters();
+    return metricsSince(this.before ?? now, now);
   }
 }

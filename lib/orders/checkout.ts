@@ -12,7 +12,7 @@ import { returnCheckoutSlot, takeCheckoutSlot } from "./checkout-limit";
 import { commitOrders, type CommitResult, type CommitSeams, type Verdict } from "./commit";
 import { lineRowsOf, outOfStockError, type Draft, type PlaceOrderRequest } from "./draft";
 import { findOrderByCartRevision, normalizeKey, replayOr, type PlaceOrderResult } from "./idempotency";
-import { checkoutMetrics, recordBatch, recordCheckout, recordSoldOutHint } from "./metrics";
+import { recordBatch, recordCheckout, recordSoldOutHint } from "./metrics";
 import { toOrderView } from "./queries";
 import { knownSoldOut, markSoldOut, type SoldOut } from "./soldout";
 import { STOCK_STEPS, type Strategy } from "./stock";
@@ -129,7 +129,6 @@ export function createCheckout({ seams }: { seams?: CheckoutSeams } = {}) {
         case "created": {
           const { header, lines: bought } = verdict.order;
           await takeOrderOutOfCart(header.userId, header.id, bought);
-          checkoutMetrics.orders++;
           return { order: toOrderView(header, lineRowsOf(verdict.order), verdict.order.orderNumber ?? null), created: true };
         }
         case "replay":
@@ -168,7 +167,6 @@ export function createCheckout({ seams }: { seams?: CheckoutSeams } = {}) {
           return result;
         } catch (e) {
           outcome = isAppError(e) ? e.code : isConnectionError(e) ? "DB_UNAVAILABLE" : "error";
-          if (outcome === "OUT_OF_STOCK") checkoutMetrics.outOfStock++;
           throw e;
         } finally {
           const ms = performance.now() - started;

@@ -5,7 +5,6 @@ import { orders, type Order } from "@/db/schema";
 import { takeOrderOutOfCart } from "@/lib/cart/cleanup";
 import { AppError } from "@/lib/errors";
 import type { PlaceOrderRequest } from "./draft";
-import { checkoutMetrics } from "./metrics";
 import { ordersWithLines, type OrderView } from "./queries";
 
 export type PlaceOrderResult = { order: OrderView; created: boolean };
@@ -61,7 +60,6 @@ export async function replay(req: PlaceOrderRequest, earlier: Order): Promise<Pl
   if (earlier.addressId !== req.addressId || earlier.payMethod !== req.payMethod) throw new AppError("IDEMPOTENCY_KEY_REUSED");
   const [order] = await ordersWithLines([earlier]);
   if (earlier.cartCleanupPending) await takeOrderOutOfCart(earlier.userId, earlier.id, order!.lines);
-  checkoutMetrics.replays++;
   return { order: order!, created: false };
 }
 

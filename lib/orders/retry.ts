@@ -1,7 +1,7 @@
 import { env } from "@/lib/env";
 import { AppError, isRetryable, sqlErrno } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { checkoutMetrics, recordTxRetry } from "./metrics";
+import { recordTxRetry } from "./metrics";
 
 /** Jittered exponential backoff: ~10, 20, 40 ms ceilings, spread so retries do not collide again. */
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
@@ -27,14 +27,12 @@ export async function retryOnContention<T>(
       if (!isRetryable(e) && !alsoRetry?.(e)) throw e;
       if (attempt >= maxAttempts) throw busy(what, attempt, e);
       if (strategy) recordTxRetry(strategy);
-      else checkoutMetrics.txRetries++;
       await backoff(attempt);
     }
   }
 }
 
 export function busy(what: string, attempts: number, cause: unknown): AppError {
-  checkoutMetrics.busy++;
   log.warn({ what, attempts, errno: sqlErrno(cause) }, "gave up: contention");
   return new AppError("BUSY", { retryAfter: 1 });
 }
