@@ -83,7 +83,7 @@ export async function addToCart(owner: Owner, { skuId, count }: AddItem): Promis
   await settle(owner);
   const inCart = await countInCart(owner, skuId);
   checkStock(sku, inCart, inCart + count);
-  if (sku.perCustomerLimit !== null) await checkAllowance(owner, sku, count, { replacing: false });
+  if (sku.perCustomerLimit !== null) await checkAllowance(owner, sku, inCart, count);
   return addLine(owner, skuId, count);
 }
 
@@ -112,20 +112,13 @@ function checkStock(sku: { skuId: number; product: string; name: string; stock: 
 
 /**
  * Refuses a cart change that would pass the SKU's per-customer limit, counting what the
- * customer's orders hold and what the cart keeps of the line (nothing when `replacing` its
- * count). A courtesy: checkout's transaction is what enforces the limit.
+ * customer's orders hold, the `inCart` units the line keeps beside the change and the units
+ * `adding`. A courtesy: checkout's transaction is what enforces the limit.
  */
-async function checkAllowance(
-  owner: Owner,
-  sku: { skuId: number; product: string; name: string; perCustomerLimit: number | null },
-  adding: number,
-  { replacing }: { replacing: boolean },
-) {
+async function checkAllowance(owner: Owner, sku: { skuId: number; product: string; name: string; perCustomerLimit: number | null }, inCart: number, adding: number) {
   const limit = sku.perCustomerLimit!;
   const userId = userIdOf(owner);
-  const [held, { lines }] = await Promise.all([userId === null ? new Map<string, number>() : unitsHeld(getDb(), [userId], [sku.skuId]), readCart(owner)]);
-  const alreadyBought = userId === null ? 0 : heldOf(held, userId, sku.skuId);
-  const inCart = replacing ? 0 : (lines.find((l) => l.skuId === sku.skuId)?.count ?? 0);
+  const alreadyBought = userId === null ? 0 : heldOf(await unitsHeld(getDb(), [userId], [sku.skuId]), userId, sku.skuId);
   if (alreadyBought + inCart + adding > limit) throw cartLimitError({ skuId: sku.skuId, name: lineName(sku.skuId, sku), limit, alreadyBought, inCart, adding });
 }
 
@@ -134,7 +127,8 @@ export async function updateCartItem(owner: Owner, skuId: number, change: Update
   if (change.count !== undefined) {
     const [sku] = await getSkus([skuId]);
     if (sku) checkStock(sku, await countInCart(owner, skuId), change.count);
-    if (sku && sku.perCustomerLimit !== null) await checkAllowance(owner, sku, change.count, { replacing: true });
+    // The new count replaces the line: nothing of it stays in the cart beside it.
+    if (sku && sku.perCustomerLimit !== null) await checkAllowance(owner, sku, 0, change.count);
   }
   if (!(await updateLine(owner, skuId, change))) throw new AppError("SKU_NOT_FOUND", { message: "That item is not in your cart." });
 }
