@@ -1,3 +1,5 @@
+import { fileURLToPath } from "node:url";
+
 const isDev = process.env.NODE_ENV === "development";
 
 // Next.js injects inline bootstrap scripts, so scripts need 'unsafe-inline' (nonces would make
@@ -28,6 +30,12 @@ const nextConfig = {
   // Tests and benchmarks build into their own folder so they never clobber a running demo.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
+  // Public pages are rendered at most once a second per process and served from memory in between
+  // (lib/page-cache/handler.mjs); Next.js's own in-memory copy would outlive a catalog change.
+  cacheHandler: fileURLToPath(new URL("./lib/page-cache/handler.mjs", import.meta.url)),
+  cacheMaxMemorySize: 0,
+  // A CDN may hold a public page for its 1 s revalidate time, never serve it staler while it refetches.
+  expireTime: 1,
   // Required from node_modules at run time, not bundled: one copy per process (prom-client's
   // registry and cluster listener, OpenTelemetry's global provider), and mysql2 / ioredis loaded
   // through require, where the tracing instrumentations hook them.
@@ -44,6 +52,10 @@ const nextConfig = {
     "@opentelemetry/instrumentation-mysql2",
     "@opentelemetry/instrumentation-ioredis",
   ],
+  // The catalog's default view; views with a search, category or sort go through proxy.ts.
+  async rewrites() {
+    return { beforeFiles: [{ source: "/", destination: "/catalog/all" }], afterFiles: [], fallback: [] };
+  },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -2,6 +2,7 @@ import { env, EnvError } from "@/lib/env";
 import { installGracefulStop } from "@/lib/graceful-stop";
 import { startExpirySweeper } from "@/lib/orders/expiry";
 import { listenToLauncher } from "@/lib/pool";
+import { listenForCatalogChanges } from "@/lib/page-cache/changes";
 import { getRedis } from "@/lib/redis";
 
 // A bad configuration stops the process with one clear line instead of failing on first request.
@@ -22,4 +23,5 @@ if (process.env.NEXT_PHASE !== "phase-production-build") {
   // Connect to Redis now rather than on the first request, so readiness and stockroom_redis_up
   // describe every worker from the start (it reconnects by itself if Redis is not up yet).
   getRedis();
+  listenForCatalogChanges();
 }

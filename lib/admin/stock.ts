@@ -4,6 +4,7 @@ import { affectedRows, getDb } from "@/db";
 import { skus, spus, stockAdjustments, users } from "@/db/schema";
 import { lineName } from "@/lib/product-name";
 import { clearSoldOut } from "@/lib/orders/soldout";
+import { catalogChanged } from "@/lib/page-cache/changes";
 import { AppError, ER_WARN_DATA_OUT_OF_RANGE, sqlErrno } from "@/lib/errors";
 import type { AdjustStockInput, UpdateSkuInput } from "./schemas";
 
@@ -167,5 +168,6 @@ export async function updateSku(skuId: number, change: UpdateSkuInput): Promise<
   if (affectedRows(result) !== 1) throw new AppError("SKU_NOT_FOUND");
   // An off-sale SKU counts as sold out to the batched checkout; back on sale, it may be bought again.
   if (change.onSale) await clearSoldOut([skuId]);
+  await catalogChanged();
   return findSku(skuId);
 }

@@ -3,6 +3,7 @@ import { inArray } from "drizzle-orm";
 import { getDb } from "@/db";
 import { skus } from "@/db/schema";
 import { log } from "@/lib/log";
+import { catalogChanged } from "@/lib/page-cache/changes";
 import { getRedis } from "@/lib/redis";
 
 /**
@@ -41,6 +42,8 @@ export async function markSoldOut(emptied: SoldOut[]) {
       .where(inArray(skus.id, emptied.map((s) => s.skuId)));
     const back = rows.filter((r) => r.stock > 0 && r.onSale).map((r) => r.id);
     if (back.length > 0) await Promise.all(back.map((id) => redis.del(key(id))));
+    // Pages say "Sold out" now rather than when their cached copy ages out.
+    if (back.length < emptied.length) await catalogChanged();
   } catch (e) {
     log.warn({ err: e, skuIds: emptied.map((s) => s.skuId) }, "could not record sold-out hint");
   }
@@ -51,7 +54,9 @@ export async function clearSoldOut(skuIds: number[]) {
   if (skuIds.length === 0) return;
   try {
     const redis = getRedis();
-    await Promise.all(skuIds.map((id) => redis.del(key(id))));
+    const removed = await Promise.all(skuIds.map((id) => redis.del(key(id))));
+    // Only a SKU that was sold out changes what pages say.
+    if (removed.some((n) => n > 0)) await catalogChanged();
   } catch (e) {
     log.warn({ err: e, skuIds }, "could not clear sold-out hint; it expires by itself");
   }

@@ -1,0 +1,37 @@
+import "server-only";
+import { Cluster } from "ioredis";
+import { log } from "@/lib/log";
+import { getRedis } from "@/lib/redis";
+import { markCatalogChanged } from "./handler.mjs";
+
+// One channel for the whole shop: admin changes are rare, and re-rendering every public page once
+// is cheaper than tracking which pages show which SKU.
+const CHANNEL = "{stockroom}:catalog-changed";
+
+/**
+ * After an admin change to what public pages show (price, name, on sale, limit, launch time): this
+ * process stops serving pages rendered before it at once, the others as soon as Redis tells them.
+ * If Redis cannot tell them, their pages still age out within PAGE_MAX_AGE_MS.
+ */
+export async function catalogChanged(): Promise<void> {
+  markCatalogChanged();
+  try {
+    await getRedis().publish(CHANNEL, String(process.pid));
+  } catch (err) {
+    log.warn({ err }, "could not tell other processes about a catalog change; their pages age out within a second");
+  }
+}
+
+/** Every server process listens once, on a connection of its own (a subscribed connection can do nothing else). */
+export function listenForCatalogChanges() {
+  const client = getRedis();
+  const subscriber = client instanceof Cluster ? client.duplicate() : client.duplicate();
+  subscriber.on("error", () => {});
+  subscriber.on("message", () => markCatalogChanged());
+  // On every (re)connection: subscribe again (a repeated SUBSCRIBE is harmless), and assume a
+  // change was published while the connection was down.
+  subscriber.on("ready", () => {
+    markCatalogChanged();
+    subscriber.subscribe(CHANNEL).catch((err: unknown) => log.warn({ err }, "not subscribed to catalog changes; pages age out within a second"));
+  });
+}
