@@ -1,12 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { logoutAction } from "@/app/actions/auth";
-import { CartLink } from "@/app/cart/CartLink";
-import { currentUser } from "@/lib/auth/current";
 import { Suspense } from "react";
+import { CartLink } from "@/app/cart/CartLink";
+import { HeaderAccount } from "@/app/components/header/HeaderAccount";
 import { HeaderMenu } from "@/app/components/header/HeaderMenu";
 import { HeaderSearch, HeaderSearchFallback } from "@/app/components/header/HeaderSearch";
-import { SubmitButton } from "@/app/components/SubmitButton";
 import { Providers } from "./providers";
 import "./globals.css";
 
@@ -15,8 +13,9 @@ export const metadata: Metadata = {
   description: "A shop whose checkout never oversells.",
 };
 
-export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  const user = await currentUser();
+// Static: what depends on the shopper (account links, cart count) is filled in by the browser, so
+// public pages can be cached for everyone.
+export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
       <body>
@@ -39,27 +38,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <nav aria-label="Main" className="site-nav">
                 <HeaderMenu>
                   <Link href="/">Shop</Link>
-                  {user && <Link href="/orders">Orders</Link>}
-                  {user?.role === "admin" && <Link href="/admin">Admin</Link>}
-                  {user ? (
-                    <>
-                      <span className="user-chip" data-testid="current-user">
-                        Signed in as <strong>{user.username}</strong>
-                      </span>
-                      <form action={logoutAction}>
-                        <SubmitButton className="btn secondary small" pendingLabel="Logging out…">
-                          Log out
-                        </SubmitButton>
-                      </form>
-                    </>
-                  ) : (
-                    <>
-                      <Link href="/login">Log in</Link>
-                      <Link href="/register" className="btn small">
-                        Register
-                      </Link>
-                    </>
-                  )}
+                  <HeaderAccount />
                 </HeaderMenu>
                 <CartLink />
               </nav>

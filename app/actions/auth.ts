@@ -1,7 +1,6 @@
 "use server";
 
 import { cookies, headers } from "next/headers";
-import { redirect } from "next/navigation";
 import { failure, type ActionState } from "@/lib/action-state";
 import { safeNext } from "@/lib/auth/current";
 import { credentialsSchema, loginSchema } from "@/lib/auth/schemas";
@@ -16,33 +15,35 @@ async function startSession(user: SessionUser, session: { token: string; expires
   await adoptGuestCart(jar, user.id);
 }
 
-export async function loginAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+/** Signed in: who, and where to go next. The page moves there once the browser has forgotten the guest's state. */
+export type SignedIn = ActionState<{ user: SessionUser; next: string }>;
+
+export async function loginAction(_prev: SignedIn, form: FormData): Promise<SignedIn> {
   try {
     const input = loginSchema.parse({ username: form.get("username"), password: form.get("password") });
     const jar = await cookies();
     const { user, session } = await logIn(input.username, input.password, jar.get(SESSION_COOKIE)?.value, clientIp(await headers()));
     await startSession(user, session);
+    return { ok: true, data: { user, next: safeNext(form.get("next")) } };
   } catch (e) {
     return failure(e);
   }
-  redirect(safeNext(form.get("next")));
 }
 
-export async function registerAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+export async function registerAction(_prev: SignedIn, form: FormData): Promise<SignedIn> {
   try {
     const input = credentialsSchema.parse({ username: form.get("username"), password: form.get("password") });
     const jar = await cookies();
     const { user, session } = await signUp(input, jar.get(SESSION_COOKIE)?.value);
     await startSession(user, session);
+    return { ok: true, data: { user, next: safeNext(form.get("next")) } };
   } catch (e) {
     return failure(e);
   }
-  redirect(safeNext(form.get("next")));
 }
 
 export async function logoutAction(): Promise<void> {
   const jar = await cookies();
   await logOut(jar.get(SESSION_COOKIE)?.value);
   jar.delete(SESSION_COOKIE);
-  redirect("/");
 }

@@ -1,12 +1,14 @@
 "use client";
 
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
+import type { SignedIn } from "@/app/actions/auth";
 import { SubmitButton } from "@/app/components/SubmitButton";
-import type { ActionState } from "@/lib/action-state";
+import { useSessionChanged } from "@/app/session/queries";
 
 type Props = {
-  action: (prev: ActionState, form: FormData) => Promise<ActionState>;
+  action: (prev: SignedIn, form: FormData) => Promise<SignedIn>;
   submitLabel: string;
   pendingLabel: string;
   next: string;
@@ -20,7 +22,16 @@ export const PASSWORD_RULE = "At least 8 characters.";
  * about a field is said at that field, anything else once above the form.
  */
 export function AuthForm({ action, submitLabel, pendingLabel, next, mode }: Props) {
-  const [state, formAction] = useActionState(action, null);
+  const router = useRouter();
+  const sessionChanged = useSessionChanged();
+  const [state, formAction] = useActionState(async (prev: SignedIn, form: FormData) => {
+    const result = await action(prev, form);
+    if (result?.ok) {
+      await sessionChanged(result.data.user);
+      router.replace(result.data.next);
+    }
+    return result;
+  }, null);
   // Controlled: React resets a form's uncontrolled fields after its action runs.
   const [username, setUsername] = useState("");
   const failed = state && !state.ok ? state : null;
