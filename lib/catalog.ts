@@ -1,8 +1,9 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
-import { z } from "zod";
 import { getDb, getReadDb } from "@/db";
 import { skus, spus } from "@/db/schema";
+import type { CatalogQuery } from "@/lib/catalog-query";
+import { fromPrice } from "@/lib/from-price";
 import { toCents } from "@/lib/money";
 
 export type CatalogSku = {
@@ -67,29 +68,6 @@ export async function getProduct(spuId: number): Promise<CatalogProduct | null> 
   return assemble([product], variants)[0]!;
 }
 
-export const SORTS = ["featured", "price-asc", "price-desc", "newest"] as const;
-export type Sort = (typeof SORTS)[number];
-
-/** The catalog's URL parameters, forgiving: anything unknown or malformed means "not given". */
-export const catalogQuerySchema = z.object({
-  q: z
-    .string()
-    .transform((s) => s.trim().replace(/\s+/g, " ").slice(0, 80))
-    .catch(""),
-  category: z
-    .string()
-    .transform((s) => s.trim().slice(0, 64))
-    .catch(""),
-  sort: z.enum(SORTS).catch("featured"),
-});
-export type CatalogQuery = z.infer<typeof catalogQuerySchema>;
-
-/** One value from a search param that may be repeated or missing. */
-export function parseCatalogQuery(params: Record<string, string | string[] | undefined>): CatalogQuery {
-  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
-  return catalogQuerySchema.parse({ q: first(params.q), category: first(params.category), sort: first(params.sort) });
-}
-
 /** `%`, `_` and `\` in what a shopper typed are letters, not LIKE wildcards. */
 const likeWords = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -123,7 +101,7 @@ export async function searchProducts({ q, category, sort }: CatalogQuery): Promi
   if (sort !== "price-asc" && sort !== "price-desc") return found;
   const sign = sort === "price-asc" ? 1 : -1;
   const cents = (p: CatalogProduct) => {
-    const price = fromPrice(p);
+    const price = fromPrice(p.skus);
     return price === null ? null : toCents(price);
   };
   // A stable sort: equal prices keep the featured order.
@@ -149,13 +127,4 @@ export async function getSkus(ids: number[]) {
     .from(skus)
     .innerJoin(spus, eq(spus.id, skus.spuId))
     .where(inArray(skus.id, ids));
-}
-
-export const productStock = (p: CatalogProduct) => p.skus.filter((s) => s.onSale).reduce((n, s) => n + s.stock, 0);
-
-/** "from" price: the cheapest on-sale variant. */
-export function fromPrice(p: CatalogProduct): string | null {
-  const prices = p.skus.filter((s) => s.onSale).map((s) => s.price);
-  if (prices.length === 0) return null;
-  return prices.reduce((a, b) => (toCents(a) <= toCents(b) ? a : b));
 }

@@ -113,7 +113,7 @@ const MATRIX: Record<string, Entry> = {
     },
   },
   "GET /api/products": { expect: all(200) },
-  "GET /api/stock": { expect: all(200), prepare: async (w) => ({ query: `?skus=${w.skuId}` }) },
+  "GET /api/stock/[skus]": { expect: all(200), prepare: async (w) => ({ params: { skus: String(w.skuId) } }) },
 };
 
 const API_DIR = path.resolve(import.meta.dirname, "../app/api");

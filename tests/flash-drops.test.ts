@@ -6,7 +6,7 @@ import { GET as listStockRoute } from "@/app/api/admin/stock/route";
 import { POST as addToCartRoute } from "@/app/api/cart/items/route";
 import { PUT as setCartItemRoute } from "@/app/api/cart/items/[skuId]/route";
 import { GET as productsRoute } from "@/app/api/products/route";
-import { GET as stockRoute } from "@/app/api/stock/route";
+import { GET as stockRoute } from "@/app/api/stock/[skus]/route";
 import { getDb } from "@/db";
 import { skus } from "@/db/schema";
 import { getCart } from "@/lib/cart/service";
@@ -256,17 +256,19 @@ describe("admin sale settings", () => {
 });
 
 describe("live stock", () => {
-  it("answers stock for the SKUs asked, cacheable for a second, and refuses a bad list", async () => {
+  const liveOf = (list: string) => stockRoute(request(`/api/stock/${list}`), { params: Promise.resolve({ skus: list }) });
+
+  it("answers what pages show of the SKUs asked, and refuses a bad list", async () => {
     const [a, b] = await makeSkus(7, 0);
     await liveStock(Date.now() + 10 * LIVE_STOCK_MAX_AGE_MS); // a reading taken after the SKUs were made
-    const res = await stockRoute(request(`/api/stock?skus=${a},${b},999999999`), noCtx);
+    const res = await liveOf(`${a},${b},999999999`);
     expect(res.status).toBe(200);
-    expect(res.headers.get("cache-control")).toBe("public, max-age=1");
     const body = (await res.json()) as { skus: unknown[]; serverTime: number };
-    expect(body.skus).toEqual([{ skuId: a, stock: 7, onSale: true }, { skuId: b, stock: 0, onSale: true }]);
+    const sku = { onSale: true, price: expect.stringMatching(/^\d+\.\d{2}$/), perCustomerLimit: null, saleStartsAt: null };
+    expect(body.skus).toEqual([{ skuId: a, stock: 7, ...sku }, { skuId: b, stock: 0, ...sku }]);
     expect(Math.abs(body.serverTime - Date.now())).toBeLessThan(5_000);
-    for (const bad of ["", "?skus=", "?skus=1,,2", "?skus=abc", `?skus=${Array.from({ length: 101 }, (_, i) => i + 1).join(",")}`]) {
-      const refused = await stockRoute(request(`/api/stock${bad}`), noCtx);
+    for (const bad of ["", "1,,2", "abc", "1;2", Array.from({ length: 101 }, (_, i) => i + 1).join(",")]) {
+      const refused = await liveOf(bad);
       expect(refused.status).toBe(400);
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("VALIDATION");
     }

@@ -3,20 +3,24 @@
 import { useQuery } from "@tanstack/react-query";
 import { api } from "@/app/api-client";
 import type { ServerTimeReading } from "@/app/components/server-clock";
+import type { LiveSku } from "@/lib/live-stock";
 
-/** How often a visible product page asks for fresh stock (the server answers from a cache at most 1 s old). */
-export const LIVE_STOCK_POLL_MS = 2_000;
+/** How often a visible page asks for fresh stock (the server answers from a cache at most 1 s old). */
+export const LIVE_STOCK_POLL_MS = 1_000;
 
-type StockAnswer = { skus: { skuId: number; stock: number; onSale: boolean }[]; serverTime: number };
-export type LiveStock = ServerTimeReading & { skus: Map<number, { stock: number; onSale: boolean }> };
+type StockAnswer = { skus: LiveSku[]; serverTime: number };
+export type LiveStock = ServerTimeReading & { skus: Map<number, LiveSku> };
 
-/** Stock of these SKUs, polled while the tab is visible, with the server's clock reading that came with it. */
+/**
+ * These SKUs as they are now (stock, and what an admin may have changed since the page was
+ * rendered), polled while the tab is visible, with the server's clock reading that came with it.
+ */
 export function useLiveStock(skuIds: number[]) {
   const ids = skuIds.join(",");
   return useQuery({
     queryKey: ["stock", ids],
     queryFn: async (): Promise<LiveStock> => {
-      const answer = await api<StockAnswer>(`/api/stock?skus=${ids}`);
+      const answer = await api<StockAnswer>(`/api/stock/${ids}`);
       return { skus: new Map(answer.skus.map((s) => [s.skuId, s])), serverTime: answer.serverTime, receivedAt: performance.now() };
     },
     enabled: skuIds.length > 0,

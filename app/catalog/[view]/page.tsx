@@ -1,36 +1,40 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ProductArt } from "@/app/components/ProductArt";
-import { CatalogBadges } from "@/app/components/CatalogBadges";
+import { notFound } from "next/navigation";
+import { CatalogCardStatus } from "@/app/components/CatalogCardStatus";
+import { LiveSkus } from "@/app/components/LiveSkus";
 import { serverNow } from "@/app/components/server-now";
-import { fromPrice, listCategories, parseCatalogQuery, searchProducts, type CatalogQuery, type Sort } from "@/lib/catalog";
-import { formatMoney } from "@/lib/money";
+import { listCategories, searchProducts } from "@/lib/catalog";
+import { catalogHref, queryOfView, type Sort } from "@/lib/catalog-query";
 
-export const dynamic = "force-dynamic";
+// `/` and `/?q=…&category=…&sort=…` are served from here (next.config.mjs and proxy.ts rewrite
+// them): one cached page per view, rendered at most once a second per process, never per shopper.
+export const revalidate = 1;
+export const generateStaticParams = () => [];
 
-type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+/** The live-stock read takes up to 100 SKUs; cards past them show what the page was rendered with. */
+const MAX_LIVE_SKUS = 100;
+
+type Props = { params: Promise<{ view: string }> };
 
 const SORT_LABEL: Record<Sort, string> = { featured: "Featured", "price-asc": "Price: low to high", "price-desc": "Price: high to low", newest: "Newest" };
 
-/** The catalog URL for a view: only what differs from the default, so links stay short and shareable. */
-function catalogHref({ q, category, sort }: CatalogQuery) {
-  const params = new URLSearchParams();
-  if (q) params.set("q", q);
-  if (category) params.set("category", category);
-  if (sort !== "featured") params.set("sort", sort);
-  const query = params.toString();
-  return query ? `/?${query}` : "/";
+async function load(view: string) {
+  const query = queryOfView(view);
+  if (!query) notFound();
+  return query;
 }
 
-export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
-  const { q, category } = parseCatalogQuery(await searchParams);
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { q, category } = await load((await params).view);
   // The root layout's title template applies to pages below it, not to this page beside it.
   const title = q ? `“${q}”${category ? ` in ${category}` : ""}` : category || "Shop";
   return { title: { absolute: `${title} · Stockroom` } };
 }
 
-export default async function CatalogPage({ searchParams }: Props) {
-  const query = parseCatalogQuery(await searchParams);
+export default async function CatalogPage({ params }: Props) {
+  const query = await load((await params).view);
   const [products, categories] = await Promise.all([searchProducts(query), listCategories()]);
   const renderedAt = serverNow();
   const filtered = query.q !== "" || query.category !== "";
@@ -82,31 +86,27 @@ export default async function CatalogPage({ searchParams }: Props) {
           </Link>
         </div>
       ) : (
-        <ul className="grid" aria-label="Products" style={{ listStyle: "none", padding: 0, margin: 0 }}>
-          {products.map((p) => {
-            const price = fromPrice(p);
-            const first = p.skus.find((s) => s.onSale && s.stock > 0) ?? p.skus[0];
-            return (
-              <li key={p.spuId} className="card">
-                <Link href={`/products/${p.spuId}`} className="cover">
-                  <ProductArt category={p.category} hue={p.hue} label={p.name} variant={first?.name} />
-                  <div className="body">
-                    <h2>{p.name}</h2>
-                    <p className="muted" style={{ margin: "0 0 0.5rem" }}>
-                      {p.category} · {p.skus.length} {p.skus.length === 1 ? "option" : "options"}
-                    </p>
-                    <div className="row" style={{ justifyContent: "space-between" }}>
-                      <span className="price" data-testid="product-price">
-                        {price ? `${p.skus.length > 1 ? "from " : ""}${formatMoney(price)}` : "Unavailable"}
-                      </span>
-                      <CatalogBadges skus={p.skus} renderedAt={renderedAt} />
+        <LiveSkus skuIds={products.flatMap((p) => p.skus.map((s) => s.skuId)).slice(0, MAX_LIVE_SKUS)}>
+          <ul className="grid" aria-label="Products" style={{ listStyle: "none", padding: 0, margin: 0 }}>
+            {products.map((p) => {
+              const first = p.skus.find((s) => s.onSale && s.stock > 0) ?? p.skus[0];
+              return (
+                <li key={p.spuId} className="card">
+                  <Link href={`/products/${p.spuId}`} className="cover">
+                    <ProductArt category={p.category} hue={p.hue} label={p.name} variant={first?.name} />
+                    <div className="body">
+                      <h2>{p.name}</h2>
+                      <p className="muted" style={{ margin: "0 0 0.5rem" }}>
+                        {p.category} · {p.skus.length} {p.skus.length === 1 ? "option" : "options"}
+                      </p>
+                      <CatalogCardStatus skus={p.skus} renderedAt={renderedAt} />
                     </div>
-                  </div>
-                </Link>
-              </li>
-            );
-          })}
-        </ul>
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </LiveSkus>
       )}
     </>
   );

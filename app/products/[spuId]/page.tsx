@@ -5,7 +5,10 @@ import { serverNow } from "@/app/components/server-now";
 import { getProduct } from "@/lib/catalog";
 import { VariantPicker } from "./VariantPicker";
 
-export const dynamic = "force-dynamic";
+// One cached page per product, rendered at most once a second per process and at once after an
+// admin change (lib/page-cache); stock and prices on an open page are kept live by /api/stock.
+export const revalidate = 1;
+export const generateStaticParams = () => [];
 
 type Props = { params: Promise<{ spuId: string }> };
 

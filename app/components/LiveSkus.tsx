@@ -1,0 +1,19 @@
+"use client";
+
+import { createContext, useContext } from "react";
+import type { CatalogSku } from "@/lib/catalog";
+import { useLiveStock, type LiveStock } from "./live-stock";
+
+const LiveContext = createContext<LiveStock | undefined>(undefined);
+
+/** One poll of live stock for every SKU on the page, shared by the cards inside. */
+export function LiveSkus({ skuIds, children }: { skuIds: number[]; children: React.ReactNode }) {
+  const live = useLiveStock(skuIds);
+  return <LiveContext.Provider value={live.data}>{children}</LiveContext.Provider>;
+}
+
+/** SKUs as rendered, with what the live reading says now laid over them. */
+export function useLiveSkus<S extends Pick<CatalogSku, "skuId">>(rendered: S[]): { skus: S[]; reading: LiveStock | undefined } {
+  const reading = useContext(LiveContext);
+  return { skus: rendered.map((s) => ({ ...s, ...reading?.skus.get(s.skuId) })), reading };
+}

@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+export const SORTS = ["featured", "price-asc", "price-desc", "newest"] as const;
+export type Sort = (typeof SORTS)[number];
+
+/** The catalog's URL parameters, forgiving: anything unknown or malformed means "not given". */
+export const catalogQuerySchema = z.object({
+  q: z
+    .string()
+    .transform((s) => s.trim().replace(/\s+/g, " ").slice(0, 80))
+    .catch(""),
+  category: z
+    .string()
+    .transform((s) => s.trim().slice(0, 64))
+    .catch(""),
+  sort: z.enum(SORTS).catch("featured"),
+});
+export type CatalogQuery = z.infer<typeof catalogQuerySchema>;
+
+/** One value from a search param that may be repeated or missing. */
+export function parseCatalogQuery(params: Record<string, string | string[] | undefined>): CatalogQuery {
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
+  return catalogQuerySchema.parse({ q: first(params.q), category: first(params.category), sort: first(params.sort) });
+}
+
+/** Only what differs from the default, in a fixed order: one string per view of the catalog. */
+function canonicalSearch({ q, category, sort }: CatalogQuery): string {
+  const params = new URLSearchParams();
+  if (q) params.set("q", q);
+  if (category) params.set("category", category);
+  if (sort !== "featured") params.set("sort", sort);
+  return params.toString();
+}
+
+/** The catalog URL for a view, short and shareable. */
+export function catalogHref(query: CatalogQuery): string {
+  const search = canonicalSearch(query);
+  return search ? `/?${search}` : "/";
+}
+
+const ALL = "all";
+
+/**
+ * The path segment a view of the catalog is rendered and cached under (proxy.ts rewrites `/?...`
+ * to `/catalog/<view>`): every URL that means the same view shares one cached page.
+ */
+export function catalogView(query: CatalogQuery): string {
+  const search = canonicalSearch(query);
+  return search ? Buffer.from(search).toString("base64url") : ALL;
+}
+
+/** The view a segment names, or null when it is not the canonical segment of any view. */
+export function queryOfView(view: string): CatalogQuery | null {
+  const search = view === ALL ? "" : Buffer.from(view, "base64url").toString();
+  const query = parseCatalogQuery(Object.fromEntries(new URLSearchParams(search)));
+  return catalogView(query) === view ? query : null;
+}
