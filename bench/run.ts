@@ -16,6 +16,7 @@ import { recreateDatabase } from "@/db/migrate";
 import { seed } from "@/db/seed";
 import { closeRedis } from "@/lib/redis";
 import { findCheckoutAction, submitCheckout, type CheckoutAction } from "./lib/action";
+import { CROWD, crowdMarkdown, crowdProduct, crowdVerdicts, pageCells, runViewers, type CrowdResult, type PageCell } from "./lib/crowd";
 import { DROP, dropCell, dropMarkdown, type DropResult } from "./lib/drop";
 import { createShoppers, createSkus, fillCart, type Line, type Shopper } from "./lib/fixtures";
 import { HttpClient } from "./lib/http";
@@ -40,8 +41,10 @@ const RESULTS = path.join(ROOT, "bench/results");
 const ledger = new Ledger();
 const cells: Cell[] = [];
 const drops: DropResult[] = [];
-/** Scenarios run per W; `drop` runs once per strategy after them. */
-const perW = () => opts.scenarios.filter((s) => s !== "drop");
+const pages: PageCell[] = [];
+const crowds: CrowdResult[] = [];
+/** Scenarios run per W; `drop` and `crowd` run once after them. */
+const perW = () => opts.scenarios.filter((s) => s !== "drop" && s !== "crowd");
 
 async function runDrop(mode: Mode, target: Target, strategy: Strategy, shoppers: Shopper[]) {
   const result = await dropCell(mode, target, strategy, shoppers, ledger, `${mode} ${strategy} #${++cellNo}`);
@@ -319,6 +322,7 @@ async function runHttp(shoppers: Shopper[]) {
           for (const c of clients.values()) c.close();
         }
       }
+      if (opts.scenarios.includes("crowd")) await runCrowd(servers, workers, shoppers);
       // The drop and the server-action comparison once, at the first worker count (their tables have no worker column).
       if (round === 0 && opts.scenarios.includes("drop")) {
         for (const [strategy, server] of servers) {
@@ -340,6 +344,33 @@ async function runHttp(shoppers: Shopper[]) {
       }
     } finally {
       for (const server of servers.values()) await server.stop();
+    }
+  }
+}
+
+/** The public pages' throughput, then each strategy's buyers alone and with the crowd of viewers. */
+async function runCrowd(servers: Map<Strategy, BenchServer>, workers: number, shoppers: Shopper[]) {
+  const product = await crowdProduct(`x${workers} #${++cellNo}`);
+  const first = servers.get(opts.strategies[0]!)!;
+  log(`\n== public pages at ${workers} worker(s), ${CROWD.pageConnections} connections`);
+  pages.push(...(await pageCells(first.url, workers, opts.durationS, product, log)));
+  for (const [strategy, server] of servers) {
+    const client = new HttpClient(server.url, CROWD.buyers);
+    try {
+      const target = new HttpOrders(client, workers);
+      const alone = await checkoutCell("http", target, strategy, "hot", CROWD.buyers, shoppers);
+      let stop!: () => void;
+      const viewing = runViewers(server.url, product, new Promise<void>((r) => (stop = r)));
+      await new Promise((r) => setTimeout(r, CROWD.pollMs));
+      const crowded = await checkoutCell("http", target, strategy, "hot", CROWD.buyers, shoppers);
+      stop();
+      const viewers = await viewing;
+      const result = { strategy, workers, alone, crowded, viewers: CROWD.viewers, pagesPerS: viewers.pagesPerS, stockPerS: viewers.stockPerS, viewerLatency: viewers.latency, viewerErrors: viewers.errors };
+      log(`  crowd ${strategy} x${workers}: ${alone.ordersPerS} orders/s alone, ${crowded.ordersPerS} with viewers (${viewers.pagesPerS} pages/s, ${viewers.stockPerS} stock reads/s, ${viewers.errors} errors)`);
+      if (viewers.errors > 0) crowded.problems.push(`${viewers.errors} viewer requests failed`);
+      crowds.push(result);
+    } finally {
+      client.close();
     }
   }
 }
@@ -393,10 +424,10 @@ async function main() {
   const profileSummary = profiles.length > 0 ? profiles.join("\n\n") : null;
 
   const targets = verdicts(cells);
-  const verdict = targets.map(verdictLine);
-  const table = drops.length > 0 ? `${markdown(cells, verdict)}\n\n${dropMarkdown(drops)}` : markdown(cells, verdict);
+  const verdict = [...targets.map(verdictLine), ...crowdVerdicts(pages, crowds)];
+  const table = [markdown(cells, verdict), drops.length > 0 ? dropMarkdown(drops) : "", crowdMarkdown(pages, crowds)].filter(Boolean).join("\n\n");
   const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
-  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), command, options: opts, machine, cells, drops, targets, profile: profileSummary };
+  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), command, options: opts, machine, cells, drops, pages, crowds, targets, profile: profileSummary };
   await mkdir(RESULTS, { recursive: true });
   const file = path.join(RESULTS, `run-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
   await writeFile(file, JSON.stringify(report, null, 2));
@@ -410,7 +441,9 @@ async function main() {
   for (const c of failed) log(`FAILED ${c.mode} ${c.kind} ${c.strategy ?? ""} ${c.scenario} W=${c.W}:\n  ${c.problems.slice(0, 10).join("\n  ")}`);
   const failedDrops = drops.filter((d) => d.problems.length > 0);
   for (const d of failedDrops) log(`FAILED drop ${d.mode} ${d.strategy}:\n  ${d.problems.slice(0, 10).join("\n  ")}`);
-  return failed.length + failedDrops.length === 0 ? 0 : 1;
+  const failedCrowds = crowds.filter((c) => c.alone.problems.length + c.crowded.problems.length > 0);
+  for (const c of failedCrowds) log(`FAILED crowd ${c.strategy} x${c.workers}:\n  ${[...c.alone.problems, ...c.crowded.problems].slice(0, 10).join("\n  ")}`);
+  return failed.length + failedDrops.length + failedCrowds.length === 0 ? 0 : 1;
 }
 
 main()

@@ -2,8 +2,12 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { CHECKOUT_STRATEGIES } from "@/lib/env";
 
-/** `drop` runs once per strategy and mode, not per W: DROP.shoppers at once (./drop.ts). */
-export const SCENARIOS = ["hot", "sellout", "spread", "drop"] as const;
+/**
+ * `drop` runs once per strategy and mode, not per W: DROP.shoppers at once (./drop.ts). `crowd`
+ * (http only) runs once per worker count: the public pages' throughput, then each strategy's
+ * buyers alone and among viewers (./crowd.ts).
+ */
+export const SCENARIOS = ["hot", "sellout", "spread", "drop", "crowd"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 /** http: POST /api/orders on `next start`; service: placeOrder called in this process, no HTTP. */
 export const MODES = ["http", "service"] as const;
