@@ -66,6 +66,8 @@ if [ -n "$DIST" ]; then
   build_id="$(curl -fsS "http://127.0.0.1:$PORT/api/health" | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>console.log(JSON.parse(s).buildId))')"
   [ "$build_id" = "$(cat "$DIST/BUILD_ID")" ] || { echo "health reports build $build_id, the folder holds $(cat "$DIST/BUILD_ID")"; exit 1; }
   curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/metrics" | grep -q '^stockroom_redis_up 1$' || { echo "/api/metrics does not show Redis up"; cat server.log; exit 1; }
-  echo "server ready: build $build_id, metrics answering"
+  # The cached catalog: the page cache handler is loaded from the shipped sources at run time.
+  curl -fsS "http://127.0.0.1:$PORT/" | grep -q 'Stockroom' || { echo "the catalog page did not render"; cat server.log; exit 1; }
+  echo "server ready: build $build_id, metrics answering, catalog served"
 fi
 echo "production install: ok"
