@@ -23,6 +23,9 @@ export const ROLES = ["shopper", "admin"] as const;
 export const PAY_METHODS = ["cod", "online"] as const;
 export const ORDER_STATUSES = ["unpaid", "awaiting_shipment", "paid", "shipped", "completed", "cancelled"] as const;
 
+/** Name column lengths (characters), for the validation that must keep values inside them. */
+export const NAME_LENGTH = { product: 128, sku: 128, orderLine: 255 } as const;
+
 export const users = mysqlTable("users", {
   id: id("id").autoincrement().primaryKey(),
   username: varchar("username", { length: 32 }).notNull().unique(),
@@ -65,7 +68,7 @@ export const addresses = mysqlTable(
 /** A product (SPU); its sales are derived from its SKUs, so there is no counter to lose updates on. */
 export const spus = mysqlTable("spus", {
   id: id("id").autoincrement().primaryKey(),
-  name: varchar("name", { length: 128 }).notNull().unique(),
+  name: varchar("name", { length: NAME_LENGTH.product }).notNull().unique(),
   description: text("description").notNull(),
   category: varchar("category", { length: 64 }).notNull(),
   /** Hue (0-359) of the drawn product art: there are no external images. */
@@ -79,7 +82,7 @@ export const skus = mysqlTable(
   {
     id: id("id").autoincrement().primaryKey(),
     spuId: id("spu_id").notNull().references(() => spus.id),
-    name: varchar("name", { length: 128 }).notNull(),
+    name: varchar("name", { length: NAME_LENGTH.sku }).notNull(),
     price: decimal("price", { precision: 10, scale: 2 }).notNull(),
     stock: int("stock", { unsigned: true }).notNull().default(0),
     sales: int("sales", { unsigned: true }).notNull().default(0),
@@ -157,7 +160,7 @@ export const orderLines = mysqlTable(
     // SKUs are never deleted (only taken off sale).
     skuId: id("sku_id").notNull(),
     /** Product and variant name as sold. */
-    name: varchar("name", { length: 255 }).notNull(),
+    name: varchar("name", { length: NAME_LENGTH.orderLine }).notNull(),
     count: int("count", { unsigned: true }).notNull(),
     /** Unit price at the moment of the order. */
     price: decimal("price", { precision: 10, scale: 2 }).notNull(),

@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { AdminConsole } from "./pages/admin";
 import { newUsername } from "./pages/login";
-import { AUTH_FILE } from "./support/audit";
+import { AUTH_FILE, VIEWPORTS } from "./support/audit";
 import { makeVariant, sql } from "./support/db";
 
 // Variants and orders of their own: specs share one database and run in parallel.
@@ -56,6 +56,67 @@ test("Manage opens a drawer by the table with the SKU's history; a new submit cl
   await onSale.click();
   await expect(page.getByRole("status").filter({ hasText: `${sku.label} is on sale: shoppers can buy it.` })).toBeVisible();
   await expect(onSale).toBeChecked();
+});
+
+test("Price and name: a refused price is said at the field and kept; a saved one shows in the drawer and the table", async ({ page }) => {
+  const sku = await makeVariant(PRODUCT, { stock: 3, price: "59.00" });
+  const admin = new AdminConsole(page);
+  await admin.goto();
+  const row = await admin.row(sku.label);
+  await expect(row.getByTestId("price")).toHaveText("$59.00");
+
+  await row.getByRole("button", { name: `Manage ${sku.label}` }).click();
+  // Named by the SKU, which this test renames: the only dialog open.
+  const drawer = page.getByRole("dialog");
+  const form = drawer.getByRole("form", { name: `Price and name of ${sku.label}` });
+  const price = form.getByLabel("Price (USD)");
+  const name = form.getByLabel("Variant name");
+  await expect(price).toHaveValue("59.00");
+  await expect(price).toHaveAttribute("inputmode", "decimal");
+  await expect(name).toHaveValue(sku.name);
+
+  // Refused: one message, at the Price field; both fields keep what was typed; nothing saved.
+  await price.fill("19.999");
+  await name.fill(`${sku.name} XL`);
+  await form.getByRole("button", { name: "Save price and name" }).click();
+  await expect(form.getByRole("alert")).toHaveCount(1);
+  await expect(form.getByRole("alert")).toHaveText("Price can have at most 2 decimals (whole cents), e.g. 19.99.");
+  await expect(price).toHaveAttribute("aria-invalid", "true");
+  await expect(price).toHaveAccessibleDescription("Price can have at most 2 decimals (whole cents), e.g. 19.99.");
+  await expect(price).toHaveValue("19.999");
+  await expect(name).toHaveValue(`${sku.name} XL`);
+  await expect(row.getByTestId("price")).toHaveText("$59.00");
+  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+
+  // Saved: as stored ("42.5" becomes 42.50), in the drawer, its title and the table.
+  await price.fill("42.5");
+  await form.getByRole("button", { name: "Save price and name" }).click();
+  await expect(form.getByRole("status")).toHaveText(`Saved: ${sku.name} XL at $42.50. Orders already placed keep their price.`);
+  await expect(form.getByRole("alert")).toHaveCount(0);
+  await expect(price).toHaveValue("42.50");
+  await expect(drawer.getByRole("heading", { level: 2 })).toHaveText(`${sku.label} XL`);
+  await expect(drawer.getByTestId("panel-counts")).toContainText("$42.50");
+  await page.keyboard.press("Escape");
+  const renamed = await admin.row(`${sku.label} XL`);
+  await expect(renamed.getByTestId("price")).toHaveText("$42.50");
+});
+
+test("the Manage drawer's forms fit a 360 px phone without sideways scrolling", async ({ page }) => {
+  await page.setViewportSize(VIEWPORTS.phone);
+  const sku = await makeVariant(PRODUCT, { stock: 3 });
+  const admin = new AdminConsole(page);
+  await admin.goto();
+  await (await admin.row(sku.label)).getByRole("button", { name: `Manage ${sku.label}` }).click();
+  const drawer = page.getByRole("dialog", { name: sku.label });
+  const form = drawer.getByRole("form", { name: `Price and name of ${sku.label}` });
+  await form.getByLabel("Price (USD)").fill("-3");
+  await form.getByRole("button", { name: "Save price and name" }).click();
+  await expect(form.getByRole("alert")).toHaveText("Price cannot be negative.");
+  const widths = await drawer.evaluate((d) => ({ scroll: d.scrollWidth, client: d.clientWidth }));
+  expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+  const box = (await form.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(VIEWPORTS.phone.width);
 });
 
 test("Ship and Complete ask first: going back leaves the order as it was, confirming moves it", async ({ page, browser }) => {

@@ -5,11 +5,13 @@ import { GET as listOrdersRoute } from "@/app/api/admin/orders/route";
 import { PUT as putSku } from "@/app/api/admin/skus/[skuId]/route";
 import { GET as listStockRoute } from "@/app/api/admin/stock/route";
 import { GET as listAdjustmentsRoute, POST as adjustRoute } from "@/app/api/admin/stock/[skuId]/adjustments/route";
+import { GET as cartRoute } from "@/app/api/cart/route";
 import { POST as addToCartRoute } from "@/app/api/cart/items/route";
 import { getDb } from "@/db";
 import { skus, stockAdjustments } from "@/db/schema";
+import { toCents, toDecimal } from "@/lib/money";
 import { placeOrder } from "@/lib/orders/checkout";
-import { ctx, makeSkus, makeUser, noCtx, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
+import { ctx, linesOf, makeSkus, makeUser, noCtx, ordersOf, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
 
 let skuId: number;
 let admin: TestUser;
@@ -183,5 +185,84 @@ describe("what admins see and switch", () => {
     expect(unpaid.orders.every((o: { status: string }) => o.status === "unpaid")).toBe(true);
     expect(unpaid.orders.map((o: { orderId: string }) => o.orderId)).toContain(online.order.orderId);
     expect(unpaid.orders.map((o: { orderId: string }) => o.orderId)).not.toContain(cod.order.orderId);
+  });
+});
+
+describe("price and name", () => {
+  const put = (id: number, body: unknown) => putSku(request(`/api/admin/skus/${id}`, { method: "PUT", cookie: admin.cookie, body }), ctx({ skuId: String(id) }));
+  const skuRow = async (id: number) => (await getDb().select({ name: skus.name, price: skus.price }).from(skus).where(eq(skus.id, id)))[0]!;
+  const buy = (u: TestUser) => placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: randomUUID() });
+
+  it("stores a new price as a canonical DECIMAL and a trimmed name, and answers the row with both", async () => {
+    const [id] = (await makeSkus(5)) as [number];
+    const res = await put(id, { price: "5", name: "  Midnight Blue  " });
+    expect(res.status).toBe(200);
+    const { sku } = await res.json();
+    expect(sku).toMatchObject({ skuId: id, price: "5.00", name: "Midnight Blue", stock: 5, onSale: true });
+    expect(await skuRow(id)).toEqual({ price: "5.00", name: "Midnight Blue" });
+
+    const listed = await (await listStockRoute(request("/api/admin/stock", { cookie: admin.cookie }), noCtx)).json();
+    expect(listed.skus.find((r: { skuId: number }) => r.skuId === id)).toMatchObject({ price: "5.00", name: "Midnight Blue" });
+
+    // Either alone, and the largest price DECIMAL(10,2) holds.
+    expect((await (await put(id, { price: "99999999.99" })).json()).sku).toMatchObject({ price: "99999999.99", name: "Midnight Blue" });
+    expect((await (await put(id, { name: "Dawn" })).json()).sku).toMatchObject({ price: "99999999.99", name: "Dawn" });
+  });
+
+  it.each([
+    [{ price: 19.99 }, 'Price must be a string such as "19.99": a JSON number can lose cents.'],
+    [{ price: "-1.00" }, "Price cannot be negative."],
+    [{ price: "19.999" }, "Price can have at most 2 decimals (whole cents), e.g. 19.99."],
+    [{ price: "  " }, "Enter a price, e.g. 19.99."],
+    [{ price: "100000000.00" }, "Price can be at most 99999999.99."],
+    [{ price: "12,50" }, "Price must be an amount such as 19.99 or 5."],
+    [{ name: "" }, "Enter a name for the variant, e.g. EU 44 or 128 GB."],
+    [{ name: "   " }, "Enter a name for the variant, e.g. EU 44 or 128 GB."],
+    [{ name: "x".repeat(125) }, "Name can be at most 124 characters."],
+    [{ price: "12.00", name: "" }, "Enter a name for the variant, e.g. EU 44 or 128 GB."],
+    [{ price: "12.00", colour: "red" }, expect.stringMatching(/colour/)],
+  ])("refuses %j with 400 VALIDATION and changes nothing", async (body, message) => {
+    const [id] = (await makeSkus(5)) as [number];
+    const res = await put(id, body);
+    expect(res.status).toBe(400);
+    const { error } = await res.json();
+    expect(error).toMatchObject({ code: "VALIDATION", message });
+    expect(await skuRow(id)).toEqual({ price: "10.50", name: "Variant 1" });
+  });
+
+  it("refuses a name another variant of the product has (in any case) with 409 SKU_NAME_TAKEN and changes nothing", async () => {
+    const [first, second] = (await makeSkus(5, 5)) as [number, number];
+    const res = await put(second, { price: "1.00", name: "variant 1" });
+    expect(res.status).toBe(409);
+    const { error } = await res.json();
+    expect(error.code).toBe("SKU_NAME_TAKEN");
+    expect(error.message).toMatch(/already has a variant named “variant 1”/);
+    expect(await skuRow(second)).toEqual({ price: "11.50", name: "Variant 2" });
+    expect(await skuRow(first)).toEqual({ price: "10.50", name: "Variant 1" });
+  });
+
+  it("applies to carts and the next checkout; an order placed before keeps its price, name and total", async () => {
+    const [id] = (await makeSkus(10)) as [number];
+    const [before, after] = [await makeUser(), await makeUser()];
+    await putInCart(before, [[id, 2]]);
+    const { order: old } = await buy(before);
+    // Filled before the change, checked out after: the cart holds no price of its own.
+    await putInCart(after, [[id, 2]]);
+
+    expect((await put(id, { price: "7.25", name: "Renamed" })).status).toBe(200);
+
+    const cart = await (await cartRoute(request("/api/cart", { cookie: after.cookie }), noCtx)).json();
+    expect(cart.items).toMatchObject([{ skuId: id, price: "7.25", variant: "Renamed" }]);
+    expect(cart.selectedTotal).toBe("14.50");
+
+    const { order: next } = await buy(after);
+    const freight = toCents(next.freight);
+    expect(next.lines).toEqual([{ skuId: id, name: expect.stringMatching(/ — Renamed$/), count: 2, price: "7.25" }]);
+    expect(next.totalAmount).toBe(toDecimal(2 * 725 + freight));
+
+    const [oldRow] = await ordersOf([before.id]);
+    expect(oldRow!.totalAmount).toBe(toDecimal(2 * 1050 + freight));
+    expect(old.totalAmount).toBe(oldRow!.totalAmount);
+    expect(await linesOf([old.orderId])).toEqual([{ orderId: old.orderId, skuId: id, name: expect.stringMatching(/ — Variant 1$/), count: 2, price: "10.50" }]);
   });
 });

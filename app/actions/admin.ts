@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { failure, type ActionState } from "@/lib/action-state";
-import { adjustStockForm, saleSettingsForm, updateSkuSchema } from "@/lib/admin/schemas";
+import { adjustStockForm, priceAndNameForm, saleSettingsForm, updateSkuSchema } from "@/lib/admin/schemas";
 import { adjustStock, updateSku } from "@/lib/admin/stock";
 import { currentUser } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors";
@@ -13,7 +13,7 @@ const skuIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 async function requireAdminUser() {
   const user = await currentUser();
   if (!user) throw new AppError("UNAUTHENTICATED", { message: "Your session has ended. Please log in again." });
-  if (user.role !== "admin") throw new AppError("FORBIDDEN", { message: "Only admins can change stock." });
+  if (user.role !== "admin") throw new AppError("FORBIDDEN", { message: "Only admins can change SKUs." });
   return user;
 }
 
@@ -59,6 +59,21 @@ export async function updateSaleSettingsAction(skuId: number, _prev: ActionState
     const input = saleSettingsForm.parse({ perCustomerLimit: form.get("perCustomerLimit") ?? undefined, saleStartsAt: form.get("saleStartsAt") ?? undefined });
     const sku = await updateSku(id, input);
     return { ok: true, data: { perCustomerLimit: sku.perCustomerLimit, saleStartsAt: sku.saleStartsAt } };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+export type PriceAndNameResult = { price: string; name: string };
+
+/** The Manage panel's price and variant name; the same service as `PUT /api/admin/skus/:id`. */
+export async function updatePriceAndNameAction(skuId: number, _prev: ActionState<PriceAndNameResult>, form: FormData): Promise<ActionState<PriceAndNameResult>> {
+  try {
+    await requireAdminUser();
+    const id = skuIdOf(skuId);
+    const input = priceAndNameForm.parse({ price: form.get("price") ?? undefined, name: form.get("name") ?? undefined });
+    const sku = await updateSku(id, input);
+    return { ok: true, data: { price: sku.price, name: sku.name } };
   } catch (e) {
     return failure(e);
   }

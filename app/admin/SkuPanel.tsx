@@ -2,7 +2,14 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useActionState, useEffect, useRef, useState } from "react";
-import { adjustStockAction, updateSaleSettingsAction, type AdjustStockResult, type SaleSettingsResult } from "@/app/actions/admin";
+import {
+  adjustStockAction,
+  updatePriceAndNameAction,
+  updateSaleSettingsAction,
+  type AdjustStockResult,
+  type PriceAndNameResult,
+  type SaleSettingsResult,
+} from "@/app/actions/admin";
 import { launchDate } from "@/app/components/launch";
 import type { ActionState } from "@/lib/action-state";
 import { MAX_ADJUSTMENT } from "@/lib/admin/limits";
@@ -113,6 +120,92 @@ function AdjustForm({ sku }: { sku: StockRow }) {
       <div>
         <button type="submit" className="btn" disabled={pending}>
           {pending ? "Applying…" : "Apply adjustment"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Another variant of the product already has the name: said at the Name field. */
+function priceAndNameFieldErrors(state: ActionState<PriceAndNameResult>): Record<string, string[] | undefined> | undefined {
+  if (!state || state.ok) return undefined;
+  if (state.fieldErrors) return state.fieldErrors;
+  if (state.code === "SKU_NAME_TAKEN") return { name: [state.message] };
+  return undefined;
+}
+
+/** The SKU's unit price and variant name; carts and checkouts use them from now on, placed orders keep theirs. */
+function PriceAndNameForm({ sku }: { sku: StockRow }) {
+  const qc = useQueryClient();
+  // Controlled, so a refused change keeps what was typed.
+  const [price, setPrice] = useState(sku.price);
+  const [name, setName] = useState(sku.name);
+  const [state, action, pending] = useActionState(async (prev: ActionState<PriceAndNameResult>, form: FormData) => {
+    const result = await updatePriceAndNameAction(sku.skuId, prev, form);
+    // Show what was stored: "5" is saved as "5.00", names without their outer spaces.
+    if (result?.ok) {
+      setPrice(result.data.price);
+      setName(result.data.name);
+    }
+    await qc.invalidateQueries({ queryKey: STOCK_KEY });
+    return result;
+  }, null);
+  const shown = pending ? null : state;
+  const errors = priceAndNameFieldErrors(shown);
+  const id = `price-${sku.skuId}`;
+
+  return (
+    <form action={action} className="stack" aria-label={`Price and name of ${skuLabel(sku)}`}>
+      <FormOutcome shown={shown} fieldErrors={errors} success={(d) => `Saved: ${d.name} at ${formatMoney(d.price)}. Orders already placed keep their price.`} />
+      <div className="row" style={{ alignItems: "flex-start" }}>
+        <div className="field">
+          <label htmlFor={`${id}-price`}>Price (USD)</label>
+          <input
+            id={`${id}-price`}
+            name="price"
+            inputMode="decimal"
+            autoComplete="off"
+            placeholder="e.g. 19.99"
+            value={price}
+            onChange={(e) => setPrice(e.target.value)}
+            aria-invalid={!!errors?.price}
+            aria-describedby={errors?.price ? `${id}-price-error` : `${id}-price-hint`}
+            required
+            style={{ width: "9rem" }}
+          />
+          {errors?.price ? (
+            <FieldError id={`${id}-price-error`} errors={errors.price} />
+          ) : (
+            <span id={`${id}-price-hint`} className="muted" style={{ fontSize: "0.85rem" }}>
+              Per unit, up to 2 decimals
+            </span>
+          )}
+        </div>
+        <div className="field" style={{ flex: 1, minWidth: "14rem" }}>
+          <label htmlFor={`${id}-name`}>Variant name</label>
+          <input
+            id={`${id}-name`}
+            name="name"
+            autoComplete="off"
+            placeholder="e.g. EU 44 or 128 GB"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={!!errors?.name}
+            aria-describedby={errors?.name ? `${id}-name-error` : `${id}-name-hint`}
+            required
+          />
+          {errors?.name ? (
+            <FieldError id={`${id}-name-error`} errors={errors.name} />
+          ) : (
+            <span id={`${id}-name-hint`} className="muted" style={{ fontSize: "0.85rem" }}>
+              Shown after the product name
+            </span>
+          )}
+        </div>
+      </div>
+      <div>
+        <button type="submit" className="btn" disabled={pending}>
+          {pending ? "Saving…" : "Save price and name"}
         </button>
       </div>
     </form>
@@ -276,7 +369,7 @@ function History({ skuId }: { skuId: number }) {
 
 /**
  * Everything an admin does to one SKU, in a drawer beside the table (as Medusa and Saleor do):
- * adjust its stock, set its limit and launch, read its ledger. A modal `<dialog>`: focus stays
+ * adjust its stock, set its price and name, its limit and launch, read its ledger. A modal `<dialog>`: focus stays
  * inside, Escape or Close puts it back on the row's Manage button.
  */
 export function SkuPanel({ sku, onClose }: { sku: StockRow; onClose: () => void }) {
@@ -302,6 +395,8 @@ export function SkuPanel({ sku, onClose }: { sku: StockRow; onClose: () => void 
       </div>
       <h3>Adjust stock</h3>
       <AdjustForm sku={sku} />
+      <h3>Price and name</h3>
+      <PriceAndNameForm sku={sku} />
       <h3>Limit and launch</h3>
       <SaleSettingsForm sku={sku} />
       <h3>History</h3>

@@ -22,8 +22,8 @@ const SORTS: { value: Sort; label: string }[] = [
 ];
 
 
-type Field = "stock" | "sales" | "onSale" | "perCustomerLimit" | "saleStartsAt";
-const FIELDS: Field[] = ["stock", "sales", "onSale", "perCustomerLimit", "saleStartsAt"];
+type Field = "price" | "stock" | "sales" | "onSale" | "perCustomerLimit" | "saleStartsAt";
+const FIELDS: Field[] = ["price", "stock", "sales", "onSale", "perCustomerLimit", "saleStartsAt"];
 
 function diff(before: StockRow[], after: StockRow[]): Set<string> {
   const old = new Map(before.map((r) => [r.skuId, r]));
@@ -199,7 +199,9 @@ export function StockConsole({ initial, lowStockThreshold }: { initial: { skus: 
                       <span>{label}</span>
                     </span>
                   </th>
-                  <td className="num">{formatMoney(r.price)}</td>
+                  <td className={`num${changed.has(`${r.skuId}:price`) ? " flash" : ""}`} data-testid="price">
+                    {formatMoney(r.price)}
+                  </td>
                   <td className="num">
                     <Flash changed={changed.has(`${r.skuId}:stock`)} value={r.stock} testId="stock" />
                   </td>

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { ORDER_STATUSES } from "@/db/schema";
+import { NAME_LENGTH, ORDER_STATUSES } from "@/db/schema";
 import { MAX_LINE_QTY } from "@/lib/cart/limits";
-import { MAX_ADJUSTMENT } from "./limits";
+import { toCents, toDecimal } from "@/lib/money";
+import { MAX_ADJUSTMENT, MAX_PRICE_CENTS } from "./limits";
 
 const delta = z
   .number({ error: "Delta must be a whole number, e.g. 10 or -2." })
@@ -49,11 +50,59 @@ const saleStartsAt = z
   .transform((s) => new Date(s))
   .nullable();
 
-/** A SKU's sale settings as the API receives them; every field optional, at least one given. */
+const PRICE_PROBLEMS = {
+  type: 'Price must be a string such as "19.99": a JSON number can lose cents.',
+  blank: "Enter a price, e.g. 19.99.",
+  negative: "Price cannot be negative.",
+  decimals: "Price can have at most 2 decimals (whole cents), e.g. 19.99.",
+  shape: "Price must be an amount such as 19.99 or 5.",
+  tooHigh: `Price can be at most ${toDecimal(MAX_PRICE_CENTS)}.`,
+};
+
+function priceProblem(s: string): string | null {
+  if (s === "") return PRICE_PROBLEMS.blank;
+  if (/^-\.?\d/.test(s)) return PRICE_PROBLEMS.negative;
+  if (/^\d*\.\d{3,}$/.test(s)) return PRICE_PROBLEMS.decimals;
+  if (!/^\d+(\.\d{1,2})?$/.test(s)) return PRICE_PROBLEMS.shape;
+  if (toCents(s) > MAX_PRICE_CENTS) return PRICE_PROBLEMS.tooHigh;
+  return null;
+}
+
+/** A unit price as a decimal string, made canonical ("5" -> "5.00") through cents; one message per refusal. */
+const price = z.string({ error: PRICE_PROBLEMS.type }).transform((raw, ctx) => {
+  const s = raw.trim();
+  const problem = priceProblem(s);
+  if (problem) {
+    ctx.addIssue({ code: "custom", message: problem });
+    return z.NEVER;
+  }
+  return toDecimal(toCents(s));
+});
+
+/**
+ * The most characters a variant name may have: its own column holds 128, but an order line keeps
+ * "Product — Variant" in 255 and product names run to 128, so a longer one would fail checkout.
+ */
+export const MAX_SKU_NAME = Math.min(NAME_LENGTH.sku, NAME_LENGTH.orderLine - NAME_LENGTH.product - " — ".length);
+
+const skuName = z
+  .string({ error: "Name must be a string, e.g. EU 44 or 128 GB." })
+  .trim()
+  .min(1, "Enter a name for the variant, e.g. EU 44 or 128 GB.")
+  // Counted in characters (code points), as the database counts them, not UTF-16 units.
+  .refine((s) => [...s].length <= MAX_SKU_NAME, `Name can be at most ${MAX_SKU_NAME} characters.`);
+
+/** A SKU's settings as the API receives them; every field optional, at least one given. */
 export const updateSkuSchema = z
-  .object({ onSale: onSale.optional(), perCustomerLimit: perCustomerLimit.optional(), saleStartsAt: saleStartsAt.optional() })
+  .object({
+    onSale: onSale.optional(),
+    perCustomerLimit: perCustomerLimit.optional(),
+    saleStartsAt: saleStartsAt.optional(),
+    price: price.optional(),
+    name: skuName.optional(),
+  })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, "Send at least one of onSale, perCustomerLimit, saleStartsAt.");
+  .refine((v) => Object.keys(v).length > 0, "Send at least one of onSale, perCustomerLimit, saleStartsAt, price, name.");
 export type UpdateSkuInput = z.infer<typeof updateSkuSchema>;
 
 /** A form field left blank means "none" (no limit, no launch time). */
@@ -84,6 +133,9 @@ export const saleSettingsForm = z.object({
       .nullable(),
   ),
 });
+
+/** The console's price and name form: the same rules as the API (every form field is a string anyway). */
+export const priceAndNameForm = z.object({ price, name: skuName });
 
 export const orderFilterSchema = z.object({
   status: z.enum(ORDER_STATUSES, { error: `status must be one of ${ORDER_STATUSES.join(", ")}.` }).optional(),

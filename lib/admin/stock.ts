@@ -5,7 +5,7 @@ import { skus, spus, stockAdjustments, users } from "@/db/schema";
 import { lineName } from "@/lib/product-name";
 import { clearSoldOut } from "@/lib/orders/soldout";
 import { catalogChanged } from "@/lib/page-cache/changes";
-import { AppError, ER_WARN_DATA_OUT_OF_RANGE, sqlErrno } from "@/lib/errors";
+import { AppError, ER_WARN_DATA_OUT_OF_RANGE, isDuplicateKey, sqlErrno } from "@/lib/errors";
 import type { AdjustStockInput, UpdateSkuInput } from "./schemas";
 
 export type StockRow = {
@@ -159,15 +159,28 @@ export async function listAdjustments(skuId: number, limit = 100): Promise<Adjus
 }
 
 /**
- * Changes a SKU's sale settings: on sale or not, the per-customer limit, the launch time. They
- * apply to checkouts from now on; existing orders are never touched.
+ * Changes a SKU's settings: on sale or not, the per-customer limit, the launch time, its price and
+ * name. They apply to carts and checkouts from now on; existing orders keep the name and price
+ * their lines were sold at.
  */
 export async function updateSku(skuId: number, change: UpdateSkuInput): Promise<StockRow> {
+  let result;
+  try {
+    result = await getDb().update(skus).set(change).where(eq(skus.id, skuId));
+  } catch (e) {
+    if (isDuplicateKey(e) && change.name !== undefined) throw await nameTaken(skuId, change.name);
+    throw e;
+  }
   // mysql2 reports matched rows, so setting the values it already has still counts as found.
-  const result = await getDb().update(skus).set(change).where(eq(skus.id, skuId));
   if (affectedRows(result) !== 1) throw new AppError("SKU_NOT_FOUND");
   // An off-sale SKU counts as sold out to the batched checkout; back on sale, it may be bought again.
   if (change.onSale) await clearSoldOut([skuId]);
   await catalogChanged();
   return findSku(skuId);
+}
+
+/** Variant names are unique per product (skus_spu_name_idx), compared without case. */
+async function nameTaken(skuId: number, name: string): Promise<AppError> {
+  const { product } = await findSku(skuId);
+  return new AppError("SKU_NAME_TAKEN", { message: `${product} already has a variant named “${name}”.` });
 }

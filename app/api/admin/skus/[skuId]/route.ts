@@ -5,7 +5,7 @@ import { idParam, readJson, requireAdmin, route } from "@/lib/http";
 
 type Ctx = { params: Promise<{ skuId: string }> };
 
-/** `{ onSale?, perCustomerLimit?, saleStartsAt? }` -> `200 { sku }` with the new values. */
+/** `{ onSale?, perCustomerLimit?, saleStartsAt?, price?, name? }` -> `200 { sku }` with the new values. */
 export const PUT = route<Ctx>(async (req, { params }) => {
   await requireAdmin(req);
   const skuId = idParam((await params).skuId, "SKU_NOT_FOUND");
