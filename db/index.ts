@@ -13,6 +13,9 @@ export function createPool(url: string, connectionLimit: number) {
     enableKeepAlive: true,
     timezone: "Z",
     dateStrings: false,
+    // Otherwise every query captures a stack trace up front, in case it fails: about a tenth of
+    // the checkout's CPU. A failed query's stack then ends in mysql2; the log still has its SQL error.
+    trace: false,
   });
 }
 
