@@ -3,8 +3,14 @@ import mysql from "mysql2/promise";
 import { env } from "@/lib/env";
 import * as schema from "./schema";
 
+/**
+ * Every transaction in this codebase runs READ COMMITTED (each says so at its call), so it is
+ * also every pooled session's default: `transaction` below then needs no statement to set it.
+ */
+const SESSION_ISOLATION = "read committed";
+
 export function createPool(url: string, connectionLimit: number) {
-  return mysql.createPool({
+  const pool = mysql.createPool({
     uri: url,
     connectionLimit,
     // DECIMAL stays a string (money is never a float); BIGINT ids fit in a JS number.
@@ -17,6 +23,9 @@ export function createPool(url: string, connectionLimit: number) {
     // the checkout's CPU. A failed query's stack then ends in mysql2; the log still has its SQL error.
     trace: false,
   });
+  // Queued on a new connection before anything its first user sends. One that cannot be set up is dropped.
+  pool.pool.on("connection", (conn) => conn.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${SESSION_ISOLATION.toUpperCase()}`, (err) => err && conn.destroy()));
+  return pool;
 }
 
 export const createDb = (pool: mysql.Pool) => drizzle(pool, { schema, mode: "default" });
@@ -63,14 +72,15 @@ export function preparedQuery<T>(build: (db: Db) => T): () => T {
 /**
  * A transaction on one pooled connection, for the checkout's hot path: its statements are
  * prebuilt SQL, where building each through Drizzle cost more CPU than the database spent on
- * it. Same shape as Drizzle's (`set transaction`, `start transaction`, commit or rollback).
+ * it. Same shape as Drizzle's (`set transaction` unless the level is the session's,
+ * `start transaction`, commit or rollback).
  * A connection whose ROLLBACK failed is dropped, not handed to the next caller.
  */
 export async function transaction<T>(fn: (conn: Conn) => Promise<T>, { isolationLevel }: { isolationLevel: "read committed" | "repeatable read" }): Promise<T> {
   const conn = await getPool().getConnection();
   let broken = false;
   try {
-    await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolationLevel.toUpperCase()}`);
+    if (isolationLevel !== SESSION_ISOLATION) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolationLevel.toUpperCase()}`);
     await conn.query("START TRANSACTION");
     try {
       const result = await fn(conn);
