@@ -25,8 +25,12 @@ export type Verdict =
   | { kind: "again" }
   | { kind: "refused"; error: AppError };
 
-/** `attempts`: transactions it took (1 unless it lost a deadlock, a lock wait or an INSERT race), for the log. */
-export type CommitResult = { verdicts: Verdict[]; emptied: SoldOut[]; attempts: number };
+/**
+ * `attempts`: transactions it took (1 unless it lost a deadlock, a lock wait or an INSERT race),
+ * for the log. `numbered`: resolves once every created order knows its number (or that it could
+ * not be read); it is read after the commit, so a batch does not hold up the next one for it.
+ */
+export type CommitResult = { verdicts: Verdict[]; emptied: SoldOut[]; attempts: number; numbered: Promise<void> };
 
 /**
  * Test seams: the clock that decides scheduled launches (ms since the epoch), and hooks that run
@@ -95,7 +99,7 @@ export async function commitOrders(drafts: Draft[], step: StockStep, seams: Comm
       throw e;
     }
     const { error, emptied } = await outOfStockNow(drafts[0]!.lines);
-    return { verdicts: [{ kind: "refused", error }], emptied, attempts };
+    return { verdicts: [{ kind: "refused", error }], emptied, attempts, numbered: Promise.resolve() };
   }
 }
 
@@ -205,7 +209,7 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
       { isolationLevel: "read committed" },
     );
   }
-  await readOrderNumbers(verdicts.flatMap((v) => (v?.kind === "created" ? [v.order] : [])));
+  const numbered = readOrderNumbers(verdicts.flatMap((v) => (v?.kind === "created" ? [v.order] : [])));
   for (const [i, leader] of followers) verdicts[i] = asFollower(drafts[i]!, drafts[leader]!, verdicts[leader]!);
-  return { verdicts: verdicts as Verdict[], emptied, attempts: attempt };
+  return { verdicts: verdicts as Verdict[], emptied, attempts: attempt, numbered };
 }

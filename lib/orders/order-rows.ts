@@ -40,7 +40,7 @@ const INSERT_LINES = "INSERT INTO order_lines (order_id, sku_id, name, count, pr
 /**
  * Inside the checkout transaction. A duplicate idempotency key or cart revision met here (an
  * order written since the lookups) throws DuplicateKey, and the commit runs again. A lone order
- * learns its number from the INSERT itself; a batch's are read after the commit (orderNumbers).
+ * learns its number from the INSERT itself; a batch's are read after the commit (readOrderNumbers).
  */
 export async function insertOrders(tx: Conn, served: PreparedOrder[]) {
   let result: ResultSetHeader;
@@ -61,19 +61,19 @@ export async function insertOrders(tx: Conn, served: PreparedOrder[]) {
 }
 
 /**
- * The numbers the database gave committed orders that do not know theirs yet, in one read. A
- * failed read leaves them unknown (null): the orders stand, and their pages show the number.
+ * The numbers the database gave committed orders that do not know theirs yet, in one read. Never
+ * throws: a failed read leaves them unknown (null); the orders stand, and their pages show the number.
  */
 export async function readOrderNumbers(created: PreparedOrder[]) {
   const unknown = created.filter((o) => o.orderNumber === undefined);
   if (unknown.length === 0) return;
-  const ids = unknown.map((o) => o.header.id);
-  const numbers = await getPool()
-    .query<RowDataPacket[]>(`SELECT id, order_number FROM orders WHERE id IN (${placeholders(ids.length)})`, ids)
-    .then(([rows]) => new Map(rows.map((r) => [String(r.id), Number(r.order_number)])))
-    .catch((err: unknown) => {
-      log.warn({ err }, "could not read the new orders' numbers");
-      return new Map<string, number>();
-    });
+  const numbers = new Map<string, number>();
+  try {
+    const ids = unknown.map((o) => o.header.id);
+    const [rows] = await getPool().query<RowDataPacket[]>(`SELECT id, order_number FROM orders WHERE id IN (${placeholders(ids.length)})`, ids);
+    for (const r of rows) numbers.set(String(r.id), Number(r.order_number));
+  } catch (err) {
+    log.warn({ err }, "could not read the new orders' numbers");
+  }
   for (const order of unknown) order.orderNumber = numbers.get(order.header.id) ?? null;
 }
