@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { addresses, type Address } from "@/db/schema";
@@ -40,13 +40,4 @@ export async function getAddress(userId: number, addressId: number): Promise<Add
     .limit(1);
   if (!row) throw new AppError("ADDRESS_NOT_FOUND");
   return row;
-}
-
-/** Several addresses by id, with their owners, for checking many orders at once (batched checkout). */
-export function addressesByIds(ids: number[]): Promise<(AddressView & { userId: number })[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return getDb()
-    .select({ ...columns, userId: addresses.userId })
-    .from(addresses)
-    .where(inArray(addresses.id, ids));
 }

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db";
-import { orderLines, orders, users } from "@/db/schema";
+import type { RowDataPacket } from "mysql2";
+import type { Pool } from "mysql2/promise";
+import { placeholders, type Conn } from "@/db";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -20,16 +20,19 @@ export type LimitLine = { skuId: number; name: string; limit: number; alreadyBou
 
 const key = (userId: number, skuId: number) => `${userId}:${skuId}`;
 
-/** Units each (customer, SKU) pair holds in orders that are not cancelled, keyed `userId:skuId`. */
-export async function unitsHeld(db: Db | Tx, userIds: number[], skuIds: number[]): Promise<Map<string, number>> {
+/**
+ * Units each (customer, SKU) pair holds in orders that are not cancelled, keyed `userId:skuId`.
+ * Prebuilt SQL: it also runs inside every checkout transaction that buys a limited SKU.
+ */
+export async function unitsHeld(on: Pool | Conn, userIds: number[], skuIds: number[]): Promise<Map<string, number>> {
   if (userIds.length === 0 || skuIds.length === 0) return new Map();
-  const rows = await db
-    .select({ userId: orders.userId, skuId: orderLines.skuId, units: sql<string>`SUM(${orderLines.count})` })
-    .from(orders)
-    .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
-    .where(and(inArray(orders.userId, userIds), ne(orders.status, "cancelled"), inArray(orderLines.skuId, skuIds)))
-    .groupBy(orders.userId, orderLines.skuId);
-  return new Map(rows.map((r) => [key(r.userId, r.skuId), Number(r.units)]));
+  const [rows] = await on.query<RowDataPacket[]>(
+    `SELECT o.user_id, l.sku_id, SUM(l.count) AS units FROM orders o JOIN order_lines l ON l.order_id = o.id
+     WHERE o.user_id IN (${placeholders(userIds.length)}) AND o.status <> 'cancelled' AND l.sku_id IN (${placeholders(skuIds.length)})
+     GROUP BY o.user_id, l.sku_id`,
+    [...userIds, ...skuIds],
+  );
+  return new Map(rows.map((r) => [key(Number(r.user_id), Number(r.sku_id)), Number(r.units)]));
 }
 
 export const heldOf = (held: Map<string, number>, userId: number, skuId: number) => held.get(key(userId, skuId)) ?? 0;
@@ -37,12 +40,10 @@ export const heldOf = (held: Map<string, number>, userId: number, skuId: number)
 export const addHeld = (held: Map<string, number>, userId: number, skuId: number, units: number) => held.set(key(userId, skuId), heldOf(held, userId, skuId) + units);
 
 /** Inside a checkout transaction: serialises these customers' limited checkouts, then reads what they hold. */
-export async function lockCustomersAndReadHeld(tx: Tx, userIds: number[], skuIds: number[]): Promise<Map<string, number>> {
-  await tx
-    .update(users)
-    .set({ limitSeq: sql`${users.limitSeq} + 1` })
-    .where(inArray(users.id, [...new Set(userIds)].sort((a, b) => a - b)));
-  return unitsHeld(tx, userIds, skuIds);
+export async function lockCustomersAndReadHeld(tx: Conn, userIds: number[], skuIds: number[]): Promise<Map<string, number>> {
+  const customers = [...new Set(userIds)].sort((a, b) => a - b);
+  await tx.query(`UPDATE users SET limit_seq = limit_seq + 1 WHERE id IN (${placeholders(customers.length)}) ORDER BY id`, customers);
+  return unitsHeld(tx, customers, skuIds);
 }
 
 /** The lines that would take their customer past a limit (none when every line fits). */

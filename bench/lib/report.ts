@@ -97,7 +97,7 @@ export async function describeMachine(): Promise<Machine> {
     `SELECT VERSION() AS version, @@innodb_flush_log_at_trx_commit AS innodb_flush_log_at_trx_commit,
        @@innodb_buffer_pool_size AS innodb_buffer_pool_size, @@innodb_log_file_size AS innodb_log_file_size,
        @@innodb_flush_method AS innodb_flush_method, @@innodb_doublewrite AS innodb_doublewrite,
-       @@log_bin AS log_bin, @@sync_binlog AS sync_binlog, @@tx_isolation AS tx_isolation,
+       @@log_bin AS log_bin, @@sync_binlog AS sync_binlog, @@global.tx_isolation AS tx_isolation,
        @@innodb_lock_wait_timeout AS innodb_lock_wait_timeout, @@max_connections AS max_connections`,
   );
   const mariadb = Object.fromEntries(Object.entries((rows as Record<string, unknown>[])[0]!).map(([k, v]) => [k, String(v)]));
@@ -251,6 +251,6 @@ export function machineMarkdown(m: Machine): string {
     `- ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}; load average at start ${m.loadAverageAtStart.join(" / ")}`,
     `- MariaDB ${d.version}: innodb_flush_log_at_trx_commit=${d.innodb_flush_log_at_trx_commit}, innodb_buffer_pool_size=${Math.round(Number(d.innodb_buffer_pool_size) / 2 ** 20)} MiB, ` +
       `innodb_log_file_size=${Math.round(Number(d.innodb_log_file_size) / 2 ** 20)} MiB, innodb_flush_method=${d.innodb_flush_method}, innodb_doublewrite=${d.innodb_doublewrite}, ` +
-      `log_bin=${d.log_bin}, sync_binlog=${d.sync_binlog}, default isolation ${d.tx_isolation} (checkout sets READ COMMITTED), innodb_lock_wait_timeout=${d.innodb_lock_wait_timeout} s`,
+      `log_bin=${d.log_bin}, sync_binlog=${d.sync_binlog}, server default isolation ${d.tx_isolation} (the app's sessions use READ COMMITTED), innodb_lock_wait_timeout=${d.innodb_lock_wait_timeout} s`,
   ].join("\n");
 }

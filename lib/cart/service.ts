@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb } from "@/db";
+import { getPool } from "@/db";
 import { getSkus } from "@/lib/catalog";
 import { cartLimitError, heldOf, unitsHeld } from "@/lib/purchase-limits";
 import { lineName } from "@/lib/product-name";
@@ -48,7 +48,7 @@ export async function getCart(owner: Owner): Promise<CartView> {
   const skus = new Map((await getSkus(lines.map((l) => l.skuId))).map((s) => [s.skuId, s]));
   const userId = userIdOf(owner);
   const limited = [...skus.values()].filter((s) => s.perCustomerLimit !== null).map((s) => s.skuId);
-  const held = userId === null ? new Map<string, number>() : await unitsHeld(getDb(), [userId], limited);
+  const held = userId === null ? new Map<string, number>() : await unitsHeld(getPool(), [userId], limited);
   const items: CartItem[] = [];
   for (const line of lines) {
     const sku = skus.get(line.skuId);
@@ -118,7 +118,7 @@ function checkStock(sku: { skuId: number; product: string; name: string; stock: 
 async function checkAllowance(owner: Owner, sku: { skuId: number; product: string; name: string; perCustomerLimit: number | null }, inCart: number, adding: number) {
   const limit = sku.perCustomerLimit!;
   const userId = userIdOf(owner);
-  const alreadyBought = userId === null ? 0 : heldOf(await unitsHeld(getDb(), [userId], [sku.skuId]), userId, sku.skuId);
+  const alreadyBought = userId === null ? 0 : heldOf(await unitsHeld(getPool(), [userId], [sku.skuId]), userId, sku.skuId);
   if (alreadyBought + inCart + adding > limit) throw cartLimitError({ skuId: sku.skuId, name: lineName(sku.skuId, sku), limit, alreadyBought, inCart, adding });
 }
 

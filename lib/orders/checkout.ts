@@ -27,7 +27,7 @@ const MAX_ROUNDS = 3;
 // A no-op unless instrumentation.ts started OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT).
 const tracer = trace.getTracer("stockroom");
 
-type Committed = { verdict: Verdict; attempts: number };
+type Committed = { verdict: Verdict; attempts: number; numbered: Promise<void> };
 
 /**
  * Test seams: those of the commit, and the cart a checkout reads (a test that needs many
@@ -52,9 +52,9 @@ export function createCheckout({ seams }: { seams?: CheckoutSeams } = {}) {
     // Counted as in-flight work, so a graceful stop waits for it.
     if (emptied.length > 0) void tracked(() => markSoldOut(emptied));
   };
-  const each = ({ verdicts, emptied, attempts }: CommitResult): Committed[] => {
+  const each = ({ verdicts, emptied, attempts, numbered }: CommitResult): Committed[] => {
     hint(emptied);
-    return verdicts.map((verdict) => ({ verdict, attempts }));
+    return verdicts.map((verdict) => ({ verdict, attempts, numbered }));
   };
 
   // Each queued draft's `checkout` span, so its batch can link to it (and it to its batch).
@@ -123,12 +123,12 @@ export function createCheckout({ seams }: { seams?: CheckoutSeams } = {}) {
         return replayed(soldOutError(lines, hinted));
       }
 
-      const { verdict, attempts } = await commit({ req, lines, cartRevision: cart.revision }, strategy);
+      const { verdict, attempts, numbered } = await commit({ req, lines, cartRevision: cart.revision }, strategy);
       stats.attempts = attempts;
       switch (verdict.kind) {
         case "created": {
           const { header, lines: bought } = verdict.order;
-          await takeOrderOutOfCart(header.userId, header.id, bought);
+          await Promise.all([takeOrderOutOfCart(header.userId, header.id, bought), numbered]);
           return { order: toOrderView(header, lineRowsOf(verdict.order), verdict.order.orderNumber ?? null), created: true };
         }
         case "replay":

@@ -1,18 +1,14 @@
 import "server-only";
-import type { RowDataPacket } from "mysql2";
-import { inArray } from "drizzle-orm";
-import { getDb, getPool, type Tx } from "@/db";
-import { orderLines, orders } from "@/db/schema";
-import { addressesByIds } from "@/lib/addresses";
+import { transaction, type Conn } from "@/db";
 import type { Line } from "@/lib/cart/store";
-import { getSkus } from "@/lib/catalog";
-import { AppError, isDuplicateKey, isStockRefusal } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { AppError, isStockRefusal } from "@/lib/errors";
 import { lineName } from "@/lib/product-name";
 import { addHeld, heldOf, lockCustomersAndReadHeld, overLimit, purchaseLimitError } from "@/lib/purchase-limits";
 import { hasStarted, saleNotStartedError } from "@/lib/sale-start";
-import { lineRowsOf, outOfStockError, prepareOrder, type Draft, type PreparedOrder } from "./draft";
-import { DuplicateKey, normalizeKey } from "./idempotency";
+import { outOfStockError, prepareOrder, type Draft, type PreparedOrder } from "./draft";
+import { DuplicateKey } from "./idempotency";
+import { addressesOf, checkoutSkus, earlierOrders, type CheckoutSku, type Earlier } from "./lookups";
+import { insertOrders, readOrderNumbers } from "./order-rows";
 import { busy, retryOnContention } from "./retry";
 import type { SoldOut } from "./soldout";
 import { ShortStock, TooContended, type StockStep } from "./stock";
@@ -29,8 +25,12 @@ export type Verdict =
   | { kind: "again" }
   | { kind: "refused"; error: AppError };
 
-/** `attempts`: transactions it took (1 unless it lost a deadlock, a lock wait or an INSERT race), for the log. */
-export type CommitResult = { verdicts: Verdict[]; emptied: SoldOut[]; attempts: number };
+/**
+ * `attempts`: transactions it took (1 unless it lost a deadlock, a lock wait or an INSERT race),
+ * for the log. `numbered`: resolves once every created order knows its number (or that it could
+ * not be read); it is read after the commit, so a batch does not hold up the next one for it.
+ */
+export type CommitResult = { verdicts: Verdict[]; emptied: SoldOut[]; attempts: number; numbered: Promise<void> };
 
 /**
  * Test seams: the clock that decides scheduled launches (ms since the epoch), and hooks that run
@@ -41,32 +41,6 @@ export type CommitSeams = {
   afterLookups?: (attempt: number) => void | Promise<void>;
   beforeCommit?: (attempt: number) => void | Promise<void>;
 };
-
-type Earlier = { id: string; userId: number; key: string; revision: string | null; cleanupPending: boolean };
-
-/**
- * The orders that stop drafts: one with a draft's idempotency key, one with its cart revision,
- * or one of its user's still waiting for its cart cleanup. One query for the whole batch, in
- * plain SQL on the pool: it runs once per batch on the hottest path, where building it through
- * Drizzle cost more CPU than all the batch's other statements.
- */
-async function lookUp(drafts: Draft[]): Promise<Earlier[]> {
-  const pairs = drafts.map(() => "(?, ?)").join(", ");
-  const users = [...new Set(drafts.map((d) => d.req.userId))];
-  const [rows] = await getPool().query<RowDataPacket[]>(
-    `SELECT id, user_id, idempotency_key, cart_revision, cart_cleanup_pending FROM orders
-     WHERE (user_id, idempotency_key) IN (${pairs}) OR (user_id, cart_revision) IN (${pairs})
-        OR (user_id IN (${users.map(() => "?").join(", ")}) AND cart_cleanup_pending = 1)`,
-    [...drafts.flatMap((d) => [d.req.userId, d.req.idempotencyKey]), ...drafts.flatMap((d) => [d.req.userId, d.cartRevision]), ...users],
-  );
-  return rows.map((r) => ({
-    id: String(r.id),
-    userId: Number(r.user_id),
-    key: normalizeKey(String(r.idempotency_key)),
-    revision: r.cart_revision as string | null,
-    cleanupPending: Boolean(r.cart_cleanup_pending),
-  }));
-}
 
 /** What stops a draft before any stock is looked at: the key's order, then the revision's, then any cleanup still pending. */
 function stoppedBy(draft: Draft, earlier: Earlier[]): Verdict | null {
@@ -88,7 +62,7 @@ function asFollower(draft: Draft, leader: Draft, led: Verdict): Verdict {
 
 /** OUT_OF_STOCK from stock as it is now (after a rollback), and the SKUs it shows empty. */
 async function outOfStockNow(wanted: Line[]): Promise<{ error: AppError; emptied: SoldOut[] }> {
-  const catalog = new Map((await getSkus(wanted.map((l) => l.skuId))).map((s) => [s.skuId, s]));
+  const catalog = new Map((await checkoutSkus(wanted.map((l) => l.skuId))).map((s) => [s.skuId, s]));
   const lines = wanted.map((l) => ({ ...l, name: lineName(l.skuId, catalog.get(l.skuId)) }));
   const available = new Map(lines.map((l) => [l.skuId, availableOf(catalog.get(l.skuId))]));
   const emptied = lines.filter((l) => available.get(l.skuId) === 0).map(({ skuId, name }) => ({ skuId, name }));
@@ -125,7 +99,7 @@ export async function commitOrders(drafts: Draft[], step: StockStep, seams: Comm
       throw e;
     }
     const { error, emptied } = await outOfStockNow(drafts[0]!.lines);
-    return { verdicts: [{ kind: "refused", error }], emptied, attempts };
+    return { verdicts: [{ kind: "refused", error }], emptied, attempts, numbered: Promise.resolve() };
   }
 }
 
@@ -138,11 +112,11 @@ type Named = { skuId: number; count: number; name: string }[];
  * pay nothing.
  */
 async function withinLimits(
-  tx: Tx,
+  tx: Conn,
   candidates: number[],
   drafts: Draft[],
   named: Named[],
-  catalog: Map<number, { perCustomerLimit: number | null }>,
+  catalog: Map<number, CheckoutSku>,
   verdicts: (Verdict | undefined)[],
 ): Promise<number[]> {
   const limitOf = (skuId: number) => catalog.get(skuId)?.perCustomerLimit ?? null;
@@ -169,28 +143,9 @@ async function withinLimits(
   });
 }
 
-/**
- * The numbers the database gave the committed orders, in one read for the whole batch. A failed
- * read leaves them unknown (null): the orders stand, and their pages show the number.
- */
-async function readOrderNumbers(verdicts: (Verdict | undefined)[]) {
-  const created = verdicts.flatMap((v) => (v?.kind === "created" ? [v.order] : []));
-  if (created.length === 0) return;
-  const numbers = await getDb()
-    .select({ id: orders.id, n: orders.orderNumber })
-    .from(orders)
-    .where(inArray(orders.id, created.map((o) => o.header.id)))
-    .then((rows) => new Map(rows.map((r) => [r.id, r.n])))
-    .catch((err: unknown) => {
-      log.warn({ err }, "could not read the new orders' numbers");
-      return new Map<string, number>();
-    });
-  for (const order of created) order.orderNumber = numbers.get(order.header.id) ?? null;
-}
-
 async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeams, attempt: number): Promise<CommitResult> {
   const skuIds = [...new Set(drafts.flatMap((d) => d.lines.map((l) => l.skuId)))];
-  const [found, addressRows, catalogRows] = await Promise.all([lookUp(drafts), addressesByIds([...new Set(drafts.map((d) => d.req.addressId))]), getSkus(skuIds)]);
+  const [found, addressRows, catalogRows] = await Promise.all([earlierOrders(drafts), addressesOf([...new Set(drafts.map((d) => d.req.addressId))]), checkoutSkus(skuIds)]);
   const address = new Map(addressRows.map((a) => [a.id, a]));
   const catalog = new Map(catalogRows.map((s) => [s.skuId, s]));
 
@@ -222,7 +177,7 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
 
   let emptied: SoldOut[] = [];
   if (candidates.length > 0) {
-    await getDb().transaction(
+    await transaction(
       async (tx) => {
         await seams.afterLookups?.(attempt);
         const admitted = await withinLimits(tx, candidates, drafts, named, catalog, verdicts);
@@ -242,13 +197,7 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
           } else verdicts[i] = { kind: "refused", error: outOfStockError(lines, verdict.available) };
         }
         if (served.length > 0) {
-          try {
-            await tx.insert(orders).values(served.map((o) => o.header));
-          } catch (e) {
-            if (isDuplicateKey(e)) throw new DuplicateKey();
-            throw e;
-          }
-          await tx.insert(orderLines).values(served.flatMap(lineRowsOf));
+          await insertOrders(tx, served);
           await step.take(
             tx,
             served.map((o) => o.lines),
@@ -260,7 +209,7 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
       { isolationLevel: "read committed" },
     );
   }
-  await readOrderNumbers(verdicts);
+  const numbered = readOrderNumbers(verdicts.flatMap((v) => (v?.kind === "created" ? [v.order] : [])));
   for (const [i, leader] of followers) verdicts[i] = asFollower(drafts[i]!, drafts[leader]!, verdicts[leader]!);
-  return { verdicts: verdicts as Verdict[], emptied, attempts: attempt };
+  return { verdicts: verdicts as Verdict[], emptied, attempts: attempt, numbered };
 }

@@ -1,7 +1,6 @@
 import "server-only";
-import { and, asc, eq, gte, inArray, sql } from "drizzle-orm";
-import { affectedRows, type Tx } from "@/db";
-import { skus } from "@/db/schema";
+import type { RowDataPacket } from "mysql2";
+import { affectedRows, placeholders, type Conn } from "@/db";
 import type { Line } from "@/lib/cart/store";
 import type { CHECKOUT_STRATEGIES } from "@/lib/env";
 import { recordOptimisticRetry } from "./metrics";
@@ -21,8 +20,8 @@ export type Strategy = (typeof CHECKOUT_STRATEGIES)[number];
  */
 export type StockStep = {
   strategy: Strategy;
-  decide(tx: Tx, orders: Line[][]): Promise<Decision>;
-  take(tx: Tx, orders: Line[][]): Promise<void>;
+  decide(tx: Conn, orders: Line[][]): Promise<Decision>;
+  take(tx: Conn, orders: Line[][]): Promise<void>;
 };
 /**
  * Per order: served, or refused with what was left of its SKUs when its turn came. `emptied`:
@@ -44,6 +43,12 @@ export const OPTIMISTIC_MAX_TRIES = 50;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// Prebuilt SQL (see db/index.ts `transaction`): these run once or more per order.
+const TAKE_IF_ENOUGH = "UPDATE skus SET stock = stock - ?, sales = sales + ? WHERE id = ? AND on_sale = 1 AND stock >= ?";
+const TAKE = "UPDATE skus SET stock = stock - ?, sales = sales + ? WHERE id = ?";
+const TAKE_IF_UNCHANGED = "UPDATE skus SET stock = ?, sales = sales + ? WHERE id = ? AND stock = ?";
+const READ_STOCK = "SELECT stock, on_sale FROM skus WHERE id = ?";
+
 /** Units per SKU over several orders, ascending SKU id. */
 function unitsBySku(orders: Line[][]): Line[] {
   const units = new Map<number, number>();
@@ -51,7 +56,7 @@ function unitsBySku(orders: Line[][]): Line[] {
   return [...units].map(([skuId, count]) => ({ skuId, count })).sort((a, b) => a.skuId - b.skuId);
 }
 
-const admitAll = async (_tx: Tx, orders: Line[][]): Promise<Decision> => ({ verdicts: orders.map(() => true as const), emptied: [] });
+const admitAll = async (_tx: Conn, orders: Line[][]): Promise<Decision> => ({ verdicts: orders.map(() => true as const), emptied: [] });
 
 /** `stock = stock - n` only where enough is left: one statement per line, no read. */
 const conditional: StockStep = {
@@ -59,11 +64,7 @@ const conditional: StockStep = {
   decide: admitAll,
   async take(tx, orders) {
     for (const { skuId, count } of unitsBySku(orders)) {
-      const result = await tx
-        .update(skus)
-        .set({ stock: sql`${skus.stock} - ${count}`, sales: sql`${skus.sales} + ${count}` })
-        .where(and(eq(skus.id, skuId), eq(skus.onSale, true), gte(skus.stock, count)));
-      if (affectedRows(result) !== 1) throw new ShortStock(skuId);
+      if (affectedRows(await tx.query(TAKE_IF_ENOUGH, [count, count, skuId, count])) !== 1) throw new ShortStock(skuId);
     }
   },
 };
@@ -79,13 +80,10 @@ const optimistic: StockStep = {
   async take(tx, orders) {
     for (const { skuId, count } of unitsBySku(orders)) {
       for (let attempt = 1; ; attempt++) {
-        const [row] = await tx.select({ stock: skus.stock, onSale: skus.onSale }).from(skus).where(eq(skus.id, skuId));
-        if (!row || !row.onSale || row.stock < count) throw new ShortStock(skuId);
-        const result = await tx
-          .update(skus)
-          .set({ stock: row.stock - count, sales: sql`${skus.sales} + ${count}` })
-          .where(and(eq(skus.id, skuId), eq(skus.stock, row.stock)));
-        if (affectedRows(result) === 1) break;
+        const [[row]] = await tx.query<RowDataPacket[]>(READ_STOCK, [skuId]);
+        const stock = Number(row?.stock ?? 0);
+        if (!row || !row.on_sale || stock < count) throw new ShortStock(skuId);
+        if (affectedRows(await tx.query(TAKE_IF_UNCHANGED, [stock - count, count, skuId, stock])) === 1) break;
         if (attempt >= OPTIMISTIC_MAX_TRIES) throw new TooContended(`gave up on SKU ${skuId} after ${attempt} tries`);
         recordOptimisticRetry();
         await sleep(Math.random() * Math.min(2 * attempt, 20));
@@ -95,23 +93,16 @@ const optimistic: StockStep = {
 };
 
 /** Locks the rows (ascending id), checks what they hold, then takes. */
-async function lockRows(tx: Tx, skuIds: number[]) {
-  const rows = await tx
-    .select({ id: skus.id, stock: skus.stock, onSale: skus.onSale })
-    .from(skus)
-    .where(inArray(skus.id, skuIds))
-    .orderBy(asc(skus.id))
-    .for("update");
-  return new Map(rows.map((r) => [r.id, r.onSale ? r.stock : 0]));
+async function lockRows(tx: Conn, skuIds: number[]) {
+  if (skuIds.length === 0) return new Map<number, number>();
+  const [rows] = await tx.query<RowDataPacket[]>(`SELECT id, stock, on_sale FROM skus WHERE id IN (${placeholders(skuIds.length)}) ORDER BY id FOR UPDATE`, skuIds);
+  return new Map(rows.map((r) => [Number(r.id), r.on_sale ? Number(r.stock) : 0]));
 }
 
 /** `stock - n` on rows this transaction already checked (and, for `allocate`, locked). */
-async function subtract(tx: Tx, orders: Line[][]) {
+async function subtract(tx: Conn, orders: Line[][]) {
   for (const { skuId, count } of unitsBySku(orders)) {
-    await tx
-      .update(skus)
-      .set({ stock: sql`${skus.stock} - ${count}`, sales: sql`${skus.sales} + ${count}` })
-      .where(eq(skus.id, skuId));
+    await tx.query(TAKE, [count, count, skuId]);
   }
 }
 
