@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { catalogView, parseCatalogQuery } from "@/lib/catalog-query";
 
 /**
- * `/?q=…&category=…&sort=…` is served by the cached page of that view of the catalog
+ * `/?q=…&category=…&sort=…&page=…` is served by the cached page of that view of the catalog
  * (/catalog/<view>), while the address bar keeps the shareable URL. Plain `/` never gets here:
  * next.config.mjs rewrites it to /catalog/all without running any code.
  */
@@ -17,5 +17,6 @@ export const config = {
     { source: "/", has: [{ type: "query", key: "q" }] },
     { source: "/", has: [{ type: "query", key: "category" }] },
     { source: "/", has: [{ type: "query", key: "sort" }] },
+    { source: "/", has: [{ type: "query", key: "page" }] },
   ],
 };

@@ -14,21 +14,27 @@ export const catalogQuerySchema = z.object({
     .transform((s) => s.trim().slice(0, 64))
     .catch(""),
   sort: z.enum(SORTS).catch("featured"),
+  page: z
+    .string()
+    .regex(/^[1-9]\d{0,3}$/)
+    .transform(Number)
+    .catch(1),
 });
 export type CatalogQuery = z.infer<typeof catalogQuerySchema>;
 
 /** One value from a search param that may be repeated or missing. */
 export function parseCatalogQuery(params: Record<string, string | string[] | undefined>): CatalogQuery {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
-  return catalogQuerySchema.parse({ q: first(params.q), category: first(params.category), sort: first(params.sort) });
+  return catalogQuerySchema.parse({ q: first(params.q), category: first(params.category), sort: first(params.sort), page: first(params.page) });
 }
 
 /** Only what differs from the default, in a fixed order: one string per view of the catalog. */
-function canonicalSearch({ q, category, sort }: CatalogQuery): string {
+function canonicalSearch({ q, category, sort, page }: CatalogQuery): string {
   const params = new URLSearchParams();
   if (q) params.set("q", q);
   if (category) params.set("category", category);
   if (sort !== "featured") params.set("sort", sort);
+  if (page > 1) params.set("page", String(page));
   return params.toString();
 }
 

@@ -1,10 +1,8 @@
 import "server-only";
-import { and, asc, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
 import { getDb, getReadDb } from "@/db";
 import { skus, spus } from "@/db/schema";
 import type { CatalogQuery } from "@/lib/catalog-query";
-import { fromPrice } from "@/lib/from-price";
-import { toCents } from "@/lib/money";
 
 export type CatalogSku = {
   skuId: number;
@@ -71,12 +69,16 @@ export async function getProduct(spuId: number): Promise<CatalogProduct | null> 
 /** `%`, `_` and `\` in what a shopper typed are letters, not LIKE wildcards. */
 const likeWords = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** Products per page of the catalog. */
+export const CATALOG_PAGE_SIZE = 24;
+
 /**
- * The catalog as the shopper asked for it: every word of `q` found in the product's name,
- * category, description or a variant's name; only `category` (exact); sorted by the "from"
- * price (cheapest variant on sale; products with none last), newest first, or as featured.
+ * One page of the catalog as the shopper asked for it: every word of `q` found in the product's
+ * name, category, description or a variant's name; only `category` (exact); sorted by the "from"
+ * price (cheapest variant on sale; products with none last, equal prices in featured order),
+ * newest first, or as featured. `total` counts every match.
  */
-export async function searchProducts({ q, category, sort }: CatalogQuery): Promise<CatalogProduct[]> {
+export async function searchProducts({ q, category, sort, page }: CatalogQuery): Promise<{ products: CatalogProduct[]; total: number }> {
   const db = getReadDb();
   const where: SQL[] = [];
   for (const word of q.split(" ").filter(Boolean)) {
@@ -85,32 +87,31 @@ export async function searchProducts({ q, category, sort }: CatalogQuery): Promi
     where.push(or(like(spus.name, w), like(spus.category, w), like(spus.description, w), sql`exists ${variantMatch}`)!);
   }
   if (category) where.push(eq(spus.category, category));
-  const order = sort === "newest" ? [desc(spus.createdAt), desc(spus.id)] : [asc(spus.id)];
-  const products = await db
-    .select()
-    .from(spus)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(...order);
-  if (products.length === 0) return [];
+  const filter = where.length ? and(...where) : undefined;
+  const from = sql`(SELECT MIN(${skus.price}) FROM ${skus} WHERE ${skus.spuId} = ${spus.id} AND ${skus.onSale} = 1)`;
+  const order =
+    sort === "newest"
+      ? [desc(spus.createdAt), desc(spus.id)]
+      : sort === "featured"
+        ? [asc(spus.id)]
+        : [sql`${from} IS NULL`, sort === "price-asc" ? asc(from) : desc(from), asc(spus.id)];
+  const [products, [counted]] = await Promise.all([
+    db
+      .select()
+      .from(spus)
+      .where(filter)
+      .orderBy(...order)
+      .limit(CATALOG_PAGE_SIZE)
+      .offset((page - 1) * CATALOG_PAGE_SIZE),
+    db.select({ total: count() }).from(spus).where(filter),
+  ]);
+  if (products.length === 0) return { products: [], total: counted?.total ?? 0 };
   const variants = await db
     .select(skuColumns)
     .from(skus)
     .where(inArray(skus.spuId, products.map((p) => p.id)))
     .orderBy(asc(skus.id));
-  const found = assemble(products, variants);
-  if (sort !== "price-asc" && sort !== "price-desc") return found;
-  const sign = sort === "price-asc" ? 1 : -1;
-  const cents = (p: CatalogProduct) => {
-    const price = fromPrice(p.skus);
-    return price === null ? null : toCents(price);
-  };
-  // A stable sort: equal prices keep the featured order.
-  return found.sort((a, b) => {
-    const x = cents(a);
-    const y = cents(b);
-    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
-    return sign * (x - y);
-  });
+  return { products: assemble(products, variants), total: counted?.total ?? 0 };
 }
 
 /** The categories with at least one product, for the filter. */

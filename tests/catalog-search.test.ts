@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { skus, spus } from "@/db/schema";
-import { searchProducts } from "@/lib/catalog";
+import { CATALOG_PAGE_SIZE, searchProducts } from "@/lib/catalog";
 import { fromPrice } from "@/lib/from-price";
-import { parseCatalogQuery } from "@/lib/catalog-query";
+import { catalogView, parseCatalogQuery, queryOfView } from "@/lib/catalog-query";
 import { toCents } from "@/lib/money";
 import { uid } from "./support/fixtures";
 
@@ -27,7 +27,7 @@ async function makeCatalog() {
   return { category, tag, lamp, chair, rug, gone };
 }
 
-const names = (ps: { name: string }[]) => ps.map((p) => p.name);
+const names = (found: { products: { name: string }[] }) => found.products.map((p) => p.name);
 
 describe("catalog search", () => {
   it("filters by category and finds every word in a name, description or variant, with LIKE wildcards taken literally", async () => {
@@ -38,8 +38,8 @@ describe("catalog search", () => {
     expect(names(await searchProducts(parseCatalogQuery({ category: c.category, q: "Rug v0" })))).toEqual([c.rug]);
     expect(names(await searchProducts(parseCatalogQuery({ category: c.category, q: "100%" })))).toEqual([c.lamp]);
     expect(names(await searchProducts(parseCatalogQuery({ category: c.category, q: "wool_" })))).toEqual([c.lamp]);
-    expect(await searchProducts(parseCatalogQuery({ category: c.category, q: "o%k" }))).toEqual([]); // as a wildcard it would find "Oak"
-    expect(await searchProducts(parseCatalogQuery({ category: c.category, q: "oak lamp" }))).toEqual([]);
+    expect(await searchProducts(parseCatalogQuery({ category: c.category, q: "o%k" }))).toEqual({ products: [], total: 0 }); // as a wildcard it would find "Oak"
+    expect(await searchProducts(parseCatalogQuery({ category: c.category, q: "oak lamp" }))).toEqual({ products: [], total: 0 });
     expect(names(await searchProducts(parseCatalogQuery({ q: c.tag })))).toHaveLength(4);
   });
 
@@ -47,7 +47,7 @@ describe("catalog search", () => {
     const c = await makeCatalog();
     const asc = await searchProducts(parseCatalogQuery({ category: c.category, sort: "price-asc" }));
     expect(names(asc)).toEqual([c.lamp, c.rug, c.chair, c.gone]);
-    expect(asc.map((p) => fromPrice(p.skus) && toCents(fromPrice(p.skus)!))).toEqual([2500, 6000, 12000, null]);
+    expect(asc.products.map((p) => fromPrice(p.skus) && toCents(fromPrice(p.skus)!))).toEqual([2500, 6000, 12000, null]);
     expect(names(await searchProducts(parseCatalogQuery({ category: c.category, sort: "price-desc" })))).toEqual([c.chair, c.rug, c.lamp, c.gone]);
     expect(names(await searchProducts(parseCatalogQuery({ category: c.category, sort: "newest" })))).toEqual([c.gone, c.rug, c.chair, c.lamp]);
   });
@@ -56,6 +56,36 @@ describe("catalog search", () => {
     expect(parseCatalogQuery({ sort: "cheapest" }).sort).toBe("featured");
     expect(parseCatalogQuery({ q: ["a", "b"] }).q).toBe("a");
     expect(parseCatalogQuery({ q: "x".repeat(500) }).q).toHaveLength(80);
-    expect(parseCatalogQuery({})).toEqual({ q: "", category: "", sort: "featured" });
+    expect(parseCatalogQuery({ page: "0" }).page).toBe(1);
+    expect(parseCatalogQuery({ page: "2.5" }).page).toBe(1);
+    expect(parseCatalogQuery({ page: "3" }).page).toBe(3);
+    expect(parseCatalogQuery({})).toEqual({ q: "", category: "", sort: "featured", page: 1 });
+  });
+
+  it("pages through CATALOG_PAGE_SIZE products at a time, counting every match, in the same order as one long list", async () => {
+    const category = uid("Many");
+    const db = getDb();
+    const made: string[] = [];
+    for (let i = 0; i < CATALOG_PAGE_SIZE + 3; i++) {
+      const [row] = await db.insert(spus).values({ name: `Item ${i} ${category}`, description: "many", category }).$returningId();
+      await db.insert(skus).values({ spuId: row!.id, name: "Only", price: `${100 - i}.00`, stock: 1 });
+      made.push(`Item ${i} ${category}`);
+    }
+    const first = await searchProducts(parseCatalogQuery({ category, sort: "price-asc" }));
+    const second = await searchProducts(parseCatalogQuery({ category, sort: "price-asc", page: "2" }));
+    expect([first.total, second.total]).toEqual([CATALOG_PAGE_SIZE + 3, CATALOG_PAGE_SIZE + 3]);
+    expect([...names(first), ...names(second)]).toEqual(made.toReversed());
+    expect(names(second)).toHaveLength(3);
+    expect(await searchProducts(parseCatalogQuery({ category, page: "3" }))).toEqual({ products: [], total: CATALOG_PAGE_SIZE + 3 });
+  });
+
+  it("names each view of the catalog by one canonical path segment", () => {
+    const view = catalogView(parseCatalogQuery({ sort: "newest", q: " lamp  oak ", page: "2" }));
+    expect(queryOfView(view)).toEqual({ q: "lamp oak", category: "", sort: "newest", page: 2 });
+    expect(catalogView(parseCatalogQuery({ sort: "featured", page: "1" }))).toBe("all");
+    expect(queryOfView("all")).toEqual({ q: "", category: "", sort: "featured", page: 1 });
+    // Another spelling of a view, or junk, is no view: one cached page per view.
+    expect(queryOfView(Buffer.from("sort=newest&q=lamp").toString("base64url"))).toBeNull();
+    expect(queryOfView("garbage")).toBeNull();
   });
 });

@@ -14,7 +14,10 @@ import { useServerNow } from "./server-clock";
  * stock ("Sold out" when nothing is left), and "Starts in …" while every variant with stock is
  * still waiting for its launch, counted by the server's clock.
  */
-export function CatalogCardStatus({ skus: rendered, renderedAt }: { skus: CatalogSku[]; renderedAt: number }) {
+/** What a card needs of each variant: the page sends no more (a product may have hundreds). */
+export type CardSku = Pick<CatalogSku, "skuId" | "price" | "stock" | "onSale" | "saleStartsAt">;
+
+export function CatalogCardStatus({ skus: rendered, renderedAt }: { skus: CardSku[]; renderedAt: number }) {
   const { skus, reading } = useLiveSkus(rendered);
   const price = fromPrice(skus);
   const forSale = skus.filter((s) => s.onSale && s.stock > 0);

@@ -5,7 +5,7 @@ import { notFound } from "next/navigation";
 import { CatalogCardStatus } from "@/app/components/CatalogCardStatus";
 import { LiveSkus } from "@/app/components/LiveSkus";
 import { serverNow } from "@/app/components/server-now";
-import { listCategories, searchProducts } from "@/lib/catalog";
+import { CATALOG_PAGE_SIZE, listCategories, searchProducts } from "@/lib/catalog";
 import { catalogHref, queryOfView, type Sort } from "@/lib/catalog-query";
 
 // `/` and `/?q=…&category=…&sort=…` are served from here (next.config.mjs and proxy.ts rewrite
@@ -35,7 +35,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function CatalogPage({ params }: Props) {
   const query = await load((await params).view);
-  const [products, categories] = await Promise.all([searchProducts(query), listCategories()]);
+  const [{ products, total }, categories] = await Promise.all([searchProducts(query), listCategories()]);
+  // Past the last page there is nothing to show under that address.
+  if (products.length === 0 && query.page > 1) notFound();
+  const pages = Math.ceil(total / CATALOG_PAGE_SIZE);
   const renderedAt = serverNow();
   const filtered = query.q !== "" || query.category !== "";
   return (
@@ -43,11 +46,11 @@ export default async function CatalogPage({ params }: Props) {
       <h1>{query.category || "Shop"}</h1>
       <div className="catalog-tools">
         <nav aria-label="Categories" className="chips">
-          <Link href={catalogHref({ ...query, category: "" })} className="chip" aria-current={query.category === "" ? "page" : undefined}>
+          <Link href={catalogHref({ ...query, category: "", page: 1 })} className="chip" aria-current={query.category === "" ? "page" : undefined}>
             All
           </Link>
           {categories.map((c) => (
-            <Link key={c} href={catalogHref({ ...query, category: c })} className="chip" aria-current={query.category === c ? "page" : undefined}>
+            <Link key={c} href={catalogHref({ ...query, category: c, page: 1 })} className="chip" aria-current={query.category === c ? "page" : undefined}>
               {c}
             </Link>
           ))}
@@ -57,21 +60,22 @@ export default async function CatalogPage({ params }: Props) {
             Sort
           </span>
           {(Object.keys(SORT_LABEL) as Sort[]).map((s) => (
-            <Link key={s} href={catalogHref({ ...query, sort: s })} className="chip" aria-current={query.sort === s ? "true" : undefined}>
+            <Link key={s} href={catalogHref({ ...query, sort: s, page: 1 })} className="chip" aria-current={query.sort === s ? "true" : undefined}>
               {SORT_LABEL[s]}
             </Link>
           ))}
         </nav>
       </div>
       <p className="muted result-count" role="status" data-testid="result-count">
-        {products.length} {products.length === 1 ? "product" : "products"}
+        {total} {total === 1 ? "product" : "products"}
         {query.q ? ` for “${query.q}”` : ""}
         {query.category && query.q ? ` in ${query.category}` : ""}
         {query.sort !== "featured" ? ` · ${SORT_LABEL[query.sort].toLowerCase()}` : ""}
+        {pages > 1 ? ` · page ${query.page} of ${pages}` : ""}
         {filtered && (
           <>
             {" · "}
-            <Link href={catalogHref({ q: "", category: "", sort: query.sort })} className="inline-link">
+            <Link href={catalogHref({ q: "", category: "", sort: query.sort, page: 1 })} className="inline-link">
               Clear {query.q ? "search" : "filter"}
             </Link>
           </>
@@ -99,7 +103,7 @@ export default async function CatalogPage({ params }: Props) {
                       <p className="muted" style={{ margin: "0 0 0.5rem" }}>
                         {p.category} · {p.skus.length} {p.skus.length === 1 ? "option" : "options"}
                       </p>
-                      <CatalogCardStatus skus={p.skus} renderedAt={renderedAt} />
+                      <CatalogCardStatus skus={p.skus.map(({ skuId, price, stock, onSale, saleStartsAt }) => ({ skuId, price, stock, onSale, saleStartsAt }))} renderedAt={renderedAt} />
                     </div>
                   </Link>
                 </li>
@@ -107,6 +111,27 @@ export default async function CatalogPage({ params }: Props) {
             })}
           </ul>
         </LiveSkus>
+      )}
+      {pages > 1 && (
+        <nav aria-label="Pages" className="pager">
+          {query.page > 1 ? (
+            <Link href={catalogHref({ ...query, page: query.page - 1 })} className="btn secondary" rel="prev">
+              Previous
+            </Link>
+          ) : (
+            <span />
+          )}
+          <span className="muted">
+            Page {query.page} of {pages}
+          </span>
+          {query.page < pages ? (
+            <Link href={catalogHref({ ...query, page: query.page + 1 })} className="btn secondary" rel="next">
+              Next
+            </Link>
+          ) : (
+            <span />
+          )}
+        </nav>
       )}
     </>
   );
