@@ -232,9 +232,10 @@ export class AppServer {
     this.child.stdout?.on("data", (c: Buffer) => (this.output += c.toString()));
     this.child.stderr?.on("data", (c: Buffer) => (this.output += c.toString()));
     const child = this.child;
+    // Every worker serving, as /api/health reports the pool: its log lines may be filtered (LOG_LEVEL).
     await waitFor("the server to answer /api/health", async () => {
       if (exited(child)) throw new Error(`the server exited: ${this.output.slice(-3000)}`);
-      return (await healthy(this.base)) && this.ready() >= this.workers;
+      return ((await servingWorkers(this.base)) ?? 0) >= this.workers;
     }, 60_000, 200);
   }
 
@@ -256,6 +257,17 @@ export class AppServer {
     if (!this.child || exited(this.child)) return;
     this.child.kill("SIGKILL");
     await waitForExit(this.child);
+  }
+}
+
+/** Workers serving behind `base` as its /api/health says (`pool.alive`), or null while it does not answer healthy. */
+async function servingWorkers(base: URL): Promise<number | null> {
+  try {
+    const res = await fetch(new URL("/api/health", base), { signal: AbortSignal.timeout(3_000) });
+    const body = (await res.json()) as { pool?: { alive?: number } };
+    return res.ok ? (body.pool?.alive ?? 1) : null;
+  } catch {
+    return null;
   }
 }
 
