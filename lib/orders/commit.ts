@@ -166,12 +166,14 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
     else if (lines.some((l) => !catalog.get(l.skuId)?.onSale)) {
       const available = new Map(lines.map((l) => [l.skuId, availableOf(catalog.get(l.skuId))]));
       verdicts[i] = { kind: "refused", error: outOfStockError(lines, available) };
-    } else if (lines.some((l) => !hasStarted(catalog.get(l.skuId)!.saleStartsAt, now))) {
-      const early = lines.filter((l) => !hasStarted(catalog.get(l.skuId)!.saleStartsAt, now));
-      verdicts[i] = { kind: "refused", error: saleNotStartedError(early.map((l) => ({ skuId: l.skuId, name: l.name, startsAt: catalog.get(l.skuId)!.saleStartsAt!.toISOString() }))) };
     } else {
-      candidates.push(i);
-      leaderOf.set(userId, i);
+      const early = lines.filter((l) => !hasStarted(catalog.get(l.skuId)!.saleStartsAt, now));
+      if (early.length > 0) {
+        verdicts[i] = { kind: "refused", error: saleNotStartedError(early.map((l) => ({ skuId: l.skuId, name: l.name, startsAt: catalog.get(l.skuId)!.saleStartsAt!.toISOString() }))) };
+      } else {
+        candidates.push(i);
+        leaderOf.set(userId, i);
+      }
     }
   }
 
