@@ -1,4 +1,6 @@
+import Redis from "ioredis";
 import mysql from "mysql2/promise";
+import { CATALOG_CHANNEL } from "../../lib/page-cache/handler.mjs";
 
 /** Direct database access for arranging a scenario (e.g. "one unit left"), never for the behaviour under test. */
 export async function sql<T = unknown>(query: string, params: unknown[] = []): Promise<T> {
@@ -11,8 +13,23 @@ export async function sql<T = unknown>(query: string, params: unknown[] = []): P
   }
 }
 
+/**
+ * What the app does after changing what public pages show: every server process drops its cached
+ * pages. A spec that changes the catalog behind the app's back says so too, or the next page it
+ * loads may be a copy rendered up to a second before.
+ */
+async function catalogChanged() {
+  const redis = new Redis(process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379/2");
+  try {
+    await redis.publish(CATALOG_CHANNEL, "e2e");
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export async function setStock(product: string, sku: string, stock: number) {
   await sql("UPDATE skus JOIN spus ON spus.id = skus.spu_id SET skus.stock = ? WHERE spus.name = ? AND skus.name = ?", [stock, product, sku]);
+  await catalogChanged();
 }
 
 /** "2026-12-01 14:05:00.250": how the app stores an instant in a DATETIME(3) (UTC). */
@@ -32,6 +49,7 @@ export async function makeVariant(product: string, { stock, price = "59.00", per
     "INSERT INTO skus (spu_id, name, price, stock, per_customer_limit, sale_starts_at) VALUES (?, ?, ?, ?, ?, ?)",
     [spu.id, name, price, stock, perCustomerLimit, saleStartsAt && utc(saleStartsAt)],
   );
+  await catalogChanged();
   return { spuId: spu.id, skuId: result.insertId, name, label: `${product} — ${name}` };
 }
 
@@ -42,6 +60,7 @@ export async function setSaleFields(skuId: number, fields: SaleFields) {
   );
   if (sets.length === 0) return;
   await sql(`UPDATE skus SET ${sets.map(([column]) => `${column} = ?`).join(", ")} WHERE id = ?`, [...sets.map(([, v]) => v ?? null), skuId]);
+  await catalogChanged();
 }
 
 export async function skuIdOf(product: string, sku: string): Promise<number> {

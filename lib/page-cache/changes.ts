@@ -2,12 +2,10 @@ import "server-only";
 import { Cluster } from "ioredis";
 import { log } from "@/lib/log";
 import { getRedis } from "@/lib/redis";
-import { markCatalogChanged } from "./handler.mjs";
+import { CATALOG_CHANNEL as CHANNEL, markCatalogChanged } from "./handler.mjs";
 
 // One channel for the whole shop: admin changes are rare, and re-rendering every public page once
 // is cheaper than tracking which pages show which SKU.
-const CHANNEL = "{stockroom}:catalog-changed";
-
 /**
  * After an admin change to what public pages show (price, name, on sale, limit, launch time): this
  * process stops serving pages rendered before it at once, the others as soon as Redis tells them.

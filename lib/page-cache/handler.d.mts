@@ -1,4 +1,5 @@
 export declare const PAGE_MAX_AGE_MS: number;
+export declare const CATALOG_CHANNEL: string;
 export declare const PAGE_CACHE_ENTRIES: number;
 export declare function pageCacheState(): { changedAt: number };
 export declare function markCatalogChanged(at?: number): void;

@@ -8,6 +8,9 @@ export const PAGE_MAX_AGE_MS = 1000;
 /** Rendered pages kept per process; the least recently used goes first. */
 export const PAGE_CACHE_ENTRIES = 500;
 
+/** The Redis channel every server process listens on for catalog changes (lib/page-cache/changes.ts). */
+export const CATALOG_CHANNEL = "{stockroom}:catalog-changed";
+
 const STATE = Symbol.for("stockroom.pageCache");
 
 /**
