@@ -1,11 +1,9 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
 import type { SignedIn } from "@/app/actions/auth";
 import { SubmitButton } from "@/app/components/SubmitButton";
-import { useSessionChanged } from "@/app/session/queries";
 
 type Props = {
   action: (prev: SignedIn, form: FormData) => Promise<SignedIn>;
@@ -22,14 +20,11 @@ export const PASSWORD_RULE = "At least 8 characters.";
  * about a field is said at that field, anything else once above the form.
  */
 export function AuthForm({ action, submitLabel, pendingLabel, next, mode }: Props) {
-  const router = useRouter();
-  const sessionChanged = useSessionChanged();
   const [state, formAction] = useActionState(async (prev: SignedIn, form: FormData) => {
     const result = await action(prev, form);
-    if (result?.ok) {
-      await sessionChanged(result.data.user);
-      router.replace(result.data.next);
-    }
+    // A whole page load: every page and query asks again as the signed-in shopper, and nothing
+    // in flight from the guest's page (a refresh, a navigation) can land afterwards.
+    if (result?.ok) window.location.assign(result.data.next);
     return result;
   }, null);
   // Controlled: React resets a form's uncontrolled fields after its action runs.

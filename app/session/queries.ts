@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { api, ApiError } from "@/app/api-client";
 import type { SessionUser } from "@/lib/auth/session";
 
@@ -22,13 +22,4 @@ export function useMe() {
       }
     },
   });
-}
-
-/** After logging in or out: everything the browser holds about the shopper (who, their cart) is asked again. */
-export function useSessionChanged() {
-  const qc = useQueryClient();
-  return async (user: SessionUser | null) => {
-    qc.setQueryData(ME_KEY, user);
-    await qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== ME_KEY[0] });
-  };
 }

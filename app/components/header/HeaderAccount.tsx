@@ -1,16 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { logoutAction } from "@/app/actions/auth";
 import { SubmitButton } from "@/app/components/SubmitButton";
-import { useMe, useSessionChanged } from "@/app/session/queries";
+import { useMe } from "@/app/session/queries";
 
 /** The header's links that depend on who is signed in, filled in by the browser once it knows. */
 export function HeaderAccount() {
   const me = useMe();
-  const sessionChanged = useSessionChanged();
-  const router = useRouter();
   // Until the answer comes, neither set of links: a signed-in shopper never sees "Log in" flash.
   if (me.isPending) return null;
   const user = me.data;
@@ -33,9 +30,9 @@ export function HeaderAccount() {
       <form
         action={async () => {
           await logoutAction();
-          await sessionChanged(null);
-          router.push("/");
-          router.refresh();
+          // A whole page load, as after logging in: nothing of the shopper's stays in this tab.
+          // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- intended: see above
+          window.location.assign("/");
         }}
       >
         <SubmitButton className="btn secondary small" pendingLabel="Logging out…">
