@@ -27,6 +27,19 @@ function FieldError({ id, errors }: { id: string; errors?: string[] }) {
   );
 }
 
+/** Under a field: its error when it has one, else its hint (`noteOf` names whichever is shown). */
+function FieldNote({ id, errors, children }: { id: string; errors?: string[]; children: React.ReactNode }) {
+  if (errors) return <FieldError id={`${id}-error`} errors={errors} />;
+  return (
+    <span id={`${id}-hint`} className="muted" style={{ fontSize: "0.85rem" }}>
+      {children}
+    </span>
+  );
+}
+
+/** The id of what FieldNote shows under field `id`: for the input's aria-describedby. */
+const noteOf = (id: string, errors?: string[]) => (errors ? `${id}-error` : `${id}-hint`);
+
 /**
  * A form's answer above its fields: the success line, or a refusal that is not about one field
  * (field errors are said at their field), once.
@@ -89,17 +102,13 @@ function AdjustForm({ sku }: { sku: StockRow }) {
             value={delta}
             onChange={(e) => setDelta(e.target.value)}
             aria-invalid={!!errors?.delta}
-            aria-describedby={errors?.delta ? `${id}-delta-error` : `${id}-delta-hint`}
+            aria-describedby={noteOf(`${id}-delta`, errors?.delta)}
             required
             style={{ width: "9rem" }}
           />
-          {errors?.delta ? (
-            <FieldError id={`${id}-delta-error`} errors={errors.delta} />
-          ) : (
-            <span id={`${id}-delta-hint`} className="muted" style={{ fontSize: "0.85rem" }}>
-              Whole units, up to ±{MAX_ADJUSTMENT.toLocaleString("en-US")}
-            </span>
-          )}
+          <FieldNote id={`${id}-delta`} errors={errors?.delta}>
+            Whole units, up to ±{MAX_ADJUSTMENT.toLocaleString("en-US")}
+          </FieldNote>
         </div>
         <div className="field" style={{ flex: 1, minWidth: "14rem" }}>
           <label htmlFor={`${id}-reason`}>Reason</label>
@@ -169,17 +178,13 @@ function PriceAndNameForm({ sku }: { sku: StockRow }) {
             value={price}
             onChange={(e) => setPrice(e.target.value)}
             aria-invalid={!!errors?.price}
-            aria-describedby={errors?.price ? `${id}-price-error` : `${id}-price-hint`}
+            aria-describedby={noteOf(`${id}-price`, errors?.price)}
             required
             style={{ width: "9rem" }}
           />
-          {errors?.price ? (
-            <FieldError id={`${id}-price-error`} errors={errors.price} />
-          ) : (
-            <span id={`${id}-price-hint`} className="muted" style={{ fontSize: "0.85rem" }}>
-              Per unit, up to 2 decimals
-            </span>
-          )}
+          <FieldNote id={`${id}-price`} errors={errors?.price}>
+            Per unit, up to 2 decimals
+          </FieldNote>
         </div>
         <div className="field" style={{ flex: 1, minWidth: "14rem" }}>
           <label htmlFor={`${id}-name`}>Variant name</label>
@@ -191,16 +196,12 @@ function PriceAndNameForm({ sku }: { sku: StockRow }) {
             value={name}
             onChange={(e) => setName(e.target.value)}
             aria-invalid={!!errors?.name}
-            aria-describedby={errors?.name ? `${id}-name-error` : `${id}-name-hint`}
+            aria-describedby={noteOf(`${id}-name`, errors?.name)}
             required
           />
-          {errors?.name ? (
-            <FieldError id={`${id}-name-error`} errors={errors.name} />
-          ) : (
-            <span id={`${id}-name-hint`} className="muted" style={{ fontSize: "0.85rem" }}>
-              Shown after the product name
-            </span>
-          )}
+          <FieldNote id={`${id}-name`} errors={errors?.name}>
+            Shown after the product name
+          </FieldNote>
         </div>
       </div>
       <div>
@@ -278,16 +279,12 @@ function SaleSettingsForm({ sku }: { sku: StockRow }) {
             value={limit}
             onChange={(e) => setLimit(e.target.value)}
             aria-invalid={!!errors?.perCustomerLimit}
-            aria-describedby={errors?.perCustomerLimit ? `${id}-limit-error` : `${id}-limit-hint`}
+            aria-describedby={noteOf(`${id}-limit`, errors?.perCustomerLimit)}
             style={{ width: "9rem" }}
           />
-          {errors?.perCustomerLimit ? (
-            <FieldError id={`${id}-limit-error`} errors={errors.perCustomerLimit} />
-          ) : (
-            <span id={`${id}-limit-hint`} className="muted" style={{ fontSize: "0.85rem" }}>
-              1–99 units; blank for none
-            </span>
-          )}
+          <FieldNote id={`${id}-limit`} errors={errors?.perCustomerLimit}>
+            1–99 units; blank for none
+          </FieldNote>
         </div>
         <div className="field" style={{ minWidth: 0 }}>
           <label htmlFor={`${id}-launch`}>Launch</label>
@@ -300,20 +297,16 @@ function SaleSettingsForm({ sku }: { sku: StockRow }) {
               value={launch}
               onChange={(e) => setLaunch(e.target.value)}
               aria-invalid={!!errors?.saleStartsAt}
-              aria-describedby={errors?.saleStartsAt ? `${id}-launch-error` : `${id}-launch-hint`}
+              aria-describedby={noteOf(`${id}-launch`, errors?.saleStartsAt)}
               style={{ maxWidth: "100%" }}
             />
             <button type="button" className="btn secondary small" onClick={() => setLaunch("")} disabled={launch === ""}>
               Clear<span className="visually-hidden"> launch</span>
             </button>
           </div>
-          {errors?.saleStartsAt ? (
-            <FieldError id={`${id}-launch-error`} errors={errors.saleStartsAt} />
-          ) : (
-            <span id={`${id}-launch-hint`} className="muted" style={{ fontSize: "0.85rem" }}>
-              Your time ({zone}); blank: on sale at once
-            </span>
-          )}
+          <FieldNote id={`${id}-launch`} errors={errors?.saleStartsAt}>
+            Your time ({zone}); blank: on sale at once
+          </FieldNote>
         </div>
       </div>
       <div>
