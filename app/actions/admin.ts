@@ -2,8 +2,8 @@
 
 import { z } from "zod";
 import { failure, type ActionState } from "@/lib/action-state";
-import { adjustStockForm, priceAndNameForm, saleSettingsForm, updateSkuSchema } from "@/lib/admin/schemas";
-import { adjustStock, updateSku } from "@/lib/admin/stock";
+import { adjustStockForm, priceAndNameForm, saleSettingsForm, updateSkuSchema, type UpdateSkuInput } from "@/lib/admin/schemas";
+import { adjustStock, updateSku, type StockRow } from "@/lib/admin/stock";
 import { currentUser } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors";
 
@@ -37,44 +37,44 @@ export async function adjustStockAction(skuId: number, _prev: ActionState<Adjust
   }
 }
 
-export async function setOnSaleAction(skuId: number, onSale: boolean): Promise<ActionState<{ onSale: boolean }>> {
+/** An admin's change to one SKU through `updateSku` (as `PUT /api/admin/skus/:id`), answered with what the form shows. */
+async function changeSku<R>(skuId: number, parse: () => UpdateSkuInput, answer: (sku: StockRow) => R): Promise<ActionState<R>> {
   try {
     await requireAdminUser();
     const id = skuIdOf(skuId);
-    const input = updateSkuSchema.parse({ onSale });
-    const sku = await updateSku(id, input);
-    return { ok: true, data: { onSale: sku.onSale } };
+    const sku = await updateSku(id, parse());
+    return { ok: true, data: answer(sku) };
   } catch (e) {
     return failure(e);
   }
+}
+
+export async function setOnSaleAction(skuId: number, onSale: boolean): Promise<ActionState<{ onSale: boolean }>> {
+  return changeSku(
+    skuId,
+    () => updateSkuSchema.parse({ onSale }),
+    (sku) => ({ onSale: sku.onSale }),
+  );
 }
 
 export type SaleSettingsResult = { perCustomerLimit: number | null; saleStartsAt: string | null };
 
 /** The Manage panel's limit and launch time; the same service as `PUT /api/admin/skus/:id`. */
 export async function updateSaleSettingsAction(skuId: number, _prev: ActionState<SaleSettingsResult>, form: FormData): Promise<ActionState<SaleSettingsResult>> {
-  try {
-    await requireAdminUser();
-    const id = skuIdOf(skuId);
-    const input = saleSettingsForm.parse({ perCustomerLimit: form.get("perCustomerLimit") ?? undefined, saleStartsAt: form.get("saleStartsAt") ?? undefined });
-    const sku = await updateSku(id, input);
-    return { ok: true, data: { perCustomerLimit: sku.perCustomerLimit, saleStartsAt: sku.saleStartsAt } };
-  } catch (e) {
-    return failure(e);
-  }
+  return changeSku(
+    skuId,
+    () => saleSettingsForm.parse({ perCustomerLimit: form.get("perCustomerLimit") ?? undefined, saleStartsAt: form.get("saleStartsAt") ?? undefined }),
+    (sku) => ({ perCustomerLimit: sku.perCustomerLimit, saleStartsAt: sku.saleStartsAt }),
+  );
 }
 
 export type PriceAndNameResult = { price: string; name: string };
 
 /** The Manage panel's price and variant name; the same service as `PUT /api/admin/skus/:id`. */
 export async function updatePriceAndNameAction(skuId: number, _prev: ActionState<PriceAndNameResult>, form: FormData): Promise<ActionState<PriceAndNameResult>> {
-  try {
-    await requireAdminUser();
-    const id = skuIdOf(skuId);
-    const input = priceAndNameForm.parse({ price: form.get("price") ?? undefined, name: form.get("name") ?? undefined });
-    const sku = await updateSku(id, input);
-    return { ok: true, data: { price: sku.price, name: sku.name } };
-  } catch (e) {
-    return failure(e);
-  }
+  return changeSku(
+    skuId,
+    () => priceAndNameForm.parse({ price: form.get("price") ?? undefined, name: form.get("name") ?? undefined }),
+    (sku) => ({ price: sku.price, name: sku.name }),
+  );
 }
