@@ -2,7 +2,7 @@
 
 import { createContext, useContext } from "react";
 import type { CatalogSku } from "@/lib/catalog";
-import { useLiveStock, type LiveStock } from "./live-stock";
+import { overlay, useLiveStock, type LiveStock } from "./live-stock";
 
 const LiveContext = createContext<LiveStock | undefined>(undefined);
 
@@ -12,8 +12,8 @@ export function LiveSkus({ skuIds, children }: { skuIds: number[]; children: Rea
   return <LiveContext.Provider value={live.data}>{children}</LiveContext.Provider>;
 }
 
-/** SKUs as rendered, with what the live reading says now laid over them. */
+/** SKUs as rendered, with the page's live reading laid over them. */
 export function useLiveSkus<S extends Pick<CatalogSku, "skuId">>(rendered: S[]): { skus: S[]; reading: LiveStock | undefined } {
   const reading = useContext(LiveContext);
-  return { skus: rendered.map((s) => ({ ...s, ...reading?.skus.get(s.skuId) })), reading };
+  return { skus: overlay(rendered, reading), reading };
 }

@@ -11,6 +11,11 @@ export const LIVE_STOCK_POLL_MS = 1_000;
 type StockAnswer = { skus: LiveSku[]; serverTime: number };
 export type LiveStock = ServerTimeReading & { skus: Map<number, LiveSku> };
 
+/** SKUs as the page was rendered, with what a live reading says now laid over them. */
+export function overlay<S extends { skuId: number }>(rendered: S[], reading: LiveStock | undefined): S[] {
+  return rendered.map((s) => ({ ...s, ...reading?.skus.get(s.skuId) }));
+}
+
 /**
  * These SKUs as they are now (stock, and what an admin may have changed since the page was
  * rendered), polled while the tab is visible, with the server's clock reading that came with it.

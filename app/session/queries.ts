@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api, ApiError } from "@/app/api-client";
 import type { SessionUser } from "@/lib/auth/session";
 
-export const ME_KEY = ["me"] as const;
+const ME_KEY = ["me"] as const;
 
 /**
  * Who is signed in, asked of the server by the browser: public pages are cached for everyone, so

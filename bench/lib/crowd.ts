@@ -180,6 +180,9 @@ export async function runViewers(base: URL, product: { page: string; stock: stri
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
+/** The static-asset cell measured at the same worker count as `cell`. */
+const floorOf = (pages: PageCell[], cell: PageCell) => pages.find((f) => f.workers === cell.workers && f.what.includes("floor"))!;
+
 export function crowdMarkdown(pages: PageCell[], crowds: CrowdResult[]): string {
   const lines: string[] = [];
   if (pages.length > 0) {
@@ -190,7 +193,7 @@ export function crowdMarkdown(pages: PageCell[], crowds: CrowdResult[]): string 
       "|---:|---|---|---:|---:|---:|---:|---:|",
     );
     for (const c of pages) {
-      const floor = pages.find((f) => f.workers === c.workers && f.what.includes("floor"))!;
+      const floor = floorOf(pages, c);
       lines.push(`| ${c.workers} | \`${c.path}\` | ${c.what} | ${fmt(c.requestsPerS)} | ${(c.requestsPerS / floor.requestsPerS).toFixed(2)} | ${c.latency.p50} | ${c.latency.p99} | ${c.errors} |`);
     }
   }
@@ -216,7 +219,7 @@ export function crowdMarkdown(pages: PageCell[], crowds: CrowdResult[]): string 
 export function crowdVerdicts(pages: PageCell[], crowds: CrowdResult[]): string[] {
   const out: string[] = [];
   for (const c of pages.filter((p) => !p.what.includes("floor"))) {
-    const floor = pages.find((f) => f.workers === c.workers && f.what.includes("floor"))!;
+    const floor = floorOf(pages, c);
     const ratio = c.requestsPerS / floor.requestsPerS;
     out.push(`${ratio >= 0.5 ? "met" : "MISSED"}: ${c.what} at ${c.workers} worker(s) ${fmt(c.requestsPerS)} req/s = ${ratio.toFixed(2)}x the static floor ${fmt(floor.requestsPerS)} (target >= 0.5x)`);
   }

@@ -11,7 +11,7 @@ import type { CatalogSku } from "@/lib/catalog";
 import { MAX_LINE_QTY } from "@/lib/cart/limits";
 import { formatMoney } from "@/lib/money";
 import { hasStarted } from "@/lib/sale-start";
-import { useLiveStock } from "@/app/components/live-stock";
+import { overlay, useLiveStock } from "@/app/components/live-stock";
 
 type Props = { productName: string; category: string; hue: number; skus: CatalogSku[]; renderedAt: number; children: React.ReactNode };
 
@@ -35,7 +35,7 @@ function stateWords(soldOut: boolean, started: boolean) {
 export function VariantPicker({ productName, category, hue, skus: rendered, renderedAt, children }: Props) {
   const live = useLiveStock(rendered.map((s) => s.skuId));
   // Stock and what an admin edits (price, on sale, limit, launch) move while the page is open; names come with the page.
-  const skus = rendered.map((s) => ({ ...s, ...live.data?.skus.get(s.skuId) }));
+  const skus = overlay(rendered, live.data);
   const firstAvailable = rendered.find((s) => s.onSale && s.stock > 0) ?? rendered[0];
   const [skuId, setSkuId] = useState(firstAvailable?.skuId);
   const [count, setCount] = useState(1);
