@@ -34,8 +34,8 @@ const nextConfig = {
   // every request cost about a third of the server's CPU per cached page (bench crowd).
   generateEtags: false,
   // Public pages are rendered at most once a second per process and served from memory in between
-  // (lib/page-cache/handler.mjs); Next.js's own in-memory copy would outlive a catalog change.
-  cacheHandler: fileURLToPath(new URL("./lib/page-cache/handler.mjs", import.meta.url)),
+  // (lib/platform/page-cache/handler.mjs); Next.js's own in-memory copy would outlive a catalog change.
+  cacheHandler: fileURLToPath(new URL("./lib/platform/page-cache/handler.mjs", import.meta.url)),
   cacheMaxMemorySize: 0,
   // The browser's router keeps a prefetched public page 30 s (the least it allows; 5 min by
   // default), so a soft navigation shows a renamed product soon; stock and prices are live anyway.

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { catalogView, parseCatalogQuery } from "@/lib/catalog-query";
+import { catalogView, parseCatalogQuery } from "@/lib/catalog/view";
 
 /**
  * `/?q=…&category=…&sort=…&page=…` is served by the cached page of that view of the catalog

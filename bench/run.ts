@@ -14,7 +14,7 @@ import Redis from "ioredis";
 import { closeDb, createPool, getDb } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
 import { seed } from "@/db/seed";
-import { closeRedis } from "@/lib/redis";
+import { closeRedis } from "@/lib/platform/redis";
 import { findCheckoutAction, submitCheckout, type CheckoutAction } from "./lib/action";
 import { CROWD, crowdMarkdown, crowdProduct, crowdVerdicts, pageCells, runViewers, type CrowdResult, type PageCell } from "./lib/crowd";
 import { DROP, dropCell, dropMarkdown, type DropResult } from "./lib/drop";

@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/mysql2";
 import mysql from "mysql2/promise";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import * as schema from "./schema";
 
 /**

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { closeDb, getDb, type Db } from "./index";
 import { skus, spus, users } from "./schema";
 

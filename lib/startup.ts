@@ -1,9 +1,9 @@
-import { env, EnvError } from "@/lib/env";
-import { installGracefulStop } from "@/lib/graceful-stop";
+import { env, EnvError } from "@/lib/platform/env";
+import { installGracefulStop } from "@/lib/platform/graceful-stop";
 import { startExpirySweeper } from "@/lib/orders/expiry";
-import { listenToLauncher } from "@/lib/pool";
-import { listenForCatalogChanges } from "@/lib/page-cache/changes";
-import { getRedis } from "@/lib/redis";
+import { listenToLauncher } from "@/lib/platform/workers";
+import { listenForCatalogChanges } from "@/lib/platform/page-cache/changes";
+import { getRedis } from "@/lib/platform/redis";
 
 // A bad configuration stops the process with one clear line instead of failing on first request.
 try {

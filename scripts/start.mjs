@@ -11,7 +11,7 @@
  *  - restarts a worker that dies (with backoff, logged); a worker that fails before any worker
  *    was ever ready (lib/startup.ts ran: configuration valid, app loaded) is a bad configuration
  *    or build, not a crash, so the primary exits with its code;
- *  - on SIGTERM/SIGINT passes the signal to every worker, which drains (lib/graceful-stop.ts:
+ *  - on SIGTERM/SIGINT passes the signal to every worker, which drains (lib/platform/graceful-stop.ts:
  *    in-flight checkouts finish, new requests get 503 SHUTTING_DOWN, pools close), and exits
  *    once all have gone, like `next start` (128 + signal);
  *  - tells workers about the pool over IPC (see "IPC" below; /api/health reports it).
@@ -23,7 +23,7 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import pino from "pino";
-import { METRICS_REQUEST, metricsRequestHandler } from "../lib/metrics/cluster-primary.mjs";
+import { METRICS_REQUEST, metricsRequestHandler } from "../lib/platform/metrics/cluster-primary.mjs";
 
 const require = createRequire(import.meta.url);
 const NEXT_BIN = require.resolve("next/dist/bin/next");
@@ -65,7 +65,7 @@ function primary(size) {
 
   // ---- IPC -------------------------------------------------------------------------------
   // Everything the primary and its workers say to each other goes through here: messages are
-  // objects whose `type` starts with "stockroom:". Workers read them in lib/pool.ts. A new
+  // objects whose `type` starts with "stockroom:". Workers read them in lib/platform/workers.ts. A new
   // primary-side concern (e.g. prom-client's AggregatorRegistry collecting every worker's
   // metrics) sets itself up in `setUpIpc`, next to the pool broadcast.
   const ipcHandlers = new Map();
@@ -80,7 +80,7 @@ function primary(size) {
   function broadcastPool() {
     for (const s of slots) if (s.worker?.isConnected()) s.worker.send(poolMessage(), () => {});
   }
-  // A worker says it is ready once its start-up code ran (lib/startup.ts -> lib/pool.ts): its
+  // A worker says it is ready once its start-up code ran (lib/startup.ts -> lib/platform/workers.ts): its
   // configuration is valid and it listens for the pool broadcast (one sent before is lost).
   ipcHandlers.set("stockroom:ready", (worker) => {
     const slot = slots.findIndex((s) => s.worker === worker);
@@ -90,7 +90,7 @@ function primary(size) {
     log.info({ slot, workerPid: worker.process.pid }, "worker ready");
     broadcastPool();
   });
-  // GET /api/metrics on any worker: every worker's registry summed (lib/metrics/cluster-primary.mjs).
+  // GET /api/metrics on any worker: every worker's registry summed (lib/platform/metrics/cluster-primary.mjs).
   // Set up before the first fork, so the workers know to ask.
   ipcHandlers.set(METRICS_REQUEST, metricsRequestHandler());
   // ------------------------------------------------------------------------------------------

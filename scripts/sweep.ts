@@ -3,7 +3,7 @@
  * their own sweepers, because every order's atomic status move decides who restocks it.
  */
 import { closeDb } from "@/db";
-import { env, EnvError } from "@/lib/env";
+import { env, EnvError } from "@/lib/platform/env";
 import { expireUnpaidOrders } from "@/lib/orders/expiry";
 
 async function main() {

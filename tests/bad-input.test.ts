@@ -15,7 +15,7 @@ import { GET as orderRoute } from "@/app/api/orders/[orderId]/route";
 import { POST as postOrder } from "@/app/api/orders/route";
 import { getDb } from "@/db";
 import { addresses, orders, users } from "@/db/schema";
-import { MAX_BODY_BYTES } from "@/lib/http";
+import { MAX_BODY_BYTES } from "@/lib/web/http";
 import { ctx, makeSkus, makeUser, noCtx, ordersOf, putInCart, redis, request, stockOf, uid } from "./support/fixtures";
 
 type Handler = (req: ReturnType<typeof request>, c: { params: Promise<Record<string, string>> }) => Promise<Response>;

@@ -7,9 +7,9 @@ import { AppError } from "@/lib/errors";
 import { createCheckout } from "@/lib/orders/checkout";
 import type { CommitSeams } from "@/lib/orders/commit";
 import { checkoutMetricsFrom, metricsSince } from "@/bench/lib/prometheus";
-import { metrics } from "@/lib/metrics/registry";
+import { metrics } from "@/lib/platform/metrics/registry";
 import { clearSoldOut, knownSoldOut } from "@/lib/orders/soldout";
-import { whenIdle } from "@/lib/shutdown";
+import { whenIdle } from "@/lib/platform/shutdown";
 import { placeFromProcesses } from "./support/buyer-processes";
 import { linesOf, makeSkus, makeUser, makeUsers, ordersOf, putInCart, stockOf, type TestUser } from "./support/fixtures";
 

@@ -10,7 +10,7 @@ import { getDb } from "@/db";
 import { skus, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { readLines, userOwner } from "@/lib/cart/store";
-import { getRedis } from "@/lib/redis";
+import { getRedis } from "@/lib/platform/redis";
 import { ctx, makeSkus, makeUser, noCtx, request, uid } from "./support/fixtures";
 
 const add = (cookie: string | undefined, body: unknown) => addItem(request("/api/cart/items", { method: "POST", body, cookie }), noCtx);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { skus, spus } from "@/db/schema";
-import { CATALOG_PAGE_SIZE, searchProducts } from "@/lib/catalog";
-import { fromPrice } from "@/lib/from-price";
-import { catalogView, parseCatalogQuery, queryOfView } from "@/lib/catalog-query";
+import { CATALOG_PAGE_SIZE, searchProducts } from "@/lib/catalog/products";
+import { fromPrice } from "@/lib/catalog/from-price";
+import { catalogView, parseCatalogQuery, queryOfView } from "@/lib/catalog/view";
 import { toCents } from "@/lib/money";
 import { uid } from "./support/fixtures";
 

@@ -6,11 +6,11 @@ import { getDb } from "@/db";
 import { orders } from "@/db/schema";
 import { addToCart } from "@/lib/cart/service";
 import { readLines, userOwner } from "@/lib/cart/store";
-import { CHECKOUT_STRATEGIES } from "@/lib/env";
+import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
 import { placeOrder } from "@/lib/orders/checkout";
-import { whenIdle } from "@/lib/shutdown";
+import { whenIdle } from "@/lib/platform/shutdown";
 import { linesOf, makeSkus, makeUser, makeUsers, noCtx, ordersOf, putInCart, redis, request, stockOf, type TestUser } from "./support/fixtures";
 
 const key = () => randomUUID();
@@ -152,7 +152,7 @@ describe("checkout details", () => {
     const [a, b, c] = await makeSkus(10, 10, 10);
     const u = await makeUser();
     await putInCart(u, [[a!, 1], [b!, 2], [c!, 1]]);
-    const { getRedis } = await import("@/lib/redis");
+    const { getRedis } = await import("@/lib/platform/redis");
     await getRedis().srem(`cart:{u:${u.id}}:selected`, String(c));
     await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() });
     expect(await readLines(userOwner(u.id))).toEqual([{ skuId: c, count: 1, selected: false }]);

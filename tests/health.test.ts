@@ -4,7 +4,7 @@ import Redis from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { GET as health } from "@/app/api/health/route";
 import { GET as ready } from "@/app/api/health/ready/route";
-import { getRedis } from "@/lib/redis";
+import { getRedis } from "@/lib/platform/redis";
 
 const shared = globalThis as unknown as { stockroomShutdown: { draining: boolean }; stockroomRedis?: unknown };
 

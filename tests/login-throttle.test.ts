@@ -5,10 +5,10 @@ import { POST as addItem } from "@/app/api/cart/items/route";
 import { POST as createAddress } from "@/app/api/addresses/route";
 import { POST as logout } from "@/app/api/auth/logout/route";
 import { GET as me } from "@/app/api/me/route";
-import { listAddresses } from "@/lib/addresses";
+import { listAddresses } from "@/lib/orders/addresses";
 import { register } from "@/lib/auth/service";
 import { LOGIN_MAX_FAILURES } from "@/lib/auth/throttle";
-import { getRedis, type RedisClient } from "@/lib/redis";
+import { getRedis, type RedisClient } from "@/lib/platform/redis";
 import { makeSkus, makeUser, noCtx, redis, request, uid } from "./support/fixtures";
 
 const attempt = (username: string, password: string, ip: string) =>

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseExposition, sumOf, type Sample } from "@/bench/lib/prometheus";
-import { whenIdle } from "@/lib/shutdown";
+import { whenIdle } from "@/lib/platform/shutdown";
 import { ctx, makeSkus, makeUser, makeUsers, noCtx, putInCart, request } from "./support/fixtures";
 
 const TOKEN = "metrics-test-token-0123456789";
@@ -10,7 +10,7 @@ type MetricsRoute = typeof import("@/app/api/metrics/route");
 type OrdersRoutes = typeof import("@/app/api/orders/route");
 type OrderRoute = typeof import("@/app/api/orders/[orderId]/route");
 
-/** The route modules as a process with this METRICS_TOKEN loads them (lib/env.ts reads the environment once per module instance). */
+/** The route modules as a process with this METRICS_TOKEN loads them (lib/platform/env.ts reads the environment once per module instance). */
 async function load(token: string | undefined) {
   if (token === undefined) delete process.env.METRICS_TOKEN;
   else process.env.METRICS_TOKEN = token;

@@ -4,7 +4,7 @@ import { POST as postOrder } from "@/app/api/orders/route";
 import { addToCart } from "@/lib/cart/service";
 import { takeOrderOutOfCart } from "@/lib/cart/cleanup";
 import { addLine, guestOwner, mergeCarts, readCart, removeLine, selectAll, updateLine, userOwner } from "@/lib/cart/store";
-import { CHECKOUT_STRATEGIES } from "@/lib/env";
+import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
 import { createCheckout, placeOrder } from "@/lib/orders/checkout";
 import type { CommitSeams } from "@/lib/orders/commit";

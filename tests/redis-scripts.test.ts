@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defineScripts, getRedis } from "@/lib/redis";
+import { defineScripts, getRedis } from "@/lib/platform/redis";
 
 type WithEcho = { stockroomTestEcho(key: string, arg: string): Promise<string> };
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GET as adminStock } from "@/app/api/admin/stock/route";
 import { GET as listOrders } from "@/app/api/orders/route";
-import { log } from "@/lib/log";
+import { log } from "@/lib/platform/log";
 import { makeUser, noCtx, request } from "./support/fixtures";
 
 afterEach(() => {

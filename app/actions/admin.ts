@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { failure, type ActionState } from "@/lib/action-state";
+import { failure, type ActionState } from "@/lib/web/action";
 import { adjustStockForm, priceAndNameForm, saleSettingsForm, updateSkuSchema, type UpdateSkuInput } from "@/lib/admin/schemas";
 import { adjustStock, updateSku, type StockRow } from "@/lib/admin/stock";
 import { currentUser } from "@/lib/auth/current";

@@ -1,7 +1,7 @@
 "use server";
 
 import { cookies, headers } from "next/headers";
-import { failure, type ActionState } from "@/lib/action-state";
+import { failure, type ActionState } from "@/lib/web/action";
 import { safeNext } from "@/lib/auth/current";
 import { credentialsSchema, loginSchema } from "@/lib/auth/schemas";
 import { logIn, logOut, signUp } from "@/lib/auth/service";

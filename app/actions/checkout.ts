@@ -4,12 +4,12 @@ import { revalidatePath } from "next/cache";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { failure, type ActionState } from "@/lib/action-state";
-import { addressSchema, createAddress } from "@/lib/addresses";
+import { failure, type ActionState } from "@/lib/web/action";
+import { addressSchema, createAddress } from "@/lib/orders/addresses";
 import { currentUser } from "@/lib/auth/current";
 import { AppError, isAppError } from "@/lib/errors";
 import { placeOrder } from "@/lib/orders/checkout";
-import { withRequestId } from "@/lib/request-context";
+import { withRequestId } from "@/lib/platform/request-context";
 import { PLACED_COOKIE, PLACED_MAX_AGE_SECONDS } from "@/app/orders/placed";
 import { idempotencyKeySchema, placeOrderSchema } from "@/lib/orders/schemas";
 

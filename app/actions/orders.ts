@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { failure, type ActionState } from "@/lib/action-state";
+import { failure, type ActionState } from "@/lib/web/action";
 import { currentUser } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors";
 import { cancelOrder, payOrder } from "@/lib/orders/lifecycle";

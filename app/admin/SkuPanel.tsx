@@ -11,7 +11,7 @@ import {
   type SaleSettingsResult,
 } from "@/app/actions/admin";
 import { launchDate } from "@/app/components/launch";
-import type { ActionState } from "@/lib/action-state";
+import type { ActionState } from "@/lib/web/action";
 import { MAX_ADJUSTMENT } from "@/lib/admin/limits";
 import type { StockRow } from "@/lib/admin/stock";
 import { formatMoney } from "@/lib/money";

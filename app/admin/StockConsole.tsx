@@ -7,7 +7,7 @@ import type { StockRow } from "@/lib/admin/stock";
 import { LaunchTime } from "@/app/components/LaunchTime";
 import { ProductThumb } from "@/app/components/ProductArt";
 import { formatMoney } from "@/lib/money";
-import { hasStarted } from "@/lib/sale-start";
+import { hasStarted } from "@/lib/drops/sale-start";
 import { clock, skuLabel } from "./format";
 import { SkuPanel } from "./SkuPanel";
 import { STOCK_KEY, useStock } from "./queries";

@@ -1,5 +1,5 @@
 import type { StockRow } from "@/lib/admin/stock";
-import { lineName } from "@/lib/product-name";
+import { lineName } from "@/lib/catalog/product-name";
 
 /** "Drift Running Shoe — EU 44", as checkout names a line. */
 export const skuLabel = (r: Pick<StockRow, "skuId" | "product" | "name">) => lineName(r.skuId, r);

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { stockSnapshot } from "@/lib/admin/stock";
 import { requirePageUser } from "@/lib/auth/current";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { OrdersOverview } from "./OrdersOverview";
 import { StockConsole } from "./StockConsole";
 

@@ -3,7 +3,7 @@
 import { useActionState, useState } from "react";
 import { addAddressAction } from "@/app/actions/checkout";
 import { SubmitButton } from "@/app/components/SubmitButton";
-import type { ActionState } from "@/lib/action-state";
+import type { ActionState } from "@/lib/web/action";
 
 const FIELDS = [
   { name: "receiver", label: "Receiver", autoComplete: "name", hint: undefined },

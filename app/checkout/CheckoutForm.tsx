@@ -3,8 +3,8 @@
 import { useActionState } from "react";
 import { placeOrderAction } from "@/app/actions/checkout";
 import { LaunchTime } from "@/app/components/LaunchTime";
-import type { ActionState } from "@/lib/action-state";
-import type { AddressView } from "@/lib/addresses";
+import type { ActionState } from "@/lib/web/action";
+import type { AddressView } from "@/lib/orders/addresses";
 import { LineFix } from "./LineFix";
 
 type ShortLine = { skuId: number; name: string; requested: number; available: number };

@@ -1,10 +1,10 @@
 "use client";
 
 import { StockBadge } from "@/app/components/StockBadge";
-import type { CatalogSku } from "@/lib/catalog";
-import { fromPrice } from "@/lib/from-price";
+import type { CatalogSku } from "@/lib/catalog/products";
+import { fromPrice } from "@/lib/catalog/from-price";
 import { formatMoney } from "@/lib/money";
-import { hasStarted } from "@/lib/sale-start";
+import { hasStarted } from "@/lib/drops/sale-start";
 import { waitWords } from "./launch";
 import { useLiveSkus } from "./LiveSkus";
 import { useServerNow } from "./server-clock";

@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext } from "react";
-import type { CatalogSku } from "@/lib/catalog";
+import type { CatalogSku } from "@/lib/catalog/products";
 import { overlay, useLiveStock, type LiveStock } from "./live-stock";
 
 const LiveContext = createContext<LiveStock | undefined>(undefined);

@@ -1,4 +1,4 @@
-import { availability, availabilityLabel } from "@/lib/availability";
+import { availability, availabilityLabel } from "@/lib/catalog/availability";
 
 export function StockBadge({ stock, onSale = true }: { stock: number; onSale?: boolean }) {
   const a = availability(stock, onSale);

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { api } from "@/app/api-client";
 import type { ServerTimeReading } from "@/app/components/server-clock";
-import type { LiveSku } from "@/lib/live-stock";
+import type { LiveSku } from "@/lib/catalog/live-stock";
 
 /** How often a visible page asks for fresh stock (the server answers from a cache at most 1 s old). */
 export const LIVE_STOCK_POLL_MS = 1_000;

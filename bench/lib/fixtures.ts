@@ -3,7 +3,7 @@ import { getDb, getPool } from "@/db";
 import { addresses, skus, spus, users } from "@/db/schema";
 import { SESSION_COOKIE, createSession } from "@/lib/auth/session";
 import { cartKeys, userOwner } from "@/lib/cart/store";
-import { getRedis } from "@/lib/redis";
+import { getRedis } from "@/lib/platform/redis";
 
 export type Shopper = { id: number; addressId: number; cookie: string };
 export type Line = { skuId: number; count: number };

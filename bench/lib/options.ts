@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { CHECKOUT_STRATEGIES } from "@/lib/env";
+import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 
 /**
  * `drop` runs once per strategy and mode, not per W: DROP.shoppers at once (./drop.ts). `crowd`

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/errors";
-import { metrics } from "@/lib/metrics/registry";
+import { metrics } from "@/lib/platform/metrics/registry";
 import { placeOrder } from "@/lib/orders/checkout";
 import type { Shopper } from "./fixtures";
 import type { Outcome } from "./load";

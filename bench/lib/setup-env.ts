@@ -1,6 +1,6 @@
 /**
- * bench/run.ts imports this first, before any lib module: lib/env.ts reads process.env once, on
- * first use, and lib/log.ts reads LOG_LEVEL when it is loaded. Service mode calls placeOrder in
+ * bench/run.ts imports this first, before any lib module: lib/platform/env.ts reads process.env once, on
+ * first use, and lib/platform/log.ts reads LOG_LEVEL when it is loaded. Service mode calls placeOrder in
  * this process, so getDb()/getRedis() must already point at the bench database and Redis
  * database, with a pool the size of a server's. Servers inherit the same environment.
  */

@@ -1,6 +1,6 @@
 import Redis from "ioredis";
 import mysql from "mysql2/promise";
-import { CATALOG_CHANNEL } from "../../lib/page-cache/handler.mjs";
+import { CATALOG_CHANNEL } from "../../lib/platform/page-cache/handler.mjs";
 
 /** Direct database access for arranging a scenario (e.g. "one unit left"), never for the behaviour under test. */
 export async function sql<T = unknown>(query: string, params: unknown[] = []): Promise<T> {

@@ -2,9 +2,9 @@ import "server-only";
 import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
 import { affectedRows, getDb } from "@/db";
 import { skus, spus, stockAdjustments, users } from "@/db/schema";
-import { lineName } from "@/lib/product-name";
+import { lineName } from "@/lib/catalog/product-name";
 import { clearSoldOut } from "@/lib/orders/soldout";
-import { catalogChanged } from "@/lib/page-cache/changes";
+import { catalogChanged } from "@/lib/platform/page-cache/changes";
 import { AppError, ER_WARN_DATA_OUT_OF_RANGE, isDuplicateKey, sqlErrno } from "@/lib/errors";
 import type { AdjustStockInput, UpdateSkuInput } from "./schemas";
 

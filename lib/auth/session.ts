@@ -3,7 +3,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { and, eq, gt, lt, sql } from "drizzle-orm";
 import { getDb, preparedQuery } from "@/db";
 import { sessions, users, type Role } from "@/db/schema";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 
 export const SESSION_COOKIE = "stockroom_session";
 const SESSION_DAYS = 30;

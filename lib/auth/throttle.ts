@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
-import { log } from "@/lib/log";
-import { hit, peek, reset, throttleKey } from "@/lib/rate-limit";
+import { log } from "@/lib/platform/log";
+import { hit, peek, reset, throttleKey } from "@/lib/platform/rate-limit";
 
 /** After this many failed logins in the window, for one username or from one IP, login answers 429. */
 export const LOGIN_MAX_FAILURES = 10;

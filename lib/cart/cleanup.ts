@@ -2,9 +2,9 @@ import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db";
 import { orderLines, orders } from "@/db/schema";
-import { createCombiner } from "@/lib/combiner";
-import { log } from "@/lib/log";
-import { tracked } from "@/lib/shutdown";
+import { createCombiner } from "@/lib/platform/combiner";
+import { log } from "@/lib/platform/log";
+import { tracked } from "@/lib/platform/shutdown";
 import { takeBoughtLines, userOwner, type Line } from "./store";
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { log } from "@/lib/log";
+import { log } from "@/lib/platform/log";
 import { guestOwner, mergeCarts, userOwner, type Owner } from "./store";
 
 export const GUEST_COOKIE = "stockroom_guest";

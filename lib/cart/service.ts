@@ -1,8 +1,8 @@
 import "server-only";
 import { getPool } from "@/db";
-import { getSkus } from "@/lib/catalog";
-import { cartLimitError, heldOf, unitsHeld } from "@/lib/purchase-limits";
-import { lineName } from "@/lib/product-name";
+import { getSkus } from "@/lib/catalog/products";
+import { cartLimitError, heldOf, unitsHeld } from "@/lib/drops/purchase-limits";
+import { lineName } from "@/lib/catalog/product-name";
 import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
 import { settleCartCleanups } from "./cleanup";

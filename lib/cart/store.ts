@@ -2,8 +2,8 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { Result } from "ioredis";
 import { AppError, isAppError } from "@/lib/errors";
-import { log } from "@/lib/log";
-import { type RedisClient, defineScripts, getRedis } from "@/lib/redis";
+import { log } from "@/lib/platform/log";
+import { type RedisClient, defineScripts, getRedis } from "@/lib/platform/redis";
 import { MAX_LINE_QTY } from "./limits";
 
 /**

@@ -1,8 +1,8 @@
 import "server-only";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
-import { log } from "@/lib/log";
-import { giveBack, hit, throttleKey } from "@/lib/rate-limit";
+import { log } from "@/lib/platform/log";
+import { giveBack, hit, throttleKey } from "@/lib/platform/rate-limit";
 
 const WINDOW_SECONDS = 60;
 

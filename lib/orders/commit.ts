@@ -2,9 +2,9 @@ import "server-only";
 import { transaction, type Conn } from "@/db";
 import type { Line } from "@/lib/cart/store";
 import { AppError, isStockRefusal } from "@/lib/errors";
-import { lineName } from "@/lib/product-name";
-import { addHeld, heldOf, lockCustomersAndReadHeld, overLimit, purchaseLimitError } from "@/lib/purchase-limits";
-import { hasStarted, saleNotStartedError } from "@/lib/sale-start";
+import { lineName } from "@/lib/catalog/product-name";
+import { addHeld, heldOf, lockCustomersAndReadHeld, overLimit, purchaseLimitError } from "@/lib/drops/purchase-limits";
+import { hasStarted, saleNotStartedError } from "@/lib/drops/sale-start";
 import { outOfStockError, prepareOrder, type Draft, type PreparedOrder } from "./draft";
 import { DuplicateKey } from "./idempotency";
 import { addressesOf, checkoutSkus, earlierOrders, type CheckoutSku, type Earlier } from "./lookups";
@@ -108,7 +108,7 @@ type Named = { skuId: number; count: number; name: string }[];
 /**
  * The candidates whose customers stay within every per-customer limit; the others get their
  * PURCHASE_LIMIT_REACHED verdict. Customers are locked before the stock step touches any SKU
- * row (lib/purchase-limits.ts), and only when a draft has a limited line: unlimited checkouts
+ * row (lib/drops/purchase-limits.ts), and only when a draft has a limited line: unlimited checkouts
  * pay nothing.
  */
 async function withinLimits(

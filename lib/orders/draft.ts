@@ -1,7 +1,7 @@
 import type { Order } from "@/db/schema";
-import type { AddressView } from "@/lib/addresses";
+import type { AddressView } from "@/lib/orders/addresses";
 import type { Line } from "@/lib/cart/store";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
 import { newOrderId } from "./order-id";

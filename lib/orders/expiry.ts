@@ -1,6 +1,6 @@
 import "server-only";
-import { env } from "@/lib/env";
-import { log } from "@/lib/log";
+import { env } from "@/lib/platform/env";
+import { log } from "@/lib/platform/log";
 import { expireOrder, overdueOrderIds, type ExpiryClock } from "./lifecycle";
 
 // No `server-only` here: `npm run sweep` runs this module under tsx, outside Next.js.

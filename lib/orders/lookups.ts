@@ -1,7 +1,7 @@
 import "server-only";
 import type { RowDataPacket } from "mysql2";
 import { getPool, placeholders } from "@/db";
-import type { AddressView } from "@/lib/addresses";
+import type { AddressView } from "@/lib/orders/addresses";
 import type { Draft } from "./draft";
 import { normalizeKey } from "./idempotency";
 

@@ -1,6 +1,6 @@
-import { metrics } from "@/lib/metrics/registry";
+import { metrics } from "@/lib/platform/metrics/registry";
 
-/** Checkout events, recorded in this process's Prometheus registry (lib/metrics/registry.ts, GET /api/metrics). */
+/** Checkout events, recorded in this process's Prometheus registry (lib/platform/metrics/registry.ts, GET /api/metrics). */
 
 export function recordBatch(size: number) {
   metrics().batchSize.observe(size);

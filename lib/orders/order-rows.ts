@@ -2,7 +2,7 @@ import "server-only";
 import type { ResultSetHeader, RowDataPacket } from "mysql2";
 import { getPool, placeholders, type Conn } from "@/db";
 import { isDuplicateKey } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { log } from "@/lib/platform/log";
 import { lineRowsOf, type OrderHeader, type PreparedOrder } from "./draft";
 import { DuplicateKey } from "./idempotency";
 

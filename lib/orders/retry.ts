@@ -1,6 +1,6 @@
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { AppError, isRetryable, sqlErrno } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { log } from "@/lib/platform/log";
 import { recordTxRetry } from "./metrics";
 
 /** Jittered exponential backoff: ~10, 20, 40 ms ceilings, spread so retries do not collide again. */

@@ -2,9 +2,9 @@ import "server-only";
 import { inArray } from "drizzle-orm";
 import { getDb } from "@/db";
 import { skus } from "@/db/schema";
-import { log } from "@/lib/log";
-import { catalogChanged } from "@/lib/page-cache/changes";
-import { getRedis } from "@/lib/redis";
+import { log } from "@/lib/platform/log";
+import { catalogChanged } from "@/lib/platform/page-cache/changes";
+import { getRedis } from "@/lib/platform/redis";
 
 /**
  * "This SKU is sold out" hints in Redis, shared by every server process, so a sold-out storm is

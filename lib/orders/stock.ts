@@ -2,7 +2,7 @@ import "server-only";
 import type { RowDataPacket } from "mysql2";
 import { affectedRows, placeholders, type Conn } from "@/db";
 import type { Line } from "@/lib/cart/store";
-import type { CHECKOUT_STRATEGIES } from "@/lib/env";
+import type { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { recordOptimisticRetry } from "./metrics";
 
 export type Strategy = (typeof CHECKOUT_STRATEGIES)[number];

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Cluster } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Owner, addLine, cartKeys, guestOwner, mergeCarts, readLines, removeLine, selectAll, takeBoughtLines, updateLine, userOwner } from "@/lib/cart/store";
-import { closeRedis, getRedis } from "@/lib/redis";
+import { closeRedis, getRedis } from "@/lib/platform/redis";
 
 /**
  * Every multi-key cart operation, through the real store. `npm run test:cluster` runs this file

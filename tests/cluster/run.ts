@@ -16,7 +16,7 @@ import { closeDb } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
 import { cartKeys, userOwner } from "@/lib/cart/store";
 import type { Cluster } from "ioredis";
-import { closeRedis, getRedis } from "@/lib/redis";
+import { closeRedis, getRedis } from "@/lib/platform/redis";
 import { findCheckoutAction, submitCheckout } from "@/bench/lib/action";
 import { createShoppers, createSkus, fillCart, type Line, type Shopper } from "@/bench/lib/fixtures";
 import { HttpClient } from "@/bench/lib/http";

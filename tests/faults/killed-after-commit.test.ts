@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createShoppers, createSkus, fillCart, snapshotSkus } from "@/bench/lib/fixtures";
 import { HttpClient } from "@/bench/lib/http";
 import { getPool } from "@/db";
-import { CHECKOUT_STRATEGIES } from "@/lib/env";
+import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { call, checkout } from "./client";
 import { CommitProxy } from "./commit-proxy";
 import { faultStack, invariantViolations, stockAtStart } from "./stack";

@@ -3,7 +3,7 @@ import { createShoppers, createSkus, fillCart, type Shopper } from "@/bench/lib/
 import { HttpClient } from "@/bench/lib/http";
 import { getPool } from "@/db";
 import { cartKeys, userOwner } from "@/lib/cart/store";
-import { getRedis } from "@/lib/redis";
+import { getRedis } from "@/lib/platform/redis";
 import { call, checkout } from "./client";
 import { CommitProxy } from "./commit-proxy";
 import { faultStack, invariantViolations, orderCount, stockAtStart } from "./stack";

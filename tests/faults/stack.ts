@@ -1,6 +1,6 @@
 import { closeDb, getPool } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
-import { closeRedis } from "@/lib/redis";
+import { closeRedis } from "@/lib/platform/redis";
 import { snapshotSkus } from "@/bench/lib/fixtures";
 import { AppServer, ThrowawayMariaDb, ThrowawayRedis, PORTS, type ServerEnv } from "./services";
 

@@ -8,12 +8,12 @@
  * of rules that span a customer's orders, such as per-customer limits.
  */
 import { closeDb } from "@/db";
-import { CHECKOUT_STRATEGIES } from "@/lib/env";
+import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { isAppError } from "@/lib/errors";
 import { randomUUID } from "node:crypto";
 import { createCheckout, placeOrder, type PlaceOrderRequest } from "@/lib/orders/checkout";
-import { closeRedis } from "@/lib/redis";
-import { whenIdle } from "@/lib/shutdown";
+import { closeRedis } from "@/lib/platform/redis";
+import { whenIdle } from "@/lib/platform/shutdown";
 
 const buyers = JSON.parse(process.argv[2]!) as { userId: number; addressId: number; key: string }[];
 const strategy = CHECKOUT_STRATEGIES.find((s) => s === process.argv[3]) ?? "batched";

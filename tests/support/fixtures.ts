@@ -5,7 +5,7 @@ import { getDb } from "@/db";
 import { addresses, orderLines, orders, skus, spus, users } from "@/db/schema";
 import { SESSION_COOKIE, createSession } from "@/lib/auth/session";
 import { addLine, userOwner } from "@/lib/cart/store";
-import { getRedis } from "@/lib/redis";
+import { getRedis } from "@/lib/platform/redis";
 
 export const uid = (prefix = "t") => `${prefix}${randomBytes(5).toString("hex")}`;
 

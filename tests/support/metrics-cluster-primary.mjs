@@ -3,7 +3,7 @@
 // that share one port. Prints "ready <port>" once both listen.
 import cluster from "node:cluster";
 import path from "node:path";
-import { setupClusterMetrics } from "../../lib/metrics/cluster-primary.mjs";
+import { setupClusterMetrics } from "../../lib/platform/metrics/cluster-primary.mjs";
 
 const port = Number(process.env.PORT);
 setupClusterMetrics();

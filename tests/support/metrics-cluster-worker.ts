@@ -2,8 +2,8 @@
 // in this process's registry and answers GET /metrics exactly as GET /api/metrics does (scrape()),
 // and GET /own with this process's registry alone.
 import http from "node:http";
-import { metrics } from "@/lib/metrics/registry";
-import { scrape } from "@/lib/metrics/scrape";
+import { metrics } from "@/lib/platform/metrics/registry";
+import { scrape } from "@/lib/platform/metrics/scrape";
 
 const index = Number(process.env.WORKER_INDEX);
 const m = metrics();

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { addressSchema, createAddress, listAddresses } from "@/lib/addresses";
-import { readJson, requireUser, route } from "@/lib/http";
+import { addressSchema, createAddress, listAddresses } from "@/lib/orders/addresses";
+import { readJson, requireUser, route } from "@/lib/web/http";
 
 export const GET = route(async (req) => {
   const user = await requireUser(req);

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { GUEST_COOKIE, ownerFor } from "@/lib/cart/guest";
-import { cartResponse } from "@/lib/cart/request";
-import { optionalUser, route } from "@/lib/http";
+import { cartResponse } from "@/lib/web/cart-request";
+import { optionalUser, route } from "@/lib/web/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { checkHealth, currentBuildId } from "@/lib/health";
-import { poolStatus } from "@/lib/pool";
+import { checkHealth, currentBuildId } from "@/lib/platform/health";
+import { poolStatus } from "@/lib/platform/workers";
 
 export const dynamic = "force-dynamic";
 

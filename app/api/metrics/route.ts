@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
-import { errorResponse } from "@/lib/http";
-import { scrape } from "@/lib/metrics/scrape";
+import { errorResponse } from "@/lib/web/http";
+import { scrape } from "@/lib/platform/metrics/scrape";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { parseWith, readJson, requireUser, route } from "@/lib/http";
+import { parseWith, readJson, requireUser, route } from "@/lib/web/http";
 import { AppError } from "@/lib/errors";
 import { placeOrder } from "@/lib/orders/checkout";
 import { listOrders } from "@/lib/orders/queries";

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { listProducts } from "@/lib/catalog";
-import { route } from "@/lib/http";
+import { listProducts } from "@/lib/catalog/products";
+import { route } from "@/lib/web/http";
 
 export const GET = route(async () => {
   const products = await listProducts();

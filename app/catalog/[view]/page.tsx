@@ -5,8 +5,8 @@ import { notFound } from "next/navigation";
 import { CatalogCardStatus } from "@/app/components/CatalogCardStatus";
 import { LiveSkus } from "@/app/components/LiveSkus";
 import { serverNow } from "@/app/components/server-now";
-import { CATALOG_PAGE_SIZE, listCategories, searchProducts } from "@/lib/catalog";
-import { catalogHref, queryOfView, type Sort } from "@/lib/catalog-query";
+import { CATALOG_PAGE_SIZE, listCategories, searchProducts } from "@/lib/catalog/products";
+import { catalogHref, queryOfView, type Sort } from "@/lib/catalog/view";
 
 // `/` and `/?q=…&category=…&sort=…` are served from here (next.config.mjs and proxy.ts rewrite
 // them): one cached page per view, rendered at most once a second per process, never per shopper.

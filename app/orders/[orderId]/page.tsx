@@ -6,7 +6,7 @@ import { cache } from "react";
 import { RefreshCart } from "@/app/cart/RefreshCart";
 import { LinesTable } from "@/app/components/LinesTable";
 import { currentUser, requirePageUser } from "@/lib/auth/current";
-import { getSkus } from "@/lib/catalog";
+import { getSkus } from "@/lib/catalog/products";
 import { isAppError } from "@/lib/errors";
 import { formatMoney, toCents } from "@/lib/money";
 import { secondsLeftToPay } from "@/lib/orders/lifecycle";

@@ -7,10 +7,10 @@ import { timeLeft } from "@/app/components/launch";
 import { useServerNow } from "@/app/components/server-clock";
 import { ProductArt } from "@/app/components/ProductArt";
 import { useAddToCart, useCart } from "@/app/cart/queries";
-import type { CatalogSku } from "@/lib/catalog";
+import type { CatalogSku } from "@/lib/catalog/products";
 import { MAX_LINE_QTY } from "@/lib/cart/limits";
 import { formatMoney } from "@/lib/money";
-import { hasStarted } from "@/lib/sale-start";
+import { hasStarted } from "@/lib/drops/sale-start";
 import { overlay, useLiveStock } from "@/app/components/live-stock";
 
 type Props = { productName: string; category: string; hue: number; skus: CatalogSku[]; renderedAt: number; children: React.ReactNode };

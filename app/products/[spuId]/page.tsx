@@ -2,11 +2,11 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import Link from "next/link";
 import { serverNow } from "@/app/components/server-now";
-import { getProduct } from "@/lib/catalog";
+import { getProduct } from "@/lib/catalog/products";
 import { VariantPicker } from "./VariantPicker";
 
 // One cached page per product, rendered at most once a second per process and at once after an
-// admin change (lib/page-cache); stock and prices on an open page are kept live by /api/stock.
+// admin change (lib/platform/page-cache); stock and prices on an open page are kept live by /api/stock.
 export const revalidate = 1;
 export const generateStaticParams = () => [];
 

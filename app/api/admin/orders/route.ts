@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { listAllOrders } from "@/lib/admin/orders";
 import { orderFilterSchema } from "@/lib/admin/schemas";
-import { parseWith, requireAdmin, route } from "@/lib/http";
+import { parseWith, requireAdmin, route } from "@/lib/web/http";
 
 export const dynamic = "force-dynamic";
 

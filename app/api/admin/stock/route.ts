@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { listStock } from "@/lib/admin/stock";
-import { requireAdmin, route } from "@/lib/http";
+import { requireAdmin, route } from "@/lib/web/http";
 
 // Polled every 2 s by the admin console: never cached.
 export const dynamic = "force-dynamic";

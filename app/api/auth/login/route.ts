@@ -1,9 +1,9 @@
-import { sessionResponse } from "@/lib/auth/http";
+import { sessionResponse } from "@/lib/web/session-response";
 import { loginSchema } from "@/lib/auth/schemas";
 import { logIn } from "@/lib/auth/service";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import { clientIp } from "@/lib/auth/throttle";
-import { readJson, route } from "@/lib/http";
+import { readJson, route } from "@/lib/web/http";
 
 export const POST = route(async (req) => {
   const { username, password } = await readJson(req, loginSchema);

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { logOut } from "@/lib/auth/service";
 import { SESSION_COOKIE } from "@/lib/auth/session";
-import { route } from "@/lib/http";
+import { route } from "@/lib/web/http";
 
 export const POST = route(async (req) => {
   await logOut(req.cookies.get(SESSION_COOKIE)?.value);

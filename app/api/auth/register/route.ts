@@ -1,8 +1,8 @@
 import { credentialsSchema } from "@/lib/auth/schemas";
-import { sessionResponse } from "@/lib/auth/http";
+import { sessionResponse } from "@/lib/web/session-response";
 import { signUp } from "@/lib/auth/service";
 import { SESSION_COOKIE } from "@/lib/auth/session";
-import { readJson, route } from "@/lib/http";
+import { readJson, route } from "@/lib/web/http";
 
 export const POST = route(async (req) => {
   const input = await readJson(req, credentialsSchema);

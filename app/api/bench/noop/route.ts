@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { benchDisabled } from "@/lib/bench-guard";
+import { benchDisabled } from "@/lib/web/bench-guard";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
-import { cartOwner, cartResponse } from "@/lib/cart/request";
+import { cartOwner, cartResponse } from "@/lib/web/cart-request";
 import { addItemSchema } from "@/lib/cart/schemas";
 import { addToCart } from "@/lib/cart/service";
-import { readJson, route } from "@/lib/http";
+import { readJson, route } from "@/lib/web/http";
 
 export const POST = route(async (req) => {
   const input = await readJson(req, addItemSchema);

@@ -1,7 +1,7 @@
-import { cartOwner, cartResponse } from "@/lib/cart/request";
+import { cartOwner, cartResponse } from "@/lib/web/cart-request";
 import { selectionSchema } from "@/lib/cart/schemas";
 import { setCartSelection } from "@/lib/cart/service";
-import { readJson, route } from "@/lib/http";
+import { readJson, route } from "@/lib/web/http";
 
 export const PUT = route(async (req) => {
   const { selected } = await readJson(req, selectionSchema);

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { checkReadiness } from "@/lib/health";
+import { checkReadiness } from "@/lib/platform/health";
 
 export const dynamic = "force-dynamic";
 

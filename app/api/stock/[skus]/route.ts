@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { errorResponse, parseWith } from "@/lib/http";
-import { liveStock } from "@/lib/live-stock";
+import { errorResponse, parseWith } from "@/lib/web/http";
+import { liveStock } from "@/lib/catalog/live-stock";
 
 // Served from the page cache like a public page: rendered at most once a second per process and
 // list, so the polling of every open page costs the server about what a static file does.

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { updateSkuSchema } from "@/lib/admin/schemas";
 import { updateSku } from "@/lib/admin/stock";
-import { idParam, readJson, requireAdmin, route } from "@/lib/http";
+import { idParam, readJson, requireAdmin, route } from "@/lib/web/http";
 
 type Ctx = { params: Promise<{ skuId: string }> };
 

@@ -1,7 +1,7 @@
-import { cartOwner, cartResponse } from "@/lib/cart/request";
+import { cartOwner, cartResponse } from "@/lib/web/cart-request";
 import { updateItemSchema } from "@/lib/cart/schemas";
 import { removeCartItem, updateCartItem } from "@/lib/cart/service";
-import { idParam, readJson, route } from "@/lib/http";
+import { idParam, readJson, route } from "@/lib/web/http";
 
 type Ctx = { params: Promise<{ skuId: string }> };
 

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { requireUser, route } from "@/lib/http";
+import { requireUser, route } from "@/lib/web/http";
 import { payOrder } from "@/lib/orders/lifecycle";
 
 type Ctx = { params: Promise<{ orderId: string }> };

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { requireAdmin, route } from "@/lib/http";
+import { requireAdmin, route } from "@/lib/web/http";
 import { shipOrder } from "@/lib/orders/lifecycle";
 
 type Ctx = { params: Promise<{ orderId: string }> };

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { adjustStockSchema } from "@/lib/admin/schemas";
 import { adjustStock, listAdjustments } from "@/lib/admin/stock";
-import { idParam, readJson, requireAdmin, route } from "@/lib/http";
+import { idParam, readJson, requireAdmin, route } from "@/lib/web/http";
 
 type Ctx = { params: Promise<{ skuId: string }> };
 

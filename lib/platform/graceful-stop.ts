@@ -1,9 +1,9 @@
 import "server-only";
 import { closeDb } from "@/db";
-import { log } from "@/lib/log";
+import { log } from "@/lib/platform/log";
 import { stopExpirySweeper } from "@/lib/orders/expiry";
-import { closeRedis } from "@/lib/redis";
-import { inFlight, startDraining, whenIdle } from "@/lib/shutdown";
+import { closeRedis } from "@/lib/platform/redis";
+import { inFlight, startDraining, whenIdle } from "@/lib/platform/shutdown";
 
 /** Longest a stop waits for in-flight work; under a process manager's usual 30 s kill timeout. */
 const DRAIN_TIMEOUT_MS = 20_000;

@@ -22,7 +22,7 @@ describe(".env.example", () => {
   const example = readExample();
   const defaults = parseEnv({}) as Record<string, unknown>;
 
-  it("lists exactly the variables lib/env.ts reads", () => {
+  it("lists exactly the variables lib/platform/env.ts reads", () => {
     expect([...example.keys()].sort()).toEqual([...ENV_KEYS].sort());
   });
 

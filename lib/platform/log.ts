@@ -1,7 +1,7 @@
 import cluster from "node:cluster";
 import pino from "pino";
-import { logFormat, prettyLine } from "@/lib/log-format";
-import { requestContext } from "@/lib/request-context";
+import { logFormat, prettyLine } from "@/lib/platform/log-format";
+import { requestContext } from "@/lib/platform/request-context";
 
 const format = logFormat(process.env.LOG_FORMAT, Boolean(process.stdout.isTTY));
 const color = format === "pretty" && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
@@ -20,7 +20,7 @@ const options: pino.LoggerOptions = {
 
 /**
  * Structured logs, one event per line: JSON for collectors, or one readable line per event on a
- * terminal (LOG_FORMAT, lib/log-format.ts). Inside a request every line carries its `requestId`
+ * terminal (LOG_FORMAT, lib/platform/log-format.ts). Inside a request every line carries its `requestId`
  * (the same one the response returns in `x-request-id`). Quiet under tests unless LOG_LEVEL says otherwise.
  */
 export const log = format === "pretty" ? pino(options, { write: (line: string) => process.stdout.write(prettyLine(line, color, { pid: cluster.isWorker })) }) : pino(options);

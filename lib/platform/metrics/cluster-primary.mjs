@@ -3,7 +3,7 @@
 // can import it from a pruned production install.
 //
 // Any worker that serves GET /api/metrics asks the primary over the cluster IPC channel
-// (lib/metrics/scrape.ts); the primary collects every live worker's registry (prom-client's
+// (lib/platform/metrics/scrape.ts); the primary collects every live worker's registry (prom-client's
 // AggregatorRegistry: counters and histograms summed, stockroom_redis_up the minimum) and answers
 // that one worker with the text. So a scrape through the shared port returns the sum over all
 // workers, not one random worker.

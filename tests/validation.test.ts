@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { addressSchema } from "./addresses";
-import { credentialsSchema } from "./auth/schemas";
-import { addItemSchema, updateItemSchema } from "./cart/schemas";
-import { idempotencyKeySchema, placeOrderSchema } from "./orders/schemas";
+import { addressSchema } from "../lib/orders/addresses";
+import { credentialsSchema } from "../lib/auth/schemas";
+import { addItemSchema, updateItemSchema } from "../lib/cart/schemas";
+import { idempotencyKeySchema, placeOrderSchema } from "../lib/orders/schemas";
 
 describe("input schemas", () => {
   it("accepts valid credentials and strips a role", () => {

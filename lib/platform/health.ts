@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { getRedis } from "@/lib/redis";
-import { isDraining } from "@/lib/shutdown";
+import { getRedis } from "@/lib/platform/redis";
+import { isDraining } from "@/lib/platform/shutdown";
 
 const within = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms))]);

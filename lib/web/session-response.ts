@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { adoptGuestCart } from "@/lib/cart/guest";
-import { SESSION_COOKIE, sessionCookieOptions, type SessionUser } from "./session";
+import { SESSION_COOKIE, sessionCookieOptions, type SessionUser } from "../auth/session";
 
 /** The JSON answer to a login or registration: the user, the new session cookie, the guest cart merged. */
 export async function sessionResponse(req: NextRequest, user: SessionUser, session: { token: string; expiresAt: Date }, status: number) {

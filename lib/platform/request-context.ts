@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 
-/** Per-request data every log line of that request carries (see the mixin in lib/log.ts). */
+/** Per-request data every log line of that request carries (see the mixin in lib/platform/log.ts). */
 export type RequestContext = { requestId: string };
 
 // One per process, whichever of Next's bundles (route handlers, server actions, pages) loads this

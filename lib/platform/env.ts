@@ -57,7 +57,7 @@ const schema = z
 
 export type Env = z.infer<typeof schema>;
 
-/** Every variable this module reads (.env.example must list exactly these; lib/env.test.ts checks). */
+/** Every variable this module reads (.env.example must list exactly these; lib/platform/env.test.ts checks). */
 export const ENV_KEYS = Object.keys(schema.in.shape) as (keyof typeof schema.in.shape)[];
 
 export class EnvError extends Error {}

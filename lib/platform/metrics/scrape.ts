@@ -1,5 +1,5 @@
 import cluster from "node:cluster";
-import { log } from "@/lib/log";
+import { log } from "@/lib/platform/log";
 import { CLUSTER_METRICS_ENV, METRICS_REQUEST, METRICS_RESPONSE } from "./cluster-primary.mjs";
 import { metrics } from "./registry";
 

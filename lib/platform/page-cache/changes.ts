@@ -1,7 +1,7 @@
 import "server-only";
 import { Cluster } from "ioredis";
-import { log } from "@/lib/log";
-import { getRedis } from "@/lib/redis";
+import { log } from "@/lib/platform/log";
+import { getRedis } from "@/lib/platform/redis";
 import { CATALOG_CHANNEL as CHANNEL, markCatalogChanged } from "./handler.mjs";
 
 // One channel for the whole shop: admin changes are rare, and re-rendering every public page once

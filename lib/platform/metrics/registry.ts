@@ -91,7 +91,7 @@ const shared = globalThis as unknown as { stockroomMetrics?: Metrics };
 export function metrics(): Metrics {
   if (!shared.stockroomMetrics) {
     shared.stockroomMetrics = create();
-    // A cluster worker answers the primary's "your metrics, please" (lib/metrics/cluster-primary.mjs)
+    // A cluster worker answers the primary's "your metrics, please" (lib/platform/metrics/cluster-primary.mjs)
     // from this registry; constructing an AggregatorRegistry is what installs that listener.
     AggregatorRegistry.setRegistries([shared.stockroomMetrics.registry]);
     new AggregatorRegistry();

@@ -1,8 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { optionalUser } from "@/lib/http";
-import { GUEST_COOKIE, guestCookieOptions, newGuestId, ownerFor } from "./guest";
-import { getCart } from "./service";
-import { guestOwner, type Owner } from "./store";
+import { optionalUser } from "@/lib/web/http";
+import { GUEST_COOKIE, guestCookieOptions, newGuestId, ownerFor } from "../cart/guest";
+import { getCart } from "../cart/service";
+import { guestOwner, type Owner } from "../cart/store";
 
 /** Whose cart a request means; a first-time guest who writes gets a new guest id. */
 export async function cartOwner(req: NextRequest): Promise<{ owner: Owner; newGuestId?: string }> {

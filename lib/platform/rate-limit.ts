@@ -1,5 +1,5 @@
 import "server-only";
-import { getRedis } from "@/lib/redis";
+import { getRedis } from "@/lib/platform/redis";
 
 /**
  * Fixed-window counters in Redis, one key per counter. Each key is its own hash tag

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError, ERRORS, isAppError, isConnectionError, type ErrorCode } from "@/lib/errors";
-import { validationError } from "@/lib/http";
-import { log } from "@/lib/log";
+import { validationError } from "@/lib/web/http";
+import { log } from "@/lib/platform/log";
 
 /** What every server action form gets back: nothing yet, success, or a readable failure. */
 export type ActionState<T = undefined> =

@@ -1,6 +1,6 @@
 // Next.js's response cache for this process (next.config.mjs `cacheHandler`): rendered public
 // pages kept in memory, each for at most PAGE_MAX_AGE_MS, and dropped at once when the catalog
-// changes (lib/page-cache/changes.ts tells every process through Redis). Plain JavaScript:
+// changes (lib/platform/page-cache/changes.ts tells every process through Redis). Plain JavaScript:
 // Next.js imports this file at run time, outside its bundles.
 
 /** The longest any process serves a rendered page, whether or not it heard of a change. */
@@ -8,7 +8,7 @@ export const PAGE_MAX_AGE_MS = 1000;
 /** Rendered pages kept per process; the least recently used goes first. */
 export const PAGE_CACHE_ENTRIES = 500;
 
-/** The Redis channel every server process listens on for catalog changes (lib/page-cache/changes.ts). */
+/** The Redis channel every server process listens on for catalog changes (lib/platform/page-cache/changes.ts). */
 export const CATALOG_CHANNEL = "{stockroom}:catalog-changed";
 
 const STATE = Symbol.for("stockroom.pageCache");

@@ -1,6 +1,6 @@
 import "server-only";
 import Redis, { Cluster } from "ioredis";
-import { env } from "@/lib/env";
+import { env } from "@/lib/platform/env";
 
 /** A single Redis or a Redis Cluster: the same command API, so callers need not care. */
 export type RedisClient = Redis | Cluster;

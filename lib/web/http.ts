@@ -2,11 +2,11 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { getSessionUser, SESSION_COOKIE, type SessionUser } from "@/lib/auth/session";
 import { AppError, ERRORS, isAppError, isConnectionError } from "@/lib/errors";
-import { log } from "@/lib/log";
-import { metrics } from "@/lib/metrics/registry";
-import { routePattern } from "@/lib/metrics/route-pattern";
-import { requestContext, requestIdFrom } from "@/lib/request-context";
-import { isDraining, tracked } from "@/lib/shutdown";
+import { log } from "@/lib/platform/log";
+import { metrics } from "@/lib/platform/metrics/registry";
+import { routePattern } from "@/lib/platform/metrics/route-pattern";
+import { requestContext, requestIdFrom } from "@/lib/platform/request-context";
+import { isDraining, tracked } from "@/lib/platform/shutdown";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { getReadDb } from "@/db";
 import { skus } from "@/db/schema";
-import { pageCacheState } from "@/lib/page-cache/handler.mjs";
+import { pageCacheState } from "@/lib/platform/page-cache/handler.mjs";
 
 /** What may change about a SKU while its page is open: stock as it sells, and whatever an admin edits. */
 export type LiveSku = {

@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, count, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
 import { getDb, getReadDb } from "@/db";
 import { skus, spus } from "@/db/schema";
-import type { CatalogQuery } from "@/lib/catalog-query";
+import type { CatalogQuery } from "@/lib/catalog/view";
 
 export type CatalogSku = {
   skuId: number;
