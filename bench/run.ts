@@ -14,6 +14,7 @@ import Redis from "ioredis";
 import { closeDb, createPool, getDb } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
 import { seed } from "@/db/seed";
+import { hashPassword } from "@/lib/auth/password";
 import { closeRedis } from "@/lib/platform/redis";
 import { findCheckoutAction, submitCheckout, type CheckoutAction } from "./lib/action";
 import { CROWD, crowdMarkdown, crowdProduct, crowdVerdicts, pageCells, runViewers, type CrowdResult, type PageCell } from "./lib/crowd";
@@ -408,7 +409,7 @@ async function main() {
     await buildServer(secret);
     log(`   built in ${((Date.now() - t) / 1000).toFixed(0)} s`);
   }
-  await seed(getDb(), { username: "admin", password: "admin12345" });
+  await seed(getDb(), { admin: { username: "admin", password: "admin12345" }, hashPassword });
   const redis = new Redis(opts.redisUrl);
   await redis.flushdb();
   await redis.quit();

@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/mysql2";
 import mysql from "mysql2/promise";
-import { env } from "@/lib/platform/env";
+import { dbConfig } from "./config";
 import * as schema from "./schema";
 
 /**
@@ -46,7 +46,7 @@ export const affectedRows = (result: unknown) => (result as [{ affectedRows: num
 const globalForDb = globalThis as unknown as { stockroomPool?: mysql.Pool; stockroomDb?: Db; stockroomReadDb?: Db; stockroomReadPool?: mysql.Pool };
 
 export function getPool(): mysql.Pool {
-  globalForDb.stockroomPool ??= createPool(env().DATABASE_URL, env().DB_POOL_SIZE);
+  globalForDb.stockroomPool ??= createPool(dbConfig().DATABASE_URL, dbConfig().DB_POOL_SIZE);
   return globalForDb.stockroomPool;
 }
 
@@ -103,10 +103,10 @@ export async function transaction<T>(fn: (conn: Conn) => Promise<T>, { isolation
  * replica can be behind.
  */
 export function getReadDb(): Db {
-  const urls = env().DATABASE_READ_URLS?.split(",").map((u) => u.trim());
+  const urls = dbConfig().DATABASE_READ_URLS?.split(",").map((u) => u.trim());
   if (!urls) return getDb();
   if (!globalForDb.stockroomReadDb) {
-    globalForDb.stockroomReadPool = createPool(urls[Math.floor(Math.random() * urls.length)]!, env().DB_POOL_SIZE);
+    globalForDb.stockroomReadPool = createPool(urls[Math.floor(Math.random() * urls.length)]!, dbConfig().DB_POOL_SIZE);
     globalForDb.stockroomReadDb = createDb(globalForDb.stockroomReadPool);
   }
   return globalForDb.stockroomReadDb;

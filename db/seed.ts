@@ -1,8 +1,5 @@
-import path from "node:path";
-import { and, eq } from "drizzle-orm";
-import { hashPassword } from "@/lib/auth/password";
-import { env } from "@/lib/platform/env";
-import { closeDb, getDb, type Db } from "./index";
+import { eq } from "drizzle-orm";
+import type { Db } from "./index";
 import { skus, spus, users } from "./schema";
 
 type SeedProduct = {
@@ -93,7 +90,10 @@ export const PRODUCTS: SeedProduct[] = [
 
 export const DEMO_SHOPPER = { username: "demo", password: "demo12345" };
 
-async function ensureUser(db: Db, username: string, password: string, role: "shopper" | "admin") {
+/** How the seed stores a password: the app's own hash (lib/auth/password.ts), handed in by the caller. */
+type HashPassword = (password: string) => Promise<string>;
+
+async function ensureUser(db: Db, hashPassword: HashPassword, username: string, password: string, role: "shopper" | "admin") {
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, username)).limit(1);
   if (existing) return existing.id;
   const [row] = await db.insert(users).values({ username, passwordHash: await hashPassword(password), role }).$returningId();
@@ -105,7 +105,10 @@ async function ensureUser(db: Db, username: string, password: string, role: "sho
  * shop) never resets stock or duplicates products. `dropStartsAt`: the limited drop's launch
  * time when it is first inserted (none: on sale at once, as tests want it).
  */
-export async function seed(db: Db, admin: { username: string; password: string }, { dropStartsAt }: { dropStartsAt?: Date } = {}) {
+export async function seed(
+  db: Db,
+  { admin, hashPassword, dropStartsAt }: { admin: { username: string; password: string }; hashPassword: HashPassword; dropStartsAt?: Date },
+) {
   for (const product of PRODUCTS) {
     const { skus: variants, ...spu } = product;
     await db.insert(spus).ignore().values(spu);
@@ -115,27 +118,6 @@ export async function seed(db: Db, admin: { username: string; password: string }
       await db.insert(skus).ignore().values({ spuId: row!.id, ...v, saleStartsAt });
     }
   }
-  await ensureUser(db, admin.username, admin.password, "admin");
-  await ensureUser(db, DEMO_SHOPPER.username, DEMO_SHOPPER.password, "shopper");
-}
-
-export async function findSkuId(db: Db, product: string, sku: string): Promise<number> {
-  const [row] = await db
-    .select({ id: skus.id })
-    .from(skus)
-    .innerJoin(spus, eq(spus.id, skus.spuId))
-    .where(and(eq(spus.name, product), eq(skus.name, sku)))
-    .limit(1);
-  if (!row) throw new Error(`No SKU ${product} / ${sku}`);
-  return row.id;
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  seed(getDb(), { username: env().ADMIN_USERNAME, password: env().ADMIN_PASSWORD }, { dropStartsAt: new Date(Date.now() + DEMO_DROP_DELAY_MS) })
-    .then(() => console.log(`Seeded ${PRODUCTS.length} products`))
-    .catch((e: unknown) => {
-      console.error(`Seed failed: ${e instanceof Error ? e.message : String(e)}`);
-      process.exitCode = 1;
-    })
-    .finally(() => closeDb());
+  await ensureUser(db, hashPassword, admin.username, admin.password, "admin");
+  await ensureUser(db, hashPassword, DEMO_SHOPPER.username, DEMO_SHOPPER.password, "shopper");
 }

@@ -69,18 +69,6 @@ export class AppError extends Error {
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
 
-/** The MySQL/MariaDB error number anywhere in a cause chain (drizzle wraps driver errors). */
-export function sqlErrno(e: unknown): number | undefined {
-  for (let cur = e, depth = 0; cur && depth < 5; depth++) {
-    const errno = (cur as { errno?: unknown }).errno;
-    if (typeof errno === "number") return errno;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "PROTOCOL_CONNECTION_LOST", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"]);
-
 /** The errors of a cause chain (drizzle wraps the driver's error in `cause`). */
 function causeChain(e: unknown): Record<string, unknown>[] {
   const chain: Record<string, unknown>[] = [];
@@ -90,6 +78,14 @@ function causeChain(e: unknown): Record<string, unknown>[] {
   }
   return chain;
 }
+
+/** The MySQL/MariaDB error number anywhere in a cause chain. */
+export function sqlErrno(e: unknown): number | undefined {
+  const errno = causeChain(e).find((c) => typeof c.errno === "number")?.errno;
+  return errno as number | undefined;
+}
+
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "PROTOCOL_CONNECTION_LOST", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"]);
 
 /**
  * The database could not be reached or the connection died: a socket error code, or an error

@@ -1,6 +1,6 @@
 import { env, EnvError } from "@/lib/platform/env";
 import { installGracefulStop } from "@/lib/platform/graceful-stop";
-import { startExpirySweeper } from "@/lib/orders/expiry";
+import { startExpirySweeper, stopExpirySweeper } from "@/lib/orders/expiry";
 import { listenToLauncher } from "@/lib/platform/workers";
 import { listenForCatalogChanges } from "@/lib/platform/page-cache/changes";
 import { getRedis } from "@/lib/platform/redis";
@@ -18,7 +18,7 @@ try {
 // decides). Not while `next build` loads the app: there is no database then.
 if (process.env.NEXT_PHASE !== "phase-production-build") {
   startExpirySweeper();
-  installGracefulStop();
+  installGracefulStop(stopExpirySweeper);
   listenToLauncher();
   // Connect to Redis now rather than on the first request, so readiness and stockroom_redis_up
   // describe every worker from the start (it reconnects by itself if Redis is not up yet).

@@ -23,7 +23,9 @@ const hasTsx = (() => {
 })();
 const compiled = path.join(root, "dist/db", `${name}.mjs`);
 let argv;
-if (hasTsx) argv = ["--import", "tsx", path.join(root, "db", `${name}.ts`), ...args];
+// The seed's entry is a script (it hands the app's password hash to db/seed.ts); migrate is db's own.
+const source = name === "seed" ? "scripts/seed.ts" : "db/migrate.ts";
+if (hasTsx) argv = ["--import", "tsx", path.join(root, source), ...args];
 else if (existsSync(compiled)) argv = [compiled, ...args];
 else {
   console.error(`${path.relative(root, compiled)} is missing and tsx is not installed: run \`npm run build\` first.`);

@@ -16,8 +16,8 @@ export DATABASE_URL="${DATABASE_URL:-mysql://root@127.0.0.1:3306/stockroom}"
 export PORT="${PORT:-3000}"
 export NODE_ENV=production
 
-npx tsx db/migrate.ts
-npx tsx db/seed.ts
+node scripts/db.mjs migrate
+node scripts/db.mjs seed
 npx next build
 
 cat <<MSG

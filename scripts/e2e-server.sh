@@ -5,8 +5,8 @@ cd "$(dirname "$0")/.."
 # Next.js would otherwise send anonymous usage data from every build and server.
 export NEXT_TELEMETRY_DISABLED=1
 : "${DATABASE_URL:?}" "${REDIS_URL:?}" "${PORT:?}"
-npx tsx db/migrate.ts --fresh
-npx tsx db/seed.ts
+node scripts/db.mjs migrate --fresh
+node scripts/db.mjs seed
 node -e 'const R=require("ioredis");const r=new R(process.env.REDIS_URL);r.flushdb().then(()=>r.quit())'
 # The production launcher, as `npm start` runs it; WEB_CONCURRENCY (1 unless set) picks the workers.
 export WEB_CONCURRENCY="${WEB_CONCURRENCY:-1}"

@@ -2,7 +2,7 @@
 
 import { Fragment, useState } from "react";
 import { ConfirmDialog } from "@/app/components/ConfirmDialog";
-import { STATUS_BADGE, STATUS_LABEL } from "@/app/orders/status";
+import { STATUS_BADGE, STATUS_LABEL } from "@/app/components/order-status";
 import type { OrderStatus } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
 import { useAllOrders, useOrderMove } from "./queries";

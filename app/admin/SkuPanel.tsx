@@ -9,7 +9,7 @@ import {
   type AdjustStockResult,
   type PriceAndNameResult,
   type SaleSettingsResult,
-} from "@/app/actions/admin";
+} from "@/app/admin/actions";
 import { launchDate } from "@/app/components/launch";
 import type { ActionState } from "@/lib/web/action";
 import { MAX_ADJUSTMENT } from "@/lib/admin/limits";

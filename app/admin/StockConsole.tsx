@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { setOnSaleAction } from "@/app/actions/admin";
+import { setOnSaleAction } from "@/app/admin/actions";
 import type { StockRow } from "@/lib/admin/stock";
 import { LaunchTime } from "@/app/components/LaunchTime";
 import { ProductThumb } from "@/app/components/ProductArt";

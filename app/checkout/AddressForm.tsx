@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { addAddressAction } from "@/app/actions/checkout";
+import { addAddressAction } from "@/app/checkout/actions";
 import { SubmitButton } from "@/app/components/SubmitButton";
 import type { ActionState } from "@/lib/web/action";
 

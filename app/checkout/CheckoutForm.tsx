@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { placeOrderAction } from "@/app/actions/checkout";
+import { placeOrderAction } from "@/app/checkout/actions";
 import { LaunchTime } from "@/app/components/LaunchTime";
 import type { ActionState } from "@/lib/web/action";
 import type { AddressView } from "@/lib/orders/addresses";

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useActionState, useState } from "react";
-import type { SignedIn } from "@/app/actions/auth";
+import type { SignedIn } from "@/app/session/actions";
 import { SubmitButton } from "@/app/components/SubmitButton";
 
 type Props = {

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { loginAction } from "@/app/actions/auth";
+import { loginAction } from "@/app/session/actions";
 import { safeNext } from "@/lib/auth/current";
 import { AuthForm } from "./AuthForm";
 

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/current";
 import { formatMoney } from "@/lib/money";
 import { listOrders } from "@/lib/orders/queries";
-import { STATUS_BADGE, STATUS_LABEL } from "./status";
+import { STATUS_BADGE, STATUS_LABEL } from "../components/order-status";
 
 export const metadata: Metadata = { title: "Your orders" };
 export const dynamic = "force-dynamic";

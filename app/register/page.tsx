@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { registerAction } from "@/app/actions/auth";
+import { registerAction } from "@/app/session/actions";
 import { AuthForm } from "@/app/login/AuthForm";
 import { safeNext } from "@/lib/auth/current";
 

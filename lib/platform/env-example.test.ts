@@ -5,7 +5,7 @@ import { ENV_KEYS, parseEnv } from "./env";
 
 /** `NAME=value` and commented-out `# NAME=value` lines of .env.example, with the comment above each. */
 function readExample() {
-  const lines = readFileSync(path.join(import.meta.dirname, "..", ".env.example"), "utf8").split("\n");
+  const lines = readFileSync(path.join(import.meta.dirname, "../..", ".env.example"), "utf8").split("\n");
   const vars = new Map<string, { value: string; described: boolean }>();
   for (const [i, line] of lines.entries()) {
     const m = /^(?:# )?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);

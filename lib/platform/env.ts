@@ -1,17 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { dbEnvShape, seedEnvShape, setVariables } from "@/db/config";
 
 export const CHECKOUT_STRATEGIES = ["conditional", "optimistic", "pessimistic", "batched"] as const;
 
-const mysqlUrl = z
-  .url({ protocol: /^mysql$/, error: "must be a mysql:// URL" })
-  .refine((u) => new URL(u).pathname.length > 1, "must name a database, e.g. mysql://root@127.0.0.1:3306/stockroom");
 const redisUrl = z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" });
 // host:port[,host:port...], e.g. 10.0.0.1:7000,10.0.0.2:7000
 const clusterNodes = z.string().regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, "must be host:port[,host:port...]");
-const mysqlUrls = z
-  .string()
-  .refine((list) => list.split(",").every((u) => mysqlUrl.safeParse(u.trim()).success), "must be comma-separated mysql:// URLs naming a database");
 const positiveInt = z.coerce.number().int().positive();
 
 // A dev default keeps `npm run dev` one command; production must bring its own secret.
@@ -20,15 +15,12 @@ const devSecret = randomBytes(32).toString("hex");
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    DATABASE_URL: mysqlUrl.default("mysql://root@127.0.0.1:3306/stockroom"),
+    ...dbEnvShape,
+    ...seedEnvShape,
     REDIS_URL: redisUrl.default("redis://127.0.0.1:6379"),
     REDIS_CLUSTER_NODES: clusterNodes.optional().describe("when set, a Redis Cluster is used instead of REDIS_URL"),
-    DATABASE_READ_URLS: mysqlUrls.optional().describe("replicas for catalog reads only; never for checkout decisions"),
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-    ADMIN_USERNAME: z.string().regex(/^[a-zA-Z0-9_.-]{3,32}$/, "must be 3-32 of a-z A-Z 0-9 _ . -").default("admin"),
-    ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").max(128).default("admin12345"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-    DB_POOL_SIZE: positiveInt.max(500).default(20),
     CHECKOUT_STRATEGY: z.enum(CHECKOUT_STRATEGIES).default("batched"),
     CHECKOUT_MAX_ATTEMPTS: positiveInt.max(20).default(4),
     FREIGHT: z
@@ -64,9 +56,7 @@ export class EnvError extends Error {}
 
 /** Parses configuration; the error message is one line naming the variable and the problem. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  // Empty strings count as unset, as shells and .env files often leave them.
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
-  const result = schema.safeParse(cleaned);
+  const result = schema.safeParse(setVariables(source));
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const name = issue.path.join(".") || "environment";

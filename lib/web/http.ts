@@ -1,12 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { getSessionUser, SESSION_COOKIE, type SessionUser } from "@/lib/auth/session";
-import { AppError, ERRORS, isAppError, isConnectionError } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { log } from "@/lib/platform/log";
 import { metrics } from "@/lib/platform/metrics/registry";
 import { routePattern } from "@/lib/platform/metrics/route-pattern";
 import { requestContext, requestIdFrom } from "@/lib/platform/request-context";
 import { isDraining, tracked } from "@/lib/platform/shutdown";
+import { toAppError, validationError } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -14,17 +15,9 @@ export function errorBody(e: AppError) {
   return { error: { code: e.code, message: e.message, ...e.details } };
 }
 
-/** Maps any thrown value to the API error shape; only unexpected errors are logged with detail. */
+/** Any thrown value as the API's error answer (the mapping is lib/web/errors.ts's, shared with server actions). */
 export function errorResponse(e: unknown): NextResponse {
-  let error: AppError;
-  if (isAppError(e)) error = e;
-  else if (isConnectionError(e)) {
-    log.error({ err: e }, "database unavailable");
-    error = new AppError("DB_UNAVAILABLE", { retryAfter: 5 });
-  } else {
-    log.error({ err: e }, "unhandled error");
-    error = new AppError("INTERNAL");
-  }
+  const error = toAppError(e);
   const headers: Record<string, string> = {};
   if (error.retryAfter) headers["Retry-After"] = String(error.retryAfter);
   return NextResponse.json(errorBody(error), { status: error.status, headers });
@@ -98,12 +91,6 @@ async function countRequest(req: NextRequest, ctx: unknown, status: number, ms: 
   const m = metrics();
   m.httpRequests.inc({ route, method: req.method, status: String(status) });
   m.httpDuration.observe({ route, method: req.method }, ms / 1000);
-}
-
-export function validationError(error: z.ZodError): AppError {
-  const fieldErrors = z.flattenError(error).fieldErrors as Record<string, string[] | undefined>;
-  const first = Object.values(fieldErrors).flat()[0] ?? error.issues[0]?.message ?? ERRORS.VALIDATION.message;
-  return new AppError("VALIDATION", { message: first, details: { fieldErrors } });
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

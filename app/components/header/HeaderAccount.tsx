@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { logoutAction } from "@/app/actions/auth";
+import { logoutAction } from "@/app/session/actions";
 import { SubmitButton } from "@/app/components/SubmitButton";
 import { useMe } from "@/app/session/queries";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useState } from "react";
-import { cancelOrderAction, payOrderAction } from "@/app/actions/orders";
+import { cancelOrderAction, payOrderAction } from "@/app/orders/actions";
 import { ConfirmDialog } from "@/app/components/ConfirmDialog";
 import type { OrderStatus, PayMethod } from "@/db/schema";
 

@@ -12,7 +12,7 @@ import { formatMoney, toCents } from "@/lib/money";
 import { secondsLeftToPay } from "@/lib/orders/lifecycle";
 import { getOrder } from "@/lib/orders/queries";
 import { PLACED_COOKIE } from "../placed";
-import { STATUS_BADGE, STATUS_LABEL } from "../status";
+import { STATUS_BADGE, STATUS_LABEL } from "../../components/order-status";
 import { OrderActions } from "./OrderActions";
 import { ClearPlacedFlag } from "./PlacedFlag";
 

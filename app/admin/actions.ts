@@ -1,21 +1,13 @@
 "use server";
 
 import { z } from "zod";
-import { failure, type ActionState } from "@/lib/web/action";
+import { asUser, type ActionState } from "@/lib/web/action";
 import { adjustStockForm, priceAndNameForm, saleSettingsForm, updateSkuSchema, type UpdateSkuInput } from "@/lib/admin/schemas";
 import { adjustStock, updateSku, type StockRow } from "@/lib/admin/stock";
-import { currentUser } from "@/lib/auth/current";
 import { AppError } from "@/lib/errors";
 
 // Bound arguments come from the client like any other input: a server action is a public endpoint.
 const skuIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
-async function requireAdminUser() {
-  const user = await currentUser();
-  if (!user) throw new AppError("UNAUTHENTICATED", { message: "Your session has ended. Please log in again." });
-  if (user.role !== "admin") throw new AppError("FORBIDDEN", { message: "Only admins can change SKUs." });
-  return user;
-}
 
 function skuIdOf(value: unknown): number {
   const parsed = skuIdSchema.safeParse(value);
@@ -26,27 +18,19 @@ function skuIdOf(value: unknown): number {
 export type AdjustStockResult = { delta: number; stock: number };
 
 export async function adjustStockAction(skuId: number, _prev: ActionState<AdjustStockResult>, form: FormData): Promise<ActionState<AdjustStockResult>> {
-  try {
-    const admin = await requireAdminUser();
-    const id = skuIdOf(skuId);
-    const input = adjustStockForm.parse({ delta: form.get("delta") ?? undefined, reason: form.get("reason") ?? undefined });
-    const { stock } = await adjustStock({ ...input, skuId: id, adminId: admin.id });
-    return { ok: true, data: { delta: input.delta, stock } };
-  } catch (e) {
-    return failure(e);
-  }
+  return asUser(
+    async (admin) => {
+      const input = adjustStockForm.parse({ delta: form.get("delta") ?? undefined, reason: form.get("reason") ?? undefined });
+      const { stock } = await adjustStock({ ...input, skuId: skuIdOf(skuId), adminId: admin.id });
+      return { delta: input.delta, stock };
+    },
+    { role: "admin" },
+  );
 }
 
 /** An admin's change to one SKU through `updateSku` (as `PUT /api/admin/skus/:id`), answered with what the form shows. */
 async function changeSku<R>(skuId: number, parse: () => UpdateSkuInput, answer: (sku: StockRow) => R): Promise<ActionState<R>> {
-  try {
-    await requireAdminUser();
-    const id = skuIdOf(skuId);
-    const sku = await updateSku(id, parse());
-    return { ok: true, data: answer(sku) };
-  } catch (e) {
-    return failure(e);
-  }
+  return asUser(async () => answer(await updateSku(skuIdOf(skuId), parse())), { role: "admin" });
 }
 
 export async function setOnSaleAction(skuId: number, onSale: boolean): Promise<ActionState<{ onSale: boolean }>> {

@@ -4,10 +4,8 @@ import { revalidatePath } from "next/cache";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { failure, type ActionState } from "@/lib/web/action";
+import { asUser, type ActionState } from "@/lib/web/action";
 import { addressSchema, createAddress } from "@/lib/orders/addresses";
-import { currentUser } from "@/lib/auth/current";
-import { AppError, isAppError } from "@/lib/errors";
 import { placeOrder } from "@/lib/orders/checkout";
 import { withRequestId } from "@/lib/platform/request-context";
 import { PLACED_COOKIE, PLACED_MAX_AGE_SECONDS } from "@/app/orders/placed";
@@ -20,10 +18,7 @@ const placeOrderForm = placeOrderSchema.extend({
 });
 
 export async function placeOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  let orderId: string;
-  try {
-    const user = await currentUser();
-    if (!user) throw new AppError("UNAUTHENTICATED", { message: "Your session has ended. Please log in again." });
+  const placed = await asUser(async (user) => {
     const input = placeOrderForm.parse({
       addressId: form.get("addressId") ?? undefined,
       payMethod: form.get("payMethod") ?? undefined,
@@ -32,12 +27,14 @@ export async function placeOrderAction(_prev: ActionState, form: FormData): Prom
     });
     // The checkout's log line carries a request id, as it does through the API.
     const { order } = await withRequestId((await headers()).get("x-request-id"), () => placeOrder({ ...input, userId: user.id }));
-    orderId = order.orderId;
-  } catch (e) {
+    return order.orderId;
+  });
+  if (!placed.ok) {
     // Another tab or device already bought this cart: show the shopper that order.
-    if (isAppError(e) && e.code === "CART_ALREADY_ORDERED") redirect(`/orders/${String(e.details?.orderId)}?notice=already-ordered`);
-    return failure(e);
+    if (placed.code === "CART_ALREADY_ORDERED") redirect(`/orders/${String(placed.details?.orderId)}?notice=already-ordered`);
+    return placed;
   }
+  const orderId = placed.data;
   // Not httpOnly: the order page clears it once it has greeted the shopper. It holds only the id the URL shows anyway.
   (await cookies()).set(PLACED_COOKIE, orderId, { path: "/", maxAge: PLACED_MAX_AGE_SECONDS, sameSite: "lax", httpOnly: false });
   revalidatePath("/orders");
@@ -45,14 +42,11 @@ export async function placeOrderAction(_prev: ActionState, form: FormData): Prom
 }
 
 export async function addAddressAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  try {
-    const user = await currentUser();
-    if (!user) throw new AppError("UNAUTHENTICATED", { message: "Your session has ended. Please log in again." });
+  const added = await asUser(async (user) => {
     const input = addressSchema.parse(Object.fromEntries(["receiver", "phone", "region", "detail"].map((k) => [k, form.get(k) ?? undefined])));
     await createAddress(user.id, input);
-  } catch (e) {
-    return failure(e);
-  }
-  revalidatePath("/checkout");
-  return { ok: true, data: undefined };
+    return undefined;
+  });
+  if (added.ok) revalidatePath("/checkout");
+  return added;
 }
