@@ -22,6 +22,8 @@ const createdAt = () => datetime("created_at", { mode: "date", fsp: 3 }).notNull
 export const ROLES = ["shopper", "admin"] as const;
 export const PAY_METHODS = ["cod", "online"] as const;
 export const ORDER_STATUSES = ["unpaid", "awaiting_shipment", "paid", "shipped", "completed", "cancelled"] as const;
+/** How a checkout takes stock (lib/orders/stock.ts); CHECKOUT_STRATEGY picks one. */
+export const CHECKOUT_STRATEGIES = ["conditional", "optimistic", "pessimistic", "batched"] as const;
 
 /** Name column lengths (characters), for the validation that must keep values inside them. */
 export const NAME_LENGTH = { product: 128, sku: 128, orderLine: 255 } as const;
@@ -119,7 +121,7 @@ export const orders = mysqlTable(
     freight: decimal("freight", { precision: 10, scale: 2 }).notNull(),
     payMethod: mysqlEnum("pay_method", PAY_METHODS).notNull(),
     status: mysqlEnum("status", ORDER_STATUSES).notNull(),
-    strategy: varchar("strategy", { length: 16 }).notNull(),
+    strategy: mysqlEnum("strategy", CHECKOUT_STRATEGIES).notNull(),
     /**
      * The cart revision this order bought (lib/cart/store.ts). Unique per user: one cart
      * revision becomes at most one order, however many tabs, keys or processes submit it.

@@ -4,8 +4,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { skus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { createCheckout } from "@/lib/orders/checkout";
-import type { CommitSeams } from "@/lib/orders/commit";
+import { placeOrder, queuedForBatch } from "@/lib/orders/checkout";
+import { checkoutSeams as seams } from "@/lib/orders/seams";
 import { checkoutMetricsFrom, metricsSince } from "@/bench/lib/prometheus";
 import { metrics } from "@/lib/platform/metrics/registry";
 import { clearSoldOut, knownSoldOut } from "@/lib/orders/soldout";
@@ -13,17 +13,14 @@ import { whenIdle } from "@/lib/platform/shutdown";
 import { placeFromProcesses } from "./support/buyer-processes";
 import { linesOf, makeSkus, makeUser, makeUsers, ordersOf, putInCart, stockOf, type TestUser } from "./support/fixtures";
 
-// Each test gets a checkout of its own, with the seams it needs inside the commit's transaction.
-const seams: CommitSeams = {};
-let checkout = createCheckout({ seams });
+// Each test sets the seams it needs inside the commit's transaction.
 beforeEach(() => {
   seams.afterLookups = undefined;
   seams.beforeCommit = undefined;
-  checkout = createCheckout({ seams });
 });
 
 const buy = (u: TestUser, idempotencyKey: string = randomUUID()) =>
-  checkout.placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey }, "batched");
+  placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey }, "batched");
 const codeOf = (r: PromiseSettledResult<unknown>) =>
   r.status === "fulfilled" ? "OK" : r.reason instanceof AppError ? r.reason.code : `THROWN ${String(r.reason)}`;
 /** Until the sold-out hints a batch writes after answering are written. */
@@ -108,7 +105,7 @@ describe("batched checkout", () => {
     const key = randomUUID();
     const twins = [buy(u, key), buy(u, key)];
     // Both reach the queue behind the held batch.
-    await expect.poll(() => checkout.queued(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => queuedForBatch(), { timeout: 10_000 }).toBe(2);
     await finishFirst();
     const [a, b] = (await Promise.all(twins)) as [Awaited<(typeof twins)[0]>, Awaited<(typeof twins)[1]>];
     expect((await counted()).batchSizes?.["2-4"]).toBe(1);
@@ -124,7 +121,7 @@ describe("batched checkout", () => {
     await putInCart(u, [[skuId!, 1]]);
     const finishFirst = await holdABatch(blocker, other!);
     const twins = [buy(u, "Order-Key-abc"), buy(u, "ORDER-KEY-ABC")];
-    await expect.poll(() => checkout.queued(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => queuedForBatch(), { timeout: 10_000 }).toBe(2);
     await finishFirst();
     const results = await Promise.allSettled(twins);
     expect(results.map(codeOf)).toEqual(["OK", "OK"]);
@@ -141,7 +138,7 @@ describe("batched checkout", () => {
     let theirs: string | undefined;
     seams.afterLookups = async () => {
       seams.afterLookups = undefined;
-      const elsewhere = await createCheckout().placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey: key }, "conditional");
+      const elsewhere = await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey: key }, "conditional");
       theirs = elsewhere.order.orderId;
     };
     const counted = await countFrom();

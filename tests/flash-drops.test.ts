@@ -14,7 +14,8 @@ import { readCart, removeLine, userOwner } from "@/lib/cart/store";
 import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
 import { liveStock, LIVE_STOCK_MAX_AGE_MS } from "@/lib/catalog/live-stock";
-import { createCheckout, placeOrder } from "@/lib/orders/checkout";
+import { placeOrder } from "@/lib/orders/checkout";
+import { checkoutSeams } from "@/lib/orders/seams";
 import { cancelOrder, expireOrder } from "@/lib/orders/lifecycle";
 import { placeFromProcesses } from "./support/buyer-processes";
 import { ctx, linesOf, makeSkus, makeUser, makeUsers, noCtx, ordersOf, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
@@ -168,7 +169,13 @@ describe("scheduled launch", () => {
     const [skuId] = await makeSkus(10);
     const launch = new Date(Date.now() + 3_600_000);
     await setSku(skuId!, { saleStartsAt: launch });
-    const at = (ms: number) => createCheckout({ seams: { clock: () => launch.getTime() + ms } });
+    // Checkouts on a server whose clock reads `ms` from the launch.
+    const at = (ms: number) => ({
+      placeOrder: (...args: Parameters<typeof placeOrder>) => {
+        checkoutSeams.clock = () => launch.getTime() + ms;
+        return placeOrder(...args).finally(() => (checkoutSeams.clock = undefined));
+      },
+    });
     const shoppers = await makeUsers(3);
     for (const u of shoppers) await putInCart(u, [[skuId!, 1]]);
     const order = (u: TestUser) => ({ userId: u.id, addressId: u.addressId, payMethod: "cod" as const, idempotencyKey: randomUUID() });

@@ -6,8 +6,8 @@ import { takeOrderOutOfCart } from "@/lib/cart/cleanup";
 import { addLine, guestOwner, mergeCarts, readCart, removeLine, selectAll, updateLine, userOwner } from "@/lib/cart/store";
 import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
-import { createCheckout, placeOrder } from "@/lib/orders/checkout";
-import type { CommitSeams } from "@/lib/orders/commit";
+import { placeOrder, queuedForBatch } from "@/lib/orders/checkout";
+import { checkoutSeams } from "@/lib/orders/seams";
 import { placeFromProcesses } from "./support/buyer-processes";
 import { makeSkus, makeUser, makeUsers, noCtx, ordersOf, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
 
@@ -107,19 +107,16 @@ describe("one cart, one order", () => {
     let entered!: () => void;
     const held = new Promise<void>((r) => (release = r));
     const inside = new Promise<void>((r) => (entered = r));
-    const seams: CommitSeams = {
-      beforeCommit: () => {
-        seams.beforeCommit = undefined;
-        entered();
-        return held;
-      },
+    checkoutSeams.beforeCommit = () => {
+      checkoutSeams.beforeCommit = undefined;
+      entered();
+      return held;
     };
-    const checkout = createCheckout({ seams });
-    const buy = (who: TestUser) => checkout.placeOrder({ userId: who.id, addressId: who.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, "batched");
+    const buy = (who: TestUser) => placeOrder({ userId: who.id, addressId: who.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, "batched");
     const first = buy(blocker);
     await inside;
     const twins = Promise.allSettled([buy(u), buy(u)]);
-    await expect.poll(() => checkout.queued(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => queuedForBatch(), { timeout: 10_000 }).toBe(2);
     release();
     await first;
     const codes = (await twins).map(codeOf);

@@ -7,6 +7,8 @@ import { StockBadge } from "@/app/components/StockBadge";
 import { MAX_LINE_QTY } from "@/lib/cart/limits";
 import { formatMoney, toCents } from "@/lib/money";
 import { useCart, useRemoveCartItem, useSelectAll, useUpdateCartItem } from "./queries";
+import { buyableUnits } from "@/lib/catalog/availability";
+import { limitLabel } from "@/lib/drops/limit-message";
 
 /**
  * The cart as a list of cards: picture, name, availability, stepper, line total and Remove all on
@@ -56,9 +58,9 @@ export function CartTable() {
         {items.map((item) => {
           // Units this customer may still buy: the per-customer limit less what their orders hold (the checkout decides).
           const allowance = item.perCustomerLimit === null ? MAX_LINE_QTY : Math.max(0, item.perCustomerLimit - item.alreadyBought);
-          const available = item.onSale ? Math.max(0, item.stock) : 0;
+          const available = buyableUnits(item);
           const max = Math.min(MAX_LINE_QTY, allowance, available);
-          const short = item.onSale && item.count > item.stock;
+          const short = item.onSale && item.count > available;
           const busy = busySku === item.skuId;
           return (
             <li key={item.skuId} className="cart-line" data-testid={`cart-line-${item.skuId}`} aria-busy={busy}>
@@ -87,7 +89,7 @@ export function CartTable() {
                   )}
                   {item.perCustomerLimit !== null && (
                     <span className={item.count > allowance ? "line-note blocked" : "line-note muted"} data-testid={`cart-limit-${item.skuId}`}>
-                      Limit {item.perCustomerLimit} per customer
+                      {limitLabel(item.perCustomerLimit)}
                       {item.alreadyBought > 0 ? ` — you already have ${item.alreadyBought}` : ""}
                       {item.count <= allowance ? "." : allowance === 0 ? ": remove it to order the rest." : `: lower this to ${allowance}.`}
                     </span>
@@ -114,7 +116,7 @@ export function CartTable() {
                     +
                   </button>
                 </div>
-                {item.onSale && item.stock > 0 && item.count === item.stock && (
+                {available > 0 && item.count === item.stock && (
                   <span className="muted qty-hint">All {item.stock} left are in your cart.</span>
                 )}
               </div>

@@ -15,6 +15,8 @@ import { hasStarted } from "@/lib/drops/sale-start";
 import { AddressForm } from "./AddressForm";
 import { CheckoutForm } from "./CheckoutForm";
 import { LineFix } from "./LineFix";
+import { overLimitMessage } from "@/lib/drops/limit-message";
+import { buyableUnits } from "@/lib/catalog/availability";
 
 export const metadata: Metadata = { title: "Checkout" };
 export const dynamic = "force-dynamic";
@@ -22,15 +24,12 @@ export const dynamic = "force-dynamic";
 /** A line that would take the shopper past the SKU's per-customer limit, said before they submit. */
 function limitNote({ perCustomerLimit: limit, alreadyBought, count }: CartItem): string | null {
   if (limit === null || alreadyBought + count <= limit) return null;
-  const head = `Limit ${limit} per customer`;
-  if (alreadyBought === 0) return `${head} — you have ${count} in your cart.`;
-  const left = limit - alreadyBought;
-  return left > 0 ? `${head} — you already have ${alreadyBought}, so you can buy ${left} more.` : `${head} — you already have ${alreadyBought}.`;
+  return overLimitMessage({ limit, alreadyBought, asked: `you have ${count} in your cart` });
 }
 
 /** A line the stock cannot fill as it is now: said, with its one-click fix, before the shopper submits. */
 function stockNote(l: CartItem): React.ReactNode {
-  const left = l.onSale ? Math.max(0, l.stock) : 0;
+  const left = buyableUnits(l);
   if (l.count <= left) return null;
   return (
     <span className="line-note blocked" data-testid={`stock-note-${l.skuId}`}>

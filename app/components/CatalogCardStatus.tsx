@@ -8,6 +8,7 @@ import { hasStarted } from "@/lib/drops/sale-start";
 import { waitWords } from "./launch";
 import { useLiveSkus } from "./LiveSkus";
 import { useServerNow } from "./server-clock";
+import { buyableUnits } from "@/lib/catalog/availability";
 
 /**
  * A catalog card's price and badges, kept live while the page is open: the "from" price, its
@@ -20,7 +21,7 @@ export type CardSku = Pick<CatalogSku, "skuId" | "price" | "stock" | "onSale" | 
 export function CatalogCardStatus({ skus: rendered, renderedAt }: { skus: CardSku[]; renderedAt: number }) {
   const { skus, reading } = useLiveSkus(rendered);
   const price = fromPrice(skus);
-  const forSale = skus.filter((s) => s.onSale && s.stock > 0);
+  const forSale = skus.filter((s) => buyableUnits(s) > 0);
   const launches = forSale.flatMap((s) => (s.saleStartsAt && !hasStarted(s.saleStartsAt, renderedAt) ? [Date.parse(s.saleStartsAt)] : []));
   // Ticks until the first launch; from then on the product is for sale and shows its stock.
   const now = useServerNow(renderedAt, launches.length > 0 ? Math.min(...launches) : null, reading);

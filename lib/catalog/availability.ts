@@ -3,9 +3,12 @@ export type Availability = { kind: "in_stock" } | { kind: "low"; left: number } 
 
 export const LOW_STOCK_LABEL_AT = 5;
 
+/** The units of a SKU a shopper can buy now: none while it is off sale. */
+export const buyableUnits = (sku: { stock: number; onSale: boolean }) => (sku.onSale ? Math.max(0, sku.stock) : 0);
+
 /** What a shopper is told about one SKU or a whole product. */
 export function availability(stock: number, onSale = true): Availability {
-  if (!onSale || stock <= 0) return { kind: "sold_out" };
+  if (buyableUnits({ stock, onSale }) === 0) return { kind: "sold_out" };
   if (stock <= LOW_STOCK_LABEL_AT) return { kind: "low", left: stock };
   return { kind: "in_stock" };
 }

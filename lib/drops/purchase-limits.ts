@@ -3,6 +3,7 @@ import type { RowDataPacket } from "mysql2";
 import type { Pool } from "mysql2/promise";
 import { placeholders, type Conn } from "@/db";
 import { AppError } from "@/lib/errors";
+import { limitLabel, overLimitMessage } from "./limit-message";
 
 /**
  * Per-customer limits. What a customer holds of a SKU is derived, never counted: the units in
@@ -55,13 +56,7 @@ export function overLimit(lines: { skuId: number; name: string; count: number; l
 
 export function purchaseLimitError(lines: LimitLine[]): AppError {
   const message = lines
-    .map(({ name, limit, alreadyBought, requested }) => {
-      const left = Math.max(0, limit - alreadyBought);
-      const head = `Limit ${limit} per customer for ${name}`;
-      if (alreadyBought === 0) return `${head} — you asked for ${requested}.`;
-      if (left === 0) return `${head} — you already have ${alreadyBought}.`;
-      return `${head} — you already have ${alreadyBought}, so you can buy ${left} more.`;
-    })
+    .map(({ name, limit, alreadyBought, requested }) => overLimitMessage({ limit, name, alreadyBought, asked: `you asked for ${requested}` }))
     .join(" ");
   return new AppError("PURCHASE_LIMIT_REACHED", { message, details: { lines } });
 }
@@ -71,7 +66,7 @@ export function cartLimitError(l: { skuId: number; name: string; limit: number; 
   const left = Math.max(0, l.limit - l.alreadyBought - l.inCart);
   const have = [l.alreadyBought > 0 && `${l.alreadyBought} in your orders`, l.inCart > 0 && `${l.inCart} in your cart`].filter(Boolean).join(" and ");
   const message =
-    `Limit ${l.limit} per customer for ${l.name}` +
+    limitLabel(l.limit, l.name) +
     (have ? ` — you already have ${have}` : "") +
     (left > 0 ? `, so you can add ${left} more.` : have ? "." : ` — you asked for ${l.adding}.`);
   return new AppError("PURCHASE_LIMIT_REACHED", {

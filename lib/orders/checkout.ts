@@ -2,19 +2,20 @@ import "server-only";
 import { trace, SpanStatusCode, type Span } from "@opentelemetry/api";
 import { settleCartCleanups, takeOrderOutOfCart } from "@/lib/cart/cleanup";
 import { readCart, userOwner, type Line } from "@/lib/cart/store";
-import { createCombiner } from "@/lib/platform/combiner";
+import { createCombiner, type Combiner } from "@/lib/platform/combiner";
 import { env } from "@/lib/platform/env";
 import { AppError, isAppError, isConnectionError } from "@/lib/errors";
 import { log } from "@/lib/platform/log";
 import { requestContext } from "@/lib/platform/request-context";
 import { tracked } from "@/lib/platform/shutdown";
 import { returnCheckoutSlot, takeCheckoutSlot } from "./checkout-limit";
-import { commitOrders, type CommitResult, type CommitSeams, type Verdict } from "./commit";
+import { commitOrders, type CommitResult, type Verdict } from "./commit";
 import { lineRowsOf, outOfStockError, type Draft, type PlaceOrderRequest } from "./draft";
 import { findOrderByCartRevision, normalizeKey, replayOr, type PlaceOrderResult } from "./idempotency";
-import { recordBatch, recordCheckout, recordSoldOutHint } from "./metrics";
+import { recordBatch, recordCheckout, recordSoldOutHint, type CheckoutOutcome } from "./metrics";
 import { toOrderView } from "./queries";
-import { knownSoldOut, markSoldOut, type SoldOut } from "./soldout";
+import { knownSoldOut, markSoldOut } from "./soldout";
+import { checkoutSeams } from "./seams";
 import { STOCK_STEPS, type Strategy } from "./stock";
 
 export type { PlaceOrderRequest, PlaceOrderResult, Strategy };
@@ -27,160 +28,151 @@ const MAX_ROUNDS = 3;
 // A no-op unless instrumentation.ts started OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT).
 const tracer = trace.getTracer("stockroom");
 
-type Committed = { verdict: Verdict; attempts: number; numbered: Promise<void> };
-
 /**
- * Test seams: those of the commit, and the cart a checkout reads (a test that needs many
- * checkouts of one customer, each buying a cart of its own, gives every read a new revision).
- */
-export type CheckoutSeams = CommitSeams & { readCart?: typeof readCart };
-
-/**
- * Checkout, one path for every strategy:
+ * Places an order from the caller's selected cart lines, everything or nothing, with the given
+ * strategy, one path for every strategy:
  *   take the user's checkout slot -> read the selected lines and the cart revision -> refuse
  *   lines hinted sold out -> commit (lib/orders/commit.ts) -> take the bought lines out of the
  *   cart -> answer.
  * `batched` puts a combiner in front of the same commit, so concurrent checkouts share one
- * transaction; a batch of one is the one-order path. Whenever the key already has an order,
- * the checkout gives its slot back and answers with that order.
- *
- * `seams` are for tests: they run inside the commit's transaction.
+ * transaction; a batch of one is the one-order path. Whenever the key already has an order, the
+ * checkout gives its slot back and answers with that order. Counted as in-flight work (a
+ * graceful shutdown waits for it) and logged once with its outcome.
  */
-export function createCheckout({ seams }: { seams?: CheckoutSeams } = {}) {
-  const cartOf = seams?.readCart ?? readCart;
-  const hint = (emptied: SoldOut[]) => {
-    // Counted as in-flight work, so a graceful stop waits for it.
-    if (emptied.length > 0) void tracked(() => markSoldOut(emptied));
-  };
-  const each = ({ verdicts, emptied, attempts, numbered }: CommitResult): Committed[] => {
-    hint(emptied);
-    return verdicts.map((verdict) => ({ verdict, attempts, numbered }));
-  };
-
-  // Each queued draft's `checkout` span, so its batch can link to it (and it to its batch).
-  const checkoutSpans = new WeakMap<Draft, Span>();
-  const batches = createCombiner(
-    async (drafts: Draft[]) => {
-      recordBatch(drafts.length);
-      const orders = drafts.map((d) => checkoutSpans.get(d)).filter((s) => s !== undefined);
-      // The batch's transaction is a trace of its own, linked both ways with its orders' checkouts.
-      return tracer.startActiveSpan(
-        "checkout.batch",
-        { root: true, links: orders.map((s) => ({ context: s.spanContext() })), attributes: { "stockroom.strategy": "batched", "stockroom.batch_size": drafts.length } },
-        async (span) => {
-          for (const order of orders) order.setAttribute("stockroom.batch_size", drafts.length).addLink({ context: span.spanContext() });
-          try {
-            const result = await commitOrders(drafts, STOCK_STEPS.batched, seams);
-            span.setAttribute("stockroom.attempts", result.attempts);
-            return each(result);
-          } catch (e) {
-            span.setStatus({ code: SpanStatusCode.ERROR, message: isAppError(e) ? e.code : "error" });
-            throw e;
-          } finally {
-            span.end();
-          }
-        },
-      );
-    },
-    { maxBatch: MAX_BATCH },
+export function placeOrder(request: PlaceOrderRequest, strategy: Strategy = env().CHECKOUT_STRATEGY): Promise<PlaceOrderResult> {
+  const req = { ...request, idempotencyKey: normalizeKey(request.idempotencyKey) };
+  return tracer.startActiveSpan("checkout", { attributes: { "stockroom.strategy": strategy } }, (span) =>
+    tracked(async () => {
+      const started = performance.now();
+      const stats = { attempts: 0 };
+      let outcome: CheckoutOutcome = "error";
+      let orderId: string | undefined;
+      try {
+        const result = await checkout(req, strategy, stats);
+        outcome = result.created ? "created" : "replayed";
+        orderId = result.order.orderId;
+        return result;
+      } catch (e) {
+        outcome = isAppError(e) ? e.code : isConnectionError(e) ? "DB_UNAVAILABLE" : "error";
+        throw e;
+      } finally {
+        const ms = performance.now() - started;
+        recordCheckout(strategy, outcome, ms / 1000);
+        span.setAttributes({ "stockroom.outcome": outcome, "stockroom.attempts": stats.attempts, ...(orderId ? { "stockroom.order_id": orderId } : {}) });
+        if (outcome === "error" || outcome === "DB_UNAVAILABLE") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+        span.end();
+        log.info({ userId: req.userId, orderId, strategy, attempts: stats.attempts, outcome, ms: Math.round(ms) }, "checkout");
+      }
+    }),
   );
+}
 
-  function commit(draft: Draft, strategy: Strategy): Promise<Committed> {
-    // The combiner serves every caller, so it runs outside this one's request context (its logs must not carry this request's id).
-    if (strategy === "batched") {
-      const span = trace.getActiveSpan();
-      if (span) checkoutSpans.set(draft, span);
-      return requestContext.exit(() => batches.submit(draft));
-    }
-    trace.getActiveSpan()?.setAttribute("stockroom.batch_size", 1);
-    return commitOrders([draft], STOCK_STEPS[strategy], seams).then((r) => each(r)[0]!);
+/** Orders waiting for the next batch (for tests). */
+export const queuedForBatch = () => batching().combiner.queued();
+
+async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: { attempts: number }): Promise<PlaceOrderResult> {
+  try {
+    await takeCheckoutSlot(req.userId);
+  } catch (refusal) {
+    return replayOr(req, refusal);
   }
-
-  async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: { attempts: number }): Promise<PlaceOrderResult> {
-    try {
-      await takeCheckoutSlot(req.userId);
-    } catch (refusal) {
-      return replayOr(req, refusal);
-    }
-    const replayed = async (refusal: unknown) => {
-      const result = await replayOr(req, refusal);
-      await returnCheckoutSlot(req.userId);
-      return result;
-    };
-
-    for (let round = 1; ; round++) {
-      const cart = await cartOf(userOwner(req.userId));
-      // The page the shopper submitted shows a cart that has changed since: if that cart was bought, say so.
-      if (req.cartRevision && req.cartRevision !== cart.revision) {
-        const orderId = await findOrderByCartRevision(req.userId, req.cartRevision);
-        if (orderId) return replayed(cartAlreadyOrdered(orderId));
-      }
-      const lines: Line[] = cart.lines.filter((l) => l.selected).map(({ skuId, count }) => ({ skuId, count }));
-      if (lines.length === 0) return replayed(new AppError("EMPTY_CART"));
-      const hinted = await knownSoldOut(lines.map((l) => l.skuId));
-      if (hinted.size > 0) {
-        recordSoldOutHint();
-        return replayed(soldOutError(lines, hinted));
-      }
-
-      const { verdict, attempts, numbered } = await commit({ req, lines, cartRevision: cart.revision }, strategy);
-      stats.attempts = attempts;
-      switch (verdict.kind) {
-        case "created": {
-          const { header, lines: bought } = verdict.order;
-          await Promise.all([takeOrderOutOfCart(header.userId, header.id, bought), numbered]);
-          return { order: toOrderView(header, lineRowsOf(verdict.order), verdict.order.orderNumber ?? null), created: true };
-        }
-        case "replay":
-          // The key's order can only be missing if it was rolled back since: contention.
-          return replayed(new AppError("BUSY", { retryAfter: 1 }));
-        case "cart-ordered":
-          // The winner cleans the cart too; doing it here as well means this shopper's cart is right when they look.
-          await settleCartCleanups(req.userId).catch((err: unknown) => log.warn({ err }, "could not settle cart cleanups"));
-          throw cartAlreadyOrdered(verdict.orderId);
-        case "refused":
-          throw verdict.error;
-        case "again":
-          if (round >= MAX_ROUNDS) throw new AppError("BUSY", { retryAfter: 1 });
-          await settleCartCleanups(req.userId);
-      }
-    }
-  }
-
-  return {
-    /**
-     * Places an order from the caller's selected cart lines, everything or nothing, with the
-     * given strategy. Counted as in-flight work (a graceful shutdown waits for it) and logged
-     * once with its outcome.
-     */
-    placeOrder(request: PlaceOrderRequest, strategy: Strategy = env().CHECKOUT_STRATEGY): Promise<PlaceOrderResult> {
-      const req = { ...request, idempotencyKey: normalizeKey(request.idempotencyKey) };
-      return tracer.startActiveSpan("checkout", { attributes: { "stockroom.strategy": strategy } }, (span) => tracked(async () => {
-        const started = performance.now();
-        const stats = { attempts: 0 };
-        let outcome = "error";
-        let orderId: string | undefined;
-        try {
-          const result = await checkout(req, strategy, stats);
-          outcome = result.created ? "created" : "replayed";
-          orderId = result.order.orderId;
-          return result;
-        } catch (e) {
-          outcome = isAppError(e) ? e.code : isConnectionError(e) ? "DB_UNAVAILABLE" : "error";
-          throw e;
-        } finally {
-          const ms = performance.now() - started;
-          recordCheckout(strategy, outcome, ms / 1000);
-          span.setAttributes({ "stockroom.outcome": outcome, "stockroom.attempts": stats.attempts, ...(orderId ? { "stockroom.order_id": orderId } : {}) });
-          if (outcome === "error" || outcome === "DB_UNAVAILABLE") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
-          span.end();
-          log.info({ userId: req.userId, orderId, strategy, attempts: stats.attempts, outcome, ms: Math.round(ms) }, "checkout");
-        }
-      }));
-    },
-    /** Orders waiting for the next batch (for tests). */
-    queued: () => batches.queued(),
+  const replayed = async (refusal: unknown) => {
+    const result = await replayOr(req, refusal);
+    await returnCheckoutSlot(req.userId);
+    return result;
   };
+
+  for (let round = 1; ; round++) {
+    const cart = await (checkoutSeams.readCart ?? readCart)(userOwner(req.userId));
+    // The page the shopper submitted shows a cart that has changed since: if that cart was bought, say so.
+    if (req.cartRevision && req.cartRevision !== cart.revision) {
+      const orderId = await findOrderByCartRevision(req.userId, req.cartRevision);
+      if (orderId) return replayed(cartAlreadyOrdered(orderId));
+    }
+    const lines: Line[] = cart.lines.filter((l) => l.selected).map(({ skuId, count }) => ({ skuId, count }));
+    if (lines.length === 0) return replayed(new AppError("EMPTY_CART"));
+    const hinted = await knownSoldOut(lines.map((l) => l.skuId));
+    if (hinted.size > 0) {
+      recordSoldOutHint();
+      return replayed(soldOutError(lines, hinted));
+    }
+
+    const { verdict, attempts, numbered } = await commit({ req, lines, cartRevision: cart.revision }, strategy);
+    stats.attempts = attempts;
+    switch (verdict.kind) {
+      case "created": {
+        const { header, lines: bought } = verdict.order;
+        await Promise.all([takeOrderOutOfCart(header.userId, header.id, bought), numbered]);
+        return { order: toOrderView(header, lineRowsOf(verdict.order), verdict.order.orderNumber ?? null), created: true };
+      }
+      case "replay":
+        // The key's order can only be missing if it was rolled back since: contention.
+        return replayed(new AppError("BUSY", { retryAfter: 1 }));
+      case "cart-ordered":
+        // The winner cleans the cart too; doing it here as well means this shopper's cart is right when they look.
+        await settleCartCleanups(req.userId).catch((err: unknown) => log.warn({ err }, "could not settle cart cleanups"));
+        throw cartAlreadyOrdered(verdict.orderId);
+      case "refused":
+        throw verdict.error;
+      case "again":
+        if (round >= MAX_ROUNDS) throw new AppError("BUSY", { retryAfter: 1 });
+        await settleCartCleanups(req.userId);
+    }
+  }
+}
+
+type Committed = { verdict: Verdict; attempts: number; numbered: Promise<void> };
+
+function commit(draft: Draft, strategy: Strategy): Promise<Committed> {
+  if (strategy === "batched") {
+    const { combiner, spans } = batching();
+    const span = trace.getActiveSpan();
+    if (span) spans.set(draft, span);
+    // The combiner serves every caller, so it runs outside this one's request context (its logs must not carry this request's id).
+    return requestContext.exit(() => combiner.submit(draft));
+  }
+  trace.getActiveSpan()?.setAttribute("stockroom.batch_size", 1);
+  return commitOrders([draft], STOCK_STEPS[strategy]).then((r) => perDraft(r)[0]!);
+}
+
+/** One batch of drafts in one transaction: a trace of its own, linked both ways with its orders' checkouts. */
+async function commitBatch(drafts: Draft[]): Promise<Committed[]> {
+  recordBatch(drafts.length);
+  const orders = drafts.map((d) => batching().spans.get(d)).filter((s) => s !== undefined);
+  return tracer.startActiveSpan(
+    "checkout.batch",
+    { root: true, links: orders.map((s) => ({ context: s.spanContext() })), attributes: { "stockroom.strategy": "batched", "stockroom.batch_size": drafts.length } },
+    async (span) => {
+      for (const order of orders) order.setAttribute("stockroom.batch_size", drafts.length).addLink({ context: span.spanContext() });
+      try {
+        const result = await commitOrders(drafts, STOCK_STEPS.batched);
+        span.setAttribute("stockroom.attempts", result.attempts);
+        return perDraft(result);
+      } catch (e) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: isAppError(e) ? e.code : "error" });
+        throw e;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+/** A commit's verdicts, one per draft; the SKUs it emptied become sold-out hints. */
+function perDraft({ verdicts, emptied, attempts, numbered }: CommitResult): Committed[] {
+  // Counted as in-flight work, so a graceful stop waits for it.
+  if (emptied.length > 0) void tracked(() => markSoldOut(emptied));
+  return verdicts.map((verdict) => ({ verdict, attempts, numbered }));
+}
+
+/**
+ * The batch queue, one per process whichever of Next's bundles asks first, so every caller
+ * shares one combiner; with each queued draft's `checkout` span, for its batch to link to.
+ */
+function batching() {
+  const shared = globalThis as unknown as { stockroomBatching?: { combiner: Combiner<Draft, Committed>; spans: WeakMap<Draft, Span> } };
+  shared.stockroomBatching ??= { combiner: createCombiner(commitBatch, { maxBatch: MAX_BATCH }), spans: new WeakMap() };
+  return shared.stockroomBatching;
 }
 
 const cartAlreadyOrdered = (orderId: string) => new AppError("CART_ALREADY_ORDERED", { details: { orderId } });
@@ -189,12 +181,4 @@ const cartAlreadyOrdered = (orderId: string) => new AppError("CART_ALREADY_ORDER
 function soldOutError(lines: Line[], hinted: Map<number, string>): AppError {
   const named = lines.map((l) => ({ ...l, name: hinted.get(l.skuId) ?? `SKU ${l.skuId}` }));
   return outOfStockError(named, new Map(lines.map((l) => [l.skuId, hinted.has(l.skuId) ? 0 : l.count])));
-}
-
-// One checkout per process, whichever of Next's bundles asks first: one combiner for every caller.
-const shared = globalThis as unknown as { stockroomCheckout?: ReturnType<typeof createCheckout> };
-
-export function placeOrder(req: PlaceOrderRequest, strategy?: Strategy): Promise<PlaceOrderResult> {
-  shared.stockroomCheckout ??= createCheckout();
-  return shared.stockroomCheckout.placeOrder(req, strategy);
 }

@@ -12,6 +12,8 @@ import { insertOrders, readOrderNumbers } from "./order-rows";
 import { busy, retryOnContention } from "./retry";
 import type { SoldOut } from "./soldout";
 import { ShortStock, TooContended, type StockStep } from "./stock";
+import { buyableUnits } from "@/lib/catalog/availability";
+import { checkoutSeams } from "./seams";
 
 /** What became of one draft. */
 export type Verdict =
@@ -31,16 +33,6 @@ export type Verdict =
  * not be read); it is read after the commit, so a batch does not hold up the next one for it.
  */
 export type CommitResult = { verdicts: Verdict[]; emptied: SoldOut[]; attempts: number; numbered: Promise<void> };
-
-/**
- * Test seams: the clock that decides scheduled launches (ms since the epoch), and hooks that run
- * inside the transaction, after the lookups came in and just before COMMIT.
- */
-export type CommitSeams = {
-  clock?: () => number;
-  afterLookups?: (attempt: number) => void | Promise<void>;
-  beforeCommit?: (attempt: number) => void | Promise<void>;
-};
 
 /** What stops a draft before any stock is looked at: the key's order, then the revision's, then any cleanup still pending. */
 function stoppedBy(draft: Draft, earlier: Earlier[]): Verdict | null {
@@ -70,7 +62,7 @@ async function outOfStockNow(wanted: Line[]): Promise<{ error: AppError; emptied
 }
 
 /** What a checkout may take of a SKU as the catalog row shows it: nothing if it is gone or off sale. */
-const availableOf = (sku?: { stock: number; onSale: boolean }) => (sku?.onSale ? sku.stock : 0);
+const availableOf = (sku?: { stock: number; onSale: boolean }) => (sku ? buyableUnits(sku) : 0);
 
 /**
  * Commits 1..N checkout drafts in one READ COMMITTED transaction: lookups first (earlier orders
@@ -83,12 +75,12 @@ const availableOf = (sku?: { stock: number; onSale: boolean }) => (sku?.onSale ?
  * The one-order steps (`conditional`, `optimistic`, `pessimistic`) are given one draft at a time:
  * they refuse by rolling the transaction back.
  */
-export async function commitOrders(drafts: Draft[], step: StockStep, seams: CommitSeams = {}): Promise<CommitResult> {
+export async function commitOrders(drafts: Draft[], step: StockStep): Promise<CommitResult> {
   let attempts = 0;
   try {
     return await retryOnContention(
       `checkout (${step.strategy})`,
-      (attempt) => attemptCommit(drafts, step, seams, (attempts = attempt)),
+      (attempt) => attemptCommit(drafts, step, (attempts = attempt)),
       (e) => e instanceof DuplicateKey,
       step.strategy,
     );
@@ -143,7 +135,7 @@ async function withinLimits(
   });
 }
 
-async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeams, attempt: number): Promise<CommitResult> {
+async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number): Promise<CommitResult> {
   const skuIds = [...new Set(drafts.flatMap((d) => d.lines.map((l) => l.skuId)))];
   const [found, addressRows, catalogRows] = await Promise.all([earlierOrders(drafts), addressesOf([...new Set(drafts.map((d) => d.req.addressId))]), checkoutSkus(skuIds)]);
   const address = new Map(addressRows.map((a) => [a.id, a]));
@@ -154,7 +146,7 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
   const leaderOf = new Map<number, number>(); // user id -> index of their candidate in this batch
   const followers: [follower: number, leader: number][] = [];
   const named = drafts.map((d) => d.lines.map((l) => ({ ...l, name: lineName(l.skuId, catalog.get(l.skuId)) })));
-  const now = seams.clock?.() ?? Date.now();
+  const now = checkoutSeams.clock?.() ?? Date.now();
   for (const [i, draft] of drafts.entries()) {
     const { userId, addressId } = draft.req;
     const stopped = stoppedBy(draft, found);
@@ -181,7 +173,7 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
   if (candidates.length > 0) {
     await transaction(
       async (tx) => {
-        await seams.afterLookups?.(attempt);
+        await checkoutSeams.afterLookups?.(attempt);
         const admitted = await withinLimits(tx, candidates, drafts, named, catalog, verdicts);
         const decision = await step.decide(
           tx,
@@ -205,7 +197,7 @@ async function attemptCommit(drafts: Draft[], step: StockStep, seams: CommitSeam
             served.map((o) => o.lines),
           );
         }
-        await seams.beforeCommit?.(attempt);
+        await checkoutSeams.beforeCommit?.(attempt);
         emptied = decision.emptied.map((skuId) => ({ skuId, name: lineName(skuId, catalog.get(skuId)) }));
       },
       { isolationLevel: "read committed" },

@@ -1,4 +1,6 @@
 import { metrics } from "@/lib/platform/metrics/registry";
+import type { ErrorCode } from "@/lib/errors";
+import type { CheckoutStrategy as Strategy } from "@/lib/platform/env";
 
 /** Checkout events, recorded in this process's Prometheus registry (lib/platform/metrics/registry.ts, GET /api/metrics). */
 
@@ -6,15 +8,18 @@ export function recordBatch(size: number) {
   metrics().batchSize.observe(size);
 }
 
-/** One answered checkout: `outcome` is created, replayed, or the error code. */
-export function recordCheckout(strategy: string, outcome: string, seconds: number) {
+/** How a checkout ended, as its metrics, span and log line say it. */
+export type CheckoutOutcome = "created" | "replayed" | ErrorCode | "error";
+
+/** One answered checkout. */
+export function recordCheckout(strategy: Strategy, outcome: CheckoutOutcome, seconds: number) {
   const m = metrics();
   m.checkouts.inc({ strategy, outcome });
   m.checkoutDuration.observe({ strategy }, seconds);
 }
 
 /** A checkout transaction that is run again (deadlock, lock-wait timeout, duplicate key at INSERT). */
-export function recordTxRetry(strategy: string) {
+export function recordTxRetry(strategy: Strategy) {
   metrics().txRetries.inc({ strategy });
 }
 

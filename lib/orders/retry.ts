@@ -1,4 +1,4 @@
-import { env } from "@/lib/platform/env";
+import { env, type CheckoutStrategy } from "@/lib/platform/env";
 import { AppError, isRetryable, sqlErrno } from "@/lib/errors";
 import { log } from "@/lib/platform/log";
 import { recordTxRetry } from "./metrics";
@@ -17,7 +17,7 @@ export async function retryOnContention<T>(
   run: (attempt: number) => Promise<T>,
   alsoRetry?: (e: unknown) => boolean,
   /** The checkout strategy whose retries stockroom_checkout_tx_retries_total counts (none: not a checkout). */
-  strategy?: string,
+  strategy?: CheckoutStrategy,
 ): Promise<T> {
   const maxAttempts = env().CHECKOUT_MAX_ATTEMPTS;
   for (let attempt = 1; ; attempt++) {

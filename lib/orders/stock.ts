@@ -2,10 +2,10 @@ import "server-only";
 import type { RowDataPacket } from "mysql2";
 import { affectedRows, placeholders, type Conn } from "@/db";
 import type { Line } from "@/lib/cart/store";
-import type { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
+import type { CheckoutStrategy } from "@/lib/platform/env";
 import { recordOptimisticRetry } from "./metrics";
 
-export type Strategy = (typeof CHECKOUT_STRATEGIES)[number];
+export type Strategy = CheckoutStrategy;
 
 /**
  * How a checkout transaction takes units out of stock, after its orders' rows are written (so a

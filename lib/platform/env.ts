@@ -1,8 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { dbEnvShape, seedEnvShape, setVariables } from "@/db/config";
+import { CHECKOUT_STRATEGIES } from "@/db/schema";
 
-export const CHECKOUT_STRATEGIES = ["conditional", "optimistic", "pessimistic", "batched"] as const;
+export { CHECKOUT_STRATEGIES };
+
+export type CheckoutStrategy = (typeof CHECKOUT_STRATEGIES)[number];
 
 const redisUrl = z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" });
 // host:port[,host:port...], e.g. 10.0.0.1:7000,10.0.0.2:7000

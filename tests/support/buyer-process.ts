@@ -11,7 +11,8 @@ import { closeDb } from "@/db";
 import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { isAppError } from "@/lib/errors";
 import { randomUUID } from "node:crypto";
-import { createCheckout, placeOrder, type PlaceOrderRequest } from "@/lib/orders/checkout";
+import { placeOrder, type PlaceOrderRequest } from "@/lib/orders/checkout";
+import { checkoutSeams } from "@/lib/orders/seams";
 import { closeRedis } from "@/lib/platform/redis";
 import { whenIdle } from "@/lib/platform/shutdown";
 
@@ -21,13 +22,11 @@ const ownCart = process.argv[4] ? (JSON.parse(process.argv[4]) as { skuId: numbe
 
 const place = ownCart
   ? (() => {
-      const { placeOrder: placeOwn } = createCheckout({
-        seams: { readCart: async () => ({ lines: ownCart.map((l) => ({ ...l, selected: true })), revision: randomUUID().replaceAll("-", "") }) },
-      });
+      checkoutSeams.readCart = async () => ({ lines: ownCart.map((l) => ({ ...l, selected: true })), revision: randomUUID().replaceAll("-", "") });
       return async (req: PlaceOrderRequest) => {
         for (let attempt = 1; ; attempt++) {
           try {
-            return await placeOwn(req, strategy);
+            return await placeOrder(req, strategy);
           } catch (e) {
             if (!isAppError(e) || e.code !== "BUSY" || attempt >= 20) throw e;
             await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));

@@ -7,6 +7,7 @@ import { LiveSkus } from "@/app/components/LiveSkus";
 import { serverNow } from "@/app/components/server-now";
 import { CATALOG_PAGE_SIZE, listCategories, searchProducts } from "@/lib/catalog/products";
 import { catalogHref, queryOfView, type Sort } from "@/lib/catalog/view";
+import { buyableUnits } from "@/lib/catalog/availability";
 
 // `/` and `/?q=…&category=…&sort=…` are served from here (next.config.mjs and proxy.ts rewrite
 // them): one cached page per view, rendered at most once a second per process, never per shopper.
@@ -93,7 +94,7 @@ export default async function CatalogPage({ params }: Props) {
         <LiveSkus skuIds={products.flatMap((p) => p.skus.map((s) => s.skuId)).slice(0, MAX_LIVE_SKUS)}>
           <ul className="grid" aria-label="Products" style={{ listStyle: "none", padding: 0, margin: 0 }}>
             {products.map((p) => {
-              const first = p.skus.find((s) => s.onSale && s.stock > 0) ?? p.skus[0];
+              const first = p.skus.find((s) => buyableUnits(s) > 0) ?? p.skus[0];
               return (
                 <li key={p.spuId} className="card">
                   <Link href={`/products/${p.spuId}`} className="cover">

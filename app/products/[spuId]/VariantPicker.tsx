@@ -12,6 +12,8 @@ import { MAX_LINE_QTY } from "@/lib/cart/limits";
 import { formatMoney } from "@/lib/money";
 import { hasStarted } from "@/lib/drops/sale-start";
 import { overlay, useLiveStock } from "@/app/components/live-stock";
+import { buyableUnits } from "@/lib/catalog/availability";
+import { limitLabel } from "@/lib/drops/limit-message";
 
 type Props = { productName: string; category: string; hue: number; skus: CatalogSku[]; renderedAt: number; children: React.ReactNode };
 
@@ -21,7 +23,7 @@ function addable(sku: CatalogSku, inCart: number) {
     [sku.stock - inCart, `${sku.stock > 5 ? `${sku.stock} in stock` : `Only ${sku.stock} left`}${inCart > 0 ? ` and ${inCart} already in your cart` : ""}`],
     [MAX_LINE_QTY - inCart, inCart > 0 ? `Up to ${MAX_LINE_QTY} per item, and ${inCart} already in your cart` : `Up to ${MAX_LINE_QTY} per item`],
   ];
-  if (sku.perCustomerLimit !== null) caps.push([sku.perCustomerLimit - inCart, `Limit ${sku.perCustomerLimit} per customer${inCart > 0 ? `, and ${inCart} already in your cart` : ""}`]);
+  if (sku.perCustomerLimit !== null) caps.push([sku.perCustomerLimit - inCart, `${limitLabel(sku.perCustomerLimit)}${inCart > 0 ? `, and ${inCart} already in your cart` : ""}`]);
   const [max, why] = caps.reduce((a, b) => (b[0] < a[0] ? b : a));
   return { max: Math.max(0, max), why };
 }
@@ -36,7 +38,7 @@ export function VariantPicker({ productName, category, hue, skus: rendered, rend
   const live = useLiveStock(rendered.map((s) => s.skuId));
   // Stock and what an admin edits (price, on sale, limit, launch) move while the page is open; names come with the page.
   const skus = overlay(rendered, live.data);
-  const firstAvailable = rendered.find((s) => s.onSale && s.stock > 0) ?? rendered[0];
+  const firstAvailable = rendered.find((s) => buyableUnits(s) > 0) ?? rendered[0];
   const [skuId, setSkuId] = useState(firstAvailable?.skuId);
   const [count, setCount] = useState(1);
   const addToCart = useAddToCart();
@@ -62,7 +64,7 @@ export function VariantPicker({ productName, category, hue, skus: rendered, rend
       </>
     );
 
-  const soldOut = !sku.onSale || sku.stock <= 0;
+  const soldOut = buyableUnits(sku) === 0;
   const started = hasStarted(sku.saleStartsAt, now);
   const buyable = !soldOut && started;
   const inCart = cart.data?.items.find((i) => i.skuId === sku.skuId)?.count ?? 0;
@@ -113,7 +115,7 @@ export function VariantPicker({ productName, category, hue, skus: rendered, rend
         )}
         {sku.perCustomerLimit !== null && (
           <span className="badge limit" data-testid="sku-limit">
-            Limit {sku.perCustomerLimit} per customer
+            {limitLabel(sku.perCustomerLimit)}
           </span>
         )}
       </div>

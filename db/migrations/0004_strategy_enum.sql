@@ -1,0 +1,1 @@
+ALTER TABLE `orders` MODIFY COLUMN `strategy` enum('conditional','optimistic','pessimistic','batched') NOT NULL;
