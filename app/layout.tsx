@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { CartLink } from "@/app/cart/CartLink";
-import { HeaderAccount } from "@/app/components/header/HeaderAccount";
-import { HeaderMenu } from "@/app/components/header/HeaderMenu";
-import { HeaderSearch, HeaderSearchFallback } from "@/app/components/header/HeaderSearch";
+import { HeaderAccount } from "@/app/header/HeaderAccount";
+import { HeaderMenu } from "@/app/header/HeaderMenu";
+import { HeaderSearch, HeaderSearchFallback } from "@/app/header/HeaderSearch";
 import { Providers } from "./providers";
 import "./globals.css";
 

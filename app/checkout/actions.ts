@@ -8,7 +8,7 @@ import { asUser, type ActionState } from "@/lib/web/action";
 import { addressSchema, createAddress } from "@/lib/orders/addresses";
 import { placeOrder } from "@/lib/orders/checkout";
 import { withRequestId } from "@/lib/platform/request-context";
-import { PLACED_COOKIE, PLACED_MAX_AGE_SECONDS } from "@/app/orders/placed";
+import { PLACED_COOKIE, PLACED_MAX_AGE_SECONDS } from "@/app/components/placed-cookie";
 import { idempotencyKeySchema, placeOrderSchema } from "@/lib/orders/schemas";
 
 // Form fields are strings; the service schema is shared, with the id coerced at this edge.

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { loginAction } from "@/app/session/actions";
 import { safeNext } from "@/lib/auth/current";
-import { AuthForm } from "./AuthForm";
+import { AuthForm } from "../session/AuthForm";
 
 export const metadata: Metadata = { title: "Log in" };
 

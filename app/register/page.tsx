@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { registerAction } from "@/app/session/actions";
-import { AuthForm } from "@/app/login/AuthForm";
+import { AuthForm } from "@/app/session/AuthForm";
 import { safeNext } from "@/lib/auth/current";
 
 export const metadata: Metadata = { title: "Register" };

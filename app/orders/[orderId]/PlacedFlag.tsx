@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect } from "react";
-import { PLACED_COOKIE } from "@/app/orders/placed";
+import { PLACED_COOKIE } from "@/app/components/placed-cookie";
 
 /** The greeting shows once: the flag the checkout set is cleared as soon as the page has shown it. */
 export function ClearPlacedFlag() {

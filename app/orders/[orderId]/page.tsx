@@ -11,7 +11,7 @@ import { isAppError } from "@/lib/errors";
 import { formatMoney, toCents } from "@/lib/money";
 import { secondsLeftToPay } from "@/lib/orders/lifecycle";
 import { getOrder } from "@/lib/orders/queries";
-import { PLACED_COOKIE } from "../placed";
+import { PLACED_COOKIE } from "../../components/placed-cookie";
 import { STATUS_BADGE, STATUS_LABEL } from "../../components/order-status";
 import { OrderActions } from "./OrderActions";
 import { ClearPlacedFlag } from "./PlacedFlag";
