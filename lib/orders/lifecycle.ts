@@ -10,8 +10,6 @@ import { ordersWithLines, type OrderView } from "./queries";
 import { retryOnContention } from "./retry";
 import { orderIdSchema } from "./schemas";
 
-// No `server-only` here: `npm run sweep` runs this module under tsx, outside Next.js.
-
 /**
  * Every legal move and the statuses it may start from. Nothing else changes an order's status:
  * each move is one conditional UPDATE, so of several racing callers exactly one wins.
