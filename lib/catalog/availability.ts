@@ -1,7 +1,7 @@
 /** What a shopper is told about stock. Pure, so client components can use it too. */
 export type Availability = { kind: "in_stock" } | { kind: "low"; left: number } | { kind: "sold_out" };
 
-export const LOW_STOCK_LABEL_AT = 5;
+const LOW_STOCK_LABEL_AT = 5;
 
 /** What a shopper is told about one SKU or a whole product. */
 export function availability(stock: number, onSale = true): Availability {

@@ -14,7 +14,7 @@ import { orderIdSchema } from "./schemas";
  * Every legal move and the statuses it may start from. Nothing else changes an order's status:
  * each move is one conditional UPDATE, so of several racing callers exactly one wins.
  */
-export const MOVES = {
+const MOVES = {
   pay: { from: ["unpaid"], to: "paid" },
   cancel: { from: ["unpaid", "awaiting_shipment"], to: "cancelled" },
   expire: { from: ["unpaid"], to: "cancelled" },
@@ -26,7 +26,7 @@ type Move = (typeof MOVES)[keyof typeof MOVES];
 
 
 /** When an unpaid order placed at `createdAt` stops holding its stock. */
-export function paymentDeadline(createdAt: Date | string, ttlSeconds = env().ORDER_PAYMENT_TTL): Date {
+function paymentDeadline(createdAt: Date | string, ttlSeconds = env().ORDER_PAYMENT_TTL): Date {
   return new Date(new Date(createdAt).getTime() + ttlSeconds * 1000);
 }
 
