@@ -23,7 +23,7 @@ export default defineConfig({
       REDIS_URL,
       SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
       DB_POOL_SIZE: "30",
-      // Integration files place many orders per user; tests/rate-limit.test.ts sets its own limit.
+      // Integration files place many orders per user; tests/checkout-limit.test.ts sets its own limit.
       CHECKOUT_RATE_LIMIT: "0",
     },
     // Integration files share one database; running them one at a time keeps stock arithmetic exact.

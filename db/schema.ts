@@ -34,7 +34,7 @@ export const users = mysqlTable("users", {
   passwordHash: varchar("password_hash", { length: 255 }).notNull(),
   role: mysqlEnum("role", ROLES).notNull().default("shopper"),
   /**
-   * Bumped by every checkout that buys a SKU with a per-customer limit (lib/orders/purchase-limits.ts):
+   * Bumped by every checkout that buys a SKU with a per-customer limit (lib/drops/purchase-limits.ts):
    * the write serialises one customer's limited checkouts, across processes and Galera nodes.
    */
   limitSeq: bigint("limit_seq", { mode: "number", unsigned: true }).notNull().default(0),

@@ -1,9 +1,9 @@
 import { env, EnvError } from "@/lib/platform/env";
 import { installGracefulStop } from "@/lib/platform/graceful-stop";
-import { startExpirySweeper, stopExpirySweeper } from "@/lib/orders/expiry";
 import { listenToLauncher } from "@/lib/platform/workers";
 import { listenForCatalogChanges } from "@/lib/platform/page-cache/changes";
 import { getRedis } from "@/lib/platform/redis";
+import { startSweeper, stopSweeper } from "@/lib/sweep";
 
 // A bad configuration stops the process with one clear line instead of failing on first request.
 try {
@@ -14,11 +14,11 @@ try {
   process.exit(1);
 }
 
-// Every server process sweeps overdue unpaid orders; several at once are safe (the atomic move
-// decides). Not while `next build` loads the app: there is no database then.
+// Every server process sweeps (overdue unpaid orders, expired sessions); several at once are safe
+// (the atomic move decides). Not while `next build` loads the app: there is no database then.
 if (process.env.NEXT_PHASE !== "phase-production-build") {
-  startExpirySweeper();
-  installGracefulStop(stopExpirySweeper);
+  startSweeper();
+  installGracefulStop({ onStop: stopSweeper });
   listenToLauncher();
   // Connect to Redis now rather than on the first request, so readiness and stockroom_redis_up
   // describe every worker from the start (it reconnects by itself if Redis is not up yet).

@@ -8,7 +8,7 @@ import { GET as orderRoute } from "@/app/api/orders/[orderId]/route";
 import { getDb } from "@/db";
 import { orders, type PayMethod } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
-import { expireUnpaidOrders, startExpirySweeper } from "@/lib/orders/expiry";
+import { expireUnpaidOrders } from "@/lib/orders/expiry";
 import { expireOrder, payOrder, secondsLeftToPay } from "@/lib/orders/lifecycle";
 import { placeOrder } from "@/lib/orders/checkout";
 import { ctx, linesOf, makeSkus, makeUser, putInCart, request, stockOf, uid, type TestUser } from "./support/fixtures";
@@ -152,10 +152,6 @@ describe("order lifecycle: expiry", () => {
     expect((await statusOf(cod)).status).toBe("awaiting_shipment");
     expect((await statusOf(paid)).status).toBe("paid");
     expect(await stockOf(skuId!)).toEqual({ stock: 8, sales: 2 });
-  });
-
-  it("does not start the in-server sweeper when SWEEP_INTERVAL is 0", () => {
-    expect(startExpirySweeper(0)).toBe(false);
   });
 });
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
 
-export const username = z
+const username = z
   .string({ error: "Username is required." })
   .trim()
   .regex(/^[a-zA-Z0-9_.-]{3,32}$/, "Username must be 3-32 characters: letters, digits, _ . or -.");
 
-export const password = z
+const password = z
   .string({ error: "Password is required." })
   .min(8, "Password must be at least 8 characters.")
   .max(128, "Password must be at most 128 characters.");

@@ -20,7 +20,7 @@ export async function register({ username, password }: Credentials): Promise<Ses
   }
 }
 
-export async function authenticate(username: string, password: string): Promise<SessionUser> {
+async function authenticate(username: string, password: string): Promise<SessionUser> {
   const [user] = await getDb().select().from(users).where(eq(users.username, username)).limit(1);
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok) throw new AppError("INVALID_CREDENTIALS");

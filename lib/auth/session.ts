@@ -1,7 +1,7 @@
 import "server-only";
 import { createHmac, randomBytes } from "node:crypto";
-import { and, eq, gt, lt, sql } from "drizzle-orm";
-import { getDb, preparedQuery } from "@/db";
+import { and, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { affectedRows, getDb, preparedQuery } from "@/db";
 import { sessions, users, type Role } from "@/db/schema";
 import { env } from "@/lib/platform/env";
 
@@ -52,6 +52,24 @@ export async function destroySession(token: string | undefined) {
   await getDb().delete(sessions).where(eq(sessions.id, tokenId(token)));
 }
 
-export async function purgeExpiredSessions() {
-  await getDb().delete(sessions).where(lt(sessions.expiresAt, new Date()));
+export type PurgeOptions = { now?: Date; batchSize?: number; maxBatches?: number };
+
+/**
+ * Deletes sessions past their expiry, `batchSize` rows at a time, so a large backlog never holds
+ * locks for long: each batch is a plain (lock-free) read of expired ids, then a delete of just
+ * those rows by primary key, which also keeps the statement deterministic for replication (a
+ * DELETE ... LIMIT is not). `maxBatches` caps one call; the next sweep carries on. Safe in several
+ * processes at once: a row another process deleted first is simply not counted twice.
+ */
+export async function purgeExpiredSessions({ now = new Date(), batchSize = 500, maxBatches = 20 }: PurgeOptions = {}): Promise<number> {
+  const db = getDb();
+  let purged = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const expired = await db.select({ id: sessions.id }).from(sessions).where(lt(sessions.expiresAt, now)).limit(batchSize);
+    if (expired.length === 0) break;
+    const ids = expired.map((s) => s.id);
+    purged += affectedRows(await db.delete(sessions).where(and(inArray(sessions.id, ids), lt(sessions.expiresAt, now))));
+    if (expired.length < batchSize) break;
+  }
+  return purged;
 }

@@ -5,7 +5,7 @@ import { hit, peek, reset, throttleKey } from "@/lib/platform/rate-limit";
 
 /** After this many failed logins in the window, for one username or from one IP, login answers 429. */
 export const LOGIN_MAX_FAILURES = 10;
-export const LOGIN_WINDOW_SECONDS = 15 * 60;
+const LOGIN_WINDOW_SECONDS = 15 * 60;
 
 const userKey = (username: string) => throttleKey(`login:u:${username.trim().toLowerCase().replace(/[{}]/g, "_")}`);
 const ipKey = (ip: string) => throttleKey(`login:ip:${ip}`);

@@ -6,7 +6,7 @@ export const GUEST_COOKIE = "stockroom_guest";
 const GUEST_ID = /^[A-Za-z0-9_-]{22}$/;
 
 export const newGuestId = () => randomBytes(16).toString("base64url");
-export const validGuestId = (value: string | undefined): value is string => !!value && GUEST_ID.test(value);
+const validGuestId = (value: string | undefined): value is string => !!value && GUEST_ID.test(value);
 
 export function guestCookieOptions() {
   return { httpOnly: true, sameSite: "lax" as const, secure: process.env.NODE_ENV === "production", path: "/", maxAge: 30 * 86_400 };

@@ -2,13 +2,13 @@ import { z } from "zod";
 import { MAX_LINE_QTY } from "./limits";
 
 // Strict numbers: "3" or 1.5 in JSON is a client bug worth a 400, not something to guess at.
-export const lineCount = z
+const lineCount = z
   .number({ error: "Quantity must be a number." })
   .int("Quantity must be a whole number.")
   .min(1, "Quantity must be at least 1.")
   .max(MAX_LINE_QTY, `Quantity can be at most ${MAX_LINE_QTY}.`);
 
-export const skuId = z.number({ error: "skuId must be a number." }).int().positive().max(Number.MAX_SAFE_INTEGER);
+const skuId = z.number({ error: "skuId must be a number." }).int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const addItemSchema = z.object({ skuId, count: lineCount.default(1) });
 

@@ -1,7 +1,7 @@
 /** What a shopper is told about stock. Pure, so client components can use it too. */
 export type Availability = { kind: "in_stock" } | { kind: "low"; left: number } | { kind: "sold_out" };
 
-export const LOW_STOCK_LABEL_AT = 5;
+const LOW_STOCK_LABEL_AT = 5;
 
 /** The units of a SKU a shopper can buy now: none while it is off sale. */
 export const buyableUnits = (sku: { stock: number; onSale: boolean }) => (sku.onSale ? Math.max(0, sku.stock) : 0);

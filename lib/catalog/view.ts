@@ -1,10 +1,10 @@
 import { z } from "zod";
 
-export const SORTS = ["featured", "price-asc", "price-desc", "newest"] as const;
+const SORTS = ["featured", "price-asc", "price-desc", "newest"] as const;
 export type Sort = (typeof SORTS)[number];
 
 /** The catalog's URL parameters, forgiving: anything unknown or malformed means "not given". */
-export const catalogQuerySchema = z.object({
+const catalogQuerySchema = z.object({
   q: z
     .string()
     .transform((s) => s.trim().replace(/\s+/g, " ").slice(0, 80))

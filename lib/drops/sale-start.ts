@@ -10,7 +10,7 @@ export const hasStarted = (saleStartsAt: Date | string | null | undefined, now: 
 export type NotStartedLine = { skuId: number; name: string; startsAt: string };
 
 /** "1 Dec 2026, 14:05 UTC": a launch time readable in an API message; pages show it in the shopper's time zone. */
-export const launchTime = (at: Date) =>
+const launchTime = (at: Date) =>
   new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(at) + " UTC";
 
 export function saleNotStartedError(lines: NotStartedLine[]): AppError {

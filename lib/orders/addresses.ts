@@ -1,9 +1,8 @@
 import "server-only";
-import { and, desc, eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/db";
 import { addresses, type Address } from "@/db/schema";
-import { AppError } from "@/lib/errors";
 
 const text = (label: string, max: number) =>
   z.string({ error: `${label} is required.` }).trim().min(1, `${label} is required.`).max(max, `${label} must be at most ${max} characters.`);
@@ -29,15 +28,4 @@ export function listAddresses(userId: number): Promise<AddressView[]> {
 export async function createAddress(userId: number, input: AddressInput): Promise<AddressView> {
   const [row] = await getDb().insert(addresses).values({ userId, ...input }).$returningId();
   return { id: row!.id, ...input };
-}
-
-/** The caller's address; someone else's is indistinguishable from a missing one. */
-export async function getAddress(userId: number, addressId: number): Promise<AddressView> {
-  const [row] = await getDb()
-    .select(columns)
-    .from(addresses)
-    .where(and(eq(addresses.id, addressId), eq(addresses.userId, userId)))
-    .limit(1);
-  if (!row) throw new AppError("ADDRESS_NOT_FOUND");
-  return row;
 }

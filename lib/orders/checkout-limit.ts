@@ -9,10 +9,11 @@ const WINDOW_SECONDS = 60;
 const slotKey = (userId: number) => throttleKey(`checkout:u:${userId}`);
 
 /**
- * At most `limit` new checkouts per user per minute (`CHECKOUT_RATE_LIMIT`, 0 = off). A client
- * retrying a key it already used is never blocked and uses no slot: one-order strategies call
- * this after their idempotency replay; `batched` learns of a replay only in its batch and then
- * gives the slot back. If Redis is down this fails open: the cart read that follows answers
+ * At most `limit` new checkouts per user per minute (`CHECKOUT_RATE_LIMIT`, 0 = off). Every
+ * strategy takes its slot first, before it reads the cart (lib/orders/checkout.ts). A client
+ * retrying a key it already used is never blocked and in the end uses no slot: refused here, it
+ * still gets the key's order back; let through, the checkout gives the slot back as soon as it
+ * finds the key's order. If Redis is down this fails open: the cart read that follows answers
  * CART_UNAVAILABLE anyway.
  */
 export async function takeCheckoutSlot(userId: number, limit: number = env().CHECKOUT_RATE_LIMIT) {

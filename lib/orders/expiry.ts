@@ -1,9 +1,6 @@
 import "server-only";
-import { env } from "@/lib/platform/env";
 import { log } from "@/lib/platform/log";
 import { expireOrder, overdueOrderIds, type ExpiryClock } from "./lifecycle";
-
-// No `server-only` here: `npm run sweep` runs this module under tsx, outside Next.js.
 
 export type SweepOptions = ExpiryClock & { batchSize?: number; maxBatches?: number };
 export type SweepResult = { expired: number; lost: number; failed: number };
@@ -12,6 +9,7 @@ export type SweepResult = { expired: number; lost: number; failed: number };
  * Cancels and restocks every unpaid order past its deadline, a batch at a time. Safe to run in
  * several processes at once: each order's atomic status move decides who restocks it, and the
  * losers just count it as `lost`. `now` and `ttlSeconds` exist so tests can make orders overdue.
+ * Run periodically by lib/sweep.ts.
  */
 export async function expireUnpaidOrders({ batchSize = 100, maxBatches = 100, ...clock }: SweepOptions = {}): Promise<SweepResult> {
   const result: SweepResult = { expired: 0, lost: 0, failed: 0 };
@@ -34,33 +32,4 @@ export async function expireUnpaidOrders({ batchSize = 100, maxBatches = 100, ..
   }
   if (result.expired > 0 || result.failed > 0) log.info(result, "expired unpaid orders");
   return result;
-}
-
-const globalForSweeper = globalThis as unknown as { stockroomSweeper?: NodeJS.Timeout };
-
-/**
- * Runs the sweep every SWEEP_INTERVAL seconds in this process (0 turns it off). The timer is
- * unref'd so it never keeps a process alive, and a slow sweep is never overlapped by the next.
- */
-export function startExpirySweeper(intervalSeconds = env().SWEEP_INTERVAL): boolean {
-  if (intervalSeconds <= 0 || globalForSweeper.stockroomSweeper) return false;
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    expireUnpaidOrders()
-      .catch((e: unknown) => log.error({ err: e }, "expiry sweep failed"))
-      .finally(() => {
-        running = false;
-      });
-  }, intervalSeconds * 1000);
-  timer.unref();
-  globalForSweeper.stockroomSweeper = timer;
-  log.info({ intervalSeconds, ttlSeconds: env().ORDER_PAYMENT_TTL }, "expiry sweeper started");
-  return true;
-}
-
-export function stopExpirySweeper() {
-  clearInterval(globalForSweeper.stockroomSweeper);
-  globalForSweeper.stockroomSweeper = undefined;
 }

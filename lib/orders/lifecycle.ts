@@ -10,13 +10,11 @@ import { ordersWithLines, type OrderView } from "./queries";
 import { retryOnContention } from "./retry";
 import { orderIdSchema } from "./schemas";
 
-// No `server-only` here: `npm run sweep` runs this module under tsx, outside Next.js.
-
 /**
  * Every legal move and the statuses it may start from. Nothing else changes an order's status:
  * each move is one conditional UPDATE, so of several racing callers exactly one wins.
  */
-export const MOVES = {
+const MOVES = {
   pay: { from: ["unpaid"], to: "paid" },
   cancel: { from: ["unpaid", "awaiting_shipment"], to: "cancelled" },
   expire: { from: ["unpaid"], to: "cancelled" },
@@ -28,7 +26,7 @@ type Move = (typeof MOVES)[keyof typeof MOVES];
 
 
 /** When an unpaid order placed at `createdAt` stops holding its stock. */
-export function paymentDeadline(createdAt: Date | string, ttlSeconds = env().ORDER_PAYMENT_TTL): Date {
+function paymentDeadline(createdAt: Date | string, ttlSeconds = env().ORDER_PAYMENT_TTL): Date {
   return new Date(new Date(createdAt).getTime() + ttlSeconds * 1000);
 }
 

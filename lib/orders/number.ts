@@ -36,7 +36,7 @@ export function formatOrderNumber(orderNumber: number): string {
   return `SR-${high > 0n ? toBase32(high, 0) : ""}${toBase32(low, 6)}`;
 }
 
-export const ORDER_NUMBER_PATTERN = /^SR-([0-9A-HJKMNP-TV-Z]{6,12})$/i;
+const ORDER_NUMBER_PATTERN = /^SR-([0-9A-HJKMNP-TV-Z]{6,12})$/i;
 
 /** "SR-7K3F92" (any case) -> the order's number; null when it is not a well-formed code. */
 export function parseOrderNumber(code: string): number | null {

@@ -50,13 +50,8 @@ async function withLines(rows: Order[]): Promise<OrderView[]> {
   return rows.map((o) => toOrderView(o, lines.filter((l) => l.orderId === o.id)));
 }
 
-export async function orderNumberOf(orderId: string): Promise<number | null> {
-  const [row] = await getDb().select({ n: orders.orderNumber }).from(orders).where(eq(orders.id, orderId)).limit(1);
-  return row?.n ?? null;
-}
-
 /** The condition naming one order by its id (ULID) or its short number ("SR-7K3F92"); null when `ref` is neither. */
-export function orderRef(ref: string) {
+function orderRef(ref: string) {
   if (orderIdSchema.safeParse(ref).success) return eq(orders.id, ref);
   const n = parseOrderNumber(ref);
   return n === null ? null : eq(orders.orderNumber, n);

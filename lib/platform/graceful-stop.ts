@@ -8,17 +8,17 @@ import { inFlight, startDraining, whenIdle } from "@/lib/platform/shutdown";
 const DRAIN_TIMEOUT_MS = 20_000;
 
 /**
- * On SIGTERM/SIGINT: refuse new API requests (503 SHUTTING_DOWN), call `stopBackgroundWork`
- * (the start-up code stops its timers there, such as the expiry sweeper), let
- * in-flight checkouts and batches finish (including their after-commit cart cleanup), close
- * the MariaDB pool and the Redis client, then hand over to `next start`'s own handler, which
- * closes the HTTP server and exits.
+ * On SIGTERM/SIGINT: refuse new API requests (503 SHUTTING_DOWN), call `onStop` (the caller
+ * stops its periodic work there, e.g. the sweeper: plumbing knows no domain), let in-flight
+ * checkouts and batches finish (including their after-commit cart cleanup), close the MariaDB
+ * pool and the Redis client, then hand over to `next start`'s own handler, which closes the HTTP
+ * server and exits.
  *
  * `next start` registers its handler before it loads instrumentation; left alone it would close
  * the listener and exit as soon as open requests end, possibly in the middle of our closing the
  * pools. So its handlers are taken off and called after the drain instead.
  */
-export function installGracefulStop(stopBackgroundWork: () => void) {
+export function installGracefulStop({ onStop }: { onStop?: () => void } = {}) {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     const nextHandlers = process.listeners(signal);
     process.removeAllListeners(signal);
@@ -30,7 +30,7 @@ export function installGracefulStop(stopBackgroundWork: () => void) {
         const started = performance.now();
         log.info({ signal, inFlight: inFlight() }, "draining before exit");
         startDraining();
-        stopBackgroundWork();
+        onStop?.();
         const idle = await whenIdle(DRAIN_TIMEOUT_MS);
         const closed = await Promise.allSettled([closeDb(), closeRedis()]);
         log.info(

@@ -11,7 +11,7 @@ import { toAppError, validationError } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export function errorBody(e: AppError) {
+function errorBody(e: AppError) {
   return { error: { code: e.code, message: e.message, ...e.details } };
 }
 
@@ -32,7 +32,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * state-changing request whose Origin names another host is refused. Requests without Origin
  * (curl, server-to-server, the benchmark) carry no ambient browser credentials and pass.
  */
-export function assertSameOrigin(req: Request) {
+function assertSameOrigin(req: Request) {
   if (SAFE_METHODS.has(req.method)) return;
   const origin = req.headers.get("origin");
   if (origin === null) return;

@@ -23,6 +23,8 @@ export async function catalogChanged(): Promise<void> {
 /** Every server process listens once, on a connection of its own (a subscribed connection can do nothing else). */
 export function listenForCatalogChanges() {
   const client = getRedis();
+  // One call, written twice: TypeScript cannot call `duplicate` on the Redis | Cluster union (their
+  // signatures differ), so each branch narrows it to one type. The subscriber is the same kind as the client.
   const subscriber = client instanceof Cluster ? client.duplicate() : client.duplicate();
   subscriber.on("error", () => {});
   subscriber.on("message", () => markCatalogChanged());
