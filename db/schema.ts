@@ -50,7 +50,8 @@ export const sessions = mysqlTable(
     expiresAt: datetime("expires_at", { mode: "date" }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("sessions_user_idx").on(t.userId)],
+  // The sweep purges expired sessions by this index, not by reading the whole table.
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
 );
 
 export const addresses = mysqlTable(

@@ -11,9 +11,9 @@ bash scripts/services.sh
 CHROMIUM_PATH="$(bash scripts/chromium.sh)"
 export CHROMIUM_PATH
 
-echo "== type check and lint"
+echo "== type check and lint (eslint, import rules)"
 npx tsc --noEmit
-npx eslint .
+npm run --silent lint
 
 # One production build serves both the fault tests (tests/faults: real `next start` processes
 # killed and restarted against throwaway MariaDB/Redis) and the end-to-end tests.

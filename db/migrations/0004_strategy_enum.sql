@@ -1,1 +1,0 @@
-ALTER TABLE `orders` MODIFY COLUMN `strategy` enum('conditional','optimistic','pessimistic','batched') NOT NULL;

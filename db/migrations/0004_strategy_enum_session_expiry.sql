@@ -1,0 +1,2 @@
+ALTER TABLE `orders` MODIFY COLUMN `strategy` enum('conditional','optimistic','pessimistic','batched') NOT NULL;--> statement-breakpoint
+CREATE INDEX `sessions_expires_idx` ON `sessions` (`expires_at`);
