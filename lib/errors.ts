@@ -22,6 +22,7 @@ export const ERRORS = {
   ORDER_NOT_PAYABLE: { status: 409, message: "This order can no longer be paid." },
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large." },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: "This idempotency key was already used for a different request." },
+  ORDER_TOO_LARGE: { status: 422, message: "This order comes to more than one order can hold. Please split it into smaller orders." },
   TOO_MANY_ATTEMPTS: { status: 429, message: "Too many attempts. Please wait and try again." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },
   BUSY: { status: 503, message: "The shop is very busy right now. Please try again in a moment." },
