@@ -2,6 +2,7 @@
 export const ERRORS = {
   VALIDATION: { status: 400, message: "Some fields are not valid." },
   MALFORMED_JSON: { status: 400, message: "The request body is not valid JSON." },
+  MALFORMED_PATH: { status: 400, message: "The address has a broken percent-escape (a % not followed by a valid UTF-8 code, such as %ff or a lone %)." },
   EMPTY_CART: { status: 400, message: "Select at least one item in your cart first." },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, message: "Send an Idempotency-Key header (8-64 characters)." },
   UNAUTHENTICATED: { status: 401, message: "Please log in." },
