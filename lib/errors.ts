@@ -2,6 +2,7 @@
 export const ERRORS = {
   VALIDATION: { status: 400, message: "Some fields are not valid." },
   MALFORMED_JSON: { status: 400, message: "The request body is not valid JSON." },
+  MALFORMED_PATH: { status: 400, message: "The address has a broken percent-escape (a % not followed by a valid UTF-8 code, such as %ff or a lone %)." },
   EMPTY_CART: { status: 400, message: "Select at least one item in your cart first." },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, message: "Send an Idempotency-Key header (8-64 characters)." },
   UNAUTHENTICATED: { status: 401, message: "Please log in." },
@@ -22,6 +23,7 @@ export const ERRORS = {
   ORDER_NOT_PAYABLE: { status: 409, message: "This order can no longer be paid." },
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large." },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: "This idempotency key was already used for a different request." },
+  ORDER_TOO_LARGE: { status: 422, message: "This order comes to more than one order can hold. Please split it into smaller orders." },
   TOO_MANY_ATTEMPTS: { status: 429, message: "Too many attempts. Please wait and try again." },
   INTERNAL: { status: 500, message: "Something went wrong on our side." },
   BUSY: { status: 503, message: "The shop is very busy right now. Please try again in a moment." },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, toCents, toDecimal } from "./money";
+import { orderLines, orders, skus } from "@/db/schema";
+import { fitsMoneyColumn, formatMoney, maxCents, MONEY_COLUMNS, toCents, toDecimal } from "./money";
 
 describe("money", () => {
   it.each([
@@ -28,4 +29,22 @@ describe("money", () => {
   });
 
   it("formats for display", () => expect(formatMoney("1999.00")).toBe("$1,999.00"));
+
+  it("knows each money column's limit as db/schema.ts declares it", () => {
+    expect(skus.price.getSQLType()).toBe(`decimal(${MONEY_COLUMNS.price},2)`);
+    expect(orderLines.price.getSQLType()).toBe(`decimal(${MONEY_COLUMNS.price},2)`);
+    expect(orders.freight.getSQLType()).toBe(`decimal(${MONEY_COLUMNS.freight},2)`);
+    expect(orders.totalAmount.getSQLType()).toBe(`decimal(${MONEY_COLUMNS.total},2)`);
+  });
+
+  it("fits an amount up to its column's largest value and not a cent more", () => {
+    expect(toDecimal(maxCents("price"))).toBe("99999999.99");
+    expect(toDecimal(maxCents("total"))).toBe("9999999999.99");
+    expect(fitsMoneyColumn(maxCents("total"), "total")).toBe(true);
+    expect(fitsMoneyColumn(maxCents("total") + 1, "total")).toBe(false);
+    expect(fitsMoneyColumn(maxCents("price") + 1, "price")).toBe(false);
+    expect(fitsMoneyColumn(0, "price")).toBe(true);
+    expect(fitsMoneyColumn(-1, "total")).toBe(false);
+    expect(fitsMoneyColumn(Number.MAX_SAFE_INTEGER + 2, "total")).toBe(false);
+  });
 });

@@ -12,6 +12,7 @@ import { serverNow } from "@/app/components/server-now";
 import { isAppError } from "@/lib/errors";
 import { formatMoney, toCents } from "@/lib/money";
 import { hasStarted } from "@/lib/drops/sale-start";
+import { orderTooLargeError } from "@/lib/orders/draft";
 import { AddressForm } from "./AddressForm";
 import { CheckoutForm } from "./CheckoutForm";
 import { LineFix } from "./LineFix";
@@ -87,6 +88,8 @@ export default async function CheckoutPage() {
       </>,
     );
   }
+  // Said before the shopper submits; the checkout refuses the same order with the same words.
+  const tooLarge = orderTooLargeError(lines, freight);
   const tableLines = lines.map((l) => ({ ...l, art: { category: l.category, hue: l.hue, variant: l.variant } }));
   const form = <CheckoutForm key={idempotencyKey} addresses={addresses} idempotencyKey={idempotencyKey} cartRevision={cart.revision} />;
   return (
@@ -98,6 +101,14 @@ export default async function CheckoutPage() {
         <span>Freight {formatMoney(freight)}</span>
         <strong data-testid="checkout-total">Total {formatMoney(toCents(cart.selectedTotal) + freight)}</strong>
       </div>
+      {tooLarge && (
+        <p className="alert error" data-testid="checkout-too-large" style={{ margin: "1rem 0 0" }}>
+          {tooLarge.message}{" "}
+          <Link href="/cart" style={{ textDecoration: "underline" }}>
+            Change your cart
+          </Link>
+        </p>
+      )}
       {notes.size > 0 && (
         <p className="alert info" data-testid="checkout-notes" style={{ margin: "1rem 0 0" }}>
           Before you order, read the note under {notes.size === 1 ? "that item" : `those ${notes.size} items`}.{" "}

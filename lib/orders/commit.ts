@@ -5,7 +5,7 @@ import { AppError, isStockRefusal } from "@/lib/errors";
 import { lineName } from "@/lib/catalog/product-name";
 import { addHeld, heldOf, lockCustomersAndReadHeld, overLimit, purchaseLimitError } from "@/lib/drops/purchase-limits";
 import { hasStarted, saleNotStartedError } from "@/lib/drops/sale-start";
-import { outOfStockError, prepareOrder, type Draft, type PreparedOrder } from "./draft";
+import { orderTooLargeError, outOfStockError, prepareOrder, type Draft, type PreparedOrder } from "./draft";
 import { DuplicateKey } from "./idempotency";
 import { addressesOf, checkoutSkus, earlierOrders, type CheckoutSku, type Earlier } from "./lookups";
 import { insertOrders, readOrderNumbers } from "./order-rows";
@@ -160,9 +160,12 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number):
       verdicts[i] = { kind: "refused", error: outOfStockError(lines, available) };
     } else {
       const early = lines.filter((l) => !hasStarted(catalog.get(l.skuId)!.saleStartsAt, now));
+      // Priced as the transaction will write it: an order whose money outgrows its columns is refused here, before any write.
+      const tooLarge = orderTooLargeError(lines.map((l) => ({ count: l.count, price: catalog.get(l.skuId)!.price })));
       if (early.length > 0) {
         verdicts[i] = { kind: "refused", error: saleNotStartedError(early.map((l) => ({ skuId: l.skuId, name: l.name, startsAt: catalog.get(l.skuId)!.saleStartsAt!.toISOString() }))) };
-      } else {
+      } else if (tooLarge) verdicts[i] = { kind: "refused", error: tooLarge };
+      else {
         candidates.push(i);
         leaderOf.set(userId, i);
       }

@@ -3,7 +3,7 @@ import type { AddressView } from "@/lib/orders/addresses";
 import type { Line } from "@/lib/cart/store";
 import { env } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
-import { toCents, toDecimal } from "@/lib/money";
+import { fitsMoneyColumn, formatMoney, maxCents, toCents, toDecimal, type Cents } from "@/lib/money";
 import { newOrderId } from "./order-id";
 import type { PlaceOrderInput } from "./schemas";
 import type { Strategy } from "./stock";
@@ -21,11 +21,33 @@ export type PreparedOrder = { header: OrderHeader; lines: PricedLine[]; orderNum
 /** An order row as the checkout writes it: the database numbers it (orders.order_number). */
 export type OrderHeader = Omit<Order, "orderNumber">;
 
+/** An order's money, in cents: the goods (each line's unit price times its count), freight, and their sum. */
+export function orderAmounts(lines: { price: string; count: number }[], freight: Cents = toCents(env().FREIGHT)) {
+  const goods = lines.reduce((sum, l) => sum + toCents(l.price) * l.count, 0);
+  return { goods, freight, total: goods + freight };
+}
+
+/**
+ * ORDER_TOO_LARGE when an amount the order would write outgrows its column (lib/money.ts): a unit
+ * price (order_lines.price), the freight, or, the one a real cart can reach, the total
+ * (99 units of two SKUs at the highest price already pass DECIMAL(12,2)). Asked before the
+ * checkout's transaction, so a refused order writes nothing; null when the order fits.
+ */
+export function orderTooLargeError(lines: { price: string; count: number }[], freight?: Cents): AppError | null {
+  const { total, freight: f } = orderAmounts(lines, freight);
+  if (lines.every((l) => fitsMoneyColumn(toCents(l.price), "price")) && fitsMoneyColumn(f, "freight") && fitsMoneyColumn(total, "total")) return null;
+  const max = maxCents("total");
+  const comesTo = Number.isSafeInteger(total) ? `This order comes to ${formatMoney(total)}, more than` : "This order comes to more than";
+  return new AppError("ORDER_TOO_LARGE", {
+    message: `${comesTo} the ${formatMoney(max)} one order can hold. Please split it into smaller orders.`,
+    details: { maxTotal: toDecimal(max), ...(Number.isSafeInteger(total) ? { total: toDecimal(total) } : {}) },
+  });
+}
+
 /** The order row for a draft: ship-to copied from the address, totals from the price snapshots. */
 export function prepareOrder(draft: Draft, address: AddressView, lines: PricedLine[], strategy: Strategy): PreparedOrder {
   const { req } = draft;
-  const freight = toCents(env().FREIGHT);
-  const goods = lines.reduce((sum, l) => sum + toCents(l.price) * l.count, 0);
+  const { freight, total } = orderAmounts(lines);
   const now = new Date();
   const header: OrderHeader = {
     id: newOrderId(now.getTime()),
@@ -37,7 +59,7 @@ export function prepareOrder(draft: Draft, address: AddressView, lines: PricedLi
     shipRegion: address.region,
     shipDetail: address.detail,
     totalCount: lines.reduce((n, l) => n + l.count, 0),
-    totalAmount: toDecimal(goods + freight),
+    totalAmount: toDecimal(total),
     freight: toDecimal(freight),
     payMethod: req.payMethod,
     status: req.payMethod === "online" ? "unpaid" : "awaiting_shipment",
