@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { BENCH_METRICS_TOKEN } from "./prometheus";
+import { TEST_METRICS_TOKEN } from "@/tests/support/prometheus";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const DIST_DIR = ".next-bench";
@@ -83,7 +83,7 @@ export class BenchServer {
         WEB_CONCURRENCY: String(workers),
         ...(opts.poolSize ? { DB_POOL_SIZE: String(Math.max(2, Math.ceil(opts.poolSize / workers))) } : {}),
         BENCH_METRICS: "1",
-        METRICS_TOKEN: BENCH_METRICS_TOKEN,
+        METRICS_TOKEN: TEST_METRICS_TOKEN,
         // No expiry sweeps during a measurement (bench orders are cash on delivery anyway).
         SWEEP_INTERVAL: "0",
         LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? "warn",

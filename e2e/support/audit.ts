@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { sql } from "./db";
+import { sql } from "./fixtures";
 
 export type Role = "guest" | "shopper" | "admin";
 

@@ -17,10 +17,10 @@ import { recreateDatabase } from "@/db/migrate";
 import { cartKeys, userOwner } from "@/lib/cart/store";
 import type { Cluster } from "ioredis";
 import { closeRedis, getRedis } from "@/lib/platform/redis";
-import { findCheckoutAction, submitCheckout } from "@/bench/lib/action";
-import { createShoppers, createSkus, fillCart, type Line, type Shopper } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
-import { BENCH_METRICS_TOKEN, checkoutMetricsFrom, metricsSince } from "@/bench/lib/prometheus";
+import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
+import { fillCart, makeShoppers, makeSkus, type Line, type Shopper } from "../support/fixtures";
+import { HttpClient } from "../support/http";
+import { TEST_METRICS_TOKEN, checkoutMetricsFrom, metricsSince } from "../support/prometheus";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
@@ -89,7 +89,7 @@ async function startApp(port: number, databaseUrl: string, strategy: string, lab
       CHECKOUT_MAX_ATTEMPTS: MAX_ATTEMPTS,
       CHECKOUT_STRATEGY: strategy,
       BENCH_METRICS: "1",
-      METRICS_TOKEN: BENCH_METRICS_TOKEN,
+      METRICS_TOKEN: TEST_METRICS_TOKEN,
       LOG_LEVEL: "warn",
       PORT: String(port),
     },
@@ -181,10 +181,10 @@ async function race(mode: "multi-writer" | "single-writer", strategy: string): P
   await recreateDatabase(nodeUrl(SQL_PORTS[0]!));
   // A fresh database reuses SKU ids: carts and sold-out hints from the previous race must go too.
   await Promise.all((getRedis() as Cluster).nodes("master").map((node) => node.flushdb()));
-  const [hot] = await createSkus("Cluster hot drop", [HOT_STOCK]);
-  const pair = await createSkus("Cluster scarce pair", PAIR_STOCK);
+  const [hot] = await makeSkus([HOT_STOCK], { product: "Cluster hot drop" });
+  const pair = await makeSkus(PAIR_STOCK, { product: "Cluster scarce pair" });
   const start = new Map<number, number>([[hot!, HOT_STOCK], ...pair.map((id, i) => [id, PAIR_STOCK[i]!] as [number, number])]);
-  const shoppers = await createShoppers(HOT_BUYERS + PAIR_BUYERS, `c${mode[0]}`);
+  const shoppers = await makeShoppers(HOT_BUYERS + PAIR_BUYERS, { prefix: `c${mode[0]}` });
   const buyers: Buyer[] = shoppers.map((s, i) =>
     i < HOT_BUYERS
       ? { ...s, kind: "hot", lines: [{ skuId: hot!, count: 1 }], via: "api" }
@@ -204,7 +204,7 @@ async function race(mode: "multi-writer" | "single-writer", strategy: string): P
     const actions = await Promise.all(actionBuyers.map((b, i) => findCheckoutAction(clients[i % 3]!, b)));
     // Warm each process's checkout route (first requests load code), then zero its counters.
     await Promise.all(clients.map((c) => c.request("POST", "/api/orders", { cookie: buyers[0]!.cookie, "content-type": "application/json" }, "{}")));
-    const scrape = (c: HttpClient) => c.request("GET", "/api/metrics", { authorization: `Bearer ${BENCH_METRICS_TOKEN}` }).then((r) => checkoutMetricsFrom(r.body));
+    const scrape = (c: HttpClient) => c.request("GET", "/api/metrics", { authorization: `Bearer ${TEST_METRICS_TOKEN}` }).then((r) => checkoutMetricsFrom(r.body));
     const metricsBefore = await Promise.all(clients.map(scrape));
     const countersBefore = await Promise.all(SQL_PORTS.map(galeraCounters));
 

@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findCheckoutAction, submitCheckout } from "@/bench/lib/action";
-import { createShoppers, createSkus, fillCart, snapshotSkus, type Shopper } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
+import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
+import { fillCart, makeShoppers, makeSkus, type Shopper, snapshotSkus } from "../support/fixtures";
+import { HttpClient } from "../support/http";
 import { getPool } from "@/db";
 import { call, checkout } from "./client";
 import { CommitProxy } from "./commit-proxy";
@@ -62,7 +62,7 @@ describe("two workers under the launcher, one database", () => {
   /** stock + sales of every SKU when it was created (before any order). */
   const start = new Map<number, number>();
   const newSkus = async (product: string, stocks: number[]) => {
-    const ids = await createSkus(product, stocks);
+    const ids = await makeSkus(stocks, { product });
     for (const [id, units] of await stockAtStart()) if (!start.has(id)) start.set(id, units);
     return ids;
   };
@@ -89,7 +89,7 @@ describe("two workers under the launcher, one database", () => {
     it(`${strategy}: 120 shoppers on both workers race for 40 units of one SKU; exactly 40 sold, stock conserved`, async () => {
       await serve(strategy);
       const [sku] = await newSkus(`Cluster race ${strategy}`, [40]);
-      const shoppers = await createShoppers(120, `race-${strategy}-`);
+      const shoppers = await makeShoppers(120, { prefix: `race-${strategy}-` });
       for (const s of shoppers) await fillCart(s, [{ skuId: sku!, count: 1 }]);
 
       const client = new HttpClient(server.base, 64);
@@ -115,7 +115,7 @@ describe("two workers under the launcher, one database", () => {
 
   it("a checkout form rendered by one worker is submitted to the other (server actions across workers)", async () => {
     const [sku] = await newSkus("Cluster action", [10]);
-    const [shopper] = await createShoppers(1, "action-");
+    const [shopper] = await makeShoppers(1, { prefix: "action-" });
     await fillCart(shopper!, [{ skuId: sku!, count: 1 }]);
     const byWorker = await connectionsOnEachWorker(server, 1);
     const [[renderer, [renderClient]], [submitter, [submitClient]]] = [...byWorker] as [[number, HttpClient[]], [number, HttpClient[]]];
@@ -160,7 +160,7 @@ describe("two workers under the launcher, one database", () => {
     expect([...again.keys()]).toContain(survivor);
     expect([...again.keys()]).not.toContain(victim);
     const [sku] = await newSkus("Cluster after restart", [5]);
-    const shoppers = await createShoppers(2, "restart-");
+    const shoppers = await makeShoppers(2, { prefix: "restart-" });
     for (const [i, [, [client]]] of [...again].entries()) {
       await fillCart(shoppers[i]!, [{ skuId: sku!, count: 1 }]);
       expect((await checkout(client!, shoppers[i]!)).status).toBe(201);
@@ -172,7 +172,7 @@ describe("two workers under the launcher, one database", () => {
   it("SIGTERM drains both workers: in-flight checkouts on each finish, new requests get 503, no aborted DB connection, then the primary exits", async () => {
     // One SKU each, so the held COMMITs do not queue behind one another's row lock.
     const skuIds = await newSkus("Cluster drain", Array.from({ length: 6 }, () => 100));
-    const shoppers: Shopper[] = await createShoppers(6, "drain-");
+    const shoppers: Shopper[] = await makeShoppers(6, { prefix: "drain-" });
     for (const [i, s] of shoppers.entries()) await fillCart(s, [{ skuId: skuIds[i]!, count: 1 }]);
     // Three connections per worker: two checkouts in flight on each, one late request on each.
     const byWorker = await connectionsOnEachWorker(server, 3);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShoppers, createSkus, fillCart, snapshotSkus, type Shopper } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
+import { fillCart, makeShoppers, makeSkus, type Shopper, snapshotSkus } from "../support/fixtures";
+import { HttpClient } from "../support/http";
 import { getPool } from "@/db";
 import { call, checkout, orderIdOf } from "./client";
 import { CommitProxy } from "./commit-proxy";
@@ -28,8 +28,8 @@ describe("a database connection cut during COMMIT (outcome unknown to the server
     await proxy.start();
     await stack.server.start();
     client = new HttpClient(stack.server.base, 4);
-    skuId = (await createSkus("Commit fault product", [20]))[0]!;
-    shoppers = await createShoppers(2, "commitcut");
+    skuId = (await makeSkus([20], { product: "Commit fault product" }))[0]!;
+    shoppers = await makeShoppers(2, { prefix: "commitcut" });
     for (const s of shoppers) await fillCart(s, [{ skuId, count: 2 }]);
     start = await stockAtStart();
   }, 120_000);

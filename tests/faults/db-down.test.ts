@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShoppers, createSkus, fillCart, type Shopper } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
+import { fillCart, makeShoppers, makeSkus, type Shopper } from "../support/fixtures";
+import { HttpClient } from "../support/http";
 import { closeDb } from "@/db";
 import { checkout, orderIdOf, type Answer } from "./client";
 import { faultStack, invariantViolations, orderIds, stockAtStart } from "./stack";
@@ -17,8 +17,8 @@ describe("MariaDB stopped mid-load", () => {
   beforeAll(async () => {
     stack = await faultStack();
     client = new HttpClient(stack.server.base, 16);
-    skuIds = await createSkus("DB fault product", [400, 400, 30]);
-    shoppers = await createShoppers(24, "dbfault");
+    skuIds = await makeSkus([400, 400, 30], { product: "DB fault product" });
+    shoppers = await makeShoppers(24, { prefix: "dbfault" });
     start = await stockAtStart();
   }, 120_000);
   afterAll(async () => {
@@ -61,7 +61,7 @@ describe("MariaDB stopped mid-load", () => {
     await stack.mariadb.start();
     await waitFor("the server's health to recover", () => healthy(stack.server.base), 30_000, 200);
     // Same server process, no restart: its pool made new connections by itself.
-    const [late] = await createShoppers(1, "dbfault-late");
+    const [late] = await makeShoppers(1, { prefix: "dbfault-late" });
     await fillCart(late!, [{ skuId: skuIds[0]!, count: 1 }]);
     expect((await checkout(client, late!)).status).toBe(201);
     expect(stack.server.child!.pid).toBe(serverPid);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShoppers, createSkus, fillCart, snapshotSkus } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
+import { fillCart, makeShoppers, makeSkus, snapshotSkus } from "../support/fixtures";
+import { HttpClient } from "../support/http";
 import { getPool } from "@/db";
 import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { call, checkout } from "./client";
@@ -27,7 +27,7 @@ describe("the server killed between COMMIT and the cart cleanup", () => {
     stack = await faultStack({ startServer: false, dbPort: PORTS.proxy });
     proxy = new CommitProxy(PORTS.proxy, stack.mariadb.port);
     await proxy.start();
-    skuId = (await createSkus("Killed after commit product", [50]))[0]!;
+    skuId = (await makeSkus([50], { product: "Killed after commit product" }))[0]!;
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
@@ -37,7 +37,7 @@ describe("the server killed between COMMIT and the cart cleanup", () => {
   it.each(CHECKOUT_STRATEGIES)("%s: a fresh key does not buy the same lines again, and the cart no longer holds them", async (strategy) => {
     stack.server.env.CHECKOUT_STRATEGY = strategy;
     await stack.server.start();
-    const [shopper] = await createShoppers(1, `killed-${strategy}`);
+    const [shopper] = await makeShoppers(1, { prefix: `killed-${strategy}` });
     await fillCart(shopper!, [{ skuId, count: 2 }]);
     const start = await stockAtStart();
     const before = (await snapshotSkus()).get(skuId)!;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShoppers, createSkus, fillCart, type Shopper } from "@/bench/lib/fixtures";
-import { findCheckoutAction, submitCheckout } from "@/bench/lib/action";
-import { HttpClient } from "@/bench/lib/http";
+import { fillCart, makeShoppers, makeSkus, type Shopper } from "../support/fixtures";
+import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
+import { HttpClient } from "../support/http";
 import { call, checkout, orderIdOf } from "./client";
 import { faultStack } from "./stack";
 import { sleep } from "./services";
@@ -15,8 +15,8 @@ describe("operations: structured logs with a request id", () => {
   beforeAll(async () => {
     stack = await faultStack();
     client = new HttpClient(stack.server.base, 4);
-    skuId = (await createSkus("Ops product", [1]))[0]!;
-    shoppers = await createShoppers(2, "ops");
+    skuId = (await makeSkus([1], { product: "Ops product" }))[0]!;
+    shoppers = await makeShoppers(2, { prefix: "ops" });
   }, 120_000);
   afterAll(async () => {
     client?.close();
@@ -55,7 +55,7 @@ describe("operations: structured logs with a request id", () => {
   });
 
   it("logs the checkout page's server action under a request id too", async () => {
-    const [other] = await createSkus("Ops action product", [5]);
+    const [other] = await makeSkus([5], { product: "Ops action product" });
     const shopper = shoppers[0]!;
     await fillCart(shopper, [{ skuId: other!, count: 1 }]);
     const action = await findCheckoutAction(client, shopper);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShoppers, createSkus, fillCart, snapshotSkus, type Shopper } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
+import { fillCart, makeShoppers, makeSkus, type Shopper, snapshotSkus } from "../support/fixtures";
+import { HttpClient } from "../support/http";
 import { call, checkout } from "./client";
 import { faultStack, invariantViolations, orderCount, stockAtStart } from "./stack";
 import { healthy, waitFor } from "./services";
@@ -15,8 +15,8 @@ describe("Redis stopped while shoppers browse and check out", () => {
   beforeAll(async () => {
     stack = await faultStack();
     client = new HttpClient(stack.server.base, 16);
-    skuIds = await createSkus("Redis fault product", [50, 50]);
-    shoppers = await createShoppers(6, "redisfault");
+    skuIds = await makeSkus([50, 50], { product: "Redis fault product" });
+    shoppers = await makeShoppers(6, { prefix: "redisfault" });
     for (const s of shoppers) await fillCart(s, [{ skuId: skuIds[0]!, count: 2 }]);
     start = await stockAtStart();
     // Warm the server's Redis connection and script cache before the fault.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShoppers, createSkus, fillCart, type Shopper } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
+import { fillCart, makeShoppers, makeSkus, type Shopper } from "../support/fixtures";
+import { HttpClient } from "../support/http";
 import { getPool } from "@/db";
 import { cartKeys, userOwner } from "@/lib/cart/store";
 import { getRedis } from "@/lib/platform/redis";
@@ -27,8 +27,8 @@ describe("SIGTERM drains the server", () => {
     await proxy.start();
     await stack.server.start();
     // One SKU each, so the held COMMITs do not queue behind one another's row lock.
-    const skuIds = await createSkus("Drain product", Array.from({ length: 8 }, () => 100));
-    shoppers = await createShoppers(8, "drain");
+    const skuIds = await makeSkus(Array.from({ length: 8 }, () => 100), { product: "Drain product" });
+    shoppers = await makeShoppers(8, { prefix: "drain" });
     for (const [i, s] of shoppers.entries()) await fillCart(s, [{ skuId: skuIds[i]!, count: 1 }]);
     start = await stockAtStart();
   }, 120_000);

@@ -1,7 +1,7 @@
 import { closeDb, getPool } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
 import { closeRedis } from "@/lib/platform/redis";
-import { snapshotSkus } from "@/bench/lib/fixtures";
+import { snapshotSkus } from "../support/fixtures";
 import { AppServer, ThrowawayMariaDb, ThrowawayRedis, PORTS, type ServerEnv } from "./services";
 
 /**
