@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppServer, waitFor } from "./faults/services";
+import { AppServer } from "./faults/services";
+import { waitFor } from "./support/wait";
 import { makeSkus, makeShopper, fillCart } from "./support/fixtures";
 
 /**

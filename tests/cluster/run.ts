@@ -19,6 +19,7 @@ import type { Cluster } from "ioredis";
 import { closeRedis, getRedis } from "@/lib/platform/redis";
 import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
 import { fillCart, makeShoppers, makeSkus, type Line, type Shopper } from "../support/fixtures";
+import { healthy, waitUntilServing } from "../support/health";
 import { HttpClient } from "../support/http";
 import { TEST_METRICS_TOKEN, checkoutMetricsFrom, metricsSince } from "../support/prometheus";
 
@@ -49,7 +50,6 @@ const actionKey = process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY ?? randomBytes(
 // This process creates sessions with the servers' secret and writes through node 1.
 Object.assign(process.env, { DATABASE_URL: nodeUrl(SQL_PORTS[0]!), REDIS_CLUSTER_NODES: REDIS_NODES, SESSION_SECRET: secret, NODE_ENV: "production" });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (s: string) => process.stdout.write(`[cluster] ${s}\n`);
 
 // ---------------------------------------------------------------- app processes
@@ -60,18 +60,10 @@ process.once("exit", () => {
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 
-async function healthy(port: number) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(2_000) });
-    await res.arrayBuffer();
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
+const appUrl = (port: number) => new URL(`http://127.0.0.1:${port}`);
 
 async function startApp(port: number, databaseUrl: string, strategy: string, label: string): Promise<ChildProcess> {
-  if (await healthy(port)) throw new Error(`something already answers on :${port}`);
+  if (await healthy(appUrl(port))) throw new Error(`something already answers on :${port}`);
   const logFile = path.join(LOG_DIR, `${label}.log`);
   const out = createWriteStream(logFile);
   const { NODE_OPTIONS: _tsx, ...parentEnv } = process.env;
@@ -99,14 +91,12 @@ async function startApp(port: number, databaseUrl: string, strategy: string, lab
   child.stderr!.pipe(out);
   live.add(child);
   child.once("exit", () => live.delete(child));
-  const deadline = Date.now() + 90_000;
-  while (!(await healthy(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      const tail = (await readFile(logFile, "utf8").catch(() => "")).split("\n").slice(-20).join("\n");
-      throw new Error(`next start on :${port} did not become healthy; ${logFile}:\n${tail}`);
-    }
-    await sleep(250);
+  try {
+    await waitUntilServing(appUrl(port), { ms: 90_000, exited: () => child.exitCode !== null });
+  } catch (e) {
+    child.kill("SIGKILL");
+    const tail = (await readFile(logFile, "utf8").catch(() => "")).split("\n").slice(-20).join("\n");
+    throw new Error(`next start on :${port} did not become healthy (${(e as Error).message}); ${logFile}:\n${tail}`);
   }
   return child;
 }

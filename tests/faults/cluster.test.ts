@@ -9,7 +9,8 @@ import { getPool } from "@/db";
 import { call, checkout } from "./client";
 import { CommitProxy } from "./commit-proxy";
 import { faultStack, invariantViolations, orderCount, stockAtStart } from "./stack";
-import { AppServer, DIST_DIR, PORTS, ROOT, sleep, waitFor, waitForExit } from "./services";
+import { sleep, waitFor } from "../support/wait";
+import { AppServer, DIST_DIR, PORTS, ROOT, waitForExit } from "./services";
 
 /**
  * Two workers under the production launcher (scripts/start.mjs, WEB_CONCURRENCY=2) on one port

@@ -4,7 +4,8 @@ import { HttpClient } from "../support/http";
 import { closeDb } from "@/db";
 import { checkout, orderIdOf, type Answer } from "./client";
 import { faultStack, invariantViolations, orderIds, stockAtStart } from "./stack";
-import { healthy, sleep, waitFor } from "./services";
+import { healthy } from "../support/health";
+import { sleep, waitFor } from "../support/wait";
 import { call } from "./client";
 
 describe("MariaDB stopped mid-load", () => {

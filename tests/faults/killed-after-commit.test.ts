@@ -7,7 +7,8 @@ import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { call, checkout } from "./client";
 import { CommitProxy } from "./commit-proxy";
 import { faultStack, invariantViolations, stockAtStart } from "./stack";
-import { PORTS, waitFor, waitForExit } from "./services";
+import { waitFor } from "../support/wait";
+import { PORTS, waitForExit } from "./services";
 
 async function ordersOf(userId: number) {
   const [rows] = await getPool().query("SELECT id, cart_cleanup_pending FROM orders WHERE user_id = ?", [userId]);

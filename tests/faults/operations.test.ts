@@ -4,7 +4,7 @@ import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
 import { HttpClient } from "../support/http";
 import { call, checkout, orderIdOf } from "./client";
 import { faultStack } from "./stack";
-import { sleep } from "./services";
+import { sleep } from "../support/wait";
 
 describe("operations: structured logs with a request id", () => {
   let stack: Awaited<ReturnType<typeof faultStack>>;

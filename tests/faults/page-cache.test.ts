@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { skus } from "@/db/schema";
 import { makeSkus, makeShopper, fillCart, type Shopper } from "../support/fixtures";
-import { AppServer, PORTS, sleep } from "./services";
+import { sleep } from "../support/wait";
+import { AppServer, PORTS } from "./services";
 
 /**
  * Two server processes on the test database and Redis, as two hosts behind a load balancer:

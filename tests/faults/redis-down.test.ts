@@ -3,7 +3,8 @@ import { fillCart, makeShoppers, makeSkus, type Shopper, snapshotSkus } from "..
 import { HttpClient } from "../support/http";
 import { call, checkout } from "./client";
 import { faultStack, invariantViolations, orderCount, stockAtStart } from "./stack";
-import { healthy, waitFor } from "./services";
+import { healthy } from "../support/health";
+import { waitFor } from "../support/wait";
 
 describe("Redis stopped while shoppers browse and check out", () => {
   let stack: Awaited<ReturnType<typeof faultStack>>;

@@ -5,7 +5,8 @@ import { HttpClient } from "../support/http";
 import { getPool } from "@/db";
 import { checkout, orderIdOf, type Answer } from "./client";
 import { faultStack, invariantViolations, orderIds, stockAtStart } from "./stack";
-import { waitFor, waitForExit } from "./services";
+import { waitFor } from "../support/wait";
+import { waitForExit } from "./services";
 
 const HOT_STOCK = 30;
 

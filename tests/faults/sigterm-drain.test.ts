@@ -7,7 +7,8 @@ import { getRedis } from "@/lib/platform/redis";
 import { call, checkout } from "./client";
 import { CommitProxy } from "./commit-proxy";
 import { faultStack, invariantViolations, orderCount, stockAtStart } from "./stack";
-import { PORTS, sleep, waitFor, waitForExit } from "./services";
+import { sleep, waitFor } from "../support/wait";
+import { PORTS, waitForExit } from "./services";
 
 async function abortedClients(): Promise<number> {
   const [rows] = await getPool().query("SHOW GLOBAL STATUS LIKE 'Aborted_clients'");
