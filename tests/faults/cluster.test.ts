@@ -2,14 +2,13 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
-import { fillCart, makeShoppers, makeSkus, type Shopper, snapshotSkus } from "../support/fixtures";
-import { HttpClient } from "../support/http";
 import { getPool } from "@/db";
-import { call, checkout } from "./client";
-import { CommitProxy } from "./commit-proxy";
-import { faultStack, invariantViolations, orderCount, stockAtStart } from "./stack";
+import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
+import { fillCart, makeShoppers, makeSkus, snapshotSkus, type Shopper } from "../support/fixtures";
+import { HttpClient } from "../support/http";
 import { sleep, waitFor } from "../support/wait";
+import { call, checkout } from "./client";
+import { faultStack, invariantViolations, orderCount, stockAtStart, type FaultStack } from "./stack";
 import { AppServer, DIST_DIR, PORTS, ROOT, waitForExit } from "./services";
 
 /**
@@ -57,8 +56,7 @@ async function abortedCounts(): Promise<Record<string, number>> {
 const checkoutPids = (server: AppServer) => new Set(server.logs().filter((l) => l.msg === "checkout").map((l) => Number(l.pid)));
 
 describe("two workers under the launcher, one database", () => {
-  let stack: Awaited<ReturnType<typeof faultStack>>;
-  let proxy: CommitProxy;
+  let stack: FaultStack;
   let server: AppServer;
   /** stock + sales of every SKU when it was created (before any order). */
   const start = new Map<number, number>();
@@ -76,14 +74,11 @@ describe("two workers under the launcher, one database", () => {
   };
 
   beforeAll(async () => {
-    stack = await faultStack({ startServer: false });
-    proxy = new CommitProxy(PORTS.proxy, stack.mariadb.port);
-    await proxy.start();
+    stack = await faultStack({ startServer: false, proxy: true });
   }, 120_000);
   afterAll(async () => {
     await server?.stop();
     await stack?.stop();
-    await proxy?.close();
   });
 
   for (const strategy of ["batched", "conditional"]) {
@@ -181,10 +176,10 @@ describe("two workers under the launcher, one database", () => {
     const ordersBefore = await orderCount();
     const [[w1, c1], [w2, c2]] = [...byWorker] as [[number, HttpClient[]], [number, HttpClient[]]];
 
-    proxy.fault = { kind: "delay", delayMs: 1_500 };
+    stack.proxy!.fault = { kind: "delay", delayMs: 1_500 };
     const inFlight = [checkout(c1[0]!, shoppers[0]!), checkout(c1[1]!, shoppers[1]!), checkout(c2[0]!, shoppers[2]!), checkout(c2[1]!, shoppers[3]!)];
     // Each worker's batch (or orders) reaches COMMIT, where the proxy holds it.
-    await waitFor("a COMMIT held on each worker", () => proxy.held >= 2, 15_000, 10);
+    await waitFor("a COMMIT held on each worker", () => stack.proxy!.held >= 2, 15_000, 10);
     await sleep(200);
     server.signal("SIGTERM");
     await sleep(300);
@@ -196,7 +191,7 @@ describe("two workers under the launcher, one database", () => {
 
     const code = await waitForExit(server.child!, 40_000);
     for (const c of byWorker.values()) for (const client of c) client.close();
-    proxy.fault = undefined;
+    stack.proxy!.fault = undefined;
     expect(code).toBe(143);
     const drained = server.logs().filter((l) => l.msg === "drained; exiting");
     expect(new Set(drained.map((l) => l.pid))).toEqual(new Set([w1, w2]));

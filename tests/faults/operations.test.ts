@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fillCart, makeShoppers, makeSkus, type Shopper } from "../support/fixtures";
+import { describe, expect, it } from "vitest";
 import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
-import { HttpClient } from "../support/http";
-import { call, checkout, orderIdOf } from "./client";
-import { faultStack } from "./stack";
+import { fillCart, makeSkus } from "../support/fixtures";
 import { sleep } from "../support/wait";
+import { call, checkout, orderIdOf } from "./client";
+import { useFaultStack } from "./stack";
 
 describe("operations: structured logs with a request id", () => {
-  let stack: Awaited<ReturnType<typeof faultStack>>;
-  let client: HttpClient;
-  let shoppers: Shopper[];
-  let skuId: number;
-
-  beforeAll(async () => {
-    stack = await faultStack();
-    client = new HttpClient(stack.server.base, 4);
-    skuId = (await makeSkus([1], { product: "Ops product" }))[0]!;
-    shoppers = await makeShoppers(2, { prefix: "ops" });
-  }, 120_000);
-  afterAll(async () => {
-    client?.close();
-    await stack?.stop();
-  });
+  const f = useFaultStack({ product: "Ops product", stocks: [1], shoppers: 2 });
 
   it("answers with the caller's sane x-request-id, or a fresh one", async () => {
+    const { client, shoppers } = f;
     const kept = await call(client, "GET", "/api/products", undefined, undefined, { "x-request-id": "edge-7f3a9c21" });
     expect(kept.headers["x-request-id"]).toBe("edge-7f3a9c21");
     const replaced = await call(client, "GET", "/api/products", undefined, undefined, { "x-request-id": `"}{evil` + "x".repeat(100) });
@@ -33,7 +19,8 @@ describe("operations: structured logs with a request id", () => {
   });
 
   it("logs one JSON line per checkout with strategy, attempts, outcome and duration, under the request's id", async () => {
-    for (const s of shoppers) await fillCart(s, [{ skuId, count: 1 }]);
+    const { stack, client, shoppers, skuIds: [skuId] } = f;
+    for (const s of shoppers) await fillCart(s, [{ skuId: skuId!, count: 1 }]);
     const won = await checkout(client, shoppers[0]!);
     const lost = await checkout(client, shoppers[1]!);
     expect([won.status, lost.status]).toEqual([201, 409]);
@@ -55,6 +42,7 @@ describe("operations: structured logs with a request id", () => {
   });
 
   it("logs the checkout page's server action under a request id too", async () => {
+    const { stack, client, shoppers } = f;
     const [other] = await makeSkus([5], { product: "Ops action product" });
     const shopper = shoppers[0]!;
     await fillCart(shopper, [{ skuId: other!, count: 1 }]);

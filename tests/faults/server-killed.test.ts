@@ -1,18 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fillCart, makeShoppers, makeSkus, type Shopper, snapshotSkus } from "../support/fixtures";
-import { HttpClient } from "../support/http";
 import { getPool } from "@/db";
-import { checkout, orderIdOf, type Answer } from "./client";
-import { faultStack, invariantViolations, orderIds, stockAtStart } from "./stack";
+import { fillCart, makeShoppers, makeSkus, snapshotSkus, type Shopper } from "../support/fixtures";
+import { HttpClient } from "../support/http";
 import { waitFor } from "../support/wait";
+import { checkout, orderIdOf, type Answer } from "./client";
+import { faultStack, invariantViolations, orderIds, stockAtStart, type FaultStack } from "./stack";
 import { waitForExit } from "./services";
 
 const HOT_STOCK = 30;
 
 // The batched strategy is included because one of its transactions carries many orders at once.
 describe.each(["conditional", "batched"])("server killed with SIGKILL while checkouts are in flight (%s)", (strategy) => {
-  let stack: Awaited<ReturnType<typeof faultStack>>;
+  let stack: FaultStack;
   let shoppers: Shopper[];
   let hot: number;
   let warm: number;

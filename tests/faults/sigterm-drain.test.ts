@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fillCart, makeShoppers, makeSkus, type Shopper } from "../support/fixtures";
-import { HttpClient } from "../support/http";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getPool } from "@/db";
 import { cartKeys, userOwner } from "@/lib/cart/store";
 import { getRedis } from "@/lib/platform/redis";
-import { call, checkout } from "./client";
-import { CommitProxy } from "./commit-proxy";
-import { faultStack, invariantViolations, orderCount, stockAtStart } from "./stack";
+import { fillCart } from "../support/fixtures";
+import { HttpClient } from "../support/http";
 import { sleep, waitFor } from "../support/wait";
-import { PORTS, waitForExit } from "./services";
+import { call, checkout } from "./client";
+import { invariantViolations, orderCount, useFaultStack } from "./stack";
+import { waitForExit } from "./services";
 
 async function abortedClients(): Promise<number> {
   const [rows] = await getPool().query("SHOW GLOBAL STATUS LIKE 'Aborted_clients'");
@@ -16,29 +15,16 @@ async function abortedClients(): Promise<number> {
 }
 
 describe("SIGTERM drains the server", () => {
-  let stack: Awaited<ReturnType<typeof faultStack>>;
-  let proxy: CommitProxy;
-  let shoppers: Shopper[];
-  let start: Map<number, number>;
+  // Through the proxy, which holds each COMMIT for a while: checkouts are reliably in flight.
+  // One SKU each, so the held COMMITs do not queue behind one another's row lock.
+  const f = useFaultStack({ proxy: true, product: "Drain product", stocks: Array.from({ length: 8 }, () => 100), shoppers: 8 });
 
   beforeAll(async () => {
-    // Through the proxy, which holds each COMMIT for a while: checkouts are reliably in flight.
-    stack = await faultStack({ startServer: false, dbPort: PORTS.proxy });
-    proxy = new CommitProxy(PORTS.proxy, stack.mariadb.port);
-    await proxy.start();
-    await stack.server.start();
-    // One SKU each, so the held COMMITs do not queue behind one another's row lock.
-    const skuIds = await makeSkus(Array.from({ length: 8 }, () => 100), { product: "Drain product" });
-    shoppers = await makeShoppers(8, { prefix: "drain" });
-    for (const [i, s] of shoppers.entries()) await fillCart(s, [{ skuId: skuIds[i]!, count: 1 }]);
-    start = await stockAtStart();
-  }, 120_000);
-  afterAll(async () => {
-    await stack?.stop();
-    await proxy?.close();
+    for (const [i, s] of f.shoppers.entries()) await fillCart(s, [{ skuId: f.skuIds[i]!, count: 1 }]);
   });
 
   it("finishes in-flight checkouts, refuses new requests, closes MariaDB and Redis cleanly, then exits", async () => {
+    const { stack, proxy, shoppers } = f;
     const client = new HttpClient(stack.server.base, 16);
     // Connections for the late requests, opened before the stop (a keep-alive client's case).
     expect((await call(client, "GET", "/api/health")).status).toBe(200);
@@ -73,6 +59,6 @@ describe("SIGTERM drains the server", () => {
     // After-commit work finished before Redis closed: the bought lines left the carts.
     for (const s of shoppers.slice(0, 6)) expect(await getRedis().hlen(cartKeys(userOwner(s.id)).items)).toBe(0);
     expect(await getRedis().hlen(cartKeys(userOwner(shoppers[6]!.id)).items)).toBe(1);
-    expect(await invariantViolations(start)).toEqual([]);
+    expect(await invariantViolations(f.start)).toEqual([]);
   });
 });
