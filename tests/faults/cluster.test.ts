@@ -6,9 +6,9 @@ import { getPool } from "@/db";
 import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
 import { fillCart, makeShoppers, makeSkus, snapshotSkus, type Shopper } from "../support/fixtures";
 import { HttpClient } from "../support/http";
-import { sleep, waitFor } from "../support/wait";
+import { waitFor } from "../support/wait";
 import { call, checkout } from "./client";
-import { faultStack, invariantViolations, orderCount, stockAtStart, type FaultStack } from "./stack";
+import { checkoutsUnderway, faultStack, invariantViolations, orderCount, stockAtStart, type FaultStack } from "./stack";
 import { AppServer, DIST_DIR, PORTS, ROOT, waitForExit } from "./services";
 
 /**
@@ -132,19 +132,23 @@ describe("two workers under the launcher, one database", () => {
 
     process.kill(victim, "SIGKILL");
     await waitFor("the primary to see the worker die", () => server.logs().some((l) => l.msg === "worker died; restarting" && l.workerPid === victim), 10_000, 20);
-    // From here until the replacement listens, every new connection goes to the survivor.
+    // From here until the replacement listens, every new connection goes to the survivor: each
+    // poll asks the pool on a new connection.
     const answers: number[] = [];
     const workers = new Set<number>();
-    const deadline = Date.now() + 30_000;
-    while (!server.logs().some((l) => l.msg === "worker ready" && l.workerPid !== victim && l.workerPid !== survivor)) {
-      if (Date.now() > deadline) throw new Error("no replacement worker within 30 s");
-      const client = new HttpClient(server.base, 1);
-      const a = await call(client, "GET", "/api/health");
-      client.close();
-      answers.push(a.status);
-      if (a.status === 200) workers.add((a.body.pool as Pool).worker);
-      await sleep(50);
-    }
+    await waitFor(
+      "a replacement worker",
+      async () => {
+        const client = new HttpClient(server.base, 1);
+        const a = await call(client, "GET", "/api/health");
+        client.close();
+        answers.push(a.status);
+        if (a.status === 200) workers.add((a.body.pool as Pool).worker);
+        return server.logs().some((l) => l.msg === "worker ready" && l.workerPid !== victim && l.workerPid !== survivor);
+      },
+      30_000,
+      50,
+    );
     expect(answers.length).toBeGreaterThan(0);
     expect(answers.every((s) => s === 200)).toBe(true);
     expect(workers).not.toContain(victim);
@@ -180,9 +184,9 @@ describe("two workers under the launcher, one database", () => {
     const inFlight = [checkout(c1[0]!, shoppers[0]!), checkout(c1[1]!, shoppers[1]!), checkout(c2[0]!, shoppers[2]!), checkout(c2[1]!, shoppers[3]!)];
     // Each worker's batch (or orders) reaches COMMIT, where the proxy holds it.
     await waitFor("a COMMIT held on each worker", () => stack.proxy!.held >= 2, 15_000, 10);
-    await sleep(200);
+    await waitFor("all four checkouts inside the workers", () => checkoutsUnderway(shoppers.slice(0, 4)), 15_000, 10);
     server.signal("SIGTERM");
-    await sleep(300);
+    await waitFor("both workers to start draining", () => server.logs().filter((l) => l.msg === "draining before exit").length >= 2, 15_000, 10);
 
     const late = await Promise.all([checkout(c1[2]!, shoppers[4]!), checkout(c2[2]!, shoppers[5]!)]);
     for (const a of late) expect(a).toMatchObject({ status: 503, code: "SHUTTING_DOWN" });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
 import { fillCart, makeSkus } from "../support/fixtures";
-import { sleep } from "../support/wait";
+import { waitFor } from "../support/wait";
 import { call, checkout, orderIdOf } from "./client";
 import { useFaultStack } from "./stack";
 
@@ -24,10 +24,10 @@ describe("operations: structured logs with a request id", () => {
     const won = await checkout(client, shoppers[0]!);
     const lost = await checkout(client, shoppers[1]!);
     expect([won.status, lost.status]).toEqual([201, 409]);
-    await sleep(300); // the server's stdout reaches us asynchronously
-
+    // The server's stdout reaches us asynchronously: wait for both requests' access-log lines.
+    const byRequest = (a: typeof won) => stack.server.logs().filter((l) => l.requestId === a.headers["x-request-id"]);
+    await waitFor("both checkouts' request lines", () => [won, lost].every((a) => byRequest(a).some((l) => l.msg === "request")), 10_000, 20);
     const logs = stack.server.logs();
-    const byRequest = (a: typeof won) => logs.filter((l) => l.requestId === a.headers["x-request-id"]);
     expect(byRequest(won)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ msg: "checkout", strategy: "batched", attempts: 1, outcome: "created", orderId: orderIdOf(won), ms: expect.any(Number) }),
@@ -50,7 +50,8 @@ describe("operations: structured logs with a request id", () => {
     const before = stack.server.logs().filter((l) => l.msg === "checkout").length;
     const outcome = await submitCheckout(client, action, shopper, "ops-action-key-1");
     expect(outcome).toMatchObject({ ok: true });
-    await sleep(300);
+    const checkoutLines = () => stack.server.logs().filter((l) => l.msg === "checkout").length;
+    await waitFor("the action's checkout line", () => checkoutLines() > before, 10_000, 20);
     const lines = stack.server.logs().filter((l) => l.msg === "checkout").slice(before);
     expect(lines).toEqual([expect.objectContaining({ outcome: "created", requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) })]);
   });

@@ -4,9 +4,9 @@ import { cartKeys, userOwner } from "@/lib/cart/store";
 import { getRedis } from "@/lib/platform/redis";
 import { fillCart } from "../support/fixtures";
 import { HttpClient } from "../support/http";
-import { sleep, waitFor } from "../support/wait";
+import { waitFor } from "../support/wait";
 import { call, checkout } from "./client";
-import { invariantViolations, orderCount, useFaultStack } from "./stack";
+import { checkoutsUnderway, invariantViolations, orderCount, useFaultStack } from "./stack";
 import { waitForExit } from "./services";
 
 async function abortedClients(): Promise<number> {
@@ -35,9 +35,9 @@ describe("SIGTERM drains the server", () => {
     const inFlight = shoppers.slice(0, 6).map((s) => checkout(client, s));
     // The default strategy combines them: a batch's COMMIT is held, the rest wait in the queue.
     await waitFor("a checkout waiting on COMMIT", () => proxy.held >= 1, 15_000, 10);
-    await sleep(300);
+    await waitFor("all six checkouts inside the server", () => checkoutsUnderway(shoppers.slice(0, 6)), 15_000, 10);
     stack.server.signal("SIGTERM");
-    await sleep(200);
+    await waitFor("the server to start draining", () => stack.server.logs().some((l) => l.msg === "draining before exit"), 15_000, 10);
 
     // New work during the drain is refused (the listener stays open until the drain ends, so the
     // answer is a readable 503 rather than a refused connection).

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll } from "vitest";
 import { closeDb, getPool } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
-import { closeRedis } from "@/lib/platform/redis";
+import { cartKeys, userOwner } from "@/lib/cart/store";
+import { closeRedis, getRedis } from "@/lib/platform/redis";
 import { makeShoppers, makeSkus, snapshotSkus, type Shopper } from "../support/fixtures";
 import { HttpClient } from "../support/http";
 import { CommitProxy } from "./commit-proxy";
@@ -120,4 +121,14 @@ export async function orderCount(): Promise<number> {
 
 export async function orderIds(): Promise<Set<string>> {
   return new Set((await rows("SELECT id FROM orders")).map((r) => String(r.id)));
+}
+
+/**
+ * True once the server has read every one of these shoppers' carts: fillCart leaves a cart
+ * without a revision and the server's first read stores one, so a revision means its checkout
+ * is inside the server (counted in flight by a drain).
+ */
+export async function checkoutsUnderway(shoppers: { id: number }[]): Promise<boolean> {
+  const revisions = shoppers.map((s) => cartKeys(userOwner(s.id)).revision);
+  return (await getRedis().exists(...revisions)) === shoppers.length;
 }
