@@ -16,11 +16,11 @@ import { recreateDatabase } from "@/db/migrate";
 import { seed } from "@/db/seed";
 import { hashPassword } from "@/lib/auth/password";
 import { closeRedis } from "@/lib/platform/redis";
-import { findCheckoutAction, submitCheckout, type CheckoutAction } from "./lib/action";
+import { findCheckoutAction, submitCheckout, type CheckoutAction } from "@/tests/support/checkout-action";
 import { CROWD, crowdMarkdown, crowdProduct, crowdVerdicts, pageCells, runViewers, type CrowdResult, type PageCell } from "./lib/crowd";
 import { DROP, dropCell, dropMarkdown, type DropResult } from "./lib/drop";
-import { createShoppers, createSkus, fillCart, type Line, type Shopper } from "./lib/fixtures";
-import { HttpClient } from "./lib/http";
+import { fillCart, makeShoppers, makeSkus, type Line, type Shopper } from "@/tests/support/fixtures";
+import { HttpClient } from "@/tests/support/http";
 import { Ledger } from "./lib/invariants";
 import { runLoad, type Outcome } from "./lib/load";
 import { verdictLine, verdicts } from "./lib/acceptance";
@@ -70,16 +70,16 @@ type Plan = { skus: number[]; lines: () => Line[]; total?: number; stock: number
 
 async function plan(scenario: ScenarioName, label: string, W: number): Promise<Plan> {
   if (scenario === "hot") {
-    const [sku] = await createSkus(`Bench ${label}`, [HOT_STOCK]);
+    const [sku] = await makeSkus([HOT_STOCK], { product: `Bench ${label}`, category: "Bench" });
     return { skus: [sku!], lines: () => [{ skuId: sku!, count: 1 }], stock: HOT_STOCK };
   }
   if (scenario === "sellout") {
     const total = Math.max(opts.selloutDemand, 8 * W);
     const stock = Math.floor(total / 4);
-    const [sku] = await createSkus(`Bench ${label}`, [stock]);
+    const [sku] = await makeSkus([stock], { product: `Bench ${label}`, category: "Bench" });
     return { skus: [sku!], lines: () => [{ skuId: sku!, count: 1 }], total, stock };
   }
-  const ids = await createSkus(`Bench ${label}`, Array<number>(SPREAD_SKUS).fill(HOT_STOCK));
+  const ids = await makeSkus(Array<number>(SPREAD_SKUS).fill(HOT_STOCK), { product: `Bench ${label}`, category: "Bench" });
   return {
     skus: ids,
     stock: HOT_STOCK,
@@ -120,7 +120,7 @@ async function checkoutCell(mode: Mode, target: Target, strategy: Strategy, scen
 /** (a) The best one statement can do on the hot row: autocommit UPDATEs from W clients, no HTTP, no order. */
 async function rawCeiling(mode: Mode, W: number): Promise<Cell> {
   const n = ++cellNo;
-  const [sku] = await createSkus(`Bench raw UPDATE W=${W} #${n}`, [HOT_STOCK]);
+  const [sku] = await makeSkus([HOT_STOCK], { product: `Bench raw UPDATE W=${W} #${n}`, category: "Bench" });
   await ledger.record();
   const before = await ledger.mark();
   const pool = createPool(opts.databaseUrl, Math.min(W, RAW_MAX_CONNECTIONS));
@@ -166,7 +166,7 @@ async function actionVsRoute(client: HttpClient, target: Target, strategy: Strat
   for (const W of opts.actionConcurrency) {
     for (const kind of ["route", "action"] as const) {
       const n = ++cellNo;
-      const [sku] = await createSkus(`Bench ${kind} W=${W} #${n}`, [HOT_STOCK]);
+      const [sku] = await makeSkus([HOT_STOCK], { product: `Bench ${kind} W=${W} #${n}`, category: "Bench" });
       await ledger.record();
       if (!action) {
         await fillCart(shoppers[0]!, [{ skuId: sku!, count: 1 }]);
@@ -220,7 +220,7 @@ async function warmUp(server: BenchServer, shoppers: Shopper[]) {
   const client = new HttpClient(server.url, W);
   const target = new HttpOrders(client);
   const n = ++cellNo;
-  const [sku] = await createSkus(`Bench warm-up #${n}`, [HOT_STOCK]);
+  const [sku] = await makeSkus([HOT_STOCK], { product: `Bench warm-up #${n}`, category: "Bench" });
   await ledger.record();
   try {
     await runLoad({
@@ -247,7 +247,7 @@ async function runService(shoppers: Shopper[]) {
   log(`\n== service mode: placeOrder in-process, DB_POOL_SIZE=${opts.poolSize}`);
   for (const strategy of opts.strategies) {
     const n = ++cellNo;
-    const [sku] = await createSkus(`Bench service warm-up ${strategy} #${n}`, [HOT_STOCK]);
+    const [sku] = await makeSkus([HOT_STOCK], { product: `Bench service warm-up ${strategy} #${n}`, category: "Bench" });
     await ledger.record();
     const target = new ServiceOrders(strategy);
     await runLoad({
@@ -414,7 +414,7 @@ async function main() {
   await redis.flushdb();
   await redis.quit();
   const maxW = Math.max(...opts.concurrency, ...opts.actionConcurrency, 64, opts.scenarios.includes("drop") ? DROP.shoppers : 0);
-  const shoppers = await createShoppers(maxW, "bench");
+  const shoppers = await makeShoppers(maxW, { prefix: "bench" });
   await ledger.record();
 
   if (opts.modes.includes("http")) await runHttp(shoppers);

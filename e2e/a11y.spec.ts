@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { AUDIT_SHOPPER_FILE, AUTH_FILE, pageOverflow, pagesFor, settle, VIEWPORTS, type Role } from "./support/audit";
+import { AUDIT_SHOPPER_FILE, AUTH_FILE, missingHeading, pageOverflow, pagesFor, settle, VIEWPORTS, type Role } from "./support/audit";
 
 /**
  * Every page as guest, shopper and admin, on a 360 px phone and a 1280 px laptop: no horizontal
@@ -21,9 +21,16 @@ for (const role of ROLES) {
         test.slow(); // nine pages, each scanned by axe, on a shared 2-core machine
         const shopperName = role === "shopper" ? (await readFile(AUDIT_SHOPPER_FILE, "utf8")).trim() : undefined;
         const problems: string[] = [];
-        for (const { path, name } of await pagesFor(role, shopperName)) {
+        for (const audited of await pagesFor(role, shopperName)) {
+          const { path, name } = audited;
           await page.goto(path);
           await settle(page);
+          // An error or not-found page would pass the audit below in place of the page itself.
+          const missing = await missingHeading(page, audited);
+          if (missing) {
+            problems.push(`${name} (${path}): ${missing}`);
+            continue;
+          }
           const { scrollWidth, innerWidth } = await pageOverflow(page);
           if (scrollWidth > innerWidth) problems.push(`${name} (${path}): page is ${scrollWidth} px wide in a ${innerWidth} px window`);
           const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();

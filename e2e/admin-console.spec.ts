@@ -3,7 +3,7 @@ import { expect, test } from "@playwright/test";
 import { AdminConsole } from "./pages/admin";
 import { newUsername } from "./pages/login";
 import { AUTH_FILE, VIEWPORTS } from "./support/audit";
-import { makeVariant, sql } from "./support/db";
+import { makeVariant, sql } from "./support/fixtures";
 
 // Variants and orders of their own: specs share one database and run in parallel.
 const PRODUCT = "Harbor Canvas Backpack";

@@ -1,28 +1,10 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import mysql from "mysql2/promise";
-import { E2E_DATABASE_URL } from "../playwright.config";
 import { AdminConsole } from "./pages/admin";
 import { LoginPage, newUsername } from "./pages/login";
+import { makeVariant } from "./support/fixtures";
 
 const ADMIN = { username: "admin", password: "admin12345" };
 const PRODUCT = "Harbor Canvas Backpack";
-
-/**
- * A variant of its own, so no other spec buys from it while this one counts units (the seeded
- * limited drop is raced by the sale spec, and "EU 44" is checked for its seeded stock).
- */
-async function makeVariant(stock: number) {
-  const conn = await mysql.createConnection(E2E_DATABASE_URL);
-  try {
-    const [spus] = await conn.query<mysql.RowDataPacket[]>("SELECT id FROM spus WHERE name = ?", [PRODUCT]);
-    const spuId = spus[0]!.id as number;
-    const name = `E2E batch ${newUsername("")}`;
-    const [result] = await conn.query<mysql.ResultSetHeader>("INSERT INTO skus (spu_id, name, price, stock) VALUES (?, ?, '59.00', ?)", [spuId, name, stock]);
-    return { spuId, skuId: result.insertId, name, label: `${PRODUCT} — ${name}` };
-  } finally {
-    await conn.end();
-  }
-}
 
 async function registerShopper(request: APIRequestContext) {
   expect((await request.post("/api/auth/register", { data: { username: newUsername("buyer"), password: "password123" } })).status()).toBe(201);
@@ -43,7 +25,8 @@ test("a guest is sent to log in, a shopper gets a readable 403", async ({ page }
 test("the admin watches a sale live, restocks the sold-out SKU, and the shopper can buy it again", async ({ browser }) => {
   // Two browsers, two checkouts and a restock on a 2-core machine shared with other runs.
   test.slow();
-  const sku = await makeVariant(2);
+  // A variant of its own: the seeded limited drop is raced by the sale spec, and "EU 44" is checked for its seeded stock.
+  const sku = await makeVariant(PRODUCT, { stock: 2 });
 
   const adminContext = await browser.newContext();
   const adminPage = await adminContext.newPage();

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { expect, test as setup, type APIRequestContext } from "@playwright/test";
 import { AUDIT_SHOPPER_FILE, AUTH_FILE } from "./support/audit";
 import { newUsername } from "./pages/login";
-import { makeVariant } from "./support/db";
+import { makeVariant } from "./support/fixtures";
 
 /**
  * One login per role for the whole run (the page audits and the phone flow reuse it), with

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { setSaleFields, setStock, skuIdOf } from "./support/db";
+import { setSaleFields, setStock, skuIdOf } from "./support/fixtures";
 import { LoginPage, newUsername } from "./pages/login";
 import { ShopPage } from "./pages/shop";
 
@@ -85,7 +85,7 @@ test("two shoppers race for the last unit: one gets it, the other is told clearl
     await shop.openCheckout();
     await shop.ensureAddress();
   }
-  await setStock(LIMITED.product, LIMITED.sku, 1);
+  await setStock(await skuIdOf(LIMITED.product, LIMITED.sku), 1);
   await Promise.all(pages.map((p) => p.getByRole("button", { name: "Place order" }).click()));
 
   const outcomes = await Promise.all(

@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { AdminConsole } from "./pages/admin";
 import { LoginPage, newUsername } from "./pages/login";
 import { ShopPage } from "./pages/shop";
-import { makeVariant, setSaleFields } from "./support/db";
+import { makeVariant, setSaleFields } from "./support/fixtures";
 
 // Variants of their own on a seeded product: specs share one database and run in parallel.
 const PRODUCT = "Harbor Canvas Backpack";

@@ -3,7 +3,7 @@ import { AdminConsole } from "./pages/admin";
 import { newUsername } from "./pages/login";
 import { ShopPage } from "./pages/shop";
 import { AUTH_FILE, pageOverflow } from "./support/audit";
-import { makeVariant } from "./support/db";
+import { makeVariant } from "./support/fixtures";
 
 // Runs in the "phone" project (Pixel 5): the flows a shopper and an admin do with one thumb.
 const PRODUCT = "Harbor Canvas Backpack";

@@ -1,28 +1,10 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import mysql from "mysql2/promise";
-import { E2E_DATABASE_URL } from "../playwright.config";
 import { LoginPage, newUsername } from "./pages/login";
+import { makeVariant } from "./support/fixtures";
 
 const ADMIN = { username: "admin", password: "admin12345" };
-
-/** A SKU of its own (other specs count units on the seeded ones). */
-async function makeSku(stock: number) {
-  const conn = await mysql.createConnection(E2E_DATABASE_URL);
-  try {
-    const [spus] = await conn.query<mysql.RowDataPacket[]>("SELECT id FROM spus ORDER BY id LIMIT 1");
-    const spuId = spus[0]!.id as number;
-    const [result] = await conn.query<mysql.ResultSetHeader>("INSERT INTO skus (spu_id, name, price, stock) VALUES (?, ?, '9.00', ?)", [
-      spuId,
-      `E2E security ${newUsername("")}`,
-      stock,
-    ]);
-    return { spuId, skuId: result.insertId };
-  } finally {
-    await conn.end();
-  }
-}
 
 async function registerShopper(request: APIRequestContext) {
   const res = await request.post("/api/auth/register", { data: { username: newUsername("sec"), password: "password123" } });
@@ -58,7 +40,8 @@ function pageRoutes(dir = path.resolve(import.meta.dirname, "../app"), prefix = 
 
 test("every page as anonymous, shopper, another shopper and admin, with no CSP violation on any", async ({ browser }) => {
   test.slow();
-  const { spuId, skuId } = await makeSku(50);
+  // A SKU of its own: other specs count units on the seeded ones.
+  const { spuId, skuId } = await makeVariant("Harbor Canvas Backpack", { stock: 50, price: "9.00" });
   const contexts: Record<string, BrowserContext> = Object.fromEntries(
     await Promise.all((["anonymous", "shopper", "other", "admin"] as Caller[]).map(async (c) => [c, await contextFor(browser, c)])),
   );

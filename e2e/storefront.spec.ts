@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { LoginPage, newUsername } from "./pages/login";
 import { ShopPage } from "./pages/shop";
-import { makeVariant, sql } from "./support/db";
+import { makeVariant, setStock } from "./support/fixtures";
 
 // The shopper's side of issue 15: forms that keep what was typed, stock-aware quantities, fixes
 // on the checkout page, catalog URLs, the cancel dialog and short order numbers.
@@ -12,8 +12,6 @@ async function newShopper(page: Page, prefix: string) {
   expect((await page.request.post("/api/auth/register", { data: { username, password: "password123" } })).status()).toBe(201);
   return username;
 }
-
-const setSkuStock = (skuId: number, stock: number) => sql("UPDATE skus SET stock = ? WHERE id = ?", [stock, skuId]);
 
 test("login and register keep the username after each error, never the password, and say each error once", async ({ page }) => {
   const login = new LoginPage(page);
@@ -113,7 +111,7 @@ test("a line that ran short is fixed from the checkout page in one click, before
   for (const sku of [a, b]) expect((await page.request.post("/api/cart/items", { data: { skuId: sku.skuId, count: 3 } })).status()).toBe(201);
 
   // Before submitting: the page reads current stock and offers the fix under the line.
-  await setSkuStock(a.skuId, 2);
+  await setStock(a.skuId, 2);
   await shop.openCheckout();
   await shop.ensureAddress();
   const lines = page.getByRole("table", { name: "Items to order" });
@@ -123,7 +121,7 @@ test("a line that ran short is fixed from the checkout page in one click, before
   await expect(lines.getByRole("row", { name: new RegExp(a.label) })).toContainText("2");
 
   // After submitting: stock moved while the page was open; the refusal offers the same fix, once.
-  await setSkuStock(b.skuId, 1);
+  await setStock(b.skuId, 1);
   await page.getByRole("button", { name: "Place order" }).click();
   const refusal = page.getByRole("main").getByRole("alert");
   await expect(refusal).toHaveCount(1);

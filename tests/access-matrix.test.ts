@@ -5,7 +5,7 @@ import { register } from "@/lib/auth/service";
 import { SESSION_COOKIE, createSession } from "@/lib/auth/session";
 import { placeOrder } from "@/lib/orders/checkout";
 import { shipOrder } from "@/lib/orders/lifecycle";
-import { makeSkus, makeUser, putInCart, request, uid, type TestUser } from "./support/fixtures";
+import { makeSkus, makeShopper, fillCart, request, uid, type Shopper } from "./support/fixtures";
 
 /**
  * Every API route handler, called as each kind of caller. Routes are found by globbing
@@ -13,7 +13,7 @@ import { makeSkus, makeUser, putInCart, request, uid, type TestUser } from "./su
  */
 type Caller = "anonymous" | "shopper" | "other" | "admin";
 const CALLERS: Caller[] = ["anonymous", "shopper", "other", "admin"];
-type World = { shopper: TestUser; other: TestUser; admin: TestUser; skuId: number };
+type World = { shopper: Shopper; other: Shopper; admin: Shopper; skuId: number };
 type Call = { params?: Record<string, string>; body?: unknown; headers?: Record<string, string>; query?: string; cookie?: string | null };
 type Entry = { expect: Record<Caller, number>; prepare?: (w: World, caller: Caller) => Promise<Call> };
 
@@ -26,7 +26,7 @@ const ownerOnly = (status: number) => ({ anonymous: 401, shopper: status, other:
 const userOf = (w: World, caller: Caller) => (caller === "anonymous" ? undefined : w[caller]);
 
 async function shopperOrder(w: World, payMethod: "cod" | "online") {
-  await putInCart(w.shopper, [[w.skuId, 1]]);
+  await fillCart(w.shopper, [{ skuId: w.skuId, count: 1 }]);
   const { order } = await placeOrder({ userId: w.shopper.id, addressId: w.shopper.addressId, payMethod, idempotencyKey: uid("matrix-") });
   return order.orderId;
 }
@@ -82,7 +82,7 @@ const MATRIX: Record<string, Entry> = {
     expect: { anonymous: 404, shopper: 200, other: 200, admin: 200 },
     prepare: async (w, caller) => {
       const user = userOf(w, caller);
-      if (user) await putInCart(user, [[w.skuId, 1]]);
+      if (user) await fillCart(user, [{ skuId: w.skuId, count: 1 }]);
       return { params: { skuId: String(w.skuId) }, body: { count: 2 } };
     },
   },
@@ -90,7 +90,7 @@ const MATRIX: Record<string, Entry> = {
     expect: { anonymous: 404, shopper: 200, other: 200, admin: 200 },
     prepare: async (w, caller) => {
       const user = userOf(w, caller);
-      if (user) await putInCart(user, [[w.skuId, 1]]);
+      if (user) await fillCart(user, [{ skuId: w.skuId, count: 1 }]);
       return { params: { skuId: String(w.skuId) } };
     },
   },
@@ -108,7 +108,7 @@ const MATRIX: Record<string, Entry> = {
     expect: userOnly(201),
     prepare: async (w, caller) => {
       const user = userOf(w, caller);
-      if (user) await putInCart(user, [[w.skuId, 1]]);
+      if (user) await fillCart(user, [{ skuId: w.skuId, count: 1 }]);
       return { body: { addressId: user?.addressId ?? 1, payMethod: "cod" }, headers: { "idempotency-key": uid("matrix-key-") } };
     },
   },
@@ -145,8 +145,8 @@ describe("access matrix: every API route as anonymous, shopper, another shopper 
 
   beforeAll(async () => {
     routes = await discoverRoutes();
-    const [skuId] = await makeSkus(10_000);
-    world = { shopper: await makeUser(), other: await makeUser(), admin: await makeUser("admin"), skuId: skuId! };
+    const [skuId] = await makeSkus([10_000]);
+    world = { shopper: await makeShopper(), other: await makeShopper(), admin: await makeShopper("admin"), skuId: skuId! };
   });
 
   it("has an entry for every route handler, and no stale entries", () => {

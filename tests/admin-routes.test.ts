@@ -11,16 +11,16 @@ import { getDb } from "@/db";
 import { skus, stockAdjustments } from "@/db/schema";
 import { toCents, toDecimal } from "@/lib/money";
 import { placeOrder } from "@/lib/orders/checkout";
-import { ctx, linesOf, makeSkus, makeUser, noCtx, ordersOf, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
+import { ctx, linesOf, makeSkus, makeShopper, noCtx, ordersOf, fillCart, request, stockOf, type Shopper } from "./support/fixtures";
 
 let skuId: number;
-let admin: TestUser;
-let shopper: TestUser;
+let admin: Shopper;
+let shopper: Shopper;
 
 beforeAll(async () => {
-  [skuId] = (await makeSkus(7)) as [number];
-  admin = await makeUser("admin");
-  shopper = await makeUser("shopper");
+  [skuId] = (await makeSkus([7])) as [number];
+  admin = await makeShopper("admin");
+  shopper = await makeShopper("shopper");
 });
 
 const ledgerOf = (id: number) => getDb().select().from(stockAdjustments).where(eq(stockAdjustments.skuId, id));
@@ -62,7 +62,7 @@ describe("admin routes are for admins only", () => {
   });
 
   it("changes nothing when anonymous or shopper try to adjust or switch a SKU", async () => {
-    const [id] = (await makeSkus(5)) as [number];
+    const [id] = (await makeSkus([5])) as [number];
     for (const cookie of [undefined, shopper.cookie]) {
       await adjustRoute(request(`/api/admin/stock/${id}/adjustments`, { method: "POST", cookie, body: { delta: 50, reason: "sneaky" } }), ctx({ skuId: String(id) }));
       await putSku(request(`/api/admin/skus/${id}`, { method: "PUT", cookie, body: { onSale: false } }), ctx({ skuId: String(id) }));
@@ -87,7 +87,7 @@ describe("admin input is validated", () => {
     { delta: 3 },
     {},
   ])("refuses %j with 400 VALIDATION and changes nothing", async (body) => {
-    const [id] = (await makeSkus(5)) as [number];
+    const [id] = (await makeSkus([5])) as [number];
     const res = await adjustRoute(request(`/api/admin/stock/${id}/adjustments`, { method: "POST", cookie: admin.cookie, body }), ctx({ skuId: String(id) }));
     expect(res.status).toBe(400);
     const { error } = await res.json();
@@ -143,9 +143,9 @@ describe("what admins see and switch", () => {
   });
 
   it("takes a SKU off sale: it can no longer be added to a cart or checked out; back on sale it can", async () => {
-    const [id] = (await makeSkus(5)) as [number];
-    const buyer = await makeUser();
-    await putInCart(buyer, [[id, 1]]);
+    const [id] = (await makeSkus([5])) as [number];
+    const buyer = await makeShopper();
+    await fillCart(buyer, [{ skuId: id, count: 1 }]);
     const off = await putSku(request(`/api/admin/skus/${id}`, { method: "PUT", cookie: admin.cookie, body: { onSale: false } }), ctx({ skuId: String(id) }));
     expect(off.status).toBe(200);
     expect((await off.json()).sku).toMatchObject({ skuId: id, onSale: false });
@@ -163,11 +163,11 @@ describe("what admins see and switch", () => {
   });
 
   it("lists the newest orders of all users with their lines, filtered by status", async () => {
-    const [id] = (await makeSkus(10)) as [number];
-    const [a, b] = [await makeUser(), await makeUser()];
-    await putInCart(a, [[id, 2]]);
+    const [id] = (await makeSkus([10])) as [number];
+    const [a, b] = [await makeShopper(), await makeShopper()];
+    await fillCart(a, [{ skuId: id, count: 2 }]);
     const cod = await placeOrder({ userId: a.id, addressId: a.addressId, payMethod: "cod", idempotencyKey: randomUUID() });
-    await putInCart(b, [[id, 1]]);
+    await fillCart(b, [{ skuId: id, count: 1 }]);
     const online = await placeOrder({ userId: b.id, addressId: b.addressId, payMethod: "online", idempotencyKey: randomUUID() });
 
     const all = await (await listOrdersRoute(request("/api/admin/orders", { cookie: admin.cookie }), noCtx)).json();
@@ -191,10 +191,10 @@ describe("what admins see and switch", () => {
 describe("price and name", () => {
   const put = (id: number, body: unknown) => putSku(request(`/api/admin/skus/${id}`, { method: "PUT", cookie: admin.cookie, body }), ctx({ skuId: String(id) }));
   const skuRow = async (id: number) => (await getDb().select({ name: skus.name, price: skus.price }).from(skus).where(eq(skus.id, id)))[0]!;
-  const buy = (u: TestUser) => placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: randomUUID() });
+  const buy = (u: Shopper) => placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: randomUUID() });
 
   it("stores a new price as a canonical DECIMAL and a trimmed name, and answers the row with both", async () => {
-    const [id] = (await makeSkus(5)) as [number];
+    const [id] = (await makeSkus([5])) as [number];
     const res = await put(id, { price: "5", name: "  Midnight Blue  " });
     expect(res.status).toBe(200);
     const { sku } = await res.json();
@@ -222,7 +222,7 @@ describe("price and name", () => {
     [{ price: "12.00", name: "" }, "Enter a name for the variant, e.g. EU 44 or 128 GB."],
     [{ price: "12.00", colour: "red" }, expect.stringMatching(/colour/)],
   ])("refuses %j with 400 VALIDATION and changes nothing", async (body, message) => {
-    const [id] = (await makeSkus(5)) as [number];
+    const [id] = (await makeSkus([5])) as [number];
     const res = await put(id, body);
     expect(res.status).toBe(400);
     const { error } = await res.json();
@@ -231,7 +231,7 @@ describe("price and name", () => {
   });
 
   it("refuses a name another variant of the product has (in any case) with 409 SKU_NAME_TAKEN and changes nothing", async () => {
-    const [first, second] = (await makeSkus(5, 5)) as [number, number];
+    const [first, second] = (await makeSkus([5, 5])) as [number, number];
     const res = await put(second, { price: "1.00", name: "variant 1" });
     expect(res.status).toBe(409);
     const { error } = await res.json();
@@ -242,12 +242,12 @@ describe("price and name", () => {
   });
 
   it("applies to carts and the next checkout; an order placed before keeps its price, name and total", async () => {
-    const [id] = (await makeSkus(10)) as [number];
-    const [before, after] = [await makeUser(), await makeUser()];
-    await putInCart(before, [[id, 2]]);
+    const [id] = (await makeSkus([10])) as [number];
+    const [before, after] = [await makeShopper(), await makeShopper()];
+    await fillCart(before, [{ skuId: id, count: 2 }]);
     const { order: old } = await buy(before);
     // Filled before the change, checked out after: the cart holds no price of its own.
-    await putInCart(after, [[id, 2]]);
+    await fillCart(after, [{ skuId: id, count: 2 }]);
 
     expect((await put(id, { price: "7.25", name: "Renamed" })).status).toBe(200);
 

@@ -6,7 +6,7 @@ import { getDb } from "@/db";
 import { stockAdjustments } from "@/db/schema";
 import { MAX_STOCK } from "@/lib/admin/stock";
 import { placeOrder } from "@/lib/orders/checkout";
-import { ctx, makeSkus, makeUser, ordersOf, putInCart, request, stockOf } from "./support/fixtures";
+import { ctx, makeSkus, makeShopper, ordersOf, fillCart, request, stockOf } from "./support/fixtures";
 
 const adjust = (skuId: number, cookie: string, body: unknown) =>
   adjustRoute(request(`/api/admin/stock/${skuId}/adjustments`, { method: "POST", cookie, body }), ctx({ skuId: String(skuId) }));
@@ -17,10 +17,10 @@ describe("stock adjustments racing a sale", () => {
   it("30 checkouts and 10 restocks of +3 on one SKU: stock = start + 30 - sold, and the ledger explains every unit", async () => {
     const START = 10;
     const PER_ORDER = 2;
-    const [skuId] = (await makeSkus(START)) as [number];
-    const admin = await makeUser("admin");
-    const shoppers = await Promise.all(Array.from({ length: 30 }, () => makeUser()));
-    for (const s of shoppers) await putInCart(s, [[skuId, PER_ORDER]]);
+    const [skuId] = (await makeSkus([START])) as [number];
+    const admin = await makeShopper("admin");
+    const shoppers = await Promise.all(Array.from({ length: 30 }, () => makeShopper()));
+    for (const s of shoppers) await fillCart(s, [{ skuId: skuId, count: PER_ORDER }]);
 
     // 60 units wanted, at most 40 ever available: some buyers must lose, whoever is first.
     const checkouts = shoppers.map((s) => placeOrder({ userId: s.id, addressId: s.addressId, payMethod: "cod", idempotencyKey: randomUUID() }));
@@ -47,8 +47,8 @@ describe("stock adjustments racing a sale", () => {
   });
 
   it("refuses a correction that would take stock below zero, and leaves no ledger row", async () => {
-    const [skuId] = (await makeSkus(4)) as [number];
-    const admin = await makeUser("admin");
+    const [skuId] = (await makeSkus([4])) as [number];
+    const admin = await makeShopper("admin");
 
     const refused = await adjust(skuId, admin.cookie, { delta: -5, reason: "count was wrong" });
     expect(refused.status).toBe(409);
@@ -67,7 +67,7 @@ describe("stock adjustments racing a sale", () => {
   });
 
   it("answers 404 SKU_NOT_FOUND for a SKU that does not exist and writes nothing", async () => {
-    const admin = await makeUser("admin");
+    const admin = await makeShopper("admin");
     const before = await getDb().select({ n: sql<number>`count(*)` }).from(stockAdjustments);
     for (const delta of [5, -5]) {
       const res = await adjust(999_999_999, admin.cookie, { delta, reason: "ghost" });
@@ -79,8 +79,8 @@ describe("stock adjustments racing a sale", () => {
   });
 
   it("refuses a restock past what INT UNSIGNED holds with a readable 400", async () => {
-    const [skuId] = (await makeSkus(MAX_STOCK - 10)) as [number];
-    const admin = await makeUser("admin");
+    const [skuId] = (await makeSkus([MAX_STOCK - 10])) as [number];
+    const admin = await makeShopper("admin");
     const res = await adjust(skuId, admin.cookie, { delta: 11, reason: "too much" });
     expect(res.status).toBe(400);
     expect((await res.json()).error).toMatchObject({ code: "VALIDATION", message: expect.stringContaining("above 4294967295") });
@@ -90,8 +90,8 @@ describe("stock adjustments racing a sale", () => {
   });
 
   it("lists a SKU's history newest first, with the admin's name", async () => {
-    const [skuId] = (await makeSkus(1)) as [number];
-    const admin = await makeUser("admin");
+    const [skuId] = (await makeSkus([1])) as [number];
+    const admin = await makeShopper("admin");
     await adjust(skuId, admin.cookie, { delta: 10, reason: "first delivery" });
     await adjust(skuId, admin.cookie, { delta: -2, reason: "  two broken  " });
     const res = await listAdjustmentsRoute(request(`/api/admin/stock/${skuId}/adjustments`, { cookie: admin.cookie }), ctx({ skuId: String(skuId) }));

@@ -89,7 +89,7 @@ describe("accounts through the route handlers", () => {
 
 describe("the database as the last line of defence", () => {
   it("refuses to take stock below zero", async () => {
-    const [skuId] = await makeSkus(3);
+    const [skuId] = await makeSkus([3]);
     await expect(getDb().execute(sql`UPDATE skus SET stock = stock - (stock + 1) WHERE id = ${skuId}`)).rejects.toThrow();
     const [row] = await getDb().select({ stock: skus.stock }).from(skus).where(eq(skus.id, skuId!));
     expect(row!.stock).toBe(3);

@@ -16,7 +16,7 @@ import { POST as postOrder } from "@/app/api/orders/route";
 import { getDb } from "@/db";
 import { addresses, orders, users } from "@/db/schema";
 import { MAX_BODY_BYTES } from "@/lib/web/http";
-import { ctx, makeSkus, makeUser, noCtx, ordersOf, putInCart, redis, request, stockOf, uid } from "./support/fixtures";
+import { ctx, makeSkus, makeShopper, noCtx, ordersOf, fillCart, redis, request, stockOf, uid } from "./support/fixtures";
 
 type Handler = (req: ReturnType<typeof request>, c: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -45,9 +45,9 @@ function raw(url: string, method: string, body: BodyInit, headers: Record<string
 
 describe("bad input on every writing route: 4xx with the error shape, never 500, never a change", () => {
   it("malformed JSON answers 400 MALFORMED_JSON", async () => {
-    const admin = await makeUser("admin");
-    const user = await makeUser();
-    const [skuId] = await makeSkus(5);
+    const admin = await makeShopper("admin");
+    const user = await makeShopper();
+    const [skuId] = await makeSkus([5]);
     const cases: [Handler, string, string, Record<string, string>][] = [
       [addItem as Handler, "/api/cart/items", "POST", {}],
       [updateItem as Handler, `/api/cart/items/${skuId}`, "PUT", { skuId: String(skuId) }],
@@ -71,8 +71,8 @@ describe("bad input on every writing route: 4xx with the error shape, never 500,
   });
 
   it("bodies over 64 KiB answer 413, with or without Content-Length (chunked)", async () => {
-    const user = await makeUser();
-    const [skuId] = await makeSkus(5);
+    const user = await makeShopper();
+    const [skuId] = await makeSkus([5]);
     const big = JSON.stringify({ skuId, count: 1, pad: "x".repeat(MAX_BODY_BYTES) });
     const chunked = () => {
       const bytes = new TextEncoder().encode(big);
@@ -101,9 +101,9 @@ describe("bad input on every writing route: 4xx with the error shape, never 500,
   });
 
   it("absurd numbers and wrong types in the cart answer 400 and leave the cart alone", async () => {
-    const user = await makeUser();
-    const [skuId] = await makeSkus(50);
-    await putInCart(user, [[skuId!, 2]]);
+    const user = await makeShopper();
+    const [skuId] = await makeSkus([50]);
+    await fillCart(user, [{ skuId: skuId!, count: 2 }]);
     const before = await cartState(user);
     const bad = [-1, 0, 1.5, 1e308, -1e308, "NaN", "3", "1e3", null, true, [], {}, 100, Number.MAX_SAFE_INTEGER + 2];
     for (const count of bad) {
@@ -126,9 +126,9 @@ describe("bad input on every writing route: 4xx with the error shape, never 500,
   });
 
   it("extra fields (role, price, userId, status, totals) are ignored, never applied", async () => {
-    const user = await makeUser();
-    const other = await makeUser();
-    const [skuId] = await makeSkus(50);
+    const user = await makeShopper();
+    const other = await makeShopper();
+    const [skuId] = await makeSkus([50]);
 
     const reg = await register(request("/api/auth/register", { method: "POST", body: { username: uid("xr"), password: "password123", role: "admin", id: 1 } }), noCtx);
     expect((await reg.json()).user.role).toBe("shopper");
@@ -162,10 +162,10 @@ describe("bad input on every writing route: 4xx with the error shape, never 500,
   });
 
   it("other users' ids and unknown ids answer 404 and change nothing", async () => {
-    const owner = await makeUser();
-    const intruder = await makeUser();
-    const [skuId] = await makeSkus(20);
-    await putInCart(owner, [[skuId!, 1]]);
+    const owner = await makeShopper();
+    const intruder = await makeShopper();
+    const [skuId] = await makeSkus([20]);
+    await fillCart(owner, [{ skuId: skuId!, count: 1 }]);
     const placed = await postOrder(
       request("/api/orders", { method: "POST", cookie: owner.cookie, headers: { "idempotency-key": uid("own-") }, body: { addressId: owner.addressId, payMethod: "online" } }),
       noCtx,
@@ -180,7 +180,7 @@ describe("bad input on every writing route: 4xx with the error shape, never 500,
     expect((await getDb().select({ status: orders.status }).from(orders).where(eq(orders.id, orderId)))[0]!.status).toBe("unpaid");
 
     // Checking out to someone else's address.
-    await putInCart(intruder, [[skuId!, 1]]);
+    await fillCart(intruder, [{ skuId: skuId!, count: 1 }]);
     const stock = await stockOf(skuId!);
     const res = await postOrder(
       request("/api/orders", { method: "POST", cookie: intruder.cookie, headers: { "idempotency-key": uid("steal-") }, body: { addressId: owner.addressId, payMethod: "cod" } }),
@@ -192,7 +192,7 @@ describe("bad input on every writing route: 4xx with the error shape, never 500,
   });
 
   it("very long and unicode strings: 400 when over a limit, stored intact when allowed", async () => {
-    const user = await makeUser();
+    const user = await makeShopper();
     const addressesBefore = await countRows(addresses);
     const long = "𝔸".repeat(10_000);
     for (const body of [
@@ -233,8 +233,8 @@ const numberish = fc.oneof(
 
 describe("property: arbitrary cart and checkout bodies never cause a 500 or a change on refusal", () => {
   it("POST /api/cart/items and PUT /api/cart/items/:skuId", async () => {
-    const user = await makeUser();
-    const [skuId, offSale] = await makeSkus(30, 30);
+    const user = await makeShopper();
+    const [skuId, offSale] = await makeSkus([30, 30]);
     await setOnSaleDirect(offSale!);
     const body = fc.oneof(
       jsonValue,
@@ -271,9 +271,9 @@ describe("property: arbitrary cart and checkout bodies never cause a 500 or a ch
   });
 
   it("POST /api/orders", async () => {
-    const user = await makeUser();
-    const other = await makeUser();
-    const [skuId] = await makeSkus(100_000);
+    const user = await makeShopper();
+    const other = await makeShopper();
+    const [skuId] = await makeSkus([100_000]);
     const body = fc.oneof(
       jsonValue,
       fc.record(
@@ -293,7 +293,7 @@ describe("property: arbitrary cart and checkout bodies never cause a 500 or a ch
     const key = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 80 }), fc.stringMatching(/^[A-Za-z0-9_.:-]{8,64}$/));
     await fc.assert(
       fc.asyncProperty(body, key, async (b, idempotencyKey) => {
-        await putInCart(user, [[skuId!, 1]]);
+        await fillCart(user, [{ skuId: skuId!, count: 1 }]);
         const before = { orders: (await ordersOf([user.id, other.id])).length, stock: await stockOf(skuId!), cart: await cartState(user) };
         const headers: Record<string, string> = {};
         if (idempotencyKey !== undefined && /^[\x20-\x7e]*$/.test(idempotencyKey)) headers["idempotency-key"] = idempotencyKey;

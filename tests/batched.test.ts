@@ -6,12 +6,12 @@ import { skus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { placeOrder, queuedForBatch } from "@/lib/orders/checkout";
 import { checkoutSeams as seams } from "@/lib/orders/seams";
-import { checkoutMetricsFrom, metricsSince } from "@/bench/lib/prometheus";
+import { checkoutMetricsFrom, metricsSince } from "./support/prometheus";
 import { metrics } from "@/lib/platform/metrics/registry";
 import { clearSoldOut, knownSoldOut } from "@/lib/orders/soldout";
 import { whenIdle } from "@/lib/platform/shutdown";
 import { placeFromProcesses } from "./support/buyer-processes";
-import { linesOf, makeSkus, makeUser, makeUsers, ordersOf, putInCart, stockOf, type TestUser } from "./support/fixtures";
+import { linesOf, makeSkus, makeShopper, makeShoppers, ordersOf, fillCart, stockOf, type Shopper } from "./support/fixtures";
 
 // Each test sets the seams it needs inside the commit's transaction.
 beforeEach(() => {
@@ -19,7 +19,7 @@ beforeEach(() => {
   seams.beforeCommit = undefined;
 });
 
-const buy = (u: TestUser, idempotencyKey: string = randomUUID()) =>
+const buy = (u: Shopper, idempotencyKey: string = randomUUID()) =>
   placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey }, "batched");
 const codeOf = (r: PromiseSettledResult<unknown>) =>
   r.status === "fulfilled" ? "OK" : r.reason instanceof AppError ? r.reason.code : `THROWN ${String(r.reason)}`;
@@ -27,8 +27,8 @@ const codeOf = (r: PromiseSettledResult<unknown>) =>
 const settled = () => whenIdle(10_000);
 
 /** Holds a first batch (of `blocker`'s order) open before its COMMIT; the returned release lets it finish. */
-async function holdABatch(blocker: TestUser, skuId: number) {
-  await putInCart(blocker, [[skuId, 1]]);
+async function holdABatch(blocker: Shopper, skuId: number) {
+  await fillCart(blocker, [{ skuId: skuId, count: 1 }]);
   let release!: () => void;
   let entered!: () => void;
   const held = new Promise<void>((r) => (release = r));
@@ -57,15 +57,15 @@ async function countFrom() {
 describe("batched checkout", () => {
   it("keeps 500 mixed orders over 5 scarce SKUs whole, conserved and never negative", async () => {
     const start = [40, 25, 60, 10, 30];
-    const ids = await makeSkus(...start);
-    const buyers = await makeUsers(500);
+    const ids = await makeSkus([...start]);
+    const buyers = await makeShoppers(500);
     const carts: [number, number][][] = [];
     for (const [i, u] of buyers.entries()) {
       const n = 1 + (i % 3);
       const lines: [number, number][] = [];
       for (let k = 0; k < n; k++) lines.push([ids[(i + k * 2) % 5]!, 1 + ((i + k) % 2)]);
       carts.push(lines);
-      await putInCart(u, lines);
+      await fillCart(u, lines.map(([skuId, count]) => ({ skuId, count })));
     }
     const counted = await countFrom();
     const results = await Promise.allSettled(buyers.map((u) => buy(u)));
@@ -97,9 +97,9 @@ describe("batched checkout", () => {
   });
 
   it("writes one order for the same idempotency key twice in one batch", async () => {
-    const [skuId, other] = await makeSkus(10, 10);
-    const [u, blocker] = await Promise.all([makeUser(), makeUser()]);
-    await putInCart(u, [[skuId!, 1]]);
+    const [skuId, other] = await makeSkus([10, 10]);
+    const [u, blocker] = await Promise.all([makeShopper(), makeShopper()]);
+    await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     const finishFirst = await holdABatch(blocker, other!);
     const counted = await countFrom();
     const key = randomUUID();
@@ -116,9 +116,9 @@ describe("batched checkout", () => {
   });
 
   it("treats keys that differ only in case as one key, as the unique index does", async () => {
-    const [skuId, other] = await makeSkus(10, 10);
-    const [u, blocker] = await Promise.all([makeUser(), makeUser()]);
-    await putInCart(u, [[skuId!, 1]]);
+    const [skuId, other] = await makeSkus([10, 10]);
+    const [u, blocker] = await Promise.all([makeShopper(), makeShopper()]);
+    await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     const finishFirst = await holdABatch(blocker, other!);
     const twins = [buy(u, "Order-Key-abc"), buy(u, "ORDER-KEY-ABC")];
     await expect.poll(() => queuedForBatch(), { timeout: 10_000 }).toBe(2);
@@ -130,9 +130,9 @@ describe("batched checkout", () => {
   });
 
   it("answers with the key's order when another process wrote it after the batch's lookup", async () => {
-    const [skuId] = await makeSkus(10);
-    const u = await makeUser();
-    await putInCart(u, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([10]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     const key = randomUUID();
     // Another server process commits an order with this key between our lookup and our INSERT.
     let theirs: string | undefined;
@@ -151,12 +151,12 @@ describe("batched checkout", () => {
   });
 
   it("names only the hinted lines when a sold-out hint refuses a cart", async () => {
-    const [gone, plenty] = await makeSkus(1, 50);
-    const [first, second] = await Promise.all([makeUser(), makeUser()]);
-    await putInCart(first, [[gone!, 1]]);
+    const [gone, plenty] = await makeSkus([1, 50]);
+    const [first, second] = await Promise.all([makeShopper(), makeShopper()]);
+    await fillCart(first, [{ skuId: gone!, count: 1 }]);
     await buy(first);
     await settled();
-    await putInCart(second, [[gone!, 1], [plenty!, 2]]);
+    await fillCart(second, [{ skuId: gone!, count: 1 }, { skuId: plenty!, count: 2 }]);
     const counted = await countFrom();
     const err = await buy(second).catch((e: unknown) => e);
     expect((await counted()).batches).toBe(0);
@@ -166,15 +166,15 @@ describe("batched checkout", () => {
   });
 
   it("still gives a retried request its order when the SKU is hinted sold out", async () => {
-    const [skuId] = await makeSkus(1);
-    const u = await makeUser();
-    await putInCart(u, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([1]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     const key = randomUUID();
     const first = await buy(u, key);
     await settled();
     expect([...(await knownSoldOut([skuId!])).keys()]).toEqual([skuId]);
     // The shopper puts the SKU back in the cart; the retry of the first request must not be told "sold out".
-    await putInCart(u, [[skuId!, 1]]);
+    await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     await expect(buy(u, key)).resolves.toMatchObject({ created: false, order: { orderId: first.order.orderId } });
     // A new request for it is refused by the hint.
     await expect(buy(u)).rejects.toMatchObject({ code: "OUT_OF_STOCK" });
@@ -182,9 +182,9 @@ describe("batched checkout", () => {
   });
 
   it("retries a batch that hits a deadlock and creates each order once", async () => {
-    const [skuId] = await makeSkus(100);
-    const buyers = await makeUsers(20);
-    for (const u of buyers) await putInCart(u, [[skuId!, 2]]);
+    const [skuId] = await makeSkus([100]);
+    const buyers = await makeShoppers(20);
+    for (const u of buyers) await fillCart(u, [{ skuId: skuId!, count: 2 }]);
     let injected = 0;
     seams.beforeCommit = (attempt) => {
       if (attempt === 1 && injected < 3) {
@@ -202,9 +202,9 @@ describe("batched checkout", () => {
   });
 
   it("refuses a sold-out SKU without a transaction until stock comes back", async () => {
-    const [skuId] = await makeSkus(2);
-    const buyers = await makeUsers(6);
-    for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([2]);
+    const buyers = await makeShoppers(6);
+    for (const u of buyers) await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     await Promise.allSettled(buyers.slice(0, 3).map((u) => buy(u)));
     await settled(); // the hint is written after the batch has answered
     expect([...(await knownSoldOut([skuId!])).keys()]).toEqual([skuId]);
@@ -221,10 +221,10 @@ describe("batched checkout", () => {
   });
 
   it("stays correct with two server processes batching against one database", { timeout: 180_000 }, async () => {
-    const [skuId] = await makeSkus(30);
-    const buyers = await makeUsers(80);
-    for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
-    const asOrders = (us: TestUser[]) => us.map((u) => ({ userId: u.id, addressId: u.addressId, key: randomUUID() }));
+    const [skuId] = await makeSkus([30]);
+    const buyers = await makeShoppers(80);
+    for (const u of buyers) await fillCart(u, [{ skuId: skuId!, count: 1 }]);
+    const asOrders = (us: Shopper[]) => us.map((u) => ({ userId: u.id, addressId: u.addressId, key: randomUUID() }));
     const outcomes = (await placeFromProcesses([asOrders(buyers.slice(0, 40)), asOrders(buyers.slice(40))], "batched")).flat();
     expect(outcomes.filter((o) => o !== "OK" && o !== "OUT_OF_STOCK")).toEqual([]);
     expect(outcomes.filter((o) => o === "OK")).toHaveLength(30);

@@ -11,15 +11,15 @@ import { skus, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { readLines, userOwner } from "@/lib/cart/store";
 import { getRedis } from "@/lib/platform/redis";
-import { ctx, makeSkus, makeUser, noCtx, request, uid } from "./support/fixtures";
+import { ctx, makeSkus, makeShopper, noCtx, request, uid } from "./support/fixtures";
 
 const add = (cookie: string | undefined, body: unknown) => addItem(request("/api/cart/items", { method: "POST", body, cookie }), noCtx);
 const read = async (cookie: string) => (await getCart(request("/api/cart", { cookie }), noCtx)).json();
 
 describe("cart API", () => {
   it("adds, counts, selects, deselects and removes lines, with totals of selected lines", async () => {
-    const [a, b] = await makeSkus(10, 4);
-    const u = await makeUser();
+    const [a, b] = await makeSkus([10, 4]);
+    const u = await makeShopper();
     expect((await add(u.cookie, { skuId: a, count: 2 })).status).toBe(201);
     const res = await add(u.cookie, { skuId: a, count: 1 });
     expect((await res.json()).items).toEqual([expect.objectContaining({ skuId: a, count: 3, selected: true, price: "10.50", stock: 10 })]);
@@ -48,8 +48,8 @@ describe("cart API", () => {
   });
 
   it("refuses to hold more units than are in stock, saying how many can still be added, but lets a short line be lowered", async () => {
-    const [a, gone] = await makeSkus(3, 0);
-    const u = await makeUser();
+    const [a, gone] = await makeSkus([3, 0]);
+    const u = await makeShopper();
     expect((await add(u.cookie, { skuId: a, count: 2 })).status).toBe(201);
     const over = await add(u.cookie, { skuId: a, count: 2 });
     expect(over.status).toBe(409);
@@ -68,16 +68,16 @@ describe("cart API", () => {
   });
 
   it("caps a line at 99 when adding more", async () => {
-    const [a] = await makeSkus(500);
-    const u = await makeUser();
+    const [a] = await makeSkus([500]);
+    const u = await makeShopper();
     await add(u.cookie, { skuId: a, count: 60 });
     await add(u.cookie, { skuId: a, count: 60 });
     expect(await readLines(userOwner(u.id))).toEqual([{ skuId: a, count: 99, selected: true }]);
   });
 
   it.each([0, -1, 1.5, 100, "3", null, 1e308])("refuses count %s with 400 VALIDATION and changes nothing", async (count) => {
-    const [a] = await makeSkus(10);
-    const u = await makeUser();
+    const [a] = await makeSkus([10]);
+    const u = await makeShopper();
     await add(u.cookie, { skuId: a, count: 1 });
     const res = await add(u.cookie, { skuId: a, count });
     expect(res.status).toBe(400);
@@ -88,9 +88,9 @@ describe("cart API", () => {
   });
 
   it("answers 404 SKU_NOT_FOUND for unknown and off-sale SKUs and for lines not in the cart", async () => {
-    const [a] = await makeSkus(10);
+    const [a] = await makeSkus([10]);
     await getDb().update(skus).set({ onSale: false }).where(eq(skus.id, a!));
-    const u = await makeUser();
+    const u = await makeShopper();
     for (const skuId of [a, 999_999_999]) {
       const res = await add(u.cookie, { skuId, count: 1 });
       expect(res.status).toBe(404);
@@ -104,7 +104,7 @@ describe("cart API", () => {
   });
 
   it("gives a guest a cart that expires after 30 days idle and merges it on login", async () => {
-    const [a, b, c] = await makeSkus(100, 100, 100);
+    const [a, b, c] = await makeSkus([100, 100, 100]);
     const first = await add(undefined, { skuId: a, count: 2 });
     expect(first.status).toBe(201);
     const guestCookie = first.headers.getSetCookie().find((h) => h.startsWith("stockroom_guest="))!;
@@ -139,8 +139,8 @@ describe("cart API", () => {
 
 describe("addresses API", () => {
   it("creates and lists only the caller's addresses", async () => {
-    const u = await makeUser();
-    const other = await makeUser();
+    const u = await makeShopper();
+    const other = await makeShopper();
     const res = await addAddress(
       request("/api/addresses", { method: "POST", body: { receiver: "Ann", phone: "+1 555 0101", region: "Oregon", detail: "2 Oak Ave", userId: other.id }, cookie: u.cookie }),
       noCtx,

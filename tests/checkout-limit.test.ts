@@ -8,21 +8,21 @@ vi.hoisted(() => {
 import { describe, expect, it } from "vitest";
 import { POST as postOrder } from "@/app/api/orders/route";
 import { takeCheckoutSlot } from "@/lib/orders/checkout-limit";
-import { makeSkus, makeUser, noCtx, ordersOf, putInCart, redis, request, stockOf, uid, type TestUser } from "./support/fixtures";
+import { makeSkus, makeShopper, noCtx, ordersOf, fillCart, redis, request, stockOf, uid, type Shopper } from "./support/fixtures";
 
-const checkout = (user: TestUser, key: string) =>
+const checkout = (user: Shopper, key: string) =>
   postOrder(request("/api/orders", { method: "POST", cookie: user.cookie, headers: { "idempotency-key": key }, body: { addressId: user.addressId, payMethod: "cod" } }), noCtx);
 
 describe("checkout rate limit per user (CHECKOUT_RATE_LIMIT)", () => {
   it("answers 429 TOO_MANY_ATTEMPTS with Retry-After past the limit, takes no stock, and still replays existing keys", async () => {
-    const [skuId] = await makeSkus(100);
-    const user = await makeUser();
+    const [skuId] = await makeSkus([100]);
+    const user = await makeShopper();
     const keys = [uid("lim-"), uid("lim-"), uid("lim-")];
     for (const key of keys) {
-      await putInCart(user, [[skuId!, 1]]);
+      await fillCart(user, [{ skuId: skuId!, count: 1 }]);
       expect((await checkout(user, key)).status).toBe(201);
     }
-    await putInCart(user, [[skuId!, 1]]);
+    await fillCart(user, [{ skuId: skuId!, count: 1 }]);
     const stock = await stockOf(skuId!);
     const refused = await checkout(user, uid("lim-"));
     expect(refused.status).toBe(429);
@@ -38,26 +38,26 @@ describe("checkout rate limit per user (CHECKOUT_RATE_LIMIT)", () => {
     expect(replay.status).toBe(200);
 
     // Another shopper has their own counter.
-    const other = await makeUser();
-    await putInCart(other, [[skuId!, 1]]);
+    const other = await makeShopper();
+    await fillCart(other, [{ skuId: skuId!, count: 1 }]);
     expect((await checkout(other, uid("lim-"))).status).toBe(201);
     expect(await redis().ttl(`throttle:{checkout:u:${user.id}}`)).toBeGreaterThan(0);
   });
 
   it("takes no slot for a replayed key", async () => {
-    const [skuId] = await makeSkus(100);
-    const user = await makeUser();
+    const [skuId] = await makeSkus([100]);
+    const user = await makeShopper();
     const key = uid("lim-");
-    await putInCart(user, [[skuId!, 1]]);
+    await fillCart(user, [{ skuId: skuId!, count: 1 }]);
     expect((await checkout(user, key)).status).toBe(201);
     // A client retrying one key many times (a flaky network) ...
     for (let i = 0; i < 5; i++) expect((await checkout(user, key)).status).toBe(200);
     // ... still has its other two checkouts this minute.
     for (let i = 0; i < 2; i++) {
-      await putInCart(user, [[skuId!, 1]]);
+      await fillCart(user, [{ skuId: skuId!, count: 1 }]);
       expect((await checkout(user, uid("lim-"))).status).toBe(201);
     }
-    await putInCart(user, [[skuId!, 1]]);
+    await fillCart(user, [{ skuId: skuId!, count: 1 }]);
     expect((await checkout(user, uid("lim-"))).status).toBe(429);
     expect(await ordersOf([user.id])).toHaveLength(3);
   });

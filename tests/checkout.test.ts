@@ -11,20 +11,20 @@ import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
 import { placeOrder } from "@/lib/orders/checkout";
 import { whenIdle } from "@/lib/platform/shutdown";
-import { linesOf, makeSkus, makeUser, makeUsers, noCtx, ordersOf, putInCart, redis, request, stockOf, type TestUser } from "./support/fixtures";
+import { linesOf, makeSkus, makeShopper, makeShoppers, noCtx, ordersOf, fillCart, redis, request, stockOf, type Shopper } from "./support/fixtures";
 
 const key = () => randomUUID();
 const codeOf = (r: PromiseSettledResult<unknown>) =>
   r.status === "fulfilled" ? "OK" : r.reason instanceof AppError ? r.reason.code : `THROWN ${String(r.reason)}`;
 
 describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) => {
-  const buy = (u: TestUser, idempotencyKey: string = key(), payMethod: "cod" | "online" = "online") =>
+  const buy = (u: Shopper, idempotencyKey: string = key(), payMethod: "cod" | "online" = "online") =>
     placeOrder({ userId: u.id, addressId: u.addressId, payMethod, idempotencyKey }, strategy);
 
   it("takes a replayed order's lines out of the cart when the first request never did, and only once", async () => {
-    const [skuId] = await makeSkus(10);
-    const u = await makeUser();
-    await putInCart(u, [[skuId!, 2]]);
+    const [skuId] = await makeSkus([10]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: skuId!, count: 2 }]);
     const k = key();
     const first = await buy(u, k);
     await whenIdle(5_000); // the first checkout's flag is cleared after it answers
@@ -32,20 +32,20 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
     // order is still flagged, the bought lines are back in the cart, and no marker says they were taken off.
     await getDb().update(orders).set({ cartCleanupPending: true }).where(eq(orders.id, first.order.orderId));
     await redis().del(`cart:{u:${u.id}}:bought:${first.order.orderId}`);
-    await putInCart(u, [[skuId!, 2]]);
+    await fillCart(u, [{ skuId: skuId!, count: 2 }]);
     await expect(buy(u, k)).resolves.toMatchObject({ created: false, order: { orderId: first.order.orderId } });
     expect(await readLines(userOwner(u.id))).toEqual([]);
     // Once: a further retry leaves alone what the shopper puts in the cart afterwards.
-    await putInCart(u, [[skuId!, 1]]);
+    await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     await expect(buy(u, k)).resolves.toMatchObject({ created: false });
     expect(await readLines(userOwner(u.id))).toEqual([{ skuId, count: 1, selected: true }]);
     expect(await stockOf(skuId!)).toEqual({ stock: 8, sales: 2 });
   });
 
   it("sells 25 units to 60 racing buyers exactly once each, and tells 35 they lost", async () => {
-    const [skuId] = await makeSkus(25);
-    const buyers = await makeUsers(60);
-    for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([25]);
+    const buyers = await makeShoppers(60);
+    for (const u of buyers) await fillCart(u, [{ skuId: skuId!, count: 1 }]);
 
     const results = await Promise.allSettled(buyers.map((u) => buy(u)));
     const codes = results.map(codeOf);
@@ -73,9 +73,9 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
   });
 
   it("never lets a deadlock reach a caller when 40 two-SKU orders lock in both orders", async () => {
-    const [a, b] = await makeSkus(1000, 1000);
-    const buyers = await makeUsers(40);
-    for (const [i, u] of buyers.entries()) await putInCart(u, i % 2 ? [[b!, 2], [a!, 1]] : [[a!, 1], [b!, 2]]);
+    const [a, b] = await makeSkus([1000, 1000]);
+    const buyers = await makeShoppers(40);
+    for (const [i, u] of buyers.entries()) await fillCart(u, i % 2 ? [{ skuId: b!, count: 2 }, { skuId: a!, count: 1 }] : [{ skuId: a!, count: 1 }, { skuId: b!, count: 2 }]);
     const results = await Promise.allSettled(buyers.map((u) => buy(u)));
     expect(results.map(codeOf)).toEqual(Array(40).fill("OK"));
     expect(await stockOf(a!)).toEqual({ stock: 960, sales: 40 });
@@ -83,9 +83,9 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
   });
 
   it("makes one order for 10 concurrent submits with one idempotency key", async () => {
-    const [skuId] = await makeSkus(50);
-    const [u] = await makeUsers(1);
-    await putInCart(u!, [[skuId!, 2]]);
+    const [skuId] = await makeSkus([50]);
+    const [u] = await makeShoppers(1);
+    await fillCart(u!, [{ skuId: skuId!, count: 2 }]);
     const k = key();
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => buy(u!, k)));
     expect(results.map(codeOf)).toEqual(Array(10).fill("OK"));
@@ -97,9 +97,9 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
   });
 
   it("treats keys that differ only in case as one key, at once and as a later replay", async () => {
-    const [skuId] = await makeSkus(50);
-    const [u] = await makeUsers(1);
-    await putInCart(u!, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([50]);
+    const [u] = await makeShoppers(1);
+    await fillCart(u!, [{ skuId: skuId!, count: 1 }]);
     const results = await Promise.allSettled(["Mixed-Case-Key-1", "MIXED-CASE-KEY-1", "mixed-case-key-1"].map((k) => buy(u!, k)));
     expect(results.map(codeOf)).toEqual(["OK", "OK", "OK"]);
     const ids = results.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof buy>>>).value.order.orderId);
@@ -110,9 +110,9 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
   });
 
   it("refuses the same key for a different request", async () => {
-    const [skuId] = await makeSkus(5);
-    const [u] = await makeUsers(1);
-    await putInCart(u!, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([5]);
+    const [u] = await makeShoppers(1);
+    await fillCart(u!, [{ skuId: skuId!, count: 1 }]);
     const k = key();
     await buy(u!, k, "online");
     await expect(buy(u!, k, "cod")).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
@@ -120,9 +120,9 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
   });
 
   it("changes nothing when the second of two lines is short", async () => {
-    const [a, b] = await makeSkus(10, 3);
-    const [u] = await makeUsers(1);
-    await putInCart(u!, [[a!, 2], [b!, 4]]);
+    const [a, b] = await makeSkus([10, 3]);
+    const [u] = await makeShoppers(1);
+    await fillCart(u!, [{ skuId: a!, count: 2 }, { skuId: b!, count: 4 }]);
     const before = await readLines(userOwner(u!.id));
     const err = await buy(u!).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "OUT_OF_STOCK", details: { lines: [{ skuId: b, requested: 4, available: 3 }] } });
@@ -133,9 +133,9 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
   });
 
   it("sets the status by pay method and snapshots prices and the address", async () => {
-    const [a, b] = await makeSkus(10, 10);
-    const [u] = await makeUsers(1);
-    await putInCart(u!, [[a!, 1], [b!, 3]]);
+    const [a, b] = await makeSkus([10, 10]);
+    const [u] = await makeShoppers(1);
+    await fillCart(u!, [{ skuId: a!, count: 1 }, { skuId: b!, count: 3 }]);
     const { order } = await buy(u!, key(), "cod");
     expect(order.status).toBe("awaiting_shipment");
     expect(order.totalCount).toBe(4);
@@ -149,9 +149,9 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
 
 describe("checkout details", () => {
   it("takes only the bought lines out of the cart and keeps unselected ones", async () => {
-    const [a, b, c] = await makeSkus(10, 10, 10);
-    const u = await makeUser();
-    await putInCart(u, [[a!, 1], [b!, 2], [c!, 1]]);
+    const [a, b, c] = await makeSkus([10, 10, 10]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: a!, count: 1 }, { skuId: b!, count: 2 }, { skuId: c!, count: 1 }]);
     const { getRedis } = await import("@/lib/platform/redis");
     await getRedis().srem(`cart:{u:${u.id}}:selected`, String(c));
     await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() });
@@ -159,16 +159,16 @@ describe("checkout details", () => {
   });
 
   it("answers EMPTY_CART when nothing is selected", async () => {
-    const u = await makeUser();
+    const u = await makeShopper();
     await expect(placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() })).rejects.toMatchObject({ code: "EMPTY_CART" });
   });
 
   it("finishes under REPEATABLE READ as the server default: the optimistic loop sets READ COMMITTED itself", async () => {
     const [global] = (await getDb().execute(sql`SELECT @@global.tx_isolation AS level`)) as unknown as [{ level: string }[]];
     expect(global[0]!.level).toBe("REPEATABLE-READ");
-    const [skuId] = await makeSkus(10);
-    const buyers = await makeUsers(20);
-    for (const u of buyers) await putInCart(u, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([10]);
+    const buyers = await makeShoppers(20);
+    for (const u of buyers) await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     const results = await Promise.allSettled(
       buyers.map((u) => placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey: key() }, "optimistic")),
     );
@@ -178,7 +178,7 @@ describe("checkout details", () => {
   });
 
   /** Places an order while exactly the cart cleanup script fails, as if Redis dropped right after the commit. */
-  async function placeWhileCleanupFails(u: TestUser) {
+  async function placeWhileCleanupFails(u: Shopper) {
     const client = redis();
     // Put back unbound: auto-pipelining calls the command by name on the client, so a bound copy recurses.
     const original = client.cartTakeBought;
@@ -191,9 +191,9 @@ describe("checkout details", () => {
   }
 
   it("keeps the committed order when Redis fails during cleanup, and the stale lines cannot be bought again", async () => {
-    const [skuId] = await makeSkus(10);
-    const u = await makeUser();
-    await putInCart(u, [[skuId!, 2]]);
+    const [skuId] = await makeSkus([10]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: skuId!, count: 2 }]);
     const {
       order: { orderId },
     } = await placeWhileCleanupFails(u);
@@ -212,9 +212,9 @@ describe("checkout details", () => {
   });
 
   it("applies a pending cart cleanup before a cart change, so the change is not undone by it", async () => {
-    const [skuId] = await makeSkus(10);
-    const u = await makeUser();
-    await putInCart(u, [[skuId!, 2]]);
+    const [skuId] = await makeSkus([10]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: skuId!, count: 2 }]);
     await placeWhileCleanupFails(u);
     // The shopper adds one more before anything read the cart: the bought two come off first, so
     // the new line stays, selected, instead of being cut down and deselected afterwards.
@@ -237,9 +237,9 @@ describe("POST /api/orders input", () => {
   const count = async () => (await getDb().select({ n: sql<number>`count(*)` }).from(orders))[0]!.n;
 
   it("answers 201 then 200 with the same order for a repeated key", async () => {
-    const [skuId] = await makeSkus(5);
-    const u = await makeUser();
-    await putInCart(u, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([5]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     const k = key();
     const first = await post(u, { addressId: u.addressId, payMethod: "online" }, k);
     expect(first.status).toBe(201);
@@ -250,7 +250,7 @@ describe("POST /api/orders input", () => {
     expect((await again.json()).order.orderId).toBe(body.order.orderId);
   });
 
-  type Case = { who: "anon" | "user"; body: (u: TestUser, other: TestUser) => unknown; key?: string | null; status: number; code: string };
+  type Case = { who: "anon" | "user"; body: (u: Shopper, other: Shopper) => unknown; key?: string | null; status: number; code: string };
   const cases: Record<string, Case> = {
     "no session": { who: "anon", body: (u) => ({ addressId: u.addressId, payMethod: "cod" }), status: 401, code: "UNAUTHENTICATED" },
     "pay method bitcoin": { who: "user", body: (u) => ({ addressId: u.addressId, payMethod: "bitcoin" }), status: 400, code: "VALIDATION" },
@@ -262,10 +262,10 @@ describe("POST /api/orders input", () => {
   };
 
   it.each(Object.entries(cases))("refuses %s and changes nothing", async (_name, c) => {
-    const [skuId] = await makeSkus(5);
-    const u = await makeUser();
-    const other = await makeUser();
-    await putInCart(u, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([5]);
+    const u = await makeShopper();
+    const other = await makeShopper();
+    await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     const before = await count();
     const res = await post(c.who === "user" ? u : null, c.body(u, other), c.key === undefined ? key() : c.key);
     expect(res.status).toBe(c.status);

@@ -18,7 +18,7 @@ import { placeOrder } from "@/lib/orders/checkout";
 import { checkoutSeams } from "@/lib/orders/seams";
 import { cancelOrder, expireOrder } from "@/lib/orders/lifecycle";
 import { placeFromProcesses } from "./support/buyer-processes";
-import { ctx, linesOf, makeSkus, makeUser, makeUsers, noCtx, ordersOf, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
+import { ctx, linesOf, makeSkus, makeShopper, makeShoppers, noCtx, ordersOf, fillCart, request, stockOf, type Shopper } from "./support/fixtures";
 
 const setSku = (skuId: number, change: Partial<typeof skus.$inferInsert>) => getDb().update(skus).set(change).where(eq(skus.id, skuId));
 
@@ -39,9 +39,9 @@ const refusal = async (p: Promise<unknown>) => {
 
 describe.each(CHECKOUT_STRATEGIES)("per-customer limit (%s)", (strategy) => {
   it("lets one customer buy exactly the limit of 8 concurrent checkouts across two server processes", { timeout: 180_000 }, async () => {
-    const [skuId] = await makeSkus(50);
+    const [skuId] = await makeSkus([50]);
     await setSku(skuId!, { perCustomerLimit: 2 });
-    const shopper = await makeUser();
+    const shopper = await makeShopper();
     const checkouts = () => Array.from({ length: 4 }, () => ({ userId: shopper.id, addressId: shopper.addressId, key: randomUUID() }));
     // Every checkout buys a 1-unit cart of its own (a new cart revision each), so only the limit stands between them.
     const outcomes = (await placeFromProcesses([checkouts(), checkouts()], strategy, { ownCart: [{ skuId: skuId!, count: 1 }] })).flat();
@@ -55,10 +55,10 @@ describe.each(CHECKOUT_STRATEGIES)("per-customer limit (%s)", (strategy) => {
 
 describe("per-customer limit", () => {
   it("sells 100 units to exactly 100 of 200 customers firing 3 checkouts each (batched, two processes)", { timeout: 180_000 }, async () => {
-    const [skuId] = await makeSkus(100);
+    const [skuId] = await makeSkus([100]);
     await setSku(skuId!, { perCustomerLimit: 1 });
-    const shoppers = await makeUsers(200);
-    const group = (us: TestUser[]) => us.flatMap((u) => [1, 2, 3].map(() => ({ userId: u.id, addressId: u.addressId, key: randomUUID() })));
+    const shoppers = await makeShoppers(200);
+    const group = (us: Shopper[]) => us.flatMap((u) => [1, 2, 3].map(() => ({ userId: u.id, addressId: u.addressId, key: randomUUID() })));
     const outcomes = (await placeFromProcesses([group(shoppers.slice(0, 100)), group(shoppers.slice(100))], "batched", { ownCart: [{ skuId: skuId!, count: 1 }] })).flat();
 
     expect(outcomes.filter((o) => o === "OK")).toHaveLength(100);
@@ -70,12 +70,12 @@ describe("per-customer limit", () => {
   });
 
   it("refuses the whole order with the lines over the limit, and changes nothing", async () => {
-    const [limited, free] = await makeSkus(10, 10);
+    const [limited, free] = await makeSkus([10, 10]);
     await setSku(limited!, { perCustomerLimit: 2 });
-    const shopper = await makeUser();
-    await putInCart(shopper, [
-      [limited!, 3],
-      [free!, 1],
+    const shopper = await makeShopper();
+    await fillCart(shopper, [
+      { skuId: limited!, count: 3 },
+      { skuId: free!, count: 1 },
     ]);
     const e = await refusal(placeOrder({ userId: shopper.id, addressId: shopper.addressId, payMethod: "cod", idempotencyKey: randomUUID() }));
     expect(e.code).toBe("PURCHASE_LIMIT_REACHED");
@@ -90,13 +90,13 @@ describe("per-customer limit", () => {
   });
 
   it("gives the allowance back once on cancel (cancel twice) and once on expiry", async () => {
-    const [skuId] = await makeSkus(10);
+    const [skuId] = await makeSkus([10]);
     await setSku(skuId!, { perCustomerLimit: 1 });
-    const shopper = await makeUser();
+    const shopper = await makeShopper();
     const buy = async (payMethod: "cod" | "online" = "cod") => {
       // One unit in the cart, whatever a refused checkout left there.
       await removeLine(userOwner(shopper.id), skuId!);
-      await putInCart(shopper, [[skuId!, 1]]);
+      await fillCart(shopper, [{ skuId: skuId!, count: 1 }]);
       return placeOrder({ userId: shopper.id, addressId: shopper.addressId, payMethod, idempotencyKey: randomUUID() });
     };
     const first = await buy();
@@ -119,12 +119,12 @@ describe("per-customer limit", () => {
   });
 
   it("applies a changed limit to later checkouts only, never to existing orders", async () => {
-    const [skuId] = await makeSkus(10);
-    const shopper = await makeUser();
-    await putInCart(shopper, [[skuId!, 3]]);
+    const [skuId] = await makeSkus([10]);
+    const shopper = await makeShopper();
+    await fillCart(shopper, [{ skuId: skuId!, count: 3 }]);
     const { order } = await placeOrder({ userId: shopper.id, addressId: shopper.addressId, payMethod: "cod", idempotencyKey: randomUUID() });
     await setSku(skuId!, { perCustomerLimit: 2 });
-    await putInCart(shopper, [[skuId!, 1]]);
+    await fillCart(shopper, [{ skuId: skuId!, count: 1 }]);
     const e = await refusal(placeOrder({ userId: shopper.id, addressId: shopper.addressId, payMethod: "cod", idempotencyKey: randomUUID() }));
     expect((e.details as { lines: { alreadyBought: number }[] }).lines[0]!.alreadyBought).toBe(3);
     const [kept] = await ordersOf([shopper.id]);
@@ -135,9 +135,9 @@ describe("per-customer limit", () => {
   });
 
   it("refuses adding past the limit to a cart, counting orders and the cart, and shows the allowance", async () => {
-    const [skuId] = await makeSkus(10);
+    const [skuId] = await makeSkus([10]);
     await setSku(skuId!, { perCustomerLimit: 2 });
-    const shopper = await makeUser();
+    const shopper = await makeShopper();
     const add = (count: number) => addToCartRoute(request("/api/cart/items", { method: "POST", cookie: shopper.cookie, body: { skuId, count } }), noCtx);
     expect((await add(1)).status).toBe(201);
     const over = await add(2);
@@ -166,7 +166,7 @@ describe("per-customer limit", () => {
 
 describe("scheduled launch", () => {
   it("refuses a checkout 1 ms before the launch and serves one at and after it, by the server's clock", async () => {
-    const [skuId] = await makeSkus(10);
+    const [skuId] = await makeSkus([10]);
     const launch = new Date(Date.now() + 3_600_000);
     await setSku(skuId!, { saleStartsAt: launch });
     // Checkouts on a server whose clock reads `ms` from the launch.
@@ -176,9 +176,9 @@ describe("scheduled launch", () => {
         return placeOrder(...args).finally(() => (checkoutSeams.clock = undefined));
       },
     });
-    const shoppers = await makeUsers(3);
-    for (const u of shoppers) await putInCart(u, [[skuId!, 1]]);
-    const order = (u: TestUser) => ({ userId: u.id, addressId: u.addressId, payMethod: "cod" as const, idempotencyKey: randomUUID() });
+    const shoppers = await makeShoppers(3);
+    for (const u of shoppers) await fillCart(u, [{ skuId: skuId!, count: 1 }]);
+    const order = (u: Shopper) => ({ userId: u.id, addressId: u.addressId, payMethod: "cod" as const, idempotencyKey: randomUUID() });
 
     const early = await refusal(at(-1).placeOrder(order(shoppers[0]!), "conditional"));
     expect(early.code).toBe("SALE_NOT_STARTED");
@@ -195,9 +195,9 @@ describe("scheduled launch", () => {
   });
 
   it("lets a SKU before its launch be added to a cart", async () => {
-    const [skuId] = await makeSkus(10);
+    const [skuId] = await makeSkus([10]);
     await setSku(skuId!, { saleStartsAt: new Date(Date.now() + 3_600_000) });
-    const shopper = await makeUser();
+    const shopper = await makeShopper();
     const res = await addToCartRoute(request("/api/cart/items", { method: "POST", cookie: shopper.cookie, body: { skuId, count: 1 } }), noCtx);
     expect(res.status).toBe(201);
     const e = await refusal(placeOrder({ userId: shopper.id, addressId: shopper.addressId, payMethod: "cod", idempotencyKey: randomUUID() }));
@@ -207,8 +207,8 @@ describe("scheduled launch", () => {
 
 describe("admin sale settings", () => {
   it("sets and clears the limit and launch time, answering the new values everywhere", async () => {
-    const [skuId] = await makeSkus(10);
-    const admin = await makeUser("admin");
+    const [skuId] = await makeSkus([10]);
+    const admin = await makeShopper("admin");
     const put = (body: unknown) => putSku(request(`/api/admin/skus/${skuId}`, { method: "PUT", cookie: admin.cookie, body }), ctx({ skuId: String(skuId) }));
     const res = await put({ perCustomerLimit: 3, saleStartsAt: "2030-01-02T03:04:05.678+02:00" });
     expect(res.status).toBe(200);
@@ -235,9 +235,9 @@ describe("admin sale settings", () => {
     [{ saleStartsAt: 1893553445000 }, "saleStartsAt"],
     [{ onSale: false, perCustomerLimit: 0 }, "perCustomerLimit"],
   ])("refuses %j with 400 VALIDATION at the field and changes nothing", async (body, field) => {
-    const [skuId] = await makeSkus(10);
+    const [skuId] = await makeSkus([10]);
     await setSku(skuId!, { perCustomerLimit: 5 });
-    const admin = await makeUser("admin");
+    const admin = await makeShopper("admin");
     const res = await putSku(request(`/api/admin/skus/${skuId}`, { method: "PUT", cookie: admin.cookie, body }), ctx({ skuId: String(skuId) }));
     expect(res.status).toBe(400);
     const { error } = (await res.json()) as { error: { code: string; fieldErrors: Record<string, string[]> } };
@@ -248,8 +248,8 @@ describe("admin sale settings", () => {
   });
 
   it("keeps shoppers and guests out (403, 401) and changes nothing", async () => {
-    const [skuId] = await makeSkus(10);
-    const shopper = await makeUser();
+    const [skuId] = await makeSkus([10]);
+    const shopper = await makeShopper();
     for (const [cookie, status] of [
       [shopper.cookie, 403],
       [undefined, 401],
@@ -266,7 +266,7 @@ describe("live stock", () => {
   const liveOf = (list: string) => stockRoute(request(`/api/stock/${list}`), { params: Promise.resolve({ skus: list }) });
 
   it("answers what pages show of the SKUs asked, and refuses a bad list", async () => {
-    const [a, b] = await makeSkus(7, 0);
+    const [a, b] = await makeSkus([7, 0]);
     await liveStock(Date.now() + 10 * LIVE_STOCK_MAX_AGE_MS); // a reading taken after the SKUs were made
     const res = await liveOf(`${a},${b},999999999`);
     expect(res.status).toBe(200);
@@ -282,7 +282,7 @@ describe("live stock", () => {
   });
 
   it("reads the database at most once per second per process, however many callers", async () => {
-    const [skuId] = await makeSkus(5);
+    const [skuId] = await makeSkus([5]);
     const t0 = Date.now() + 10 * LIVE_STOCK_MAX_AGE_MS; // past any earlier reading
     const readings = await Promise.all(Array.from({ length: 50 }, () => liveStock(t0)));
     expect(new Set(readings).size).toBe(1);

@@ -9,7 +9,7 @@ import { listAddresses } from "@/lib/orders/addresses";
 import { register } from "@/lib/auth/service";
 import { LOGIN_MAX_FAILURES } from "@/lib/auth/throttle";
 import { getRedis, type RedisClient } from "@/lib/platform/redis";
-import { makeSkus, makeUser, noCtx, redis, request, uid } from "./support/fixtures";
+import { makeSkus, makeShopper, noCtx, redis, request, uid } from "./support/fixtures";
 
 const attempt = (username: string, password: string, ip: string) =>
   login(request("/api/auth/login", { method: "POST", body: { username, password }, headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } }), noCtx);
@@ -93,7 +93,7 @@ describe("cross-origin requests to state-changing routes", () => {
   const evil = { origin: "https://evil.example", host: "localhost" };
 
   it("refuses a POST whose Origin is another site with 403 and changes nothing", async () => {
-    const user = await makeUser();
+    const user = await makeShopper();
     const before = await listAddresses(user.id);
     const res = await createAddress(
       request("/api/addresses", { method: "POST", cookie: user.cookie, headers: evil, body: { receiver: "CSRF", phone: "1", region: "r", detail: "d" } }),
@@ -109,7 +109,7 @@ describe("cross-origin requests to state-changing routes", () => {
   });
 
   it("refuses Origin: null and malformed origins", async () => {
-    const [skuId] = await makeSkus(5);
+    const [skuId] = await makeSkus([5]);
     for (const origin of ["null", "not a url", "http://localhost.evil.example"]) {
       const res = await addItem(request("/api/cart/items", { method: "POST", headers: { origin, host: "localhost" }, body: { skuId, count: 1 } }), noCtx);
       expect(res.status).toBe(403);
@@ -117,7 +117,7 @@ describe("cross-origin requests to state-changing routes", () => {
   });
 
   it("allows same-origin requests, requests without Origin (curl, servers), and GETs from anywhere", async () => {
-    const [skuId] = await makeSkus(5);
+    const [skuId] = await makeSkus([5]);
     const same = await addItem(request("/api/cart/items", { method: "POST", headers: { origin: "http://localhost:3000", host: "localhost:3000" }, body: { skuId, count: 1 } }), noCtx);
     expect(same.status).toBe(201);
     const proxied = await addItem(
@@ -126,7 +126,7 @@ describe("cross-origin requests to state-changing routes", () => {
     );
     expect(proxied.status).toBe(201);
     expect((await addItem(request("/api/cart/items", { method: "POST", body: { skuId, count: 1 } }), noCtx)).status).toBe(201);
-    const user = await makeUser();
+    const user = await makeShopper();
     expect((await me(request("/api/me", { cookie: user.cookie, headers: evil }), noCtx)).status).toBe(200);
   });
 });

@@ -86,7 +86,7 @@ describe("a malformed percent-escape in a path, on the production server", () =>
   });
 
   it("still serves a path whose escapes are valid, decoded as before", async () => {
-    const [skuId] = await makeSkus(7);
+    const [skuId] = await makeSkus([7]);
     const [row] = await getDb().select({ spuId: skus.spuId }).from(skus).where(eq(skus.id, skuId!));
     // Every character of the id percent-encoded: "12" is "%31%32".
     const encode = (n: number) => [...String(n)].map((d) => `%3${d}`).join("");

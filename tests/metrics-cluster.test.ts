@@ -4,8 +4,8 @@ import { existsSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseExposition, sumOf } from "@/bench/lib/prometheus";
-import { makeSkus, makeUser, putInCart } from "./support/fixtures";
+import { parseExposition, sumOf } from "./support/prometheus";
+import { makeSkus, makeShopper, fillCart } from "./support/fixtures";
 
 // A port of this suite's own (tests/faults use 3601+, e2e 3100).
 const PORT = Number(process.env.METRICS_CLUSTER_TEST_PORT ?? 3471);
@@ -158,11 +158,11 @@ describe("metrics through npm start with WEB_CONCURRENCY=2", () => {
     };
     const before = await scrape();
 
-    const [skuId] = await makeSkus(100);
+    const [skuId] = await makeSkus([100]);
     for (const agent of byWorker.values()) {
       for (let n = 0; n < 3; n++) {
-        const buyer = await makeUser();
-        await putInCart(buyer, [[skuId!, 1]]);
+        const buyer = await makeShopper();
+        await fillCart(buyer, [{ skuId: skuId!, count: 1 }]);
         const res = await call("POST", "/api/orders", {
           agent,
           headers: { cookie: buyer.cookie, "idempotency-key": randomUUID() },
@@ -171,7 +171,7 @@ describe("metrics through npm start with WEB_CONCURRENCY=2", () => {
         expect(res.status).toBe(201);
       }
     }
-    const empty = await makeUser();
+    const empty = await makeShopper();
     const [first] = byWorker.values();
     expect((await call("POST", "/api/orders", { agent: first, headers: { cookie: empty.cookie, "idempotency-key": randomUUID() }, body: { addressId: empty.addressId, payMethod: "cod" } })).status).toBe(400);
     for (const agent of byWorker.values()) agent.destroy();

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { parseExposition, sumOf, type Sample } from "@/bench/lib/prometheus";
+import { parseExposition, sumOf, type Sample } from "./support/prometheus";
 import { whenIdle } from "@/lib/platform/shutdown";
-import { ctx, makeSkus, makeUser, makeUsers, noCtx, putInCart, request } from "./support/fixtures";
+import { ctx, makeSkus, makeShopper, makeShoppers, noCtx, fillCart, request } from "./support/fixtures";
 
 const TOKEN = "metrics-test-token-0123456789";
 
@@ -79,9 +79,9 @@ describe("metrics after mixed checkouts", () => {
   };
 
   it("move by exactly what was done: 3 created, 2 sold out (by the hints), 1 replay, 1 empty cart, and the requests", async () => {
-    const [skuId] = await makeSkus(3);
-    const buyers = await makeUsers(5);
-    const empty = await makeUser();
+    const [skuId] = await makeSkus([3]);
+    const buyers = await makeShoppers(5);
+    const empty = await makeShopper();
     const before = await scrape();
 
     const post = (user: { cookie: string; addressId: number }, key: string) =>
@@ -92,7 +92,7 @@ describe("metrics after mixed checkouts", () => {
     const statuses: number[] = [];
     const keys: string[] = [];
     for (const buyer of buyers) {
-      await putInCart(buyer, [[skuId!, 1]]);
+      await fillCart(buyer, [{ skuId: skuId!, count: 1 }]);
       keys.push(randomUUID());
       statuses.push((await post(buyer, keys.at(-1)!)).status);
       // The third order empties the SKU; its sold-out hint is written after the answer, as tracked work.

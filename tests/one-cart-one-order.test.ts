@@ -9,19 +9,19 @@ import { AppError } from "@/lib/errors";
 import { placeOrder, queuedForBatch } from "@/lib/orders/checkout";
 import { checkoutSeams } from "@/lib/orders/seams";
 import { placeFromProcesses } from "./support/buyer-processes";
-import { makeSkus, makeUser, makeUsers, noCtx, ordersOf, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
+import { makeSkus, makeShopper, makeShoppers, noCtx, ordersOf, fillCart, request, stockOf, type Shopper } from "./support/fixtures";
 
 const codeOf = (r: PromiseSettledResult<unknown>) =>
   r.status === "fulfilled" ? "OK" : r.reason instanceof AppError ? r.reason.code : `THROWN ${String(r.reason)}`;
 const LOSER = /^(CART_ALREADY_ORDERED|EMPTY_CART)$/;
 
 describe.each(CHECKOUT_STRATEGIES)("one cart, one order (%s)", (strategy) => {
-  const buy = (u: TestUser, idempotencyKey = randomUUID()) => placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey }, strategy);
+  const buy = (u: Shopper, idempotencyKey = randomUUID()) => placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey }, strategy);
 
   it("makes one order of a 1-unit cart submitted 5 times at once with different keys", async () => {
-    const [skuId] = await makeSkus(50);
-    const shoppers = await makeUsers(10);
-    for (const u of shoppers) await putInCart(u, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([50]);
+    const shoppers = await makeShoppers(10);
+    for (const u of shoppers) await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     const results = await Promise.all(shoppers.map((u) => Promise.allSettled(Array.from({ length: 5 }, () => buy(u)))));
 
     const orders = await ordersOf(shoppers.map((u) => u.id));
@@ -43,9 +43,9 @@ describe.each(CHECKOUT_STRATEGIES)("one cart, one order (%s)", (strategy) => {
   });
 
   it("makes one order per cart across two server processes", { timeout: 180_000 }, async () => {
-    const [skuId] = await makeSkus(50);
-    const shoppers = await makeUsers(8);
-    for (const u of shoppers) await putInCart(u, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([50]);
+    const shoppers = await makeShoppers(8);
+    for (const u of shoppers) await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     // Each process submits every cart three times, each with its own key.
     const submits = () => shoppers.flatMap((u) => [1, 2, 3].map(() => ({ userId: u.id, addressId: u.addressId, key: randomUUID() })));
     const outcomes = (await placeFromProcesses([submits(), submits()], strategy)).flat();
@@ -59,12 +59,12 @@ describe.each(CHECKOUT_STRATEGIES)("one cart, one order (%s)", (strategy) => {
   });
 
   it("serves a second submit for what the cart holds once it changed", async () => {
-    const [a, b] = await makeSkus(10, 10);
-    const u = await makeUser();
-    await putInCart(u, [[a!, 1]]);
+    const [a, b] = await makeSkus([10, 10]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: a!, count: 1 }]);
     const first = await buy(u);
     // The shopper adds a unit after the first order: a new revision, bought by a new submit.
-    await putInCart(u, [[b!, 1]]);
+    await fillCart(u, [{ skuId: b!, count: 1 }]);
     const second = await buy(u);
     expect(second.created).toBe(true);
     expect(second.order.orderId).not.toBe(first.order.orderId);
@@ -74,9 +74,9 @@ describe.each(CHECKOUT_STRATEGIES)("one cart, one order (%s)", (strategy) => {
   });
 
   it("answers CART_ALREADY_ORDERED to a page whose cart revision was bought, even once the cart has emptied; the same key still replays", async () => {
-    const [skuId] = await makeSkus(10);
-    const u = await makeUser();
-    await putInCart(u, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([10]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     const { revision } = await readCart(userOwner(u.id));
     const key = randomUUID();
     const first = await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key, cartRevision: revision }, strategy);
@@ -98,10 +98,10 @@ describe.each(CHECKOUT_STRATEGIES)("one cart, one order (%s)", (strategy) => {
 
 describe("one cart, one order", () => {
   it("batched: two orders of one user with different keys in one batch make one order", async () => {
-    const [skuId, other] = await makeSkus(10, 10);
-    const [u, blocker] = await Promise.all([makeUser(), makeUser()]);
-    await putInCart(u, [[skuId!, 1]]);
-    await putInCart(blocker, [[other!, 1]]);
+    const [skuId, other] = await makeSkus([10, 10]);
+    const [u, blocker] = await Promise.all([makeShopper(), makeShopper()]);
+    await fillCart(u, [{ skuId: skuId!, count: 1 }]);
+    await fillCart(blocker, [{ skuId: other!, count: 1 }]);
     // Hold a first batch open so that both of u's checkouts queue behind it and share the next one.
     let release!: () => void;
     let entered!: () => void;
@@ -112,7 +112,7 @@ describe("one cart, one order", () => {
       entered();
       return held;
     };
-    const buy = (who: TestUser) => placeOrder({ userId: who.id, addressId: who.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, "batched");
+    const buy = (who: Shopper) => placeOrder({ userId: who.id, addressId: who.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, "batched");
     const first = buy(blocker);
     await inside;
     const twins = Promise.allSettled([buy(u), buy(u)]);
@@ -126,8 +126,8 @@ describe("one cart, one order", () => {
   });
 
   it("moves the cart revision with every change: add, set, select, remove, merge and cleanup", async () => {
-    const [a, b] = await makeSkus(10, 10);
-    const u = await makeUser();
+    const [a, b] = await makeSkus([10, 10]);
+    const u = await makeShopper();
     const owner = userOwner(u.id);
     const revisions: string[] = [];
     const changed = async () => {
@@ -160,8 +160,8 @@ describe("one cart, one order", () => {
   });
 
   it("answers the API's losers with 409 CART_ALREADY_ORDERED and the order id, or 400 EMPTY_CART", async () => {
-    const [skuId] = await makeSkus(10);
-    const u = await makeUser();
+    const [skuId] = await makeSkus([10]);
+    const u = await makeShopper();
     await addToCart(userOwner(u.id), { skuId: skuId!, count: 1 });
     const post = (key: string) =>
       postOrder(request("/api/orders", { method: "POST", cookie: u.cookie, headers: { "idempotency-key": key }, body: { addressId: u.addressId, payMethod: "cod" } }), noCtx);

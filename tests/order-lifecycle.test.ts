@@ -11,10 +11,10 @@ import { isAppError } from "@/lib/errors";
 import { expireUnpaidOrders } from "@/lib/orders/expiry";
 import { expireOrder, payOrder, secondsLeftToPay } from "@/lib/orders/lifecycle";
 import { placeOrder } from "@/lib/orders/checkout";
-import { ctx, linesOf, makeSkus, makeUser, putInCart, request, stockOf, uid, type TestUser } from "./support/fixtures";
+import { ctx, linesOf, makeSkus, makeShopper, fillCart, request, stockOf, uid, type Shopper } from "./support/fixtures";
 
-async function placeFor(user: TestUser, lines: [skuId: number, count: number][], payMethod: PayMethod = "online") {
-  await putInCart(user, lines);
+async function placeFor(user: Shopper, lines: [skuId: number, count: number][], payMethod: PayMethod = "online") {
+  await fillCart(user, lines.map(([skuId, count]) => ({ skuId, count })));
   const { order } = await placeOrder({ userId: user.id, addressId: user.addressId, payMethod, idempotencyKey: uid("key-") });
   return order.orderId;
 }
@@ -44,8 +44,8 @@ async function expectError(res: Response, status: number, code: string, orderSta
 describe("order lifecycle: racing pay, cancel and expiry", () => {
   it("ends each of 50 orders paid or cancelled, and restocks exactly the cancelled ones once", async () => {
     const start = 1000;
-    const skuIds = await makeSkus(start, start, start);
-    const users = await Promise.all(Array.from({ length: 50 }, () => makeUser()));
+    const skuIds = await makeSkus([start, start, start]);
+    const users = await Promise.all(Array.from({ length: 50 }, () => makeShopper()));
     // Each order has two of the three SKUs, in varying pairs, so restocks cross on shared rows.
     const plan = users.map((_, i) => {
       const pair: [number, number] = [skuIds[i % 3]!, skuIds[(i + 1) % 3]!];
@@ -109,8 +109,8 @@ describe("order lifecycle: racing pay, cancel and expiry", () => {
 
 describe("order lifecycle: expiry", () => {
   it("puts an expired order's units back on sale for the next shopper right after the sweep", async () => {
-    const [skuId] = await makeSkus(2);
-    const [slow, next] = await Promise.all([makeUser(), makeUser()]);
+    const [skuId] = await makeSkus([2]);
+    const [slow, next] = await Promise.all([makeShopper(), makeShopper()]);
     const held = await placeFor(slow, [[skuId!, 2]]);
     await expect(placeFor(next, [[skuId!, 1]])).rejects.toMatchObject({ code: "OUT_OF_STOCK" });
 
@@ -132,8 +132,8 @@ describe("order lifecycle: expiry", () => {
   });
 
   it("expires an overdue order that someone tries to pay before any sweep ran", async () => {
-    const [skuId] = await makeSkus(5);
-    const user = await makeUser();
+    const [skuId] = await makeSkus([5]);
+    const user = await makeShopper();
     const id = await placeFor(user, [[skuId!, 3]]);
     const later = new Date(Date.now() + 3600 * 1000);
     await expect(payOrder(user.id, id, later)).rejects.toSatisfy((e) => isAppError(e) && e.code === "ORDER_NOT_PAYABLE");
@@ -143,8 +143,8 @@ describe("order lifecycle: expiry", () => {
   });
 
   it("never expires cash-on-delivery or paid orders", async () => {
-    const [skuId] = await makeSkus(10);
-    const user = await makeUser();
+    const [skuId] = await makeSkus([10]);
+    const user = await makeShopper();
     const cod = await placeFor(user, [[skuId!, 1]], "cod");
     const paid = await placeFor(user, [[skuId!, 1]]);
     expect((await pay(paid, user)).status).toBe(200);
@@ -157,8 +157,8 @@ describe("order lifecycle: expiry", () => {
 
 describe("order lifecycle: legal and illegal moves through the routes", () => {
   it("walks online and cash-on-delivery orders to completed; paying twice is harmless", async () => {
-    const [skuId] = await makeSkus(10);
-    const [user, admin] = await Promise.all([makeUser(), makeUser("admin")]);
+    const [skuId] = await makeSkus([10]);
+    const [user, admin] = await Promise.all([makeShopper(), makeShopper("admin")]);
     const online = await placeFor(user, [[skuId!, 2]]);
     const cod = await placeFor(user, [[skuId!, 1]], "cod");
 
@@ -183,8 +183,8 @@ describe("order lifecycle: legal and illegal moves through the routes", () => {
   });
 
   it("refuses illegal moves with the right code and the current status, changing nothing", async () => {
-    const [skuId] = await makeSkus(10);
-    const [user, admin] = await Promise.all([makeUser(), makeUser("admin")]);
+    const [skuId] = await makeSkus([10]);
+    const [user, admin] = await Promise.all([makeShopper(), makeShopper("admin")]);
     const unpaid = await placeFor(user, [[skuId!, 1]]);
     const toCancel = await placeFor(user, [[skuId!, 2]]);
     const cod = await placeFor(user, [[skuId!, 3]], "cod");
@@ -221,8 +221,8 @@ describe("order lifecycle: legal and illegal moves through the routes", () => {
   });
 
   it("answers 404 ORDER_NOT_FOUND for another shopper's order, an unknown id or a malformed one", async () => {
-    const [skuId] = await makeSkus(5);
-    const [owner, stranger, admin] = await Promise.all([makeUser(), makeUser(), makeUser("admin")]);
+    const [skuId] = await makeSkus([5]);
+    const [owner, stranger, admin] = await Promise.all([makeShopper(), makeShopper(), makeShopper("admin")]);
     const id = await placeFor(owner, [[skuId!, 1]]);
     const before = await statusOf(id);
     await expectError(await pay(id, stranger), 404, "ORDER_NOT_FOUND");
@@ -240,8 +240,8 @@ describe("order lifecycle: legal and illegal moves through the routes", () => {
   });
 
   it("keeps the admin routes to admins: 401 for a guest, 403 for a shopper", async () => {
-    const [skuId] = await makeSkus(5);
-    const user = await makeUser();
+    const [skuId] = await makeSkus([5]);
+    const user = await makeShopper();
     const id = await placeFor(user, [[skuId!, 1]], "cod");
     for (const route of [ship, complete]) {
       await expectError(await route(id), 401, "UNAUTHENTICATED");

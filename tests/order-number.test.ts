@@ -7,7 +7,7 @@ import { isDuplicateKey } from "@/lib/errors";
 import { placeOrder } from "@/lib/orders/checkout";
 import { formatOrderNumber, parseOrderNumber } from "@/lib/orders/number";
 import { getOrder } from "@/lib/orders/queries";
-import { makeSkus, makeUsers, putInCart } from "./support/fixtures";
+import { makeSkus, makeShoppers, fillCart } from "./support/fixtures";
 
 describe("short order numbers", () => {
   it("encodes one-to-one: distinct numbers give distinct codes that parse back, in any case", () => {
@@ -24,9 +24,9 @@ describe("short order numbers", () => {
   });
 
   it("gives 40 orders placed at once 40 different numbers, each resolving to its own order for its owner only", async () => {
-    const [skuId] = await makeSkus(100);
-    const shoppers = await makeUsers(40);
-    for (const u of shoppers) await putInCart(u, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([100]);
+    const shoppers = await makeShoppers(40);
+    for (const u of shoppers) await fillCart(u, [{ skuId: skuId!, count: 1 }]);
     const placed = await Promise.all(shoppers.map((u) => placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: randomUUID() })));
     const numbers = placed.map((p) => p.order.orderNumber);
     expect(new Set(numbers).size).toBe(40);
@@ -42,10 +42,10 @@ describe("short order numbers", () => {
   });
 
   it("is unique by the database: a second order cannot take a number already given", async () => {
-    const [skuId] = await makeSkus(10);
-    const [a, b] = await makeUsers(2);
-    await putInCart(a!, [[skuId!, 1]]);
-    await putInCart(b!, [[skuId!, 1]]);
+    const [skuId] = await makeSkus([10]);
+    const [a, b] = await makeShoppers(2);
+    await fillCart(a!, [{ skuId: skuId!, count: 1 }]);
+    await fillCart(b!, [{ skuId: skuId!, count: 1 }]);
     const first = await placeOrder({ userId: a!.id, addressId: a!.addressId, payMethod: "cod", idempotencyKey: randomUUID() });
     const second = await placeOrder({ userId: b!.id, addressId: b!.addressId, payMethod: "cod", idempotencyKey: randomUUID() });
     const [taken] = await getDb().select({ n: orders.orderNumber }).from(orders).where(eq(orders.id, first.order.orderId));

@@ -8,7 +8,7 @@ import { readLines, userOwner } from "@/lib/cart/store";
 import { CHECKOUT_STRATEGIES, env } from "@/lib/platform/env";
 import { maxCents, toCents, toDecimal } from "@/lib/money";
 import { placeOrder } from "@/lib/orders/checkout";
-import { linesOf, makeSkus, makeUser, noCtx, ordersOf, putInCart, request, stockOf, type TestUser } from "./support/fixtures";
+import { fillCart, linesOf, makeShopper, makeSkus, noCtx, ordersOf, request, stockOf, type Shopper } from "./support/fixtures";
 
 /**
  * An order's total is DECIMAL(12,2), so 99 units of two SKUs at the highest price the console
@@ -25,7 +25,7 @@ async function skusForTotal(total: number): Promise<[bulk: number, topUp: number
   const topUpPrice = total - freight - 99 * bulkPrice;
   expect(topUpPrice).toBeGreaterThan(0);
   expect(topUpPrice).toBeLessThanOrEqual(MAX_PRICE);
-  const [bulk, topUp] = await makeSkus(200, 200);
+  const [bulk, topUp] = await makeSkus([200, 200]);
   await setPrice(bulk!, bulkPrice);
   await setPrice(topUp!, topUpPrice);
   return [bulk!, topUp!];
@@ -34,7 +34,7 @@ async function skusForTotal(total: number): Promise<[bulk: number, topUp: number
 const setPrice = (skuId: number, cents: number) => getDb().update(skus).set({ price: toDecimal(cents) }).where(inArray(skus.id, [skuId]));
 
 /** Stock, orders and cart of one shopper: what a refused checkout must leave as it was. */
-async function stateOf(u: TestUser, skuIds: number[]) {
+async function stateOf(u: Shopper, skuIds: number[]) {
   return {
     stock: await Promise.all(skuIds.map(stockOf)),
     orders: (await ordersOf([u.id])).length,
@@ -43,12 +43,12 @@ async function stateOf(u: TestUser, skuIds: number[]) {
 }
 
 describe.each(CHECKOUT_STRATEGIES)("an order at the edge of its total's column, with the %s strategy", (strategy) => {
-  const buy = (u: TestUser) => placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey: randomUUID() }, strategy);
+  const buy = (u: Shopper) => placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "online", idempotencyKey: randomUUID() }, strategy);
 
   it("places the largest order that fits and stores its exact total", async () => {
     const [bulk, topUp] = await skusForTotal(MAX_TOTAL);
-    const u = await makeUser();
-    await putInCart(u, [[bulk, 99], [topUp, 1]]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: bulk, count: 99 }, { skuId: topUp, count: 1 }]);
 
     const { order, created } = await buy(u);
     expect(created).toBe(true);
@@ -62,8 +62,8 @@ describe.each(CHECKOUT_STRATEGIES)("an order at the edge of its total's column, 
 
   it("refuses an order one cent larger with ORDER_TOO_LARGE and changes nothing", async () => {
     const [bulk, topUp] = await skusForTotal(MAX_TOTAL + 1);
-    const u = await makeUser();
-    await putInCart(u, [[bulk, 99], [topUp, 1]]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: bulk, count: 99 }, { skuId: topUp, count: 1 }]);
     const before = await stateOf(u, [bulk, topUp]);
 
     await expect(buy(u)).rejects.toMatchObject({
@@ -79,11 +79,11 @@ describe.each(CHECKOUT_STRATEGIES)("an order at the edge of its total's column, 
 
 describe("POST /api/orders for a cart past the largest order", () => {
   it("answers 422 ORDER_TOO_LARGE with a readable message for 99 units each of two SKUs at the highest price", async () => {
-    const [a, b] = await makeSkus(200, 200);
+    const [a, b] = await makeSkus([200, 200]);
     await setPrice(a!, MAX_PRICE);
     await setPrice(b!, MAX_PRICE);
-    const u = await makeUser();
-    await putInCart(u, [[a!, 99], [b!, 99]]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: a!, count: 99 }, { skuId: b!, count: 99 }]);
     const before = await stateOf(u, [a!, b!]);
 
     const res = await postOrder(

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { GET as adminStock } from "@/app/api/admin/stock/route";
 import { GET as listOrders } from "@/app/api/orders/route";
 import { log } from "@/lib/platform/log";
-import { makeUser, noCtx, request } from "./support/fixtures";
+import { makeShopper, noCtx, request } from "./support/fixtures";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -22,12 +22,12 @@ async function requestLines(run: () => Promise<unknown>) {
 
 describe("request log lines", () => {
   it("a successful poll of the admin stock route logs at debug, so an open admin tab stays quiet at info", async () => {
-    const admin = await makeUser("admin");
+    const admin = await makeShopper("admin");
     expect(await requestLines(() => adminStock(request("/api/admin/stock", { cookie: admin.cookie }), noCtx))).toEqual(["debug"]);
   });
 
   it("a refused poll, and every other route, still log at info", async () => {
-    const shopper = await makeUser();
+    const shopper = await makeShopper();
     expect(await requestLines(() => adminStock(request("/api/admin/stock", { cookie: shopper.cookie }), noCtx))).toEqual(["info"]);
     expect(await requestLines(() => listOrders(request("/api/orders", { cookie: shopper.cookie }), noCtx))).toEqual(["info"]);
   });

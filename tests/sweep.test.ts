@@ -7,7 +7,7 @@ import { getDb } from "@/db";
 import { sessions } from "@/db/schema";
 import { getSessionUser, purgeExpiredSessions } from "@/lib/auth/session";
 import { startSweeper, stopSweeper, sweep } from "@/lib/sweep";
-import { makeUser, uid } from "./support/fixtures";
+import { makeShopper, uid } from "./support/fixtures";
 
 const root = path.resolve(import.meta.dirname, "..");
 const DAY = 86_400_000;
@@ -42,7 +42,7 @@ describe("the sweep purges expired sessions", () => {
   afterEach(() => stopSweeper());
 
   it("deletes an expired session row and keeps a live one, which still signs its user in", async () => {
-    const user = await makeUser(); // signed in: one live session
+    const user = await makeShopper(); // signed in: one live session
     const expired = await expiredSessions(user.id);
 
     const report = await sweep();
@@ -54,7 +54,7 @@ describe("the sweep purges expired sessions", () => {
   });
 
   it("works through a backlog in bounded batches, and the next call carries on where the cap stopped", async () => {
-    const user = await makeUser();
+    const user = await makeShopper();
     // Expired long ago, and swept "as of" a day later, so no other file's sessions are counted.
     const longAgo = new Date("2001-01-01T00:00:00Z");
     const asOf = new Date(longAgo.getTime() + DAY);
@@ -68,7 +68,7 @@ describe("the sweep purges expired sessions", () => {
   });
 
   it("is run by the in-server sweeper (started from lib/startup.ts)", async () => {
-    const user = await makeUser();
+    const user = await makeShopper();
     const expired = await expiredSessions(user.id);
     expect(startSweeper(0.05)).toBe(true);
     await until(async () => (await remaining(expired)).length === 0);
@@ -80,7 +80,7 @@ describe("the sweep purges expired sessions", () => {
   });
 
   it("is run by `npm run sweep` (scripts/sweep.ts, as cron runs it)", async () => {
-    const user = await makeUser();
+    const user = await makeShopper();
     const expired = await expiredSessions(user.id, 2);
     // The child inherits this worker's environment: the test database and Redis.
     const { stdout } = await promisify(execFile)("npm", ["run", "--silent", "sweep"], { cwd: root, timeout: 60_000 });

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppServer, waitFor } from "./faults/services";
-import { makeSkus, makeUser, putInCart } from "./support/fixtures";
+import { AppServer } from "./faults/services";
+import { waitFor } from "./support/wait";
+import { makeSkus, makeShopper, fillCart } from "./support/fixtures";
 
 /**
  * A production server started with OTEL_EXPORTER_OTLP_ENDPOINT pointing at a tiny OTLP/HTTP
@@ -75,9 +76,9 @@ function rootOf(span: Span): Span {
 }
 
 async function checkoutThrough(server: AppServer) {
-  const [skuId] = await makeSkus(5);
-  const buyer = await makeUser();
-  await putInCart(buyer, [[skuId!, 1]]);
+  const [skuId] = await makeSkus([5]);
+  const buyer = await makeShopper();
+  await fillCart(buyer, [{ skuId: skuId!, count: 1 }]);
   const res = await fetch(new URL("/api/orders", server.base), {
     method: "POST",
     headers: { "content-type": "application/json", cookie: buyer.cookie, "idempotency-key": randomUUID() },

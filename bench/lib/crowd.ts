@@ -3,8 +3,8 @@ import { performance } from "node:perf_hooks";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { skus } from "@/db/schema";
-import { createSkus } from "./fixtures";
-import { HttpClient } from "./http";
+import { makeSkus } from "@/tests/support/fixtures";
+import { HttpClient } from "@/tests/support/http";
 import { runLoad } from "./load";
 import type { Cell } from "./report";
 import { summarize, type LatencySummary } from "./stats";
@@ -96,7 +96,7 @@ async function nodeLoad(base: URL, path: string, connections: number, durationS:
 
 /** A product with three variants for the crowd to look at, and the paths they load. */
 export async function crowdProduct(label: string) {
-  const ids = await createSkus(`Bench crowd ${label}`, [500, 500, 500]);
+  const ids = await makeSkus([500, 500, 500], { product: `Bench crowd ${label}`, category: "Bench" });
   const [row] = await getDb().select({ spuId: skus.spuId }).from(skus).where(eq(skus.id, ids[0]!));
   return { page: `/products/${row!.spuId}`, stock: `/api/stock/${ids.join(",")}` };
 }

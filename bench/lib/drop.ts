@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { eq } from "drizzle-orm";
 import { getDb, getPool } from "@/db";
 import { skus } from "@/db/schema";
-import { createSkus, fillCart, type Shopper } from "./fixtures";
+import { fillCart, makeSkus, type Shopper } from "@/tests/support/fixtures";
 import type { Ledger } from "./invariants";
 import type { Outcome } from "./load";
 import type { Mode, Strategy } from "./options";
@@ -45,7 +45,7 @@ async function overLimitCustomers(skuId: number, limit: number): Promise<number>
 export async function dropCell(mode: Mode, target: Target, strategy: Strategy, shoppers: Shopper[], ledger: Ledger, label: string): Promise<DropResult> {
   const crowd = shoppers.slice(0, DROP.shoppers);
   if (crowd.length < DROP.shoppers) throw new Error(`the drop needs ${DROP.shoppers} shoppers, got ${crowd.length}`);
-  const [skuId] = await createSkus(`Bench drop ${label}`, [DROP.stock]);
+  const [skuId] = await makeSkus([DROP.stock], { product: `Bench drop ${label}`, category: "Bench" });
   await getDb().update(skus).set({ perCustomerLimit: DROP.limit }).where(eq(skus.id, skuId!));
   await ledger.record();
   const before = await ledger.mark();

@@ -1,5 +1,5 @@
 import { getPool } from "@/db";
-import { snapshotSkus } from "./fixtures";
+import { snapshotSkus } from "@/tests/support/fixtures";
 
 type Row = Record<string, unknown>;
 async function rows(sql: string): Promise<Row[]> {

@@ -1,7 +1,8 @@
 import { performance } from "node:perf_hooks";
+import type { Outcome } from "@/tests/support/checkout-action";
 
 /** What one request ended as: "201", "409 OUT_OF_STOCK", "503 BUSY", "ERR ECONNRESET", ... */
-export type Outcome = { code: string; ok: boolean };
+export type { Outcome };
 
 export type LoadSpec<P> = {
   label: string;

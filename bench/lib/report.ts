@@ -2,7 +2,7 @@ import os from "node:os";
 import { getPool } from "@/db";
 import { summarize, type LatencySummary } from "./stats";
 import type { LoadResult } from "./load";
-import type { CheckoutMetrics } from "./targets";
+import type { CheckoutMetrics } from "@/tests/support/prometheus";
 
 export type CellKind = "checkout" | "raw-update" | "noop-route" | "action" | "route";
 

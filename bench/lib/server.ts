@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { BENCH_METRICS_TOKEN } from "./prometheus";
+import { healthy, waitUntilServing } from "@/tests/support/health";
+import { TEST_METRICS_TOKEN } from "@/tests/support/prometheus";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const DIST_DIR = ".next-bench";
@@ -17,8 +18,6 @@ export type ServerEnv = {
   SESSION_SECRET: string;
   CHECKOUT_STRATEGY: string;
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Servers still running when the bench exits (Ctrl-C, a crash) are killed with it, not orphaned.
 const live = new Set<ChildProcess>();
@@ -83,7 +82,7 @@ export class BenchServer {
         WEB_CONCURRENCY: String(workers),
         ...(opts.poolSize ? { DB_POOL_SIZE: String(Math.max(2, Math.ceil(opts.poolSize / workers))) } : {}),
         BENCH_METRICS: "1",
-        METRICS_TOKEN: BENCH_METRICS_TOKEN,
+        METRICS_TOKEN: TEST_METRICS_TOKEN,
         // No expiry sweeps during a measurement (bench orders are cash on delivery anyway).
         SWEEP_INTERVAL: "0",
         LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? "warn",
@@ -95,14 +94,11 @@ export class BenchServer {
     live.add(child);
     child.once("exit", () => live.delete(child));
     const server = new BenchServer(child, url, logFile);
-    const deadline = Date.now() + 60_000;
-    while ((await serving(url)) < workers) {
-      if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}; ${logFile}:\n${await tail(logFile)}`);
-      if (Date.now() > deadline) {
-        await server.stop();
-        throw new Error(`the server's ${workers} workers did not become healthy in 60 s; ${logFile}:\n${await tail(logFile)}`);
-      }
-      await sleep(200);
+    try {
+      await waitUntilServing(url, { workers, exited: () => child.exitCode !== null });
+    } catch (e) {
+      await server.stop();
+      throw new Error(`${(e as Error).message}; ${logFile}:\n${await tail(logFile)}`);
     }
     return server;
   }
@@ -115,26 +111,5 @@ export class BenchServer {
     const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
     await exited;
     clearTimeout(timer);
-  }
-}
-
-/** Workers serving, as /api/health reports the pool (0 while nothing answers healthy). */
-async function serving(url: URL): Promise<number> {
-  try {
-    const res = await fetch(new URL("/api/health", url), { signal: AbortSignal.timeout(2_000) });
-    const body = (await res.json()) as { pool?: { alive?: number } };
-    return res.ok ? (body.pool?.alive ?? 1) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-async function healthy(url: URL): Promise<boolean> {
-  try {
-    const res = await fetch(new URL("/api/health", url), { signal: AbortSignal.timeout(2_000) });
-    await res.arrayBuffer();
-    return res.ok;
-  } catch {
-    return false;
   }
 }

@@ -1,11 +1,11 @@
 import { AppError } from "@/lib/errors";
 import { metrics } from "@/lib/platform/metrics/registry";
 import { placeOrder } from "@/lib/orders/checkout";
-import type { Shopper } from "./fixtures";
+import type { Shopper } from "@/tests/support/fixtures";
 import type { Outcome } from "./load";
 import type { Strategy } from "./options";
-import { checkoutMetricsFrom, metricsSince } from "./prometheus";
-import type { CheckoutMetrics, Target } from "./targets";
+import { checkoutMetricsFrom, metricsSince, type CheckoutMetrics } from "@/tests/support/prometheus";
+import type { Target } from "./targets";
 
 /**
  * The service path: placeOrder in this process with the strategy as an argument, no HTTP, no

@@ -1,24 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Shopper } from "./fixtures";
-import type { HttpClient } from "./http";
+import type { Shopper } from "@/tests/support/fixtures";
+import type { HttpClient } from "@/tests/support/http";
 import type { Outcome } from "./load";
-import { BENCH_METRICS_TOKEN, checkoutMetricsFrom, metricsSince } from "./prometheus";
+import { TEST_METRICS_TOKEN, checkoutMetricsFrom, metricsSince, type CheckoutMetrics } from "@/tests/support/prometheus";
 import { LOG_DIR } from "./server";
 
-/** The server's checkout counters over one cell (read from GET /api/metrics, see ./prometheus.ts). */
-export type CheckoutMetrics = {
-  orders: number;
-  outOfStock: number;
-  busy: number;
-  replays: number;
-  optimisticRetries: number;
-  txRetries: number;
-  /** Batched strategy only: transactions run, orders they carried, and how many batches had 1, 2-4, 5-16, 17-64 orders. */
-  batches?: number;
-  batchedOrders?: number;
-  batchSizes?: Record<string, number>;
-};
 
 /**
  * Where orders go: over HTTP to a `next start` server (HttpOrders), or straight into placeOrder
@@ -72,7 +59,7 @@ export class HttpOrders implements Target {
   }
 
   private async scrape(): Promise<CheckoutMetrics> {
-    const res = await this.client.request("GET", "/api/metrics", { authorization: `Bearer ${BENCH_METRICS_TOKEN}` });
+    const res = await this.client.request("GET", "/api/metrics", { authorization: `Bearer ${TEST_METRICS_TOKEN}` });
     if (res.status !== 200) throw new Error(`GET /api/metrics answered ${res.status}; is METRICS_TOKEN set on the server?`);
     // The last scrape, as Prometheus would see it, for the record (bench/results/logs/).
     await writeFile(path.join(LOG_DIR, `metrics-${this.client.base.port}.prom`), res.body).catch(() => {});

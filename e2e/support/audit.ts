@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { sql } from "./db";
+import { sql } from "./fixtures";
 
 export type Role = "guest" | "shopper" | "admin";
 
@@ -15,21 +15,25 @@ export const VIEWPORTS = { phone: { width: 360, height: 740 }, desktop: { width:
 /** The audit shopper's name, so the specs can find the order the setup placed for them. */
 export const AUDIT_SHOPPER_FILE = `${AUTH_DIR}/shopper-name.txt`;
 
+/** A page to audit, and the main heading only that page shows (the error and not-found pages show neither). */
+export type AuditedPage = { path: string; name: string; heading: string | RegExp };
+
 /**
- * Every page a role can reach, with the content that proves it rendered (not an error page).
+ * Every page a role can reach, with the heading that proves it rendered (not an error page).
  * A guest is sent to /login from the private pages; the shopper sees the admin's 403.
  */
-export async function pagesFor(role: Role, shopperName?: string): Promise<{ path: string; name: string }[]> {
-  const [product] = await sql<{ id: number }[]>("SELECT id FROM spus ORDER BY id LIMIT 1");
-  const pages = [
-    { path: "/", name: "catalog" },
-    { path: `/products/${product!.id}`, name: "product" },
-    { path: "/cart", name: "cart" },
-    { path: "/checkout", name: "checkout" },
-    { path: "/orders", name: "orders" },
-    { path: "/login", name: "login" },
-    { path: "/register", name: "register" },
-    { path: "/admin", name: "admin" },
+export async function pagesFor(role: Role, shopperName?: string): Promise<AuditedPage[]> {
+  const [product] = await sql<{ id: number; name: string }[]>("SELECT id, name FROM spus ORDER BY id LIMIT 1");
+  const signedIn = (heading: string) => (role === "guest" ? "Log in" : heading);
+  const pages: AuditedPage[] = [
+    { path: "/", name: "catalog", heading: "Shop" },
+    { path: `/products/${product!.id}`, name: "product", heading: product!.name },
+    { path: "/cart", name: "cart", heading: "Your cart" },
+    { path: "/checkout", name: "checkout", heading: signedIn("Checkout") },
+    { path: "/orders", name: "orders", heading: signedIn("Your orders") },
+    { path: "/login", name: "login", heading: "Log in" },
+    { path: "/register", name: "register", heading: "Create your account" },
+    { path: "/admin", name: "admin", heading: { guest: "Log in", shopper: "403 · Admins only", admin: "Stock console" }[role] },
   ];
   const owner = role === "shopper" ? shopperName : role === "admin" ? "admin" : undefined;
   if (owner) {
@@ -37,7 +41,7 @@ export async function pagesFor(role: Role, shopperName?: string): Promise<{ path
       "SELECT orders.id FROM orders JOIN users ON users.id = orders.user_id WHERE users.username = ? ORDER BY orders.created_at DESC LIMIT 1",
       [owner],
     );
-    if (order) pages.splice(5, 0, { path: `/orders/${order.id}`, name: "order" });
+    if (order) pages.splice(5, 0, { path: `/orders/${order.id}`, name: "order", heading: /^Order / });
   }
   return pages;
 }
@@ -46,6 +50,17 @@ export async function pagesFor(role: Role, shopperName?: string): Promise<{ path
 export async function settle(page: Page) {
   await page.waitForLoadState("networkidle");
   await expect(page.getByRole("main")).toBeVisible();
+}
+
+/**
+ * Null once the page shows its own main heading, else what it shows instead: the error boundary
+ * and the not-found page render inside `main` too, so `settle` alone would pass them.
+ */
+export async function missingHeading(page: Page, { heading }: AuditedPage): Promise<string | null> {
+  const own = page.getByRole("heading", { level: 1, name: heading, exact: typeof heading === "string" });
+  if (await own.waitFor({ timeout: 10_000 }).then(() => true, () => false)) return null;
+  const shown = (await page.getByRole("main").innerText()).replace(/\s+/g, " ").slice(0, 120);
+  return `no heading ${JSON.stringify(String(heading))}; the page shows "${shown}"`;
 }
 
 /** Horizontal overflow of the page itself (a contained table scroller is fine). */

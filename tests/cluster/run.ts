@@ -17,10 +17,11 @@ import { recreateDatabase } from "@/db/migrate";
 import { cartKeys, userOwner } from "@/lib/cart/store";
 import type { Cluster } from "ioredis";
 import { closeRedis, getRedis } from "@/lib/platform/redis";
-import { findCheckoutAction, submitCheckout } from "@/bench/lib/action";
-import { createShoppers, createSkus, fillCart, type Line, type Shopper } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
-import { BENCH_METRICS_TOKEN, checkoutMetricsFrom, metricsSince } from "@/bench/lib/prometheus";
+import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
+import { fillCart, makeShoppers, makeSkus, type Line, type Shopper } from "../support/fixtures";
+import { healthy, waitUntilServing } from "../support/health";
+import { HttpClient } from "../support/http";
+import { TEST_METRICS_TOKEN, checkoutMetricsFrom, metricsSince } from "../support/prometheus";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
@@ -49,7 +50,6 @@ const actionKey = process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY ?? randomBytes(
 // This process creates sessions with the servers' secret and writes through node 1.
 Object.assign(process.env, { DATABASE_URL: nodeUrl(SQL_PORTS[0]!), REDIS_CLUSTER_NODES: REDIS_NODES, SESSION_SECRET: secret, NODE_ENV: "production" });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (s: string) => process.stdout.write(`[cluster] ${s}\n`);
 
 // ---------------------------------------------------------------- app processes
@@ -60,18 +60,10 @@ process.once("exit", () => {
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 
-async function healthy(port: number) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(2_000) });
-    await res.arrayBuffer();
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
+const appUrl = (port: number) => new URL(`http://127.0.0.1:${port}`);
 
 async function startApp(port: number, databaseUrl: string, strategy: string, label: string): Promise<ChildProcess> {
-  if (await healthy(port)) throw new Error(`something already answers on :${port}`);
+  if (await healthy(appUrl(port))) throw new Error(`something already answers on :${port}`);
   const logFile = path.join(LOG_DIR, `${label}.log`);
   const out = createWriteStream(logFile);
   const { NODE_OPTIONS: _tsx, ...parentEnv } = process.env;
@@ -89,7 +81,7 @@ async function startApp(port: number, databaseUrl: string, strategy: string, lab
       CHECKOUT_MAX_ATTEMPTS: MAX_ATTEMPTS,
       CHECKOUT_STRATEGY: strategy,
       BENCH_METRICS: "1",
-      METRICS_TOKEN: BENCH_METRICS_TOKEN,
+      METRICS_TOKEN: TEST_METRICS_TOKEN,
       LOG_LEVEL: "warn",
       PORT: String(port),
     },
@@ -99,14 +91,12 @@ async function startApp(port: number, databaseUrl: string, strategy: string, lab
   child.stderr!.pipe(out);
   live.add(child);
   child.once("exit", () => live.delete(child));
-  const deadline = Date.now() + 90_000;
-  while (!(await healthy(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      const tail = (await readFile(logFile, "utf8").catch(() => "")).split("\n").slice(-20).join("\n");
-      throw new Error(`next start on :${port} did not become healthy; ${logFile}:\n${tail}`);
-    }
-    await sleep(250);
+  try {
+    await waitUntilServing(appUrl(port), { ms: 90_000, exited: () => child.exitCode !== null });
+  } catch (e) {
+    child.kill("SIGKILL");
+    const tail = (await readFile(logFile, "utf8").catch(() => "")).split("\n").slice(-20).join("\n");
+    throw new Error(`next start on :${port} did not become healthy (${(e as Error).message}); ${logFile}:\n${tail}`);
   }
   return child;
 }
@@ -181,10 +171,10 @@ async function race(mode: "multi-writer" | "single-writer", strategy: string): P
   await recreateDatabase(nodeUrl(SQL_PORTS[0]!));
   // A fresh database reuses SKU ids: carts and sold-out hints from the previous race must go too.
   await Promise.all((getRedis() as Cluster).nodes("master").map((node) => node.flushdb()));
-  const [hot] = await createSkus("Cluster hot drop", [HOT_STOCK]);
-  const pair = await createSkus("Cluster scarce pair", PAIR_STOCK);
+  const [hot] = await makeSkus([HOT_STOCK], { product: "Cluster hot drop" });
+  const pair = await makeSkus(PAIR_STOCK, { product: "Cluster scarce pair" });
   const start = new Map<number, number>([[hot!, HOT_STOCK], ...pair.map((id, i) => [id, PAIR_STOCK[i]!] as [number, number])]);
-  const shoppers = await createShoppers(HOT_BUYERS + PAIR_BUYERS, `c${mode[0]}`);
+  const shoppers = await makeShoppers(HOT_BUYERS + PAIR_BUYERS, { prefix: `c${mode[0]}` });
   const buyers: Buyer[] = shoppers.map((s, i) =>
     i < HOT_BUYERS
       ? { ...s, kind: "hot", lines: [{ skuId: hot!, count: 1 }], via: "api" }
@@ -204,7 +194,7 @@ async function race(mode: "multi-writer" | "single-writer", strategy: string): P
     const actions = await Promise.all(actionBuyers.map((b, i) => findCheckoutAction(clients[i % 3]!, b)));
     // Warm each process's checkout route (first requests load code), then zero its counters.
     await Promise.all(clients.map((c) => c.request("POST", "/api/orders", { cookie: buyers[0]!.cookie, "content-type": "application/json" }, "{}")));
-    const scrape = (c: HttpClient) => c.request("GET", "/api/metrics", { authorization: `Bearer ${BENCH_METRICS_TOKEN}` }).then((r) => checkoutMetricsFrom(r.body));
+    const scrape = (c: HttpClient) => c.request("GET", "/api/metrics", { authorization: `Bearer ${TEST_METRICS_TOKEN}` }).then((r) => checkoutMetricsFrom(r.body));
     const metricsBefore = await Promise.all(clients.map(scrape));
     const countersBefore = await Promise.all(SQL_PORTS.map(galeraCounters));
 

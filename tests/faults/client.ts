@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { HttpClient, type HttpResponse } from "@/bench/lib/http";
-import type { Shopper } from "@/bench/lib/fixtures";
+import type { Shopper } from "../support/fixtures";
+import { HttpClient, type HttpResponse } from "../support/http";
 
 /** `status` 0 means the connection failed; `error` then says how. */
 export type Answer = { status: number; code?: string; message?: string; body: Record<string, unknown>; headers: HttpResponse["headers"]; error?: string };

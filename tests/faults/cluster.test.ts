@@ -2,14 +2,14 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findCheckoutAction, submitCheckout } from "@/bench/lib/action";
-import { createShoppers, createSkus, fillCart, snapshotSkus, type Shopper } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
 import { getPool } from "@/db";
+import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
+import { fillCart, makeShoppers, makeSkus, snapshotSkus, type Shopper } from "../support/fixtures";
+import { HttpClient } from "../support/http";
+import { waitFor } from "../support/wait";
 import { call, checkout } from "./client";
-import { CommitProxy } from "./commit-proxy";
-import { faultStack, invariantViolations, orderCount, stockAtStart } from "./stack";
-import { AppServer, DIST_DIR, PORTS, ROOT, sleep, waitFor, waitForExit } from "./services";
+import { checkoutsUnderway, faultStack, invariantViolations, orderCount, stockAtStart, type FaultStack } from "./stack";
+import { AppServer, DIST_DIR, PORTS, ROOT, waitForExit } from "./services";
 
 /**
  * Two workers under the production launcher (scripts/start.mjs, WEB_CONCURRENCY=2) on one port
@@ -56,13 +56,12 @@ async function abortedCounts(): Promise<Record<string, number>> {
 const checkoutPids = (server: AppServer) => new Set(server.logs().filter((l) => l.msg === "checkout").map((l) => Number(l.pid)));
 
 describe("two workers under the launcher, one database", () => {
-  let stack: Awaited<ReturnType<typeof faultStack>>;
-  let proxy: CommitProxy;
+  let stack: FaultStack;
   let server: AppServer;
   /** stock + sales of every SKU when it was created (before any order). */
   const start = new Map<number, number>();
   const newSkus = async (product: string, stocks: number[]) => {
-    const ids = await createSkus(product, stocks);
+    const ids = await makeSkus(stocks, { product });
     for (const [id, units] of await stockAtStart()) if (!start.has(id)) start.set(id, units);
     return ids;
   };
@@ -75,21 +74,18 @@ describe("two workers under the launcher, one database", () => {
   };
 
   beforeAll(async () => {
-    stack = await faultStack({ startServer: false });
-    proxy = new CommitProxy(PORTS.proxy, stack.mariadb.port);
-    await proxy.start();
+    stack = await faultStack({ startServer: false, proxy: true });
   }, 120_000);
   afterAll(async () => {
     await server?.stop();
     await stack?.stop();
-    await proxy?.close();
   });
 
   for (const strategy of ["batched", "conditional"]) {
     it(`${strategy}: 120 shoppers on both workers race for 40 units of one SKU; exactly 40 sold, stock conserved`, async () => {
       await serve(strategy);
       const [sku] = await newSkus(`Cluster race ${strategy}`, [40]);
-      const shoppers = await createShoppers(120, `race-${strategy}-`);
+      const shoppers = await makeShoppers(120, { prefix: `race-${strategy}-` });
       for (const s of shoppers) await fillCart(s, [{ skuId: sku!, count: 1 }]);
 
       const client = new HttpClient(server.base, 64);
@@ -115,7 +111,7 @@ describe("two workers under the launcher, one database", () => {
 
   it("a checkout form rendered by one worker is submitted to the other (server actions across workers)", async () => {
     const [sku] = await newSkus("Cluster action", [10]);
-    const [shopper] = await createShoppers(1, "action-");
+    const [shopper] = await makeShoppers(1, { prefix: "action-" });
     await fillCart(shopper!, [{ skuId: sku!, count: 1 }]);
     const byWorker = await connectionsOnEachWorker(server, 1);
     const [[renderer, [renderClient]], [submitter, [submitClient]]] = [...byWorker] as [[number, HttpClient[]], [number, HttpClient[]]];
@@ -136,19 +132,23 @@ describe("two workers under the launcher, one database", () => {
 
     process.kill(victim, "SIGKILL");
     await waitFor("the primary to see the worker die", () => server.logs().some((l) => l.msg === "worker died; restarting" && l.workerPid === victim), 10_000, 20);
-    // From here until the replacement listens, every new connection goes to the survivor.
+    // From here until the replacement listens, every new connection goes to the survivor: each
+    // poll asks the pool on a new connection.
     const answers: number[] = [];
     const workers = new Set<number>();
-    const deadline = Date.now() + 30_000;
-    while (!server.logs().some((l) => l.msg === "worker ready" && l.workerPid !== victim && l.workerPid !== survivor)) {
-      if (Date.now() > deadline) throw new Error("no replacement worker within 30 s");
-      const client = new HttpClient(server.base, 1);
-      const a = await call(client, "GET", "/api/health");
-      client.close();
-      answers.push(a.status);
-      if (a.status === 200) workers.add((a.body.pool as Pool).worker);
-      await sleep(50);
-    }
+    await waitFor(
+      "a replacement worker",
+      async () => {
+        const client = new HttpClient(server.base, 1);
+        const a = await call(client, "GET", "/api/health");
+        client.close();
+        answers.push(a.status);
+        if (a.status === 200) workers.add((a.body.pool as Pool).worker);
+        return server.logs().some((l) => l.msg === "worker ready" && l.workerPid !== victim && l.workerPid !== survivor);
+      },
+      30_000,
+      50,
+    );
     expect(answers.length).toBeGreaterThan(0);
     expect(answers.every((s) => s === 200)).toBe(true);
     expect(workers).not.toContain(victim);
@@ -160,7 +160,7 @@ describe("two workers under the launcher, one database", () => {
     expect([...again.keys()]).toContain(survivor);
     expect([...again.keys()]).not.toContain(victim);
     const [sku] = await newSkus("Cluster after restart", [5]);
-    const shoppers = await createShoppers(2, "restart-");
+    const shoppers = await makeShoppers(2, { prefix: "restart-" });
     for (const [i, [, [client]]] of [...again].entries()) {
       await fillCart(shoppers[i]!, [{ skuId: sku!, count: 1 }]);
       expect((await checkout(client!, shoppers[i]!)).status).toBe(201);
@@ -172,7 +172,7 @@ describe("two workers under the launcher, one database", () => {
   it("SIGTERM drains both workers: in-flight checkouts on each finish, new requests get 503, no aborted DB connection, then the primary exits", async () => {
     // One SKU each, so the held COMMITs do not queue behind one another's row lock.
     const skuIds = await newSkus("Cluster drain", Array.from({ length: 6 }, () => 100));
-    const shoppers: Shopper[] = await createShoppers(6, "drain-");
+    const shoppers: Shopper[] = await makeShoppers(6, { prefix: "drain-" });
     for (const [i, s] of shoppers.entries()) await fillCart(s, [{ skuId: skuIds[i]!, count: 1 }]);
     // Three connections per worker: two checkouts in flight on each, one late request on each.
     const byWorker = await connectionsOnEachWorker(server, 3);
@@ -180,13 +180,13 @@ describe("two workers under the launcher, one database", () => {
     const ordersBefore = await orderCount();
     const [[w1, c1], [w2, c2]] = [...byWorker] as [[number, HttpClient[]], [number, HttpClient[]]];
 
-    proxy.fault = { kind: "delay", delayMs: 1_500 };
+    stack.proxy!.fault = { kind: "delay", delayMs: 1_500 };
     const inFlight = [checkout(c1[0]!, shoppers[0]!), checkout(c1[1]!, shoppers[1]!), checkout(c2[0]!, shoppers[2]!), checkout(c2[1]!, shoppers[3]!)];
     // Each worker's batch (or orders) reaches COMMIT, where the proxy holds it.
-    await waitFor("a COMMIT held on each worker", () => proxy.held >= 2, 15_000, 10);
-    await sleep(200);
+    await waitFor("a COMMIT held on each worker", () => stack.proxy!.held >= 2, 15_000, 10);
+    await waitFor("all four checkouts inside the workers", () => checkoutsUnderway(shoppers.slice(0, 4)), 15_000, 10);
     server.signal("SIGTERM");
-    await sleep(300);
+    await waitFor("both workers to start draining", () => server.logs().filter((l) => l.msg === "draining before exit").length >= 2, 15_000, 10);
 
     const late = await Promise.all([checkout(c1[2]!, shoppers[4]!), checkout(c2[2]!, shoppers[5]!)]);
     for (const a of late) expect(a).toMatchObject({ status: 503, code: "SHUTTING_DOWN" });
@@ -195,7 +195,7 @@ describe("two workers under the launcher, one database", () => {
 
     const code = await waitForExit(server.child!, 40_000);
     for (const c of byWorker.values()) for (const client of c) client.close();
-    proxy.fault = undefined;
+    stack.proxy!.fault = undefined;
     expect(code).toBe(143);
     const drained = server.logs().filter((l) => l.msg === "drained; exiting");
     expect(new Set(drained.map((l) => l.pid))).toEqual(new Set([w1, w2]));

@@ -1,12 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShoppers, createSkus, fillCart, snapshotSkus, type Shopper } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getPool } from "@/db";
+import { fillCart, snapshotSkus, type Shopper } from "../support/fixtures";
 import { call, checkout, orderIdOf } from "./client";
-import { CommitProxy } from "./commit-proxy";
-import { faultStack, invariantViolations, stockAtStart } from "./stack";
-import { PORTS } from "./services";
+import { invariantViolations, useFaultStack } from "./stack";
 
 async function ordersOf(shopper: Shopper): Promise<string[]> {
   const [rows] = await getPool().query("SELECT id FROM orders WHERE user_id = ?", [shopper.id]);
@@ -14,32 +11,14 @@ async function ordersOf(shopper: Shopper): Promise<string[]> {
 }
 
 describe("a database connection cut during COMMIT (outcome unknown to the server)", () => {
-  let stack: Awaited<ReturnType<typeof faultStack>>;
-  let proxy: CommitProxy;
-  let client: HttpClient;
-  let shoppers: Shopper[];
-  let skuId: number;
-  let start: Map<number, number>;
+  const f = useFaultStack({ proxy: true, product: "Commit fault product", stocks: [20], shoppers: 2 });
 
   beforeAll(async () => {
-    // The server reaches MariaDB only through the proxy; this test process connects directly.
-    stack = await faultStack({ startServer: false, dbPort: PORTS.proxy });
-    proxy = new CommitProxy(PORTS.proxy, stack.mariadb.port);
-    await proxy.start();
-    await stack.server.start();
-    client = new HttpClient(stack.server.base, 4);
-    skuId = (await createSkus("Commit fault product", [20]))[0]!;
-    shoppers = await createShoppers(2, "commitcut");
-    for (const s of shoppers) await fillCart(s, [{ skuId, count: 2 }]);
-    start = await stockAtStart();
-  }, 120_000);
-  afterAll(async () => {
-    client?.close();
-    await stack?.stop();
-    await proxy?.close();
+    for (const s of f.shoppers) await fillCart(s, [{ skuId: f.skuIds[0]!, count: 2 }]);
   });
 
   it("committed but unacknowledged: the retry with the same key finds that order, none is added, and the cart is cleaned", async () => {
+    const { client, proxy, shoppers, skuIds: [skuId] } = f;
     const shopper = shoppers[0]!;
     const key = randomUUID();
     proxy.fault = { kind: "ack-lost" };
@@ -52,7 +31,7 @@ describe("a database connection cut during COMMIT (outcome unknown to the server
     expect(retry.status).toBe(200);
     expect(orderIdOf(retry)).toBe(committed[0]);
     expect(await ordersOf(shopper)).toEqual(committed);
-    expect((await snapshotSkus()).get(skuId)).toEqual({ stock: 18, sales: 2 });
+    expect((await snapshotSkus()).get(skuId!)).toEqual({ stock: 18, sales: 2 });
 
     // The server never learnt the order committed, so it never cleaned the cart; the order was
     // written flagged, so the shopper's next look at the cart takes the bought lines off, and a
@@ -63,17 +42,18 @@ describe("a database connection cut during COMMIT (outcome unknown to the server
     const again = await checkout(client, shopper, randomUUID());
     expect(again).toMatchObject({ status: 400, code: "EMPTY_CART" });
     expect(await ordersOf(shopper)).toEqual(committed);
-    expect(await invariantViolations(start)).toEqual([]);
+    expect(await invariantViolations(f.start)).toEqual([]);
   });
 
   it("cut before the COMMIT got through: nothing was written, the retry makes exactly one order", async () => {
+    const { client, proxy, shoppers, skuIds: [skuId] } = f;
     const shopper = shoppers[1]!;
     const key = randomUUID();
     proxy.fault = { kind: "drop" };
     const first = await checkout(client, shopper, key);
     expect(first).toMatchObject({ status: 503, code: "DB_UNAVAILABLE" });
     expect(await ordersOf(shopper)).toEqual([]);
-    expect((await snapshotSkus()).get(skuId)).toEqual({ stock: 18, sales: 2 });
+    expect((await snapshotSkus()).get(skuId!)).toEqual({ stock: 18, sales: 2 });
 
     const retry = await checkout(client, shopper, key);
     expect(retry.status).toBe(201);
@@ -82,7 +62,7 @@ describe("a database connection cut during COMMIT (outcome unknown to the server
     const again = await checkout(client, shopper, key);
     expect(again.status).toBe(200);
     expect(orderIdOf(again)).toBe(orderIdOf(retry));
-    expect((await snapshotSkus()).get(skuId)).toEqual({ stock: 16, sales: 4 });
-    expect(await invariantViolations(start)).toEqual([]);
+    expect((await snapshotSkus()).get(skuId!)).toEqual({ stock: 16, sales: 4 });
+    expect(await invariantViolations(f.start)).toEqual([]);
   });
 });

@@ -1,32 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShoppers, createSkus, fillCart, type Shopper } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
+import { describe, expect, it } from "vitest";
 import { closeDb } from "@/db";
-import { checkout, orderIdOf, type Answer } from "./client";
-import { faultStack, invariantViolations, orderIds, stockAtStart } from "./stack";
-import { healthy, sleep, waitFor } from "./services";
-import { call } from "./client";
+import { fillCart, makeShoppers } from "../support/fixtures";
+import { healthy } from "../support/health";
+import { waitFor } from "../support/wait";
+import { call, checkout, orderIdOf, type Answer } from "./client";
+import { invariantViolations, orderIds, useFaultStack } from "./stack";
 
 describe("MariaDB stopped mid-load", () => {
-  let stack: Awaited<ReturnType<typeof faultStack>>;
-  let client: HttpClient;
-  let shoppers: Shopper[];
-  let skuIds: number[];
-  let start: Map<number, number>;
-
-  beforeAll(async () => {
-    stack = await faultStack();
-    client = new HttpClient(stack.server.base, 16);
-    skuIds = await createSkus("DB fault product", [400, 400, 30]);
-    shoppers = await createShoppers(24, "dbfault");
-    start = await stockAtStart();
-  }, 120_000);
-  afterAll(async () => {
-    client?.close();
-    await stack?.stop();
-  });
+  const f = useFaultStack({ product: "DB fault product", stocks: [400, 400, 30], shoppers: 24, sockets: 16 });
 
   it("answers 503 DB_UNAVAILABLE, leaves no half-written order, and the pool recovers by itself", async () => {
+    const { stack, client, shoppers, skuIds } = f;
     const WORKERS = 8;
     const serverPid = stack.server.child!.pid;
     const answers: Answer[] = [];
@@ -61,16 +45,15 @@ describe("MariaDB stopped mid-load", () => {
     await stack.mariadb.start();
     await waitFor("the server's health to recover", () => healthy(stack.server.base), 30_000, 200);
     // Same server process, no restart: its pool made new connections by itself.
-    const [late] = await createShoppers(1, "dbfault-late");
+    const [late] = await makeShoppers(1, { prefix: "dbfault-late" });
     await fillCart(late!, [{ skuId: skuIds[0]!, count: 1 }]);
     expect((await checkout(client, late!)).status).toBe(201);
     expect(stack.server.child!.pid).toBe(serverPid);
 
     // InnoDB rolled back whatever was in flight: every order is whole, every 201 is there.
     await closeDb();
-    expect(await invariantViolations(start)).toEqual([]);
+    expect(await invariantViolations(f.start)).toEqual([]);
     const stored = await orderIds();
     for (const a of answers.filter((x) => x.status === 201)) expect(stored.has(orderIdOf(a)!)).toBe(true);
-    await sleep(0);
   });
 });

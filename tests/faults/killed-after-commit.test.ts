@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShoppers, createSkus, fillCart, snapshotSkus } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
 import { getPool } from "@/db";
 import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
+import { fillCart, makeShoppers, makeSkus, snapshotSkus } from "../support/fixtures";
+import { HttpClient } from "../support/http";
+import { waitFor } from "../support/wait";
 import { call, checkout } from "./client";
-import { CommitProxy } from "./commit-proxy";
-import { faultStack, invariantViolations, stockAtStart } from "./stack";
-import { PORTS, waitFor, waitForExit } from "./services";
+import { faultStack, invariantViolations, stockAtStart, type FaultStack } from "./stack";
+import { waitForExit } from "./services";
 
 async function ordersOf(userId: number) {
   const [rows] = await getPool().query("SELECT id, cart_cleanup_pending FROM orders WHERE user_id = ?", [userId]);
@@ -19,38 +19,32 @@ async function ordersOf(userId: number) {
 // once the order is in the database. Every strategy writes its orders flagged for cleanup, so
 // the restarted server finishes the cleanup before the cart can be bought again.
 describe("the server killed between COMMIT and the cart cleanup", () => {
-  let stack: Awaited<ReturnType<typeof faultStack>>;
-  let proxy: CommitProxy;
+  let stack: FaultStack;
   let skuId: number;
 
   beforeAll(async () => {
-    stack = await faultStack({ startServer: false, dbPort: PORTS.proxy });
-    proxy = new CommitProxy(PORTS.proxy, stack.mariadb.port);
-    await proxy.start();
-    skuId = (await createSkus("Killed after commit product", [50]))[0]!;
+    stack = await faultStack({ startServer: false, proxy: true });
+    skuId = (await makeSkus([50], { product: "Killed after commit product" }))[0]!;
   }, 120_000);
-  afterAll(async () => {
-    await stack?.stop();
-    await proxy?.close();
-  });
+  afterAll(() => stack?.stop());
 
   it.each(CHECKOUT_STRATEGIES)("%s: a fresh key does not buy the same lines again, and the cart no longer holds them", async (strategy) => {
     stack.server.env.CHECKOUT_STRATEGY = strategy;
     await stack.server.start();
-    const [shopper] = await createShoppers(1, `killed-${strategy}`);
+    const [shopper] = await makeShoppers(1, { prefix: `killed-${strategy}` });
     await fillCart(shopper!, [{ skuId, count: 2 }]);
     const start = await stockAtStart();
     const before = (await snapshotSkus()).get(skuId)!;
 
     const client = new HttpClient(stack.server.base, 2);
-    proxy.fault = { kind: "reply-held" };
+    stack.proxy!.fault = { kind: "reply-held" };
     const first = checkout(client, shopper!);
     await waitFor("the order to commit", async () => (await ordersOf(shopper!.id)).length === 1, 20_000, 10);
     stack.server.signal("SIGKILL");
     expect((await first).status).toBe(0);
     await waitForExit(stack.server.child!);
     client.close();
-    proxy.fault = undefined;
+    stack.proxy!.fault = undefined;
     const [committed] = await ordersOf(shopper!.id);
     expect(committed!.cart_cleanup_pending).toBe(1);
 

@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShoppers, createSkus, fillCart, type Shopper } from "@/bench/lib/fixtures";
-import { findCheckoutAction, submitCheckout } from "@/bench/lib/action";
-import { HttpClient } from "@/bench/lib/http";
+import { describe, expect, it } from "vitest";
+import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
+import { fillCart, makeSkus } from "../support/fixtures";
+import { waitFor } from "../support/wait";
 import { call, checkout, orderIdOf } from "./client";
-import { faultStack } from "./stack";
-import { sleep } from "./services";
+import { useFaultStack } from "./stack";
 
 describe("operations: structured logs with a request id", () => {
-  let stack: Awaited<ReturnType<typeof faultStack>>;
-  let client: HttpClient;
-  let shoppers: Shopper[];
-  let skuId: number;
-
-  beforeAll(async () => {
-    stack = await faultStack();
-    client = new HttpClient(stack.server.base, 4);
-    skuId = (await createSkus("Ops product", [1]))[0]!;
-    shoppers = await createShoppers(2, "ops");
-  }, 120_000);
-  afterAll(async () => {
-    client?.close();
-    await stack?.stop();
-  });
+  const f = useFaultStack({ product: "Ops product", stocks: [1], shoppers: 2 });
 
   it("answers with the caller's sane x-request-id, or a fresh one", async () => {
+    const { client, shoppers } = f;
     const kept = await call(client, "GET", "/api/products", undefined, undefined, { "x-request-id": "edge-7f3a9c21" });
     expect(kept.headers["x-request-id"]).toBe("edge-7f3a9c21");
     const replaced = await call(client, "GET", "/api/products", undefined, undefined, { "x-request-id": `"}{evil` + "x".repeat(100) });
@@ -33,14 +19,15 @@ describe("operations: structured logs with a request id", () => {
   });
 
   it("logs one JSON line per checkout with strategy, attempts, outcome and duration, under the request's id", async () => {
-    for (const s of shoppers) await fillCart(s, [{ skuId, count: 1 }]);
+    const { stack, client, shoppers, skuIds: [skuId] } = f;
+    for (const s of shoppers) await fillCart(s, [{ skuId: skuId!, count: 1 }]);
     const won = await checkout(client, shoppers[0]!);
     const lost = await checkout(client, shoppers[1]!);
     expect([won.status, lost.status]).toEqual([201, 409]);
-    await sleep(300); // the server's stdout reaches us asynchronously
-
+    // The server's stdout reaches us asynchronously: wait for both requests' access-log lines.
+    const byRequest = (a: typeof won) => stack.server.logs().filter((l) => l.requestId === a.headers["x-request-id"]);
+    await waitFor("both checkouts' request lines", () => [won, lost].every((a) => byRequest(a).some((l) => l.msg === "request")), 10_000, 20);
     const logs = stack.server.logs();
-    const byRequest = (a: typeof won) => logs.filter((l) => l.requestId === a.headers["x-request-id"]);
     expect(byRequest(won)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ msg: "checkout", strategy: "batched", attempts: 1, outcome: "created", orderId: orderIdOf(won), ms: expect.any(Number) }),
@@ -55,14 +42,16 @@ describe("operations: structured logs with a request id", () => {
   });
 
   it("logs the checkout page's server action under a request id too", async () => {
-    const [other] = await createSkus("Ops action product", [5]);
+    const { stack, client, shoppers } = f;
+    const [other] = await makeSkus([5], { product: "Ops action product" });
     const shopper = shoppers[0]!;
     await fillCart(shopper, [{ skuId: other!, count: 1 }]);
     const action = await findCheckoutAction(client, shopper);
     const before = stack.server.logs().filter((l) => l.msg === "checkout").length;
     const outcome = await submitCheckout(client, action, shopper, "ops-action-key-1");
     expect(outcome).toMatchObject({ ok: true });
-    await sleep(300);
+    const checkoutLines = () => stack.server.logs().filter((l) => l.msg === "checkout").length;
+    await waitFor("the action's checkout line", () => checkoutLines() > before, 10_000, 20);
     const lines = stack.server.logs().filter((l) => l.msg === "checkout").slice(before);
     expect(lines).toEqual([expect.objectContaining({ outcome: "created", requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) })]);
   });

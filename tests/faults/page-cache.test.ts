@@ -3,8 +3,9 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { skus } from "@/db/schema";
-import { makeSkus, makeUser, putInCart, type TestUser } from "../support/fixtures";
-import { AppServer, PORTS, sleep } from "./services";
+import { makeSkus, makeShopper, fillCart, type Shopper } from "../support/fixtures";
+import { sleep } from "../support/wait";
+import { AppServer, PORTS } from "./services";
 
 /**
  * Two server processes on the test database and Redis, as two hosts behind a load balancer:
@@ -22,7 +23,7 @@ async function get(server: AppServer, path: string, cookie?: string) {
   return { status: res.status, cache: res.headers.get("x-nextjs-cache"), cacheControl: res.headers.get("cache-control"), body: await res.text() };
 }
 
-async function send(server: AppServer, method: string, path: string, user: TestUser, body: unknown, headers: Record<string, string> = {}) {
+async function send(server: AppServer, method: string, path: string, user: Shopper, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(new URL(path, server.base), {
     method,
     headers: { cookie: user.cookie, "content-type": "application/json", origin: server.base.origin, ...headers },
@@ -61,18 +62,18 @@ async function productOf(skuId: number) {
 describe("cached public pages on two server processes", () => {
   const a = new AppServer(PORTS.server, env);
   const b = new AppServer(PORTS.server2, env);
-  let admin: TestUser;
+  let admin: Shopper;
 
   beforeAll(async () => {
     await Promise.all([a.start(), b.start()]);
-    admin = await makeUser("admin");
+    admin = await makeShopper("admin");
   }, 120_000);
   afterAll(async () => {
     await Promise.all([a.stop(), b.stop()]);
   });
 
   it("shows an admin's price change and on-sale switch on the other process's page at once", async () => {
-    const [skuId] = await makeSkus(50);
+    const [skuId] = await makeSkus([50]);
     const page = await productOf(skuId!);
     expect((await get(b, page)).body).toContain("$10.50");
     await freshlyCached(b, page);
@@ -89,12 +90,12 @@ describe("cached public pages on two server processes", () => {
   });
 
   it("shows a SKU sold out by a checkout on one process as Sold out on the other's page at once", async () => {
-    const [skuId] = await makeSkus(1);
+    const [skuId] = await makeSkus([1]);
     const page = await productOf(skuId!);
     await freshlyCached(b, page);
     expect((await get(b, page)).body).toContain("Only 1 left");
-    const buyer = await makeUser();
-    await putInCart(buyer, [[skuId!, 1]]);
+    const buyer = await makeShopper();
+    await fillCart(buyer, [{ skuId: skuId!, count: 1 }]);
 
     const since = Date.now();
     const order = await send(a, "POST", "/api/orders", buyer, { addressId: buyer.addressId, payMethod: "cod" }, { "idempotency-key": randomUUID() });
@@ -103,9 +104,9 @@ describe("cached public pages on two server processes", () => {
   });
 
   it("serves one cached copy to everyone, with nobody's name in it", async () => {
-    const [skuId] = await makeSkus(5);
+    const [skuId] = await makeSkus([5]);
     const page = await productOf(skuId!);
-    const [ann, bob] = [await makeUser(), await makeUser()];
+    const [ann, bob] = [await makeShopper(), await makeShopper()];
     for (const path of ["/", page, "/?q=product"]) {
       await freshlyCached(a, path);
       const answers = [await get(a, path, ann.cookie), await get(a, path, bob.cookie), await get(a, path)];
@@ -121,7 +122,7 @@ describe("cached public pages on two server processes", () => {
   });
 
   it("answers live stock from the cache too, a second at most behind", async () => {
-    const [skuId] = await makeSkus(3);
+    const [skuId] = await makeSkus([3]);
     const first = await get(b, `/api/stock/${skuId}`);
     expect(first.status).toBe(200);
     expect(first.cacheControl).toBe("s-maxage=1");

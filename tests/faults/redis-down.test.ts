@@ -1,33 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShoppers, createSkus, fillCart, snapshotSkus, type Shopper } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fillCart, snapshotSkus } from "../support/fixtures";
+import { healthy } from "../support/health";
+import { waitFor } from "../support/wait";
 import { call, checkout } from "./client";
-import { faultStack, invariantViolations, orderCount, stockAtStart } from "./stack";
-import { healthy, waitFor } from "./services";
+import { invariantViolations, orderCount, useFaultStack } from "./stack";
 
 describe("Redis stopped while shoppers browse and check out", () => {
-  let stack: Awaited<ReturnType<typeof faultStack>>;
-  let client: HttpClient;
-  let shoppers: Shopper[];
-  let skuIds: number[];
-  let start: Map<number, number>;
+  const f = useFaultStack({ product: "Redis fault product", stocks: [50, 50], shoppers: 6, sockets: 16 });
 
   beforeAll(async () => {
-    stack = await faultStack();
-    client = new HttpClient(stack.server.base, 16);
-    skuIds = await createSkus("Redis fault product", [50, 50]);
-    shoppers = await createShoppers(6, "redisfault");
-    for (const s of shoppers) await fillCart(s, [{ skuId: skuIds[0]!, count: 2 }]);
-    start = await stockAtStart();
+    for (const s of f.shoppers) await fillCart(s, [{ skuId: f.skuIds[0]!, count: 2 }]);
     // Warm the server's Redis connection and script cache before the fault.
-    expect((await call(client, "GET", "/api/cart", shoppers[0])).status).toBe(200);
-  }, 120_000);
-  afterAll(async () => {
-    client?.close();
-    await stack?.stop();
+    expect((await call(f.client, "GET", "/api/cart", f.shoppers[0])).status).toBe(200);
   });
 
   it("answers 503 CART_UNAVAILABLE for the cart and checkout, changes nothing, and recovers without a restart", async () => {
+    const { stack, client, shoppers, skuIds } = f;
     const ordersBefore = await orderCount();
     const stockBefore = await snapshotSkus();
     const serverPid = stack.server.child!.pid;
@@ -74,10 +62,11 @@ describe("Redis stopped while shoppers browse and check out", () => {
     expect(placed.map((a) => a.status)).toEqual(shoppers.map(() => 201));
     expect(stack.server.child!.pid).toBe(serverPid);
     expect((await snapshotSkus()).get(skuIds[0]!)).toEqual({ stock: 50 - 2 * shoppers.length, sales: 2 * shoppers.length });
-    expect(await invariantViolations(start)).toEqual([]);
+    expect(await invariantViolations(f.start)).toEqual([]);
   });
 
   it("answers 503 within seconds when Redis hangs instead of refusing (commandTimeout), then recovers", async () => {
+    const { stack, client, shoppers, skuIds } = f;
     const shopper = shoppers[0]!;
     await fillCart(shopper, [{ skuId: skuIds[1]!, count: 1 }]);
     const ordersBefore = await orderCount();
@@ -94,6 +83,6 @@ describe("Redis stopped while shoppers browse and check out", () => {
     expect(await orderCount()).toBe(ordersBefore);
     await waitFor("health to recover", () => healthy(stack.server.base), 15_000);
     expect((await checkout(client, shopper)).status).toBe(201);
-    expect(await invariantViolations(start)).toEqual([]);
+    expect(await invariantViolations(f.start)).toEqual([]);
   });
 });

@@ -1,17 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShoppers, createSkus, fillCart, snapshotSkus, type Shopper } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
 import { getPool } from "@/db";
+import { fillCart, makeShoppers, makeSkus, snapshotSkus, type Shopper } from "../support/fixtures";
+import { HttpClient } from "../support/http";
+import { waitFor } from "../support/wait";
 import { checkout, orderIdOf, type Answer } from "./client";
-import { faultStack, invariantViolations, orderIds, stockAtStart } from "./stack";
-import { waitFor, waitForExit } from "./services";
+import { faultStack, invariantViolations, orderIds, stockAtStart, type FaultStack } from "./stack";
+import { waitForExit } from "./services";
 
 const HOT_STOCK = 30;
 
 // The batched strategy is included because one of its transactions carries many orders at once.
 describe.each(["conditional", "batched"])("server killed with SIGKILL while checkouts are in flight (%s)", (strategy) => {
-  let stack: Awaited<ReturnType<typeof faultStack>>;
+  let stack: FaultStack;
   let shoppers: Shopper[];
   let hot: number;
   let warm: number;
@@ -19,8 +20,8 @@ describe.each(["conditional", "batched"])("server killed with SIGKILL while chec
 
   beforeAll(async () => {
     stack = await faultStack({ serverEnv: { CHECKOUT_STRATEGY: strategy } });
-    [hot, warm] = (await createSkus("Kill fault product", [HOT_STOCK, 1000])) as [number, number];
-    shoppers = await createShoppers(80, "killed");
+    [hot, warm] = (await makeSkus([HOT_STOCK, 1000], { product: "Kill fault product" })) as [number, number];
+    shoppers = await makeShoppers(80, { prefix: "killed" });
     // Most carts race for the hot SKU; two-line carts make half-written orders possible in principle.
     for (const [i, s] of shoppers.entries()) await fillCart(s, i % 4 === 3 ? [{ skuId: warm, count: 2 }] : [{ skuId: hot, count: 1 }, { skuId: warm, count: 1 + (i % 3) }]);
     start = await stockAtStart();

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { waitUntilServing } from "../support/health";
+import { waitFor } from "../support/wait";
 
 /**
  * Throwaway MariaDB, Redis and `next start` processes for fault tests, on their own ports and
@@ -21,8 +23,6 @@ export const DIST_DIR = process.env.FAULTS_DIST_DIR ?? process.env.NEXT_DIST_DIR
 
 const BASE = Number(process.env.FAULTS_PORT_BASE ?? 3601);
 export const PORTS = { server: BASE, server2: BASE + 1, mariadb: BASE + 7, redis: BASE + 8, proxy: BASE + 9 } as const;
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const children = new Set<ChildProcess>();
 const folders = new Set<string>();
@@ -49,14 +49,6 @@ export function waitForExit(child: ChildProcess, ms = 30_000): Promise<number | 
       resolve(code ?? signal!);
     });
   });
-}
-
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 30_000, every = 100) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(every);
-  }
 }
 
 export function portOpen(port: number): Promise<boolean> {
@@ -233,10 +225,11 @@ export class AppServer {
     this.child.stderr?.on("data", (c: Buffer) => (this.output += c.toString()));
     const child = this.child;
     // Every worker serving, as /api/health reports the pool: its log lines may be filtered (LOG_LEVEL).
-    await waitFor("the server to answer /api/health", async () => {
-      if (exited(child)) throw new Error(`the server exited: ${this.output.slice(-3000)}`);
-      return ((await servingWorkers(this.base)) ?? 0) >= this.workers;
-    }, 60_000, 200);
+    try {
+      await waitUntilServing(this.base, { workers: this.workers, exited: () => exited(child) });
+    } catch (e) {
+      throw new Error(`${(e as Error).message}: ${this.output.slice(-3000)}`);
+    }
   }
 
   /** How many worker processes this server runs. */
@@ -257,26 +250,5 @@ export class AppServer {
     if (!this.child || exited(this.child)) return;
     this.child.kill("SIGKILL");
     await waitForExit(this.child);
-  }
-}
-
-/** Workers serving behind `base` as its /api/health says (`pool.alive`), or null while it does not answer healthy. */
-async function servingWorkers(base: URL): Promise<number | null> {
-  try {
-    const res = await fetch(new URL("/api/health", base), { signal: AbortSignal.timeout(3_000) });
-    const body = (await res.json()) as { pool?: { alive?: number } };
-    return res.ok ? (body.pool?.alive ?? 1) : null;
-  } catch {
-    return null;
-  }
-}
-
-export async function healthy(base: URL): Promise<boolean> {
-  try {
-    const res = await fetch(new URL("/api/health", base), { signal: AbortSignal.timeout(3_000) });
-    await res.arrayBuffer();
-    return res.ok;
-  } catch {
-    return false;
   }
 }

@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShoppers, createSkus, fillCart, type Shopper } from "@/bench/lib/fixtures";
-import { HttpClient } from "@/bench/lib/http";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getPool } from "@/db";
 import { cartKeys, userOwner } from "@/lib/cart/store";
 import { getRedis } from "@/lib/platform/redis";
+import { fillCart } from "../support/fixtures";
+import { HttpClient } from "../support/http";
+import { waitFor } from "../support/wait";
 import { call, checkout } from "./client";
-import { CommitProxy } from "./commit-proxy";
-import { faultStack, invariantViolations, orderCount, stockAtStart } from "./stack";
-import { PORTS, sleep, waitFor, waitForExit } from "./services";
+import { checkoutsUnderway, invariantViolations, orderCount, useFaultStack } from "./stack";
+import { waitForExit } from "./services";
 
 async function abortedClients(): Promise<number> {
   const [rows] = await getPool().query("SHOW GLOBAL STATUS LIKE 'Aborted_clients'");
@@ -15,29 +15,16 @@ async function abortedClients(): Promise<number> {
 }
 
 describe("SIGTERM drains the server", () => {
-  let stack: Awaited<ReturnType<typeof faultStack>>;
-  let proxy: CommitProxy;
-  let shoppers: Shopper[];
-  let start: Map<number, number>;
+  // Through the proxy, which holds each COMMIT for a while: checkouts are reliably in flight.
+  // One SKU each, so the held COMMITs do not queue behind one another's row lock.
+  const f = useFaultStack({ proxy: true, product: "Drain product", stocks: Array.from({ length: 8 }, () => 100), shoppers: 8 });
 
   beforeAll(async () => {
-    // Through the proxy, which holds each COMMIT for a while: checkouts are reliably in flight.
-    stack = await faultStack({ startServer: false, dbPort: PORTS.proxy });
-    proxy = new CommitProxy(PORTS.proxy, stack.mariadb.port);
-    await proxy.start();
-    await stack.server.start();
-    // One SKU each, so the held COMMITs do not queue behind one another's row lock.
-    const skuIds = await createSkus("Drain product", Array.from({ length: 8 }, () => 100));
-    shoppers = await createShoppers(8, "drain");
-    for (const [i, s] of shoppers.entries()) await fillCart(s, [{ skuId: skuIds[i]!, count: 1 }]);
-    start = await stockAtStart();
-  }, 120_000);
-  afterAll(async () => {
-    await stack?.stop();
-    await proxy?.close();
+    for (const [i, s] of f.shoppers.entries()) await fillCart(s, [{ skuId: f.skuIds[i]!, count: 1 }]);
   });
 
   it("finishes in-flight checkouts, refuses new requests, closes MariaDB and Redis cleanly, then exits", async () => {
+    const { stack, proxy, shoppers } = f;
     const client = new HttpClient(stack.server.base, 16);
     // Connections for the late requests, opened before the stop (a keep-alive client's case).
     expect((await call(client, "GET", "/api/health")).status).toBe(200);
@@ -48,9 +35,9 @@ describe("SIGTERM drains the server", () => {
     const inFlight = shoppers.slice(0, 6).map((s) => checkout(client, s));
     // The default strategy combines them: a batch's COMMIT is held, the rest wait in the queue.
     await waitFor("a checkout waiting on COMMIT", () => proxy.held >= 1, 15_000, 10);
-    await sleep(300);
+    await waitFor("all six checkouts inside the server", () => checkoutsUnderway(shoppers.slice(0, 6)), 15_000, 10);
     stack.server.signal("SIGTERM");
-    await sleep(200);
+    await waitFor("the server to start draining", () => stack.server.logs().some((l) => l.msg === "draining before exit"), 15_000, 10);
 
     // New work during the drain is refused (the listener stays open until the drain ends, so the
     // answer is a readable 503 rather than a refused connection).
@@ -72,6 +59,6 @@ describe("SIGTERM drains the server", () => {
     // After-commit work finished before Redis closed: the bought lines left the carts.
     for (const s of shoppers.slice(0, 6)) expect(await getRedis().hlen(cartKeys(userOwner(s.id)).items)).toBe(0);
     expect(await getRedis().hlen(cartKeys(userOwner(shoppers[6]!.id)).items)).toBe(1);
-    expect(await invariantViolations(start)).toEqual([]);
+    expect(await invariantViolations(f.start)).toEqual([]);
   });
 });

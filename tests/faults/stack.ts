@@ -1,15 +1,27 @@
+import { afterAll, beforeAll } from "vitest";
 import { closeDb, getPool } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
-import { closeRedis } from "@/lib/platform/redis";
-import { snapshotSkus } from "@/bench/lib/fixtures";
+import { cartKeys, userOwner } from "@/lib/cart/store";
+import { closeRedis, getRedis } from "@/lib/platform/redis";
+import { makeShoppers, makeSkus, snapshotSkus, type Shopper } from "../support/fixtures";
+import { HttpClient } from "../support/http";
+import { CommitProxy } from "./commit-proxy";
 import { AppServer, ThrowawayMariaDb, ThrowawayRedis, PORTS, type ServerEnv } from "./services";
+
+export type StackOptions = {
+  serverEnv?: Partial<ServerEnv>;
+  /** False: the test starts `server` itself (after changing its env, say). */
+  startServer?: boolean;
+  /** The server reaches MariaDB only through a CommitProxy (this test process connects directly). */
+  proxy?: boolean;
+};
 
 /**
  * A MariaDB, a Redis and one `next start` of their own for one fault test file (call `stop()` in
  * afterAll). This test process talks to the same throwaway services (fixtures, invariants), so
  * `DATABASE_URL` / `REDIS_URL` are pointed at them before anything reads the configuration.
  */
-export async function faultStack(opts: { serverEnv?: Partial<ServerEnv>; startServer?: boolean; dbPort?: number } = {}) {
+export async function faultStack(opts: StackOptions = {}) {
   const mariadb = new ThrowawayMariaDb();
   const redis = new ThrowawayRedis();
   await Promise.all([mariadb.start(), redis.start()]);
@@ -17,20 +29,47 @@ export async function faultStack(opts: { serverEnv?: Partial<ServerEnv>; startSe
   process.env.DATABASE_URL = dbUrl;
   process.env.REDIS_URL = redis.url;
   await recreateDatabase(dbUrl);
-  // The server may reach MariaDB through a test proxy on another port.
-  const server = new AppServer(PORTS.server, { DATABASE_URL: mariadb.url("stockroom_faults", opts.dbPort), REDIS_URL: redis.url, ...opts.serverEnv });
+  const proxy = opts.proxy ? new CommitProxy(PORTS.proxy, mariadb.port) : undefined;
+  const server = new AppServer(PORTS.server, { DATABASE_URL: mariadb.url("stockroom_faults", proxy?.port), REDIS_URL: redis.url, ...opts.serverEnv });
   const stop = async () => {
     await server.stop();
     await Promise.allSettled([closeDb(), closeRedis()]);
     await Promise.allSettled([mariadb.stop("SIGKILL"), redis.stop("SIGKILL")]);
+    await proxy?.close();
   };
   try {
+    await proxy?.start();
     if (opts.startServer !== false) await server.start();
   } catch (e) {
     await stop();
     throw e;
   }
-  return { mariadb, redis, dbUrl, server, stop };
+  return { mariadb, redis, dbUrl, server, proxy, stop };
+}
+
+export type FaultStack = Awaited<ReturnType<typeof faultStack>>;
+
+/**
+ * The setup most fault files share, registered as the calling describe's beforeAll / afterAll:
+ * the stack, a keep-alive client of `sockets` connections to its server, one product with a SKU
+ * per `stocks` value, `shoppers` signed-in shoppers, and every SKU's stock at start. Read the
+ * fields inside tests or later hooks (they are filled in by beforeAll).
+ */
+export function useFaultStack(opts: StackOptions & { product: string; stocks: number[]; shoppers: number; sockets?: number }) {
+  const ctx = {} as { stack: FaultStack; proxy: CommitProxy; client: HttpClient; skuIds: number[]; shoppers: Shopper[]; start: Map<number, number> };
+  beforeAll(async () => {
+    ctx.stack = await faultStack(opts);
+    ctx.proxy = ctx.stack.proxy!;
+    ctx.client = new HttpClient(ctx.stack.server.base, opts.sockets ?? 4);
+    ctx.skuIds = await makeSkus(opts.stocks, { product: opts.product });
+    ctx.shoppers = await makeShoppers(opts.shoppers);
+    ctx.start = await stockAtStart();
+  }, 120_000);
+  afterAll(async () => {
+    ctx.client?.close();
+    await ctx.stack?.stop();
+  });
+  return ctx;
 }
 
 async function rows(sql: string): Promise<Record<string, unknown>[]> {
@@ -82,4 +121,14 @@ export async function orderCount(): Promise<number> {
 
 export async function orderIds(): Promise<Set<string>> {
   return new Set((await rows("SELECT id FROM orders")).map((r) => String(r.id)));
+}
+
+/**
+ * True once the server has read every one of these shoppers' carts: fillCart leaves a cart
+ * without a revision and the server's first read stores one, so a revision means its checkout
+ * is inside the server (counted in flight by a drain).
+ */
+export async function checkoutsUnderway(shoppers: { id: number }[]): Promise<boolean> {
+  const revisions = shoppers.map((s) => cartKeys(userOwner(s.id)).revision);
+  return (await getRedis().exists(...revisions)) === shoppers.length;
 }

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Shopper } from "./fixtures";
 import type { HttpClient } from "./http";
-import type { Outcome } from "./load";
+
+/** How a submission ended: `ok` with the action's redirect, or the status and error code it got. */
+export type Outcome = { code: string; ok: boolean };
 
 // What Chromium sends for the checkout form (captured with Playwright against this build):
 // `Next-Action: <id>`, `Accept: text/x-component`, the router state tree of /checkout, and a
@@ -14,7 +16,7 @@ export type CheckoutAction = { id: string; hidden: [string, string][] };
 const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&amp;/g, "&").replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
 
 /** Reads the place-order action's id (and its hidden inputs) from the real /checkout page. */
-export async function findCheckoutAction(client: HttpClient, shopper: Shopper): Promise<CheckoutAction> {
+export async function findCheckoutAction(client: HttpClient, shopper: Pick<Shopper, "cookie">): Promise<CheckoutAction> {
   const res = await client.request("GET", "/checkout", { cookie: shopper.cookie, accept: "text/html" });
   if (res.status !== 200) throw new Error(`GET /checkout answered ${res.status}`);
   const form = res.body.slice(0, res.body.indexOf('name="idempotencyKey"'));
@@ -34,7 +36,7 @@ function multipart(fields: [string, string][]) {
 }
 
 /** Submits the checkout form the way the browser does; success is the action's redirect to the order. */
-export async function submitCheckout(client: HttpClient, action: CheckoutAction, shopper: Shopper, idempotencyKey: string): Promise<Outcome> {
+export async function submitCheckout(client: HttpClient, action: CheckoutAction, shopper: Pick<Shopper, "addressId" | "cookie">, idempotencyKey: string): Promise<Outcome> {
   const { body, contentType } = multipart([
     ...action.hidden.map(([name, value]) => [`_1_${name}`, value] as [string, string]),
     ["_1_idempotencyKey", idempotencyKey],

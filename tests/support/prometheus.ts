@@ -1,8 +1,21 @@
-/** Reading GET /api/metrics (Prometheus text format) back into the benchmark's checkout counters. */
-import type { CheckoutMetrics } from "./targets";
+/** Reading GET /api/metrics (Prometheus text format) back into checkout counters, for tests and the bench. */
 
-/** The token the benchmark's servers are started with (METRICS_TOKEN), and sends to read their metrics. */
-export const BENCH_METRICS_TOKEN = "bench-metrics-token-0123456789";
+/** The METRICS_TOKEN the servers that tests and the bench start are given, and send to read their metrics. */
+export const TEST_METRICS_TOKEN = "bench-metrics-token-0123456789";
+
+/** The server's checkout counters, over a scrape or between two. */
+export type CheckoutMetrics = {
+  orders: number;
+  outOfStock: number;
+  busy: number;
+  replays: number;
+  optimisticRetries: number;
+  txRetries: number;
+  /** Batched strategy only: transactions run, orders they carried, and how many batches had 1, 2-4, 5-16, 17-64 orders. */
+  batches?: number;
+  batchedOrders?: number;
+  batchSizes?: Record<string, number>;
+};
 
 export type Sample = { name: string; labels: Record<string, string>; value: number };
 
@@ -25,7 +38,7 @@ export function sumOf(samples: Sample[], name: string, match: Record<string, str
   return samples.filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
 }
 
-/** The benchmark's counters from a scrape (cumulative since the server started). */
+/** The checkout counters from a scrape (cumulative since the server started). */
 export function checkoutMetricsFrom(text: string): CheckoutMetrics {
   const s = parseExposition(text);
   const outcome = (o: string) => sumOf(s, "stockroom_checkouts_total", { outcome: o });
@@ -43,7 +56,7 @@ export function checkoutMetricsFrom(text: string): CheckoutMetrics {
   };
 }
 
-/** `after - before`, field by field: what one benchmark cell did (Prometheus counters never reset). */
+/** `after - before`, field by field: what happened in between, e.g. one benchmark cell (Prometheus counters never reset). */
 export function metricsSince(before: CheckoutMetrics, after: CheckoutMetrics): CheckoutMetrics {
   const sizes: Record<string, number> = {};
   for (const [k, v] of Object.entries(after.batchSizes ?? {})) sizes[k] = v - (before.batchSizes?.[k] ?? 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkoutMetricsFrom, metricsSince, parseExposition } from "./lib/prometheus";
+import { checkoutMetricsFrom, metricsSince, parseExposition } from "./prometheus";
 
 const SCRAPE = `# HELP stockroom_checkouts_total Checkouts answered.
 # TYPE stockroom_checkouts_total counter

@@ -1,0 +1,50 @@
+import Redis from "ioredis";
+import mysql from "mysql2/promise";
+import { CATALOG_CHANNEL } from "../../lib/platform/page-cache/handler.mjs";
+import { E2E_DATABASE_URL } from "../../playwright.config";
+import * as fixtures from "../../tests/support/fixtures/sql";
+
+/**
+ * The shared fixtures (tests/support/fixtures/sql.ts) on the end-to-end database, for arranging a
+ * scenario (e.g. "one unit left"), never for the behaviour under test.
+ */
+async function withDb<T>(work: (db: mysql.Connection) => Promise<T>): Promise<T> {
+  const conn = await mysql.createConnection({ uri: E2E_DATABASE_URL });
+  try {
+    return await work(conn);
+  } finally {
+    await conn.end();
+  }
+}
+
+export async function sql<T = unknown>(query: string, params: unknown[] = []): Promise<T> {
+  return withDb(async (db) => (await db.query(query, params))[0] as T);
+}
+
+/**
+ * What the app does after changing what public pages show: every server process drops its cached
+ * pages. A spec that changes the catalog behind the app's back says so too, or the next page it
+ * loads may be a copy rendered up to a second before.
+ */
+async function catalogChanged() {
+  const redis = new Redis(process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379/2");
+  try {
+    await redis.publish(CATALOG_CHANNEL, "e2e");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function changingCatalog<T>(work: (db: mysql.Connection) => Promise<T>): Promise<T> {
+  const result = await withDb(work);
+  await catalogChanged();
+  return result;
+}
+
+export type { SaleFields } from "../../tests/support/fixtures/sql";
+
+export const skuIdOf = (product: string, sku: string) => withDb((db) => fixtures.skuIdOf(db, product, sku));
+export const setStock = (skuId: number, stock: number) => changingCatalog((db) => fixtures.setStock(db, skuId, stock));
+export const setSaleFields = (skuId: number, fields: fixtures.SaleFields) => changingCatalog((db) => fixtures.setSaleFields(db, skuId, fields));
+/** A variant of its own on a seeded product (see addVariant). */
+export const makeVariant = (product: string, variant: Parameters<typeof fixtures.addVariant>[2]) => changingCatalog((db) => fixtures.addVariant(db, product, variant));
