@@ -11,6 +11,7 @@ import { metrics } from "@/lib/platform/metrics/registry";
 import { clearSoldOut, knownSoldOut } from "@/lib/orders/soldout";
 import { whenIdle } from "@/lib/platform/shutdown";
 import { placeFromProcesses } from "./support/buyer-processes";
+import { holdEveryBatch } from "./support/held-batches";
 import { linesOf, makeSkus, makeShopper, makeShoppers, ordersOf, fillCart, stockOf, type Shopper } from "./support/fixtures";
 
 // Each test sets the seams it needs inside the commit's transaction.
@@ -25,27 +26,6 @@ const codeOf = (r: PromiseSettledResult<unknown>) =>
   r.status === "fulfilled" ? "OK" : r.reason instanceof AppError ? r.reason.code : `THROWN ${String(r.reason)}`;
 /** Until the sold-out hints a batch writes after answering are written. */
 const settled = () => whenIdle(10_000);
-
-/** Holds a first batch (of `blocker`'s order) open before its COMMIT; the returned release lets it finish. */
-async function holdABatch(blocker: Shopper, skuId: number) {
-  await fillCart(blocker, [{ skuId: skuId, count: 1 }]);
-  let release!: () => void;
-  let entered!: () => void;
-  const held = new Promise<void>((r) => (release = r));
-  const inside = new Promise<void>((r) => (entered = r));
-  seams.beforeCommit = () => {
-    seams.beforeCommit = undefined;
-    entered();
-    return held;
-  };
-  const first = buy(blocker);
-  await inside;
-  return async () => {
-    release();
-    await first;
-  };
-}
-
 
 /** The checkout counters this process's registry gained since the call (as the bench reads them). */
 async function countFrom() {
@@ -97,14 +77,14 @@ describe("batched checkout", () => {
   });
 
   it("writes one order for the same idempotency key twice in one batch", async () => {
-    const [skuId, other] = await makeSkus([10, 10]);
-    const [u, blocker] = await Promise.all([makeShopper(), makeShopper()]);
+    const [skuId] = await makeSkus([10]);
+    const u = await makeShopper();
     await fillCart(u, [{ skuId: skuId!, count: 1 }]);
-    const finishFirst = await holdABatch(blocker, other!);
+    const finishFirst = await holdEveryBatch();
     const counted = await countFrom();
     const key = randomUUID();
     const twins = [buy(u, key), buy(u, key)];
-    // Both reach the queue behind the held batch.
+    // Both reach the queue behind the held batches.
     await expect.poll(() => queuedForBatch(), { timeout: 10_000 }).toBe(2);
     await finishFirst();
     const [a, b] = (await Promise.all(twins)) as [Awaited<(typeof twins)[0]>, Awaited<(typeof twins)[1]>];
@@ -116,10 +96,10 @@ describe("batched checkout", () => {
   });
 
   it("treats keys that differ only in case as one key, as the unique index does", async () => {
-    const [skuId, other] = await makeSkus([10, 10]);
-    const [u, blocker] = await Promise.all([makeShopper(), makeShopper()]);
+    const [skuId] = await makeSkus([10]);
+    const u = await makeShopper();
     await fillCart(u, [{ skuId: skuId!, count: 1 }]);
-    const finishFirst = await holdABatch(blocker, other!);
+    const finishFirst = await holdEveryBatch();
     const twins = [buy(u, "Order-Key-abc"), buy(u, "ORDER-KEY-ABC")];
     await expect.poll(() => queuedForBatch(), { timeout: 10_000 }).toBe(2);
     await finishFirst();

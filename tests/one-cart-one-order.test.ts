@@ -7,8 +7,8 @@ import { addLine, guestOwner, mergeCarts, readCart, removeLine, selectAll, updat
 import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
 import { placeOrder, queuedForBatch } from "@/lib/orders/checkout";
-import { checkoutSeams } from "@/lib/orders/seams";
 import { placeFromProcesses } from "./support/buyer-processes";
+import { holdEveryBatch } from "./support/held-batches";
 import { makeSkus, makeShopper, makeShoppers, noCtx, ordersOf, fillCart, request, stockOf, type Shopper } from "./support/fixtures";
 
 const codeOf = (r: PromiseSettledResult<unknown>) =>
@@ -98,27 +98,15 @@ describe.each(CHECKOUT_STRATEGIES)("one cart, one order (%s)", (strategy) => {
 
 describe("one cart, one order", () => {
   it("batched: two orders of one user with different keys in one batch make one order", async () => {
-    const [skuId, other] = await makeSkus([10, 10]);
-    const [u, blocker] = await Promise.all([makeShopper(), makeShopper()]);
+    const [skuId] = await makeSkus([10]);
+    const u = await makeShopper();
     await fillCart(u, [{ skuId: skuId!, count: 1 }]);
-    await fillCart(blocker, [{ skuId: other!, count: 1 }]);
-    // Hold a first batch open so that both of u's checkouts queue behind it and share the next one.
-    let release!: () => void;
-    let entered!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const inside = new Promise<void>((r) => (entered = r));
-    checkoutSeams.beforeCommit = () => {
-      checkoutSeams.beforeCommit = undefined;
-      entered();
-      return held;
-    };
+    // Hold every batch slot so that both of u's checkouts queue and share the next batch.
+    const finishHeld = await holdEveryBatch();
     const buy = (who: Shopper) => placeOrder({ userId: who.id, addressId: who.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, "batched");
-    const first = buy(blocker);
-    await inside;
     const twins = Promise.allSettled([buy(u), buy(u)]);
     await expect.poll(() => queuedForBatch(), { timeout: 10_000 }).toBe(2);
-    release();
-    await first;
+    await finishHeld();
     const codes = (await twins).map(codeOf);
     expect(codes.sort()).toEqual(["CART_ALREADY_ORDERED", "OK"]);
     expect(await ordersOf([u.id])).toHaveLength(1);

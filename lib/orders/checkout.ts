@@ -67,8 +67,9 @@ export function placeOrder(request: PlaceOrderRequest, strategy: Strategy = env(
   );
 }
 
-/** Orders waiting for the next batch (for tests). */
+/** Orders waiting for the next batch, and batches running now (for tests). */
 export const queuedForBatch = () => batching().combiner.queued();
+export const batchesInFlight = () => batching().combiner.inFlight();
 
 async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: { attempts: number }): Promise<PlaceOrderResult> {
   try {
@@ -171,7 +172,12 @@ function perDraft({ verdicts, emptied, attempts, numbered }: CommitResult): Comm
  */
 function batching() {
   const shared = globalThis as unknown as { stockroomBatching?: { combiner: Combiner<Draft, Committed>; spans: WeakMap<Draft, Span> } };
-  shared.stockroomBatching ??= { combiner: createCombiner(commitBatch, { maxBatch: MAX_BATCH }), spans: new WeakMap() };
+  shared.stockroomBatching ??= {
+    // One customer's drafts never in two batches at once: the next waits for the one committing,
+    // so its lookups see that commit (replays, one cart one order, purchase limits).
+    combiner: createCombiner(commitBatch, { maxBatch: MAX_BATCH, maxInFlight: env().CHECKOUT_BATCHES_IN_FLIGHT, keyOf: (d) => d.req.userId }),
+    spans: new WeakMap(),
+  };
   return shared.stockroomBatching;
 }
 

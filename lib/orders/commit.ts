@@ -11,7 +11,7 @@ import { addressesOf, checkoutSkus, earlierOrders, type CheckoutSku, type Earlie
 import { insertOrders, readOrderNumbers } from "./order-rows";
 import { busy, retryOnContention } from "./retry";
 import type { SoldOut } from "./soldout";
-import { ShortStock, TooContended, type StockStep } from "./stock";
+import { NotEnoughForAll, ShortStock, TooContended, type StockStep } from "./stock";
 import { buyableUnits } from "@/lib/catalog/availability";
 import { checkoutSeams } from "./seams";
 
@@ -173,15 +173,15 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number):
   }
 
   let emptied: SoldOut[] = [];
-  if (candidates.length > 0) {
-    await transaction(
+  const decided = [...verdicts];
+  /** `allAtOnce`: the step's `takeAll` serves every admitted order; else `decide` picks who is served. */
+  const commitCandidates = (allAtOnce: boolean) =>
+    transaction(
       async (tx) => {
         await checkoutSeams.afterLookups?.(attempt);
         const admitted = await withinLimits(tx, candidates, drafts, named, catalog, verdicts);
-        const decision = await step.decide(
-          tx,
-          admitted.map((i) => drafts[i]!.lines),
-        );
+        const wanted = admitted.map((i) => drafts[i]!.lines);
+        const decision = allAtOnce ? { verdicts: wanted.map(() => true as const), emptied: [] } : await step.decide(tx, wanted);
         const served: PreparedOrder[] = [];
         for (const [n, i] of admitted.entries()) {
           const draft = drafts[i]!;
@@ -193,18 +193,27 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number):
             verdicts[i] = { kind: "created", order };
           } else verdicts[i] = { kind: "refused", error: outOfStockError(lines, verdict.available) };
         }
+        let emptiedIds = decision.emptied;
         if (served.length > 0) {
           await insertOrders(tx, served);
-          await step.take(
-            tx,
-            served.map((o) => o.lines),
-          );
+          const bought = served.map((o) => o.lines);
+          if (allAtOnce) emptiedIds = await step.takeAll!(tx, bought, (skuId) => catalog.get(skuId)?.stock ?? 0);
+          else await step.take(tx, bought);
         }
         await checkoutSeams.beforeCommit?.(attempt);
-        emptied = decision.emptied.map((skuId) => ({ skuId, name: lineName(skuId, catalog.get(skuId)) }));
+        emptied = emptiedIds.map((skuId) => ({ skuId, name: lineName(skuId, catalog.get(skuId)) }));
       },
       { isolationLevel: "read committed" },
     );
+  if (candidates.length > 0) {
+    try {
+      await commitCandidates(step.takeAll !== undefined);
+    } catch (e) {
+      if (!(e instanceof NotEnoughForAll)) throw e;
+      // Some SKU cannot cover the whole batch: decide order by order, on locked rows.
+      verdicts.splice(0, verdicts.length, ...decided);
+      await commitCandidates(false);
+    }
   }
   const numbered = readOrderNumbers(verdicts.flatMap((v) => (v?.kind === "created" ? [v.order] : [])));
   for (const [i, leader] of followers) verdicts[i] = asFollower(drafts[i]!, drafts[leader]!, verdicts[leader]!);

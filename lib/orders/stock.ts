@@ -22,6 +22,14 @@ export type StockStep = {
   strategy: Strategy;
   decide(tx: Conn, orders: Line[][]): Promise<Decision>;
   take(tx: Conn, orders: Line[][]): Promise<void>;
+  /**
+   * A first try that serves every order without locking rows first: the orders' rows are
+   * written, then each SKU's units for all of them are taken in one conditional UPDATE, so a
+   * hot row is locked only for that UPDATE and the COMMIT. Throws NotEnoughForAll when a SKU
+   * cannot cover them all (the caller rolls back and decides with `decide`); answers the SKUs
+   * it left at zero. `seen`: each SKU's stock as read before the transaction.
+   */
+  takeAll?(tx: Conn, orders: Line[][], seen: (skuId: number) => number): Promise<number[]>;
 };
 /**
  * Per order: served, or refused with what was left of its SKUs when its turn came. `emptied`:
@@ -35,6 +43,9 @@ export class ShortStock extends Error {
     super(`short on SKU ${skuId}`);
   }
 }
+
+/** Thrown by `takeAll` when one SKU cannot cover every order of the batch: the transaction rolls back. */
+export class NotEnoughForAll extends Error {}
 
 /** Thrown when the optimistic loop gives up while stock remained: the row was too contended. */
 export class TooContended extends Error {}
@@ -140,6 +151,19 @@ const allocate: StockStep = {
     return { verdicts, emptied: [...left].filter(([, n]) => n === 0).map(([skuId]) => skuId) };
   },
   take: subtract,
+  async takeAll(tx, orders, seen) {
+    const wanted = unitsBySku(orders);
+    for (const { skuId, count } of wanted) {
+      if (affectedRows(await tx.query(TAKE_IF_ENOUGH, [count, count, skuId, count])) !== 1) throw new NotEnoughForAll();
+    }
+    // Only a SKU that may have reached zero costs a read (its row is locked by the UPDATE, so the
+    // read is exact). `seen` can only be high (others took units since), so a miss leaves a
+    // sold-out hint unset until the next refusal sets it; never set wrongly.
+    const maybeEmpty = wanted.filter((l) => seen(l.skuId) <= l.count).map((l) => l.skuId);
+    if (maybeEmpty.length === 0) return [];
+    const [rows] = await tx.query<RowDataPacket[]>(`SELECT id FROM skus WHERE id IN (${placeholders(maybeEmpty.length)}) AND stock = 0`, maybeEmpty);
+    return rows.map((r) => Number(r.id));
+  },
 };
 
 export const STOCK_STEPS: Record<Strategy, StockStep> = { conditional, optimistic, pessimistic, batched: allocate };

@@ -88,4 +88,39 @@ describe("combiner", () => {
     expect(c.queued()).toBe(0);
     expect(await all).toEqual([10, 20, 30]);
   });
+
+  it("runs up to maxInFlight batches at once", async () => {
+    const runner = fakeRunner();
+    const c = createCombiner((b: number[]) => runner.run(b), { maxBatch: 2, maxInFlight: 2 });
+    runner.hold();
+    const first = [c.submit(1), c.submit(2)];
+    await new Promise(setImmediate);
+    const second = [c.submit(3), c.submit(4)];
+    await new Promise(setImmediate);
+    expect(c.inFlight()).toBe(2);
+    const third = c.submit(5);
+    await new Promise(setImmediate);
+    expect(c.queued()).toBe(1);
+    runner.release();
+    expect(await Promise.all([...first, ...second, third])).toEqual([10, 20, 30, 40, 50]);
+    expect(runner.batches).toEqual([[1, 2], [3, 4], [5]]);
+    expect(runner.maxInFlight()).toBe(2);
+  });
+
+  it("never puts one owner's items in two batches at once; the items behind them go ahead", async () => {
+    const runner = fakeRunner();
+    // Owner: the tens digit (11 and 12 are one owner's).
+    const c = createCombiner((b: number[]) => runner.run(b), { maxBatch: 8, maxInFlight: 3, keyOf: (n) => Math.floor(n / 10) });
+    runner.hold();
+    const first = c.submit(11);
+    await new Promise(setImmediate);
+    const rest = [c.submit(12), c.submit(21), c.submit(13)];
+    await new Promise(setImmediate);
+    // 12 and 13 wait for 11's batch; 21 leaves in a batch of its own.
+    expect(runner.batches).toEqual([[11], [21]]);
+    expect(c.queued()).toBe(2);
+    runner.release();
+    expect(await Promise.all([first, ...rest])).toEqual([110, 120, 210, 130]);
+    expect(runner.batches).toEqual([[11], [21], [12, 13]]);
+  });
 });

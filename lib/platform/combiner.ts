@@ -1,47 +1,98 @@
 /**
- * Combines concurrent calls into batches: callers `submit` one item each; one batch at a time
- * runs through `run` with up to `maxBatch` items in arrival order, and each caller gets the
- * result for its own item. There is no timer: a batch leaves as soon as the previous one is
- * done (plus one turn of the event loop, so items whose inputs arrived in the same burst share
- * the first batch), so a lone caller waits for nothing. It knows nothing of SQL or Redis.
+ * Combines concurrent calls into batches: callers `submit` one item each; up to `maxInFlight`
+ * batches run through `run` at once, each with up to `maxBatch` items in arrival order, and each
+ * caller gets the result for its own item. There is no timer: a batch leaves as soon as a slot is
+ * free (plus one turn of the event loop, so items whose inputs arrived in the same burst share
+ * it), so a lone caller waits for nothing.
+ *
+ * `keyOf` names an item's owner: items of one owner never run in two batches at once. An item
+ * whose owner has a batch running waits in the queue, in order, for that batch to finish (the
+ * items behind it may leave first); several of one owner's queued items may share a batch.
+ * It knows nothing of SQL or Redis.
  */
 export type Combiner<I, O> = {
   submit(item: I): Promise<O>;
   /** Items waiting for a batch (for tests and diagnostics). */
   queued(): number;
+  /** Batches running now. */
+  inFlight(): number;
   /** Resolves when nothing is queued or running. */
   drained(): Promise<void>;
 };
 
-/** `run` answers with one result per item, in the items' order; if it throws, every item of the batch gets that error. */
-export function createCombiner<I, O>(run: (batch: I[]) => Promise<O[]>, { maxBatch }: { maxBatch: number }): Combiner<I, O> {
-  type Waiting = { item: I; resolve: (o: O) => void; reject: (e: unknown) => void };
-  const queue: Waiting[] = [];
-  let running: Promise<void> | null = null;
+type Options<I> = { maxBatch: number; maxInFlight?: number; keyOf?: (item: I) => string | number };
 
-  async function drain() {
-    await new Promise(setImmediate);
-    while (queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      try {
-        const results = await run(batch.map((w) => w.item));
-        batch.forEach((w, i) => w.resolve(results[i]!));
-      } catch (e) {
-        for (const w of batch) w.reject(e);
+/** `run` answers with one result per item, in the items' order; if it throws, every item of the batch gets that error. */
+export function createCombiner<I, O>(run: (batch: I[]) => Promise<O[]>, { maxBatch, maxInFlight = 1, keyOf }: Options<I>): Combiner<I, O> {
+  type Waiting = { item: I; key: unknown; resolve: (o: O) => void; reject: (e: unknown) => void };
+  const queue: Waiting[] = [];
+  /** Owners with a batch running, and how many of their items it holds. */
+  const busy = new Map<unknown, number>();
+  let running = 0;
+  let scheduled = false;
+  let idle: Promise<void> | null = null;
+  let settleIdle = () => {};
+
+  /** The next batch: queued items, in order, whose owner has no batch running. */
+  function takeBatch(): Waiting[] {
+    const batch: Waiting[] = [];
+    for (let i = 0; i < queue.length && batch.length < maxBatch; ) {
+      const w = queue[i]!;
+      if (w.key !== undefined && busy.has(w.key)) i++;
+      else batch.push(...queue.splice(i, 1));
+    }
+    return batch;
+  }
+
+  async function runBatch(batch: Waiting[]) {
+    for (const w of batch) if (w.key !== undefined) busy.set(w.key, (busy.get(w.key) ?? 0) + 1);
+    try {
+      const results = await run(batch.map((w) => w.item));
+      batch.forEach((w, i) => w.resolve(results[i]!));
+    } catch (e) {
+      for (const w of batch) w.reject(e);
+    } finally {
+      for (const w of batch) {
+        if (w.key === undefined) continue;
+        const left = busy.get(w.key)! - 1;
+        if (left === 0) busy.delete(w.key);
+        else busy.set(w.key, left);
       }
+      running--;
+      pump();
+    }
+  }
+
+  function pump() {
+    while (running < maxInFlight && queue.length > 0) {
+      const batch = takeBatch();
+      if (batch.length === 0) break;
+      running++;
+      void runBatch(batch);
+    }
+    if (running === 0 && queue.length === 0 && idle) {
+      idle = null;
+      settleIdle();
     }
   }
 
   return {
     submit(item) {
       return new Promise<O>((resolve, reject) => {
-        queue.push({ item, resolve, reject });
-        running ??= drain().finally(() => (running = null));
+        queue.push({ item, key: keyOf?.(item), resolve, reject });
+        idle ??= new Promise<void>((r) => (settleIdle = r));
+        if (scheduled) return;
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          pump();
+        });
       });
     },
     queued: () => queue.length,
+    inFlight: () => running,
     async drained() {
-      while (running) await running;
+      while (idle) await idle;
     },
   };
 }

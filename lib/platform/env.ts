@@ -26,6 +26,7 @@ const schema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     CHECKOUT_STRATEGY: z.enum(CHECKOUT_STRATEGIES).default("batched"),
     CHECKOUT_MAX_ATTEMPTS: positiveInt.max(20).default(4),
+    CHECKOUT_BATCHES_IN_FLIGHT: positiveInt.max(16).default(2).describe("batched: transactions one process runs at once; one customer's checkouts are never in two"),
     FREIGHT: z
       .string()
       .regex(/^\d{1,6}(\.\d{1,2})?$/, "must be a decimal amount such as 10.00")
