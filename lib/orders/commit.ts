@@ -7,7 +7,7 @@ import { addHeld, heldOf, lockCustomersAndReadHeld, overLimit, purchaseLimitErro
 import { hasStarted, saleNotStartedError } from "@/lib/drops/sale-start";
 import { orderTooLargeError, outOfStockError, prepareOrder, type Draft, type PreparedOrder } from "./draft";
 import { DuplicateKey } from "./idempotency";
-import { addressesOf, checkoutSkus, earlierOrders, type CheckoutSku, type Earlier } from "./lookups";
+import { batchLookups, checkoutSkus, type CheckoutSku, type Earlier } from "./lookups";
 import { insertOrders, readOrderNumbers } from "./order-rows";
 import { busy, retryOnContention } from "./retry";
 import type { SoldOut } from "./soldout";
@@ -136,8 +136,7 @@ async function withinLimits(
 }
 
 async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number): Promise<CommitResult> {
-  const skuIds = [...new Set(drafts.flatMap((d) => d.lines.map((l) => l.skuId)))];
-  const [found, addressRows, catalogRows] = await Promise.all([earlierOrders(drafts), addressesOf([...new Set(drafts.map((d) => d.req.addressId))]), checkoutSkus(skuIds)]);
+  const { earlier: found, addresses: addressRows, skus: catalogRows } = await batchLookups(drafts);
   const address = new Map(addressRows.map((a) => [a.id, a]));
   const catalog = new Map(catalogRows.map((s) => [s.skuId, s]));
 
