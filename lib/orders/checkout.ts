@@ -14,7 +14,7 @@ import { lineRowsOf, outOfStockError, type Draft, type PlaceOrderRequest } from 
 import { findOrderByCartRevision, normalizeKey, replayOr, type PlaceOrderResult } from "./idempotency";
 import { recordBatch, recordCheckout, recordSoldOutHint, type CheckoutOutcome } from "./metrics";
 import { toOrderView } from "./queries";
-import { knownSoldOut, markSoldOut } from "./soldout";
+import { markSoldOut, soldOutHints } from "./soldout";
 import { checkoutSeams } from "./seams";
 import { STOCK_STEPS, type Strategy } from "./stock";
 
@@ -84,7 +84,8 @@ async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: { att
   };
 
   for (let round = 1; ; round++) {
-    const cart = await (checkoutSeams.readCart ?? readCart)(userOwner(req.userId));
+    // The hints are read beside the cart (one round trip), before the cart's SKUs are known.
+    const [cart, hints] = await Promise.all([(checkoutSeams.readCart ?? readCart)(userOwner(req.userId)), soldOutHints()]);
     // The page the shopper submitted shows a cart that has changed since: if that cart was bought, say so.
     if (req.cartRevision && req.cartRevision !== cart.revision) {
       const orderId = await findOrderByCartRevision(req.userId, req.cartRevision);
@@ -92,7 +93,7 @@ async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: { att
     }
     const lines: Line[] = cart.lines.filter((l) => l.selected).map(({ skuId, count }) => ({ skuId, count }));
     if (lines.length === 0) return replayed(new AppError("EMPTY_CART"));
-    const hinted = await knownSoldOut(lines.map((l) => l.skuId));
+    const hinted = new Map(lines.flatMap((l) => (hints.has(l.skuId) ? [[l.skuId, hints.get(l.skuId)!] as const] : [])));
     if (hinted.size > 0) {
       recordSoldOutHint();
       return replayed(soldOutError(lines, hinted));

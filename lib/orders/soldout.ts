@@ -13,35 +13,55 @@ import { getRedis } from "@/lib/platform/redis";
  * cleared by whatever puts stock back. It also expires, bounding any hint a failure left behind.
  * Its value is the SKU's display name, so the refusal can name what is sold out without a query.
  */
-const HINT_SECONDS = 60;
-const key = (skuId: number) => `soldout:{sku:${skuId}}`;
+const HINT_MS = 60_000;
+// One hash of every hint (field: SKU id, value: "<expires at ms>:<name>"), so a checkout reads
+// them all in one command sent beside its cart read, before it knows its cart's SKUs. It holds
+// only SKUs that sold out in the last minute; expired fields are ignored and swept on writes.
+const HINTS = "{soldout}:hints";
 
 export type SoldOut = { skuId: number; name: string };
 
-/** SKU id -> display name, for the given SKUs that are hinted sold out. Never throws: no hint, no refusal. */
-export async function knownSoldOut(skuIds: number[]): Promise<Map<number, string>> {
+/** Every current hint, SKU id -> display name. Never throws: no hint, no refusal. */
+export async function soldOutHints(): Promise<Map<number, string>> {
   try {
-    const redis = getRedis();
-    // One GET per SKU: each hint has its own hash tag, so an MGET would cross cluster slots.
-    const values = await Promise.all(skuIds.map((id) => redis.get(key(id))));
-    return new Map(skuIds.flatMap((id, i) => (values[i] == null ? [] : [[id, values[i]] as const])));
+    return liveHints(await getRedis().hgetall(HINTS)).live;
   } catch {
     return new Map();
   }
+}
+
+function liveHints(fields: Record<string, string>, now = Date.now()) {
+  const live = new Map<number, string>();
+  const expired: string[] = [];
+  for (const [skuId, value] of Object.entries(fields)) {
+    const at = value.indexOf(":");
+    if (Number(value.slice(0, at)) > now) live.set(Number(skuId), value.slice(at + 1));
+    else expired.push(skuId);
+  }
+  return { live, expired };
+}
+
+/** SKU id -> display name, for the given SKUs that are hinted sold out. */
+export async function knownSoldOut(skuIds: number[]): Promise<Map<number, string>> {
+  const hints = await soldOutHints();
+  return new Map(skuIds.flatMap((id) => (hints.has(id) ? [[id, hints.get(id)!] as const] : [])));
 }
 
 export async function markSoldOut(emptied: SoldOut[]) {
   if (emptied.length === 0) return;
   try {
     const redis = getRedis();
-    await Promise.all(emptied.map((s) => redis.set(key(s.skuId), s.name, "EX", HINT_SECONDS)));
+    const until = Date.now() + HINT_MS;
+    await redis.hset(HINTS, Object.fromEntries(emptied.map((s) => [s.skuId, `${until}:${s.name}`])));
+    const { expired } = liveHints(await redis.hgetall(HINTS));
+    if (expired.length > 0) await redis.hdel(HINTS, ...expired);
     // Confirm against committed stock: a restock that committed before our SET is seen here.
     const rows = await getDb()
       .select({ id: skus.id, stock: skus.stock, onSale: skus.onSale })
       .from(skus)
       .where(inArray(skus.id, emptied.map((s) => s.skuId)));
     const back = rows.filter((r) => r.stock > 0 && r.onSale).map((r) => r.id);
-    if (back.length > 0) await Promise.all(back.map((id) => redis.del(key(id))));
+    if (back.length > 0) await redis.hdel(HINTS, ...back.map(String));
     // Pages say "Sold out" now rather than when their cached copy ages out.
     if (back.length < emptied.length) await catalogChanged();
   } catch (e) {
@@ -53,10 +73,9 @@ export async function markSoldOut(emptied: SoldOut[]) {
 export async function clearSoldOut(skuIds: number[]) {
   if (skuIds.length === 0) return;
   try {
-    const redis = getRedis();
-    const removed = await Promise.all(skuIds.map((id) => redis.del(key(id))));
+    const removed = await getRedis().hdel(HINTS, ...skuIds.map(String));
     // Only a SKU that was sold out changes what pages say.
-    if (removed.some((n) => n > 0)) await catalogChanged();
+    if (removed > 0) await catalogChanged();
   } catch (e) {
     log.warn({ err: e, skuIds }, "could not clear sold-out hint; it expires by itself");
   }
