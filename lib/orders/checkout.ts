@@ -72,11 +72,11 @@ export const queuedForBatch = () => batching().combiner.queued();
 export const batchesInFlight = () => batching().combiner.inFlight();
 
 async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: { attempts: number }): Promise<PlaceOrderResult> {
-  try {
-    await takeCheckoutSlot(req.userId);
-  } catch (refusal) {
-    return replayOr(req, refusal);
-  }
+  // The sold-out hints are read beside the cart, before the cart's SKUs are known; the first
+  // read goes out with the checkout slot's, so neither waits for the other.
+  const readCartAndHints = () => Promise.all([(checkoutSeams.readCart ?? readCart)(userOwner(req.userId)), soldOutHints()]);
+  const [slot, firstRead] = await Promise.allSettled([takeCheckoutSlot(req.userId), readCartAndHints()]);
+  if (slot.status === "rejected") return replayOr(req, slot.reason);
   const replayed = async (refusal: unknown) => {
     const result = await replayOr(req, refusal);
     await returnCheckoutSlot(req.userId);
@@ -84,8 +84,8 @@ async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: { att
   };
 
   for (let round = 1; ; round++) {
-    // The hints are read beside the cart (one round trip), before the cart's SKUs are known.
-    const [cart, hints] = await Promise.all([(checkoutSeams.readCart ?? readCart)(userOwner(req.userId)), soldOutHints()]);
+    if (round === 1 && firstRead.status === "rejected") throw firstRead.reason;
+    const [cart, hints] = round === 1 && firstRead.status === "fulfilled" ? firstRead.value : await readCartAndHints();
     // The page the shopper submitted shows a cart that has changed since: if that cart was bought, say so.
     if (req.cartRevision && req.cartRevision !== cart.revision) {
       const orderId = await findOrderByCartRevision(req.userId, req.cartRevision);
