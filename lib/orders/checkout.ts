@@ -2,7 +2,7 @@ import "server-only";
 import { trace, SpanStatusCode, type Span } from "@opentelemetry/api";
 import { settleCartCleanups, takeOrderOutOfCart } from "@/lib/cart/cleanup";
 import { readCart, userOwner, type Line } from "@/lib/cart/store";
-import { createCombiner, type Combiner } from "@/lib/platform/combiner";
+import { createCombiner, type BatchPhase, type Combiner } from "@/lib/platform/combiner";
 import { env } from "@/lib/platform/env";
 import { AppError, isAppError, isConnectionError } from "@/lib/errors";
 import { log } from "@/lib/platform/log";
@@ -138,7 +138,7 @@ function commit(draft: Draft, strategy: Strategy): Promise<Committed> {
 }
 
 /** One batch of drafts in one transaction: a trace of its own, linked both ways with its orders' checkouts. */
-async function commitBatch(drafts: Draft[]): Promise<Committed[]> {
+async function commitBatch(drafts: Draft[], phase: BatchPhase): Promise<Committed[]> {
   recordBatch(drafts.length);
   const orders = drafts.map((d) => batching().spans.get(d)).filter((s) => s !== undefined);
   return tracer.startActiveSpan(
@@ -147,7 +147,7 @@ async function commitBatch(drafts: Draft[]): Promise<Committed[]> {
     async (span) => {
       for (const order of orders) order.setAttribute("stockroom.batch_size", drafts.length).addLink({ context: span.spanContext() });
       try {
-        const result = await commitOrders(drafts, STOCK_STEPS.batched);
+        const result = await commitOrders(drafts, STOCK_STEPS.batched, phase);
         span.setAttribute("stockroom.attempts", result.attempts);
         return perDraft(result);
       } catch (e) {

@@ -75,12 +75,12 @@ const availableOf = (sku?: { stock: number; onSale: boolean }) => (sku ? buyable
  * The one-order steps (`conditional`, `optimistic`, `pessimistic`) are given one draft at a time:
  * they refuse by rolling the transaction back.
  */
-export async function commitOrders(drafts: Draft[], step: StockStep): Promise<CommitResult> {
+export async function commitOrders(drafts: Draft[], step: StockStep, { committing }: { committing?: () => void } = {}): Promise<CommitResult> {
   let attempts = 0;
   try {
     return await retryOnContention(
       `checkout (${step.strategy})`,
-      (attempt) => attemptCommit(drafts, step, (attempts = attempt)),
+      (attempt) => attemptCommit(drafts, step, (attempts = attempt), committing),
       (e) => e instanceof DuplicateKey,
       step.strategy,
     );
@@ -135,7 +135,7 @@ async function withinLimits(
   });
 }
 
-async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number): Promise<CommitResult> {
+async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number, committing?: () => void): Promise<CommitResult> {
   const { earlier: found, addresses: addressRows, skus: catalogRows } = await batchLookups(drafts);
   const address = new Map(addressRows.map((a) => [a.id, a]));
   const catalog = new Map(catalogRows.map((s) => [s.skuId, s]));
@@ -180,6 +180,8 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number):
         await checkoutSeams.afterLookups?.(attempt);
         const admitted = await withinLimits(tx, candidates, drafts, named, catalog, verdicts);
         const wanted = admitted.map((i) => drafts[i]!.lines);
+        // From here the batch takes its SKU rows' locks and only waits to finish: the next may start.
+        if (!allAtOnce) committing?.();
         const decision = allAtOnce ? { verdicts: wanted.map(() => true as const), emptied: [] } : await step.decide(tx, wanted);
         const served: PreparedOrder[] = [];
         for (const [n, i] of admitted.entries()) {
@@ -196,7 +198,10 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number):
         if (served.length > 0) {
           await insertOrders(tx, served);
           const bought = served.map((o) => o.lines);
-          if (allAtOnce) emptiedIds = await step.takeAll!(tx, bought, (skuId) => catalog.get(skuId)?.stock ?? 0);
+          if (allAtOnce) {
+            committing?.();
+            emptiedIds = await step.takeAll!(tx, bought, (skuId) => catalog.get(skuId)?.stock ?? 0);
+          }
           else await step.take(tx, bought);
         }
         await checkoutSeams.beforeCommit?.(attempt);

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createCombiner } from "./combiner";
+import { createCombiner, type BatchPhase } from "./combiner";
 
-/** A runner that records its batches and can be held open, to see what queues behind it. */
-function fakeRunner() {
+/**
+ * A runner that records its batches and can be held open, to see what queues behind it.
+ * `committingAtOnce`: each batch says at once that it is committing, so the next may leave.
+ */
+function fakeRunner({ committingAtOnce = false } = {}) {
   const batches: number[][] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -18,8 +21,9 @@ function fakeRunner() {
       gate = null;
       open();
     },
-    async run(items: number[]) {
+    async run(items: number[], phase?: BatchPhase) {
       batches.push(items);
+      if (committingAtOnce) phase?.committing();
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
@@ -89,9 +93,25 @@ describe("combiner", () => {
     expect(await all).toEqual([10, 20, 30]);
   });
 
-  it("runs up to maxInFlight batches at once", async () => {
+  it("lets the next batch leave only once the running one is committing", async () => {
     const runner = fakeRunner();
     const c = createCombiner((b: number[]) => runner.run(b), { maxBatch: 2, maxInFlight: 2 });
+    runner.hold();
+    const first = c.submit(1);
+    await new Promise(setImmediate);
+    const second = c.submit(2);
+    await new Promise(setImmediate);
+    // The first never says it is committing: the second waits although a slot is free.
+    expect(c.inFlight()).toBe(1);
+    expect(c.queued()).toBe(1);
+    runner.release();
+    expect(await Promise.all([first, second])).toEqual([10, 20]);
+    expect(runner.maxInFlight()).toBe(1);
+  });
+
+  it("runs up to maxInFlight committing batches at once", async () => {
+    const runner = fakeRunner({ committingAtOnce: true });
+    const c = createCombiner((b: number[], phase) => runner.run(b, phase), { maxBatch: 2, maxInFlight: 2 });
     runner.hold();
     const first = [c.submit(1), c.submit(2)];
     await new Promise(setImmediate);
@@ -108,9 +128,9 @@ describe("combiner", () => {
   });
 
   it("never puts one owner's items in two batches at once; the items behind them go ahead", async () => {
-    const runner = fakeRunner();
+    const runner = fakeRunner({ committingAtOnce: true });
     // Owner: the tens digit (11 and 12 are one owner's).
-    const c = createCombiner((b: number[]) => runner.run(b), { maxBatch: 8, maxInFlight: 3, keyOf: (n) => Math.floor(n / 10) });
+    const c = createCombiner((b: number[], phase) => runner.run(b, phase), { maxBatch: 8, maxInFlight: 3, keyOf: (n) => Math.floor(n / 10) });
     runner.hold();
     const first = c.submit(11);
     await new Promise(setImmediate);

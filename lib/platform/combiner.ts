@@ -1,9 +1,13 @@
 /**
- * Combines concurrent calls into batches: callers `submit` one item each; up to `maxInFlight`
- * batches run through `run` at once, each with up to `maxBatch` items in arrival order, and each
- * caller gets the result for its own item. There is no timer: a batch leaves as soon as a slot is
- * free (plus one turn of the event loop, so items whose inputs arrived in the same burst share
- * it), so a lone caller waits for nothing.
+ * Combines concurrent calls into batches: callers `submit` one item each; batches run through
+ * `run` with up to `maxBatch` items in arrival order, and each caller gets the result for its own
+ * item. There is no timer: a batch leaves as soon as it may (plus one turn of the event loop, so
+ * items whose inputs arrived in the same burst share it), so a lone caller waits for nothing.
+ *
+ * A batch may leave while others run: up to `maxInFlight` at once, but only once every running
+ * batch has called its `phase.committing()` (its own work is done and it only waits to finish).
+ * So the next batch prepares while the last one commits, and the items that arrive meanwhile
+ * still gather into one batch. A `run` that never calls it runs one batch at a time.
  *
  * `keyOf` names an item's owner: items of one owner never run in two batches at once. An item
  * whose owner has a batch running waits in the queue, in order, for that batch to finish (the
@@ -22,13 +26,18 @@ export type Combiner<I, O> = {
 
 type Options<I> = { maxBatch: number; maxInFlight?: number; keyOf?: (item: I) => string | number };
 
+/** What a running batch tells the combiner. */
+export type BatchPhase = { committing(): void };
+
 /** `run` answers with one result per item, in the items' order; if it throws, every item of the batch gets that error. */
-export function createCombiner<I, O>(run: (batch: I[]) => Promise<O[]>, { maxBatch, maxInFlight = 1, keyOf }: Options<I>): Combiner<I, O> {
+export function createCombiner<I, O>(run: (batch: I[], phase: BatchPhase) => Promise<O[]>, { maxBatch, maxInFlight = 1, keyOf }: Options<I>): Combiner<I, O> {
   type Waiting = { item: I; key: unknown; resolve: (o: O) => void; reject: (e: unknown) => void };
   const queue: Waiting[] = [];
   /** Owners with a batch running, and how many of their items it holds. */
   const busy = new Map<unknown, number>();
   let running = 0;
+  /** Running batches that have not said they are committing. */
+  let preparing = 0;
   let scheduled = false;
   let idle: Promise<void> | null = null;
   let settleIdle = () => {};
@@ -46,8 +55,18 @@ export function createCombiner<I, O>(run: (batch: I[]) => Promise<O[]>, { maxBat
 
   async function runBatch(batch: Waiting[]) {
     for (const w of batch) if (w.key !== undefined) busy.set(w.key, (busy.get(w.key) ?? 0) + 1);
+    let prepared = false;
+    const committing = () => {
+      if (prepared) return;
+      prepared = true;
+      preparing--;
+      pump();
+    };
     try {
-      const results = await run(batch.map((w) => w.item));
+      const results = await run(
+        batch.map((w) => w.item),
+        { committing },
+      );
       batch.forEach((w, i) => w.resolve(results[i]!));
     } catch (e) {
       for (const w of batch) w.reject(e);
@@ -59,15 +78,18 @@ export function createCombiner<I, O>(run: (batch: I[]) => Promise<O[]>, { maxBat
         else busy.set(w.key, left);
       }
       running--;
+      if (!prepared) preparing--;
+      prepared = true;
       pump();
     }
   }
 
   function pump() {
-    while (running < maxInFlight && queue.length > 0) {
+    while (running < maxInFlight && preparing === 0 && queue.length > 0) {
       const batch = takeBatch();
       if (batch.length === 0) break;
       running++;
+      preparing++;
       void runBatch(batch);
     }
     if (running === 0 && queue.length === 0 && idle) {
