@@ -129,6 +129,8 @@ export const MODE_TITLES: Record<string, string> = {
 };
 
 const cpu = (c: Cell) => c.clientCpu.toFixed(2);
+/** The server's Node CPU per order placed: every worker in http mode; in service mode this process, load generator included. */
+const cpuPerOrder = (c: Cell) => (c.metrics?.cpuSeconds && c.metrics.orders > 0 ? ((c.metrics.cpuSeconds * 1000) / c.metrics.orders).toFixed(2) : "-");
 
 function ceilings(cells: Cell[]): string[] {
   const Ws = [...new Set(cells.map((c) => c.W))].sort((a, b) => a - b);
@@ -166,8 +168,8 @@ function scenarioTable(cells: Cell[], scenario: string): string[] {
   const out = [
     `#### ${scenario}`,
     "",
-    `| strategy | workers | W | orders/s | req/s | p50 ms | p95 ms | p99 ms | ${split ? "winners p50 / p99 ms | losers p50 / p99 ms | " : ""}opt. retries/order | tx retries | batch mean (1 / 2-4 / 5-16 / 17-64) | outcomes | vs raw UPDATE | bench ELU | bench CPU | load | invariants |`,
-    `|---|---:|---:|---:|---:|---:|---:|---:|${split ? "---:|---:|" : ""}---:|---:|---:|---|---:|---:|---:|---:|---|`,
+    `| strategy | workers | W | orders/s | req/s | p50 ms | p95 ms | p99 ms | ${split ? "winners p50 / p99 ms | losers p50 / p99 ms | " : ""}opt. retries/order | tx retries | batch mean (1 / 2-4 / 5-16 / 17-64) | outcomes | vs raw UPDATE | Node CPU ms/order | bench ELU | bench CPU | load | invariants |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|${split ? "---:|---:|" : ""}---:|---:|---:|---|---:|---:|---:|---:|---:|---|`,
   ];
   for (const c of rows) {
     const r = raw.get(c.W);
@@ -175,7 +177,7 @@ function scenarioTable(cells: Cell[], scenario: string): string[] {
     const ok = c.problems.length === 0 ? "ok" : `**FAILED** (${c.problems.length})`;
     out.push(
       `| ${c.strategy} | ${c.workers} | ${c.W} | ${rate(c.ordersPerS)} | ${rate(c.requestsPerS)} | ${ms(c.latency.p50)} | ${ms(c.latency.p95)} | ${ms(c.latency.p99)} | ` +
-        `${split ? `${pair(c.winners)} | ${pair(c.losers)} | ` : ""}${c.optimisticRetriesPerOrder ?? "-"} | ${c.metrics?.txRetries ?? "-"} | ${batchText(c.batch)} | ${outcomesText(c.outcomes)} | ${ratio} | ${c.eventLoopUtilization.toFixed(2)} | ${cpu(c)} | ${c.loadAverage.toFixed(1)} | ${ok} |`,
+        `${split ? `${pair(c.winners)} | ${pair(c.losers)} | ` : ""}${c.optimisticRetriesPerOrder ?? "-"} | ${c.metrics?.txRetries ?? "-"} | ${batchText(c.batch)} | ${outcomesText(c.outcomes)} | ${ratio} | ${cpuPerOrder(c)} | ${c.eventLoopUtilization.toFixed(2)} | ${cpu(c)} | ${c.loadAverage.toFixed(1)} | ${ok} |`,
     );
   }
   out.push("");

@@ -21,6 +21,7 @@ stockroom_checkout_batch_size_bucket{le="+Inf"} 9
 stockroom_checkout_batch_size_sum 60
 stockroom_checkout_batch_size_count 9
 stockroom_http_requests_total{route="/api/orders/[orderId]",method="GET",status="200"} 1
+process_cpu_seconds_total 12.5
 `;
 
 describe("reading /api/metrics back", () => {
@@ -34,7 +35,7 @@ describe("reading /api/metrics back", () => {
     expect(samples.at(-1)).toEqual({ name: "weird", labels: { a: 'x"y', b: "1\\2" }, value: 1500 });
   });
 
-  it("gives the benchmark's counters, batch sizes from the histogram buckets", () => {
+  it("gives the benchmark's counters, batch sizes from the histogram buckets, and the server's CPU", () => {
     expect(checkoutMetricsFrom(SCRAPE)).toEqual({
       orders: 42,
       outOfStock: 7,
@@ -45,6 +46,7 @@ describe("reading /api/metrics back", () => {
       batches: 9,
       batchedOrders: 60,
       batchSizes: { "1": 4, "2-4": 2, "5-16": 2, "17-64": 1 },
+      cpuSeconds: 12.5,
     });
   });
 

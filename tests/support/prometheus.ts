@@ -15,6 +15,8 @@ export type CheckoutMetrics = {
   batches?: number;
   batchedOrders?: number;
   batchSizes?: Record<string, number>;
+  /** CPU the server's Node processes used (process_cpu_seconds_total, every worker summed). */
+  cpuSeconds?: number;
 };
 
 export type Sample = { name: string; labels: Record<string, string>; value: number };
@@ -53,6 +55,7 @@ export function checkoutMetricsFrom(text: string): CheckoutMetrics {
     batches: sumOf(s, "stockroom_checkout_batch_size_count"),
     batchedOrders: sumOf(s, "stockroom_checkout_batch_size_sum"),
     batchSizes: { "1": le("1"), "2-4": le("4") - le("1"), "5-16": le("16") - le("4"), "17-64": le("64") - le("16") },
+    cpuSeconds: sumOf(s, "process_cpu_seconds_total"),
   };
 }
 
@@ -70,5 +73,6 @@ export function metricsSince(before: CheckoutMetrics, after: CheckoutMetrics): C
     batches: (after.batches ?? 0) - (before.batches ?? 0),
     batchedOrders: (after.batchedOrders ?? 0) - (before.batchedOrders ?? 0),
     batchSizes: sizes,
+    cpuSeconds: (after.cpuSeconds ?? 0) - (before.cpuSeconds ?? 0),
   };
 }
