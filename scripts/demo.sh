@@ -38,4 +38,6 @@ FRONT_PID=$!
 trap 'kill "$FRONT_PID" 2>/dev/null || true' EXIT
 # ...in front of a worker per core on one internal port (scripts/start.mjs; WEB_CONCURRENCY sets
 # how many), which believes the front's X-Forwarded-For and nobody else's.
-TRUSTED_PROXY_HOPS=1 PORT="$APP_PORT" node scripts/start.mjs -H 127.0.0.1 -p "$APP_PORT"
+# The workers share the kernel's accept queue: with the cluster's round-robin hand-off, a
+# connection handed to a worker that dies is held by the primary until the front gives up on it (60 s).
+TRUSTED_PROXY_HOPS=1 NODE_CLUSTER_SCHED_POLICY=none PORT="$APP_PORT" node scripts/start.mjs -H 127.0.0.1 -p "$APP_PORT"

@@ -16,4 +16,6 @@ APP_PORT="${APP_PORT:-$((PORT + 1))}"
 FRONT_PORT="$PORT" APP_PORT="$APP_PORT" FRONT_DIR=".front/e2e-$PORT" bash scripts/front.sh &
 FRONT_PID=$!
 trap 'kill "$FRONT_PID" 2>/dev/null || true' EXIT
-TRUSTED_PROXY_HOPS=1 PORT="$APP_PORT" node scripts/start.mjs -H 127.0.0.1 -p "$APP_PORT"
+# The workers share the kernel's accept queue: with the cluster's round-robin hand-off, a
+# connection handed to a worker that dies is held by the primary until the front gives up on it (60 s).
+TRUSTED_PROXY_HOPS=1 NODE_CLUSTER_SCHED_POLICY=none PORT="$APP_PORT" node scripts/start.mjs -H 127.0.0.1 -p "$APP_PORT"

@@ -19,7 +19,7 @@
 #   FRONT_WORKERS     nginx worker processes [auto: one per core]
 #   FRONT_LOGIN_RATE / FRONT_LOGIN_BURST        per-address login+register POSTs [1r/s / 20]
 #   FRONT_CHECKOUT_RATE / FRONT_CHECKOUT_BURST  per-address checkout POSTs [5r/s / 20]
-#   FRONT_CONN_PER_ADDR   open connections per client address [256]
+#   FRONT_CONN_PER_ADDR   open connections per client address [256; at most 65535]
 #   FRONT_CLIENT_TIMEOUT  time a client gets to send its headers, and between body reads [10s]
 #   FRONT_ACCESS_LOG      "off" or a file path [off: the app logs every request]
 set -euo pipefail
@@ -53,7 +53,10 @@ if [ -n "${APP_PORTS:-}" ]; then
     UPSTREAM+="    server $a max_fails=1 fail_timeout=2s;\n"
   done
 else
-  UPSTREAM="    server 127.0.0.1:$APP_PORT max_fails=0;\n    server 127.0.0.1:$APP_PORT max_fails=0;\n"
+  # Four entries for one port: each try of a request takes another entry, and a worker that just
+  # died can fail a request's first tries on its kept-alive connections (tests/faults/front.test.ts).
+  UPSTREAM=""
+  for _ in 1 2 3 4; do UPSTREAM+="    server 127.0.0.1:$APP_PORT max_fails=0;\n"; done
 fi
 
 # As many open files as this machine lets us; each worker takes half of them for connections.
