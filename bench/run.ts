@@ -27,7 +27,7 @@ import { verdictLine, verdicts } from "./lib/acceptance";
 import type { Mode, ScenarioName, Strategy } from "./lib/options";
 import { summarizeProfile } from "./lib/profile";
 import { describeMachine, machineMarkdown, markdown, toCell, type Cell } from "./lib/report";
-import { BenchServer, buildServer, ROOT } from "./lib/server";
+import { BenchFront, BenchServer, buildServer, ROOT } from "./lib/server";
 import { ServiceOrders } from "./lib/service";
 import { HttpOrders, noop, type Target } from "./lib/targets";
 
@@ -349,30 +349,55 @@ async function runHttp(shoppers: Shopper[]) {
   }
 }
 
-/** The public pages' throughput, then each strategy's buyers alone and with the crowd of viewers. */
+/** Each strategy's front listens this far above its server's port. */
+const FRONT_PORT_OFFSET = 50;
+
+/**
+ * Through the front (scripts/front.sh, nginx), as production serves the shop: the public pages'
+ * throughput, then each strategy's buyers alone and among the crowd of viewers.
+ */
 async function runCrowd(servers: Map<Strategy, BenchServer>, workers: number, shoppers: Shopper[]) {
   const product = await crowdProduct(`x${workers} #${++cellNo}`);
-  const first = servers.get(opts.strategies[0]!)!;
-  log(`\n== public pages at ${workers} worker(s), ${CROWD.pageConnections} connections`);
-  pages.push(...(await pageCells(first.url, workers, opts.durationS, product, log)));
-  for (const [strategy, server] of servers) {
-    const client = new HttpClient(server.url, CROWD.buyers);
-    try {
-      const target = new HttpOrders(client, workers);
-      const alone = await checkoutCell("http", target, strategy, "hot", CROWD.buyers, shoppers);
-      let stop!: () => void;
-      const viewing = runViewers(server.url, product, new Promise<void>((r) => (stop = r)));
-      await new Promise((r) => setTimeout(r, CROWD.pollMs));
-      const crowded = await checkoutCell("http", target, strategy, "hot", CROWD.buyers, shoppers);
-      stop();
-      const viewers = await viewing;
-      const result = { strategy, workers, alone, crowded, viewers: CROWD.viewers, pagesPerS: viewers.pagesPerS, stockPerS: viewers.stockPerS, viewerLatency: viewers.latency, viewerErrors: viewers.errors };
-      log(`  crowd ${strategy} x${workers}: ${alone.ordersPerS} orders/s alone, ${crowded.ordersPerS} with viewers (${viewers.pagesPerS} pages/s, ${viewers.stockPerS} stock reads/s, ${viewers.errors} errors)`);
-      if (viewers.errors > 0) crowded.problems.push(`${viewers.errors} viewer requests failed`);
-      crowds.push(result);
-    } finally {
-      client.close();
+  const fronts = new Map<Strategy, BenchFront>();
+  try {
+    for (const [strategy, server] of servers) fronts.set(strategy, await BenchFront.start(Number(server.url.port) + FRONT_PORT_OFFSET, Number(server.url.port), `${strategy}-x${workers}`));
+    const first = fronts.get(opts.strategies[0]!)!;
+    log(`\n== public pages through the front at ${workers} worker(s), ${CROWD.pageConnections} connections`);
+    pages.push(...(await pageCells(first.url, workers, opts.durationS, product, log)));
+    for (const [strategy, front] of fronts) {
+      const client = new HttpClient(front.url, CROWD.buyers);
+      try {
+        const target = new HttpOrders(client, workers);
+        const alone = await checkoutCell("http", target, strategy, "hot", CROWD.buyers, shoppers);
+        let stop!: () => void;
+        const viewing = runViewers(front.url, product, new Promise<void>((r) => (stop = r)));
+        await new Promise((r) => setTimeout(r, CROWD.pollMs));
+        const crowded = await checkoutCell("http", target, strategy, "hot", CROWD.buyers, shoppers);
+        stop();
+        const viewers = await viewing;
+        const result = {
+          strategy,
+          workers,
+          alone,
+          crowded,
+          viewers: CROWD.viewers,
+          connectionsHeld: viewers.connectionsHeld,
+          pagesPerS: viewers.pagesPerS,
+          stockPerS: viewers.stockPerS,
+          viewerLatency: viewers.latency,
+          viewerErrors: viewers.errors,
+        };
+        log(
+          `  crowd ${strategy} x${workers}: ${alone.ordersPerS} orders/s alone, ${crowded.ordersPerS} with ${CROWD.viewers} viewers on ${viewers.connectionsHeld} connections (${viewers.pagesPerS} pages/s, ${viewers.stockPerS} stock reads/s, ${viewers.errors} errors)`,
+        );
+        if (viewers.errors > 0) crowded.problems.push(`${viewers.errors} viewer requests failed`);
+        crowds.push(result);
+      } finally {
+        client.close();
+      }
     }
+  } finally {
+    for (const front of fronts.values()) await front.stop();
   }
 }
 

@@ -8,6 +8,14 @@ export NEXT_TELEMETRY_DISABLED=1
 node scripts/db.mjs migrate --fresh
 node scripts/db.mjs seed
 node -e 'const R=require("ioredis");const r=new R(process.env.REDIS_URL);r.flushdb().then(()=>r.quit())'
-# The production launcher, as `npm start` runs it; WEB_CONCURRENCY (1 unless set) picks the workers.
+# The shop as production runs it: the front (scripts/front.sh, nginx) on PORT, in front of the
+# production launcher on PORT+1, reachable only from this machine and believing the front's
+# X-Forwarded-For. WEB_CONCURRENCY (1 unless set) picks the workers.
 export WEB_CONCURRENCY="${WEB_CONCURRENCY:-1}"
-exec node scripts/start.mjs -p "$PORT"
+APP_PORT="${APP_PORT:-$((PORT + 1))}"
+FRONT_PORT="$PORT" APP_PORT="$APP_PORT" FRONT_DIR=".front/e2e-$PORT" bash scripts/front.sh &
+FRONT_PID=$!
+trap 'kill "$FRONT_PID" 2>/dev/null || true' EXIT
+# The workers share the kernel's accept queue: with the cluster's round-robin hand-off, a
+# connection handed to a worker that dies is held by the primary until the front gives up on it (60 s).
+TRUSTED_PROXY_HOPS=1 NODE_CLUSTER_SCHED_POLICY=none PORT="$APP_PORT" node scripts/start.mjs -H 127.0.0.1 -p "$APP_PORT"

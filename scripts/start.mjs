@@ -16,6 +16,12 @@
  *    once all have gone, like `next start` (128 + signal);
  *  - tells workers about the pool over IPC (see "IPC" below; /api/health reports it).
  *
+ * Every worker (and the single process) stamps each request with its socket's address in a header
+ * no client can set (lib/platform/peer-address.mjs): the login throttle's per-address bucket comes
+ * from it, or, behind TRUSTED_PROXY_HOPS trusted proxies, from the X-Forwarded-For entry they wrote.
+ * And every answer with `s-maxage` tells the front (nginx) until which second it may keep it
+ * (lib/platform/front-expiry.mjs), since nginx counts whole seconds.
+ *
  * Plain .mjs with only `next`, `pino` and `prom-client` (dependencies), so production needs no devDependencies.
  */
 import cluster from "node:cluster";
@@ -24,10 +30,13 @@ import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import pino from "pino";
 import { METRICS_REQUEST, metricsRequestHandler } from "../lib/platform/metrics/cluster-primary.mjs";
+import { stampFrontExpiry } from "../lib/platform/front-expiry.mjs";
+import { stampPeerAddresses } from "../lib/platform/peer-address.mjs";
 
 const require = createRequire(import.meta.url);
 const NEXT_BIN = require.resolve("next/dist/bin/next");
 const NEXT_ARGS = ["start", ...process.argv.slice(2)];
+const WORKER_PRELOAD = new URL("./worker-preload.mjs", import.meta.url).href;
 
 /** A restarted worker waits BASE x 2^(quick crashes - 1), at most MAX; a worker that lived STABLE resets the count. */
 const RESTART_BASE_MS = 500;
@@ -47,13 +56,15 @@ function poolSize(raw = process.env.WEB_CONCURRENCY, cores = availableParallelis
 
 /** One process: `next start` itself, as if run from the command line. */
 async function single() {
+  stampPeerAddresses();
+  stampFrontExpiry();
   process.argv = [process.argv[0], NEXT_BIN, ...NEXT_ARGS];
   await import(pathToFileURL(NEXT_BIN).href);
 }
 
 function primary(size) {
   const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "stockroom", role: "primary", pid: process.pid } });
-  cluster.setupPrimary({ exec: NEXT_BIN, args: NEXT_ARGS });
+  cluster.setupPrimary({ exec: NEXT_BIN, args: NEXT_ARGS, execArgv: [...process.execArgv, "--import", WORKER_PRELOAD] });
 
   /** Per slot 0..size-1: its worker, when it started, and how many times in a row it died young. */
   const slots = Array.from({ length: size }, () => ({ worker: null, ready: false, startedAt: 0, quickCrashes: 0, timer: null }));

@@ -8,11 +8,17 @@ import { GET as me } from "@/app/api/me/route";
 import { listAddresses } from "@/lib/orders/addresses";
 import { register } from "@/lib/auth/service";
 import { LOGIN_MAX_FAILURES } from "@/lib/auth/throttle";
+import { PEER_ADDRESS_HEADER } from "@/lib/platform/peer-address.mjs";
 import { getRedis, type RedisClient } from "@/lib/platform/redis";
 import { makeSkus, makeShopper, noCtx, redis, request, uid } from "./support/fixtures";
 
+// The address as the launcher stamps it from the socket (lib/platform/peer-address.mjs); the
+// X-Forwarded-For a client writes is ignored with TRUSTED_PROXY_HOPS=0 (lib/auth/client-address.test.ts).
 const attempt = (username: string, password: string, ip: string) =>
-  login(request("/api/auth/login", { method: "POST", body: { username, password }, headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } }), noCtx);
+  login(
+    request("/api/auth/login", { method: "POST", body: { username, password }, headers: { [PEER_ADDRESS_HEADER]: ip, "x-forwarded-for": uid("spoofed") } }),
+    noCtx,
+  );
 
 const newAccount = async () => {
   const username = uid("thr");

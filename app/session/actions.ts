@@ -6,7 +6,7 @@ import { safeNext } from "@/lib/auth/current";
 import { credentialsSchema, loginSchema } from "@/lib/auth/schemas";
 import { logIn, logOut, signUp } from "@/lib/auth/service";
 import { SESSION_COOKIE, sessionCookieOptions, type SessionUser } from "@/lib/auth/session";
-import { clientIp } from "@/lib/auth/throttle";
+import { clientIp } from "@/lib/auth/client-address";
 import { adoptGuestCart } from "@/lib/cart/guest";
 
 async function startSession(user: SessionUser, session: { token: string; expiresAt: Date }) {

@@ -10,11 +10,13 @@ import type { Cell } from "./report";
 import { summarize, type LatencySummary } from "./stats";
 
 /**
- * The storefront under a drop's crowd: V viewers on the product page of the drop while W buyers
- * check out. A viewer polls live stock every POLL_MS (what an open product page does) and reloads
- * the page every RELOAD_MS (an impatient shopper); viewers start spread over a second.
+ * The storefront under a drop's crowd, through the front (nginx): V viewers on the product page
+ * of the drop while W buyers check out. A viewer polls live stock every POLL_MS (what an open
+ * product page does) and reloads the page every RELOAD_MS (an impatient shopper); viewers start
+ * spread over a second. Each viewer is a keep-alive connection of its own as far as this one
+ * process can hold them (BENCH_VIEWERS; the run reports how many it really held).
  */
-export const CROWD = { viewers: 256, buyers: 64, pollMs: 1_000, reloadMs: 2_000, pageConnections: 64 } as const;
+export const CROWD = { viewers: Number(process.env.BENCH_VIEWERS ?? 5_000), buyers: 64, pollMs: 1_000, reloadMs: 3_000, pageConnections: 64 } as const;
 
 /** One path hammered by `connections` closed-loop clients: what a cached page costs the server. */
 export type PageCell = {
@@ -36,6 +38,8 @@ export type CrowdResult = {
   alone: Cell;
   crowded: Cell;
   viewers: number;
+  /** The most sockets the viewers' client held open at once. */
+  connectionsHeld: number;
   pagesPerS: number;
   stockPerS: number;
   viewerLatency: LatencySummary;
@@ -141,6 +145,9 @@ export async function runViewers(base: URL, product: { page: string; stock: stri
   let polls = 0;
   let errors = 0;
   let stopped = false;
+  let connectionsHeld = 0;
+  const held = () => Object.values(client.agent.sockets).reduce((n, list) => n + (list?.length ?? 0), 0) + Object.values(client.agent.freeSockets).reduce((n, list) => n + (list?.length ?? 0), 0);
+  const sampler = setInterval(() => (connectionsHeld = Math.max(connectionsHeld, held())), 200);
   void stop.then(() => (stopped = true));
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
   const get = async (path: string) => {
@@ -172,10 +179,11 @@ export async function runViewers(base: URL, product: { page: string; stock: stri
   try {
     await Promise.all(Array.from({ length: CROWD.viewers }, viewer));
   } finally {
+    clearInterval(sampler);
     client.close();
   }
   const s = (performance.now() - started) / 1000;
-  return { pagesPerS: Math.round(pages / s), stockPerS: Math.round(polls / s), latency: summarize(latencies), errors };
+  return { pagesPerS: Math.round(pages / s), stockPerS: Math.round(polls / s), latency: summarize(latencies), errors, connectionsHeld };
 }
 
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -187,7 +195,7 @@ export function crowdMarkdown(pages: PageCell[], crowds: CrowdResult[]): string 
   const lines: string[] = [];
   if (pages.length > 0) {
     lines.push(
-      `### Public pages (http, ${CROWD.pageConnections} connections, closed loop, ${pages[0]!.client})`,
+      `### Public pages through the front (nginx; http, ${CROWD.pageConnections} connections, closed loop, ${pages[0]!.client})`,
       "",
       "| workers | path | what | req/s | x floor | p50 ms | p99 ms | errors |",
       "|---:|---|---|---:|---:|---:|---:|---:|",
@@ -200,32 +208,35 @@ export function crowdMarkdown(pages: PageCell[], crowds: CrowdResult[]): string 
   if (crowds.length > 0) {
     lines.push(
       "",
-      `### Crowd (http): ${CROWD.buyers} buyers on a hot SKU, alone and with ${CROWD.viewers} viewers (live stock every ${CROWD.pollMs / 1000} s, page reload every ${CROWD.reloadMs / 1000} s)`,
+      `### Crowd through the front (http): ${CROWD.buyers} buyers on a hot SKU, alone and with ${CROWD.viewers} viewers (live stock every ${CROWD.pollMs / 1000} s, page reload every ${CROWD.reloadMs / 1000} s)`,
       "",
-      "| workers | strategy | orders/s alone | p99 ms alone | orders/s with viewers | p99 ms with viewers | kept | viewer pages/s | stock reads/s | viewer p99 ms | viewer errors | problems |",
-      "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+      "| workers | strategy | orders/s alone | p99 ms alone | orders/s with viewers | p99 ms with viewers | kept | viewer connections held | viewer pages/s | stock reads/s | viewer p99 ms | viewer errors | problems |",
+      "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     );
     for (const c of crowds) {
       const problems = [...c.alone.problems, ...c.crowded.problems];
       lines.push(
-        `| ${c.workers} | ${c.strategy} | ${fmt(c.alone.ordersPerS)} | ${c.alone.latency.p99} | ${fmt(c.crowded.ordersPerS)} | ${c.crowded.latency.p99} | ${(c.crowded.ordersPerS / c.alone.ordersPerS).toFixed(2)}x | ${fmt(c.pagesPerS)} | ${fmt(c.stockPerS)} | ${c.viewerLatency.p99} | ${c.viewerErrors} | ${problems.length === 0 ? "ok" : problems.join("; ")} |`,
+        `| ${c.workers} | ${c.strategy} | ${fmt(c.alone.ordersPerS)} | ${c.alone.latency.p99} | ${fmt(c.crowded.ordersPerS)} | ${c.crowded.latency.p99} | ${(c.crowded.ordersPerS / c.alone.ordersPerS).toFixed(2)}x | ${fmt(c.connectionsHeld)} | ${fmt(c.pagesPerS)} | ${fmt(c.stockPerS)} | ${c.viewerLatency.p99} | ${c.viewerErrors} | ${problems.length === 0 ? "ok" : problems.join("; ")} |`,
       );
     }
   }
   return lines.join("\n");
 }
 
-/** The issue's targets, from one run: pages and live stock >= 0.5x the floor; checkout keeps >= 0.7x in a crowd. */
+/** Issue 25's targets, from one run: through the front, pages and live stock >= 0.7x the static floor, the floor >= 20,000 req/s; checkout keeps >= 0.9x among the viewers. */
 export function crowdVerdicts(pages: PageCell[], crowds: CrowdResult[]): string[] {
   const out: string[] = [];
+  for (const floor of pages.filter((p) => p.what.includes("floor"))) {
+    out.push(`${floor.requestsPerS >= 20_000 ? "met" : "MISSED"}: the front's static floor at ${floor.workers} worker(s) ${fmt(floor.requestsPerS)} req/s (target >= 20,000)`);
+  }
   for (const c of pages.filter((p) => !p.what.includes("floor"))) {
     const floor = floorOf(pages, c);
     const ratio = c.requestsPerS / floor.requestsPerS;
-    out.push(`${ratio >= 0.5 ? "met" : "MISSED"}: ${c.what} at ${c.workers} worker(s) ${fmt(c.requestsPerS)} req/s = ${ratio.toFixed(2)}x the static floor ${fmt(floor.requestsPerS)} (target >= 0.5x)`);
+    out.push(`${ratio >= 0.7 ? "met" : "MISSED"}: ${c.what} at ${c.workers} worker(s) ${fmt(c.requestsPerS)} req/s = ${ratio.toFixed(2)}x the static floor ${fmt(floor.requestsPerS)} (target >= 0.7x)`);
   }
   for (const c of crowds) {
     const kept = c.crowded.ordersPerS / c.alone.ordersPerS;
-    out.push(`${kept >= 0.7 ? "met" : "MISSED"}: ${c.strategy} at ${c.workers} worker(s) keeps ${kept.toFixed(2)}x its orders/s with ${c.viewers} viewers (target >= 0.7x)`);
+    out.push(`${kept >= 0.9 ? "met" : "MISSED"}: ${c.strategy} at ${c.workers} worker(s) keeps ${kept.toFixed(2)}x its orders/s with ${c.viewers} viewers on ${fmt(c.connectionsHeld)} connections (target >= 0.9x)`);
   }
   return out;
 }

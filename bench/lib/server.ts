@@ -113,3 +113,48 @@ export class BenchServer {
     clearTimeout(timer);
   }
 }
+
+/**
+ * The front (scripts/front.sh, nginx) in front of a BenchServer, as production serves the shop.
+ * Its edge limits are opened wide: the benchmark's load comes from one address, on purpose.
+ */
+export class BenchFront {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: URL,
+  ) {}
+
+  static async start(port: number, appPort: number, label: string): Promise<BenchFront> {
+    const url = new URL(`http://127.0.0.1:${port}`);
+    await mkdir(LOG_DIR, { recursive: true });
+    const out = createWriteStream(path.join(LOG_DIR, `front-${label}.log`));
+    const child = spawn("bash", [path.join(ROOT, "scripts/front.sh")], {
+      cwd: ROOT,
+      env: {
+        ...baseEnv(),
+        FRONT_PORT: String(port),
+        FRONT_HOST: "127.0.0.1",
+        APP_PORT: String(appPort),
+        FRONT_DIR: path.join(ROOT, `.front/bench-${port}`),
+        FRONT_CHECKOUT_RATE: "100000r/s",
+        FRONT_CHECKOUT_BURST: "100000",
+        FRONT_CONN_PER_ADDR: "60000",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.pipe(out);
+    child.stderr?.pipe(out);
+    live.add(child);
+    child.once("exit", () => live.delete(child));
+    const front = new BenchFront(child, url);
+    await waitUntilServing(url, { exited: () => child.exitCode !== null });
+    return front;
+  }
+
+  async stop() {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once("exit", r));
+    this.child.kill("SIGTERM");
+    await exited;
+  }
+}

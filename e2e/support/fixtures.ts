@@ -35,9 +35,21 @@ async function catalogChanged() {
   }
 }
 
+/**
+ * The front (nginx, scripts/front.sh) keeps a public page to the end of the second the app made
+ * it in (lib/platform/front-expiry.mjs): once the clock has passed that second, no copy made
+ * before the change can be served. A deadline computed from that rule, not a guess.
+ */
+async function frontCopiesExpired(changedAt: number) {
+  const deadline = (Math.floor(changedAt / 1000) + 1) * 1000 + 20;
+  while (Date.now() < deadline) await new Promise((r) => setTimeout(r, deadline - Date.now()));
+}
+
 async function changingCatalog<T>(work: (db: mysql.Connection) => Promise<T>): Promise<T> {
   const result = await withDb(work);
+  const changedAt = Date.now();
   await catalogChanged();
+  await frontCopiesExpired(changedAt);
   return result;
 }
 

@@ -32,7 +32,7 @@ async function authenticate(username: string, password: string): Promise<Session
  * Failures are counted per username and per client IP; a full counter refuses the attempt
  * before the password is even checked.
  */
-export async function logIn(username: string, password: string, previousToken: string | undefined, ip: string) {
+export async function logIn(username: string, password: string, previousToken: string | undefined, ip: string | null) {
   await assertLoginAllowed(username, ip);
   let user: SessionUser;
   try {

@@ -23,16 +23,19 @@ async function failOpen<T>(what: string, fn: () => Promise<T>): Promise<T | unde
   }
 }
 
+/** The counters an attempt counts against: its username's, and its address's when one is known (lib/auth/client-address.ts). */
+const keysOf = (username: string, ip: string | null) => (ip === null ? [userKey(username)] : [userKey(username), ipKey(ip)]);
+
 /** Refuses the attempt before the password is checked if either counter is full. */
-export async function assertLoginAllowed(username: string, ip: string) {
+export async function assertLoginAllowed(username: string, ip: string | null) {
   // Two keys in two hash tags: two separate reads, never one MULTI across slots.
-  const counters = await failOpen("check", () => Promise.all([peek(userKey(username)), peek(ipKey(ip))]));
+  const counters = await failOpen("check", () => Promise.all(keysOf(username, ip).map((key) => peek(key))));
   const full = counters?.filter((c) => c.count >= LOGIN_MAX_FAILURES) ?? [];
   if (full.length > 0) throw new AppError("TOO_MANY_ATTEMPTS", { retryAfter: Math.max(...full.map((c) => c.ttl)) });
 }
 
-export async function recordLoginFailure(username: string, ip: string) {
-  await failOpen("record", () => Promise.all([hit(userKey(username), LOGIN_WINDOW_SECONDS), hit(ipKey(ip), LOGIN_WINDOW_SECONDS)]));
+export async function recordLoginFailure(username: string, ip: string | null) {
+  await failOpen("record", () => Promise.all(keysOf(username, ip).map((key) => hit(key, LOGIN_WINDOW_SECONDS))));
 }
 
 /**
@@ -41,12 +44,4 @@ export async function recordLoginFailure(username: string, ip: string) {
  */
 export async function recordLoginSuccess(username: string) {
   await failOpen("reset", () => reset(userKey(username)));
-}
-
-/** The client address from a proxy's `X-Forwarded-For` (first hop) or `X-Real-IP`; "unknown" when neither is sent. */
-export function clientIp(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const ip = forwarded || headers.get("x-real-ip")?.trim() || "unknown";
-  // Bounded and free of braces, so the key stays one hash tag.
-  return ip.slice(0, 64).replace(/[{}\s]/g, "_");
 }

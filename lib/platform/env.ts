@@ -24,6 +24,13 @@ const schema = z
     REDIS_CLUSTER_NODES: clusterNodes.optional().describe("when set, a Redis Cluster is used instead of REDIS_URL"),
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    TRUSTED_PROXY_HOPS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(0)
+      .describe("proxies in front of the app whose X-Forwarded-For entry is believed; 0: only the socket's address"),
     CHECKOUT_STRATEGY: z.enum(CHECKOUT_STRATEGIES).default("batched"),
     CHECKOUT_MAX_ATTEMPTS: positiveInt.max(20).default(4),
     CHECKOUT_BATCHES_IN_FLIGHT: positiveInt.max(16).default(2).describe("batched: transactions one process runs at once; one customer's checkouts are never in two"),

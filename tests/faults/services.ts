@@ -22,7 +22,7 @@ export const WEB_CONCURRENCY = process.env.WEB_CONCURRENCY ?? "1";
 export const DIST_DIR = process.env.FAULTS_DIST_DIR ?? process.env.NEXT_DIST_DIR ?? ".next-test";
 
 const BASE = Number(process.env.FAULTS_PORT_BASE ?? 3601);
-export const PORTS = { server: BASE, server2: BASE + 1, mariadb: BASE + 7, redis: BASE + 8, proxy: BASE + 9 } as const;
+export const PORTS = { server: BASE, server2: BASE + 1, front: BASE + 4, mariadb: BASE + 7, redis: BASE + 8, proxy: BASE + 9 } as const;
 
 const children = new Set<ChildProcess>();
 const folders = new Set<string>();
@@ -249,6 +249,58 @@ export class AppServer {
   async stop() {
     if (!this.child || exited(this.child)) return;
     this.child.kill("SIGKILL");
+    await waitForExit(this.child);
+  }
+}
+
+/**
+ * The front (scripts/front.sh: nginx with the repo's configuration) on its own port and run
+ * folder, in front of one launcher port or several app servers. `env` sets front.sh's FRONT_*
+ * variables (e.g. a 1 s client timeout).
+ */
+export class FrontServer {
+  child?: ChildProcess;
+  output = "";
+  readonly dir = tempFolder("front");
+
+  constructor(
+    readonly port: number,
+    readonly appPorts: number[],
+    readonly env: Record<string, string> = {},
+  ) {}
+
+  get base() {
+    return new URL(`http://127.0.0.1:${this.port}`);
+  }
+
+  async start() {
+    if (await portOpen(this.port)) throw new Error(`port ${this.port} is already taken; set FAULTS_PORT_BASE`);
+    this.output = "";
+    this.child = spawnOwned("bash", [path.join(ROOT, "scripts/front.sh")], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NEXT_DIST_DIR: DIST_DIR,
+        FRONT_PORT: String(this.port),
+        FRONT_HOST: "127.0.0.1",
+        FRONT_DIR: this.dir,
+        ...(this.appPorts.length === 1 ? { APP_PORT: String(this.appPorts[0]) } : { APP_PORTS: this.appPorts.join(",") }),
+        ...this.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child.stdout?.on("data", (c: Buffer) => (this.output += c.toString()));
+    this.child.stderr?.on("data", (c: Buffer) => (this.output += c.toString()));
+    const child = this.child;
+    await waitFor("the front to accept connections", async () => {
+      if (exited(child)) throw new Error(`the front exited: ${this.output.slice(-2000)}`);
+      return portOpen(this.port);
+    });
+  }
+
+  async stop() {
+    if (!this.child || exited(this.child)) return;
+    this.child.kill("SIGTERM");
     await waitForExit(this.child);
   }
 }

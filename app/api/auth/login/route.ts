@@ -2,7 +2,7 @@ import { sessionResponse } from "@/lib/web/session-response";
 import { loginSchema } from "@/lib/auth/schemas";
 import { logIn } from "@/lib/auth/service";
 import { SESSION_COOKIE } from "@/lib/auth/session";
-import { clientIp } from "@/lib/auth/throttle";
+import { clientIp } from "@/lib/auth/client-address";
 import { readJson, route } from "@/lib/web/http";
 
 export const POST = route(async (req) => {
