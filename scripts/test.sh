@@ -8,6 +8,8 @@ export NEXT_TELEMETRY_DISABLED=1
 
 [ -d node_modules ] || npm ci
 bash scripts/services.sh
+# nginx for the front the end-to-end and fault tests run through (installed with apt when root and missing).
+FRONT_DIR=artifacts/front-check bash scripts/front.sh --check >/dev/null
 CHROMIUM_PATH="$(bash scripts/chromium.sh)"
 export CHROMIUM_PATH
 
