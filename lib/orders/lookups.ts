@@ -28,35 +28,33 @@ export type CheckoutSku = {
 
 export type BatchLookups = { earlier: Earlier[]; addresses: (AddressView & { userId: number })[]; skus: CheckoutSku[] };
 
-const EARLIER_ROW = "JSON_OBJECT('id', id, 'userId', user_id, 'key', idempotency_key, 'revision', cart_revision, 'cleanupPending', cart_cleanup_pending)";
-const ADDRESS_ROW = "JSON_OBJECT('id', id, 'userId', user_id, 'receiver', receiver, 'phone', phone, 'region', region, 'detail', detail)";
-// Money as a string (never a float), the launch time as an ISO instant (DATETIME(3) in UTC).
-const SKU_COLUMNS = `k.id, p.name AS product, k.name, k.price, k.stock, k.on_sale, k.per_customer_limit, k.sale_starts_at`;
-const SKU_ROW = `JSON_OBJECT('skuId', k.id, 'product', p.name, 'name', k.name, 'price', CAST(k.price AS CHAR), 'stock', k.stock, 'onSale', k.on_sale,
-  'perCustomerLimit', k.per_customer_limit, 'saleStartsAt', DATE_FORMAT(k.sale_starts_at, '%Y-%m-%dT%H:%i:%s.%fZ'))`;
-
-/** mysql2 hands MySQL 8's JSON columns over parsed, MariaDB's (LONGTEXT) as text; NULL when nothing matched. */
-const jsonRows = <T>(value: unknown): T[] => (value == null ? [] : ((typeof value === "string" ? JSON.parse(value) : value) as T[]));
+/** mysql2 hands a UNION's mixed columns over as text or numbers: one shape for all three kinds of row. */
+type LookupRow = RowDataPacket & { kind: "o" | "a" | "s"; id: string | number; uid: number | null; c1: unknown; c2: unknown; c3: unknown; c4: unknown; c5: unknown; c6: unknown; c7: unknown };
 
 /**
  * Everything a batch reads before its transaction, in one statement (one round trip on one
- * pooled connection): the orders with a draft's idempotency key or cart revision and its users'
- * orders still waiting for their cart cleanup; the ship-to addresses with their owners (a draft
- * may only use its own); the SKUs, from the primary, never a replica: price snapshots and the
- * checks on sale state depend on them.
+ * pooled connection), as a UNION of three kinds of row: `o` the orders with a draft's idempotency
+ * key or cart revision and its users' orders still waiting for their cart cleanup; `a` the
+ * ship-to addresses with their owners (a draft may only use its own); `s` the SKUs, from the
+ * primary, never a replica: price snapshots and the checks on sale state depend on them.
+ * (Plain rows, not JSON_ARRAYAGG: MariaDB 10.11 crashed building the aggregate's temporary table
+ * under load.)
  */
 export async function batchLookups(drafts: Draft[]): Promise<BatchLookups> {
   const pairs = drafts.map(() => "(?, ?)").join(", ");
   const users = [...new Set(drafts.map((d) => d.req.userId))];
   const addressIds = [...new Set(drafts.map((d) => d.req.addressId))];
   const skuIds = [...new Set(drafts.flatMap((d) => d.lines.map((l) => l.skuId)))];
-  const [[row]] = await getPool().query<RowDataPacket[]>(
-    `SELECT
-       (SELECT JSON_ARRAYAGG(${EARLIER_ROW}) FROM orders
-         WHERE (user_id, idempotency_key) IN (${pairs}) OR (user_id, cart_revision) IN (${pairs})
-            OR (user_id IN (${placeholders(users.length)}) AND cart_cleanup_pending = 1)) AS earlier,
-       (SELECT JSON_ARRAYAGG(${ADDRESS_ROW}) FROM addresses WHERE id IN (${placeholders(addressIds.length)})) AS addresses,
-       (SELECT JSON_ARRAYAGG(${SKU_ROW}) FROM skus k JOIN spus p ON p.id = k.spu_id WHERE k.id IN (${placeholders(skuIds.length)})) AS skus`,
+  const [rows] = await getPool().query<LookupRow[]>(
+    `SELECT 'o' AS kind, id, user_id AS uid, idempotency_key AS c1, cart_revision AS c2, cart_cleanup_pending AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7
+       FROM orders
+      WHERE (user_id, idempotency_key) IN (${pairs}) OR (user_id, cart_revision) IN (${pairs})
+         OR (user_id IN (${placeholders(users.length)}) AND cart_cleanup_pending = 1)
+     UNION ALL
+     SELECT 'a', id, user_id, receiver, phone, region, detail, NULL, NULL, NULL FROM addresses WHERE id IN (${placeholders(addressIds.length)})
+     UNION ALL
+     SELECT 's', k.id, NULL, p.name, k.name, k.price, k.stock, k.on_sale, k.per_customer_limit, k.sale_starts_at
+       FROM skus k JOIN spus p ON p.id = k.spu_id WHERE k.id IN (${placeholders(skuIds.length)})`,
     [
       ...drafts.flatMap((d) => [d.req.userId, d.req.idempotencyKey]),
       ...drafts.flatMap((d) => [d.req.userId, d.cartRevision]),
@@ -65,14 +63,30 @@ export async function batchLookups(drafts: Draft[]): Promise<BatchLookups> {
       ...skuIds,
     ],
   );
-  type SkuJson = Omit<CheckoutSku, "onSale" | "saleStartsAt"> & { onSale: number | boolean; saleStartsAt: string | null };
-  type EarlierJson = Omit<Earlier, "cleanupPending"> & { cleanupPending: number | boolean };
-  return {
-    earlier: jsonRows<EarlierJson>(row?.earlier).map((o) => ({ ...o, id: String(o.id), key: normalizeKey(String(o.key)), cleanupPending: Boolean(o.cleanupPending) })),
-    addresses: jsonRows<AddressView & { userId: number }>(row?.addresses),
-    skus: jsonRows<SkuJson>(row?.skus).map((k) => ({ ...k, stock: Number(k.stock), onSale: Boolean(k.onSale), saleStartsAt: k.saleStartsAt === null ? null : new Date(k.saleStartsAt) })),
-  };
+  const found: BatchLookups = { earlier: [], addresses: [], skus: [] };
+  const text = (v: unknown) => (v === null ? null : String(v));
+  for (const r of rows) {
+    if (r.kind === "o") {
+      found.earlier.push({ id: String(r.id), userId: Number(r.uid), key: normalizeKey(String(r.c1)), revision: text(r.c2), cleanupPending: Number(r.c3) === 1 });
+    } else if (r.kind === "a") {
+      found.addresses.push({ id: Number(r.id), userId: Number(r.uid), receiver: String(r.c1), phone: String(r.c2), region: String(r.c3), detail: String(r.c4) });
+    } else {
+      found.skus.push({
+        skuId: Number(r.id),
+        product: String(r.c1),
+        name: String(r.c2),
+        price: String(r.c3),
+        stock: Number(r.c4),
+        onSale: Number(r.c5) === 1,
+        perCustomerLimit: r.c6 === null ? null : Number(r.c6),
+        saleStartsAt: r.c7 === null ? null : r.c7 instanceof Date ? r.c7 : new Date(`${String(r.c7).replace(" ", "T")}Z`),
+      });
+    }
+  }
+  return found;
 }
+
+const SKU_COLUMNS = "k.id, p.name AS product, k.name, k.price, k.stock, k.on_sale, k.per_customer_limit, k.sale_starts_at";
 
 /** The SKUs of `ids` (for a refusal after the transaction), from the primary. */
 export async function checkoutSkus(ids: number[]): Promise<CheckoutSku[]> {
