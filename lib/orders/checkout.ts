@@ -44,7 +44,7 @@ export function placeOrder(request: PlaceOrderRequest, strategy: Strategy = env(
   return tracer.startActiveSpan("checkout", { attributes: { "stockroom.strategy": strategy } }, (span) =>
     tracked(async () => {
       const started = performance.now();
-      const stats = { attempts: 0 };
+      const stats: CheckoutStats = { attempts: 0 };
       let outcome: CheckoutOutcome = "error";
       let orderId: string | undefined;
       try {
@@ -57,7 +57,7 @@ export function placeOrder(request: PlaceOrderRequest, strategy: Strategy = env(
         throw e;
       } finally {
         const ms = performance.now() - started;
-        recordCheckout(strategy, outcome, ms / 1000);
+        recordCheckout(strategy, outcome, ms / 1000, stats.lines);
         span.setAttributes({ "stockroom.outcome": outcome, "stockroom.attempts": stats.attempts, ...(orderId ? { "stockroom.order_id": orderId } : {}) });
         if (outcome === "error" || outcome === "DB_UNAVAILABLE") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
         span.end();
@@ -70,7 +70,10 @@ export function placeOrder(request: PlaceOrderRequest, strategy: Strategy = env(
 /** Orders waiting for the next batch (for tests). */
 export const queuedForBatch = () => batching().combiner.queued();
 
-async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: { attempts: number }): Promise<PlaceOrderResult> {
+/** What the checkout learned for its metrics: transaction attempts, and the cart lines it tried to buy (the drop view counts per line). */
+type CheckoutStats = { attempts: number; lines?: Line[] };
+
+async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: CheckoutStats): Promise<PlaceOrderResult> {
   try {
     await takeCheckoutSlot(req.userId);
   } catch (refusal) {
@@ -90,6 +93,7 @@ async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: { att
       if (orderId) return replayed(cartAlreadyOrdered(orderId));
     }
     const lines: Line[] = cart.lines.filter((l) => l.selected).map(({ skuId, count }) => ({ skuId, count }));
+    stats.lines = lines;
     if (lines.length === 0) return replayed(new AppError("EMPTY_CART"));
     const hinted = await knownSoldOut(lines.map((l) => l.skuId));
     if (hinted.size > 0) {
