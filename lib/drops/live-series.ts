@@ -4,6 +4,9 @@
  * (live-counts.ts), the read side (live.ts) and the console (types only).
  */
 
+/** Seconds the view shows, at most: a drop's launch and sell-out fit, and one refresh reads at most this many small hashes. */
+export const LIVE_WINDOW_S = 180;
+
 /** The checkout answers the view charts; any other answer (a replay, an error) counts as "other". */
 export const DROP_OUTCOMES = ["created", "OUT_OF_STOCK", "PURCHASE_LIMIT_REACHED", "SALE_NOT_STARTED", "CART_ALREADY_ORDERED", "BUSY"] as const;
 export type DropOutcome = (typeof DROP_OUTCOMES)[number] | "other";

@@ -6,10 +6,7 @@ import { AppError } from "@/lib/errors";
 import { lineName } from "@/lib/catalog/product-name";
 import { getRedis } from "@/lib/platform/redis";
 import { marksKey, secondKey, totalsKey } from "./live-counts";
-import { parseSecond, parseTotals, withStockLeft, type DropSecond, type DropTotals } from "./live-series";
-
-/** Seconds the view shows, at most: a drop's launch and sell-out fit, and one refresh reads at most this many small hashes. */
-export const LIVE_WINDOW_S = 180;
+import { LIVE_WINDOW_S, parseSecond, parseTotals, withStockLeft, type DropSecond, type DropTotals } from "./live-series";
 
 export type DropLive = {
   sku: { skuId: number; label: string; stock: number; sales: number; onSale: boolean; perCustomerLimit: number | null; saleStartsAt: string | null };
