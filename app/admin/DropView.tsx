@@ -27,8 +27,8 @@ const SALES_SERIES: ChartSeries[] = [
 ];
 const ANSWER_SERIES: ChartSeries[] = OUTCOMES.map((o) => ({ label: o.label, color: o.color, dash: o.dash }));
 const LATENCY_SERIES: ChartSeries[] = [
-  { label: "p50", color: "#2f5bea" },
-  { label: "p99", color: "#b42318", dash: [6, 3] },
+  { label: "p50", color: "#2f5bea", points: true },
+  { label: "p99", color: "#b42318", dash: [6, 3], points: true },
 ];
 
 /** Rows of the table under the charts: the newest seconds. */

@@ -12,6 +12,8 @@ export type ChartSeries = {
   right?: boolean;
   dash?: number[];
   bars?: boolean;
+  /** Dots on every value: for series with gaps (a second without checkouts has no latency), where a lone second has no line. */
+  points?: boolean;
 };
 
 const HEIGHT = 200;
@@ -25,7 +27,8 @@ function options(width: number, series: ChartSeries[], unit: string, rightUnit?:
     // The figure's own legend and table carry the words; uPlot's hover legend would repeat them.
     legend: { show: false },
     cursor: { show: true, drag: { x: false, y: false } },
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] }, ...(rightUnit ? { right: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } } : {}) },
+    // One second past the newest, so its bar is drawn whole.
+    scales: { x: { time: true, range: (_u, min, max) => [min, max + 1] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] }, ...(rightUnit ? { right: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } } : {}) },
     axes: [
       { ...AXIS, space: 80, values: (_u, ticks) => ticks.map((t) => clock(t * 1000)) },
       { ...AXIS, label: unit, labelSize: 20, size: 44 },
@@ -40,6 +43,7 @@ function options(width: number, series: ChartSeries[], unit: string, rightUnit?:
         dash: s.dash,
         scale: s.right ? "right" : "y",
         ...(s.bars ? { paths: bars, fill: `${s.color}99`, width: 0 } : {}),
+        points: { show: s.points ?? false, size: 6, fill: s.color },
         spanGaps: false,
       })),
     ],
