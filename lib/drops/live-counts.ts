@@ -1,6 +1,6 @@
 import "server-only";
 import { log } from "@/lib/platform/log";
-import { getRedis } from "@/lib/platform/redis";
+import { getRedis, type RedisClient } from "@/lib/platform/redis";
 import { tracked } from "@/lib/platform/shutdown";
 import { latencyBucket, type DropOutcome, DROP_OUTCOMES } from "./live-series";
 
@@ -68,19 +68,21 @@ export function countCheckout(lines: readonly { skuId: number; count: number }[]
   }
   if (!state.flushScheduled) {
     state.flushScheduled = true;
-    void tracked(() => new Promise((r) => setTimeout(r, FLUSH_MS)).then(flushDropCounts));
+    // The client of now: a process that closes Redis before the flush (a script ending without
+    // waiting for idle) gets a logged failure, not a reopened client that keeps it alive.
+    const redis = getRedis();
+    void tracked(() => new Promise((r) => setTimeout(r, FLUSH_MS)).then(() => flushDropCounts(redis))).catch((err: unknown) => log.warn({ err }, "could not record the drop view's counts"));
   }
 }
 
 /** Sends every pending count to Redis now (also what the scheduled flush runs). */
-export async function flushDropCounts(): Promise<void> {
+export async function flushDropCounts(redis: RedisClient = getRedis()): Promise<void> {
   const state = pending();
   state.flushScheduled = false;
   const { counts, sales } = state;
   if (counts.size === 0) return;
   state.counts = new Map();
   state.sales = new Map();
-  const redis = getRedis();
   await Promise.all(
     [...counts].map(async ([skuId, seconds]) => {
       const p = redis.pipeline();
