@@ -44,7 +44,7 @@ export function placeOrder(request: PlaceOrderRequest, strategy: Strategy = env(
   return tracer.startActiveSpan("checkout", { attributes: { "stockroom.strategy": strategy } }, (span) =>
     tracked(async () => {
       const started = performance.now();
-      const stats = { attempts: 0 };
+      const stats: CheckoutStats = { attempts: 0 };
       let outcome: CheckoutOutcome = "error";
       let orderId: string | undefined;
       try {
@@ -57,7 +57,7 @@ export function placeOrder(request: PlaceOrderRequest, strategy: Strategy = env(
         throw e;
       } finally {
         const ms = performance.now() - started;
-        recordCheckout(strategy, outcome, ms / 1000);
+        recordCheckout(strategy, outcome, ms / 1000, stats.lines);
         span.setAttributes({ "stockroom.outcome": outcome, "stockroom.attempts": stats.attempts, ...(orderId ? { "stockroom.order_id": orderId } : {}) });
         if (outcome === "error" || outcome === "DB_UNAVAILABLE") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
         span.end();
@@ -71,12 +71,20 @@ export function placeOrder(request: PlaceOrderRequest, strategy: Strategy = env(
 export const queuedForBatch = () => batching().combiner.queued();
 export const batchesInFlight = () => batching().combiner.inFlight();
 
-async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: { attempts: number }): Promise<PlaceOrderResult> {
+/** What the checkout learned for its metrics: transaction attempts, and the cart lines it tried to buy (the drop view counts per line). */
+type CheckoutStats = { attempts: number; lines?: Line[] };
+
+const selectedLines = (cart: { lines: (Line & { selected: boolean })[] }): Line[] => cart.lines.filter((l) => l.selected).map(({ skuId, count }) => ({ skuId, count }));
+
+async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: CheckoutStats): Promise<PlaceOrderResult> {
   // The sold-out hints are read beside the cart, before the cart's SKUs are known; the first
   // read goes out with the checkout slot's, so neither waits for the other.
   const readCartAndHints = () => Promise.all([(checkoutSeams.readCart ?? readCart)(userOwner(req.userId)), soldOutHints()]);
   const [slot, firstRead] = await Promise.allSettled([takeCheckoutSlot(req.userId), readCartAndHints()]);
-  if (slot.status === "rejected") return replayOr(req, slot.reason);
+  if (slot.status === "rejected") {
+    if (firstRead.status === "fulfilled") stats.lines = selectedLines(firstRead.value[0]);
+    return replayOr(req, slot.reason);
+  }
   const replayed = async (refusal: unknown) => {
     const result = await replayOr(req, refusal);
     await returnCheckoutSlot(req.userId);
@@ -91,7 +99,8 @@ async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: { att
       const orderId = await findOrderByCartRevision(req.userId, req.cartRevision);
       if (orderId) return replayed(cartAlreadyOrdered(orderId));
     }
-    const lines: Line[] = cart.lines.filter((l) => l.selected).map(({ skuId, count }) => ({ skuId, count }));
+    const lines = selectedLines(cart);
+    stats.lines = lines;
     if (lines.length === 0) return replayed(new AppError("EMPTY_CART"));
     const hinted = new Map(lines.flatMap((l) => (hints.has(l.skuId) ? [[l.skuId, hints.get(l.skuId)!] as const] : [])));
     if (hinted.size > 0) {

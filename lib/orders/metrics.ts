@@ -1,3 +1,4 @@
+import { countCheckout } from "@/lib/drops/live-counts";
 import { metrics } from "@/lib/platform/metrics/registry";
 import type { ErrorCode } from "@/lib/errors";
 import type { CheckoutStrategy as Strategy } from "@/lib/platform/env";
@@ -11,11 +12,12 @@ export function recordBatch(size: number) {
 /** How a checkout ended, as its metrics, span and log line say it. */
 export type CheckoutOutcome = "created" | "replayed" | ErrorCode | "error";
 
-/** One answered checkout. */
-export function recordCheckout(strategy: Strategy, outcome: CheckoutOutcome, seconds: number) {
+/** One answered checkout; with its cart lines, also counted per SKU for the console's drop view (lib/drops/live-counts.ts). */
+export function recordCheckout(strategy: Strategy, outcome: CheckoutOutcome, seconds: number, lines?: readonly { skuId: number; count: number }[]) {
   const m = metrics();
   m.checkouts.inc({ strategy, outcome });
   m.checkoutDuration.observe({ strategy }, seconds);
+  countCheckout(lines, outcome, seconds * 1000);
 }
 
 /** A checkout transaction that is run again (deadlock, lock-wait timeout, duplicate key at INSERT). */

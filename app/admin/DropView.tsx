@@ -1,0 +1,306 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import type { AlignedData } from "uplot";
+import type { StockRow } from "@/lib/admin/stock";
+import type { DropLive } from "@/lib/drops/live";
+import type { DropOutcome, DropSecond } from "@/lib/drops/live-series";
+import { LaunchTime } from "@/app/components/LaunchTime";
+import { clock, isDrop, skuLabel } from "./format";
+import { LiveChart, type ChartSeries } from "./LiveChart";
+import { DROP_POLL_MS, useDropLive, useStock } from "./queries";
+
+/** What each answer is called on the page, and its colour in the answers chart. */
+const OUTCOMES: { outcome: DropOutcome; label: string; refusal: string; color: string; dash?: number[] }[] = [
+  { outcome: "created", label: "Orders created", refusal: "", color: "#16794c" },
+  { outcome: "OUT_OF_STOCK", label: "Out of stock", refusal: "out of stock", color: "#b42318" },
+  { outcome: "PURCHASE_LIMIT_REACHED", label: "Over the limit", refusal: "over the limit", color: "#a15c00", dash: [6, 3] },
+  { outcome: "SALE_NOT_STARTED", label: "Before the launch", refusal: "before the launch", color: "#2f5bea", dash: [2, 3] },
+  { outcome: "CART_ALREADY_ORDERED", label: "Cart already ordered", refusal: "cart already ordered", color: "#5d6270", dash: [10, 4] },
+  { outcome: "BUSY", label: "Busy, asked to retry", refusal: "busy, asked to retry", color: "#7a3cc2", dash: [2, 6] },
+];
+const REFUSALS = OUTCOMES.filter((o) => o.outcome !== "created");
+
+const SALES_SERIES: ChartSeries[] = [
+  { label: "Units sold per second", color: "#2f5bea", bars: true },
+  { label: "Stock left", color: "#1c1d21", right: true },
+];
+const ANSWER_SERIES: ChartSeries[] = OUTCOMES.map((o) => ({ label: o.label, color: o.color, dash: o.dash }));
+const LATENCY_SERIES: ChartSeries[] = [
+  { label: "p50", color: "#2f5bea", points: true },
+  { label: "p99", color: "#b42318", dash: [6, 3], points: true },
+];
+
+/** Rows of the table under the charts: the newest seconds. */
+const TABLE_SECONDS = 8;
+
+const ms = (v: number | null) => (v === null ? "—" : v < 10 ? v.toFixed(1) : String(Math.round(v)));
+const seconds = (msValue: number) => (msValue < 10_000 ? (msValue / 1000).toFixed(1) : String(Math.round(msValue / 1000)));
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function refusedWords(live: DropLive): string {
+  const parts = REFUSALS.filter((r) => live.totals.outcomes[r.outcome] > 0).map((r) => `${live.totals.outcomes[r.outcome]} ${r.refusal}`);
+  return parts.length === 0 ? "no shopper refused" : `shoppers refused: ${parts.join(", ")}`;
+}
+
+/** The drop in words: what a screen reader hears instead of the pictures, and what anyone reads after. */
+function summary(live: DropLive): string {
+  const { units, orders } = live.totals;
+  const sold = `${plural(units, "unit")} in ${plural(orders, "order")}`;
+  if (live.soldOut) {
+    const start = live.soldOut.from === "launch" ? `Launch ${clock(Date.parse(live.sku.saleStartsAt!))}` : `First sale ${clock(live.firstSaleAt!)}`;
+    return `${start} → sold out at ${clock(live.soldOut.at)}, in ${seconds(live.soldOut.afterMs)} s: ${sold}; ${refusedWords(live)}.`;
+  }
+  const left = `${plural(live.sku.stock, "unit")} left`;
+  return `Not sold out: ${sold} so far, ${left}; ${refusedWords(live)}.`;
+}
+
+/** Seconds the charts show at least; before the first answer they show only a few quiet seconds, so the drop fills the width. */
+const MIN_CHART_S = 30;
+const LEAD_S = 5;
+
+function chartData(all: DropSecond[]) {
+  const firstActive = all.findIndex((s) => Object.values(s.outcomes).some((n) => n > 0));
+  const start = firstActive === -1 ? all.length - MIN_CHART_S : Math.min(firstActive - LEAD_S, all.length - MIN_CHART_S);
+  const secs = all.slice(Math.max(0, start));
+  const t = secs.map((s) => s.t);
+  return {
+    sales: [t, secs.map((s) => s.units), secs.map((s) => s.stockLeft)] as AlignedData,
+    answers: [t, ...OUTCOMES.map((o) => secs.map((s) => s.outcomes[o.outcome]))] as AlignedData,
+    latency: [t, secs.map((s) => s.p50Ms), secs.map((s) => s.p99Ms)] as AlignedData,
+  };
+}
+
+function Legend({ items }: { items: { label: string; color: string; dash?: number[] }[] }) {
+  return (
+    <ul className="chart-legend" aria-hidden="true">
+      {items.map((i) => (
+        <li key={i.label}>
+          <span className="chart-swatch" style={{ borderTopColor: i.color, borderTopStyle: i.dash ? "dashed" : "solid" }} />
+          {i.label}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function DropCharts({ skuId }: { skuId: number }) {
+  const live = useDropLive(skuId);
+  const data = useMemo(() => (live.data ? chartData(live.data.seconds) : null), [live.data]);
+  if (live.isPending) return <p className="muted">Loading the drop…</p>;
+  if (live.isError && !live.data) {
+    return (
+      <p className="alert error" role="alert">
+        Could not load the drop: {live.error.message}
+      </p>
+    );
+  }
+  const d = live.data;
+  const recent = d.seconds.slice(-TABLE_SECONDS).reverse();
+  const shown = data!.sales[0].length;
+  const refused = REFUSALS.reduce((n, r) => n + d.totals.outcomes[r.outcome], 0);
+  return (
+    <>
+      <div className="row" style={{ justifyContent: "space-between" }}>
+        <span className="muted">
+          {d.sku.saleStartsAt ? (
+            <>
+              Launch <LaunchTime iso={d.sku.saleStartsAt} />
+            </>
+          ) : (
+            "No launch time"
+          )}
+          {" · "}
+          {d.sku.perCustomerLimit === null ? "no limit" : `limit ${d.sku.perCustomerLimit} per customer`}
+        </span>
+        <span className="muted" aria-live="off">
+          Live, every {DROP_POLL_MS / 1000} s while this tab is visible · updated{" "}
+          <time data-testid="drop-updated" dateTime={new Date(live.dataUpdatedAt).toISOString()} suppressHydrationWarning>
+            {clock(live.dataUpdatedAt)}
+          </time>
+        </span>
+      </div>
+      {live.isError && (
+        <p className="alert error" role="alert">
+          Live updates failed: {live.error.message} Showing the drop as of {clock(live.dataUpdatedAt)}.
+        </p>
+      )}
+      <dl className="drop-totals">
+        <div>
+          <dt>Units sold</dt>
+          <dd data-testid="drop-sold">{d.totals.units}</dd>
+        </div>
+        <div>
+          <dt>Stock left</dt>
+          <dd data-testid="drop-stock">{d.sku.stock}</dd>
+        </div>
+        <div>
+          <dt>Orders</dt>
+          <dd data-testid="drop-orders">{d.totals.orders}</dd>
+        </div>
+        <div>
+          <dt>Refused</dt>
+          <dd data-testid="drop-refused">{refused}</dd>
+        </div>
+      </dl>
+      <h3 id="drop-summary-heading">Summary</h3>
+      <p data-testid="drop-summary">{summary(d)}</p>
+      {/* Said once, when it happens; the running numbers above are not announced every second. */}
+      <div role="status" className="visually-hidden">
+        {d.soldOut ? `Sold out in ${seconds(d.soldOut.afterMs)} s.` : ""}
+      </div>
+      <div className="drop-charts">
+        <figure className="card drop-chart">
+          <figcaption>Units sold per second and stock left</figcaption>
+          <LiveChart
+            label={`Chart: units of ${d.sku.label} sold per second (bars) and stock left (line), last ${shown} seconds. Numbers in the table below.`}
+            series={SALES_SERIES}
+            data={data!.sales}
+            unit="units/s"
+            rightUnit="stock"
+            describedBy="drop-table-caption"
+          />
+          <Legend items={SALES_SERIES} />
+        </figure>
+        <figure className="card drop-chart">
+          <figcaption>Checkout answers per second</figcaption>
+          <LiveChart
+            label={`Chart: checkout answers per second for ${d.sku.label}, one line per answer: orders created, out of stock, over the limit, before the launch, cart already ordered, busy. Totals in the table below.`}
+            series={ANSWER_SERIES}
+            data={data!.answers}
+            unit="answers/s"
+            describedBy="drop-answers-caption"
+          />
+          <Legend items={ANSWER_SERIES} />
+        </figure>
+        <figure className="card drop-chart">
+          <figcaption>Checkout latency, p50 and p99</figcaption>
+          <LiveChart
+            label={`Chart: checkout latency for ${d.sku.label} per second, median (p50) and 99th percentile (p99), in milliseconds. Numbers in the table below.`}
+            series={LATENCY_SERIES}
+            data={data!.latency}
+            unit="ms"
+            describedBy="drop-table-caption"
+          />
+          <Legend items={LATENCY_SERIES} />
+        </figure>
+      </div>
+      <div className="drop-tables">
+        <div className="table-wrap">
+          <table className="admin-table" data-testid="drop-answers">
+            <caption id="drop-answers-caption">Checkout answers, all together</caption>
+            <thead>
+              <tr>
+                <th scope="col">Answer</th>
+                <th scope="col" className="num">
+                  Checkouts
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {OUTCOMES.map((o) => (
+                <tr key={o.outcome}>
+                  <th scope="row">{o.label}</th>
+                  <td className="num" data-testid={`drop-total-${o.outcome}`}>
+                    {d.totals.outcomes[o.outcome]}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {/* Focusable, so a keyboard can scroll it where a phone is narrower than its columns. */}
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="drop-table-caption">
+          <table className="admin-table" data-testid="drop-recent">
+            <caption id="drop-table-caption">The last {recent.length} seconds</caption>
+            <thead>
+              <tr>
+                <th scope="col">Second</th>
+                <th scope="col" className="num">
+                  Sold
+                </th>
+                <th scope="col" className="num">
+                  Stock left
+                </th>
+                <th scope="col" className="num">
+                  Answers
+                </th>
+                <th scope="col" className="num">
+                  p50 ms
+                </th>
+                <th scope="col" className="num">
+                  p99 ms
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {recent.map((s) => (
+                <tr key={s.t}>
+                  <th scope="row">{clock(s.t * 1000)}</th>
+                  <td className="num">{s.units}</td>
+                  <td className="num">{s.stockLeft}</td>
+                  <td className="num">{Object.values(s.outcomes).reduce((a, b) => a + b, 0)}</td>
+                  <td className="num">{ms(s.p50Ms)}</td>
+                  <td className="num">{ms(s.p99Ms)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </>
+  );
+}
+
+/**
+ * The drop view: any SKU can be watched (every checkout is counted per SKU, so watching costs
+ * nothing more); the picker lists the drops (a launch time or a limit) first.
+ */
+export function DropView({ initial, initialSkuId }: { initial: { skus: StockRow[]; at: number }; initialSkuId: number | null }) {
+  const rows = useStock(initial).data;
+  const [skuId, setSkuId] = useState<number | null>(initialSkuId);
+  const watched = rows.find((r) => r.skuId === skuId);
+  const drops = rows.filter(isDrop);
+  const others = rows.filter((r) => !isDrop(r));
+
+  const pick = (value: string) => {
+    const id = value ? Number(value) : null;
+    setSkuId(id);
+    // The address names the drop, so a reload or a shared link opens the same one.
+    const url = new URL(window.location.href);
+    if (id) url.searchParams.set("drop", String(id));
+    else url.searchParams.delete("drop");
+    window.history.replaceState(null, "", url);
+  };
+
+  return (
+    <section aria-labelledby="drop-heading" className="stack drop-view">
+      <h2 id="drop-heading" style={{ margin: 0 }}>
+        {watched ? `Drop: ${skuLabel(watched)}` : "Drop"}
+      </h2>
+      <label className="field" style={{ margin: 0 }}>
+        <span>Watch</span>
+        <select value={skuId ?? ""} onChange={(e) => pick(e.target.value)}>
+          <option value="">Pick a SKU to watch</option>
+          {drops.length > 0 && (
+            <optgroup label="Drops (launch time or limit)">
+              {drops.map((r) => (
+                <option key={r.skuId} value={r.skuId}>
+                  {skuLabel(r)}
+                </option>
+              ))}
+            </optgroup>
+          )}
+          <optgroup label="Every other SKU">
+            {others.map((r) => (
+              <option key={r.skuId} value={r.skuId}>
+                {skuLabel(r)}
+              </option>
+            ))}
+          </optgroup>
+        </select>
+      </label>
+      {watched ? <DropCharts key={watched.skuId} skuId={watched.skuId} /> : <p className="muted">No drop to watch: pick any SKU above to see its sales, refusals and stock second by second.</p>}
+    </section>
+  );
+}
