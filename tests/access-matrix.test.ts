@@ -60,6 +60,7 @@ const MATRIX: Record<string, Entry> = {
     prepare: async (w) => ({ params: { skuId: String(w.skuId) }, body: { delta: 1, reason: "access matrix" } }),
   },
   "GET /api/admin/stock": { expect: adminOnly(200) },
+  "GET /api/admin/drops/[skuId]/live": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) } }) },
   "POST /api/auth/login": {
     expect: all(200),
     prepare: async (w, caller) => {
