@@ -3,14 +3,19 @@ import { and, eq, inArray, ne } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb, getPool } from "@/db";
 import { orderLineAllocations, orders, stockAdjustments } from "@/db/schema";
-import { updateLocation } from "@/lib/admin/locations";
+import type { NextRequest } from "next/server";
+import { GET as getLocations, POST as postLocation } from "@/app/api/admin/locations/route";
+import { PUT as putLocation } from "@/app/api/admin/locations/[locationId]/route";
+import { POST as postAdjustment } from "@/app/api/admin/stock/[skuId]/adjustments/route";
+import { POST as postTransfer } from "@/app/api/admin/stock/[skuId]/transfers/route";
+import { listLocations, updateLocation } from "@/lib/admin/locations";
 import { transferStock } from "@/lib/admin/stock";
 import { AppError } from "@/lib/errors";
 import { placeOrder } from "@/lib/orders/checkout";
 import { cancelOrder, expireOrder } from "@/lib/orders/lifecycle";
 import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { placeFromProcesses } from "./support/buyer-processes";
-import { fillCart, linesOf, makeLocation, makeShopper, makeShoppers, makeSkus, ordersOf, spreadStock, stockAt, stockOf, type Shopper } from "./support/fixtures";
+import { ctx, request, fillCart, linesOf, makeLocation, makeShopper, makeShoppers, makeSkus, ordersOf, spreadStock, stockAt, stockOf, type Shopper } from "./support/fixtures";
 
 const made: number[] = [];
 /** Two fresh active locations: A sells first (priority 1), then B (priority 2). */
@@ -242,5 +247,76 @@ describe("allocation across locations", () => {
     await updateLocation(b, { active: true });
     await expectBooksBalance(skuId, start, [a, b]);
     expect((await stockOf(skuId)).stock).toBeGreaterThanOrEqual(bBefore!);
+  });
+});
+
+describe("the locations admin API", () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each route's params type differs; the test passes the right ones
+  const call = async (handler: (req: NextRequest, ctx: any) => Promise<Response>, url: string, method: string, cookie: string | undefined, body?: unknown, params: Record<string, string> = {}) => {
+    const res = await handler(request(url, { method, cookie, body }), ctx(params));
+    return { status: res.status, body: await res.json() };
+  };
+
+  it("creates, lists, renames, re-prioritises and refuses bad input with a clear code, changing nothing", async () => {
+    const admin = await makeShopper("admin");
+    const shopper = await makeShopper();
+    const name = `Store ${randomUUID().slice(0, 8)}`;
+    const created = await call(postLocation, "/api/admin/locations", "POST", admin.cookie, { name, priority: 5 });
+    expect(created).toMatchObject({ status: 201, body: { location: { name, priority: 5, active: true } } });
+    const id = created.body.location.locationId as number;
+    made.push(id);
+    expect((await call(postLocation, "/api/admin/locations", "POST", admin.cookie, { name, priority: 6 })).body.error.code).toBe("LOCATION_NAME_TAKEN");
+    const listed = await call(getLocations, "/api/admin/locations", "GET", admin.cookie);
+    expect(listed.body.locations).toContainEqual({ locationId: id, name, priority: 5, active: true });
+    const put = (locationId: string, body: unknown, cookie = admin.cookie) => call(putLocation, `/api/admin/locations/${locationId}`, "PUT", cookie, body, { locationId });
+    expect(await put(String(id), { name: `${name} B`, priority: 7 })).toMatchObject({ status: 200, body: { location: { locationId: id, name: `${name} B`, priority: 7 } } });
+    expect(await put("999999999", { priority: 1 })).toMatchObject({ status: 404, body: { error: { code: "LOCATION_NOT_FOUND" } } });
+    expect((await put(String(id), { priority: 1.5 })).status).toBe(400);
+    expect((await put(String(id), { priority: 1 }, shopper.cookie)).status).toBe(403);
+    expect((await call(getLocations, "/api/admin/locations", "GET", undefined)).status).toBe(401);
+
+    const [skuId] = (await makeSkus([0])) as [number];
+    const other = await makeLocation(9);
+    made.push(other);
+    await spreadStock(skuId, [
+      { locationId: id, stock: 4 },
+      { locationId: other, stock: 1 },
+    ]);
+    const sku = String(skuId);
+    const transfer = (body: unknown) => call(postTransfer, `/api/admin/stock/${sku}/transfers`, "POST", admin.cookie, body, { skuId: sku });
+    const adjust = (body: unknown) => call(postAdjustment, `/api/admin/stock/${sku}/adjustments`, "POST", admin.cookie, body, { skuId: sku });
+    const base = { fromLocationId: id, toLocationId: other, reason: "rebalance" };
+    for (const bad of [{ ...base, toLocationId: id, count: 1 }, { ...base, count: 0 }, { ...base, count: -1 }, { ...base, count: 1.5 }]) {
+      expect(await transfer(bad)).toMatchObject({ status: 400, body: { error: { code: "VALIDATION" } } });
+    }
+    expect(await transfer({ ...base, toLocationId: 999_999_999, count: 1 })).toMatchObject({ status: 404, body: { error: { code: "LOCATION_NOT_FOUND" } } });
+    expect(await transfer({ ...base, count: 5 })).toMatchObject({ status: 409, body: { error: { code: "STOCK_WOULD_GO_NEGATIVE", available: 4 } } });
+    expect(await adjust({ delta: -2, reason: "broken", locationId: other })).toMatchObject({ status: 409, body: { error: { code: "STOCK_WOULD_GO_NEGATIVE", available: 1 } } });
+    expect(await adjust({ delta: 1, reason: "found", locationId: 999_999_999 })).toMatchObject({ status: 404, body: { error: { code: "LOCATION_NOT_FOUND" } } });
+    // Several active locations: an adjustment must say where.
+    expect(await adjust({ delta: 1, reason: "found" })).toMatchObject({ status: 400, body: { error: { code: "VALIDATION" } } });
+    expect(await stockAt(skuId)).toEqual(
+      new Map([
+        [id, 4],
+        [other, 1],
+      ]),
+    );
+    expect(await getDb().select().from(stockAdjustments).where(eq(stockAdjustments.skuId, skuId))).toEqual([]);
+
+    const moved = await transfer({ ...base, count: 3 });
+    expect(moved).toMatchObject({ status: 201, body: { transfer: { from: { locationId: id, delta: -3, stockAfter: 1 }, to: { locationId: other, delta: 3, stockAfter: 4 }, stock: 5 } } });
+    expect(await adjust({ delta: 2, reason: "found", locationId: other })).toMatchObject({ status: 201, body: { stock: 7, adjustment: { locationId: other, stockAfter: 6 } } });
+  });
+
+  it("refuses to deactivate the last active location (409) and leaves it active", async () => {
+    const active = (await listLocations()).filter((l) => l.active);
+    const [keep, ...rest] = active;
+    try {
+      for (const l of rest) await updateLocation(l.locationId, { active: false });
+      await expect(updateLocation(keep!.locationId, { active: false })).rejects.toMatchObject({ code: "LAST_ACTIVE_LOCATION", status: 409 });
+      expect((await listLocations()).find((l) => l.locationId === keep!.locationId)?.active).toBe(true);
+    } finally {
+      for (const l of rest) await updateLocation(l.locationId, { active: true });
+    }
   });
 });
