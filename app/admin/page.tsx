@@ -3,6 +3,7 @@ import Link from "next/link";
 import { stockSnapshot } from "@/lib/admin/stock";
 import { requirePageUser } from "@/lib/auth/current";
 import { env } from "@/lib/platform/env";
+import { LocationsManager } from "./LocationsManager";
 import { OrdersOverview } from "./OrdersOverview";
 import { StockConsole } from "./StockConsole";
 
@@ -33,6 +34,7 @@ export default async function AdminPage() {
       <h1>Stock console</h1>
       <StockConsole initial={snapshot} lowStockThreshold={env().LOW_STOCK_THRESHOLD} />
       <OrdersOverview />
+      <LocationsManager />
     </>
   );
 }

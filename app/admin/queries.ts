@@ -2,11 +2,13 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/app/api-client";
+import type { LocationView } from "@/lib/admin/locations";
 import type { AdminOrderView } from "@/lib/admin/orders";
 import type { AdjustmentView, StockRow } from "@/lib/admin/stock";
 import type { OrderStatus } from "@/db/schema";
 
 export const STOCK_KEY = ["admin", "stock"] as const;
+export const LOCATIONS_KEY = ["admin", "locations"] as const;
 export const adjustmentsKey = (skuId: number) => ["admin", "adjustments", skuId] as const;
 export const ordersKey = (status: OrderStatus | "") => ["admin", "orders", status] as const;
 
@@ -51,4 +53,9 @@ export function useOrderMove() {
     mutationFn: ({ orderId, move }: { orderId: string; number: string; move: "ship" | "complete" }) => api(`/api/admin/orders/${orderId}/${move}`, { method: "POST" }),
     onSettled: () => qc.invalidateQueries({ queryKey: ["admin", "orders"] }),
   });
+}
+
+/** Every location, in the order checkout drains them. */
+export function useLocations() {
+  return useQuery({ queryKey: LOCATIONS_KEY, queryFn: () => api<{ locations: LocationView[] }>("/api/admin/locations").then((d) => d.locations) });
 }
