@@ -19,7 +19,7 @@ import { closeRedis } from "@/lib/platform/redis";
 import { findCheckoutAction, submitCheckout, type CheckoutAction } from "@/tests/support/checkout-action";
 import { CROWD, crowdMarkdown, crowdProduct, crowdVerdicts, pageCells, runViewers, type CrowdResult, type PageCell } from "./lib/crowd";
 import { DROP, dropCell, dropMarkdown, type DropResult } from "./lib/drop";
-import { fillCart, makeShoppers, makeSkus, type Line, type Shopper } from "@/tests/support/fixtures";
+import { fillCart, makeLocation, makeShoppers, makeSkus, spreadStock, type Line, type Shopper } from "@/tests/support/fixtures";
 import { HttpClient } from "@/tests/support/http";
 import { Ledger } from "./lib/invariants";
 import { runLoad, type Outcome } from "./lib/load";
@@ -69,8 +69,14 @@ function unexpected(outcomes: Record<string, number[]>, allowed: Set<string>): s
 type Plan = { skus: number[]; lines: () => Line[]; total?: number; stock: number };
 
 async function plan(scenario: ScenarioName, label: string, W: number): Promise<Plan> {
-  if (scenario === "hot") {
+  if (scenario === "hot" || scenario === "hot3") {
     const [sku] = await makeSkus([HOT_STOCK], { product: `Bench ${label}`, category: "Bench" });
+    if (scenario === "hot3") {
+      // The first two locations run dry within the cell, so it crosses from one to the next (and splits lines).
+      const at = [1_000, 2_000, HOT_STOCK - 3_000];
+      const ids = await Promise.all(at.map((_, i) => makeLocation(i + 1, { name: `Bench ${label} L${i + 1}` })));
+      await spreadStock(sku!, ids.map((locationId, i) => ({ locationId, stock: at[i]! })));
+    }
     return { skus: [sku!], lines: () => [{ skuId: sku!, count: 1 }], stock: HOT_STOCK };
   }
   if (scenario === "sellout") {

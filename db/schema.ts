@@ -26,7 +26,7 @@ export const ORDER_STATUSES = ["unpaid", "awaiting_shipment", "paid", "shipped",
 export const CHECKOUT_STRATEGIES = ["conditional", "optimistic", "pessimistic", "batched"] as const;
 
 /** Name column lengths (characters), for the validation that must keep values inside them. */
-export const NAME_LENGTH = { product: 128, sku: 128, orderLine: 255 } as const;
+export const NAME_LENGTH = { product: 128, sku: 128, orderLine: 255, location: 64 } as const;
 
 export const users = mysqlTable("users", {
   id: id("id").autoincrement().primaryKey(),
@@ -171,12 +171,69 @@ export const orderLines = mysqlTable(
   (t) => [primaryKey({ columns: [t.orderId, t.skuId] }), index("order_lines_sku_idx").on(t.skuId), check("order_lines_count_positive", sql`${t.count} > 0`)],
 );
 
-/** Ledger of every manual stock change: start + sum(delta) - units sold = stock. */
+/**
+ * A place stock is kept (a warehouse, a store). Checkout drains a SKU's active locations in
+ * ascending priority (then id); a deactivated location's units stay on record but are not sellable.
+ */
+export const locations = mysqlTable("locations", {
+  id: id("id").autoincrement().primaryKey(),
+  name: varchar("name", { length: NAME_LENGTH.location }).notNull().unique(),
+  priority: int("priority", { unsigned: true }).notNull(),
+  active: boolean("active").notNull().default(true),
+  createdAt: createdAt(),
+});
+
+/**
+ * Stock of one SKU at one location. `skus.stock` is the sum over the rows with `active` set, kept
+ * so in the same transaction: every change here first locks the SKU's `skus` row, so these rows
+ * are never contended on their own (lock order: users -> skus -> sku_locations). `priority` and
+ * `active` are copies of the location's, written under those same SKU locks
+ * (lib/admin/locations.ts), so the checkout allocates from this one table and never locks a
+ * `locations` row that every SKU shares.
+ */
+export const skuLocations = mysqlTable(
+  "sku_locations",
+  {
+    skuId: id("sku_id").notNull().references(() => skus.id),
+    locationId: id("location_id").notNull().references(() => locations.id),
+    stock: int("stock", { unsigned: true }).notNull().default(0),
+    priority: int("priority", { unsigned: true }).notNull(),
+    active: boolean("active").notNull().default(true),
+  },
+  (t) => [primaryKey({ columns: [t.skuId, t.locationId] }), index("sku_locations_location_idx").on(t.locationId), check("sku_locations_stock_nonnegative", sql`${t.stock} >= 0`)],
+);
+
+/**
+ * What each order line took from each location: cancel and expiry give units back to where they
+ * came from. No foreign keys to skus or locations, like order_lines: the checkout writes these
+ * while holding a hot SKU row, and a key check would take shared locks on rows every SKU shares.
+ */
+export const orderLineAllocations = mysqlTable(
+  "order_line_allocations",
+  {
+    orderId: varchar("order_id", { length: 26 }).notNull().references(() => orders.id, { onDelete: "cascade" }),
+    skuId: id("sku_id").notNull(),
+    locationId: id("location_id").notNull(),
+    count: int("count", { unsigned: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.skuId, t.locationId] }),
+    index("order_line_allocations_location_idx").on(t.locationId),
+    check("order_line_allocations_count_positive", sql`${t.count} > 0`),
+  ],
+);
+
+/**
+ * Ledger of every manual stock change, per location: start + sum(delta) - units allocated to
+ * orders not cancelled = the location's stock. `stockAfter` is the location's stock after the
+ * change. A transfer writes two rows (minus at the source, plus at the destination) in one transaction.
+ */
 export const stockAdjustments = mysqlTable(
   "stock_adjustments",
   {
     id: id("id").autoincrement().primaryKey(),
     skuId: id("sku_id").notNull().references(() => skus.id),
+    locationId: id("location_id").notNull().references(() => locations.id),
     delta: int("delta").notNull(),
     stockAfter: int("stock_after", { unsigned: true }).notNull(),
     reason: varchar("reason", { length: 255 }).notNull(),
@@ -196,3 +253,6 @@ export type OrderLine = typeof orderLines.$inferSelect;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export type PayMethod = (typeof PAY_METHODS)[number];
 export type StockAdjustment = typeof stockAdjustments.$inferSelect;
+export type Location = typeof locations.$inferSelect;
+export type SkuLocation = typeof skuLocations.$inferSelect;
+export type OrderLineAllocation = typeof orderLineAllocations.$inferSelect;

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "./index";
 import { skus, spus, users } from "./schema";
 
@@ -118,6 +118,10 @@ export async function seed(
       await db.insert(skus).ignore().values({ spuId: row!.id, ...v, saleStartsAt });
     }
   }
+  // A new SKU's units are at the shop's first location (the migration's "Main warehouse").
+  await db.execute(sql`INSERT INTO sku_locations (sku_id, location_id, stock, priority, active)
+    SELECT s.id, l.id, s.stock, l.priority, l.active FROM skus s JOIN (SELECT * FROM locations WHERE active = 1 ORDER BY id LIMIT 1) l
+    WHERE NOT EXISTS (SELECT 1 FROM sku_locations sl WHERE sl.sku_id = s.id)`);
   await ensureUser(db, hashPassword, admin.username, admin.password, "admin");
   await ensureUser(db, hashPassword, DEMO_SHOPPER.username, DEMO_SHOPPER.password, "shopper");
 }

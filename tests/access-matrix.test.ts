@@ -1,11 +1,12 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getPool } from "@/db";
 import { register } from "@/lib/auth/service";
 import { SESSION_COOKIE, createSession } from "@/lib/auth/session";
 import { placeOrder } from "@/lib/orders/checkout";
 import { shipOrder } from "@/lib/orders/lifecycle";
-import { makeSkus, makeShopper, fillCart, request, uid, type Shopper } from "./support/fixtures";
+import { makeLocation, makeSkus, makeShopper, fillCart, request, spreadStock, stockAt, uid, type Shopper } from "./support/fixtures";
 
 /**
  * Every API route handler, called as each kind of caller. Routes are found by globbing
@@ -22,6 +23,18 @@ const userOnly = (status: number) => ({ anonymous: 401, shopper: status, other: 
 const adminOnly = (status: number) => ({ anonymous: 401, shopper: 403, other: 403, admin: status });
 // Someone else's order is a 404, never a 403: its existence is not revealed.
 const ownerOnly = (status: number) => ({ anonymous: 401, shopper: status, other: 404, admin: 404 });
+
+/**
+ * Two fresh inactive locations (the shop keeps one active location for the files after this one),
+ * the first holding 5 of the SKU beside where its units already are: a transfer's source and destination.
+ */
+async function twoLocationsFor(skuId: number) {
+  const from = await makeLocation(9, { active: false });
+  const to = await makeLocation(9, { active: false });
+  const rest = [...(await stockAt(skuId))].map(([locationId, stock]) => ({ locationId, stock }));
+  await spreadStock(skuId, [...rest, { locationId: from, stock: 5 }]);
+  return [from, to];
+}
 
 const userOf = (w: World, caller: Caller) => (caller === "anonymous" ? undefined : w[caller]);
 
@@ -57,10 +70,25 @@ const MATRIX: Record<string, Entry> = {
   "GET /api/admin/stock/[skuId]/adjustments": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) } }) },
   "POST /api/admin/stock/[skuId]/adjustments": {
     expect: adminOnly(201),
-    prepare: async (w) => ({ params: { skuId: String(w.skuId) }, body: { delta: 1, reason: "access matrix" } }),
+    // Named: the locations POST below may have made the shop one of several active locations.
+    prepare: async (w) => ({ params: { skuId: String(w.skuId) }, body: { delta: 1, reason: "access matrix", locationId: Math.min(...(await stockAt(w.skuId)).keys()) } }),
   },
   "GET /api/admin/stock": { expect: adminOnly(200) },
   "GET /api/admin/drops/[skuId]/live": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) } }) },
+  "POST /api/admin/stock/[skuId]/transfers": {
+    expect: adminOnly(201),
+    prepare: async (w) => {
+      const [from, to] = await twoLocationsFor(w.skuId);
+      return { params: { skuId: String(w.skuId) }, body: { fromLocationId: from, toLocationId: to, count: 1, reason: "access matrix" } };
+    },
+  },
+  "GET /api/admin/locations": { expect: adminOnly(200) },
+  // Created active, so deactivated again by the file's afterAll.
+  "POST /api/admin/locations": { expect: adminOnly(201), prepare: async () => ({ body: { name: uid("Matrix "), priority: 9 } }) },
+  "PUT /api/admin/locations/[locationId]": {
+    expect: adminOnly(200),
+    prepare: async () => ({ params: { locationId: String(await makeLocation(9, { active: false })) }, body: { priority: 8 } }),
+  },
   "POST /api/auth/login": {
     expect: all(200),
     prepare: async (w, caller) => {
@@ -149,6 +177,9 @@ describe("access matrix: every API route as anonymous, shopper, another shopper 
     const [skuId] = await makeSkus([10_000]);
     world = { shopper: await makeShopper(), other: await makeShopper(), admin: await makeShopper("admin"), skuId: skuId! };
   });
+
+  // The locations POST made hold no stock: deactivated, they leave the shop one active location.
+  afterAll(() => getPool().query("UPDATE locations SET active = 0 WHERE name LIKE 'Matrix %'"));
 
   it("has an entry for every route handler, and no stale entries", () => {
     expect(routes.length).toBeGreaterThan(20);

@@ -122,7 +122,7 @@ describe("admin input is validated", () => {
 });
 
 describe("what admins see and switch", () => {
-  it("lists every SKU with product, price, stock, sales, on-sale flag, limit, launch time and picture", async () => {
+  it("lists every SKU with product, price, stock, sales, on-sale flag, limit, launch time, picture and stock per location", async () => {
     const res = await listStockRoute(request("/api/admin/stock", { cookie: admin.cookie }), noCtx);
     const { skus: rows } = await res.json();
     const row = rows.find((r: { skuId: number }) => r.skuId === skuId);
@@ -139,6 +139,7 @@ describe("what admins see and switch", () => {
       saleStartsAt: null,
       category: "Test",
       hue: expect.any(Number),
+      locations: [{ locationId: expect.any(Number), name: "Main warehouse", stock: row.stock, active: true }],
     });
   });
 

@@ -12,7 +12,7 @@ import { clearSoldOut, knownSoldOut } from "@/lib/orders/soldout";
 import { whenIdle } from "@/lib/platform/shutdown";
 import { placeFromProcesses } from "./support/buyer-processes";
 import { holdEveryBatch } from "./support/held-batches";
-import { linesOf, makeSkus, makeShopper, makeShoppers, ordersOf, fillCart, stockOf, type Shopper } from "./support/fixtures";
+import { linesOf, restock, makeSkus, makeShopper, makeShoppers, ordersOf, fillCart, stockOf, type Shopper } from "./support/fixtures";
 
 // Each test sets the seams it needs inside the commit's transaction.
 beforeEach(() => {
@@ -195,7 +195,7 @@ describe("batched checkout", () => {
     expect((await counted()).batches).toBe(0);
 
     // A restock commits, then clears the hint: the next buyer gets in.
-    await getDb().update(skus).set({ stock: 1 }).where(inArray(skus.id, [skuId!]));
+    await restock(skuId!, 1);
     await clearSoldOut([skuId!]);
     await expect(buy(buyers[4]!)).resolves.toMatchObject({ created: true });
   });

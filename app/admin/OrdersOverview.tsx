@@ -159,6 +159,7 @@ export function OrdersOverview() {
                                 <th scope="col" className="num">
                                   Quantity
                                 </th>
+                                <th scope="col">Ships from</th>
                               </tr>
                             </thead>
                             <tbody>
@@ -167,6 +168,7 @@ export function OrdersOverview() {
                                   <td>{l.name}</td>
                                   <td className="num">{formatMoney(l.price)}</td>
                                   <td className="num">{l.count}</td>
+                                  <td>{l.allocations.map((a) => `${a.name} × ${a.count}`).join(", ") || "—"}</td>
                                 </tr>
                               ))}
                             </tbody>

@@ -4,6 +4,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useActionState, useEffect, useRef, useState } from "react";
 import {
   adjustStockAction,
+  transferStockAction,
+  type TransferResult,
   updatePriceAndNameAction,
   updateSaleSettingsAction,
   type AdjustStockResult,
@@ -16,7 +18,7 @@ import { MAX_ADJUSTMENT } from "@/lib/admin/limits";
 import type { StockRow } from "@/lib/admin/stock";
 import { formatMoney } from "@/lib/money";
 import { signed, skuLabel } from "./format";
-import { adjustmentsKey, STOCK_KEY, useAdjustments } from "./queries";
+import { adjustmentsKey, STOCK_KEY, useAdjustments, useLocations } from "./queries";
 
 function FieldError({ id, errors }: { id: string; errors?: string[] }) {
   if (!errors?.length) return null;
@@ -74,6 +76,7 @@ function AdjustForm({ sku }: { sku: StockRow }) {
   // Controlled fields: a refused change keeps what the admin typed (React resets uncontrolled ones).
   const [delta, setDelta] = useState("");
   const [reason, setReason] = useState("");
+  const [locationId, setLocationId] = useState(String(sku.locations[0]?.locationId ?? ""));
   const [state, action, pending] = useActionState(async (prev: ActionState<AdjustStockResult>, form: FormData) => {
     const result = await adjustStockAction(sku.skuId, prev, form);
     if (result?.ok) {
@@ -92,6 +95,7 @@ function AdjustForm({ sku }: { sku: StockRow }) {
     <form action={action} className="stack" aria-label={`Adjust stock of ${skuLabel(sku)}`}>
       <FormOutcome shown={shown} fieldErrors={errors} success={(d) => `Applied ${signed(d.delta)}: stock of ${skuLabel(sku)} is now ${d.stock}.`} />
       <div className="row" style={{ alignItems: "flex-start" }}>
+        <LocationSelect id={`${id}-location`} name="locationId" label="Location" value={locationId} onChange={setLocationId} errors={errors?.locationId} />
         <div className="field">
           <label htmlFor={`${id}-delta`}>Delta</label>
           <input
@@ -129,6 +133,146 @@ function AdjustForm({ sku }: { sku: StockRow }) {
       <div>
         <button type="submit" className="btn" disabled={pending}>
           {pending ? "Applying…" : "Apply adjustment"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Every location to choose from (inactive ones too: their units can be counted or moved out). */
+function LocationSelect({ id, name, label, value, onChange, errors }: { id: string; name: string; label: string; value: string; onChange: (v: string) => void; errors?: string[] }) {
+  const locations = useLocations();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        name={name}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={!!errors}
+        aria-describedby={errors ? `${id}-error` : undefined}
+        required
+        aria-busy={locations.isPending}
+      >
+        <option value="">Choose…</option>
+        {(locations.data ?? []).map((l) => (
+          <option key={l.locationId} value={l.locationId}>
+            {l.name}
+            {l.active ? "" : " (inactive)"}
+          </option>
+        ))}
+      </select>
+      <FieldError id={`${id}-error`} errors={errors} />
+    </div>
+  );
+}
+
+/** Where the SKU's units are, live with the table: checkout drains active locations top to bottom. */
+function StockByLocation({ sku }: { sku: StockRow }) {
+  if (sku.locations.length === 0) return <p className="muted">Not stocked at any location yet.</p>;
+  return (
+    <div className="table-wrap">
+      <table aria-label={`Stock of ${skuLabel(sku)} by location`} data-testid="stock-by-location">
+        <thead>
+          <tr>
+            <th scope="col">Location</th>
+            <th scope="col" className="num">
+              Stock
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {sku.locations.map((l) => (
+            <tr key={l.locationId}>
+              <td>
+                {l.name}
+                {l.active ? "" : " (inactive: not sellable)"}
+              </td>
+              <td className="num">{l.stock}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Sellable total</th>
+            <td className="num">{sku.stock}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
+
+/** A refusal about the count (more than the source holds) belongs at the Count field. */
+function transferFieldErrors(state: ActionState<TransferResult>): Record<string, string[] | undefined> | undefined {
+  if (!state || state.ok) return undefined;
+  if (state.fieldErrors) return state.fieldErrors;
+  if (state.code === "STOCK_WOULD_GO_NEGATIVE") return { count: [state.message] };
+  if (state.code === "LOCATION_NOT_FOUND") return { fromLocationId: [state.message] };
+  return undefined;
+}
+
+/** Moves units between two locations in one transaction (two ledger rows). */
+function TransferForm({ sku }: { sku: StockRow }) {
+  const qc = useQueryClient();
+  const [from, setFrom] = useState(String(sku.locations[0]?.locationId ?? ""));
+  const [to, setTo] = useState("");
+  const [count, setCount] = useState("");
+  const [reason, setReason] = useState("");
+  const [state, action, pending] = useActionState(async (prev: ActionState<TransferResult>, form: FormData) => {
+    const result = await transferStockAction(sku.skuId, prev, form);
+    if (result?.ok) {
+      setCount("");
+      setReason("");
+    }
+    await Promise.all([qc.invalidateQueries({ queryKey: STOCK_KEY }), qc.invalidateQueries({ queryKey: adjustmentsKey(sku.skuId) })]);
+    return result;
+  }, null);
+  const shown = pending ? null : state;
+  const errors = transferFieldErrors(shown);
+  const id = `transfer-${sku.skuId}`;
+  return (
+    <form action={action} className="stack" aria-label={`Transfer stock of ${skuLabel(sku)}`}>
+      <FormOutcome shown={shown} fieldErrors={errors} success={(d) => `Moved ${d.count} from ${d.from} to ${d.to}. Sellable stock is ${d.stock}.`} />
+      <div className="row" style={{ alignItems: "flex-start" }}>
+        <LocationSelect id={`${id}-from`} name="fromLocationId" label="From" value={from} onChange={setFrom} errors={errors?.fromLocationId} />
+        <LocationSelect id={`${id}-to`} name="toLocationId" label="To" value={to} onChange={setTo} errors={errors?.toLocationId} />
+        <div className="field">
+          <label htmlFor={`${id}-count`}>Units</label>
+          <input
+            id={`${id}-count`}
+            name="count"
+            inputMode="numeric"
+            placeholder="e.g. 5"
+            value={count}
+            onChange={(e) => setCount(e.target.value)}
+            aria-invalid={!!errors?.count}
+            aria-describedby={errors?.count ? `${id}-count-error` : undefined}
+            required
+            style={{ width: "7rem" }}
+          />
+          <FieldError id={`${id}-count-error`} errors={errors?.count} />
+        </div>
+        <div className="field" style={{ flex: 1, minWidth: "14rem" }}>
+          <label htmlFor={`${id}-reason`}>Reason</label>
+          <input
+            id={`${id}-reason`}
+            name="reason"
+            maxLength={255}
+            placeholder="e.g. Stock the store for the weekend"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            aria-invalid={!!errors?.reason}
+            aria-describedby={errors?.reason ? `${id}-reason-error` : undefined}
+            required
+          />
+          <FieldError id={`${id}-reason-error`} errors={errors?.reason} />
+        </div>
+      </div>
+      <div>
+        <button type="submit" className="btn" disabled={pending}>
+          {pending ? "Moving…" : "Transfer units"}
         </button>
       </div>
     </form>
@@ -334,6 +478,7 @@ function History({ skuId }: { skuId: number }) {
         <thead>
           <tr>
             <th scope="col">When (UTC)</th>
+            <th scope="col">Location</th>
             <th scope="col" className="num">
               Delta
             </th>
@@ -348,6 +493,7 @@ function History({ skuId }: { skuId: number }) {
           {history.data.map((a) => (
             <tr key={a.id}>
               <td>{a.createdAt.replace("T", " ").slice(0, 19)}</td>
+              <td>{a.location}</td>
               <td className="num">{signed(a.delta)}</td>
               <td className="num">{a.stockAfter}</td>
               <td>{a.reason}</td>
@@ -362,7 +508,7 @@ function History({ skuId }: { skuId: number }) {
 
 /**
  * Everything an admin does to one SKU, in a drawer beside the table (as Medusa and Saleor do):
- * adjust its stock, set its price and name, its limit and launch, read its ledger. A modal `<dialog>`: focus stays
+ * see its stock per location, adjust it at a location, move units between locations, set its price and name, its limit and launch, read its ledger. A modal `<dialog>`: focus stays
  * inside, Escape or Close puts it back on the row's Manage button.
  */
 export function SkuPanel({ sku, onClose }: { sku: StockRow; onClose: () => void }) {
@@ -386,8 +532,12 @@ export function SkuPanel({ sku, onClose }: { sku: StockRow; onClose: () => void 
           Close
         </button>
       </div>
+      <h3>Stock by location</h3>
+      <StockByLocation sku={sku} />
       <h3>Adjust stock</h3>
       <AdjustForm sku={sku} />
+      <h3>Transfer between locations</h3>
+      <TransferForm sku={sku} />
       <h3>Price and name</h3>
       <PriceAndNameForm sku={sku} />
       <h3>Limit and launch</h3>

@@ -2,8 +2,9 @@
 
 import { z } from "zod";
 import { asUser, type ActionState } from "@/lib/web/action";
-import { adjustStockForm, priceAndNameForm, saleSettingsForm, updateSkuSchema, type UpdateSkuInput } from "@/lib/admin/schemas";
-import { adjustStock, updateSku, type StockRow } from "@/lib/admin/stock";
+import { createLocation, updateLocation, type LocationView } from "@/lib/admin/locations";
+import { adjustStockForm, locationForm, priceAndNameForm, saleSettingsForm, transferStockForm, updateLocationSchema, updateSkuSchema, type UpdateSkuInput } from "@/lib/admin/schemas";
+import { adjustStock, transferStock, updateSku, type StockRow } from "@/lib/admin/stock";
 import { AppError } from "@/lib/errors";
 
 // Bound arguments come from the client like any other input: a server action is a public endpoint.
@@ -20,7 +21,7 @@ export type AdjustStockResult = { delta: number; stock: number };
 export async function adjustStockAction(skuId: number, _prev: ActionState<AdjustStockResult>, form: FormData): Promise<ActionState<AdjustStockResult>> {
   return asUser(
     async (admin) => {
-      const input = adjustStockForm.parse({ delta: form.get("delta") ?? undefined, reason: form.get("reason") ?? undefined });
+      const input = adjustStockForm.parse({ delta: form.get("delta") ?? undefined, reason: form.get("reason") ?? undefined, locationId: form.get("locationId") ?? undefined });
       const { stock } = await adjustStock({ ...input, skuId: skuIdOf(skuId), adminId: admin.id });
       return { delta: input.delta, stock };
     },
@@ -61,4 +62,33 @@ export async function updatePriceAndNameAction(skuId: number, _prev: ActionState
     () => priceAndNameForm.parse({ price: form.get("price") ?? undefined, name: form.get("name") ?? undefined }),
     (sku) => ({ price: sku.price, name: sku.name }),
   );
+}
+
+export type TransferResult = { count: number; from: string; to: string; stock: number };
+
+/** The Manage panel's transfer between two locations; the same service as `POST /api/admin/stock/:skuId/transfers`. */
+export async function transferStockAction(skuId: number, _prev: ActionState<TransferResult>, form: FormData): Promise<ActionState<TransferResult>> {
+  return asUser(
+    async (admin) => {
+      const input = transferStockForm.parse({
+        fromLocationId: form.get("fromLocationId") ?? undefined,
+        toLocationId: form.get("toLocationId") ?? undefined,
+        count: form.get("count") ?? undefined,
+        reason: form.get("reason") ?? undefined,
+      });
+      const moved = await transferStock({ ...input, skuId: skuIdOf(skuId), adminId: admin.id });
+      return { count: input.count, from: moved.from.location, to: moved.to.location, stock: moved.stock };
+    },
+    { role: "admin" },
+  );
+}
+
+/** The locations manager's "add": the same service as `POST /api/admin/locations`. */
+export async function createLocationAction(_prev: ActionState<LocationView>, form: FormData): Promise<ActionState<LocationView>> {
+  return asUser(async () => createLocation(locationForm.parse({ name: form.get("name") ?? undefined, priority: form.get("priority") ?? undefined })), { role: "admin" });
+}
+
+/** Rename, re-prioritise, deactivate or reactivate: the same service as `PUT /api/admin/locations/:id`. */
+export async function updateLocationAction(locationId: number, change: unknown): Promise<ActionState<LocationView>> {
+  return asUser(async () => updateLocation(skuIdSchema.parse(locationId), updateLocationSchema.parse(change)), { role: "admin" });
 }

@@ -5,6 +5,7 @@ import { requirePageUser } from "@/lib/auth/current";
 import { env } from "@/lib/platform/env";
 import { DropView } from "./DropView";
 import { defaultDrop } from "./format";
+import { LocationsManager } from "./LocationsManager";
 import { OrdersOverview } from "./OrdersOverview";
 import { StockConsole } from "./StockConsole";
 
@@ -38,6 +39,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <DropView initial={snapshot} initialSkuId={drop} />
       <StockConsole initial={snapshot} lowStockThreshold={env().LOW_STOCK_THRESHOLD} />
       <OrdersOverview />
+      <LocationsManager />
     </>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/app/api-client";
+import type { LocationView } from "@/lib/admin/locations";
 import type { AdminOrderView } from "@/lib/admin/orders";
 import type { AdjustmentView, StockRow } from "@/lib/admin/stock";
 import type { DropLive } from "@/lib/drops/live";
@@ -9,6 +10,7 @@ import { LIVE_WINDOW_S } from "@/lib/drops/live-series";
 import type { OrderStatus } from "@/db/schema";
 
 export const STOCK_KEY = ["admin", "stock"] as const;
+export const LOCATIONS_KEY = ["admin", "locations"] as const;
 export const adjustmentsKey = (skuId: number) => ["admin", "adjustments", skuId] as const;
 export const dropLiveKey = (skuId: number) => ["admin", "drop-live", skuId] as const;
 export const ordersKey = (status: OrderStatus | "") => ["admin", "orders", status] as const;
@@ -85,4 +87,9 @@ export function useOrderMove() {
     mutationFn: ({ orderId, move }: { orderId: string; number: string; move: "ship" | "complete" }) => api(`/api/admin/orders/${orderId}/${move}`, { method: "POST" }),
     onSettled: () => qc.invalidateQueries({ queryKey: ["admin", "orders"] }),
   });
+}
+
+/** Every location, in the order checkout drains them. */
+export function useLocations() {
+  return useQuery({ queryKey: LOCATIONS_KEY, queryFn: () => api<{ locations: LocationView[] }>("/api/admin/locations").then((d) => d.locations) });
 }

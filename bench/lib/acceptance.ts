@@ -49,6 +49,16 @@ export function verdicts(cells: Cell[]): Verdict[] {
     else out.push({ target, met: x(sb.ordersPerS, o.ordersPerS) >= factor, detail: `${sb.ordersPerS} vs ${o.ordersPerS} orders/s = ${times(x(sb.ordersPerS, o.ordersPerS))}` });
   }
 
+  // Issue 28: the hot SKU's stock over three locations against one location, same run.
+  for (const mode of ["service", "http"] as const) {
+    const target = `${mode}, hot, W=${W}: batched with stock over 3 locations >= 0.8x one location`;
+    const one = find(cells, mode, "checkout", "hot", "batched");
+    const three = find(cells, mode, "checkout", "hot3", "batched");
+    if (!one || !three) {
+      if (mode === "service") out.push(missing(target, "the batched hot and hot3 cells"));
+    } else out.push({ target, met: x(three.ordersPerS, one.ordersPerS) >= 0.8, detail: `${three.ordersPerS} vs ${one.ordersPerS} orders/s = ${x(three.ordersPerS, one.ordersPerS).toFixed(2)}x` });
+  }
+
   // Issue 16: the service path against the raw one-row UPDATE of the same run, and conditional against its figure before.
   {
     const target = `service, hot, W=${W}: batched >= 0.8x the raw one-row UPDATE`;

@@ -49,6 +49,22 @@ export class Ledger {
       const limit = limits.get(id);
       if (limit !== undefined && s.sales > limit) problems.push(`SKU ${id}: oversold, ${s.sales} sold of ${limit}`);
     }
+    // Per location: never below zero (the column is unsigned, checked anyway), the active ones
+    // add up to the SKU's sellable stock, and each line's allocations add up to the line.
+    const [negative] = await rows("SELECT COUNT(*) AS n FROM sku_locations WHERE stock < 0");
+    if (Number(negative!.n) > 0) problems.push(`${negative!.n} locations below zero`);
+    // The raw-UPDATE ceiling sells outside orders, straight off `skus`: its SKU is left out.
+    const unsummed = (
+      await rows(`
+      SELECT s.id FROM skus s LEFT JOIN (SELECT sku_id, SUM(stock) AS n FROM sku_locations WHERE active = 1 GROUP BY sku_id) l ON l.sku_id = s.id
+      WHERE s.stock <> COALESCE(l.n, 0)`)
+    ).filter((r) => !this.soldOutsideOrders.has(Number(r.id)));
+    if (unsummed.length > 0) problems.push(`${unsummed.length} SKUs whose stock is not the sum over their active locations`);
+    const [unallocated] = await rows(`
+      SELECT COUNT(*) AS n FROM order_lines ol LEFT JOIN (SELECT order_id, sku_id, SUM(count) AS n FROM order_line_allocations GROUP BY order_id, sku_id) a
+        ON a.order_id = ol.order_id AND a.sku_id = ol.sku_id
+      WHERE ol.count <> COALESCE(a.n, 0)`);
+    if (Number(unallocated!.n) > 0) problems.push(`${unallocated!.n} order lines whose allocations do not add up to their count`);
     const [empty] = await rows("SELECT COUNT(*) AS n FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)");
     if (Number(empty!.n) > 0) problems.push(`${empty!.n} orders without lines`);
     const [wrong] = await rows(`

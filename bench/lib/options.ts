@@ -3,11 +3,13 @@ import { parseArgs } from "node:util";
 import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 
 /**
+ * `hot3` is `hot` with the SKU's stock over three locations (the first two small, so the run
+ * drains one into the next and splits lines across them).
  * `drop` runs once per strategy and mode, not per W: DROP.shoppers at once (./drop.ts). `crowd`
  * (http only) runs once per worker count: the public pages' throughput, then each strategy's
  * buyers alone and among viewers (./crowd.ts).
  */
-export const SCENARIOS = ["hot", "sellout", "spread", "drop", "crowd"] as const;
+export const SCENARIOS = ["hot", "hot3", "sellout", "spread", "drop", "crowd"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 /** http: POST /api/orders on `next start`; service: placeOrder called in this process, no HTTP. */
 export const MODES = ["http", "service"] as const;

@@ -1,12 +1,14 @@
 import "server-only";
-import { desc, eq } from "drizzle-orm";
+import { asc, desc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db";
-import { orders, users, type OrderStatus } from "@/db/schema";
+import { locations, orderLineAllocations, orders, users, type OrderStatus } from "@/db/schema";
 import { ordersWithLines, type OrderView } from "@/lib/orders/queries";
 
-export type AdminOrderView = OrderView & { userId: number; username: string };
+/** Where one line's units left from: a line splits when its first location ran out. */
+export type LineAllocation = { locationId: number; name: string; count: number };
+export type AdminOrderView = Omit<OrderView, "lines"> & { userId: number; username: string; lines: (OrderView["lines"][number] & { allocations: LineAllocation[] })[] };
 
-/** The newest orders of every user, optionally of one status, each with its lines. */
+/** The newest orders of every user, optionally of one status, each with its lines and where each line's units came from. */
 export async function listAllOrders({ status, limit = 50 }: { status?: OrderStatus; limit?: number } = {}): Promise<AdminOrderView[]> {
   const rows = await getDb()
     .select({ order: orders, username: users.username })
@@ -15,6 +17,28 @@ export async function listAllOrders({ status, limit = 50 }: { status?: OrderStat
     .where(status ? eq(orders.status, status) : undefined)
     .orderBy(desc(orders.createdAt), desc(orders.id))
     .limit(limit);
-  const views = await ordersWithLines(rows.map((r) => r.order));
-  return views.map((v, i) => ({ ...v, userId: rows[i]!.order.userId, username: rows[i]!.username }));
+  const [views, allocated] = await Promise.all([ordersWithLines(rows.map((r) => r.order)), allocationsOf(rows.map((r) => r.order.id))]);
+  return views.map((v, i) => ({
+    ...v,
+    userId: rows[i]!.order.userId,
+    username: rows[i]!.username,
+    lines: v.lines.map((l) => ({ ...l, allocations: allocated.get(`${v.orderId}:${l.skuId}`) ?? [] })),
+  }));
+}
+
+/** Allocations of these orders keyed `orderId:skuId`, in the order the locations were drained. */
+async function allocationsOf(orderIds: string[]): Promise<Map<string, LineAllocation[]>> {
+  const byLine = new Map<string, LineAllocation[]>();
+  if (orderIds.length === 0) return byLine;
+  const rows = await getDb()
+    .select({ orderId: orderLineAllocations.orderId, skuId: orderLineAllocations.skuId, locationId: orderLineAllocations.locationId, name: locations.name, count: orderLineAllocations.count })
+    .from(orderLineAllocations)
+    .innerJoin(locations, eq(locations.id, orderLineAllocations.locationId))
+    .where(inArray(orderLineAllocations.orderId, orderIds))
+    .orderBy(asc(locations.priority), asc(locations.id));
+  for (const { orderId, skuId, ...at } of rows) {
+    const key = `${orderId}:${skuId}`;
+    byLine.set(key, [...(byLine.get(key) ?? []), at]);
+  }
+  return byLine;
 }

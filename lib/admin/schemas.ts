@@ -17,8 +17,61 @@ const reason = z
   .min(1, "Give a reason for the change.")
   .max(255, "The reason must be at most 255 characters.");
 
-/** A manual stock change as the API receives it: `{ delta, reason }`. */
-export const adjustStockSchema = z.object({ delta, reason });
+const ID_PROBLEM = "must be a location id (a whole number from 1).";
+const locationIdOf = (field: string) => z.number({ error: `${field} ${ID_PROBLEM}` }).int(`${field} ${ID_PROBLEM}`).min(1, `${field} ${ID_PROBLEM}`).max(Number.MAX_SAFE_INTEGER, `${field} ${ID_PROBLEM}`);
+
+/** A manual stock change as the API receives it: `{ delta, reason, locationId }` (`locationId` optional while one location is active). */
+export const adjustStockSchema = z.object({ delta, reason, locationId: locationIdOf("locationId").optional() });
+
+const transferCount = z
+  .number({ error: "count must be a whole number of units, 1 or more." })
+  .int("count must be a whole number of units, 1 or more.")
+  .min(1, "count must be a whole number of units, 1 or more.")
+  .max(MAX_ADJUSTMENT, `count can be at most ${MAX_ADJUSTMENT}.`);
+
+/** Units moved between two locations of one SKU. */
+export const transferStockSchema = z
+  .object({ fromLocationId: locationIdOf("fromLocationId"), toLocationId: locationIdOf("toLocationId"), count: transferCount, reason })
+  .refine((t) => t.fromLocationId !== t.toLocationId, { message: "Choose two different locations.", path: ["toLocationId"] });
+export type TransferStockInput = z.infer<typeof transferStockSchema>;
+
+/** The console's transfer form: every field a string. */
+export const transferStockForm = z
+  .object({
+    fromLocationId: z.coerce.number({ error: "Choose where the units leave from." }).pipe(locationIdOf("From")),
+    toLocationId: z.coerce.number({ error: "Choose where the units go." }).pipe(locationIdOf("To")),
+    count: z
+      .string({ error: "Enter how many units to move." })
+      .trim()
+      .regex(/^\d+$/, "Count must be a whole number of units, 1 or more.")
+      .transform(Number)
+      .pipe(transferCount),
+    reason,
+  })
+  .refine((t) => t.fromLocationId !== t.toLocationId, { message: "Choose two different locations.", path: ["toLocationId"] });
+
+const locationName = z
+  .string({ error: "Name must be a string, e.g. Main warehouse." })
+  .trim()
+  .min(1, "Enter a name, e.g. Store on Main Street.")
+  .refine((s) => [...s].length <= NAME_LENGTH.location, `Name can be at most ${NAME_LENGTH.location} characters.`);
+const PRIORITY_PROBLEM = "priority must be a whole number from 0 to 1000000 (lower sells first).";
+const priority = z.number({ error: PRIORITY_PROBLEM }).int(PRIORITY_PROBLEM).min(0, PRIORITY_PROBLEM).max(1_000_000, PRIORITY_PROBLEM);
+
+export const createLocationSchema = z.object({ name: locationName, priority }).strict();
+export type CreateLocationInput = z.infer<typeof createLocationSchema>;
+
+export const updateLocationSchema = z
+  .object({ name: locationName.optional(), priority: priority.optional(), active: z.boolean({ error: "active must be true or false." }).optional() })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, "Send at least one of name, priority, active.");
+export type UpdateLocationInput = z.infer<typeof updateLocationSchema>;
+
+/** The console's location forms: strings in. */
+export const locationForm = z.object({
+  name: locationName,
+  priority: z.string({ error: PRIORITY_PROBLEM }).trim().regex(/^\d+$/, "Priority must be a whole number, 0 or more (lower sells first).").transform(Number).pipe(priority),
+});
 export type AdjustStockInput = z.infer<typeof adjustStockSchema>;
 
 /**
@@ -34,7 +87,12 @@ export const adjustStockForm = z.object({
     .transform(Number)
     .pipe(delta),
   reason,
+  locationId: z.preprocess(blankToUndefined, z.coerce.number({ error: "Choose a location." }).pipe(locationIdOf("Location")).optional()),
 });
+
+function blankToUndefined(v: unknown) {
+  return typeof v === "string" && v.trim() === "" ? undefined : v;
+}
 
 const onSale = z.boolean({ error: "onSale must be true or false." });
 

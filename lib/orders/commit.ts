@@ -11,6 +11,7 @@ import { batchLookups, checkoutSkus, type CheckoutSku, type Earlier } from "./lo
 import { insertOrders, readOrderNumbers } from "./order-rows";
 import { busy, retryOnContention } from "./retry";
 import type { SoldOut } from "./soldout";
+import { allocateFromLocations } from "./allocation";
 import { NotEnoughForAll, ShortStock, TooContended, type StockStep } from "./stock";
 import { buyableUnits } from "@/lib/catalog/availability";
 import { checkoutSeams } from "./seams";
@@ -200,9 +201,15 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number, 
           const bought = served.map((o) => o.lines);
           if (allAtOnce) {
             committing?.();
-            emptiedIds = await step.takeAll!(tx, bought, (skuId) => catalog.get(skuId)?.stock ?? 0);
+            await step.takeAll!(tx, bought);
           }
           else await step.take(tx, bought);
+          // The step holds every bought SKU's row now: split the units over its locations.
+          const drained = await allocateFromLocations(
+            tx,
+            served.map((o) => ({ orderId: o.header.id, lines: o.lines })),
+          );
+          if (allAtOnce) emptiedIds = drained;
         }
         await checkoutSeams.beforeCommit?.(attempt);
         emptied = emptiedIds.map((skuId) => ({ skuId, name: lineName(skuId, catalog.get(skuId)) }));

@@ -1,10 +1,10 @@
 import "server-only";
-import { and, asc, eq, gt, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lte, type SQL } from "drizzle-orm";
 import { affectedRows, getDb, type Db, type Tx } from "@/db";
-import { orderLines, orders, skus, type Order, type OrderStatus } from "@/db/schema";
+import { orders, type Order, type OrderStatus } from "@/db/schema";
 import { env } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
-import { log } from "@/lib/platform/log";
+import { giveBack } from "./allocation";
 import { clearSoldOut } from "./soldout";
 import { ordersWithLines, type OrderView } from "./queries";
 import { retryOnContention } from "./retry";
@@ -49,27 +49,16 @@ async function move(db: Db | Tx, orderId: string, { from, to }: Move, ...guards:
 
 /**
  * Cancels and restocks in one READ COMMITTED transaction: the status move first (only its winner
- * goes on), then every line's units back to stock and out of sales, in ascending SKU id like
- * checkout, so a cancel and a checkout never wait on each other in a cycle.
+ * goes on), then every line's units back to the locations they came from and out of sales,
+ * locking SKU rows in ascending id and then their location rows, like checkout, so a cancel and a
+ * checkout never wait on each other in a cycle.
  */
 async function cancelAndRestock(orderId: string, moveSpec: Move, ...guards: SQL[]): Promise<boolean> {
   const restocked = await retryOnContention(`cancel ${orderId}`, () =>
     getDb().transaction(
       async (tx) => {
         if (!(await move(tx, orderId, moveSpec, ...guards))) return null;
-        const lines = await tx
-          .select({ skuId: orderLines.skuId, count: orderLines.count })
-          .from(orderLines)
-          .where(eq(orderLines.orderId, orderId))
-          .orderBy(asc(orderLines.skuId));
-        for (const { skuId, count } of lines) {
-          const result = await tx
-            .update(skus)
-            .set({ stock: sql`${skus.stock} + ${count}`, sales: sql`${skus.sales} - ${count}` })
-            .where(eq(skus.id, skuId));
-          if (affectedRows(result) !== 1) log.error({ orderId, skuId }, "restock found no SKU row");
-        }
-        return lines.map((l) => l.skuId);
+        return giveBack(tx, orderId);
       },
       { isolationLevel: "read committed" },
     ),

@@ -14,6 +14,9 @@ export type Strategy = CheckoutStrategy;
  * defence. Orders' lines are sorted by SKU id, and so are the rows each step touches: two
  * transactions never wait on each other in a cycle.
  *
+ * Every step only gates and takes on `skus` (each SKU's sellable total); which location the units
+ * leave from is decided after it, under the same row locks (./allocation.ts).
+ *
  * `decide` runs before the rows are written and says which orders get their units: the
  * one-order steps admit their order and refuse it later by throwing ShortStock (the whole
  * transaction rolls back); `allocate` locks the rows and decides for many orders at once.
@@ -25,11 +28,11 @@ export type StockStep = {
   /**
    * A first try that serves every order without locking rows first: the orders' rows are
    * written, then each SKU's units for all of them are taken in one conditional UPDATE, so a
-   * hot row is locked only for that UPDATE and the COMMIT. Throws NotEnoughForAll when a SKU
-   * cannot cover them all (the caller rolls back and decides with `decide`); answers the SKUs
-   * it left at zero. `seen`: each SKU's stock as read before the transaction.
+   * hot row is locked only for that UPDATE, the allocation across locations and the COMMIT.
+   * Throws NotEnoughForAll when a SKU cannot cover them all (the caller rolls back and decides
+   * with `decide`).
    */
-  takeAll?(tx: Conn, orders: Line[][], seen: (skuId: number) => number): Promise<number[]>;
+  takeAll?(tx: Conn, orders: Line[][]): Promise<void>;
 };
 /**
  * Per order: served, or refused with what was left of its SKUs when its turn came. `emptied`:
@@ -151,18 +154,10 @@ const allocate: StockStep = {
     return { verdicts, emptied: [...left].filter(([, n]) => n === 0).map(([skuId]) => skuId) };
   },
   take: subtract,
-  async takeAll(tx, orders, seen) {
-    const wanted = unitsBySku(orders);
-    for (const { skuId, count } of wanted) {
+  async takeAll(tx, orders) {
+    for (const { skuId, count } of unitsBySku(orders)) {
       if (affectedRows(await tx.query(TAKE_IF_ENOUGH, [count, count, skuId, count])) !== 1) throw new NotEnoughForAll();
     }
-    // Only a SKU that may have reached zero costs a read (its row is locked by the UPDATE, so the
-    // read is exact). `seen` can only be high (others took units since), so a miss leaves a
-    // sold-out hint unset until the next refusal sets it; never set wrongly.
-    const maybeEmpty = wanted.filter((l) => seen(l.skuId) <= l.count).map((l) => l.skuId);
-    if (maybeEmpty.length === 0) return [];
-    const [rows] = await tx.query<RowDataPacket[]>(`SELECT id FROM skus WHERE id IN (${placeholders(maybeEmpty.length)}) AND stock = 0`, maybeEmpty);
-    return rows.map((r) => Number(r.id));
   },
 };
 

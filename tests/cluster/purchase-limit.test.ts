@@ -40,6 +40,11 @@ async function fixture(limit: number, stock: number) {
   const name = `Limit ${randomUUID().slice(0, 8)}`;
   const spu = await query<{ insertId: number }>("INSERT INTO spus (name, description, category) VALUES (?, 'limit race', 'Test')", [name]);
   const sku = await query<{ insertId: number }>("INSERT INTO skus (spu_id, name, price, stock, per_customer_limit) VALUES (?, 'Only', '10.00', ?, ?)", [spu.insertId, stock, limit]);
+  // Its units are at the shop's first location, as the app keeps them (skus.stock = the sum over active locations).
+  await query(
+    "INSERT INTO sku_locations (sku_id, location_id, stock, priority, active) SELECT ?, id, ?, priority, active FROM locations WHERE active = 1 ORDER BY id LIMIT 1",
+    [sku.insertId, stock],
+  );
   const user = await query<{ insertId: number }>("INSERT INTO users (username, password_hash) VALUES (?, 'x')", [`l${randomUUID().slice(0, 12)}`]);
   const address = await query<{ insertId: number }>("INSERT INTO addresses (user_id, receiver, phone, region, detail) VALUES (?, 'Limit Buyer', '+1 555 0100', 'Region', '1 Street')", [
     user.insertId,

@@ -1,0 +1,125 @@
+import "server-only";
+import type { RowDataPacket } from "mysql2";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { affectedRows, placeholders, type Conn, type Tx } from "@/db";
+import { orderLineAllocations, orderLines, skuLocations, skus } from "@/db/schema";
+import type { Line } from "@/lib/cart/store";
+import { log } from "@/lib/platform/log";
+
+/**
+ * Which location each sold unit leaves from. `skus.stock` is a SKU's sellable total (the sum over
+ * its active locations), and every strategy's gate on that row stays the one point of contention:
+ * this runs after the step took the units from `skus`, so the transaction already holds each SKU
+ * row's lock, and every other change to a SKU's location rows (cancel, adjustment, transfer,
+ * deactivation) takes that lock first. The location rows are therefore never contended on their
+ * own, and what they hold adds up to what `skus` let through.
+ *
+ * Three statements per transaction whatever the batch holds: lock and read the SKUs' active
+ * location rows, take from them, record the allocations.
+ */
+
+/** An order's lines as the transaction wrote them. */
+export type Bought = { orderId: string; lines: Line[] };
+
+/** One line's units from one location. */
+export type Allocation = { orderId: string; skuId: number; locationId: number; count: number };
+
+/** The active locations did not hold what `skus.stock` said they did: the sum invariant is broken; the transaction rolls back. */
+export class LocationsShort extends Error {}
+
+// Ascending SKU id, then the order locations drain in. `stock > 0`: an empty location takes no lock worth keeping.
+const lockLocations = (n: number) =>
+  `SELECT sku_id, location_id, stock FROM sku_locations WHERE sku_id IN (${placeholders(n)}) AND active = 1 AND stock > 0 ORDER BY sku_id, priority, location_id FOR UPDATE`;
+const INSERT_ALLOCATIONS = "INSERT INTO order_line_allocations (order_id, sku_id, location_id, count) VALUES ";
+
+/**
+ * Splits every bought line over its SKU's active locations in priority order (a line spans two
+ * locations when the first runs out), takes the units from those rows and records the split.
+ * Orders are served in the order given, so within a batch an earlier order drains the first
+ * location first. Answers the SKUs this leaves with no sellable unit (for the sold-out hints).
+ */
+export async function allocateFromLocations(tx: Conn, bought: Bought[]): Promise<number[]> {
+  const skuIds = [...new Set(bought.flatMap((o) => o.lines.map((l) => l.skuId)))].sort((a, b) => a - b);
+  if (skuIds.length === 0) return [];
+  const [rows] = await tx.query<RowDataPacket[]>(lockLocations(skuIds.length), skuIds);
+  const queues = new Map<number, { locationId: number; left: number }[]>();
+  for (const r of rows) {
+    const skuId = Number(r.sku_id);
+    let q = queues.get(skuId);
+    if (!q) queues.set(skuId, (q = []));
+    q.push({ locationId: Number(r.location_id), left: Number(r.stock) });
+  }
+  const allocations: Allocation[] = [];
+  const taken = new Map<string, { skuId: number; locationId: number; count: number }>();
+  for (const { orderId, lines } of bought) {
+    for (const { skuId, count } of lines) {
+      const q = queues.get(skuId) ?? [];
+      let wanted = count;
+      for (const at of q) {
+        if (wanted === 0) break;
+        const n = Math.min(at.left, wanted);
+        if (n === 0) continue;
+        at.left -= n;
+        wanted -= n;
+        allocations.push({ orderId, skuId, locationId: at.locationId, count: n });
+        const key = `${skuId}:${at.locationId}`;
+        const t = taken.get(key);
+        if (t) t.count += n;
+        else taken.set(key, { skuId, locationId: at.locationId, count: n });
+      }
+      if (wanted > 0) throw new LocationsShort(`SKU ${skuId}: its active locations hold less than skus.stock let through`);
+    }
+  }
+  const changes = [...taken.values()];
+  // One statement for every location row touched. The guard and the unsigned column refuse a take
+  // the read did not allow; it cannot happen while the rows stay locked.
+  const result = await tx.query(
+    `UPDATE sku_locations SET stock = stock - CASE ${changes.map(() => "WHEN sku_id = ? AND location_id = ? THEN ?").join(" ")} END
+     WHERE (sku_id, location_id) IN (${changes.map(() => "(?, ?)").join(", ")})`,
+    [...changes.flatMap((c) => [c.skuId, c.locationId, c.count]), ...changes.flatMap((c) => [c.skuId, c.locationId])],
+  );
+  if (affectedRows(result) !== changes.length) throw new LocationsShort("a location row changed under its lock");
+  await tx.query(
+    INSERT_ALLOCATIONS + allocations.map(() => "(?, ?, ?, ?)").join(", "),
+    allocations.flatMap((a) => [a.orderId, a.skuId, a.locationId, a.count]),
+  );
+  return skuIds.filter((skuId) => (queues.get(skuId) ?? []).every((at) => at.left === 0));
+}
+
+/**
+ * Gives a cancelled order's units back to the locations they came from, inside the cancelling
+ * transaction and after its status move (so exactly once). Locks the SKU rows first (ascending),
+ * as checkout does, then the location rows; a location deactivated since gets its units back but
+ * they stay unsellable, so `skus.stock` grows only by what went back to active locations. Sales
+ * drop by every unit. Answers the SKUs restocked.
+ */
+export async function giveBack(tx: Tx, orderId: string): Promise<number[]> {
+  const lines = await tx.select({ skuId: orderLines.skuId, count: orderLines.count }).from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.skuId));
+  if (lines.length === 0) return [];
+  const skuIds = lines.map((l) => l.skuId);
+  await tx.select({ id: skus.id }).from(skus).where(inArray(skus.id, skuIds)).orderBy(asc(skus.id)).for("update");
+  const allocated = await tx
+    .select({ skuId: orderLineAllocations.skuId, locationId: orderLineAllocations.locationId, count: orderLineAllocations.count, active: skuLocations.active })
+    .from(orderLineAllocations)
+    .innerJoin(skuLocations, and(eq(skuLocations.skuId, orderLineAllocations.skuId), eq(skuLocations.locationId, orderLineAllocations.locationId)))
+    .where(eq(orderLineAllocations.orderId, orderId))
+    .orderBy(asc(orderLineAllocations.skuId), asc(orderLineAllocations.locationId))
+    .for("update");
+  const sellable = new Map<number, number>();
+  for (const a of allocated) {
+    await tx
+      .update(skuLocations)
+      .set({ stock: sql`${skuLocations.stock} + ${a.count}` })
+      .where(and(eq(skuLocations.skuId, a.skuId), eq(skuLocations.locationId, a.locationId)));
+    if (a.active) sellable.set(a.skuId, (sellable.get(a.skuId) ?? 0) + a.count);
+  }
+  for (const { skuId, count } of lines) {
+    const back = sellable.get(skuId) ?? 0;
+    if (allocated.every((a) => a.skuId !== skuId)) log.error({ orderId, skuId }, "cancelled line has no allocation: its units cannot go back to a location");
+    await tx
+      .update(skus)
+      .set({ stock: sql`${skus.stock} + ${back}`, sales: sql`${skus.sales} - ${count}` })
+      .where(eq(skus.id, skuId));
+  }
+  return skuIds;
+}
