@@ -225,8 +225,11 @@ const sellable = async (tx: Tx, skuId: number) => (await tx.select({ stock: skus
 
 async function wouldGoNegative(tx: Tx, skuId: number, at: LockedLocation, available: number, wanted: number): Promise<AppError> {
   const [row] = await tx.select({ name: skus.name, product: spus.name }).from(skus).innerJoin(spus, eq(spus.id, skus.spuId)).where(eq(skus.id, skuId));
+  // A shop that keeps stock in one place is told nothing about places.
+  const active = await tx.select({ id: locations.id }).from(locations).where(eq(locations.active, true)).limit(2);
+  const where = active.length > 1 ? ` at ${at.name}` : "";
   return new AppError("STOCK_WOULD_GO_NEGATIVE", {
-    message: `Only ${available} of ${lineName(skuId, row)} in stock at ${at.name}: removing ${wanted} would take it below zero.`,
+    message: `Only ${available} of ${lineName(skuId, row)} in stock${where}: removing ${wanted} would take it below zero.`,
     details: { stock: available, available, locationId: at.id },
   });
 }
