@@ -107,18 +107,21 @@ function LocationCard({ location }: { location: LocationView }) {
           <h3 style={{ margin: 0, fontSize: "1rem", overflowWrap: "anywhere" }}>{location.name}</h3>
           <span className={`badge ${location.active ? "in_stock" : "low"}`}>{location.active ? "Active" : "Inactive: not sellable"}</span>
         </div>
-        <FormOutcome shown={shown} fieldErrors={errors} success={(d) => `Saved: ${d.name}, priority ${d.priority}.`} />
-        <div aria-live="polite">
-          {toggle.isError && (
-            <p className="alert error" role="alert">
-              {toggle.error.message}
-            </p>
-          )}
-          {toggle.isSuccess && (
-            <p className="alert success" role="status">
-              {toggle.data.active ? `${toggle.data.name} is active: its units are sellable.` : `${toggle.data.name} is inactive: its units are kept but not sellable.`}
-            </p>
-          )}
+        {/* Both answers in one item of the stack: empty, they cost one gap, not two. */}
+        <div>
+          <FormOutcome shown={shown} fieldErrors={errors} success={(d) => `Saved: ${d.name}, priority ${d.priority}.`} />
+          <div aria-live="polite">
+            {toggle.isError && (
+              <p className="alert error" role="alert">
+                {toggle.error.message}
+              </p>
+            )}
+            {toggle.isSuccess && (
+              <p className="alert success" role="status">
+                {toggle.data.active ? `${toggle.data.name} is active: its units are sellable.` : `${toggle.data.name} is inactive: its units are kept but not sellable.`}
+              </p>
+            )}
+          </div>
         </div>
         <LocationFields id={id} nameLabel="Name" name={name} priority={priority} onName={setName} onPriority={setPriority} errors={errors} />
         <div className="row" style={{ gap: "0.5rem" }}>
