@@ -124,20 +124,26 @@ test("the locations manager adds, renames, re-prioritises, deactivates and react
   await expect(add.getByLabel("New location")).toHaveValue("");
 
   // Renamed and re-prioritised in its card; a bad priority is said at its field first.
-  let card = section.getByRole("form", { name: `Location ${name}` });
-  await card.getByLabel("Priority").fill("soon");
+  let card = section.getByRole("group", { name, exact: true });
+  await card.getByLabel("Priority", { exact: true }).fill("soon");
   await card.getByRole("button", { name: `Save ${name}` }).click();
   await expect(card.getByRole("alert")).toHaveText("Priority must be a whole number, 0 or more (lower sells first).");
-  await expect(card.getByLabel("Priority")).toHaveValue("soon");
-  await card.getByLabel("Name").fill(`${name} North`);
-  await card.getByLabel("Priority").fill("70");
+  await expect(card.getByLabel("Priority", { exact: true })).toHaveValue("soon");
+  await card.getByLabel("Name", { exact: true }).fill(`${name} North`);
+  await card.getByLabel("Priority", { exact: true }).fill("70");
   await card.getByRole("button", { name: `Save ${name}` }).click();
-  card = section.getByRole("form", { name: `Location ${name} North` });
+  card = section.getByRole("group", { name: `${name} North`, exact: true });
   await expect(card.getByRole("status")).toHaveText(`Saved: ${name} North, priority 70.`);
-  await expect(card.getByLabel("Priority")).toHaveValue("70");
+  await expect(card.getByLabel("Priority", { exact: true })).toHaveValue("70");
 
-  // Deactivated (its units would stop being sellable), then active again.
+  // Deactivating asks first: going back changes nothing; confirmed, its units stop being sellable. Then active again.
   await card.getByRole("button", { name: `Deactivate ${name} North` }).click();
+  const confirm = page.getByRole("dialog", { name: `Deactivate ${name} North?` });
+  await confirm.getByRole("button", { name: "Go back" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(card.getByText("Active", { exact: true })).toBeVisible();
+  await card.getByRole("button", { name: `Deactivate ${name} North` }).click();
+  await confirm.getByRole("button", { name: "Yes, deactivate" }).click();
   await expect(card.getByRole("status")).toHaveText(`${name} North is inactive: its units are kept but not sellable.`);
   await expect(card.getByText("Inactive: not sellable")).toBeVisible();
   await card.getByRole("button", { name: `Activate ${name} North` }).click();

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useActionState, useState } from "react";
 import { createLocationAction, saveLocationAction, setLocationActiveAction } from "@/app/admin/actions";
+import { ConfirmDialog } from "@/app/components/ConfirmDialog";
 import type { LocationView } from "@/lib/admin/locations";
 import type { ActionState } from "@/lib/web/action";
 import { LOCATIONS_KEY, STOCK_KEY, useLocations } from "./queries";
@@ -102,39 +103,63 @@ function LocationCard({ location }: { location: LocationView }) {
   const id = `location-${location.locationId}`;
   return (
     <li className="location-card">
-      <form action={action} className="stack" aria-label={`Location ${location.name}`}>
-        <div className="row" style={{ justifyContent: "space-between" }}>
-          <h3 style={{ margin: 0, fontSize: "1rem", overflowWrap: "anywhere" }}>{location.name}</h3>
-          <span className={`badge ${location.active ? "in_stock" : "low"}`}>{location.active ? "Active" : "Inactive: not sellable"}</span>
-        </div>
-        {/* Both answers in one item of the stack: empty, they cost one gap, not two. */}
-        <div>
-          <FormOutcome shown={shown} fieldErrors={errors} success={(d) => `Saved: ${d.name}, priority ${d.priority}.`} />
-          <div aria-live="polite">
-            {toggle.isError && (
-              <p className="alert error" role="alert">
-                {toggle.error.message}
-              </p>
-            )}
-            {toggle.isSuccess && (
-              <p className="alert success" role="status">
-                {toggle.data.active ? `${toggle.data.name} is active: its units are sellable.` : `${toggle.data.name} is inactive: its units are kept but not sellable.`}
-              </p>
-            )}
+      {/* The buttons sit after the form (Save submits it by id): the confirmation dialog holds a form of its own. */}
+      <div role="group" aria-labelledby={`${id}-title`} className="stack">
+        <form id={`${id}-form`} action={action} className="stack" aria-label={`Name and priority of ${location.name}`}>
+          <div className="row" style={{ justifyContent: "space-between" }}>
+            <h3 id={`${id}-title`} style={{ margin: 0, fontSize: "1rem", overflowWrap: "anywhere" }}>
+              {location.name}
+            </h3>
+            <span className={`badge ${location.active ? "in_stock" : "low"}`}>{location.active ? "Active" : "Inactive: not sellable"}</span>
           </div>
-        </div>
-        <LocationFields id={id} nameLabel="Name" name={name} priority={priority} onName={setName} onPriority={setPriority} errors={errors} />
+          {/* Both answers in one item of the stack: empty, they cost one gap, not two. */}
+          <div>
+            <FormOutcome shown={shown} fieldErrors={errors} success={(d) => `Saved: ${d.name}, priority ${d.priority}.`} />
+            <div aria-live="polite">
+              {toggle.isError && (
+                <p className="alert error" role="alert">
+                  {toggle.error.message}
+                </p>
+              )}
+              {toggle.isSuccess && (
+                <p className="alert success" role="status">
+                  {toggle.data.active ? `${toggle.data.name} is active: its units are sellable.` : `${toggle.data.name} is inactive: its units are kept but not sellable.`}
+                </p>
+              )}
+            </div>
+          </div>
+          <LocationFields id={id} nameLabel="Name" name={name} priority={priority} onName={setName} onPriority={setPriority} errors={errors} />
+        </form>
         <div className="row" style={{ gap: "0.5rem" }}>
-          <button type="submit" className="btn" disabled={busy}>
+          <button type="submit" form={`${id}-form`} className="btn" disabled={busy}>
             {saving ? "Saving…" : "Save"}
             <span className="visually-hidden"> {location.name}</span>
           </button>
-          <button type="button" className="btn secondary" disabled={busy} onClick={() => toggle.mutate(!location.active)}>
-            {toggle.isPending ? (location.active ? "Deactivating…" : "Activating…") : location.active ? "Deactivate" : "Activate"}
-            <span className="visually-hidden"> {location.name}</span>
-          </button>
+          {location.active ? (
+            // Taking units off sale at once is the one move here that shoppers feel: it asks first.
+            <ConfirmDialog
+              triggerLabel={
+                <>
+                  Deactivate<span className="visually-hidden"> {location.name}</span>
+                </>
+              }
+              pendingLabel="Deactivating…"
+              title={`Deactivate ${location.name}?`}
+              description={<p>Its units stop being sellable at once; they stay listed here and in each SKU&apos;s drawer. Activate it again to sell them.</p>}
+              confirmLabel="Yes, deactivate"
+              triggerClassName="btn secondary"
+              pending={toggle.isPending}
+              disabled={busy}
+              onConfirm={() => toggle.mutate(false)}
+            />
+          ) : (
+            <button type="button" className="btn secondary" disabled={busy} onClick={() => toggle.mutate(true)}>
+              {toggle.isPending ? "Activating…" : "Activate"}
+              <span className="visually-hidden"> {location.name}</span>
+            </button>
+          )}
         </div>
-      </form>
+      </div>
     </li>
   );
 }
