@@ -94,7 +94,7 @@ test("the admin watches a sale live, restocks the sold-out SKU, and the shopper 
   // The console names orders by their short number, as the shopper sees them.
   const orderNumber = (await order.json()).order.orderNumber as string;
   await orders.getByRole("button", { name: orderNumber, exact: true }).click();
-  await expect(adminPage.getByRole("table", { name: `Lines of order ${orderNumber}` })).toContainText(sku.label);
+  await expect(adminPage.getByRole("list", { name: `Lines of order ${orderNumber}` })).toContainText(sku.label);
 
   // Ship it, then complete it, from the overview; each asks first.
   await orders.getByRole("button", { name: `Ship order ${orderNumber}` }).click();

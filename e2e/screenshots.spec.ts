@@ -1,7 +1,8 @@
 import { mkdir, readFile } from "node:fs/promises";
-import { expect, test } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { AUDIT_SHOPPER_FILE, AUTH_FILE, pagesFor, settle, VIEWPORTS, type Role } from "./support/audit";
 import { scriptDrop } from "./support/drop";
+import { sql } from "./support/fixtures";
 
 /**
  * `npm run screenshots`: every page as guest, shopper and admin on a 360 px phone and a 1280 px
@@ -10,6 +11,23 @@ import { scriptDrop } from "./support/drop";
  */
 const OUT = "docs/screenshots";
 const ROLES: Role[] = ["guest", "shopper", "admin"];
+
+const STORE = "Store on Main Street";
+
+/** A second location holding 3 units of the console's first SKU (once per run: both widths share it). */
+async function stockTwoPlaces(request: APIRequestContext) {
+  const { locations } = (await (await request.get("/api/admin/locations")).json()) as { locations: { locationId: number; name: string }[] };
+  if (locations.some((l) => l.name === STORE)) return;
+  const created = await request.post("/api/admin/locations", { data: { name: STORE, priority: 2 } });
+  // The other width's test made it a moment ago, and moves the units.
+  if (created.status() === 409) return;
+  expect(created.status()).toBe(201);
+  const store = (await created.json()).location as { locationId: number };
+  const [first] = await sql<{ id: number }[]>("SELECT skus.id FROM skus JOIN spus ON spus.id = skus.spu_id ORDER BY spus.id, skus.id LIMIT 1");
+  const main = locations[0]!.locationId;
+  const moved = await request.post(`/api/admin/stock/${first!.id}/transfers`, { data: { fromLocationId: main, toLocationId: store.locationId, count: 3, reason: "Stock the store" } });
+  expect(moved.status()).toBe(201);
+}
 
 for (const role of ROLES) {
   for (const [device, viewport] of Object.entries(VIEWPORTS)) {
@@ -37,6 +55,16 @@ for (const role of ROLES) {
         await page.getByRole("button", { name: /^Ship order / }).first().click();
         await expect(page.getByRole("dialog")).toBeVisible();
         await shot("admin-confirm-ship");
+        // Stock in two places: the first SKU's drawer with a few units moved to a store, then the locations manager.
+        await stockTwoPlaces(page.request);
+        await page.goto("/admin");
+        await settle(page);
+        await page.getByRole("button", { name: /^Manage / }).first().click();
+        await expect(page.getByRole("dialog").getByRole("row", { name: new RegExp(`^${STORE}`) })).toBeVisible();
+        await shot("admin-locations");
+        await page.keyboard.press("Escape");
+        await page.getByRole("region", { name: "Locations" }).scrollIntoViewIfNeeded();
+        await shot("admin-locations-manager");
         // The drop view after a small scripted drop, the whole section (charts, summary, tables).
         const drop = await scriptDrop(browser, "Harbor Canvas Backpack");
         await page.goto(`/admin?drop=${drop.sku.skuId}`);

@@ -1,63 +1,166 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useActionState, useState } from "react";
-import { createLocationAction, updateLocationAction } from "@/app/admin/actions";
+import { createLocationAction, saveLocationAction, setLocationActiveAction } from "@/app/admin/actions";
+import { ConfirmDialog } from "@/app/components/ConfirmDialog";
 import type { LocationView } from "@/lib/admin/locations";
 import type { ActionState } from "@/lib/web/action";
 import { LOCATIONS_KEY, STOCK_KEY, useLocations } from "./queries";
+import { FieldError, FormOutcome } from "./SkuPanel";
 
-/** One location: rename and re-prioritise in place, deactivate or reactivate (the server refuses the last active one). */
-function LocationRow({ location, onAnswer }: { location: LocationView; onAnswer: (message: string, ok: boolean) => void }) {
+/** A refusal about the name (already taken) belongs at the Name field. */
+function locationFieldErrors(state: ActionState<LocationView>): Record<string, string[] | undefined> | undefined {
+  if (!state || state.ok) return undefined;
+  if (state.fieldErrors) return state.fieldErrors;
+  if (state.code === "LOCATION_NAME_TAKEN") return { name: [state.message] };
+  return undefined;
+}
+
+/** Name and priority inputs, shared by a location's card and the "add" form; controlled, so a refusal keeps what was typed. */
+function LocationFields(props: {
+  id: string;
+  name: string;
+  priority: string;
+  onName: (v: string) => void;
+  onPriority: (v: string) => void;
+  errors?: Record<string, string[] | undefined>;
+  nameLabel: string;
+}) {
+  const { id, errors } = props;
+  return (
+    <div className="row" style={{ alignItems: "flex-start" }}>
+      <div className="field" style={{ flex: 1, minWidth: "12rem", margin: 0 }}>
+        <label htmlFor={`${id}-name`}>{props.nameLabel}</label>
+        <input
+          id={`${id}-name`}
+          name="name"
+          maxLength={64}
+          autoComplete="off"
+          placeholder="e.g. Store on Main Street"
+          value={props.name}
+          onChange={(e) => props.onName(e.target.value)}
+          aria-invalid={!!errors?.name}
+          aria-describedby={errors?.name ? `${id}-name-error` : undefined}
+          required
+        />
+        <FieldError id={`${id}-name-error`} errors={errors?.name} />
+      </div>
+      <div className="field" style={{ margin: 0 }}>
+        <label htmlFor={`${id}-priority`}>Priority</label>
+        <input
+          id={`${id}-priority`}
+          name="priority"
+          inputMode="numeric"
+          autoComplete="off"
+          value={props.priority}
+          onChange={(e) => props.onPriority(e.target.value)}
+          aria-invalid={!!errors?.priority}
+          aria-describedby={errors?.priority ? `${id}-priority-error` : `${id}-priority-hint`}
+          required
+          style={{ width: "7rem" }}
+        />
+        {errors?.priority ? (
+          <FieldError id={`${id}-priority-error`} errors={errors.priority} />
+        ) : (
+          <span id={`${id}-priority-hint`} className="muted" style={{ fontSize: "0.85rem" }}>
+            Lower sells first
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** One location as a card (a table of inputs would scroll sideways on a phone): rename and re-prioritise, deactivate or reactivate. */
+function LocationCard({ location }: { location: LocationView }) {
   const qc = useQueryClient();
   const [name, setName] = useState(location.name);
   const [priority, setPriority] = useState(String(location.priority));
-  const [busy, setBusy] = useState(false);
-  const save = async (change: Record<string, unknown>, done: string) => {
-    setBusy(true);
-    const result = await updateLocationAction(location.locationId, change);
-    setBusy(false);
-    onAnswer(result?.ok ? done : (result?.message ?? "Not saved."), !!result?.ok);
-    await Promise.all([qc.invalidateQueries({ queryKey: LOCATIONS_KEY }), qc.invalidateQueries({ queryKey: STOCK_KEY })]);
-  };
+  const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: LOCATIONS_KEY }), qc.invalidateQueries({ queryKey: STOCK_KEY })]);
+  const toggle = useMutation({
+    mutationFn: async (active: boolean) => {
+      const result = await setLocationActiveAction(location.locationId, active);
+      if (!result?.ok) throw new Error(result?.message ?? "Not changed.");
+      return result.data;
+    },
+    onSettled: refresh,
+  });
+  const [state, action, saving] = useActionState(async (prev: ActionState<LocationView>, form: FormData) => {
+    toggle.reset();
+    const result = await saveLocationAction(location.locationId, prev, form);
+    if (result?.ok) {
+      setName(result.data.name);
+      setPriority(String(result.data.priority));
+    }
+    await refresh();
+    return result;
+  }, null);
+  const busy = saving || toggle.isPending;
+  // One answer at a time: the newest move's.
+  const shown = saving || !toggle.isIdle ? null : state;
+  const errors = locationFieldErrors(shown);
   const id = `location-${location.locationId}`;
   return (
-    <tr>
-      <td>
-        <label htmlFor={`${id}-name`} className="visually-hidden">
-          Name of {location.name}
-        </label>
-        <input id={`${id}-name`} value={name} maxLength={64} onChange={(e) => setName(e.target.value)} style={{ width: "100%", minWidth: "8rem" }} />
-      </td>
-      <td className="num">
-        <label htmlFor={`${id}-priority`} className="visually-hidden">
-          Priority of {location.name}
-        </label>
-        <input id={`${id}-priority`} inputMode="numeric" value={priority} onChange={(e) => setPriority(e.target.value)} style={{ width: "5rem" }} />
-      </td>
-      <td>{location.active ? "Active" : "Inactive"}</td>
-      <td>
+    <li className="location-card">
+      {/* The buttons sit after the form (Save submits it by id): the confirmation dialog holds a form of its own. */}
+      <div role="group" aria-labelledby={`${id}-title`} className="stack">
+        <form id={`${id}-form`} action={action} className="stack" aria-label={`Name and priority of ${location.name}`}>
+          <div className="row" style={{ justifyContent: "space-between" }}>
+            <h3 id={`${id}-title`} style={{ margin: 0, fontSize: "1rem", overflowWrap: "anywhere" }}>
+              {location.name}
+            </h3>
+            <span className={`badge ${location.active ? "in_stock" : "low"}`}>{location.active ? "Active" : "Inactive: not sellable"}</span>
+          </div>
+          {/* Both answers in one item of the stack: empty, they cost one gap, not two. */}
+          <div>
+            <FormOutcome shown={shown} fieldErrors={errors} success={(d) => `Saved: ${d.name}, priority ${d.priority}.`} />
+            <div aria-live="polite">
+              {toggle.isError && (
+                <p className="alert error" role="alert">
+                  {toggle.error.message}
+                </p>
+              )}
+              {toggle.isSuccess && (
+                <p className="alert success" role="status">
+                  {toggle.data.active ? `${toggle.data.name} is active: its units are sellable.` : `${toggle.data.name} is inactive: its units are kept but not sellable.`}
+                </p>
+              )}
+            </div>
+          </div>
+          <LocationFields id={id} nameLabel="Name" name={name} priority={priority} onName={setName} onPriority={setPriority} errors={errors} />
+        </form>
         <div className="row" style={{ gap: "0.5rem" }}>
-          <button
-            type="button"
-            className="btn secondary small"
-            disabled={busy}
-            onClick={() => save({ name, priority: /^\d+$/.test(priority.trim()) ? Number(priority) : priority }, `Saved ${name}.`)}
-          >
-            Save<span className="visually-hidden"> {location.name}</span>
-          </button>
-          <button
-            type="button"
-            className="btn secondary small"
-            disabled={busy}
-            onClick={() => save({ active: !location.active }, `${location.name} is now ${location.active ? "inactive: its units are not sellable" : "active"}.`)}
-          >
-            {location.active ? "Deactivate" : "Activate"}
+          <button type="submit" form={`${id}-form`} className="btn" disabled={busy}>
+            {saving ? "Saving…" : "Save"}
             <span className="visually-hidden"> {location.name}</span>
           </button>
+          {location.active ? (
+            // Taking units off sale at once is the one move here that shoppers feel: it asks first.
+            <ConfirmDialog
+              triggerLabel={
+                <>
+                  Deactivate<span className="visually-hidden"> {location.name}</span>
+                </>
+              }
+              pendingLabel="Deactivating…"
+              title={`Deactivate ${location.name}?`}
+              description={<p>Its units stop being sellable at once; they stay listed here and in each SKU&apos;s drawer. Activate it again to sell them.</p>}
+              confirmLabel="Yes, deactivate"
+              triggerClassName="btn secondary"
+              pending={toggle.isPending}
+              disabled={busy}
+              onConfirm={() => toggle.mutate(false)}
+            />
+          ) : (
+            <button type="button" className="btn secondary" disabled={busy} onClick={() => toggle.mutate(true)}>
+              {toggle.isPending ? "Activating…" : "Activate"}
+              <span className="visually-hidden"> {location.name}</span>
+            </button>
+          )}
         </div>
-      </td>
-    </tr>
+      </div>
+    </li>
   );
 }
 
@@ -65,52 +168,47 @@ function LocationRow({ location, onAnswer }: { location: LocationView; onAnswer:
 export function LocationsManager() {
   const qc = useQueryClient();
   const locations = useLocations();
-  const [answer, setAnswer] = useState<{ message: string; ok: boolean } | null>(null);
+  // Controlled, so a refused location keeps what was typed.
+  const [name, setName] = useState("");
+  const [priority, setPriority] = useState("10");
   const [state, action, pending] = useActionState(async (prev: ActionState<LocationView>, form: FormData) => {
     const result = await createLocationAction(prev, form);
+    if (result?.ok) setName("");
     await qc.invalidateQueries({ queryKey: LOCATIONS_KEY });
-    setAnswer(result?.ok ? { message: `Added ${result.data.name}.`, ok: true } : { message: result?.message ?? "Not added.", ok: false });
     return result;
   }, null);
-  void state;
+  const shown = pending ? null : state;
+  const errors = locationFieldErrors(shown);
   return (
     <section aria-labelledby="locations-title" className="stack">
-      <h2 id="locations-title">Locations</h2>
-      <p className="muted">Checkout takes units from active locations, lowest priority number first, and splits a line when one runs out.</p>
-      <div aria-live="polite">{answer && <p className={`alert ${answer.ok ? "success" : "error"}`} role={answer.ok ? "status" : "alert"}>{answer.message}</p>}</div>
-      {locations.data && (
-        <div className="table-wrap">
-          <table aria-label="Locations">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col" className="num">
-                  Priority
-                </th>
-                <th scope="col">State</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {locations.data.map((l) => (
-                <LocationRow key={`${l.locationId}-${l.name}-${l.priority}-${l.active}`} location={l} onAnswer={(message, ok) => setAnswer({ message, ok })} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+      <h2 id="locations-title" style={{ margin: 0 }}>
+        Locations
+      </h2>
+      <p className="muted" style={{ margin: 0 }}>
+        Checkout takes units from active locations, lowest priority number first, and splits a line when one runs out.
+      </p>
+      {locations.isPending ? (
+        <p aria-busy="true">Loading locations…</p>
+      ) : locations.isError ? (
+        <p className="alert error" role="alert">
+          {locations.error.message}
+        </p>
+      ) : (
+        <ul className="location-list" aria-label="Locations">
+          {locations.data.map((l) => (
+            // Keyed by id alone: a save keeps the card (and its answer); the card shows what was stored.
+            <LocationCard key={l.locationId} location={l} />
+          ))}
+        </ul>
       )}
-      <form action={action} className="row" aria-label="Add a location" style={{ alignItems: "flex-end" }}>
-        <div className="field">
-          <label htmlFor="new-location-name">New location</label>
-          <input id="new-location-name" name="name" maxLength={64} placeholder="e.g. Store on Main Street" required />
+      <form action={action} className="stack location-card" aria-label="Add a location">
+        <FormOutcome shown={shown} fieldErrors={errors} success={(d) => `Added ${d.name} (priority ${d.priority}). It holds nothing until an adjustment or a transfer puts units there.`} />
+        <LocationFields id="new-location" nameLabel="New location" name={name} priority={priority} onName={setName} onPriority={setPriority} errors={errors} />
+        <div>
+          <button type="submit" className="btn" disabled={pending}>
+            {pending ? "Adding…" : "Add location"}
+          </button>
         </div>
-        <div className="field">
-          <label htmlFor="new-location-priority">Priority</label>
-          <input id="new-location-priority" name="priority" inputMode="numeric" defaultValue="10" required style={{ width: "5rem" }} />
-        </div>
-        <button type="submit" className="btn" disabled={pending}>
-          {pending ? "Adding…" : "Add location"}
-        </button>
       </form>
     </section>
   );

@@ -149,31 +149,18 @@ export function OrdersOverview() {
                     {expanded && (
                       <tr id={`lines-${o.orderId}`}>
                         <td colSpan={7}>
-                          <table aria-label={`Lines of order ${number}`}>
-                            <thead>
-                              <tr>
-                                <th scope="col">Item</th>
-                                <th scope="col" className="num">
-                                  Unit price
-                                </th>
-                                <th scope="col" className="num">
-                                  Quantity
-                                </th>
-                                <th scope="col">Ships from</th>
-                              </tr>
-                            </thead>
-                            <tbody>
-                              {o.lines.map((l) => (
-                                <tr key={l.skuId}>
-                                  <td>{l.name}</td>
-                                  <td className="num">{formatMoney(l.price)}</td>
-                                  <td className="num">{l.count}</td>
-                                  <td>{l.allocations.map((a) => `${a.name} × ${a.count}`).join(", ") || "—"}</td>
-                                </tr>
-                              ))}
-                            </tbody>
-                          </table>
-                          <p className="muted" style={{ margin: "0.5rem 0 0" }}>
+                          {/* A list, not a nested table: on a phone the table's right-hand columns sit off screen. */}
+                          <ul className="order-lines" aria-label={`Lines of order ${number}`}>
+                            {o.lines.map((l) => (
+                              <li key={l.skuId}>
+                                <strong>{l.name}</strong>
+                                <br />
+                                {l.count} × {formatMoney(l.price)} · ships from{" "}
+                                {l.allocations.length > 0 ? l.allocations.map((a) => `${a.name} × ${a.count}`).join(", ") : "—"}
+                              </li>
+                            ))}
+                          </ul>
+                          <p className="muted order-lines" style={{ margin: "0.5rem 0 0", display: "block" }}>
                             Ship to {o.address.receiver}, {o.address.detail}, {o.address.region} · freight {formatMoney(o.freight)} ·{" "}
                             {o.payMethod === "cod" ? "cash on delivery" : "online payment"}
                           </p>

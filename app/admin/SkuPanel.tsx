@@ -20,7 +20,7 @@ import { formatMoney } from "@/lib/money";
 import { signed, skuLabel } from "./format";
 import { adjustmentsKey, STOCK_KEY, useAdjustments, useLocations } from "./queries";
 
-function FieldError({ id, errors }: { id: string; errors?: string[] }) {
+export function FieldError({ id, errors }: { id: string; errors?: string[] }) {
   if (!errors?.length) return null;
   return (
     <span id={id} className="field-error" role="alert">
@@ -46,7 +46,7 @@ const noteOf = (id: string, errors?: string[]) => (errors ? `${id}-error` : `${i
  * A form's answer above its fields: the success line, or a refusal that is not about one field
  * (field errors are said at their field), once.
  */
-function FormOutcome<T>({ shown, fieldErrors, success }: { shown: ActionState<T>; fieldErrors?: Record<string, string[] | undefined>; success: (data: T) => string }) {
+export function FormOutcome<T>({ shown, fieldErrors, success }: { shown: ActionState<T>; fieldErrors?: Record<string, string[] | undefined>; success: (data: T) => string }) {
   return (
     <div aria-live="polite">
       {shown?.ok && (

@@ -10,11 +10,13 @@ import { AppError } from "@/lib/errors";
 // Bound arguments come from the client like any other input: a server action is a public endpoint.
 const skuIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-function skuIdOf(value: unknown): number {
+function idOf(value: unknown, notFound: "SKU_NOT_FOUND" | "LOCATION_NOT_FOUND"): number {
   const parsed = skuIdSchema.safeParse(value);
-  if (!parsed.success) throw new AppError("SKU_NOT_FOUND");
+  if (!parsed.success) throw new AppError(notFound);
   return parsed.data;
 }
+
+const skuIdOf = (value: unknown) => idOf(value, "SKU_NOT_FOUND");
 
 export type AdjustStockResult = { delta: number; stock: number };
 
@@ -88,7 +90,15 @@ export async function createLocationAction(_prev: ActionState<LocationView>, for
   return asUser(async () => createLocation(locationForm.parse({ name: form.get("name") ?? undefined, priority: form.get("priority") ?? undefined })), { role: "admin" });
 }
 
-/** Rename, re-prioritise, deactivate or reactivate: the same service as `PUT /api/admin/locations/:id`. */
-export async function updateLocationAction(locationId: number, change: unknown): Promise<ActionState<LocationView>> {
-  return asUser(async () => updateLocation(skuIdSchema.parse(locationId), updateLocationSchema.parse(change)), { role: "admin" });
+/** A location's card in the manager: rename and re-prioritise from its form's strings (as `PUT /api/admin/locations/:id`). */
+export async function saveLocationAction(locationId: number, _prev: ActionState<LocationView>, form: FormData): Promise<ActionState<LocationView>> {
+  return asUser(
+    async () => updateLocation(idOf(locationId, "LOCATION_NOT_FOUND"), locationForm.parse({ name: form.get("name") ?? undefined, priority: form.get("priority") ?? undefined })),
+    { role: "admin" },
+  );
+}
+
+/** Deactivate or reactivate: the same service as `PUT /api/admin/locations/:id {active}`. */
+export async function setLocationActiveAction(locationId: number, active: boolean): Promise<ActionState<LocationView>> {
+  return asUser(async () => updateLocation(idOf(locationId, "LOCATION_NOT_FOUND"), updateLocationSchema.parse({ active })), { role: "admin" });
 }

@@ -3,7 +3,8 @@
  * three `next start` processes from one build, all on the rig's Redis Cluster, race through
  * POST /api/orders (and a few through the checkout server action, page from one process and
  * submit to another). Twice: multi-writer (each process on its own Galera node) and
- * single-writer (all three through node 1). After each race every node is checked with
+ * single-writer (all three through node 1). The hot SKU's units sit at two locations, so winners
+ * drain the first and then split over both. After each race every node is checked with
  * wsrep_sync_wait=1. Exits 1 on any broken invariant or unexpected status (a 500, say).
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -18,7 +19,7 @@ import { cartKeys, userOwner } from "@/lib/cart/store";
 import type { Cluster } from "ioredis";
 import { closeRedis, getRedis } from "@/lib/platform/redis";
 import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
-import { fillCart, makeShoppers, makeSkus, type Line, type Shopper } from "../support/fixtures";
+import { fillCart, makeLocation, makeShoppers, makeSkus, spreadStock, stockAt, type Line, type Shopper } from "../support/fixtures";
 import { healthy, waitUntilServing } from "../support/health";
 import { HttpClient } from "../support/http";
 import { TEST_METRICS_TOKEN, checkoutMetricsFrom, metricsSince } from "../support/prometheus";
@@ -36,6 +37,9 @@ const nodeUrl = (port: number) => `mysql://root@127.0.0.1:${port}/${DB_NAME}`;
 
 const HOT_BUYERS = 300;
 const HOT_STOCK = 100;
+// The hot SKU's units over two locations (issue 28): the migration's first location (priority 1)
+// holds the first share, a second one (priority 2) the rest, so winners drain the first, then split.
+const HOT_AT = [60, 40];
 const PAIR_BUYERS = 50; // two-line orders over two scarce SKUs
 const PAIR_STOCK = [30, 20];
 const ACTION_BUYERS = 6; // of the pair buyers, these use the server action across processes
@@ -116,6 +120,8 @@ type Snapshot = {
   skus: { id: number; stock: number; sales: number }[];
   orders: { id: string; userId: number; totalCount: number; totalAmount: string; freight: string }[];
   lines: { orderId: string; skuId: number; count: number; price: string }[];
+  places: { skuId: number; locationId: number; stock: number }[];
+  allocations: { orderId: string; skuId: number; locationId: number; count: number }[];
 };
 
 /** One node's committed state, read after waiting for everything the cluster already ordered. */
@@ -126,7 +132,9 @@ async function snapshot(port: number): Promise<Snapshot> {
     const [skus] = await c.query("SELECT id, stock, sales FROM skus ORDER BY id");
     const [orders] = await c.query("SELECT id, user_id AS userId, total_count AS totalCount, total_amount AS totalAmount, freight FROM orders ORDER BY id");
     const [lines] = await c.query("SELECT order_id AS orderId, sku_id AS skuId, count, price FROM order_lines ORDER BY order_id, sku_id");
-    return { skus, orders, lines } as unknown as Snapshot;
+    const [places] = await c.query("SELECT sku_id AS skuId, location_id AS locationId, stock FROM sku_locations ORDER BY sku_id, location_id");
+    const [allocations] = await c.query("SELECT order_id AS orderId, sku_id AS skuId, location_id AS locationId, count FROM order_line_allocations");
+    return { skus, orders, lines, places, allocations } as unknown as Snapshot;
   } finally {
     await c.end();
   }
@@ -166,12 +174,19 @@ type Outcome = {
 };
 
 async function race(mode: "multi-writer" | "single-writer", strategy: string): Promise<Outcome> {
-  say(`${strategy}, ${mode}: fresh database and Redis, ${HOT_BUYERS} hot buyers (stock ${HOT_STOCK}) + ${PAIR_BUYERS} two-line buyers (stock ${PAIR_STOCK.join(" / ")})`);
+  say(`${strategy}, ${mode}: fresh database and Redis, ${HOT_BUYERS} hot buyers (stock ${HOT_STOCK}, ${HOT_AT.join(" + ")} at two locations) + ${PAIR_BUYERS} two-line buyers (stock ${PAIR_STOCK.join(" / ")})`);
   await closeDb();
   await recreateDatabase(nodeUrl(SQL_PORTS[0]!));
   // A fresh database reuses SKU ids: carts and sold-out hints from the previous race must go too.
   await Promise.all((getRedis() as Cluster).nodes("master").map((node) => node.flushdb()));
   const [hot] = await makeSkus([HOT_STOCK], { product: "Cluster hot drop" });
+  const [first] = [...(await stockAt(hot!)).keys()];
+  const second = await makeLocation(2, { name: "Cluster store" });
+  const hotAt = [
+    { locationId: first!, stock: HOT_AT[0]! },
+    { locationId: second, stock: HOT_AT[1]! },
+  ];
+  await spreadStock(hot!, hotAt);
   const pair = await makeSkus(PAIR_STOCK, { product: "Cluster scarce pair" });
   const start = new Map<number, number>([[hot!, HOT_STOCK], ...pair.map((id, i) => [id, PAIR_STOCK[i]!] as [number, number])]);
   const shoppers = await makeShoppers(HOT_BUYERS + PAIR_BUYERS, { prefix: `c${mode[0]}` });
@@ -234,7 +249,7 @@ async function race(mode: "multi-writer" | "single-writer", strategy: string): P
     const digests = snaps.map((s) => createHash("sha256").update(JSON.stringify(s)).digest("hex").slice(0, 12));
     if (new Set(digests).size !== 1) problems.push(`nodes differ: ${SQL_PORTS.map((p, i) => `${p}=${digests[i]}`).join(" ")}`);
     snaps.forEach((snap, n) => {
-      for (const p of checkNode(snap, start, buyers, created, results.some((r) => r.buyer.kind === "hot" && isOos(r)), hot!)) problems.push(`node ${SQL_PORTS[n]}: ${p}`);
+      for (const p of checkNode(snap, start, buyers, created, results.some((r) => r.buyer.kind === "hot" && isOos(r)), hot!, hotAt)) problems.push(`node ${SQL_PORTS[n]}: ${p}`);
     });
 
     // ---- carts on the Redis Cluster: winners' lines taken off, losers' left alone
@@ -270,8 +285,31 @@ function count(xs: string[]) {
 }
 
 /** The invariants on one node's snapshot. */
-function checkNode(snap: Snapshot, start: Map<number, number>, buyers: Buyer[], created: Result[], hotSoldOutSeen: boolean, hot: number): string[] {
+function checkNode(
+  snap: Snapshot,
+  start: Map<number, number>,
+  buyers: Buyer[],
+  created: Result[],
+  hotSoldOutSeen: boolean,
+  hot: number,
+  hotAt: { locationId: number; stock: number }[],
+): string[] {
   const problems: string[] = [];
+  // Per location: never below zero, and what is left + what orders took = what was there.
+  const hotTaken = (locationId: number) => snap.allocations.filter((a) => Number(a.skuId) === hot && Number(a.locationId) === locationId).reduce((n, a) => n + Number(a.count), 0);
+  for (const { locationId, stock: initial } of hotAt) {
+    const left = Number(snap.places.find((p) => Number(p.skuId) === hot && Number(p.locationId) === locationId)?.stock ?? NaN);
+    if (!(left >= 0)) problems.push(`hot SKU at location ${locationId}: stock ${left}`);
+    if (left + hotTaken(locationId) !== initial) problems.push(`hot SKU at location ${locationId}: ${left} left + ${hotTaken(locationId)} allocated != ${initial}`);
+  }
+  // Priority order: the second location gives units only once the first is drained.
+  const [firstAt, secondAt] = hotAt;
+  if (hotTaken(secondAt!.locationId) > 0 && hotTaken(firstAt!.locationId) !== firstAt!.stock) problems.push(`hot SKU: the second location gave units while the first still had ${firstAt!.stock - hotTaken(firstAt!.locationId)}`);
+  // Every line's allocations add up to its count.
+  for (const l of snap.lines) {
+    const allocated = snap.allocations.filter((a) => a.orderId === l.orderId && Number(a.skuId) === Number(l.skuId)).reduce((n, a) => n + Number(a.count), 0);
+    if (allocated !== Number(l.count)) problems.push(`order ${l.orderId} SKU ${l.skuId}: ${allocated} units allocated for a line of ${l.count}`);
+  }
   const sold = new Map<number, number>();
   for (const l of snap.lines) sold.set(Number(l.skuId), (sold.get(Number(l.skuId)) ?? 0) + Number(l.count));
   for (const [id, initial] of start) {
