@@ -28,7 +28,9 @@ test("Manage opens a drawer by the table with the SKU's history; a new submit cl
   // A refused adjustment: one message, at the field, and what was typed stays.
   const form = await admin.adjust(sku.label, "-9", "Shrinkage");
   await expect(form.getByRole("alert")).toHaveCount(1);
-  await expect(form.getByRole("alert")).toHaveText(`Only 4 of ${sku.label} in stock at Main warehouse: removing 9 would take it below zero.`);
+  // The location is named only while the shop keeps stock in several (e2e/admin-locations.spec.ts may add one meanwhile).
+  const escaped = sku.label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  await expect(form.getByRole("alert")).toHaveText(new RegExp(`^Only 4 of ${escaped} in stock( at Main warehouse)?: removing 9 would take it below zero\\.$`));
   await expect(form.getByLabel("Delta")).toHaveAttribute("aria-invalid", "true");
   await expect(form.getByLabel("Delta")).toHaveValue("-9");
   await expect(form.getByLabel("Reason")).toHaveValue("Shrinkage");
