@@ -86,7 +86,11 @@ test("a guest sent from checkout to log in is told why", async ({ page }) => {
 test("the product page caps the quantity at the stock and says so; the server refuses more", async ({ page }) => {
   await newShopper(page, "cap");
   const sku = await makeVariant(PRODUCT, { stock: 3 });
-  await page.goto(`/products/${sku.spuId}`);
+  // The front may still hand out the copy another spec's refresh is replacing (stale while updating): the promise is 2 s.
+  await expect(async () => {
+    await page.goto(`/products/${sku.spuId}`);
+    await expect(page.getByRole("radio", { name: sku.name })).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
   await page.getByRole("radio", { name: sku.name }).check();
   const quantity = page.getByRole("spinbutton", { name: "Quantity" });
   await quantity.fill("7");

@@ -64,6 +64,27 @@ export function FormOutcome<T>({ shown, fieldErrors, success }: { shown: ActionS
 }
 
 /** A refusal about the delta (zero, too large, more than is in stock) belongs at the Delta field. */
+/** The "why" every stock change records in the ledger (adjustments and transfers alike). */
+function ReasonField({ id, value, onChange, errors, placeholder }: { id: string; value: string; onChange: (v: string) => void; errors?: string[]; placeholder: string }) {
+  return (
+    <div className="field" style={{ flex: 1, minWidth: "14rem" }}>
+      <label htmlFor={`${id}-reason`}>Reason</label>
+      <input
+        id={`${id}-reason`}
+        name="reason"
+        maxLength={255}
+        placeholder={placeholder}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={!!errors}
+        aria-describedby={errors ? `${id}-reason-error` : undefined}
+        required
+      />
+      <FieldError id={`${id}-reason-error`} errors={errors} />
+    </div>
+  );
+}
+
 function adjustFieldErrors(state: ActionState<AdjustStockResult>): Record<string, string[] | undefined> | undefined {
   if (!state || state.ok) return undefined;
   if (state.fieldErrors) return state.fieldErrors;
@@ -114,21 +135,7 @@ function AdjustForm({ sku }: { sku: StockRow }) {
             Whole units, up to ±{MAX_ADJUSTMENT.toLocaleString("en-US")}
           </FieldNote>
         </div>
-        <div className="field" style={{ flex: 1, minWidth: "14rem" }}>
-          <label htmlFor={`${id}-reason`}>Reason</label>
-          <input
-            id={`${id}-reason`}
-            name="reason"
-            maxLength={255}
-            placeholder="e.g. Restock from supplier, damaged in store"
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            aria-invalid={!!errors?.reason}
-            aria-describedby={errors?.reason ? `${id}-reason-error` : undefined}
-            required
-          />
-          <FieldError id={`${id}-reason-error`} errors={errors?.reason} />
-        </div>
+        <ReasonField id={id} value={reason} onChange={setReason} errors={errors?.reason} placeholder="e.g. Restock from supplier, damaged in store" />
       </div>
       <div>
         <button type="submit" className="btn" disabled={pending}>
@@ -254,21 +261,7 @@ function TransferForm({ sku }: { sku: StockRow }) {
           />
           <FieldError id={`${id}-count-error`} errors={errors?.count} />
         </div>
-        <div className="field" style={{ flex: 1, minWidth: "14rem" }}>
-          <label htmlFor={`${id}-reason`}>Reason</label>
-          <input
-            id={`${id}-reason`}
-            name="reason"
-            maxLength={255}
-            placeholder="e.g. Stock the store for the weekend"
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            aria-invalid={!!errors?.reason}
-            aria-describedby={errors?.reason ? `${id}-reason-error` : undefined}
-            required
-          />
-          <FieldError id={`${id}-reason-error`} errors={errors?.reason} />
-        </div>
+        <ReasonField id={id} value={reason} onChange={setReason} errors={errors?.reason} placeholder="e.g. Stock the store for the weekend" />
       </div>
       <div>
         <button type="submit" className="btn" disabled={pending}>

@@ -30,10 +30,13 @@ function headerIn(headers, name) {
 }
 
 function stamp(_req, res) {
+  // Dated from the request's arrival, not the answer's: a page rendered from data read before a
+  // change that is answered after the next second began must not stay cached a second longer.
+  const arrived = Date.now();
   const writeHead = res.writeHead;
   res.writeHead = function writeHeadWithExpiry(status, ...rest) {
     const headers = typeof rest[0] === "string" ? rest[1] : rest[0];
-    const value = accelExpires(headerIn(headers, "cache-control") ?? this.getHeader("cache-control"));
+    const value = accelExpires(headerIn(headers, "cache-control") ?? this.getHeader("cache-control"), arrived);
     if (value && !this.headersSent) this.setHeader("X-Accel-Expires", value);
     return writeHead.call(this, status, ...rest);
   };
