@@ -6,7 +6,7 @@
  * that second, at most N seconds, as the app meant. Installed by the launcher in every server
  * process (scripts/start.mjs), next to the peer address (./peer-address.mjs). Plain .mjs.
  */
-import http from "node:http";
+import { onEveryRequest } from "./every-request.mjs";
 
 const S_MAXAGE = /(?:^|,)\s*s-maxage=(\d+)/i;
 
@@ -42,16 +42,7 @@ function stamp(_req, res) {
   };
 }
 
-let installed = false;
-
 /** Every HTTP server this process creates from now on stamps the header on its answers. Idempotent. */
 export function stampFrontExpiry() {
-  if (installed) return;
-  installed = true;
-  const createServer = http.createServer;
-  http.createServer = function expiryCreateServer(...args) {
-    const server = createServer.apply(this, args);
-    server.prependListener("request", stamp);
-    return server;
-  };
+  onEveryRequest(stamp);
 }

@@ -5,7 +5,7 @@
  * no socket address (it only fills `X-Forwarded-For` from the socket when the client sent none).
  * lib/auth/client-address.ts reads it. Plain .mjs: the launcher loads it without a build.
  */
-import http from "node:http";
+import { onEveryRequest } from "./every-request.mjs";
 
 export const PEER_ADDRESS_HEADER = "x-stockroom-peer-address";
 
@@ -18,19 +18,10 @@ function stamp(req) {
   req.headers[PEER_ADDRESS_HEADER] = normalizeAddress(req.socket?.remoteAddress ?? "");
 }
 
-let installed = false;
-
 /**
  * Every HTTP server this process creates from now on stamps the header before its own request
  * listener runs (`next start` creates its server with http.createServer). Idempotent.
  */
 export function stampPeerAddresses() {
-  if (installed) return;
-  installed = true;
-  const createServer = http.createServer;
-  http.createServer = function stampingCreateServer(...args) {
-    const server = createServer.apply(this, args);
-    server.prependListener("request", stamp);
-    return server;
-  };
+  onEveryRequest(stamp);
 }
