@@ -14,7 +14,7 @@ import { lineRowsOf, outOfStockError, type Draft, type PlaceOrderRequest } from 
 import { findOrderByCartRevision, normalizeKey, replayOr, type PlaceOrderResult } from "./idempotency";
 import { recordBatch, recordCheckout, recordSoldOutHint, type CheckoutOutcome } from "./metrics";
 import { toOrderView } from "./queries";
-import { markSoldOut, soldOutHints } from "./soldout";
+import { hintedAmong, markSoldOut, soldOutHints } from "./soldout";
 import { checkoutSeams } from "./seams";
 import { STOCK_STEPS, type Strategy } from "./stock";
 
@@ -102,7 +102,10 @@ async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: Check
     const lines = selectedLines(cart);
     stats.lines = lines;
     if (lines.length === 0) return replayed(new AppError("EMPTY_CART"));
-    const hinted = new Map(lines.flatMap((l) => (hints.has(l.skuId) ? [[l.skuId, hints.get(l.skuId)!] as const] : [])));
+    const hinted = hintedAmong(
+      hints,
+      lines.map((l) => l.skuId),
+    );
     if (hinted.size > 0) {
       recordSoldOutHint();
       return replayed(soldOutError(lines, hinted));

@@ -41,10 +41,13 @@ function liveHints(fields: Record<string, string>, now = Date.now()) {
   return { live, expired };
 }
 
+/** The hints among `skuIds`: SKU id -> display name. */
+export const hintedAmong = (hints: Map<number, string>, skuIds: number[]) =>
+  new Map(skuIds.flatMap((id) => (hints.has(id) ? [[id, hints.get(id)!] as const] : [])));
+
 /** SKU id -> display name, for the given SKUs that are hinted sold out. */
 export async function knownSoldOut(skuIds: number[]): Promise<Map<number, string>> {
-  const hints = await soldOutHints();
-  return new Map(skuIds.flatMap((id) => (hints.has(id) ? [[id, hints.get(id)!] as const] : [])));
+  return hintedAmong(await soldOutHints(), skuIds);
 }
 
 export async function markSoldOut(emptied: SoldOut[]) {
