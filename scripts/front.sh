@@ -68,10 +68,16 @@ mkdir -p "$RUN/tmp" "$RUN/cache"
 rm -rf "$RUN/cache/"* # a restarted front starts with an empty cache, never an older build's pages
 USER_LINE=""
 if [ "$(id -u)" = 0 ]; then
-  # nginx's workers drop root; they write only the cache and temporary files.
-  USER_LINE="user nobody nogroup;"
+  # nginx's workers drop root; they write only the cache and temporary files, and read the build.
+  # A checkout under a private folder (mktemp -d is 0700) is not readable by nobody: then the
+  # workers run as the checkout's owner instead.
+  WORKER_USER=nobody WORKER_GROUP=nogroup
+  if ! runuser -u nobody -- test -r "$DIST/static" 2>/dev/null; then
+    WORKER_USER="$(stat -c %U "$ROOT")" WORKER_GROUP="$(stat -c %G "$ROOT")"
+  fi
+  USER_LINE="user $WORKER_USER $WORKER_GROUP;"
   chmod 755 "$RUN"
-  chown -R nobody:nogroup "$RUN/tmp" "$RUN/cache"
+  chown -R "$WORKER_USER:$WORKER_GROUP" "$RUN/tmp" "$RUN/cache"
 fi
 
 sed -e "s#@RUN@#$RUN#g" -e "s#@DIST@#$DIST#g" -e "s#@PUBLIC@#$ROOT/public#g" \
