@@ -17,6 +17,8 @@ export PORT="${PORT:-3000}"
 # The shop's own port, behind the front; only this machine reaches it.
 export APP_PORT="${APP_PORT:-$((PORT + 1))}"
 export NODE_ENV=production
+# A worker per core (WEB_CONCURRENCY sets how many), each on a port of its own from APP_PORT up.
+WORKERS="${WEB_CONCURRENCY:-$(node -p 'require("os").availableParallelism()')}"
 
 node scripts/db.mjs migrate
 node scripts/db.mjs seed
@@ -25,7 +27,7 @@ npx next build
 cat <<MSG
 
   Stockroom is starting on http://localhost:${PORT} (the front, nginx: scripts/front.sh)
-  App workers on 127.0.0.1:${APP_PORT}: ${WEB_CONCURRENCY:-one per core} (WEB_CONCURRENCY; 1 runs a single process)
+  App workers: ${WORKERS} on 127.0.0.1:${APP_PORT}-$((APP_PORT + WORKERS - 1)) (WEB_CONCURRENCY; 1 runs a single process)
 
   Demo logins
     shopper  demo / demo12345
@@ -33,11 +35,10 @@ cat <<MSG
 
 MSG
 # The front on PORT (static files from disk, public pages micro-cached, limits at the edge)...
-FRONT_PORT="$PORT" APP_PORT="$APP_PORT" bash scripts/front.sh &
+FRONT_PORT="$PORT" APP_PORT="$APP_PORT" APP_WORKERS="$WORKERS" bash scripts/front.sh &
 FRONT_PID=$!
 trap 'kill "$FRONT_PID" 2>/dev/null || true' EXIT
-# ...in front of a worker per core on one internal port (scripts/start.mjs; WEB_CONCURRENCY sets
-# how many), which believes the front's X-Forwarded-For and nobody else's.
-# The workers share the kernel's accept queue: with the cluster's round-robin hand-off, a
-# connection handed to a worker that dies is held by the primary until the front gives up on it (60 s).
-TRUSTED_PROXY_HOPS=1 NODE_CLUSTER_SCHED_POLICY=none PORT="$APP_PORT" node scripts/start.mjs -H 127.0.0.1 -p "$APP_PORT"
+# ...in front of the workers (scripts/start.mjs), which believe the front's X-Forwarded-For and
+# nobody else's. A port per worker: a dead worker's port refuses, and the front sends its
+# requests to another worker instead of waiting on it.
+WEB_CONCURRENCY="$WORKERS" PORT_PER_WORKER=1 TRUSTED_PROXY_HOPS=1 PORT="$APP_PORT" node scripts/start.mjs -H 127.0.0.1 -p "$APP_PORT"

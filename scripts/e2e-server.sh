@@ -13,9 +13,8 @@ node -e 'const R=require("ioredis");const r=new R(process.env.REDIS_URL);r.flush
 # X-Forwarded-For. WEB_CONCURRENCY (1 unless set) picks the workers.
 export WEB_CONCURRENCY="${WEB_CONCURRENCY:-1}"
 APP_PORT="${APP_PORT:-$((PORT + 1))}"
-FRONT_PORT="$PORT" APP_PORT="$APP_PORT" FRONT_DIR=".front/e2e-$PORT" bash scripts/front.sh &
+FRONT_PORT="$PORT" APP_PORT="$APP_PORT" APP_WORKERS="$WEB_CONCURRENCY" FRONT_DIR=".front/e2e-$PORT" bash scripts/front.sh &
 FRONT_PID=$!
 trap 'kill "$FRONT_PID" 2>/dev/null || true' EXIT
-# The workers share the kernel's accept queue: with the cluster's round-robin hand-off, a
-# connection handed to a worker that dies is held by the primary until the front gives up on it (60 s).
-TRUSTED_PROXY_HOPS=1 NODE_CLUSTER_SCHED_POLICY=none PORT="$APP_PORT" node scripts/start.mjs -H 127.0.0.1 -p "$APP_PORT"
+# A port per worker (APP_PORT up), as the demo runs them.
+PORT_PER_WORKER=1 TRUSTED_PROXY_HOPS=1 PORT="$APP_PORT" node scripts/start.mjs -H 127.0.0.1 -p "$APP_PORT"

@@ -13,6 +13,8 @@
 #   FRONT_PORT        port the front listens on [PORT, else 3000]
 #   FRONT_HOST        address it listens on [all; 127.0.0.1 for tests]
 #   APP_PORT          the launcher's port on 127.0.0.1 [FRONT_PORT + 1]
+#   APP_WORKERS       the launcher's workers on ports of their own (PORT_PER_WORKER=1): APP_PORT to
+#                     APP_PORT + APP_WORKERS - 1, each listed once [unset: one shared port]
 #   APP_PORTS         several app servers instead, e.g. 127.0.0.1:3001,10.0.0.2:3001 (host optional)
 #   FRONT_DIR         run folder: nginx.conf, pid, error.log, cache [.front/<FRONT_PORT>]
 #   NEXT_DIST_DIR     build folder whose static/ is served from disk [.next]
@@ -52,6 +54,11 @@ if [ -n "${APP_PORTS:-}" ]; then
     case "$a" in *:*) ;; *) a="127.0.0.1:$a" ;; esac
     UPSTREAM+="    server $a max_fails=1 fail_timeout=2s;\n"
   done
+elif [ -n "${APP_WORKERS:-}" ]; then
+  # One port per worker (scripts/start.mjs PORT_PER_WORKER=1): a dead worker's port refuses at
+  # once, so its GETs, and POSTs it never received, go to the next worker; the front skips it 1 s.
+  UPSTREAM=""
+  for ((i = 0; i < APP_WORKERS; i++)); do UPSTREAM+="    server 127.0.0.1:$((APP_PORT + i)) max_fails=1 fail_timeout=1s;\n"; done
 else
   # Four entries for one port: each try of a request takes another entry, and a worker that just
   # died can fail a request's first tries on its kept-alive connections (tests/faults/front.test.ts).
@@ -92,5 +99,7 @@ if grep -q '@[A-Z_]*@' "$RUN/nginx.conf"; then log "unfilled placeholder in $RUN
 
 NGINX_ARGS=(-p "$RUN" -c "$RUN/nginx.conf" -e "$RUN/error.log")
 if [ "${1:-}" = "--check" ]; then exec "$NGINX" "${NGINX_ARGS[@]}" -t; fi
-log "http://${FRONT_HOST:-localhost}:$FRONT_PORT -> app on ${APP_PORTS:-127.0.0.1:$APP_PORT} (config $RUN/nginx.conf)"
+TARGET="${APP_PORTS:-127.0.0.1:$APP_PORT}"
+[ -n "${APP_WORKERS:-}" ] && [ -z "${APP_PORTS:-}" ] && TARGET="$APP_WORKERS workers on 127.0.0.1:$APP_PORT-$((APP_PORT + APP_WORKERS - 1))"
+log "http://${FRONT_HOST:-localhost}:$FRONT_PORT -> $TARGET (config $RUN/nginx.conf)"
 exec "$NGINX" "${NGINX_ARGS[@]}" -g "daemon off;"

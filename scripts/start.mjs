@@ -5,6 +5,9 @@
  * `next start` on the same build; the primary holds the listening socket and hands connections
  * to the workers in turn. Arguments are passed to `next start` (`npm start -- -p 4000`).
  * WEB_CONCURRENCY=1 runs `next start` in this very process: no primary, exactly one process.
+ * PORT_PER_WORKER=1 (behind the front): worker slot i listens on port + i instead, so the front
+ * lists each worker and tells a dead one (its port refuses) from a live one; a restarted worker
+ * takes its slot's port again.
  *
  * The primary never touches MariaDB or Redis and keeps no shop state: correctness lives in the
  * database and in atomic Redis scripts, so any worker may serve any request. It only
@@ -36,6 +39,7 @@ import { stampPeerAddresses } from "../lib/platform/peer-address.mjs";
 const require = createRequire(import.meta.url);
 const NEXT_BIN = require.resolve("next/dist/bin/next");
 const NEXT_ARGS = ["start", ...process.argv.slice(2)];
+const PORT_PER_WORKER = process.env.PORT_PER_WORKER === "1";
 const WORKER_PRELOAD = new URL("./worker-preload.mjs", import.meta.url).href;
 
 /** A restarted worker waits BASE x 2^(quick crashes - 1), at most MAX; a worker that lived STABLE resets the count. */
@@ -54,6 +58,20 @@ function poolSize(raw = process.env.WEB_CONCURRENCY, cores = availableParallelis
   return n;
 }
 
+/** `next start`'s arguments for one worker slot: with PORT_PER_WORKER, its own port (the given one + slot). */
+function argsForSlot(slot) {
+  if (!PORT_PER_WORKER) return NEXT_ARGS;
+  const args = [];
+  let base = Number(process.env.PORT || 3000);
+  for (let i = 0; i < NEXT_ARGS.length; i++) {
+    const a = NEXT_ARGS[i];
+    if (a === "-p" || a === "--port") base = Number(NEXT_ARGS[++i]);
+    else if (a.startsWith("--port=")) base = Number(a.slice("--port=".length));
+    else args.push(a);
+  }
+  return [...args, "-p", String(base + slot)];
+}
+
 /** One process: `next start` itself, as if run from the command line. */
 async function single() {
   stampPeerAddresses();
@@ -64,7 +82,8 @@ async function single() {
 
 function primary(size) {
   const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "stockroom", role: "primary", pid: process.pid } });
-  cluster.setupPrimary({ exec: NEXT_BIN, args: NEXT_ARGS, execArgv: [...process.execArgv, "--import", WORKER_PRELOAD] });
+  const setup = (slot) => cluster.setupPrimary({ exec: NEXT_BIN, args: argsForSlot(slot), execArgv: [...process.execArgv, "--import", WORKER_PRELOAD] });
+  setup(0);
 
   /** Per slot 0..size-1: its worker, when it started, and how many times in a row it died young. */
   const slots = Array.from({ length: size }, () => ({ worker: null, ready: false, startedAt: 0, quickCrashes: 0, timer: null }));
@@ -111,6 +130,7 @@ function primary(size) {
     s.timer = null;
     s.startedAt = Date.now();
     s.ready = false;
+    setup(slot);
     s.worker = cluster.fork({ NODE_ENV: process.env.NODE_ENV ?? "production", STOCKROOM_WORKER_SLOT: String(slot) });
   }
 
@@ -167,7 +187,7 @@ function primary(size) {
   for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => stopAll(signal, SIGNAL_EXIT[signal]));
 
   setUpIpc();
-  log.info({ workers: size, next: NEXT_ARGS.join(" ") }, "starting workers");
+  log.info({ workers: size, next: NEXT_ARGS.join(" "), portPerWorker: PORT_PER_WORKER }, "starting workers");
   for (let slot = 0; slot < size; slot++) fork(slot);
 }
 

@@ -256,9 +256,9 @@ describe("the front (nginx) in front of two app servers", () => {
 });
 
 describe("a worker that dies behind the front", () => {
-  // The launcher's one port with two workers, as `npm run demo` runs it: the front lists that port twice.
-  const app = new AppServer(PORTS.server + 2, { ...env, WEB_CONCURRENCY: "2", NODE_CLUSTER_SCHED_POLICY: "none" });
-  const front = new FrontServer(PORTS.front + 1, [PORTS.server + 2]);
+  // Two workers on a port each, as `npm run demo` runs them: the front lists both.
+  const app = new AppServer(PORTS.server + 2, { ...env, WEB_CONCURRENCY: "2", PORT_PER_WORKER: "1" });
+  const front = new FrontServer(PORTS.front + 1, [PORTS.server + 2], { APP_WORKERS: "2" });
 
   beforeAll(async () => {
     await Promise.all([app.start(), front.start()]);
@@ -267,9 +267,7 @@ describe("a worker that dies behind the front", () => {
     await Promise.all([front.stop(), app.stop()]);
   });
 
-  // Retried: the gap below is open (issue 25), and in about one run in ten a GET on a dead worker's
-  // kept-alive connection still waits for nginx's read timeout. One port per worker closes it (issue 27).
-  it("strands no GET: the front sends it again, to the worker that lives", { retry: 2 }, async () => {
+  it("strands no GET: the front sends it again, to the worker that lives", async () => {
     const slowest = { ms: 0 };
     const health = async () => {
       const started = Date.now();
@@ -291,11 +289,9 @@ describe("a worker that dies behind the front", () => {
     stop = true;
     await Promise.all(clients);
     expect(statuses.length).toBeGreaterThan(killedAt + 200);
-    // With the cluster's round-robin hand-off, GETs handed to the dying worker hung until nginx's
-    // 60 s read timeout; sharing the accept queue (NODE_CLUSTER_SCHED_POLICY=none) ends that.
+    // One shared port let GETs wait on connections the dead worker never read (nginx's 60 s
+    // timeout), or fail when every try landed on them; a dead worker's own port refuses at once.
     expect(slowest.ms).toBeLessThan(5_000);
-    // Known gap (issue 25 asks for none): in about 1 run in 4, one GET of ~500 still gets a 502
-    // when all its tries land on the dead worker's connections; never more than one per kill here.
-    expect(statuses.filter((s) => s !== 200).length).toBeLessThanOrEqual(1);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
   });
 });
