@@ -123,3 +123,24 @@ test("the same cart submitted from two tabs makes one order, and the second tab 
   await second.goto("/orders");
   await expect(second.getByRole("table").getByRole("row")).toHaveCount(2); // header + one order
 });
+
+test("a cart changed in another tab after the checkout page opened is not bought as it was: the page shows it again", async ({ page, context }) => {
+  await new LoginPage(page).signUp(newUsername("changed"));
+  const shop = new ShopPage(page);
+  await shop.addToCart("Pulse Wireless Earbuds", "Graphite");
+  await shop.openCheckout();
+  await shop.ensureAddress();
+  // Another tab adds a second item: a new cart revision the open checkout page has not seen.
+  const other = await context.newPage();
+  await new ShopPage(other).addToCart("Pulse Wireless Earbuds", "Pearl white");
+  await other.close();
+
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page).toHaveURL(/\/checkout\?notice=cart-changed$/);
+  await expect(page.getByTestId("cart-changed")).toContainText("Your cart changed after this page was loaded");
+  await expect(page.getByRole("table", { name: "Items to order" }).getByRole("row")).toHaveCount(3); // header + both items
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page).toHaveURL(/\/orders\/[0-9A-Z]{26}$/);
+  await page.goto("/orders");
+  await expect(page.getByRole("table").getByRole("row")).toHaveCount(2); // header + the one order
+});

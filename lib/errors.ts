@@ -18,6 +18,7 @@ export const ERRORS = {
   PURCHASE_LIMIT_REACHED: { status: 409, message: "That would take you past the limit per customer for an item." },
   SALE_NOT_STARTED: { status: 409, message: "An item in your order is not on sale yet." },
   CART_ALREADY_ORDERED: { status: 409, message: "This cart was already ordered, from another tab or device. Here is that order." },
+  CART_CHANGED: { status: 409, message: "Your cart changed after this page was loaded. Check the items and place the order again." },
   SKU_NAME_TAKEN: { status: 409, message: "Another variant of this product already has that name." },
   STOCK_WOULD_GO_NEGATIVE: { status: 409, message: "That correction would take stock below zero." },
   LOCATION_NAME_TAKEN: { status: 409, message: "Another location already has that name." },

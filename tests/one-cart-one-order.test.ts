@@ -73,6 +73,24 @@ describe.each(CHECKOUT_STRATEGIES)("one cart, one order (%s)", (strategy) => {
     expect(await stockOf(b!)).toEqual({ stock: 9, sales: 1 });
   });
 
+  it("answers CART_CHANGED, and buys nothing, when the page's cart revision is neither the cart's nor an order's", async () => {
+    const [a, b] = await makeSkus([10, 10]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: a!, count: 1 }]);
+    const { revision: shown } = await readCart(userOwner(u.id));
+    // Another tab changes the cart (or Redis loses the page's last change in a failover).
+    await fillCart(u, [{ skuId: b!, count: 1 }]);
+    await expect(placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: randomUUID(), cartRevision: shown }, strategy)).rejects.toMatchObject({
+      code: "CART_CHANGED",
+    });
+    expect(await ordersOf([u.id])).toHaveLength(0);
+    expect(await stockOf(a!)).toEqual({ stock: 10, sales: 0 });
+    // The page drawn again shows the cart as it is, and that revision buys it.
+    const { revision: now } = await readCart(userOwner(u.id));
+    const placed = await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: randomUUID(), cartRevision: now }, strategy);
+    expect(placed.order.lines.map((l) => [l.skuId, l.count])).toEqual([[b, 1]]);
+  });
+
   it("answers CART_ALREADY_ORDERED to a page whose cart revision was bought, even once the cart has emptied; the same key still replays", async () => {
     const [skuId] = await makeSkus([10]);
     const u = await makeShopper();

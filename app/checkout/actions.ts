@@ -32,6 +32,8 @@ export async function placeOrderAction(_prev: ActionState, form: FormData): Prom
   if (!placed.ok) {
     // Another tab or device already bought this cart: show the shopper that order.
     if (placed.code === "CART_ALREADY_ORDERED") redirect(`/orders/${String(placed.details?.orderId)}?notice=already-ordered`);
+    // The cart changed since the page was drawn: draw it again, with the cart as it is now.
+    if (placed.code === "CART_CHANGED") redirect("/checkout?notice=cart-changed");
     return placed;
   }
   const orderId = placed.data;

@@ -9,7 +9,7 @@ import { env } from "@/lib/platform/env";
 import { LaunchNote } from "@/app/components/LaunchNote";
 import { LinesTable } from "@/app/components/LinesTable";
 import { serverNow } from "@/app/components/server-now";
-import { isAppError } from "@/lib/errors";
+import { ERRORS, isAppError } from "@/lib/errors";
 import { formatMoney, toCents } from "@/lib/money";
 import { hasStarted } from "@/lib/drops/sale-start";
 import { orderTooLargeError } from "@/lib/orders/draft";
@@ -40,8 +40,9 @@ function stockNote(l: CartItem): React.ReactNode {
   );
 }
 
-export default async function CheckoutPage() {
+export default async function CheckoutPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const user = await requirePageUser("/checkout");
+  const { notice } = await searchParams;
   let cart: Awaited<ReturnType<typeof getCart>>;
   let addresses: Awaited<ReturnType<typeof listAddresses>>;
   try {
@@ -95,6 +96,11 @@ export default async function CheckoutPage() {
   return (
     <>
       <h1>Checkout</h1>
+      {notice === "cart-changed" && (
+        <p className="alert info" role="status" data-testid="cart-changed">
+          {ERRORS.CART_CHANGED.message} Nothing was ordered.
+        </p>
+      )}
       <LinesTable lines={tableLines} label="Items to order" notes={notes} />
       <div className="summary">
         <span>Subtotal {formatMoney(cart.selectedTotal)}</span>

@@ -94,10 +94,12 @@ async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: Check
   for (let round = 1; ; round++) {
     if (round === 1 && firstRead.status === "rejected") throw firstRead.reason;
     const [cart, hints] = round === 1 && firstRead.status === "fulfilled" ? firstRead.value : await readCartAndHints();
-    // The page the shopper submitted shows a cart that has changed since: if that cart was bought, say so.
+    // The page the shopper submitted shows a cart that has changed since (another tab, or a
+    // change Redis lost in a failover): if that cart was bought, say so; else buy nothing the
+    // shopper did not see.
     if (req.cartRevision && req.cartRevision !== cart.revision) {
       const orderId = await findOrderByCartRevision(req.userId, req.cartRevision);
-      if (orderId) return replayed(cartAlreadyOrdered(orderId));
+      return replayed(orderId ? cartAlreadyOrdered(orderId) : new AppError("CART_CHANGED"));
     }
     const lines = selectedLines(cart);
     stats.lines = lines;
