@@ -14,7 +14,7 @@ export default defineConfig({
     include: ["tests/cluster/**/*.test.ts"],
     env: {
       NODE_ENV: "test",
-      REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES ?? "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003",
+      REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES ?? "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003,127.0.0.1:7004,127.0.0.1:7005,127.0.0.1:7006",
       DATABASE_URL: process.env.DATABASE_URL ?? "mysql://root@127.0.0.1:4306/stockroom_cluster",
       SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
       // tests/cluster/purchase-limit.test.ts fires many checkouts of one customer.

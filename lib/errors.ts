@@ -97,9 +97,11 @@ const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "PROTOCOL_CONNEC
  * The database could not be reached or the connection died: a socket error code, or an error
  * mysql2 marks `fatal` (the connection is unusable, e.g. "Can't add new command when connection
  * is in closed state" when COMMIT's connection was cut, which has no code), or the pool closed
- * during shutdown ("Pool is closed.", no code either).
+ * during shutdown ("Pool is closed.", no code either), or a Galera node that has left the
+ * cluster's primary component and refuses every statement until it rejoins.
  */
 export const isConnectionError = (e: unknown) =>
+  sqlErrno(e) === ER_WSREP_NOT_READY ||
   causeChain(e).some(
     (c) => (typeof c.code === "string" && CONNECTION_CODES.has(c.code)) || c.fatal === true || (c instanceof Error && c.message === "Pool is closed."),
   );
@@ -111,6 +113,8 @@ export const ER_LOCK_WAIT_TIMEOUT = 1205;
 /** A value out of a column's range, e.g. an unsigned stock taken below zero. */
 export const ER_WARN_DATA_OUT_OF_RANGE = 1264;
 const ER_DATA_OUT_OF_RANGE = 1690;
+/** Galera: "WSREP has not yet prepared node for application use" (ER_UNKNOWN_COM_ERROR). */
+const ER_WSREP_NOT_READY = 1047;
 /** MariaDB's and MySQL's CHECK constraint violations. */
 const ER_CONSTRAINT_FAILED = 4025;
 const ER_CHECK_CONSTRAINT_VIOLATED = 3819;

@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# A throwaway scale-out rig on loopback: a 3-node Galera cluster (MariaDB + galera-4) and a
-# 3-master Redis Cluster, on fixed ports away from the shared 3306/6379.
+# A throwaway scale-out rig on loopback, the production topology of docs/scaling.md (Failover) in
+# miniature: a 3-node Galera cluster (MariaDB + galera-4) behind HAProxy, and a Redis Cluster of
+# 3 masters with one replica each, on fixed ports away from the shared 3306/6379.
 #
 #   bash scripts/cluster-rig.sh run CMD...   start, wait until ready, run CMD, then stop and delete
 #   bash scripts/cluster-rig.sh start        start and wait (leaves it running; pids in $RIG_DIR)
 #   bash scripts/cluster-rig.sh stop         stop by pid and delete the data dirs
+#   bash scripts/cluster-rig.sh kill galera|redis N      SIGKILL one node (N: 1-3 / a Redis port)
+#   bash scripts/cluster-rig.sh pause|resume galera N    SIGSTOP / SIGCONT one Galera node
+#   bash scripts/cluster-rig.sh revive galera|redis N    restart a killed node on its own data:
+#                                                        Galera rejoins by IST, Redis as a replica
+#   bash scripts/cluster-rig.sh wait-synced              until all 3 Galera nodes are Synced and
+#                                                        every Redis master has a live replica
 #
+#   HAProxy      127.0.0.1:4316 single writer (node 1, then 2, then 3), :4317 multi-writer (all
+#                three, fewest connections first); a node counts only while Synced
+#                (scripts/cluster/galera-check.sh); stats socket $RIG_DIR/haproxy.sock
 #   Galera SQL   127.0.0.1:4306 4307 4308   (root, empty password; database stockroom_cluster)
 #   Galera repl  4567/4577/4587, IST +1, SST (rsync) +2
-#   Redis        127.0.0.1:7001 7002 7003   (cluster mode, no persistence)
+#   Redis        127.0.0.1:7001-7006        (cluster mode, no persistence; 3 masters + 3 replicas)
 #
 # Only processes this script started are stopped (by the pids it recorded).
 set -euo pipefail
@@ -16,8 +26,15 @@ set -euo pipefail
 RIG_DIR=${RIG_DIR:-/tmp/stockroom-cluster-rig}
 SQL_PORTS=(4306 4307 4308)
 GALERA_PORTS=(4567 4577 4587)
-REDIS_PORTS=(7001 7002 7003)
+REDIS_PORTS=(7001 7002 7003 7004 7005 7006)
+HAPROXY_PORTS=(4316 4317)
 GALERA_LIB=/usr/lib/galera/libgalera_smm.so
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# Failover bounds (docs/scaling.md, Failover): Redis promotes a replica once its master has been
+# unreachable for REDIS_NODE_TIMEOUT_MS (plus about a second of election); Galera drops a silent
+# node after evs.suspect_timeout, and HAProxy stops routing to a node after 2 failed checks.
+REDIS_NODE_TIMEOUT_MS=${REDIS_NODE_TIMEOUT_MS:-3000}
+GALERA_SUSPECT_TIMEOUT=${GALERA_SUSPECT_TIMEOUT:-PT3S}
 
 log() { printf '[cluster-rig] %s\n' "$*"; }
 
@@ -27,6 +44,8 @@ install_missing() {
   command -v rsync >/dev/null || need+=(rsync)
   command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
   command -v redis-server >/dev/null || need+=(redis-server)
+  command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+  command -v socat >/dev/null || need+=(socat)
   [ ${#need[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing ${need[*]} with apt-get"
@@ -52,15 +71,13 @@ galera_synced() { # galera_synced PORT SIZE
     [ "$(sql "$1" "SHOW STATUS LIKE 'wsrep_cluster_size'" | cut -f2)" -ge "$2" ]
 }
 
-start_galera_node() { # start_galera_node INDEX [--wsrep-new-cluster]
-  local i=$1; shift
+galera_args() { # galera_args INDEX: the node's mariadbd options
+  local i=$1
   local dir="$RIG_DIR/galera$((i + 1))" gport=${GALERA_PORTS[$i]}
   local peers="gcomm://127.0.0.1:${GALERA_PORTS[0]},127.0.0.1:${GALERA_PORTS[1]},127.0.0.1:${GALERA_PORTS[2]}"
-  mkdir -p "$dir"
-  chown mysql:mysql "$dir"
   # --no-defaults: nothing from /etc/mysql (the shared server's config) leaks in.
-  /usr/sbin/mariadbd --no-defaults --user=mysql \
-    --datadir="$dir" --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" \
+  printf '%s\n' --no-defaults --user=mysql \
+    --datadir="$dir" --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" \
     --bind-address=127.0.0.1 --port="${SQL_PORTS[$i]}" \
     --binlog-format=ROW --default-storage-engine=InnoDB --innodb-autoinc-lock-mode=2 \
     --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=2 --performance-schema=OFF \
@@ -68,17 +85,38 @@ start_galera_node() { # start_galera_node INDEX [--wsrep-new-cluster]
     --wsrep-on=ON --wsrep-provider="$GALERA_LIB" --wsrep-cluster-name=stockroom_rig \
     --wsrep-cluster-address="$peers" --wsrep-node-name="node$((i + 1))" \
     --wsrep-node-address="127.0.0.1:$gport" \
-    --wsrep-provider-options="base_port=$gport;ist.recv_addr=127.0.0.1:$((gport + 1));gcache.size=64M" \
-    --wsrep-sst-method=rsync --wsrep-sst-receive-address="127.0.0.1:$((gport + 2))" \
-    "$@" </dev/null >"$dir/stdout.log" 2>&1 &
+    --wsrep-provider-options="base_port=$gport;ist.recv_addr=127.0.0.1:$((gport + 1));gcache.size=64M;evs.suspect_timeout=$GALERA_SUSPECT_TIMEOUT;evs.inactive_timeout=PT10S" \
+    --wsrep-sst-method=rsync --wsrep-sst-receive-address="127.0.0.1:$((gport + 2))"
+}
+
+start_galera_node() { # start_galera_node INDEX [mariadbd option...]
+  local i=$1; shift
+  local dir="$RIG_DIR/galera$((i + 1))" args
+  mkdir -p "$dir"
+  chown mysql:mysql "$dir"
+  mapfile -t args < <(galera_args "$i")
+  /usr/sbin/mariadbd "${args[@]}" --log-error="$dir/error.log" "$@" </dev/null >"$dir/stdout.log" 2>&1 &
   echo $! >"$RIG_DIR/galera$((i + 1)).pid"
+}
+
+# A node killed mid-write has no position in grastate.dat (seqno -1): read it back from InnoDB,
+# as systemd's galera_recovery does, so the node asks for the writes it missed (IST) instead of
+# a full copy (SST). Prints uuid:seqno, or nothing.
+recovered_position() { # recovered_position INDEX
+  local i=$1 dir="$RIG_DIR/galera$(($1 + 1))" args
+  mapfile -t args < <(galera_args "$i")
+  /usr/sbin/mariadbd "${args[@]}" --log-error="$dir/recover.log" --wsrep-recover </dev/null >/dev/null 2>&1 || true
+  sed -n 's/.*WSREP: Recovered position: \([-0-9a-f]*:[-0-9]*\).*/\1/p' "$dir/recover.log" | tail -1
 }
 
 start_redis_node() { # start_redis_node PORT
   local port=$1 dir="$RIG_DIR/redis$1"
   mkdir -p "$dir"
+  # cluster-replica-validity-factor 0: a replica takes over however long it was cut off, since
+  # the alternative is a third of the slots down until an operator steps in.
   redis-server --bind 127.0.0.1 --port "$port" --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" \
-    --cluster-node-timeout 5000 --daemonize no --save '' --appendonly no --dir "$dir" \
+    --cluster-node-timeout "$REDIS_NODE_TIMEOUT_MS" --cluster-replica-validity-factor 0 \
+    --daemonize no --save '' --appendonly no --dir "$dir" \
     --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1 &
   echo $! >"$RIG_DIR/redis$port.pid"
 }
@@ -91,9 +129,10 @@ start() {
 
   for p in "${REDIS_PORTS[@]}"; do start_redis_node "$p"; done
   for p in "${REDIS_PORTS[@]}"; do wait_until 20 "redis :$p" redis-cli -p "$p" ping; done
-  redis-cli --cluster create $(printf '127.0.0.1:%s ' "${REDIS_PORTS[@]}") --cluster-replicas 0 --cluster-yes >"$RIG_DIR/redis-create.log"
-  wait_until 30 "redis cluster" bash -c "redis-cli -p ${REDIS_PORTS[0]} cluster info | grep -q 'cluster_state:ok'"
-  log "Redis Cluster ok on ${REDIS_PORTS[*]} ($((SECONDS - t0))s)"
+  # The first three listed become masters, each of the last three a replica of one of them.
+  redis-cli --cluster create $(printf '127.0.0.1:%s ' "${REDIS_PORTS[@]}") --cluster-replicas 1 --cluster-yes >"$RIG_DIR/redis-create.log"
+  wait_until 30 "redis cluster" redis_ready
+  log "Redis Cluster ok on ${REDIS_PORTS[*]}, 3 masters with a replica each ($((SECONDS - t0))s)"
 
   mysql_install_db_quiet "$RIG_DIR/galera1"
   start_galera_node 0 --wsrep-new-cluster
@@ -105,6 +144,50 @@ start() {
   wait_until 120 "galera node 3" galera_synced "${SQL_PORTS[2]}" 3
   for p in "${SQL_PORTS[@]}"; do wait_until 30 "galera :$p" galera_synced "$p" 3; done
   log "Galera cluster of 3 synced on ${SQL_PORTS[*]} ($((SECONDS - t0))s)"
+
+  start_haproxy
+  wait_until 20 "haproxy" haproxy_all_up
+  log "HAProxy: single writer on :${HAPROXY_PORTS[0]}, multi-writer on :${HAPROXY_PORTS[1]} ($((SECONDS - t0))s)"
+}
+
+# Every master has slots and a replica whose link is up, and the cluster says ok.
+redis_ready() {
+  local nodes
+  nodes=$(redis-cli -p "${REDIS_PORTS[0]}" cluster nodes 2>/dev/null) || return 1
+  redis-cli -p "${REDIS_PORTS[0]}" cluster info | grep -q 'cluster_state:ok' || return 1
+  [ "$(awk '$3 ~ /master/ && $3 !~ /fail/ && $9 != ""' <<<"$nodes" | wc -l)" -ge 3 ] || return 1
+  local id
+  for id in $(awk '$3 ~ /master/ && $3 !~ /fail/ && $9 != "" {print $1}' <<<"$nodes"); do
+    local replica
+    replica=$(awk -v m="$id" '$4 == m && $3 ~ /slave/ && $3 !~ /fail/ {print $2}' <<<"$nodes" | head -1)
+    [ -n "$replica" ] || return 1
+    local rport=${replica%%@*}; rport=${rport##*:}
+    redis-cli -p "$rport" info replication | grep -q 'master_link_status:up' || return 1
+  done
+}
+
+start_haproxy() {
+  local cfg="$RIG_DIR/haproxy.cfg" servers_single="" servers_multi="" i
+  for i in 0 1 2; do
+    local backup=""; [ "$i" -gt 0 ] && backup=" backup"
+    servers_single+="  server node$((i + 1)) 127.0.0.1:${SQL_PORTS[$i]} check$backup"$'\n'
+    # The multi-writer pool follows the same checks instead of running its own.
+    servers_multi+="  server node$((i + 1)) 127.0.0.1:${SQL_PORTS[$i]} track galera_single_writer/node$((i + 1))"$'\n'
+  done
+  sed -e "s#@RIG_DIR@#$RIG_DIR#g" -e "s#@CHECK@#$ROOT/scripts/cluster/galera-check.sh#g" \
+      -e "s#@SINGLE_PORT@#${HAPROXY_PORTS[0]}#g" -e "s#@MULTI_PORT@#${HAPROXY_PORTS[1]}#g" \
+      "$ROOT/scripts/cluster/haproxy.cfg.template" >"$cfg"
+  printf '%s' "$servers_single" >"$RIG_DIR/single.servers"
+  printf '%s' "$servers_multi" >"$RIG_DIR/multi.servers"
+  sed -i -e "/@SINGLE_SERVERS@/{r $RIG_DIR/single.servers" -e 'd}' -e "/@MULTI_SERVERS@/{r $RIG_DIR/multi.servers" -e 'd}' "$cfg"
+  haproxy -c -q -f "$cfg"
+  haproxy -db -f "$cfg" </dev/null >"$RIG_DIR/haproxy.log" 2>&1 &
+  echo $! >"$RIG_DIR/haproxy.pid"
+}
+
+# "show servers state" lists srv_op_state (2 = up) in its sixth column.
+haproxy_all_up() {
+  [ "$(echo "show servers state galera_single_writer" | socat stdio "unix-connect:$RIG_DIR/haproxy.sock" 2>/dev/null | awk 'NR > 2 && $6 == 2' | wc -l)" -eq 3 ]
 }
 
 mysql_install_db_quiet() {
@@ -131,14 +214,53 @@ stop() {
   log "stopped and deleted $RIG_DIR"
 }
 
+pid_of() { # pid_of galera|redis N
+  case "$1" in
+    galera) cat "$RIG_DIR/galera$2.pid" ;;
+    redis) cat "$RIG_DIR/redis$2.pid" ;;
+    *) log "unknown node kind $1 (galera or redis)"; exit 2 ;;
+  esac
+}
+
+revive() { # revive galera|redis N
+  local kind=$1 n=$2 old
+  old=$(pid_of "$kind" "$n")
+  for _ in $(seq 1 40); do kill -0 "$old" 2>/dev/null || break; sleep 0.25; done
+  if [ "$kind" = galera ]; then
+    # Its data and grastate.dat are kept: the node recovers its position from InnoDB and asks a
+    # donor for the writes it missed (IST, from the donor's gcache) rather than a full copy.
+    local position
+    position=$(recovered_position $((n - 1)))
+    log "galera $n recovered position ${position:-unknown}"
+    start_galera_node $((n - 1)) ${position:+--wsrep-start-position="$position"}
+    wait_until 120 "galera node $n" galera_synced "${SQL_PORTS[$((n - 1))]}" 3
+  else
+    # Its nodes.conf is kept: it rejoins, learns that its replica took over, and becomes a replica.
+    start_redis_node "$n"
+    wait_until 60 "redis :$n as a replica" bash -c "redis-cli -p $n info replication | grep -q 'master_link_status:up'"
+  fi
+  log "$kind $n is back"
+}
+
+wait_synced() {
+  for p in "${SQL_PORTS[@]}"; do wait_until 120 "galera :$p" galera_synced "$p" 3; done
+  wait_until 60 "redis cluster" redis_ready
+  wait_until 20 "haproxy" haproxy_all_up
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  kill) kill -KILL "$(pid_of "$2" "$3")"; log "SIGKILL $2 $3" ;;
+  pause) kill -STOP "$(pid_of galera "$3")"; log "SIGSTOP $2 $3" ;;
+  resume) kill -CONT "$(pid_of galera "$3")"; log "SIGCONT $2 $3" ;;
+  revive) revive "$2" "$3" ;;
+  wait-synced) wait_synced ;;
   run)
     shift
     trap stop EXIT INT TERM
     start
     "$@"
     ;;
-  *) echo "usage: $0 start | stop | run CMD..." >&2; exit 2 ;;
+  *) echo "usage: $0 start | stop | run CMD... | kill|revive galera|redis N | pause|resume galera N | wait-synced" >&2; exit 2 ;;
 esac

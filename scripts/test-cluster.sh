@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Scale-out test (issue 9): builds into .next-cluster while scripts/cluster-rig.sh starts a
-# 3-node Galera cluster and a 3-master Redis Cluster, then runs the cart store tests on the
-# Redis Cluster and the checkout race through three `next start` processes (tests/cluster/run.ts).
-# Everything the rig started is stopped and deleted on exit. CLUSTER_SKIP_BUILD=1 reuses a build.
+# Scale-out test (issues 9 and 27): builds into .next-cluster while scripts/cluster-rig.sh starts
+# a 3-node Galera cluster behind HAProxy and a Redis Cluster of 3 masters with a replica each,
+# then runs the cart store tests on the Redis Cluster, the checkout race through the front and
+# three `next start` processes (tests/cluster/run.ts), and one race per fault: a Galera writer,
+# a Redis master and an app server SIGKILLed, a Galera node frozen for 10 s (tests/cluster/faults.ts).
+# Everything the rig started is stopped and deleted on exit. CLUSTER_SKIP_BUILD=1 reuses a build;
+# CLUSTER_FAULTS=a,c runs only those fault races, CLUSTER_FAULTS=none none of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,6 +45,11 @@ fi
 echo "== cart store on the Redis Cluster (vitest)"
 npx vitest run -c vitest.cluster.config.ts
 
-echo "== checkout race: 3 app processes, multi-writer then single-writer Galera"
+echo "== checkout race: 3 app processes behind the front, multi-writer then single-writer Galera"
 npx tsx --conditions=react-server tests/cluster/run.ts
+
+if [ "${CLUSTER_FAULTS:-}" != none ]; then
+  echo "== fault races: a node of each tier dies mid-race"
+  npx tsx --conditions=react-server tests/cluster/faults.ts
+fi
 echo "== cluster test passed in ${SECONDS}s"

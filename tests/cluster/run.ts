@@ -1,39 +1,47 @@
 /**
  * Scale-out race (issue 9), run by `npm run test:cluster` inside scripts/cluster-rig.sh:
- * three `next start` processes from one build, all on the rig's Redis Cluster, race through
- * POST /api/orders (and a few through the checkout server action, page from one process and
- * submit to another). Twice: multi-writer (each process on its own Galera node) and
- * single-writer (all three through node 1). The hot SKU's units sit at two locations, so winners
- * drain the first and then split over both. After each race every node is checked with
- * wsrep_sync_wait=1. Exits 1 on any broken invariant or unexpected status (a 500, say).
+ * three `next start` processes from one build behind the front (scripts/front.sh), all on the
+ * rig's Redis Cluster, race through POST /api/orders (and a few through the checkout server
+ * action, page from one process and submit to another). Twice: multi-writer (HAProxy spreads
+ * the connections over every Synced Galera node) and single-writer (HAProxy sends them all to
+ * node 1). The hot SKU's units sit at two locations, so winners drain the first and then split
+ * over both. After each race every node is checked with wsrep_sync_wait=1. Exits 1 on any broken
+ * invariant or unexpected status (a 500, say). The fault races are tests/cluster/faults.ts.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import mysql from "mysql2/promise";
 import { closeDb } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
 import { cartKeys, userOwner } from "@/lib/cart/store";
-import type { Cluster } from "ioredis";
 import { closeRedis, getRedis } from "@/lib/platform/redis";
 import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
 import { fillCart, makeLocation, makeShoppers, makeSkus, spreadStock, stockAt, type Line, type Shopper } from "../support/fixtures";
-import { healthy, waitUntilServing } from "../support/health";
 import { HttpClient } from "../support/http";
 import { TEST_METRICS_TOKEN, checkoutMetricsFrom, metricsSince } from "../support/prometheus";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
-const LOG_DIR = path.join(ROOT, "artifacts/cluster");
-const DIST_DIR = process.env.NEXT_DIST_DIR ?? ".next-cluster";
-
-const SQL_PORTS = [4306, 4307, 4308];
-const APP_PORTS = [3501, 3502, 3503];
-const REDIS_NODES = process.env.REDIS_CLUSTER_NODES ?? "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003";
-const DB_NAME = "stockroom_cluster";
-const nodeUrl = (port: number) => `mysql://root@127.0.0.1:${port}/${DB_NAME}`;
+import {
+  APP_PORTS,
+  HAPROXY,
+  LOG_DIR,
+  ROOT,
+  SQL_PORTS,
+  appUrl,
+  cents,
+  count,
+  digest,
+  frontUrl,
+  flushRedisCluster,
+  galeraCounters,
+  nodeUrl,
+  say,
+  snapshot,
+  startApp,
+  startFront,
+  stopApp,
+  stopFront,
+  type Snapshot,
+  type WriterMode,
+} from "./rig";
 
 const HOT_BUYERS = 300;
 const HOT_STOCK = 100;
@@ -47,111 +55,6 @@ const MAX_ATTEMPTS = process.env.CLUSTER_CHECKOUT_MAX_ATTEMPTS ?? "10";
 // The default strategy (batched: one combiner per process, batches ordered by the row locks) and
 // the one-order-per-transaction baseline, unless CHECKOUT_STRATEGY picks one.
 const STRATEGIES = process.env.CHECKOUT_STRATEGY ? [process.env.CHECKOUT_STRATEGY] : ["batched", "conditional"];
-
-const secret = randomBytes(32).toString("hex");
-// Server actions across processes: every process must use the same key (base64, 32 bytes).
-const actionKey = process.env.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY ?? randomBytes(32).toString("base64");
-// This process creates sessions with the servers' secret and writes through node 1.
-Object.assign(process.env, { DATABASE_URL: nodeUrl(SQL_PORTS[0]!), REDIS_CLUSTER_NODES: REDIS_NODES, SESSION_SECRET: secret, NODE_ENV: "production" });
-
-const say = (s: string) => process.stdout.write(`[cluster] ${s}\n`);
-
-// ---------------------------------------------------------------- app processes
-
-const live = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of live) child.kill("SIGKILL");
-});
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
-
-const appUrl = (port: number) => new URL(`http://127.0.0.1:${port}`);
-
-async function startApp(port: number, databaseUrl: string, strategy: string, label: string): Promise<ChildProcess> {
-  if (await healthy(appUrl(port))) throw new Error(`something already answers on :${port}`);
-  const logFile = path.join(LOG_DIR, `${label}.log`);
-  const out = createWriteStream(logFile);
-  const { NODE_OPTIONS: _tsx, ...parentEnv } = process.env;
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    env: {
-      ...parentEnv,
-      NODE_ENV: "production",
-      NEXT_DIST_DIR: DIST_DIR,
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: databaseUrl,
-      REDIS_CLUSTER_NODES: REDIS_NODES,
-      SESSION_SECRET: secret,
-      NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: actionKey,
-      CHECKOUT_MAX_ATTEMPTS: MAX_ATTEMPTS,
-      CHECKOUT_STRATEGY: strategy,
-      BENCH_METRICS: "1",
-      METRICS_TOKEN: TEST_METRICS_TOKEN,
-      LOG_LEVEL: "warn",
-      PORT: String(port),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.pipe(out);
-  child.stderr!.pipe(out);
-  live.add(child);
-  child.once("exit", () => live.delete(child));
-  try {
-    await waitUntilServing(appUrl(port), { ms: 90_000, exited: () => child.exitCode !== null });
-  } catch (e) {
-    child.kill("SIGKILL");
-    const tail = (await readFile(logFile, "utf8").catch(() => "")).split("\n").slice(-20).join("\n");
-    throw new Error(`next start on :${port} did not become healthy (${(e as Error).message}); ${logFile}:\n${tail}`);
-  }
-  return child;
-}
-
-async function stopApp(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-// ---------------------------------------------------------------- database per node
-
-type Snapshot = {
-  skus: { id: number; stock: number; sales: number }[];
-  orders: { id: string; userId: number; totalCount: number; totalAmount: string; freight: string }[];
-  lines: { orderId: string; skuId: number; count: number; price: string }[];
-  places: { skuId: number; locationId: number; stock: number }[];
-  allocations: { orderId: string; skuId: number; locationId: number; count: number }[];
-};
-
-/** One node's committed state, read after waiting for everything the cluster already ordered. */
-async function snapshot(port: number): Promise<Snapshot> {
-  const c = await mysql.createConnection({ uri: nodeUrl(port), decimalNumbers: false });
-  try {
-    await c.query("SET SESSION wsrep_sync_wait = 1");
-    const [skus] = await c.query("SELECT id, stock, sales FROM skus ORDER BY id");
-    const [orders] = await c.query("SELECT id, user_id AS userId, total_count AS totalCount, total_amount AS totalAmount, freight FROM orders ORDER BY id");
-    const [lines] = await c.query("SELECT order_id AS orderId, sku_id AS skuId, count, price FROM order_lines ORDER BY order_id, sku_id");
-    const [places] = await c.query("SELECT sku_id AS skuId, location_id AS locationId, stock FROM sku_locations ORDER BY sku_id, location_id");
-    const [allocations] = await c.query("SELECT order_id AS orderId, sku_id AS skuId, location_id AS locationId, count FROM order_line_allocations");
-    return { skus, orders, lines, places, allocations } as unknown as Snapshot;
-  } finally {
-    await c.end();
-  }
-}
-
-async function galeraCounters(port: number) {
-  const c = await mysql.createConnection({ uri: `mysql://root@127.0.0.1:${port}/` });
-  try {
-    const [rows] = await c.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_cert_failures', 'wsrep_local_bf_aborts', 'wsrep_cluster_size')");
-    const m = new Map((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name, Number(r.Value)]));
-    return { certFailures: m.get("wsrep_local_cert_failures") ?? 0, bfAborts: m.get("wsrep_local_bf_aborts") ?? 0, size: m.get("wsrep_cluster_size") ?? 0 };
-  } finally {
-    await c.end();
-  }
-}
-
-const cents = (s: string) => Math.round(Number(s) * 100);
 
 // ---------------------------------------------------------------- one race
 
@@ -173,12 +76,11 @@ type Outcome = {
   problems: string[];
 };
 
-async function race(mode: "multi-writer" | "single-writer", strategy: string): Promise<Outcome> {
+async function race(mode: WriterMode, strategy: string): Promise<Outcome> {
   say(`${strategy}, ${mode}: fresh database and Redis, ${HOT_BUYERS} hot buyers (stock ${HOT_STOCK}, ${HOT_AT.join(" + ")} at two locations) + ${PAIR_BUYERS} two-line buyers (stock ${PAIR_STOCK.join(" / ")})`);
   await closeDb();
-  await recreateDatabase(nodeUrl(SQL_PORTS[0]!));
-  // A fresh database reuses SKU ids: carts and sold-out hints from the previous race must go too.
-  await Promise.all((getRedis() as Cluster).nodes("master").map((node) => node.flushdb()));
+  await recreateDatabase(nodeUrl(HAPROXY["single-writer"]));
+  await flushRedisCluster();
   const [hot] = await makeSkus([HOT_STOCK], { product: "Cluster hot drop" });
   const [first] = [...(await stockAt(hot!)).keys()];
   const second = await makeLocation(2, { name: "Cluster store" });
@@ -197,10 +99,10 @@ async function race(mode: "multi-writer" | "single-writer", strategy: string): P
   );
   await Promise.all(buyers.map((b) => fillCart(b, b.lines)));
 
-  const apps = await Promise.all(
-    APP_PORTS.map((port, i) => startApp(port, nodeUrl(mode === "multi-writer" ? SQL_PORTS[i]! : SQL_PORTS[0]!), strategy, `${strategy}-${mode}-app${i + 1}`)),
-  );
-  const clients = APP_PORTS.map((port) => new HttpClient(new URL(`http://127.0.0.1:${port}`), 128));
+  const apps = await Promise.all(APP_PORTS.map((port, i) => startApp(port, nodeUrl(HAPROXY[mode]), strategy, `${strategy}-${mode}-app${i + 1}`)));
+  // Shoppers come through the front; the server-action buyers and the metrics go to each app.
+  const front = new HttpClient(frontUrl, 256);
+  const clients = APP_PORTS.map((port) => new HttpClient(appUrl(port), 128));
   const problems: string[] = [];
   try {
     // Server actions across processes: the checkout page (and its action id and hidden inputs)
@@ -215,14 +117,14 @@ async function race(mode: "multi-writer" | "single-writer", strategy: string): P
 
     const t0 = performance.now();
     const results: Result[] = await Promise.all(
-      buyers.map(async (b, i): Promise<Result> => {
+      buyers.map(async (b): Promise<Result> => {
         const key = randomBytes(12).toString("hex");
         if (b.via === "action") {
           const j = actionBuyers.indexOf(b);
           const outcome = await submitCheckout(clients[(j + 1) % 3]!, actions[j]!, b, key);
           return { buyer: b, code: outcome.ok ? "created" : outcome.code };
         }
-        const res = await clients[i % 3]!.json<{ order?: { orderId: string }; error?: { code: string } }>(
+        const res = await front.json<{ order?: { orderId: string }; error?: { code: string } }>(
           "POST",
           "/api/orders",
           { addressId: b.addressId, payMethod: "cod" },
@@ -246,7 +148,7 @@ async function race(mode: "multi-writer" | "single-writer", strategy: string): P
 
     // ---- every node, after wsrep_sync_wait
     const snaps = await Promise.all(SQL_PORTS.map(snapshot));
-    const digests = snaps.map((s) => createHash("sha256").update(JSON.stringify(s)).digest("hex").slice(0, 12));
+    const digests = snaps.map(digest);
     if (new Set(digests).size !== 1) problems.push(`nodes differ: ${SQL_PORTS.map((p, i) => `${p}=${digests[i]}`).join(" ")}`);
     snaps.forEach((snap, n) => {
       for (const p of checkNode(snap, start, buyers, created, results.some((r) => r.buyer.kind === "hot" && isOos(r)), hot!, hotAt)) problems.push(`node ${SQL_PORTS[n]}: ${p}`);
@@ -273,15 +175,9 @@ async function race(mode: "multi-writer" | "single-writer", strategy: string): P
       problems,
     };
   } finally {
-    for (const c of clients) c.close();
+    for (const c of [front, ...clients]) c.close();
     await Promise.all(apps.map(stopApp));
   }
-}
-
-function count(xs: string[]) {
-  const m = new Map<string, number>();
-  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
-  return m;
 }
 
 /** The invariants on one node's snapshot. */
@@ -358,9 +254,11 @@ async function main() {
   await mkdir(LOG_DIR, { recursive: true });
   const sizes = await Promise.all(SQL_PORTS.map(galeraCounters));
   if (sizes.some((s) => s.size !== 3)) throw new Error(`Galera is not a 3-node cluster: ${sizes.map((s) => s.size).join(",")}`);
+  const front = await startFront();
   const t0 = performance.now();
   const outcomes: Outcome[] = [];
   for (const strategy of STRATEGIES) for (const mode of ["multi-writer", "single-writer"] as const) outcomes.push(await race(mode, strategy));
+  await stopFront(front);
 
   const rows = outcomes.map((o) => [
     o.strategy,
@@ -377,7 +275,7 @@ async function main() {
     o.problems.length === 0 ? "all hold" : `${o.problems.length} broken`,
   ]);
   const head = ["strategy", "mode", "orders", "out of stock", "busy", "other", "1213/1205 retries", "galera aborts", "cert/bf", "orders/s", "race s", "invariants"];
-  console.log(`\n${HOT_BUYERS} buyers for ${HOT_STOCK} units + ${PAIR_BUYERS} two-line buyers (${ACTION_BUYERS} via the server action across processes); 3 app processes; CHECKOUT_MAX_ATTEMPTS=${MAX_ATTEMPTS}\n`);
+  console.log(`\n${HOT_BUYERS} buyers for ${HOT_STOCK} units + ${PAIR_BUYERS} two-line buyers (${ACTION_BUYERS} via the server action across processes); 3 app processes behind the front, Galera through HAProxy; CHECKOUT_MAX_ATTEMPTS=${MAX_ATTEMPTS}\n`);
   console.log(`| ${head.join(" | ")} |\n|${head.map(() => "---").join("|")}|\n${rows.map((r) => `| ${r.join(" | ")} |`).join("\n")}\n`);
   console.log("Invariants checked on each of the 3 nodes (wsrep_sync_wait=1): no oversell, stock + sales conserved, sales = units in order lines,");
   console.log("orders = buyers told created (no lost commit, no phantom, one order per buyer), every order has exactly its cart lines and totals,");

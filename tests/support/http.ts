@@ -12,6 +12,7 @@ export class HttpClient {
   constructor(
     readonly base: URL,
     sockets: number,
+    readonly timeoutMs = 60_000,
   ) {
     // Idle sockets close after 4 s, before the server's 5 s keep-alive timeout: otherwise a request
     // can go out on a socket the server is closing at that moment (ECONNRESET).
@@ -37,7 +38,7 @@ export class HttpClient {
           res.on("error", reject);
         },
       );
-      req.setTimeout(60_000, () => req.destroy(new Error("request timed out after 60 s")));
+      req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`request timed out after ${this.timeoutMs} ms`)));
       req.on("error", reject);
       req.end(payload);
     });
