@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import { POST as postOrder } from "@/app/api/orders/route";
 import { addToCart } from "@/lib/cart/service";
 import { takeOrderOutOfCart } from "@/lib/cart/cleanup";
-import { addLine, guestOwner, mergeCarts, readCart, removeLine, selectAll, updateLine, userOwner } from "@/lib/cart/store";
+import { addLine, cartKeys, guestOwner, mergeCarts, readCart, removeLine, selectAll, updateLine, userOwner } from "@/lib/cart/store";
 import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
 import { placeOrder, queuedForBatch } from "@/lib/orders/checkout";
 import { placeFromProcesses } from "./support/buyer-processes";
 import { holdEveryBatch } from "./support/held-batches";
-import { makeSkus, makeShopper, makeShoppers, noCtx, ordersOf, fillCart, request, stockOf, type Shopper } from "./support/fixtures";
+import { makeSkus, makeShopper, makeShoppers, noCtx, ordersOf, fillCart, redis, request, stockOf, type Shopper } from "./support/fixtures";
 
 const codeOf = (r: PromiseSettledResult<unknown>) =>
   r.status === "fulfilled" ? "OK" : r.reason instanceof AppError ? r.reason.code : `THROWN ${String(r.reason)}`;
@@ -71,6 +71,27 @@ describe.each(CHECKOUT_STRATEGIES)("one cart, one order (%s)", (strategy) => {
     expect(second.order.lines.map((l) => [l.skuId, l.count])).toEqual([[b, 1]]);
     expect(await stockOf(a!)).toEqual({ stock: 9, sales: 1 });
     expect(await stockOf(b!)).toEqual({ stock: 9, sales: 1 });
+  });
+
+  it("never buys a cart twice when Redis rolls it back to a revision already bought (a failover that lost the cleanup)", async () => {
+    const [skuId] = await makeSkus([10]);
+    const u = await makeShopper();
+    await fillCart(u, [{ skuId: skuId!, count: 2 }]);
+    // The cart as Redis holds it when the order is placed, revision included (a first read stores one).
+    const { revision } = await readCart(userOwner(u.id));
+    const keys = cartKeys(userOwner(u.id));
+    const r = redis();
+    const before = { items: await r.hgetall(keys.items), selected: await r.smembers(keys.selected), revision };
+    expect(await r.get(keys.revision)).toBe(revision);
+    const first = await buy(u);
+    expect(first.created).toBe(true);
+    // The replica that takes over never received the cleanup: the cart is back as it was bought.
+    await r.hset(keys.items, before.items);
+    await r.sadd(keys.selected, ...before.selected);
+    await r.set(keys.revision, before.revision);
+    await expect(buy(u)).rejects.toMatchObject({ code: "CART_ALREADY_ORDERED", details: { orderId: first.order.orderId } });
+    expect(await ordersOf([u.id])).toHaveLength(1);
+    expect(await stockOf(skuId!)).toEqual({ stock: 8, sales: 2 });
   });
 
   it("answers CART_CHANGED, and buys nothing, when the page's cart revision is neither the cart's nor an order's", async () => {
