@@ -9,8 +9,9 @@ import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import mysql from "mysql2/promise";
-import type { Cluster } from "ioredis";
-import { getRedis } from "@/lib/platform/redis";
+import Redis from "ioredis";
+import { closeDb } from "@/db";
+import { closeRedis } from "@/lib/platform/redis";
 import { healthy, waitUntilServing } from "../support/health";
 import { TEST_METRICS_TOKEN } from "../support/prometheus";
 import { waitFor } from "../support/wait";
@@ -196,15 +197,24 @@ export async function galeraCounters(port: number) {
 
 /**
  * Empties every master of the Redis Cluster: a fresh database reuses SKU ids, so carts and
- * sold-out hints from an earlier race must go too. A new client knows no node until it has
- * connected, hence the ping first.
+ * sold-out hints from an earlier race must go too. Asked node by node, since which nodes are
+ * masters changes with every failover.
  */
 export async function flushRedisCluster() {
-  const redis = getRedis() as Cluster;
-  await redis.ping();
-  const masters = redis.nodes("master");
-  if (masters.length < 3) throw new Error(`the Redis Cluster client sees ${masters.length} masters`);
-  await Promise.all(masters.map((node) => node.flushdb()));
+  const roles = await Promise.all(
+    REDIS_PORTS.map(async (port) => {
+      const node = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 1 });
+      try {
+        await node.connect();
+        const [role] = (await node.role()) as [string];
+        if (role === "master") await node.flushdb();
+        return role;
+      } finally {
+        node.disconnect();
+      }
+    }),
+  );
+  if (roles.filter((r) => r === "master").length !== 3) throw new Error(`expected 3 Redis masters, found roles ${roles.join(", ")}`);
 }
 
 export const cents = (s: string) => Math.round(Number(s) * 100);
@@ -213,4 +223,24 @@ export function count(xs: string[]) {
   const m = new Map<string, number>();
   for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
   return m;
+}
+
+/** Prints what broke (at most 40 lines) and says whether nothing did. */
+export function reportBroken(broken: string[]): boolean {
+  for (const p of broken.slice(0, 40)) console.log(`BROKEN ${p}`);
+  return broken.length === 0;
+}
+
+/** Runs a race script: exit 0 when it says all held, 1 when not or when it throws. */
+export function runRaces(main: () => Promise<boolean>) {
+  main()
+    .then(async (ok) => {
+      await closeDb();
+      await closeRedis();
+      process.exit(ok ? 0 : 1);
+    })
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
 }

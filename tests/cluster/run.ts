@@ -14,7 +14,7 @@ import path from "node:path";
 import { closeDb } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
 import { cartKeys, userOwner } from "@/lib/cart/store";
-import { closeRedis, getRedis } from "@/lib/platform/redis";
+import { getRedis } from "@/lib/platform/redis";
 import { findCheckoutAction, submitCheckout } from "../support/checkout-action";
 import { fillCart, makeLocation, makeShoppers, makeSkus, spreadStock, stockAt, type Line, type Shopper } from "../support/fixtures";
 import { HttpClient } from "../support/http";
@@ -39,6 +39,8 @@ import {
   startFront,
   stopApp,
   stopFront,
+  reportBroken,
+  runRaces,
   type Snapshot,
   type WriterMode,
 } from "./rig";
@@ -282,17 +284,7 @@ async function main() {
   console.log("all nodes identical, no OUT_OF_STOCK while stock remained, winners' Redis carts emptied and losers' untouched, no status besides created/OUT_OF_STOCK/BUSY.");
   console.log(`Total ${((performance.now() - t0) / 1000).toFixed(1)} s; server logs in ${path.relative(ROOT, LOG_DIR)}/\n`);
   const broken = outcomes.flatMap((o) => o.problems.map((p) => `${o.strategy} ${o.mode}: ${p}`));
-  for (const p of broken.slice(0, 40)) console.log(`BROKEN ${p}`);
-  return broken.length === 0;
+  return reportBroken(broken);
 }
 
-main()
-  .then(async (ok) => {
-    await closeDb();
-    await closeRedis();
-    process.exit(ok ? 0 : 1);
-  })
-  .catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
+runRaces(main);
