@@ -82,6 +82,10 @@ async function single() {
 
 function primary(size) {
   const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { service: "stockroom", role: "primary", pid: process.pid } });
+  // One worker per port: no hand-off is needed, and the primary's round-robin hand-off strands a
+  // connection it was handing to a worker that dies (it stays open, unanswered, in the primary).
+  // The worker accepts from its own port instead; when it dies the port closes and refuses.
+  if (PORT_PER_WORKER) cluster.schedulingPolicy = cluster.SCHED_NONE;
   const setup = (slot) => cluster.setupPrimary({ exec: NEXT_BIN, args: argsForSlot(slot), execArgv: [...process.execArgv, "--import", WORKER_PRELOAD] });
   setup(0);
 
