@@ -189,8 +189,11 @@ async function lockLocation(tx: Tx, locationId: number): Promise<LockedLocation>
   return { id: Number(row.id), name: String(row.name), priority: Number(row.priority), active: Boolean(row.active) };
 }
 
+/** Up to two active locations: enough to tell a shop that keeps stock in one place from one that does not. */
+const activeLocations = (tx: Tx) => tx.select({ id: locations.id }).from(locations).where(eq(locations.active, true)).limit(2);
+
 async function onlyActiveLocation(tx: Tx): Promise<number> {
-  const active = await tx.select({ id: locations.id }).from(locations).where(eq(locations.active, true)).limit(2);
+  const active = await activeLocations(tx);
   if (active.length !== 1) {
     throw new AppError("VALIDATION", {
       message: "Name the location (locationId): this shop keeps stock in more than one place.",
@@ -226,8 +229,7 @@ const sellable = async (tx: Tx, skuId: number) => (await tx.select({ stock: skus
 async function wouldGoNegative(tx: Tx, skuId: number, at: LockedLocation, available: number, wanted: number): Promise<AppError> {
   const [row] = await tx.select({ name: skus.name, product: spus.name }).from(skus).innerJoin(spus, eq(spus.id, skus.spuId)).where(eq(skus.id, skuId));
   // A shop that keeps stock in one place is told nothing about places.
-  const active = await tx.select({ id: locations.id }).from(locations).where(eq(locations.active, true)).limit(2);
-  const where = active.length > 1 ? ` at ${at.name}` : "";
+  const where = (await activeLocations(tx)).length > 1 ? ` at ${at.name}` : "";
   return new AppError("STOCK_WOULD_GO_NEGATIVE", {
     message: `Only ${available} of ${lineName(skuId, row)} in stock${where}: removing ${wanted} would take it below zero.`,
     details: { stock: available, available, locationId: at.id },
