@@ -76,10 +76,6 @@ async function masterOf(key: string): Promise<string> {
   return String(range[2][1]);
 }
 
-function appEnvFor(mode: WriterMode) {
-  return nodeUrl(HAPROXY[mode]);
-}
-
 const FAULTS: Fault[] = [
   {
     id: "a",
@@ -123,7 +119,7 @@ const FAULTS: Fault[] = [
       return "app 2";
     },
     async heal({ apps, strategy }) {
-      apps[1] = await startApp(APP_PORTS[1]!, appEnvFor("multi-writer"), strategy, `${strategy}-fault-c-app2-restarted`);
+      apps[1] = await startApp(APP_PORTS[1]!, nodeUrl(HAPROXY["multi-writer"]), strategy, `${strategy}-fault-c-app2-restarted`);
       // The front takes it back once its fail_timeout has passed: every app answers through it.
       const front = new HttpClient(frontUrl, 8);
       try {
@@ -161,36 +157,26 @@ const FAULTS: Fault[] = [
 
 type Try = { start: number; end: number; status: number; code: string };
 type Buyer = Shopper & { repeat: boolean };
+/** One answer: its status (0 for a network error or a timeout), a code to report, the order it names. */
 type Final = { status: number; code: string; orderId?: string };
 type Purchase = { buyer: Buyer; key: string; tries: Try[]; final?: Final; start: number; end: number };
 
 const isFinal = (status: number) => status === 200 || status === 201 || status === 409 || status === 429 || (status >= 400 && status < 500);
 
-/** One shopper's checkout as a real client makes it: the same key until a final answer. */
-async function purchase(front: HttpClient, buyer: Buyer, t0: number): Promise<Purchase> {
-  const key = randomBytes(12).toString("hex");
+/**
+ * What a real client does: the same request again after a 503, a network error or a timeout,
+ * with backoff, until a final answer or PATIENCE_MS.
+ */
+async function untilFinal(buyer: Buyer, key: string, t0: number, send: () => Promise<Final>): Promise<Purchase> {
   const p: Purchase = { buyer, key, tries: [], start: performance.now() - t0, end: 0 };
   for (let n = 0; performance.now() - t0 - p.start < PATIENCE_MS; n++) {
     const start = performance.now() - t0;
-    let status = 0;
-    let code = "";
-    let orderId: string | undefined;
-    try {
-      const res = await front.json<{ order?: { orderId: string }; error?: { code: string } }>(
-        "POST",
-        "/api/orders",
-        { addressId: buyer.addressId, payMethod: "cod" },
-        { cookie: buyer.cookie, "idempotency-key": key },
-      );
-      status = res.status;
-      code = res.data?.error?.code ?? (res.data?.order ? "order" : "?");
-      orderId = res.data?.order?.orderId;
-    } catch (e) {
-      code = /timed out/.test((e as Error).message) ? "timeout" : `network ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
-    }
-    p.tries.push({ start, end: performance.now() - t0, status, code });
-    if (isFinal(status)) {
-      p.final = { status, code, orderId };
+    const answer = await send().catch(
+      (e: NodeJS.ErrnoException): Final => ({ status: 0, code: /timed out/.test(e.message) ? "timeout" : `network ${e.code ?? e.message}` }),
+    );
+    p.tries.push({ start, end: performance.now() - t0, status: answer.status, code: answer.code });
+    if (isFinal(answer.status)) {
+      p.final = answer;
       break;
     }
     await sleep(Math.min(200 * 2 ** n, 2_000) * (0.5 + Math.random()));
@@ -199,25 +185,29 @@ async function purchase(front: HttpClient, buyer: Buyer, t0: number): Promise<Pu
   return p;
 }
 
+/** One shopper's checkout as a real client makes it: the same key until a final answer. */
+function purchase(front: HttpClient, buyer: Buyer, t0: number): Promise<Purchase> {
+  const key = randomBytes(12).toString("hex");
+  return untilFinal(buyer, key, t0, async () => {
+    const res = await front.json<{ order?: { orderId: string }; error?: { code: string } }>(
+      "POST",
+      "/api/orders",
+      { addressId: buyer.addressId, payMethod: "cod" },
+      { cookie: buyer.cookie, "idempotency-key": key },
+    );
+    return { status: res.status, code: res.data?.error?.code ?? (res.data?.order ? "order" : "?"), orderId: res.data?.order?.orderId };
+  });
+}
+
 /**
- * Adds a unit to the shopper's cart through the front, trying again after a 503 or a network
- * error. Its answer is the second purchase's when the cart already refuses it (a 409: the limit).
+ * Adds a unit to the shopper's cart through the front, as a shopper would, mid-failover if need
+ * be. Its answer is the second purchase's when the cart already refuses it (a 409: the limit).
  */
-async function addToCart(front: HttpClient, buyer: Buyer, skuId: number, t0: number): Promise<Purchase> {
-  const p: Purchase = { buyer, key: "", tries: [], start: performance.now() - t0, end: 0 };
-  for (let n = 0; performance.now() - t0 - p.start < PATIENCE_MS; n++) {
-    const start = performance.now() - t0;
-    const res = await front.json<{ error?: { code: string } }>("POST", "/api/cart/items", { skuId, count: 1 }, { cookie: buyer.cookie }).catch(() => ({ status: 0, data: null }));
-    const code = res.data?.error?.code ?? (res.status === 201 ? "added" : "network");
-    p.tries.push({ start, end: performance.now() - t0, status: res.status, code });
-    if (isFinal(res.status)) {
-      p.final = { status: res.status, code };
-      break;
-    }
-    await sleep(Math.min(200 * 2 ** n, 2_000) * (0.5 + Math.random()));
-  }
-  p.end = performance.now() - t0;
-  return p;
+function addToCart(front: HttpClient, buyer: Buyer, skuId: number, t0: number): Promise<Purchase> {
+  return untilFinal(buyer, "", t0, async () => {
+    const res = await front.json<{ error?: { code: string } }>("POST", "/api/cart/items", { skuId, count: 1 }, { cookie: buyer.cookie });
+    return { status: res.status, code: res.data?.error?.code ?? "added" };
+  });
 }
 
 // ---------------------------------------------------------------- one fault race
@@ -237,7 +227,7 @@ async function faultRace(fault: Fault, strategy: string): Promise<Report> {
   await Promise.all(buyers.map((b) => fillCart(b, [{ skuId: hot!, count: 1 }])));
   const [location] = [...(await stockAt(hot!)).keys()];
 
-  const apps = await Promise.all(APP_PORTS.map((port, i) => startApp(port, appEnvFor(fault.mode), strategy, `${strategy}-fault-${fault.id}-app${i + 1}`)));
+  const apps = await Promise.all(APP_PORTS.map((port, i) => startApp(port, nodeUrl(HAPROXY[fault.mode]), strategy, `${strategy}-fault-${fault.id}-app${i + 1}`)));
   const front = new HttpClient(frontUrl, 512, TRY_TIMEOUT_MS);
   const problems: string[] = [];
   try {

@@ -97,14 +97,17 @@ export async function startApp(port: number, databaseUrl: string, strategy: stri
   return child;
 }
 
-export async function stopApp(child: ChildProcess) {
+/** SIGTERM, and the exit awaited; SIGKILL after `killAfterMs` if given. */
+async function stop(child: ChildProcess, killAfterMs?: number) {
   if (exited(child)) return;
   const gone = new Promise((r) => child.once("exit", r));
   child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
   await gone;
   clearTimeout(timer);
 }
+
+export const stopApp = (child: ChildProcess) => stop(child, 10_000);
 
 /**
  * The front (scripts/front.sh, the repo's nginx configuration) on FRONT_PORT in front of the app
@@ -142,12 +145,8 @@ export async function startFront(): Promise<ChildProcess> {
   return child;
 }
 
-export async function stopFront(child: ChildProcess) {
-  if (exited(child)) return;
-  const gone = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await gone;
-}
+/** Never SIGKILLed: nginx's master stops its workers on SIGTERM, and killed it would leave them serving. */
+export const stopFront = (child: ChildProcess) => stop(child);
 
 /** scripts/cluster-rig.sh's node commands: kill, pause, resume, revive, wait-synced. */
 export function rig(...args: string[]) {
