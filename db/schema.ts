@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  customType,
   boolean,
   check,
   datetime,
@@ -17,12 +18,17 @@ import {
 
 const id = (name: string) => bigint(name, { mode: "number", unsigned: true });
 // Not `serial`: drizzle-kit writes `serial AUTO_INCREMENT`, which MariaDB rejects.
+const longblob = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "longblob" });
 const createdAt = () => datetime("created_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`);
 
 export const ROLES = ["shopper", "admin"] as const;
 export const PAY_METHODS = ["cod", "online"] as const;
 export const ORDER_STATUSES = ["unpaid", "awaiting_shipment", "paid", "shipped", "completed", "cancelled"] as const;
 /** How a checkout takes stock (lib/orders/stock.ts); CHECKOUT_STRATEGY picks one. */
+/** A product's place in its life: a draft and an archived product are invisible to shoppers. */
+export const PRODUCT_STATUSES = ["draft", "active", "archived"] as const;
+export const IMAGE_FORMATS = ["webp", "avif"] as const;
+export const AUDIT_ENTITIES = ["product", "sku", "image"] as const;
 export const CHECKOUT_STRATEGIES = ["conditional", "optimistic", "pessimistic", "batched"] as const;
 
 /** Name column lengths (characters), for the validation that must keep values inside them. */
@@ -74,10 +80,13 @@ export const spus = mysqlTable("spus", {
   name: varchar("name", { length: NAME_LENGTH.product }).notNull().unique(),
   description: text("description").notNull(),
   category: varchar("category", { length: 64 }).notNull(),
-  /** Hue (0-359) of the drawn product art: there are no external images. */
+  /** Hue (0-359) of the drawn product art, shown while the product has no image. */
   hue: int("hue", { unsigned: true }).notNull().default(210),
+  /** Products made in the console start as drafts; the seed's are active. */
+  status: mysqlEnum("status", PRODUCT_STATUSES).notNull().default("active"),
   createdAt: createdAt(),
-});
+  updatedAt: datetime("updated_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+}, (t) => [index("spus_status_idx").on(t.status, t.id)]);
 
 /** A sellable variant (SKU). The database refuses negative stock whatever the code does. */
 export const skus = mysqlTable(
@@ -87,6 +96,10 @@ export const skus = mysqlTable(
     spuId: id("spu_id").notNull().references(() => spus.id),
     name: varchar("name", { length: NAME_LENGTH.sku }).notNull(),
     price: decimal("price", { precision: 10, scale: 2 }).notNull(),
+    /** The "was" price shown struck through; null = none. */
+    compareAtPrice: decimal("compare_at_price", { precision: 10, scale: 2 }),
+    /** The owner's SKU code, unique across the shop when set. */
+    code: varchar("code", { length: 64 }),
     stock: int("stock", { unsigned: true }).notNull().default(0),
     sales: int("sales", { unsigned: true }).notNull().default(0),
     onSale: boolean("on_sale").notNull().default(true),
@@ -98,8 +111,10 @@ export const skus = mysqlTable(
   },
   (t) => [
     uniqueIndex("skus_spu_name_idx").on(t.spuId, t.name),
+    uniqueIndex("skus_code_idx").on(t.code),
     check("skus_stock_nonnegative", sql`${t.stock} >= 0`),
     check("skus_price_nonnegative", sql`${t.price} >= 0`),
+    check("skus_compare_at_price_nonnegative", sql`${t.compareAtPrice} >= 0`),
     check("skus_per_customer_limit_range", sql`${t.perCustomerLimit} BETWEEN 1 AND 99`),
   ],
 );
@@ -243,10 +258,71 @@ export const stockAdjustments = mysqlTable(
   (t) => [index("stock_adjustments_sku_idx").on(t.skuId, t.createdAt)],
 );
 
+/**
+ * A product picture as uploaded (metadata stripped). Its resized files live in `image_files`, in
+ * the database, so every app server behind the front serves every image (docs/architecture.md).
+ */
+export const productImages = mysqlTable(
+  "product_images",
+  {
+    id: id("id").autoincrement().primaryKey(),
+    spuId: id("spu_id").notNull().references(() => spus.id),
+    /** Set when the picture shows one variant; null = the product's. */
+    skuId: id("sku_id").references(() => skus.id),
+    position: int("position", { unsigned: true }).notNull(),
+    alt: varchar("alt", { length: 255 }).notNull(),
+    /** Pixel size of the largest stored file. */
+    width: int("width", { unsigned: true }).notNull(),
+    height: int("height", { unsigned: true }).notNull(),
+    /** Content hash of the upload: names its files, so a URL never changes meaning. */
+    hash: varchar("hash", { length: 64 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("product_images_spu_idx").on(t.spuId, t.position)],
+);
+
+/** One resized file of a product image, named by content: served with `Cache-Control: immutable`. */
+export const imageFiles = mysqlTable(
+  "image_files",
+  {
+    /** `<hash>-<width>.<format>`, the last part of its URL. */
+    name: varchar("name", { length: 128 }).primaryKey(),
+    imageId: id("image_id").notNull().references(() => productImages.id, { onDelete: "cascade" }),
+    width: int("width", { unsigned: true }).notNull(),
+    height: int("height", { unsigned: true }).notNull(),
+    format: mysqlEnum("format", IMAGE_FORMATS).notNull(),
+    bytes: longblob("bytes").notNull(),
+  },
+  (t) => [index("image_files_image_idx").on(t.imageId)],
+);
+
+/** Who changed what in the catalog and when: one row per change, shown as the product's history. */
+export const auditLog = mysqlTable(
+  "audit_log",
+  {
+    id: id("id").autoincrement().primaryKey(),
+    actorId: id("actor_id").notNull().references(() => users.id),
+    entity: mysqlEnum("entity", AUDIT_ENTITIES).notNull(),
+    entityId: id("entity_id").notNull(),
+    /** The product the change belongs to, for its history. */
+    spuId: id("spu_id").notNull(),
+    /** What happened, e.g. "created", "updated", "archived", "image added". */
+    action: varchar("action", { length: 32 }).notNull(),
+    /** JSON: `{ field: [before, after] }` for an update, the new values for a creation. */
+    changes: text("changes").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_log_spu_idx").on(t.spuId, t.createdAt)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Role = (typeof ROLES)[number];
 export type Address = typeof addresses.$inferSelect;
 export type Spu = typeof spus.$inferSelect;
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+export type ProductImage = typeof productImages.$inferSelect;
+export type ImageFile = typeof imageFiles.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;
 export type Sku = typeof skus.$inferSelect;
 export type Order = typeof orders.$inferSelect;
 export type OrderLine = typeof orderLines.$inferSelect;
