@@ -7,7 +7,7 @@ import { POST as logout } from "@/app/api/auth/logout/route";
 import { GET as me } from "@/app/api/me/route";
 import { listAddresses } from "@/lib/orders/addresses";
 import { register } from "@/lib/auth/service";
-import { LOGIN_MAX_FAILURES } from "@/lib/auth/throttle";
+import { LOGIN_FREE_FAILURES, LOGIN_MAX_WAIT_SECONDS, waitInWords, waitSeconds } from "@/lib/auth/throttle";
 import { PEER_ADDRESS_HEADER } from "@/lib/platform/peer-address.mjs";
 import { getRedis, type RedisClient } from "@/lib/platform/redis";
 import { makeSkus, makeShopper, noCtx, redis, request, uid } from "./support/fixtures";
@@ -28,51 +28,73 @@ const newAccount = async () => {
 const ipSeq = () => `198.51.100.${Math.floor(Math.random() * 250)}-${uid("")}`;
 
 describe("login throttling", () => {
-  it("refuses a username after 10 failures in the window with 429 and Retry-After, even with the right password", async () => {
-    const username = await newAccount();
-    // Each failure from a different address: the username's own counter trips.
-    for (let i = 0; i < LOGIN_MAX_FAILURES; i++) expect((await attempt(username, "wrong-password", ipSeq())).status).toBe(401);
-    const res = await attempt(username, "password123", ipSeq());
+  const { pair, username: perUsername } = LOGIN_FREE_FAILURES;
+
+  it("10 failures for user A from address X do not stop user B from X", async () => {
+    const x = ipSeq();
+    const a = await newAccount();
+    for (let i = 0; i < 10; i++) expect([401, 429]).toContain((await attempt(a, "wrong-password", x)).status);
+    const b = await newAccount();
+    expect((await attempt(b, "password123", x)).status).toBe(200);
+  });
+
+  it("refuses A from X with 429, Retry-After and the wait in words once the pair's free failures are spent", async () => {
+    const x = ipSeq();
+    const a = await newAccount();
+    for (let i = 0; i < pair; i++) expect((await attempt(a, "wrong-password", x)).status).toBe(401);
+    const res = await attempt(a, "password123", x);
     expect(res.status).toBe(429);
-    expect((await res.json()).error.code).toBe("TOO_MANY_ATTEMPTS");
+    const body = await res.json();
+    expect(body.error.code).toBe("TOO_MANY_ATTEMPTS");
+    expect(body.error.message).toMatch(/Try again in \d+ seconds?\./);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    // The owner, from their own address, is not stopped by a guesser elsewhere.
+    expect((await attempt(a, "password123", ipSeq())).status).toBe(200);
+  });
+
+  it("10 failures for A from 10 addresses stop A everywhere, even with the right password; case does not get around it", async () => {
+    const a = await newAccount();
+    for (let i = 0; i < perUsername; i++) expect((await attempt(a, "wrong-password", ipSeq())).status).toBe(401);
+    const res = await attempt(a, "password123", ipSeq());
+    expect(res.status).toBe(429);
     const retryAfter = Number(res.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(900);
-    // Case does not get around it.
-    expect((await attempt(username.toUpperCase(), "password123", ipSeq())).status).toBe(429);
+    expect(retryAfter).toBeLessThanOrEqual(LOGIN_MAX_WAIT_SECONDS);
+    expect((await res.json()).error.message).toMatch(/Try again in \d+ (seconds|minutes?)\./);
+    expect((await attempt(a.toUpperCase(), "password123", ipSeq())).status).toBe(429);
     // Other accounts are unaffected.
     expect((await attempt(await newAccount(), "password123", ipSeq())).status).toBe(200);
   });
 
-  it("refuses an IP after 10 failures across usernames; other IPs still log in", async () => {
-    const ip = ipSeq();
-    for (let i = 0; i < LOGIN_MAX_FAILURES; i++) expect((await attempt(uid("nobody"), "wrong-password", ip)).status).toBe(401);
-    const victim = await newAccount();
-    const blocked = await attempt(victim, "password123", ip);
-    expect(blocked.status).toBe(429);
-    expect(blocked.headers.get("retry-after")).toMatch(/^\d+$/);
-    expect((await attempt(victim, "password123", ipSeq())).status).toBe(200);
+  it("the wait doubles with every further failure, up to its ceiling", () => {
+    const now = 1_000_000_000;
+    const after = (count: number, kind: "pair" | "username") => waitSeconds(kind, { count, lastMs: now }, now);
+    expect(after(pair - 1, "pair")).toBe(0);
+    expect([after(pair, "pair"), after(pair + 1, "pair"), after(pair + 2, "pair")]).toEqual([1, 2, 4]);
+    expect([after(perUsername, "username"), after(perUsername + 1, "username")]).toEqual([30, 60]);
+    expect(after(perUsername + 20, "username")).toBe(LOGIN_MAX_WAIT_SECONDS);
+    // Time passing lets the next attempt through.
+    expect(waitSeconds("username", { count: perUsername, lastMs: now - 31_000 }, now)).toBe(0);
+    expect(waitInWords(1)).toBe("1 second");
+    expect(waitInWords(90)).toBe("2 minutes");
   });
 
-  it("a success resets the username's counter but not the IP's", async () => {
-    const ip = ipSeq();
+  it("a success clears the username's counter and its own pair", async () => {
+    const x = ipSeq();
     const mine = await newAccount();
-    for (let i = 0; i < LOGIN_MAX_FAILURES - 1; i++) expect((await attempt(mine, "wrong-password", ip)).status).toBe(401);
-    expect((await attempt(mine, "password123", ip)).status).toBe(200);
-    // The username is clear again (from another address)...
-    for (let i = 0; i < LOGIN_MAX_FAILURES - 1; i++) expect((await attempt(mine, "wrong-password", ipSeq())).status).toBe(401);
-    expect((await attempt(mine, "password123", ipSeq())).status).toBe(200);
-    // ...but the IP is one failure from its limit, whatever account it tries next.
-    expect((await attempt(uid("nobody"), "wrong-password", ip)).status).toBe(401);
-    expect((await attempt(mine, "password123", ip)).status).toBe(429);
+    for (let i = 0; i < pair - 1; i++) expect((await attempt(mine, "wrong-password", x)).status).toBe(401);
+    expect((await attempt(mine, "password123", x)).status).toBe(200);
+    for (let i = 0; i < pair - 1; i++) expect((await attempt(mine, "wrong-password", x)).status).toBe(401);
+    expect((await attempt(mine, "password123", x)).status).toBe(200);
   });
 
-  it("keeps one Redis Cluster slot per counter: throttle:{login:u:<name>} and throttle:{login:ip:<ip>}", async () => {
+  it("keeps one Redis Cluster slot per counter: throttle:{login:u:<name>} and throttle:{login:p:<ip>:<name>}", async () => {
     const username = await newAccount();
     await attempt(username.toUpperCase(), "wrong-password", "203.0.113.9");
-    expect(await redis().get(`throttle:{login:u:${username.toLowerCase()}}`)).toBe("1");
-    expect(Number(await redis().get("throttle:{login:ip:203.0.113.9}"))).toBeGreaterThanOrEqual(1);
-    const ttl = await redis().ttl(`throttle:{login:u:${username.toLowerCase()}}`);
+    const key = `throttle:{login:u:${username.toLowerCase()}}`;
+    expect(await redis().hget(key, "count")).toBe("1");
+    expect(await redis().hget(`throttle:{login:p:203.0.113.9:${username.toLowerCase()}}`, "count")).toBe("1");
+    const ttl = await redis().ttl(key);
     expect(ttl).toBeGreaterThan(800);
     expect(ttl).toBeLessThanOrEqual(900);
   });

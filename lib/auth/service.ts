@@ -29,8 +29,8 @@ async function authenticate(username: string, password: string): Promise<Session
 
 /**
  * Logs in with a fresh session (rotation); the session the browser had before, if any, ends.
- * Failures are counted per username and per client IP; a full counter refuses the attempt
- * before the password is even checked.
+ * Failures are counted per username and per (client address, username) (lib/auth/throttle.ts);
+ * a counter that asks for a wait refuses the attempt before the password is even checked.
  */
 export async function logIn(username: string, password: string, previousToken: string | undefined, ip: string | null) {
   await assertLoginAllowed(username, ip);
@@ -41,7 +41,7 @@ export async function logIn(username: string, password: string, previousToken: s
     if (e instanceof AppError && e.code === "INVALID_CREDENTIALS") await recordLoginFailure(username, ip);
     throw e;
   }
-  await recordLoginSuccess(username);
+  await recordLoginSuccess(username, ip);
   await destroySession(previousToken);
   const session = await createSession(user.id);
   return { user, session };

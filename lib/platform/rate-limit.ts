@@ -35,3 +35,25 @@ export async function peek(key: string): Promise<{ count: number; ttl: number }>
 export async function reset(key: string) {
   await getRedis().del(key);
 }
+
+/** Failures on one counter: how many, and when the last one was (ms since the epoch). */
+export type Failures = { count: number; lastMs: number };
+
+// One hash per counter, so the count and the time of the last failure move together; the key
+// lives `window` seconds past the last failure.
+const RECORD_FAILURE = `
+redis.call('HINCRBY', KEYS[1], 'count', 1)
+redis.call('HSET', KEYS[1], 'last', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
+export async function recordFailure(key: string, windowSeconds: number) {
+  await getRedis().eval(RECORD_FAILURE, 1, key, String(Date.now()), String(windowSeconds));
+}
+
+export async function readFailures(key: string): Promise<Failures> {
+  const [count, last] = await getRedis().hmget(key, "count", "last");
+  return { count: Number(count ?? 0), lastMs: Number(last ?? 0) };
+}
+
+export const clearFailures = reset;
