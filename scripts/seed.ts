@@ -5,13 +5,13 @@
 //                shopper, no default password (it refuses to run without one, or with a known one).
 // It reads only the database's and the seed's settings, so a production install seeds before it
 // has a SESSION_SECRET.
+import { inArray } from "drizzle-orm";
 import { z } from "zod";
 import { parseConfig, seedEnvShape } from "@/db/config";
 import { closeDb, getDb } from "@/db";
 import { DEMO_ADMIN, DEMO_DROP_DELAY_MS, DEMO_SHOPPER, KNOWN_PASSWORDS, LIMITED_DROP, PRODUCTS, ensureUser, limitedDropStartsAt, seed } from "@/db/seed";
 import { users } from "@/db/schema";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import { inArray } from "drizzle-orm";
 
 const modeShape = { SEED_DEMO: z.enum(["0", "1"], { error: "must be 1 (seed the demo) or 0" }).default("0") };
 
