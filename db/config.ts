@@ -18,10 +18,13 @@ export const dbEnvShape = {
   DB_POOL_SIZE: z.coerce.number().int().positive().max(500).default(20),
 };
 
-/** The first account of a new shop, created by the seed. */
+/**
+ * The first account of a new shop, created by the seed (`npm run db:seed`) or `npm run admin:create`.
+ * No default password: outside the demo (SEED_DEMO=1) the seed refuses to run without one.
+ */
 export const seedEnvShape = {
   ADMIN_USERNAME: z.string().regex(/^[a-zA-Z0-9_.-]{3,32}$/, "must be 3-32 of a-z A-Z 0-9 _ . -").default("admin"),
-  ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").max(128).default("admin12345"),
+  ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").max(128).optional(),
 };
 
 /** Empty strings count as unset, as shells and .env files often leave them. */

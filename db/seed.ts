@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./index";
 import { skus, spus, users } from "./schema";
 
@@ -88,27 +88,27 @@ export const PRODUCTS: SeedProduct[] = [
   },
 ];
 
+/** The demo's logins, printed by `npm run demo`: created only when the demo is seeded (SEED_DEMO=1). */
 export const DEMO_SHOPPER = { username: "demo", password: "demo12345" };
+export const DEMO_ADMIN = { username: "admin", password: "admin12345" };
+/** Passwords anyone can read in this repository: never an account's outside the demo. */
+export const KNOWN_PASSWORDS: readonly string[] = [DEMO_SHOPPER.password, DEMO_ADMIN.password];
 
 /** How the seed stores a password: the app's own hash (lib/auth/password.ts), handed in by the caller. */
 type HashPassword = (password: string) => Promise<string>;
 
-async function ensureUser(db: Db, hashPassword: HashPassword, username: string, password: string, role: "shopper" | "admin") {
-  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.username, username)).limit(1);
-  if (existing) return existing.id;
+export type EnsuredUser = { id: number; created: boolean; role: "shopper" | "admin" };
+
+/** Creates the account if its username is free; an existing one is left exactly as it is. */
+export async function ensureUser(db: Db, hashPassword: HashPassword, username: string, password: string, role: "shopper" | "admin"): Promise<EnsuredUser> {
+  const [existing] = await db.select({ id: users.id, role: users.role }).from(users).where(eq(users.username, username)).limit(1);
+  if (existing) return { ...existing, created: false };
   const [row] = await db.insert(users).values({ username, passwordHash: await hashPassword(password), role }).$returningId();
-  return row!.id;
+  return { id: row!.id, created: true, role };
 }
 
-/**
- * Inserts what is missing and leaves existing rows alone, so running it twice (or on a live
- * shop) never resets stock or duplicates products. `dropStartsAt`: the limited drop's launch
- * time when it is first inserted (none: on sale at once, as tests want it).
- */
-export async function seed(
-  db: Db,
-  { admin, hashPassword, dropStartsAt }: { admin: { username: string; password: string }; hashPassword: HashPassword; dropStartsAt?: Date },
-) {
+/** The demo catalog: the products, their SKUs and their stock at the first location. */
+export async function seedCatalog(db: Db, { dropStartsAt }: { dropStartsAt?: Date } = {}) {
   for (const product of PRODUCTS) {
     const { skus: variants, ...spu } = product;
     await db.insert(spus).ignore().values(spu);
@@ -122,6 +122,30 @@ export async function seed(
   await db.execute(sql`INSERT INTO sku_locations (sku_id, location_id, stock, priority, active)
     SELECT s.id, l.id, s.stock, l.priority, l.active FROM skus s JOIN (SELECT * FROM locations WHERE active = 1 ORDER BY id LIMIT 1) l
     WHERE NOT EXISTS (SELECT 1 FROM sku_locations sl WHERE sl.sku_id = s.id)`);
+}
+
+/** When the seeded limited drop goes on sale (null: at once), as the database holds it. */
+export async function limitedDropStartsAt(db: Db): Promise<Date | null | undefined> {
+  const [row] = await db
+    .select({ saleStartsAt: skus.saleStartsAt })
+    .from(skus)
+    .innerJoin(spus, eq(spus.id, skus.spuId))
+    .where(and(eq(spus.name, LIMITED_DROP.product), eq(skus.name, LIMITED_DROP.sku)))
+    .limit(1);
+  return row ? row.saleStartsAt : undefined;
+}
+
+/**
+ * The demo: catalog, admin and demo shopper. Inserts what is missing and leaves existing rows
+ * alone, so running it twice never resets stock or duplicates products. `dropStartsAt`: the
+ * limited drop's launch time when it is first inserted (none: on sale at once, as tests want it).
+ * Only the demo, tests and the benchmark call it: a production seed makes the first admin alone.
+ */
+export async function seed(
+  db: Db,
+  { admin, hashPassword, dropStartsAt }: { admin: { username: string; password: string }; hashPassword: HashPassword; dropStartsAt?: Date },
+) {
+  await seedCatalog(db, { dropStartsAt });
   await ensureUser(db, hashPassword, admin.username, admin.password, "admin");
   await ensureUser(db, hashPassword, DEMO_SHOPPER.username, DEMO_SHOPPER.password, "shopper");
 }

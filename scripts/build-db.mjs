@@ -1,4 +1,4 @@
-// Compiles the database scripts (db/migrate.ts, scripts/seed.ts) to plain ESM in dist/db/, so a
+// Compiles the database scripts (db/migrate.ts, scripts/seed.ts, scripts/admin-create.ts) to plain ESM in dist/db/, so a
 // production install migrates and seeds without tsx or any other devDependency: everything they
 // import from node_modules (drizzle-orm, mysql2, zod) is a dependency and stays external. The
 // migrations are copied next to them. Run by `npm run build`.
@@ -15,6 +15,7 @@ await build({
   entryPoints: [
     { in: "db/migrate.ts", out: "migrate" },
     { in: "scripts/seed.ts", out: "seed" },
+    { in: "scripts/admin-create.ts", out: "admin-create" },
   ],
   outdir: out,
   outExtension: { ".js": ".mjs" },
@@ -27,4 +28,4 @@ await build({
   logLevel: "warning",
 });
 await cp(path.join(root, "db/migrations"), path.join(out, "migrations"), { recursive: true });
-console.log("Compiled db/migrate.ts and scripts/seed.ts to dist/db/");
+console.log("Compiled db/migrate.ts, scripts/seed.ts and scripts/admin-create.ts to dist/db/");

@@ -1,4 +1,4 @@
-// `npm run db:migrate` / `npm run db:seed`: the TypeScript source through tsx when the
+// `npm run db:migrate` / `npm run db:seed` / `npm run admin:create`: the TypeScript source through tsx when the
 // devDependencies are installed (always current while developing), else the copy `npm run build`
 // compiled into dist/db/ (a production install after `npm prune --omit=dev`).
 import { spawnSync } from "node:child_process";
@@ -6,9 +6,12 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
+// Each command's TypeScript entry. The seed's and admin-create's are scripts (they hand the app's
+// password hash to the database); migrate is db's own.
+const SOURCES = { migrate: "db/migrate.ts", seed: "scripts/seed.ts", "admin-create": "scripts/admin-create.ts" };
 const [name, ...args] = process.argv.slice(2);
-if (name !== "migrate" && name !== "seed") {
-  console.error("usage: node scripts/db.mjs migrate|seed [args]");
+if (!Object.hasOwn(SOURCES, name ?? "")) {
+  console.error(`usage: node scripts/db.mjs ${Object.keys(SOURCES).join("|")} [args]`);
   process.exit(2);
 }
 const root = path.resolve(import.meta.dirname, "..");
@@ -23,8 +26,7 @@ const hasTsx = (() => {
 })();
 const compiled = path.join(root, "dist/db", `${name}.mjs`);
 let argv;
-// The seed's entry is a script (it hands the app's password hash to db/seed.ts); migrate is db's own.
-const source = name === "seed" ? "scripts/seed.ts" : "db/migrate.ts";
+const source = SOURCES[name];
 if (hasTsx) argv = ["--import", "tsx", path.join(root, source), ...args];
 else if (existsSync(compiled)) argv = [compiled, ...args];
 else {

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 : "${DATABASE_URL:?}" "${REDIS_URL:?}" "${PORT:?}"
 node scripts/db.mjs migrate --fresh
-node scripts/db.mjs seed
+# The demo catalog and its known logins, which the specs log in with.
+SEED_DEMO=1 node scripts/db.mjs seed
 node -e 'const R=require("ioredis");const r=new R(process.env.REDIS_URL);r.flushdb().then(()=>r.quit())'
 # The shop as production runs it: the front (scripts/front.sh, nginx) on PORT, in front of the
 # production launcher on PORT+1, reachable only from this machine and believing the front's

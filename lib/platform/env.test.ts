@@ -8,7 +8,7 @@ describe("parseEnv", () => {
     expect(env.REDIS_URL).toBe("redis://127.0.0.1:6379");
     expect(env.PORT).toBe(3000);
     expect(env.ADMIN_USERNAME).toBe("admin");
-    expect(env.ADMIN_PASSWORD).toBe("admin12345");
+    expect(env.ADMIN_PASSWORD).toBeUndefined();
     expect(env.CHECKOUT_STRATEGY).toBe("batched");
     expect(env.CHECKOUT_MAX_ATTEMPTS).toBe(4);
     expect(env.CHECKOUT_RATE_LIMIT).toBe(20);
