@@ -102,6 +102,53 @@ export function preparedQuery<T>(build: (db: Db) => T, which: () => Db = getDb):
   };
 }
 
+type IsolationLevel = "read committed" | "repeatable read";
+
+const LOST = new Set(["PROTOCOL_CONNECTION_LOST", "ECONNRESET", "EPIPE"]);
+
+/**
+ * The connection died under the statement: cut by HAProxy when it marked the node down, or by a
+ * node that restarted. mysql2 marks such errors `fatal`; one without a code is a connection
+ * already closed ("Can't add new command when connection is in closed state").
+ */
+export function isLostConnection(e: unknown): boolean {
+  const err = e as { code?: unknown; fatal?: unknown } | null;
+  return typeof err?.code === "string" ? LOST.has(err.code) : err?.fatal === true;
+}
+
+/**
+ * Runs a read once more when its connection turned out dead: nothing was written, and the pool
+ * hands the second try another connection (the dead one is gone from it).
+ */
+export async function onceMoreIfLost<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (!isLostConnection(e)) throw e;
+    return read();
+  }
+}
+
+/**
+ * A pooled connection with a transaction started on it. A connection that dies before its
+ * transaction has begun has had nothing written on it: it is dropped and the start is tried once
+ * more on another, so a pool left with connections HAProxy cut (a node marked down) or a node
+ * restarted costs a checkout one round trip, not a 503.
+ */
+export async function beginTransaction(pool: mysql.Pool, isolationLevel: IsolationLevel): Promise<Conn> {
+  for (let attempt = 1; ; attempt++) {
+    const conn = await pool.getConnection();
+    try {
+      if (isolationLevel !== SESSION_ISOLATION) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolationLevel.toUpperCase()}`);
+      await conn.query("START TRANSACTION");
+      return conn;
+    } catch (e) {
+      conn.destroy();
+      if (attempt >= 2 || !isLostConnection(e)) throw e;
+    }
+  }
+}
+
 /**
  * A transaction on one pooled connection, for the checkout's hot path: its statements are
  * prebuilt SQL, where building each through Drizzle cost more CPU than the database spent on
@@ -109,12 +156,10 @@ export function preparedQuery<T>(build: (db: Db) => T, which: () => Db = getDb):
  * `start transaction`, commit or rollback).
  * A connection whose ROLLBACK failed is dropped, not handed to the next caller.
  */
-export async function transaction<T>(fn: (conn: Conn) => Promise<T>, { isolationLevel }: { isolationLevel: "read committed" | "repeatable read" }): Promise<T> {
-  const conn = await getPool().getConnection();
+export async function transaction<T>(fn: (conn: Conn) => Promise<T>, { isolationLevel }: { isolationLevel: IsolationLevel }): Promise<T> {
+  const conn = await beginTransaction(getPool(), isolationLevel);
   let broken = false;
   try {
-    if (isolationLevel !== SESSION_ISOLATION) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolationLevel.toUpperCase()}`);
-    await conn.query("START TRANSACTION");
     try {
       const result = await fn(conn);
       await conn.query("COMMIT");
