@@ -51,6 +51,8 @@ install_missing() {
   command -v redis-server >/dev/null || need+=(redis-server)
   command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
   command -v socat >/dev/null || need+=(socat)
+  # The fault races' CPU hog (tests/cluster/faults.ts).
+  command -v stress-ng >/dev/null || need+=(stress-ng)
   [ ${#need[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing ${need[*]} with apt-get"
