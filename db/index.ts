@@ -76,12 +76,13 @@ export function getDb(): Db {
 /**
  * For the reads that answer "does this request already have an order?" after something else
  * saw that order's effects (a refusal by the purchase limit or the stock, a duplicate key): a
- * small pool of the primary's connections whose reads wait for causality on Galera, so a node
+ * second pool of the primary's connections (opened as needed, up to DB_POOL_SIZE: every
+ * refused checkout asks it) whose reads wait for causality on Galera, so a node
  * behind HAProxy that has not yet applied a commit the cluster already made does not answer
- * "no such order". Costs a wait only on Galera, and only on these rare reads.
+ * "no such order". Costs a wait only on Galera, and only on refusals and replays.
  */
 export function getCausalDb(): Db {
-  globalForDb.stockroomCausalPool ??= createPool(dbConfig().DATABASE_URL, Math.max(2, Math.ceil(dbConfig().DB_POOL_SIZE / 4)), { causal: true });
+  globalForDb.stockroomCausalPool ??= createPool(dbConfig().DATABASE_URL, dbConfig().DB_POOL_SIZE, { causal: true });
   globalForDb.stockroomCausalDb ??= createDb(globalForDb.stockroomCausalPool);
   return globalForDb.stockroomCausalDb;
 }
