@@ -9,7 +9,15 @@ import * as schema from "./schema";
  */
 const SESSION_ISOLATION = "read committed";
 
-export function createPool(url: string, connectionLimit: number) {
+/**
+ * Galera's causality wait: a read on such a session first waits until its node has applied every
+ * write the cluster committed before the read began. A no-op on a server that is not a Galera
+ * node; MySQL 8 has no such variable (ER_UNKNOWN_SYSTEM_VARIABLE), and needs none: one server.
+ */
+const SYNC_WAIT = "SET SESSION wsrep_sync_wait = 1";
+const ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
+
+export function createPool(url: string, connectionLimit: number, { causal = false }: { causal?: boolean } = {}) {
   const pool = mysql.createPool({
     uri: url,
     connectionLimit,
@@ -24,7 +32,10 @@ export function createPool(url: string, connectionLimit: number) {
     trace: false,
   });
   // Queued on a new connection before anything its first user sends. One that cannot be set up is dropped.
-  pool.pool.on("connection", (conn) => conn.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${SESSION_ISOLATION.toUpperCase()}`, (err) => err && conn.destroy()));
+  pool.pool.on("connection", (conn) => {
+    conn.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${SESSION_ISOLATION.toUpperCase()}`, (err) => err && conn.destroy());
+    if (causal) conn.query(SYNC_WAIT, (err) => err && err.errno !== ER_UNKNOWN_SYSTEM_VARIABLE && conn.destroy());
+  });
   return pool;
 }
 
@@ -43,7 +54,14 @@ export const placeholders = (n: number) => (lists[n] ??= Array.from({ length: n 
 export const affectedRows = (result: unknown) => (result as [{ affectedRows: number }])[0].affectedRows;
 
 // One pool per process; in development hot reloads would otherwise open a new one each time.
-const globalForDb = globalThis as unknown as { stockroomPool?: mysql.Pool; stockroomDb?: Db; stockroomReadDb?: Db; stockroomReadPool?: mysql.Pool };
+const globalForDb = globalThis as unknown as {
+  stockroomPool?: mysql.Pool;
+  stockroomDb?: Db;
+  stockroomReadDb?: Db;
+  stockroomReadPool?: mysql.Pool;
+  stockroomCausalPool?: mysql.Pool;
+  stockroomCausalDb?: Db;
+};
 
 export function getPool(): mysql.Pool {
   globalForDb.stockroomPool ??= createPool(dbConfig().DATABASE_URL, dbConfig().DB_POOL_SIZE);
@@ -56,17 +74,80 @@ export function getDb(): Db {
 }
 
 /**
+ * For the reads that answer "does this request already have an order?" after something else
+ * saw that order's effects (a refusal by the purchase limit or the stock, a duplicate key): a
+ * second pool of the primary's connections (opened as needed, up to DB_POOL_SIZE: every
+ * refused checkout asks it) whose reads wait for causality on Galera, so a node
+ * behind HAProxy that has not yet applied a commit the cluster already made does not answer
+ * "no such order". Costs a wait only on Galera, and only on refusals and replays.
+ */
+export function getCausalDb(): Db {
+  globalForDb.stockroomCausalPool ??= createPool(dbConfig().DATABASE_URL, dbConfig().DB_POOL_SIZE, { causal: true });
+  globalForDb.stockroomCausalDb ??= createDb(globalForDb.stockroomCausalPool);
+  return globalForDb.stockroomCausalDb;
+}
+
+export const getCausalPool = (): mysql.Pool => (getCausalDb(), globalForDb.stockroomCausalPool!);
+
+/**
  * A query Drizzle builds once per database handle instead of on every call (its prepared
  * statements take `sql.placeholder` values at execution): for the hottest small lookups.
  */
-export function preparedQuery<T>(build: (db: Db) => T): () => T {
+export function preparedQuery<T>(build: (db: Db) => T, which: () => Db = getDb): () => T {
   const built = new WeakMap<Db, T>();
   return () => {
-    const db = getDb();
+    const db = which();
     let query = built.get(db);
     if (!query) built.set(db, (query = build(db)));
     return query;
   };
+}
+
+type IsolationLevel = "read committed" | "repeatable read";
+
+const LOST = new Set(["PROTOCOL_CONNECTION_LOST", "ECONNRESET", "EPIPE"]);
+
+/**
+ * The connection died under the statement: cut by HAProxy when it marked the node down, or by a
+ * node that restarted. mysql2 marks such errors `fatal`; one without a code is a connection
+ * already closed ("Can't add new command when connection is in closed state").
+ */
+export function isLostConnection(e: unknown): boolean {
+  const err = e as { code?: unknown; fatal?: unknown } | null;
+  return typeof err?.code === "string" ? LOST.has(err.code) : err?.fatal === true;
+}
+
+/**
+ * Runs a read once more when its connection turned out dead: nothing was written, and the pool
+ * hands the second try another connection (the dead one is gone from it).
+ */
+export async function onceMoreIfLost<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (!isLostConnection(e)) throw e;
+    return read();
+  }
+}
+
+/**
+ * A pooled connection with a transaction started on it. A connection that dies before its
+ * transaction has begun has had nothing written on it: it is dropped and the start is tried once
+ * more on another, so a pool left with connections HAProxy cut (a node marked down) or a node
+ * restarted costs a checkout one round trip, not a 503.
+ */
+export async function beginTransaction(pool: mysql.Pool, isolationLevel: IsolationLevel): Promise<Conn> {
+  for (let attempt = 1; ; attempt++) {
+    const conn = await pool.getConnection();
+    try {
+      if (isolationLevel !== SESSION_ISOLATION) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolationLevel.toUpperCase()}`);
+      await conn.query("START TRANSACTION");
+      return conn;
+    } catch (e) {
+      conn.destroy();
+      if (attempt >= 2 || !isLostConnection(e)) throw e;
+    }
+  }
 }
 
 /**
@@ -76,12 +157,10 @@ export function preparedQuery<T>(build: (db: Db) => T): () => T {
  * `start transaction`, commit or rollback).
  * A connection whose ROLLBACK failed is dropped, not handed to the next caller.
  */
-export async function transaction<T>(fn: (conn: Conn) => Promise<T>, { isolationLevel }: { isolationLevel: "read committed" | "repeatable read" }): Promise<T> {
-  const conn = await getPool().getConnection();
+export async function transaction<T>(fn: (conn: Conn) => Promise<T>, { isolationLevel }: { isolationLevel: IsolationLevel }): Promise<T> {
+  const conn = await beginTransaction(getPool(), isolationLevel);
   let broken = false;
   try {
-    if (isolationLevel !== SESSION_ISOLATION) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolationLevel.toUpperCase()}`);
-    await conn.query("START TRANSACTION");
     try {
       const result = await fn(conn);
       await conn.query("COMMIT");
@@ -115,9 +194,12 @@ export function getReadDb(): Db {
 export async function closeDb() {
   const pool = globalForDb.stockroomPool;
   const readPool = globalForDb.stockroomReadPool;
+  const causalPool = globalForDb.stockroomCausalPool;
   globalForDb.stockroomPool = undefined;
+  globalForDb.stockroomCausalPool = undefined;
+  globalForDb.stockroomCausalDb = undefined;
   globalForDb.stockroomDb = undefined;
   globalForDb.stockroomReadDb = undefined;
   globalForDb.stockroomReadPool = undefined;
-  await Promise.all([pool?.end(), readPool?.end()]);
+  await Promise.all([pool?.end(), readPool?.end(), causalPool?.end()]);
 }

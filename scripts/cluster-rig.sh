@@ -14,8 +14,9 @@
 #                                                        every Redis master has a live replica
 #
 #   HAProxy      127.0.0.1:4316 single writer (node 1, then 2, then 3), :4317 multi-writer (all
-#                three, fewest connections first); a node counts only while Synced
-#                (scripts/cluster/galera-check.sh); stats socket $RIG_DIR/haproxy.sock
+#                three, fewest connections first); a node counts only while it answers a MySQL
+#                login and Synced (the agent, scripts/cluster/galera-agent.mjs, on :4326-4328);
+#                stats socket $RIG_DIR/haproxy.sock
 #   Galera SQL   127.0.0.1:4306 4307 4308   (root, empty password; database stockroom_cluster)
 #   Galera repl  4567/4577/4587, IST +1, SST (rsync) +2
 #   Redis        127.0.0.1:7001-7006        (cluster mode, no persistence; 3 masters + 3 replicas)
@@ -28,11 +29,15 @@ SQL_PORTS=(4306 4307 4308)
 GALERA_PORTS=(4567 4577 4587)
 REDIS_PORTS=(7001 7002 7003 7004 7005 7006)
 HAPROXY_PORTS=(4316 4317)
+AGENT_PORTS=(4326 4327 4328)
+# HAProxy's MySQL check logs in as this user (no password, no privileges beyond USAGE).
+CHECK_USER=haproxy_check
 GALERA_LIB=/usr/lib/galera/libgalera_smm.so
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # Failover bounds (docs/scaling.md, Failover): Redis promotes a replica once its master has been
 # unreachable for REDIS_NODE_TIMEOUT_MS (plus about a second of election); Galera drops a silent
-# node after evs.suspect_timeout, and HAProxy stops routing to a node after 2 failed checks.
+# node after evs.suspect_timeout; HAProxy stops routing to a node its agent calls down (at once
+# for a dead or non-Synced node, after 5 s of silence for a frozen one) or after 3 failed logins.
 REDIS_NODE_TIMEOUT_MS=${REDIS_NODE_TIMEOUT_MS:-3000}
 GALERA_SUSPECT_TIMEOUT=${GALERA_SUSPECT_TIMEOUT:-PT3S}
 
@@ -46,6 +51,8 @@ install_missing() {
   command -v redis-server >/dev/null || need+=(redis-server)
   command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
   command -v socat >/dev/null || need+=(socat)
+  # The fault races' CPU hog (tests/cluster/faults.ts).
+  command -v stress-ng >/dev/null || need+=(stress-ng)
   [ ${#need[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing ${need[*]} with apt-get"
@@ -145,6 +152,8 @@ start() {
   for p in "${SQL_PORTS[@]}"; do wait_until 30 "galera :$p" galera_synced "$p" 3; done
   log "Galera cluster of 3 synced on ${SQL_PORTS[*]} ($((SECONDS - t0))s)"
 
+  sql "${SQL_PORTS[0]}" "CREATE USER IF NOT EXISTS '$CHECK_USER'@'127.0.0.1'"
+  start_agent
   start_haproxy
   wait_until 20 "haproxy" haproxy_all_up
   log "HAProxy: single writer on :${HAPROXY_PORTS[0]}, multi-writer on :${HAPROXY_PORTS[1]} ($((SECONDS - t0))s)"
@@ -166,15 +175,23 @@ redis_ready() {
   done
 }
 
+start_agent() {
+  local i args=()
+  for i in 0 1 2; do args+=("${AGENT_PORTS[$i]}=127.0.0.1:${SQL_PORTS[$i]}"); done
+  GALERA_CHECK_USER=$CHECK_USER node "$ROOT/scripts/cluster/galera-agent.mjs" "${args[@]}" </dev/null >"$RIG_DIR/agent.log" 2>&1 &
+  echo $! >"$RIG_DIR/agent.pid"
+  for i in 0 1 2; do wait_until 20 "galera agent :${AGENT_PORTS[$i]}" bash -c "exec 3<>/dev/tcp/127.0.0.1/${AGENT_PORTS[$i]}"; done
+}
+
 start_haproxy() {
   local cfg="$RIG_DIR/haproxy.cfg" servers_single="" servers_multi="" i
   for i in 0 1 2; do
     local backup=""; [ "$i" -gt 0 ] && backup=" backup"
-    servers_single+="  server node$((i + 1)) 127.0.0.1:${SQL_PORTS[$i]} check$backup"$'\n'
+    servers_single+="  server node$((i + 1)) 127.0.0.1:${SQL_PORTS[$i]} check agent-check agent-port ${AGENT_PORTS[$i]}$backup"$'\n'
     # The multi-writer pool follows the same checks instead of running its own.
     servers_multi+="  server node$((i + 1)) 127.0.0.1:${SQL_PORTS[$i]} track galera_single_writer/node$((i + 1))"$'\n'
   done
-  sed -e "s#@RIG_DIR@#$RIG_DIR#g" -e "s#@CHECK@#$ROOT/scripts/cluster/galera-check.sh#g" \
+  sed -e "s#@RIG_DIR@#$RIG_DIR#g" -e "s#@CHECK_USER@#$CHECK_USER#g" \
       -e "s#@SINGLE_PORT@#${HAPROXY_PORTS[0]}#g" -e "s#@MULTI_PORT@#${HAPROXY_PORTS[1]}#g" \
       "$ROOT/scripts/cluster/haproxy.cfg.template" >"$cfg"
   printf '%s' "$servers_single" >"$RIG_DIR/single.servers"

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Scale-out test (issues 9 and 27): builds into .next-cluster while scripts/cluster-rig.sh starts
-# a 3-node Galera cluster behind HAProxy and a Redis Cluster of 3 masters with a replica each,
-# then runs the cart store tests on the Redis Cluster, the checkout race through the front and
-# three `next start` processes (tests/cluster/run.ts), and one race per fault: a Galera writer,
-# a Redis master and an app server SIGKILLed, a Galera node frozen for 10 s (tests/cluster/faults.ts).
+# Scale-out test (issues 9, 27 and 38): builds into .next-cluster while scripts/cluster-rig.sh
+# starts a 3-node Galera cluster behind HAProxy and a Redis Cluster of 3 masters with a replica
+# each, then runs the cart store tests on the Redis Cluster, the checkout race through the front
+# and three `next start` processes (tests/cluster/run.ts), and one race per fault: a Galera
+# writer, a Redis master and an app server SIGKILLed, a Galera node frozen for 10 s, then the
+# machine starved by a CPU hog (stress-ng) alone and beside the Redis master's death
+# (tests/cluster/faults.ts; each race's history checked by tests/cluster/history.ts).
 # Everything the rig started is stopped and deleted on exit. CLUSTER_SKIP_BUILD=1 reuses a build;
-# CLUSTER_FAULTS=a,c runs only those fault races, CLUSTER_FAULTS=none none of them.
+# CLUSTER_FAULTS=a,c,h,b+hog runs only those fault races, CLUSTER_FAULTS=none none of them;
+# CLUSTER_HOG=all runs every fault race beside the CPU hog (the long variant, ~2x the time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,7 +52,7 @@ echo "== checkout race: 3 app processes behind the front, multi-writer then sing
 npx tsx --conditions=react-server tests/cluster/run.ts
 
 if [ "${CLUSTER_FAULTS:-}" != none ]; then
-  echo "== fault races: a node of each tier dies mid-race"
+  echo "== fault races: a node of each tier dies mid-race, then the machine starved by a CPU hog"
   npx tsx --conditions=react-server tests/cluster/faults.ts
 fi
 echo "== cluster test passed in ${SECONDS}s"

@@ -6,7 +6,7 @@ import { lineName } from "@/lib/catalog/product-name";
 import { addHeld, heldOf, lockCustomersAndReadHeld, overLimit, purchaseLimitError } from "@/lib/drops/purchase-limits";
 import { hasStarted, saleNotStartedError } from "@/lib/drops/sale-start";
 import { orderTooLargeError, outOfStockError, prepareOrder, type Draft, type PreparedOrder } from "./draft";
-import { DuplicateKey } from "./idempotency";
+import { DuplicateKey, keysWithOrders } from "./idempotency";
 import { batchLookups, checkoutSkus, type CheckoutSku, type Earlier } from "./lookups";
 import { insertOrders, readOrderNumbers } from "./order-rows";
 import { busy, retryOnContention } from "./retry";
@@ -78,8 +78,9 @@ const availableOf = (sku?: { stock: number; onSale: boolean }) => (sku ? buyable
  */
 export async function commitOrders(drafts: Draft[], step: StockStep, { committing }: { committing?: () => void } = {}): Promise<CommitResult> {
   let attempts = 0;
+  let result: CommitResult;
   try {
-    return await retryOnContention(
+    result = await retryOnContention(
       `checkout (${step.strategy})`,
       (attempt) => attemptCommit(drafts, step, (attempts = attempt), committing),
       (e) => e instanceof DuplicateKey,
@@ -92,8 +93,27 @@ export async function commitOrders(drafts: Draft[], step: StockStep, { committin
       throw e;
     }
     const { error, emptied } = await outOfStockNow(drafts[0]!.lines);
-    return { verdicts: [{ kind: "refused", error }], emptied, attempts, numbered: Promise.resolve() };
+    result = { verdicts: [{ kind: "refused", error }], emptied, attempts, numbered: Promise.resolve() };
   }
+  return replayingRefusedKeys(drafts, result);
+}
+
+/**
+ * A refusal is only an answer once the draft's key is known to have no order. A client that
+ * retries after a timeout (same key) while its first try is still running: the retry's lookup
+ * comes before that first try commits, then its transaction waits on the customer's or the
+ * SKU's row, the first try commits, and the retry finds the limit reached or the last unit gone,
+ * by its own order. Asked after the refusal (causally, on Galera), the key's order is there:
+ * the draft is a replay. Refusals are rare next to orders; one query per batch that has any.
+ */
+async function replayingRefusedKeys(drafts: Draft[], result: CommitResult): Promise<CommitResult> {
+  const refused = result.verdicts.flatMap((v, i) => (v.kind === "refused" ? [i] : []));
+  if (refused.length === 0) return result;
+  const pairs = refused.map((i) => ({ userId: drafts[i]!.req.userId, key: drafts[i]!.req.idempotencyKey }));
+  const ordered = await keysWithOrders(pairs);
+  if (ordered.size === 0) return result;
+  const verdicts = result.verdicts.map((v, i): Verdict => (v.kind === "refused" && ordered.has(`${drafts[i]!.req.userId}:${drafts[i]!.req.idempotencyKey}`) ? { kind: "replay" } : v));
+  return { ...result, verdicts };
 }
 
 type Named = { skuId: number; count: number; name: string }[];

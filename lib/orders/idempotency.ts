@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
-import { preparedQuery } from "@/db";
+import type { RowDataPacket } from "mysql2";
+import { getCausalDb, getCausalPool, preparedQuery } from "@/db";
 import { orders, type Order } from "@/db/schema";
 import { takeOrderOutOfCart } from "@/lib/cart/cleanup";
 import { AppError } from "@/lib/errors";
@@ -22,13 +23,20 @@ export const normalizeKey = (key: string) => key.toLowerCase();
  */
 export class DuplicateKey extends Error {}
 
-const orderByKey = preparedQuery((db) =>
-  db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.userId, sql.placeholder("userId")), eq(orders.idempotencyKey, sql.placeholder("key"))))
-    .limit(1)
-    .prepare(),
+/*
+ * Every read here answers "did this request already make an order?", often right after another
+ * server's commit of that very order (a client's retry racing its first try): on the causal pool,
+ * whose reads on Galera wait until their node has applied what the cluster committed (db/index.ts).
+ */
+const orderByKey = preparedQuery(
+  (db) =>
+    db
+      .select()
+      .from(orders)
+      .where(and(eq(orders.userId, sql.placeholder("userId")), eq(orders.idempotencyKey, sql.placeholder("key"))))
+      .limit(1)
+      .prepare(),
+  getCausalDb,
 );
 
 export async function findOrderByKey(userId: number, idempotencyKey: string): Promise<Order | undefined> {
@@ -36,13 +44,15 @@ export async function findOrderByKey(userId: number, idempotencyKey: string): Pr
   return row;
 }
 
-const orderByCartRevision = preparedQuery((db) =>
-  db
-    .select({ id: orders.id })
-    .from(orders)
-    .where(and(eq(orders.userId, sql.placeholder("userId")), eq(orders.cartRevision, sql.placeholder("revision"))))
-    .limit(1)
-    .prepare(),
+const orderByCartRevision = preparedQuery(
+  (db) =>
+    db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.userId, sql.placeholder("userId")), eq(orders.cartRevision, sql.placeholder("revision"))))
+      .limit(1)
+      .prepare(),
+  getCausalDb,
 );
 
 /** The order that bought this revision of the user's cart, if any. */
@@ -58,9 +68,24 @@ export async function findOrderByCartRevision(userId: number, revision: string):
  */
 export async function replay(req: PlaceOrderRequest, earlier: Order): Promise<PlaceOrderResult> {
   if (earlier.addressId !== req.addressId || earlier.payMethod !== req.payMethod) throw new AppError("IDEMPOTENCY_KEY_REUSED");
-  const [order] = await ordersWithLines([earlier]);
+  const [order] = await ordersWithLines([earlier], getCausalDb());
   if (earlier.cartCleanupPending) await takeOrderOutOfCart(earlier.userId, earlier.id, order!.lines);
   return { order: order!, created: false };
+}
+
+/**
+ * Which of these (user, key) pairs already have an order, as `userId:key`. Asked about drafts a
+ * commit refused: a retry whose first try committed while the retry ran (its lookup came too
+ * early) must get that order back, not the refusal that order itself caused (the customer's
+ * limit reached, the last unit gone).
+ */
+export async function keysWithOrders(pairs: { userId: number; key: string }[]): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const [rows] = await getCausalPool().query<RowDataPacket[]>(
+    `SELECT user_id, idempotency_key FROM orders WHERE (user_id, idempotency_key) IN (${pairs.map(() => "(?, ?)").join(", ")})`,
+    pairs.flatMap((p) => [p.userId, normalizeKey(p.key)]),
+  );
+  return new Set(rows.map((r) => `${Number(r.user_id)}:${normalizeKey(String(r.idempotency_key))}`));
 }
 
 /** The key's earlier order if there is one, else the refusal this request was going to get. */

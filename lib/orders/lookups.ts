@@ -1,6 +1,6 @@
 import "server-only";
 import type { RowDataPacket } from "mysql2";
-import { getPool, placeholders } from "@/db";
+import { getPool, onceMoreIfLost, placeholders } from "@/db";
 import type { AddressView } from "@/lib/orders/addresses";
 import type { Draft } from "./draft";
 import { normalizeKey } from "./idempotency";
@@ -45,23 +45,26 @@ export async function batchLookups(drafts: Draft[]): Promise<BatchLookups> {
   const users = [...new Set(drafts.map((d) => d.req.userId))];
   const addressIds = [...new Set(drafts.map((d) => d.req.addressId))];
   const skuIds = [...new Set(drafts.flatMap((d) => d.lines.map((l) => l.skuId)))];
-  const [rows] = await getPool().query<LookupRow[]>(
-    `SELECT 'o' AS kind, id, user_id AS uid, idempotency_key AS c1, cart_revision AS c2, cart_cleanup_pending AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7
-       FROM orders
-      WHERE (user_id, idempotency_key) IN (${pairs}) OR (user_id, cart_revision) IN (${pairs})
-         OR (user_id IN (${placeholders(users.length)}) AND cart_cleanup_pending = 1)
-     UNION ALL
-     SELECT 'a', id, user_id, receiver, phone, region, detail, NULL, NULL, NULL FROM addresses WHERE id IN (${placeholders(addressIds.length)})
-     UNION ALL
-     SELECT 's', k.id, NULL, p.name, k.name, k.price, k.stock, k.on_sale, k.per_customer_limit, k.sale_starts_at
-       FROM skus k JOIN spus p ON p.id = k.spu_id WHERE k.id IN (${placeholders(skuIds.length)})`,
-    [
-      ...drafts.flatMap((d) => [d.req.userId, d.req.idempotencyKey]),
-      ...drafts.flatMap((d) => [d.req.userId, d.cartRevision]),
-      ...users,
-      ...addressIds,
-      ...skuIds,
-    ],
+  // Before the transaction: a connection found dead is only a read lost, tried once more.
+  const [rows] = await onceMoreIfLost(() =>
+    getPool().query<LookupRow[]>(
+      `SELECT 'o' AS kind, id, user_id AS uid, idempotency_key AS c1, cart_revision AS c2, cart_cleanup_pending AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7
+         FROM orders
+        WHERE (user_id, idempotency_key) IN (${pairs}) OR (user_id, cart_revision) IN (${pairs})
+           OR (user_id IN (${placeholders(users.length)}) AND cart_cleanup_pending = 1)
+       UNION ALL
+       SELECT 'a', id, user_id, receiver, phone, region, detail, NULL, NULL, NULL FROM addresses WHERE id IN (${placeholders(addressIds.length)})
+       UNION ALL
+       SELECT 's', k.id, NULL, p.name, k.name, k.price, k.stock, k.on_sale, k.per_customer_limit, k.sale_starts_at
+         FROM skus k JOIN spus p ON p.id = k.spu_id WHERE k.id IN (${placeholders(skuIds.length)})`,
+      [
+        ...drafts.flatMap((d) => [d.req.userId, d.req.idempotencyKey]),
+        ...drafts.flatMap((d) => [d.req.userId, d.cartRevision]),
+        ...users,
+        ...addressIds,
+        ...skuIds,
+      ],
+    ),
   );
   const found: BatchLookups = { earlier: [], addresses: [], skus: [] };
   const text = (v: unknown) => (v === null ? null : String(v));

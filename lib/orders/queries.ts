@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, type Db } from "@/db";
 import { orderLines, orders, type Order, type OrderLine } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { formatOrderNumber, parseOrderNumber } from "./number";
@@ -40,9 +40,10 @@ export function toOrderView(
   };
 }
 
-async function withLines(rows: Order[]): Promise<OrderView[]> {
+/** `db`: where to read the lines (the causal pool when the orders were read there, lib/orders/idempotency.ts). */
+async function withLines(rows: Order[], db: Db = getDb()): Promise<OrderView[]> {
   if (rows.length === 0) return [];
-  const lines = await getDb()
+  const lines = await db
     .select()
     .from(orderLines)
     .where(inArray(orderLines.orderId, rows.map((o) => o.id)))

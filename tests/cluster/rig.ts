@@ -148,6 +148,18 @@ export async function startFront(): Promise<ChildProcess> {
 /** Never SIGKILLed: nginx's master stops its workers on SIGTERM, and killed it would leave them serving. */
 export const stopFront = (child: ChildProcess) => stop(child);
 
+/**
+ * A CPU hog beside the whole rig (`stress-ng ...`, from Debian; scripts/cluster-rig.sh installs
+ * it), until `stop`: the machine starved, as it is when a drop brings everyone at once.
+ */
+export function startCpuHog(command: string): { stop: () => Promise<void> } {
+  const [bin, ...args] = command.split(" ");
+  const child = spawn(bin!, args, { stdio: "ignore" });
+  live.add(child);
+  child.once("exit", () => live.delete(child));
+  return { stop: () => stop(child, 5_000) };
+}
+
 /** scripts/cluster-rig.sh's node commands: kill, pause, resume, revive, wait-synced. */
 export function rig(...args: string[]) {
   const r = spawnSync("bash", [path.join(ROOT, "scripts/cluster-rig.sh"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 240_000 });

@@ -8,10 +8,12 @@ import net from "node:net";
  * - `reply-held`: send it, let MariaDB commit, then keep its OK (and all that follows on that
  *   connection) from the server, which waits until it is killed: a crash between COMMIT and
  *   whatever the server does after it;
- * - `delay`: hold every COMMIT for `delayMs` (slow in-flight checkouts for the SIGTERM test).
- * `drop`, `ack-lost` and `reply-held` fire once, then the proxy passes everything again.
+ * - `delay`: hold every COMMIT for `delayMs` (slow in-flight checkouts for the SIGTERM test);
+ * - `start-cut`: cut the connection instead of sending a `START TRANSACTION` (a connection that
+ *   died in the pool: nothing written on it yet), `times` times (1 if not given).
+ * `drop`, `ack-lost`, `reply-held` fire once, then the proxy passes everything again.
  */
-export type CommitFault = { kind: "drop" } | { kind: "ack-lost" } | { kind: "reply-held" } | { kind: "delay"; delayMs: number };
+export type CommitFault = { kind: "drop" } | { kind: "ack-lost" } | { kind: "reply-held" } | { kind: "delay"; delayMs: number } | { kind: "start-cut"; times?: number };
 
 const COM_QUERY = 0x03;
 
@@ -27,6 +29,11 @@ export class CommitProxy {
     readonly port: number,
     readonly targetPort: number,
   ) {}
+
+  /** The port it listens on (the one given, or the one the system chose for 0). */
+  get boundPort(): number {
+    return (this.server?.address() as net.AddressInfo | null)?.port ?? this.port;
+  }
 
   start(): Promise<void> {
     this.server = net.createServer((client) => this.connect(client));
@@ -76,15 +83,22 @@ export class CommitProxy {
         if (pending.length < 4 + length) break;
         const packet = pending.subarray(0, 4 + length);
         pending = pending.subarray(4 + length);
-        const isCommit = packet[4] === COM_QUERY && packet.subarray(5).toString("utf8").trim().toLowerCase() === "commit";
-        chain = chain.then(() => this.forward(packet, isCommit, client, upstream, (then) => (onReply = then)));
+        const statement = packet[4] === COM_QUERY ? packet.subarray(5).toString("utf8").trim().toLowerCase() : "";
+        chain = chain.then(() => this.forward(packet, statement, client, upstream, (then) => (onReply = then)));
       }
     });
   }
 
-  private async forward(packet: Buffer, isCommit: boolean, client: net.Socket, upstream: net.Socket, onReply: (then: "cut" | "hold") => void) {
+  private async forward(packet: Buffer, statement: string, client: net.Socket, upstream: net.Socket, onReply: (then: "cut" | "hold") => void) {
     if (client.destroyed || upstream.destroyed) return;
-    if (!isCommit || !this.fault) {
+    if (this.fault?.kind === "start-cut" && statement === "start transaction") {
+      const left = (this.fault.times ?? 1) - 1;
+      this.fault = left > 0 ? { kind: "start-cut", times: left } : undefined;
+      client.destroy();
+      upstream.destroy();
+      return;
+    }
+    if (statement !== "commit" || !this.fault || this.fault.kind === "start-cut") {
       upstream.write(packet);
       return;
     }
