@@ -72,7 +72,7 @@ export default async function ProductsPage({ searchParams }: Props) {
           <Link href="/admin/products/new">Create your first product</Link>
         </div>
       ) : (
-        <ul className={styles.list}>
+        <ul className={styles.list} aria-label="Products">
           {products.map((p) => (
             <li key={p.spuId} className={styles.item}>
               <ProductThumb category={p.category} hue={p.hue} />
