@@ -76,7 +76,8 @@ test.describe("the owner's catalog on a phone", () => {
     await expect(page.getByRole("link", { name: "see its page" })).toBeVisible();
 
     // A shopper meets it in the catalog, through the front, and buys one once it launches.
-    const shopperContext = await browser.newContext({ viewport: VIEWPORTS.phone });
+    // A context of its own, signed out: registering there must not end the owner's session.
+    const shopperContext = await browser.newContext({ viewport: VIEWPORTS.phone, storageState: { cookies: [], origins: [] } });
     const shopper = await shopperContext.newPage();
     expect((await shopper.request.post("/api/auth/register", { data: { username: newUsername("owner"), password: "password123" } })).status()).toBe(201);
     await shopper.goto(`/?q=${encodeURIComponent(name)}`);
@@ -121,7 +122,7 @@ test.describe("the Products room at both widths", () => {
       await fitsAndPassesAxe(page);
       const shots = process.env.PRODUCTS_SCREENSHOTS;
       if (shots) await page.screenshot({ path: `${shots}/${device}-admin-products.png`, fullPage: true });
-      await page.getByRole("list", { name: "Products" }).getByRole("link").first().click();
+      await page.getByRole("main").getByRole("listitem").first().getByRole("link").click();
       await expect(page.getByRole("heading", { level: 2, name: "Variants" })).toBeVisible();
       await page.getByRole("region", { name: "Variants" }).getByText(/^Edit /).first().click();
       await fitsAndPassesAxe(page);

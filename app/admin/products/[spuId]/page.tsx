@@ -64,7 +64,11 @@ export default async function ProductPage({ params }: Props) {
       <p className="muted">
         {product.status === "active" ? (
           <>
-            On the shop: <Link href={`/products/${product.spuId}`}>see its page</Link>.
+            On the shop:{" "}
+            <Link href={`/products/${product.spuId}`} style={{ textDecoration: "underline" }}>
+              see its page
+            </Link>
+            .
           </>
         ) : product.status === "draft" ? (
           "A draft: invisible to shoppers until you publish it."
@@ -112,7 +116,7 @@ export default async function ProductPage({ params }: Props) {
                 </p>
                 {dropWords(sku) && <p className="muted" style={{ margin: "0.25rem 0" }}>{dropWords(sku)}</p>}
                 <details>
-                  <summary className="btn link" style={{ minHeight: 44 }}>
+                  <summary className={styles.summary}>
                     Edit {sku.name}
                   </summary>
                   <VariantForm
