@@ -103,6 +103,13 @@ export const skus = mysqlTable(
     stock: int("stock", { unsigned: true }).notNull().default(0),
     sales: int("sales", { unsigned: true }).notNull().default(0),
     onSale: boolean("on_sale").notNull().default(true),
+    /**
+     * A copy of "its product's status is active", written under this row's lock by every status
+     * change (lib/admin/catalog/), so the checkout's conditional update refuses a draft's or an
+     * archived product's variant on this one row, without reading `spus`, and a status change
+     * conflicts with a concurrent checkout on this row (on Galera too).
+     */
+    productActive: boolean("product_active").notNull().default(true),
     /** Most units one customer may hold in orders that are not cancelled; null = no limit. */
     perCustomerLimit: int("per_customer_limit", { unsigned: true }),
     /** Checkout refuses the SKU before this instant; null = on sale now. */

@@ -34,3 +34,13 @@ describe("AppError across copies of this module", () => {
     expect(isAppError(null)).toBe(false);
   });
 });
+
+describe("duplicateKeyName", () => {
+  it("names the unique index a duplicate entry hit, as MariaDB and MySQL 8 write it, inside drizzle's wrapper", async () => {
+    const { duplicateKeyName } = await import("./errors");
+    const dup = (sqlMessage: string) => wrapped(Object.assign(new Error(sqlMessage), { errno: 1062, sqlMessage }));
+    expect(duplicateKeyName(dup("Duplicate entry 'TEE-1' for key 'skus_code_idx'"))).toBe("skus_code_idx");
+    expect(duplicateKeyName(dup("Duplicate entry 'Tee' for key 'spus.spus_name_unique'"))).toBe("spus_name_unique");
+    expect(duplicateKeyName(wrapped(Object.assign(new Error("Deadlock"), { errno: 1213 })))).toBeUndefined();
+  });
+});

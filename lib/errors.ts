@@ -13,6 +13,7 @@ export const ERRORS = {
   ADDRESS_NOT_FOUND: { status: 404, message: "That address was not found." },
   ORDER_NOT_FOUND: { status: 404, message: "That order was not found." },
   LOCATION_NOT_FOUND: { status: 404, message: "That stock location was not found." },
+  PRODUCT_NOT_FOUND: { status: 404, message: "That product was not found." },
   USERNAME_TAKEN: { status: 409, message: "That username is taken." },
   OUT_OF_STOCK: { status: 409, message: "Some items are no longer available in the quantity you asked for." },
   PURCHASE_LIMIT_REACHED: { status: 409, message: "That would take you past the limit per customer for an item." },
@@ -20,6 +21,8 @@ export const ERRORS = {
   CART_ALREADY_ORDERED: { status: 409, message: "This cart was already ordered, from another tab or device. Here is that order." },
   CART_CHANGED: { status: 409, message: "Your cart changed after this page was loaded. Check the items and place the order again." },
   SKU_NAME_TAKEN: { status: 409, message: "Another variant of this product already has that name." },
+  SKU_CODE_TAKEN: { status: 409, message: "Another variant already has that SKU code." },
+  PRODUCT_NAME_TAKEN: { status: 409, message: "Another product already has that name." },
   STOCK_WOULD_GO_NEGATIVE: { status: 409, message: "That correction would take stock below zero." },
   LOCATION_NAME_TAKEN: { status: 409, message: "Another location already has that name." },
   LAST_ACTIVE_LOCATION: { status: 409, message: "The last active location cannot be deactivated: nothing could be sold." },
@@ -128,3 +131,17 @@ const STOCK_REFUSALS = new Set([ER_DATA_OUT_OF_RANGE, ER_CONSTRAINT_FAILED, ER_C
 export const isStockRefusal = (e: unknown) => STOCK_REFUSALS.has(sqlErrno(e) ?? 0);
 
 export const isDuplicateKey = (e: unknown) => sqlErrno(e) === ER_DUP_ENTRY;
+
+/**
+ * The unique index a duplicate-key error names ("… for key 'skus_code_idx'"; MySQL 8 writes
+ * 'skus.skus_code_idx'), so one write can tell which of its unique values was taken.
+ */
+export function duplicateKeyName(e: unknown): string | undefined {
+  if (!isDuplicateKey(e)) return undefined;
+  for (const c of causeChain(e)) {
+    const text = typeof c.sqlMessage === "string" ? c.sqlMessage : typeof c.message === "string" ? c.message : "";
+    const m = /for key '(?:[^'.]+\.)?([^']+)'/.exec(text);
+    if (m) return m[1];
+  }
+  return undefined;
+}

@@ -50,6 +50,9 @@ async function throwawayCookie(w: World, caller: Caller) {
   return user ? `${SESSION_COOKIE}=${(await createSession(user.id)).token}` : null;
 }
 
+/** The world's product, for the catalog routes. */
+const spuOf = async (w: World) => String(((await getPool().query("SELECT spu_id FROM skus WHERE id = ?", [w.skuId]))[0] as { spu_id: number }[])[0]!.spu_id);
+
 const MATRIX: Record<string, Entry> = {
   "GET /api/addresses": { expect: userOnly(200) },
   "POST /api/addresses": {
@@ -83,6 +86,11 @@ const MATRIX: Record<string, Entry> = {
     },
   },
   "GET /api/admin/locations": { expect: adminOnly(200) },
+  "GET /api/admin/products": { expect: adminOnly(200), prepare: async () => ({ query: "?status=active&q=matrix" }) },
+  "POST /api/admin/products": { expect: adminOnly(201), prepare: async () => ({ body: { name: uid("Matrix product "), description: "", category: "Matrix" } }) },
+  "GET /api/admin/products/[spuId]": { expect: adminOnly(200), prepare: async (w) => ({ params: { spuId: await spuOf(w) } }) },
+  "PUT /api/admin/products/[spuId]": { expect: adminOnly(200), prepare: async (w) => ({ params: { spuId: await spuOf(w) }, body: { category: "Test" } }) },
+  "POST /api/admin/products/[spuId]/skus": { expect: adminOnly(201), prepare: async (w) => ({ params: { spuId: await spuOf(w) }, body: { name: uid("Matrix "), price: "1.00" } }) },
   // Created active, so deactivated again by the file's afterAll.
   "POST /api/admin/locations": { expect: adminOnly(201), prepare: async () => ({ body: { name: uid("Matrix "), priority: 9 } }) },
   "PUT /api/admin/locations/[locationId]": {

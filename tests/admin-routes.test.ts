@@ -132,6 +132,8 @@ describe("what admins see and switch", () => {
       product: expect.stringMatching(/^Product /),
       name: "Variant 1",
       price: "10.50",
+      compareAtPrice: null,
+      code: null,
       stock: expect.any(Number),
       sales: 0,
       onSale: true,

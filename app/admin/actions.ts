@@ -4,7 +4,8 @@ import { z } from "zod";
 import { asUser, type ActionState } from "@/lib/web/action";
 import { createLocation, updateLocation, type LocationView } from "@/lib/admin/locations";
 import { adjustStockForm, locationForm, priceAndNameForm, saleSettingsForm, transferStockForm, updateLocationSchema, updateSkuSchema, type UpdateSkuInput } from "@/lib/admin/schemas";
-import { adjustStock, transferStock, updateSku, type StockRow } from "@/lib/admin/stock";
+import { updateSku } from "@/lib/admin/sku-settings";
+import { adjustStock, transferStock, type StockRow } from "@/lib/admin/stock";
 import { AppError } from "@/lib/errors";
 
 // Bound arguments come from the client like any other input: a server action is a public endpoint.
@@ -33,7 +34,7 @@ export async function adjustStockAction(skuId: number, _prev: ActionState<Adjust
 
 /** An admin's change to one SKU through `updateSku` (as `PUT /api/admin/skus/:id`), answered with what the form shows. */
 async function changeSku<R>(skuId: number, parse: () => UpdateSkuInput, answer: (sku: StockRow) => R): Promise<ActionState<R>> {
-  return asUser(async () => answer(await updateSku(skuIdOf(skuId), parse())), { role: "admin" });
+  return asUser(async (admin) => answer(await updateSku(skuIdOf(skuId), parse(), admin.id)), { role: "admin" });
 }
 
 export async function setOnSaleAction(skuId: number, onSale: boolean): Promise<ActionState<{ onSale: boolean }>> {

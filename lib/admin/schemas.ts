@@ -96,14 +96,14 @@ function blankToUndefined(v: unknown) {
 
 const onSale = z.boolean({ error: "onSale must be true or false." });
 
-const perCustomerLimit = z
+export const perCustomerLimit = z
   .number({ error: "perCustomerLimit must be a whole number from 1 to 99, or null for no limit." })
   .int("perCustomerLimit must be a whole number from 1 to 99, or null for no limit.")
   .min(1, "perCustomerLimit must be at least 1 (or null for no limit).")
   .max(MAX_LINE_QTY, `perCustomerLimit must be at most ${MAX_LINE_QTY}.`)
   .nullable();
 
-const saleStartsAt = z
+export const saleStartsAt = z
   .iso.datetime({ offset: true, error: "saleStartsAt must be an ISO 8601 date and time with an offset, e.g. 2026-12-24T18:00:00+01:00, or null." })
   .transform((s) => new Date(s))
   .nullable();
@@ -127,7 +127,7 @@ function priceProblem(s: string): string | null {
 }
 
 /** A unit price as a decimal string, made canonical ("5" -> "5.00") through cents; one message per refusal. */
-const price = z.string({ error: PRICE_PROBLEMS.type }).transform((raw, ctx) => {
+export const price = z.string({ error: PRICE_PROBLEMS.type }).transform((raw, ctx) => {
   const s = raw.trim();
   const problem = priceProblem(s);
   if (problem) {
@@ -143,12 +143,28 @@ const price = z.string({ error: PRICE_PROBLEMS.type }).transform((raw, ctx) => {
  */
 export const MAX_SKU_NAME = Math.min(NAME_LENGTH.sku, NAME_LENGTH.orderLine - NAME_LENGTH.product - " — ".length);
 
-const skuName = z
+export const skuName = z
   .string({ error: "Name must be a string, e.g. EU 44 or 128 GB." })
   .trim()
   .min(1, "Enter a name for the variant, e.g. EU 44 or 128 GB.")
   // Counted in characters (code points), as the database counts them, not UTF-16 units.
   .refine((s) => [...s].length <= MAX_SKU_NAME, `Name can be at most ${MAX_SKU_NAME} characters.`);
+
+const CODE_PROBLEM = "SKU code: letters, digits and . _ - / only (no spaces), at most 64, e.g. TEE-BLK-M.";
+
+/** The owner's SKU code, unique across the shop (skus_code_idx); null = none. */
+export const skuCode = z
+  .string({ error: CODE_PROBLEM })
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, CODE_PROBLEM)
+  .nullable();
+
+/** The "was" price shown struck through; null = none. Must be above the price where both are known. */
+export const compareAtPrice = price.nullable();
+
+/** Whether a compare-at price is above the price (both decimal strings); a sale only reads as one if so. */
+export const compareAtAbovePrice = (priceValue: string, compareAt: string | null | undefined) => compareAt == null || toCents(compareAt) > toCents(priceValue);
+export const COMPARE_AT_PROBLEM = "The compare-at price must be higher than the price (it is shown struck through), or blank for none.";
 
 /** A SKU's settings as the API receives them; every field optional, at least one given. */
 export const updateSkuSchema = z
@@ -158,9 +174,11 @@ export const updateSkuSchema = z
     saleStartsAt: saleStartsAt.optional(),
     price: price.optional(),
     name: skuName.optional(),
+    code: skuCode.optional(),
+    compareAtPrice: compareAtPrice.optional(),
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, "Send at least one of onSale, perCustomerLimit, saleStartsAt, price, name.");
+  .refine((v) => Object.keys(v).length > 0, "Send at least one of onSale, perCustomerLimit, saleStartsAt, price, name, code, compareAtPrice.");
 export type UpdateSkuInput = z.infer<typeof updateSkuSchema>;
 
 /** A form field left blank means "none" (no limit, no launch time). */

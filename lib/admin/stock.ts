@@ -1,13 +1,12 @@
 import "server-only";
 import type { RowDataPacket } from "mysql2";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import { affectedRows, getDb, type Tx } from "@/db";
+import { getDb, type Tx } from "@/db";
 import { locations, skuLocations, skus, spus, stockAdjustments, users } from "@/db/schema";
 import { lineName } from "@/lib/catalog/product-name";
 import { clearSoldOut } from "@/lib/orders/soldout";
-import { catalogChanged } from "@/lib/platform/page-cache/changes";
-import { AppError, ER_WARN_DATA_OUT_OF_RANGE, isDuplicateKey, sqlErrno } from "@/lib/errors";
-import type { AdjustStockInput, TransferStockInput, UpdateSkuInput } from "./schemas";
+import { AppError, ER_WARN_DATA_OUT_OF_RANGE, sqlErrno } from "@/lib/errors";
+import type { AdjustStockInput, TransferStockInput } from "./schemas";
 
 export type StockRow = {
   skuId: number;
@@ -18,6 +17,8 @@ export type StockRow = {
   hue: number;
   name: string;
   price: string;
+  compareAtPrice: string | null;
+  code: string | null;
   stock: number;
   sales: number;
   onSale: boolean;
@@ -52,6 +53,8 @@ const stockColumns = {
   hue: spus.hue,
   name: skus.name,
   price: skus.price,
+  compareAtPrice: skus.compareAtPrice,
+  code: skus.code,
   stock: skus.stock,
   sales: skus.sales,
   onSale: skus.onSale,
@@ -97,7 +100,8 @@ export async function stockSnapshot(): Promise<{ skus: StockRow[]; at: number }>
   return { skus, at: Date.now() };
 }
 
-async function findSku(skuId: number): Promise<StockRow> {
+/** One SKU's row of the stock table, or SKU_NOT_FOUND. */
+export async function findSku(skuId: number): Promise<StockRow> {
   const [row] = await getDb().select(stockColumns).from(skus).innerJoin(spus, eq(spus.id, skus.spuId)).where(eq(skus.id, skuId)).limit(1);
   if (!row) throw new AppError("SKU_NOT_FOUND");
   return toRow(row, await stockByLocation([skuId]));
@@ -113,18 +117,7 @@ async function findSku(skuId: number): Promise<StockRow> {
 export async function adjustStock(input: AdjustStockInput & { skuId: number; adminId: number }): Promise<{ adjustment: AdjustmentView; stock: number }> {
   const { skuId, delta, reason, adminId, locationId } = input;
   try {
-    const applied = await getDb().transaction(
-      async (tx) => {
-        await lockSku(tx, skuId);
-        const at = await lockLocation(tx, locationId ?? (await onlyActiveLocation(tx)));
-        const row = await lockSkuAt(tx, skuId, at);
-        if (delta < 0 && row.stock < -delta) throw await wouldGoNegative(tx, skuId, at, row.stock, -delta);
-        const stockAfter = await moveUnits(tx, skuId, at, delta);
-        const adjustment = await writeLedger(tx, { skuId, location: at, delta, stockAfter, reason, adminId });
-        return { adjustment, stock: await sellable(tx, skuId) };
-      },
-      { isolationLevel: "read committed" },
-    );
+    const applied = await getDb().transaction((tx) => applyAdjustment(tx, { skuId, delta, reason, adminId, locationId }), { isolationLevel: "read committed" });
     // After commit: a restock makes any "sold out" hint for this SKU wrong.
     if (delta > 0) await clearSoldOut([skuId]);
     return applied;
@@ -132,6 +125,24 @@ export async function adjustStock(input: AdjustStockInput & { skuId: number; adm
     if (sqlErrno(e) === ER_WARN_DATA_OUT_OF_RANGE) throw new AppError("VALIDATION", { message: `That would take stock above ${MAX_STOCK}, the most one SKU can hold.` });
     throw e;
   }
+}
+
+/**
+ * One adjustment inside the caller's transaction (READ COMMITTED), in the shop's lock order: the
+ * SKU row, the location (shared), the SKU's row there; then the units and the ledger row. The
+ * console's new variants write their initial stock through it (reason "initial stock").
+ */
+export async function applyAdjustment(
+  tx: Tx,
+  { skuId, delta, reason, adminId, locationId }: { skuId: number; delta: number; reason: string; adminId: number; locationId?: number },
+): Promise<{ adjustment: AdjustmentView; stock: number }> {
+  await lockSku(tx, skuId);
+  const at = await lockLocation(tx, locationId ?? (await onlyActiveLocation(tx)));
+  const row = await lockSkuAt(tx, skuId, at);
+  if (delta < 0 && row.stock < -delta) throw await wouldGoNegative(tx, skuId, at, row.stock, -delta);
+  const stockAfter = await moveUnits(tx, skuId, at, delta);
+  const adjustment = await writeLedger(tx, { skuId, location: at, delta, stockAfter, reason, adminId });
+  return { adjustment, stock: await sellable(tx, skuId) };
 }
 
 /**
@@ -280,31 +291,4 @@ export async function listAdjustments(skuId: number, limit = 100): Promise<Adjus
     .orderBy(desc(stockAdjustments.createdAt), desc(stockAdjustments.id))
     .limit(limit);
   return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
-}
-
-/**
- * Changes a SKU's settings: on sale or not, the per-customer limit, the launch time, its price and
- * name. They apply to carts and checkouts from now on; existing orders keep the name and price
- * their lines were sold at.
- */
-export async function updateSku(skuId: number, change: UpdateSkuInput): Promise<StockRow> {
-  let result;
-  try {
-    result = await getDb().update(skus).set(change).where(eq(skus.id, skuId));
-  } catch (e) {
-    if (isDuplicateKey(e) && change.name !== undefined) throw await nameTaken(skuId, change.name);
-    throw e;
-  }
-  // mysql2 reports matched rows, so setting the values it already has still counts as found.
-  if (affectedRows(result) !== 1) throw new AppError("SKU_NOT_FOUND");
-  // An off-sale SKU counts as sold out to the batched checkout; back on sale, it may be bought again.
-  if (change.onSale) await clearSoldOut([skuId]);
-  await catalogChanged();
-  return findSku(skuId);
-}
-
-/** Variant names are unique per product (skus_spu_name_idx), compared without case. */
-async function nameTaken(skuId: number, name: string): Promise<AppError> {
-  const { product } = await findSku(skuId);
-  return new AppError("SKU_NAME_TAKEN", { message: `${product} already has a variant named “${name}”.` });
 }

@@ -23,13 +23,22 @@ export type CatalogProduct = {
   skus: CatalogSku[];
 };
 
+/**
+ * On sale as a shopper sees it: the owner's switch, and a product that is neither a draft nor
+ * archived (the copy on the SKU row the checkout gates on). Shared with the live-stock read.
+ */
+export const shopperOnSale = sql<boolean>`(${skus.onSale} AND ${skus.productActive})`.mapWith((v) => Number(v) === 1);
+
+/** Only products shoppers may see: drafts and archived products are absent everywhere in the shop. */
+const visible = eq(spus.status, "active");
+
 const skuColumns = {
   skuId: skus.id,
   spuId: skus.spuId,
   name: skus.name,
   price: skus.price,
   stock: skus.stock,
-  onSale: skus.onSale,
+  onSale: shopperOnSale,
   perCustomerLimit: skus.perCustomerLimit,
   saleStartsAt: skus.saleStartsAt,
 };
@@ -52,15 +61,15 @@ function assemble(products: (typeof spus.$inferSelect)[], variants: SkuRow[]): C
 export async function listProducts(): Promise<CatalogProduct[]> {
   const db = getReadDb();
   const [products, variants] = await Promise.all([
-    db.select().from(spus).orderBy(asc(spus.id)),
-    db.select(skuColumns).from(skus).orderBy(asc(skus.id)),
+    db.select().from(spus).where(visible).orderBy(asc(spus.id)),
+    db.select(skuColumns).from(skus).where(eq(skus.productActive, true)).orderBy(asc(skus.id)),
   ]);
   return assemble(products, variants);
 }
 
 export async function getProduct(spuId: number): Promise<CatalogProduct | null> {
   const db = getReadDb();
-  const [product] = await db.select().from(spus).where(eq(spus.id, spuId)).limit(1);
+  const [product] = await db.select().from(spus).where(and(eq(spus.id, spuId), visible)).limit(1);
   if (!product) return null;
   const variants = await db.select(skuColumns).from(skus).where(eq(skus.spuId, spuId)).orderBy(asc(skus.id));
   return assemble([product], variants)[0]!;
@@ -80,14 +89,14 @@ export const CATALOG_PAGE_SIZE = 24;
  */
 export async function searchProducts({ q, category, sort, page }: CatalogQuery): Promise<{ products: CatalogProduct[]; total: number }> {
   const db = getReadDb();
-  const where: SQL[] = [];
+  const where: SQL[] = [visible];
   for (const word of q.split(" ").filter(Boolean)) {
     const w = likeWords(word);
     const variantMatch = db.select({ one: sql`1` }).from(skus).where(and(eq(skus.spuId, spus.id), like(skus.name, w)));
     where.push(or(like(spus.name, w), like(spus.category, w), like(spus.description, w), sql`exists ${variantMatch}`)!);
   }
   if (category) where.push(eq(spus.category, category));
-  const filter = where.length ? and(...where) : undefined;
+  const filter = and(...where);
   const from = sql`(SELECT MIN(${skus.price}) FROM ${skus} WHERE ${skus.spuId} = ${spus.id} AND ${skus.onSale} = 1)`;
   const order =
     sort === "newest"
@@ -114,13 +123,13 @@ export async function searchProducts({ q, category, sort, page }: CatalogQuery):
   return { products: assemble(products, variants), total: counted?.total ?? 0 };
 }
 
-/** The categories with at least one product, for the filter. */
+/** The categories with at least one product shoppers can see, for the filter. */
 export async function listCategories(): Promise<string[]> {
-  const rows = await getReadDb().selectDistinct({ category: spus.category }).from(spus).orderBy(asc(spus.category));
+  const rows = await getReadDb().selectDistinct({ category: spus.category }).from(spus).where(visible).orderBy(asc(spus.category));
   return rows.map((r) => r.category);
 }
 
-/** SKUs with their product's name, category and hue, for the cart, checkout and orders. */
+/** SKUs with their product's name, category and hue, for the cart, checkout and orders; a draft's or archived product's are off sale. */
 export async function getSkus(ids: number[]) {
   if (ids.length === 0) return [];
   return getDb()

@@ -14,7 +14,10 @@ import { normalizeKey } from "./idempotency";
 /** An earlier order that may stop a draft (lib/orders/commit.ts decides how). */
 export type Earlier = { id: string; userId: number; key: string; revision: string | null; cleanupPending: boolean };
 
-/** A SKU as checkout sees it: its name for lines and refusals, price, stock and the rules that gate a sale. */
+/**
+ * A SKU as checkout sees it: its name for lines and refusals, price, stock and the rules that gate a sale.
+ * `onSale` is false when the owner took it off sale or its product is a draft or archived (`skus.product_active`).
+ */
 export type CheckoutSku = {
   skuId: number;
   product: string;
@@ -55,7 +58,7 @@ export async function batchLookups(drafts: Draft[]): Promise<BatchLookups> {
        UNION ALL
        SELECT 'a', id, user_id, receiver, phone, region, detail, NULL, NULL, NULL FROM addresses WHERE id IN (${placeholders(addressIds.length)})
        UNION ALL
-       SELECT 's', k.id, NULL, p.name, k.name, k.price, k.stock, k.on_sale, k.per_customer_limit, k.sale_starts_at
+       SELECT 's', k.id, NULL, p.name, k.name, k.price, k.stock, k.on_sale AND k.product_active, k.per_customer_limit, k.sale_starts_at
          FROM skus k JOIN spus p ON p.id = k.spu_id WHERE k.id IN (${placeholders(skuIds.length)})`,
       [
         ...drafts.flatMap((d) => [d.req.userId, d.req.idempotencyKey]),
@@ -89,7 +92,8 @@ export async function batchLookups(drafts: Draft[]): Promise<BatchLookups> {
   return found;
 }
 
-const SKU_COLUMNS = "k.id, p.name AS product, k.name, k.price, k.stock, k.on_sale, k.per_customer_limit, k.sale_starts_at";
+/** `on_sale` as a shopper sees it: the owner's switch, and a product that is neither a draft nor archived. */
+const SKU_COLUMNS = "k.id, p.name AS product, k.name, k.price, k.stock, k.on_sale AND k.product_active AS on_sale, k.per_customer_limit, k.sale_starts_at";
 
 /** The SKUs of `ids` (for a refusal after the transaction), from the primary. */
 export async function checkoutSkus(ids: number[]): Promise<CheckoutSku[]> {

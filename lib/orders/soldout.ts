@@ -60,10 +60,10 @@ export async function markSoldOut(emptied: SoldOut[]) {
     if (expired.length > 0) await redis.hdel(HINTS, ...expired);
     // Confirm against committed stock: a restock that committed before our SET is seen here.
     const rows = await getDb()
-      .select({ id: skus.id, stock: skus.stock, onSale: skus.onSale })
+      .select({ id: skus.id, stock: skus.stock, onSale: skus.onSale, productActive: skus.productActive })
       .from(skus)
       .where(inArray(skus.id, emptied.map((s) => s.skuId)));
-    const back = rows.filter((r) => r.stock > 0 && r.onSale).map((r) => r.id);
+    const back = rows.filter((r) => r.stock > 0 && r.onSale && r.productActive).map((r) => r.id);
     if (back.length > 0) await redis.hdel(HINTS, ...back.map(String));
     // Pages say "Sold out" now rather than when their cached copy ages out.
     if (back.length < emptied.length) await catalogChanged();

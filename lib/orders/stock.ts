@@ -58,10 +58,13 @@ export const OPTIMISTIC_MAX_TRIES = 50;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Prebuilt SQL (see db/index.ts `transaction`): these run once or more per order.
-const TAKE_IF_ENOUGH = "UPDATE skus SET stock = stock - ?, sales = sales + ? WHERE id = ? AND on_sale = 1 AND stock >= ?";
+// "On sale" is the owner's switch and the product's status (its copy on the row, `product_active`):
+// a draft's or an archived product's variant is refused here exactly like an off-sale one.
+const TAKE_IF_ENOUGH = "UPDATE skus SET stock = stock - ?, sales = sales + ? WHERE id = ? AND on_sale = 1 AND product_active = 1 AND stock >= ?";
 const TAKE = "UPDATE skus SET stock = stock - ?, sales = sales + ? WHERE id = ?";
-const TAKE_IF_UNCHANGED = "UPDATE skus SET stock = ?, sales = sales + ? WHERE id = ? AND stock = ?";
-const READ_STOCK = "SELECT stock, on_sale FROM skus WHERE id = ?";
+// Still on sale too: an owner's switch or archive between the read and this write makes it miss, and the re-read refuses.
+const TAKE_IF_UNCHANGED = "UPDATE skus SET stock = ?, sales = sales + ? WHERE id = ? AND stock = ? AND on_sale = 1 AND product_active = 1";
+const READ_STOCK = "SELECT stock, on_sale AND product_active AS on_sale FROM skus WHERE id = ?";
 
 /** Units per SKU over several orders, ascending SKU id. */
 function unitsBySku(orders: Line[][]): Line[] {
@@ -109,7 +112,7 @@ const optimistic: StockStep = {
 /** Locks the rows (ascending id), checks what they hold, then takes. */
 async function lockRows(tx: Conn, skuIds: number[]) {
   if (skuIds.length === 0) return new Map<number, number>();
-  const [rows] = await tx.query<RowDataPacket[]>(`SELECT id, stock, on_sale FROM skus WHERE id IN (${placeholders(skuIds.length)}) ORDER BY id FOR UPDATE`, skuIds);
+  const [rows] = await tx.query<RowDataPacket[]>(`SELECT id, stock, on_sale AND product_active AS on_sale FROM skus WHERE id IN (${placeholders(skuIds.length)}) ORDER BY id FOR UPDATE`, skuIds);
   return new Map(rows.map((r) => [Number(r.id), r.on_sale ? Number(r.stock) : 0]));
 }
 

@@ -131,7 +131,7 @@ export async function requireAdmin(req: NextRequest): Promise<SessionUser> {
 }
 
 /** Route params arrive as strings; ids are positive integers or the route is a 404. */
-export function idParam(value: string, code: "SKU_NOT_FOUND" | "ADDRESS_NOT_FOUND" | "LOCATION_NOT_FOUND" | "NOT_FOUND" = "NOT_FOUND"): number {
+export function idParam(value: string, code: "SKU_NOT_FOUND" | "ADDRESS_NOT_FOUND" | "LOCATION_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "NOT_FOUND" = "NOT_FOUND"): number {
   if (!/^[1-9]\d{0,15}$/.test(value)) throw new AppError(code);
   return Number(value);
 }

@@ -10,6 +10,9 @@ import { VariantPicker } from "./VariantPicker";
 export const revalidate = 1;
 export const generateStaticParams = () => [];
 
+/** A description's paragraphs: separated by blank lines; single line breaks stay (CSS pre-line). */
+const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+
 type Props = { params: Promise<{ spuId: string }> };
 
 async function load(spuId: string) {
@@ -35,7 +38,12 @@ export default async function ProductPage({ params }: Props) {
           <Link href={`/?category=${encodeURIComponent(product.category)}`}>{product.category}</Link>
         </nav>
         <h1>{product.name}</h1>
-        <p>{product.description}</p>
+        {/* Plain text as the owner typed it: blank lines part paragraphs, React escapes the rest. */}
+        {paragraphs(product.description).map((text, i) => (
+          <p key={i} style={{ whiteSpace: "pre-line" }}>
+            {text}
+          </p>
+        ))}
       </VariantPicker>
     </article>
   );

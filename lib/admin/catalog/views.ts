@@ -1,0 +1,139 @@
+import "server-only";
+import { and, asc, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
+import { getDb } from "@/db";
+import { productImages, skus, spus, type ProductStatus } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import type { ProductFilter } from "./schemas";
+
+/** A variant as the owner's catalog shows it: `onSale` is the owner's own switch (the product's status is beside it). */
+export type AdminSku = {
+  skuId: number;
+  name: string;
+  code: string | null;
+  price: string;
+  compareAtPrice: string | null;
+  stock: number;
+  onSale: boolean;
+  perCustomerLimit: number | null;
+  /** ISO 8601, UTC. */
+  saleStartsAt: string | null;
+};
+
+export type AdminImage = { imageId: number; url: string; alt: string; width: number; height: number };
+
+export type AdminProduct = {
+  spuId: number;
+  name: string;
+  description: string;
+  category: string;
+  status: ProductStatus;
+  /** Hue of the drawn art shown while the product has no image. */
+  hue: number;
+  /** ISO 8601, UTC. */
+  updatedAt: string;
+  images: AdminImage[];
+  skus: AdminSku[];
+};
+
+/** The most products one listing answers (newest first); narrow with `q` or `status`. */
+export const ADMIN_LIST_LIMIT = 200;
+
+const skuColumns = {
+  skuId: skus.id,
+  spuId: skus.spuId,
+  name: skus.name,
+  code: skus.code,
+  price: skus.price,
+  compareAtPrice: skus.compareAtPrice,
+  stock: skus.stock,
+  onSale: skus.onSale,
+  perCustomerLimit: skus.perCustomerLimit,
+  saleStartsAt: skus.saleStartsAt,
+};
+
+/** `%`, `_` and `\` in what the owner typed are letters, not LIKE wildcards. */
+const likeWords = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * ---- images: a placeholder until the images work lands ----
+ * The product's pictures in order, as `{ imageId, url, alt, width, height }` with the largest
+ * stored WebP. The URL is built here only until lib/images owns the URL builder: replace
+ * `imageUrl` with it at merge.
+ */
+const imageUrl = (hash: string, width: number) => `/images/${hash}-${width}.webp`;
+
+async function imagesOf(spuIds: number[]): Promise<Map<number, AdminImage[]>> {
+  const bySpu = new Map<number, AdminImage[]>();
+  if (spuIds.length === 0) return bySpu;
+  const rows = await getDb()
+    .select({ spuId: productImages.spuId, imageId: productImages.id, hash: productImages.hash, alt: productImages.alt, width: productImages.width, height: productImages.height })
+    .from(productImages)
+    .where(inArray(productImages.spuId, spuIds))
+    .orderBy(asc(productImages.spuId), asc(productImages.position), asc(productImages.id));
+  for (const { spuId, hash, ...image } of rows) {
+    const list = bySpu.get(spuId) ?? [];
+    list.push({ ...image, url: imageUrl(hash, image.width) });
+    bySpu.set(spuId, list);
+  }
+  return bySpu;
+}
+
+async function assemble(products: (typeof spus.$inferSelect)[]): Promise<AdminProduct[]> {
+  const ids = products.map((p) => p.id);
+  if (ids.length === 0) return [];
+  const [variants, images] = await Promise.all([getDb().select(skuColumns).from(skus).where(inArray(skus.spuId, ids)).orderBy(asc(skus.id)), imagesOf(ids)]);
+  return products.map((p) => ({
+    spuId: p.id,
+    name: p.name,
+    description: p.description,
+    category: p.category,
+    status: p.status,
+    hue: p.hue,
+    updatedAt: p.updatedAt.toISOString(),
+    images: images.get(p.id) ?? [],
+    skus: variants.filter((v) => v.spuId === p.id).map(({ spuId: _spuId, saleStartsAt, ...v }) => ({ ...v, saleStartsAt: saleStartsAt?.toISOString() ?? null })),
+  }));
+}
+
+/**
+ * Every product of every status, newest first (at most ADMIN_LIST_LIMIT): only `status` when
+ * given, and every word of `q` found in the name, category, description, or a variant's name or code.
+ */
+export async function listAdminProducts({ status, q }: ProductFilter): Promise<AdminProduct[]> {
+  const db = getDb();
+  const where: SQL[] = [];
+  if (status) where.push(eq(spus.status, status));
+  for (const word of q.split(" ").filter(Boolean)) {
+    const w = likeWords(word);
+    const variantMatch = db
+      .select({ one: sql`1` })
+      .from(skus)
+      .where(and(eq(skus.spuId, spus.id), or(like(skus.name, w), like(skus.code, w))));
+    where.push(or(like(spus.name, w), like(spus.category, w), like(spus.description, w), sql`exists ${variantMatch}`)!);
+  }
+  const products = await db
+    .select()
+    .from(spus)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(spus.updatedAt), desc(spus.id))
+    .limit(ADMIN_LIST_LIMIT);
+  return assemble(products);
+}
+
+export async function getAdminProduct(spuId: number): Promise<AdminProduct> {
+  const [product] = await getDb().select().from(spus).where(eq(spus.id, spuId)).limit(1);
+  if (!product) throw new AppError("PRODUCT_NOT_FOUND");
+  return (await assemble([product]))[0]!;
+}
+
+export async function getAdminSku(skuId: number): Promise<AdminSku & { spuId: number }> {
+  const [row] = await getDb().select(skuColumns).from(skus).where(eq(skus.id, skuId)).limit(1);
+  if (!row) throw new AppError("SKU_NOT_FOUND");
+  return { ...row, saleStartsAt: row.saleStartsAt?.toISOString() ?? null };
+}
+
+/** Every category in use, drafts' and archived products' included: the form's suggestions. */
+export async function listAllCategories(): Promise<string[]> {
+  const rows = await getDb().selectDistinct({ category: spus.category }).from(spus).orderBy(asc(spus.category));
+  return rows.map((r) => r.category);
+}
