@@ -97,7 +97,8 @@ export async function stockSnapshot(): Promise<{ skus: StockRow[]; at: number }>
   return { skus, at: Date.now() };
 }
 
-async function findSku(skuId: number): Promise<StockRow> {
+/** One SKU's row, as the table shows it; SKU_NOT_FOUND if there is none. */
+export async function findSku(skuId: number): Promise<StockRow> {
   const [row] = await getDb().select(stockColumns).from(skus).innerJoin(spus, eq(spus.id, skus.spuId)).where(eq(skus.id, skuId)).limit(1);
   if (!row) throw new AppError("SKU_NOT_FOUND");
   return toRow(row, await stockByLocation([skuId]));
