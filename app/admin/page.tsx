@@ -12,7 +12,8 @@ import { skuLabel } from "./ui/format";
 import { PhaseBadge } from "./ui/PhaseBadge";
 import { RoomHeader } from "./ui/RoomHeader";
 
-export const metadata: Metadata = { title: "Home" };
+// Absolute: a layout's title template applies to the segments below it, not to its own page.
+export const metadata: Metadata = { title: { absolute: "Home · Admin · Stockroom" } };
 export const dynamic = "force-dynamic";
 
 /** A dashboard card: a figure, a short list, and the way into its room. */

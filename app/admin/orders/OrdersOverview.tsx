@@ -111,7 +111,7 @@ export function OrdersOverview({ initialStatus = "" }: { initialStatus?: OrderSt
                       {number}
                     </button>
                   </th>
-                  <Cell label="Placed (UTC)">{o.createdAt.replace("T", " ").slice(0, 19)}</Cell>
+                  <Cell label="Placed (UTC)" wide>{o.createdAt.replace("T", " ").slice(0, 19)}</Cell>
                   <Cell label="Customer">{o.username}</Cell>
                   <Cell label="Status" className="cell-status">
                     <span className={`badge ${STATUS_BADGE[o.status]}`}>{STATUS_LABEL[o.status]}</span>

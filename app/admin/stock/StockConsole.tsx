@@ -205,10 +205,10 @@ export function StockConsole(props: { initial: { skus: StockRow[]; at: number };
               <Cell label="Sold" num>
                 <Flash changed={changed.has(`${r.skuId}:sales`)} value={r.sales} testId="sales" />
               </Cell>
-              <Cell label="Limit" num className={flash("perCustomerLimit")} data-testid="limit">
+              <Cell label="Limit" num empty={r.perCustomerLimit === null} className={flash("perCustomerLimit")} data-testid="limit">
                 {r.perCustomerLimit ?? <NoValue words="No limit" />}
               </Cell>
-              <Cell label="Launch" className={flash("saleStartsAt")} data-testid="launch">
+              <Cell label="Launch" empty={r.saleStartsAt === null} className={flash("saleStartsAt")} data-testid="launch">
                 {r.saleStartsAt === null ? (
                   <NoValue words="No launch time" />
                 ) : hasStarted(r.saleStartsAt, stock.dataUpdatedAt) ? (
@@ -224,7 +224,9 @@ export function StockConsole(props: { initial: { skus: StockRow[]; at: number };
                   <span className="badge sold_out">Sold out</span>
                 ) : r.stock <= lowStockThreshold ? (
                   <span className="badge low">Low</span>
-                ) : null}{" "}
+                ) : (
+                  <span className="badge in_stock">In stock</span>
+                )}{" "}
                 {!r.onSale && <span className="badge">Off sale</span>}
               </Cell>
               <Cell className={["cell-action", flash("onSale")].filter(Boolean).join(" ")}>

@@ -29,10 +29,12 @@ export function DataTable({ label, columns, children, footer, testId }: { label:
 
 /**
  * A cell of a DataTable row. `label` is its column's name, shown before the value when the row is a
- * card; `num` right-aligns a figure; `wide` lets it take a card's whole width (actions, notes).
+ * card; `num` right-aligns a figure; `wide` lets it take a card's whole width (dates, notes);
+ * `empty` (a value the row does not have: no limit) leaves it off the card. A cell with class
+ * `cell-action` goes on the card's last line.
  */
-export function Cell({ label, num, wide, className, children, ...rest }: { label?: string; num?: boolean; wide?: boolean } & React.TdHTMLAttributes<HTMLTableCellElement>) {
-  const classes = [num ? "num" : "", wide ? "cell-wide" : "", className ?? ""].filter(Boolean).join(" ");
+export function Cell({ label, num, wide, empty, className, children, ...rest }: { label?: string; num?: boolean; wide?: boolean; empty?: boolean } & React.TdHTMLAttributes<HTMLTableCellElement>) {
+  const classes = [num ? "num" : "", wide ? "cell-wide" : "", empty ? "cell-empty" : "", className ?? ""].filter(Boolean).join(" ");
   return (
     <td data-label={label} className={classes || undefined} {...rest}>
       {children}
