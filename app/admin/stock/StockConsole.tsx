@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Cell, DataTable, type Column } from "@/app/admin/ui/DataTable";
 import { clock, skuLabel } from "@/app/admin/ui/format";
-import { STOCK_KEY, useStock } from "@/app/admin/ui/queries";
+import { STOCK_KEY, useLocations, useStock } from "@/app/admin/ui/queries";
 import { StatusAlert } from "@/app/admin/ui/StatusAlert";
 import type { StockRow } from "@/lib/admin/stock";
 import { LaunchTime } from "@/app/components/LaunchTime";
@@ -97,6 +97,8 @@ const COLUMNS: Column[] = [
 export function StockConsole(props: { initial: { skus: StockRow[]; at: number }; lowStockThreshold: number; filter?: string; sort?: string }) {
   const { initial, lowStockThreshold } = props;
   const stock = useStock(initial);
+  // Loaded with the table, not when a drawer opens: the drawer's forms choose among them.
+  useLocations();
   const rows = stock.data;
   const changed = useChangedSincePrevious(rows);
   const [filter, setFilter] = useState(props.filter ?? "");

@@ -44,6 +44,7 @@ function adjustFieldErrors(state: ActionState<AdjustStockResult>): Record<string
 
 export function AdjustForm({ sku }: { sku: StockRow }) {
   const qc = useQueryClient();
+  const locations = useLocations();
   // Controlled fields: a refused change keeps what the admin typed (React resets uncontrolled ones).
   const [delta, setDelta] = useState("");
   const [reason, setReason] = useState("");
@@ -88,7 +89,8 @@ export function AdjustForm({ sku }: { sku: StockRow }) {
         <ReasonField id={id} value={reason} onChange={setReason} errors={errors?.reason} placeholder="e.g. Restock from supplier, damaged in store" />
       </div>
       <div>
-        <button type="submit" className="btn" disabled={pending}>
+        {/* Until the locations arrive the select cannot hold its choice, and the browser would refuse the submit. */}
+        <button type="submit" className="btn" disabled={pending || locations.isPending}>
           {pending ? "Applying…" : "Apply adjustment"}
         </button>
       </div>
@@ -138,6 +140,7 @@ function transferFieldErrors(state: ActionState<TransferResult>): Record<string,
 /** Moves units between two locations in one transaction (two ledger rows). */
 export function TransferForm({ sku }: { sku: StockRow }) {
   const qc = useQueryClient();
+  const locations = useLocations();
   const [from, setFrom] = useState(String(sku.locations[0]?.locationId ?? ""));
   const [to, setTo] = useState("");
   const [count, setCount] = useState("");
@@ -179,7 +182,8 @@ export function TransferForm({ sku }: { sku: StockRow }) {
         <ReasonField id={id} value={reason} onChange={setReason} errors={errors?.reason} placeholder="e.g. Stock the store for the weekend" />
       </div>
       <div>
-        <button type="submit" className="btn" disabled={pending}>
+        {/* Until the locations arrive the select cannot hold its choice, and the browser would refuse the submit. */}
+        <button type="submit" className="btn" disabled={pending || locations.isPending}>
           {pending ? "Moving…" : "Transfer units"}
         </button>
       </div>
