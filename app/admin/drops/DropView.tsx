@@ -267,7 +267,9 @@ export function DropView({ initial, skuId }: { initial: { skus: StockRow[]; at: 
   return (
     <section aria-labelledby="drop-heading" className="stack drop-view">
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link href="/admin/drops">Drops</Link>
+        <Link href="/admin/drops">
+          <span aria-hidden="true">← </span>Drops
+        </Link>
       </nav>
       <div className="room-header">
         <h1 id="drop-heading">Drop: {label}</h1>
