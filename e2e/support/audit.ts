@@ -45,7 +45,7 @@ export async function pagesFor(role: Role, shopperName?: string): Promise<Audite
     { path: "/admin", name: "admin", heading: { guest: "Log in", shopper: "403 · Admins only", admin: "Home" }[role] },
   ];
   // The console's other rooms: each its own page (a guest and a shopper meet the same door as at /admin).
-  if (role === "admin") pages.push(...ADMIN_ROOMS.map(({ path, heading }) => ({ path, name: `admin-${heading.toLowerCase()}`, heading })));
+  if (role === "admin") pages.push(...ADMIN_ROOMS.map(({ path, heading }) => ({ path, name: `room-${heading.toLowerCase()}`, heading })));
   const owner = role === "shopper" ? shopperName : role === "admin" ? "admin" : undefined;
   if (owner) {
     const [order] = await sql<{ id: string }[]>(
