@@ -77,6 +77,20 @@ module.exports = {
       to: { path: "^app/", pathNot: ["^app/$1/", "^app/(components|session|cart)/", "^app/(api-client|providers)\\.tsx?$"] },
     },
     {
+      name: "admin-rooms-import-no-other-room",
+      severity: "error",
+      comment: "Each console room (app/admin/<room>/) uses its own files and the console's shared UI (app/admin/ui/), never another room's.",
+      from: { path: "^app/admin/([^/]+)/", pathNot: "^app/admin/ui/" },
+      to: { path: "^app/admin/", pathNot: ["^app/admin/$1/", "^app/admin/ui/"] },
+    },
+    {
+      name: "admin-ui-is-a-leaf",
+      severity: "error",
+      comment: "The console's shared UI is used by every room and imports none.",
+      from: { path: "^app/admin/ui/" },
+      to: { path: "^app/admin/", pathNot: "^app/admin/ui/" },
+    },
+    {
       name: "tests-use-no-bench",
       severity: "error",
       comment: "Tests, bench and e2e share one support library (tests/support); the bench is not a library.",
@@ -92,7 +106,7 @@ module.exports = {
         pathNot: [
           "\\.d\\.m?ts$",
           "\\.(test|spec|setup)\\.ts$",
-          "^app/.*(page|layout|route|error|not-found|loading|providers|global-error)\\.tsx?$",
+          "^app/.*(page|layout|route|error|not-found|forbidden|loading|providers|global-error)\\.tsx?$",
           "^(instrumentation|proxy)\\.ts$",
           "^(scripts|bench|tests/support|tests/cluster|e2e/support)/",
           "^db/(migrate|seed)\\.ts$",

@@ -136,7 +136,7 @@ test("Ship and Complete ask first: going back leaves the order as it was, confir
   await shopper.close();
   const statusOf = async () => (await sql<{ status: string }[]>("SELECT status FROM orders WHERE id = ?", [orderId]))[0]!.status;
 
-  await page.goto("/admin");
+  await page.goto("/admin/orders");
   const orders = page.getByRole("table", { name: "Newest orders" });
   const row = orders.getByRole("row", { name: new RegExp(`^${orderNumber}`) });
   await expect(row).toContainText("Awaiting shipment");

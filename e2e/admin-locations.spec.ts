@@ -97,14 +97,15 @@ test("the drawer shows stock per location live, a transfer moves units between t
   // The order's lines say where its units ship from.
   await page.keyboard.press("Escape");
   await expect(drawer).toHaveCount(0);
+  await admin.open("Orders");
   const orders = page.getByRole("table", { name: "Newest orders" });
   await orders.getByRole("button", { name: orderNumber, exact: true }).click();
   await expect(page.getByRole("list", { name: `Lines of order ${orderNumber}` })).toContainText(`4 × $59.00 · ships from ${MAIN} × 3, ${store.name} × 1`);
 });
 
 test("the locations manager adds, renames, re-prioritises, deactivates and reactivates a location, keeping what was typed when refused", async ({ page }) => {
-  await new AdminConsole(page).goto();
-  const section = page.getByRole("region", { name: "Locations" });
+  await new AdminConsole(page).goto("/admin/locations");
+  const section = page.getByRole("main");
   const add = section.getByRole("form", { name: "Add a location" });
 
   // A taken name: said once, at the Name field, and the typing stays.

@@ -13,13 +13,15 @@ async function registerShopper(request: APIRequestContext) {
   return (await address.json()).address.id as number;
 }
 
-test("a guest is sent to log in, a shopper gets a readable 403", async ({ page }) => {
-  await page.goto("/admin");
-  await expect(page).toHaveURL(/\/login\?next=%2Fadmin$/);
+test("a guest is sent to log in, a shopper gets a readable 403 with status 403", async ({ page }) => {
+  await page.goto("/admin/stock");
+  await expect(page).toHaveURL(/\/login\?next=%2Fadmin%2Fstock$/);
   await new LoginPage(page).logIn("demo", "demo12345");
   await expect(page.getByRole("heading", { name: "403 · Admins only" })).toBeVisible();
-  await expect(page.getByRole("main").getByRole("alert")).toContainText("The stock console is only for shop admins.");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("The console is only for shop admins.");
   await expect(page.getByRole("table", { name: "Stock by SKU" })).toHaveCount(0);
+  await expect(page.getByRole("navigation", { name: "Console" })).toHaveCount(0);
+  expect((await page.request.get("/admin/stock", { maxRedirects: 0 })).status()).toBe(403);
 });
 
 test("the admin watches a sale live, restocks the sold-out SKU, and the shopper can buy it again", async ({ browser }) => {
@@ -30,9 +32,9 @@ test("the admin watches a sale live, restocks the sold-out SKU, and the shopper 
 
   const adminContext = await browser.newContext();
   const adminPage = await adminContext.newPage();
-  await new LoginPage(adminPage).goto("/admin");
+  await new LoginPage(adminPage).goto("/admin/stock");
   await new LoginPage(adminPage).logIn(ADMIN.username, ADMIN.password);
-  await expect(adminPage.getByRole("heading", { name: "Stock console" })).toBeVisible();
+  await expect(adminPage.getByRole("heading", { level: 1, name: "Stock" })).toBeVisible();
   const admin = new AdminConsole(adminPage);
   const row = await admin.row(sku.label);
   await expect(admin.stockOf(sku.label)).toHaveText("2");
@@ -85,10 +87,11 @@ test("the admin watches a sale live, restocks the sold-out SKU, and the shopper 
   await expect(admin.stockOf(sku.label)).toHaveText("2", { timeout: 5_000 });
   await expect(row.getByTestId("sales")).toHaveText("3");
 
-  // The Manage drawer is modal: close it to work on the orders below.
+  // The Manage drawer is modal: close it to go to the orders room.
   await adminPage.getByRole("dialog", { name: sku.label }).getByRole("button", { name: "Close" }).click();
+  await admin.open("Orders");
 
-  // The orders overview shows the shopper's order; opening it lists its lines.
+  // The orders room shows the shopper's order; opening it lists its lines.
   const orders = adminPage.getByRole("table", { name: "Newest orders" });
   await adminPage.getByLabel("Status").selectOption("awaiting_shipment");
   // The console names orders by their short number, as the shopper sees them.

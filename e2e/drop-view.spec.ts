@@ -17,7 +17,7 @@ test("an admin watches a scripted drop: sold total, sell-out and refusals by rea
   test.slow(); // five shoppers' sign-ups and checkouts beside a polling console, on a shared 2-core machine
   await page.setViewportSize(VIEWPORTS.desktop);
   const drop = await scriptDrop(browser, PRODUCT, async (skuId) => {
-    await page.goto(`/admin?drop=${skuId}`);
+    await page.goto(`/admin/drops/${skuId}`);
     // Before the launch: watched, nothing sold yet.
     await expect(page.getByTestId("drop-sold")).toHaveText("0");
   });

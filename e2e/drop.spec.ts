@@ -105,7 +105,7 @@ test("checkout says beforehand which lines are over the limit or not on sale yet
 
 test("the admin sets a limit and a launch time in the Manage panel, and the table and product page show them", async ({ page }) => {
   const sku = await makeVariant(PRODUCT, { stock: 20 });
-  await new LoginPage(page).goto("/admin");
+  await new LoginPage(page).goto("/admin/stock");
   await new LoginPage(page).logIn("admin", "admin12345");
   const admin = new AdminConsole(page);
   const row = await admin.row(sku.label);

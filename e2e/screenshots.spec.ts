@@ -45,29 +45,38 @@ for (const role of ROLES) {
           await shot(name);
         }
         if (role !== "admin") return;
-        // The console's two dialogs: the Manage drawer and the confirmation before shipping.
-        await page.goto("/admin");
+        // The console's two dialogs: the Manage drawer (stock room) and the confirmation before shipping (orders room).
+        await page.goto("/admin/stock");
         await settle(page);
         await page.getByRole("button", { name: /^Manage / }).first().click();
         await expect(page.getByRole("dialog")).toBeVisible();
         await shot("admin-manage");
         await page.keyboard.press("Escape");
+        await page.goto("/admin/orders");
+        await settle(page);
         await page.getByRole("button", { name: /^Ship order / }).first().click();
         await expect(page.getByRole("dialog")).toBeVisible();
         await shot("admin-confirm-ship");
         // Stock in two places: the first SKU's drawer with a few units moved to a store, then the locations manager.
         await stockTwoPlaces(page.request);
-        await page.goto("/admin");
+        await page.goto("/admin/stock");
         await settle(page);
         await page.getByRole("button", { name: /^Manage / }).first().click();
         await expect(page.getByRole("dialog").getByRole("row", { name: new RegExp(`^${STORE}`) })).toBeVisible();
         await shot("admin-locations");
         await page.keyboard.press("Escape");
-        await page.getByRole("region", { name: "Locations" }).scrollIntoViewIfNeeded();
+        await page.goto("/admin/locations");
+        await settle(page);
         await shot("admin-locations-manager");
+        // The console's menu open on a phone.
+        if (device === "phone") {
+          await page.getByRole("button", { name: "Console menu" }).click();
+          await expect(page.getByRole("link", { name: "Drops", exact: true })).toBeVisible();
+          await shot("admin-menu");
+        }
         // The drop view after a small scripted drop, the whole section (charts, summary, tables).
         const drop = await scriptDrop(browser, "Harbor Canvas Backpack");
-        await page.goto(`/admin?drop=${drop.sku.skuId}`);
+        await page.goto(`/admin/drops/${drop.sku.skuId}`);
         const view = page.getByRole("region", { name: `Drop: ${drop.sku.label}` });
         await expect(view.getByTestId("drop-summary")).toContainText("sold out");
         // From the top of the page (header and heading) to the end of the view; a full-page shot keeps the sticky header at the top.

@@ -56,10 +56,25 @@ test("every page as anonymous, shopper, another shopper and admin, with no CSP v
   expect((await shopper.post("/api/cart/items", { data: { skuId, count: 1 } })).status()).toBe(201);
 
   // The catalog's views (`/`, `/?q=…`) are served by /catalog/[view].
-  const urls: Record<string, string> = { "/catalog/[view]": "/?sort=newest", "/products/[spuId]": `/products/${spuId}`, "/orders/[orderId]": `/orders/${orderId}` };
-  // ok: the page renders; login: sent to /login?next=...; 403: the admins-only page; 404: not found.
+  const urls: Record<string, string> = {
+    "/catalog/[view]": "/?sort=newest",
+    "/products/[spuId]": `/products/${spuId}`,
+    "/orders/[orderId]": `/orders/${orderId}`,
+    "/admin/drops/[skuId]": `/admin/drops/${skuId}`,
+    "/admin/products/[spuId]": `/admin/products/${spuId}`,
+  };
+  // ok: the page renders; login: sent to /login?next=...; 403: the admins-only page with status 403; 404: not found.
+  const adminOnly = { anonymous: "login", shopper: "403", other: "403", admin: "ok" };
   const expected: Record<string, Record<Caller, string>> = {
-    "/admin": { anonymous: "login", shopper: "403", other: "403", admin: "ok" },
+    "/admin": adminOnly,
+    "/admin/drops": adminOnly,
+    "/admin/drops/[skuId]": adminOnly,
+    "/admin/locations": adminOnly,
+    "/admin/orders": adminOnly,
+    "/admin/products": adminOnly,
+    "/admin/products/[spuId]": adminOnly,
+    "/admin/products/new": adminOnly,
+    "/admin/stock": adminOnly,
     "/cart": { anonymous: "ok", shopper: "ok", other: "ok", admin: "ok" },
     "/catalog/[view]": { anonymous: "ok", shopper: "ok", other: "ok", admin: "ok" },
     "/checkout": { anonymous: "login", shopper: "ok", other: "ok", admin: "ok" },
@@ -82,7 +97,7 @@ test("every page as anonymous, shopper, another shopper and admin, with no CSP v
       let outcome = "ok";
       if (/\/login\?next=/.test(page.url()) && route !== "/login") outcome = "login";
       else if (res?.status() === 404) outcome = "404";
-      else if (await page.getByRole("heading", { name: "403 · Admins only" }).count()) outcome = "403";
+      else if (res?.status() === 403 && (await page.getByRole("heading", { name: "403 · Admins only" }).count())) outcome = "403";
       else if (!res?.ok()) outcome = String(res?.status());
       (got[route] ??= {})[caller] = outcome;
     }

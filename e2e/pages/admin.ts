@@ -1,11 +1,25 @@
 import { expect, type Page } from "@playwright/test";
 
-/** The admin's stock console at /admin. */
+/** The console's rooms, as the navigation names them. */
+export type Room = "Home" | "Products" | "Stock" | "Orders" | "Drops" | "Locations";
+
+/** The admin's console: the stock room (/admin/stock) by default, any room through the navigation. */
 export class AdminConsole {
   constructor(readonly page: Page) {}
 
-  goto() {
-    return this.page.goto("/admin");
+  goto(path = "/admin/stock") {
+    return this.page.goto(path);
+  }
+
+  /** Moves to a room through the console's navigation (its menu first, where the screen folds it away). */
+  async open(room: Room) {
+    const nav = this.page.getByRole("navigation", { name: "Console" });
+    const menu = nav.getByRole("button", { name: "Console menu" });
+    if (await menu.isVisible()) await menu.click();
+    await nav.getByRole("link", { name: room, exact: true }).click();
+    // By attribute, not role: on a phone the menu has folded away again, and its links with it.
+    await expect(nav.locator("a[aria-current='page']")).toHaveText(room);
+    await expect(this.page.getByRole("heading", { level: 1 })).toHaveText(room);
   }
 
   /** Narrows the table to one SKU and returns its row. */

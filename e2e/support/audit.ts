@@ -15,6 +15,15 @@ export const VIEWPORTS = { phone: { width: 360, height: 740 }, desktop: { width:
 /** The audit shopper's name, so the specs can find the order the setup placed for them. */
 export const AUDIT_SHOPPER_FILE = `${AUTH_DIR}/shopper-name.txt`;
 
+/** The console's rooms after its home, each with its h1 (e2e/admin-rooms.spec.ts walks them too). */
+export const ADMIN_ROOMS = [
+  { path: "/admin/products", heading: "Products" },
+  { path: "/admin/stock", heading: "Stock" },
+  { path: "/admin/orders", heading: "Orders" },
+  { path: "/admin/drops", heading: "Drops" },
+  { path: "/admin/locations", heading: "Locations" },
+] as const;
+
 /** A page to audit, and the main heading only that page shows (the error and not-found pages show neither). */
 export type AuditedPage = { path: string; name: string; heading: string | RegExp };
 
@@ -33,8 +42,10 @@ export async function pagesFor(role: Role, shopperName?: string): Promise<Audite
     { path: "/orders", name: "orders", heading: signedIn("Your orders") },
     { path: "/login", name: "login", heading: "Log in" },
     { path: "/register", name: "register", heading: "Create your account" },
-    { path: "/admin", name: "admin", heading: { guest: "Log in", shopper: "403 · Admins only", admin: "Stock console" }[role] },
+    { path: "/admin", name: "admin", heading: { guest: "Log in", shopper: "403 · Admins only", admin: "Home" }[role] },
   ];
+  // The console's other rooms: each its own page (a guest and a shopper meet the same door as at /admin).
+  if (role === "admin") pages.push(...ADMIN_ROOMS.map(({ path, heading }) => ({ path, name: `room-${heading.toLowerCase()}`, heading })));
   const owner = role === "shopper" ? shopperName : role === "admin" ? "admin" : undefined;
   if (owner) {
     const [order] = await sql<{ id: string }[]>(

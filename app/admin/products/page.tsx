@@ -4,9 +4,8 @@ import { ProductThumb } from "@/app/components/ProductArt";
 import { PRODUCT_STATUSES } from "@/db/schema";
 import { productFilterSchema } from "@/lib/admin/catalog/schemas";
 import { listAdminProducts, type AdminProduct } from "@/lib/admin/catalog/views";
-import { requirePageUser } from "@/lib/auth/current";
+import { requireAdmin } from "@/app/admin/ui/access";
 import { formatMoney, toCents } from "@/lib/money";
-import { Forbidden } from "./Forbidden";
 import styles from "./products.module.css";
 import { StatusBadge, STATUS_WORDS } from "./StatusBadge";
 
@@ -26,8 +25,7 @@ function priceRange(p: AdminProduct): string {
 }
 
 export default async function ProductsPage({ searchParams }: Props) {
-  const user = await requirePageUser("/admin/products");
-  if (user.role !== "admin") return <Forbidden username={user.username} />;
+  await requireAdmin("/admin/products");
   const params = await searchParams;
   // Forgiving, as URL parameters are: an unknown status shows every product.
   const parsed = productFilterSchema.safeParse({ status: first(params.status), q: first(params.q) });

@@ -4,11 +4,10 @@ import { notFound } from "next/navigation";
 import { productHistory } from "@/lib/admin/audit";
 import { getAdminProduct, listAllCategories, type AdminSku } from "@/lib/admin/catalog/views";
 import { listLocations } from "@/lib/admin/locations";
-import { requirePageUser } from "@/lib/auth/current";
+import { requireAdmin } from "@/app/admin/ui/access";
 import { isAppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
 import { addVariantAction, updateProductAction, updateVariantAction } from "../actions";
-import { Forbidden } from "../Forbidden";
 import { ProductForm } from "../ProductForm";
 import styles from "../products.module.css";
 import { StatusBadge } from "../StatusBadge";
@@ -47,8 +46,7 @@ function dropWords(sku: AdminSku): string {
 
 export default async function ProductPage({ params }: Props) {
   const { spuId } = await params;
-  const user = await requirePageUser(`/admin/products/${encodeURIComponent(spuId)}`);
-  if (user.role !== "admin") return <Forbidden username={user.username} />;
+  await requireAdmin(`/admin/products/${encodeURIComponent(spuId)}`);
   const product = await load(spuId);
   const [categories, locations, history] = await Promise.all([listAllCategories(), listLocations(), productHistory(product.spuId)]);
   const active = locations.filter((l) => l.active);

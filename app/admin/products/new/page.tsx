@@ -1,17 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { listAllCategories } from "@/lib/admin/catalog/views";
-import { requirePageUser } from "@/lib/auth/current";
+import { requireAdmin } from "@/app/admin/ui/access";
 import { createProductAction } from "../actions";
-import { Forbidden } from "../Forbidden";
 import { ProductForm } from "../ProductForm";
 
 export const metadata: Metadata = { title: "New product · Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function NewProductPage() {
-  const user = await requirePageUser("/admin/products/new");
-  if (user.role !== "admin") return <Forbidden username={user.username} />;
+  await requireAdmin("/admin/products/new");
   const categories = await listAllCategories();
   return (
     <>

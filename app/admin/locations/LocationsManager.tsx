@@ -2,12 +2,13 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useActionState, useState } from "react";
-import { createLocationAction, saveLocationAction, setLocationActiveAction } from "@/app/admin/actions";
+import { FieldError } from "@/app/admin/ui/Field";
+import { LOCATIONS_KEY, STOCK_KEY, useLocations } from "@/app/admin/ui/queries";
+import { FormOutcome, StatusAlert } from "@/app/admin/ui/StatusAlert";
 import { ConfirmDialog } from "@/app/components/ConfirmDialog";
 import type { LocationView } from "@/lib/admin/locations";
 import type { ActionState } from "@/lib/web/action";
-import { LOCATIONS_KEY, STOCK_KEY, useLocations } from "./queries";
-import { FieldError, FormOutcome } from "./SkuPanel";
+import { createLocationAction, saveLocationAction, setLocationActiveAction } from "./actions";
 
 /** A refusal about the name (already taken) belongs at the Name field. */
 function locationFieldErrors(state: ActionState<LocationView>): Record<string, string[] | undefined> | undefined {
@@ -115,18 +116,16 @@ function LocationCard({ location }: { location: LocationView }) {
           {/* Both answers in one item of the stack: empty, they cost one gap, not two. */}
           <div>
             <FormOutcome shown={shown} fieldErrors={errors} success={(d) => `Saved: ${d.name}, priority ${d.priority}.`} />
-            <div aria-live="polite">
-              {toggle.isError && (
-                <p className="alert error" role="alert">
-                  {toggle.error.message}
-                </p>
-              )}
-              {toggle.isSuccess && (
-                <p className="alert success" role="status">
-                  {toggle.data.active ? `${toggle.data.name} is active: its units are sellable.` : `${toggle.data.name} is inactive: its units are kept but not sellable.`}
-                </p>
-              )}
-            </div>
+            <StatusAlert
+              error={toggle.isError ? toggle.error.message : undefined}
+              success={
+                toggle.isSuccess
+                  ? toggle.data.active
+                    ? `${toggle.data.name} is active: its units are sellable.`
+                    : `${toggle.data.name} is inactive: its units are kept but not sellable.`
+                  : undefined
+              }
+            />
           </div>
           <LocationFields id={id} nameLabel="Name" name={name} priority={priority} onName={setName} onPriority={setPriority} errors={errors} />
         </form>
@@ -180,13 +179,7 @@ export function LocationsManager() {
   const shown = pending ? null : state;
   const errors = locationFieldErrors(shown);
   return (
-    <section aria-labelledby="locations-title" className="stack">
-      <h2 id="locations-title" style={{ margin: 0 }}>
-        Locations
-      </h2>
-      <p className="muted" style={{ margin: 0 }}>
-        Checkout takes units from active locations, lowest priority number first, and splits a line when one runs out.
-      </p>
+    <div className="stack">
       {locations.isPending ? (
         <p aria-busy="true">Loading locations…</p>
       ) : locations.isError ? (
@@ -210,6 +203,6 @@ export function LocationsManager() {
           </button>
         </div>
       </form>
-    </section>
+    </div>
   );
 }

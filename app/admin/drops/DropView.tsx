@@ -1,14 +1,17 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import Link from "next/link";
+import { useMemo } from "react";
 import type { AlignedData } from "uplot";
+import { clock, skuLabel } from "@/app/admin/ui/format";
+import { useStock } from "@/app/admin/ui/queries";
 import type { StockRow } from "@/lib/admin/stock";
 import type { DropLive } from "@/lib/drops/live";
 import type { DropOutcome, DropSecond } from "@/lib/drops/live-series";
 import { LaunchTime } from "@/app/components/LaunchTime";
-import { clock, isDrop, skuLabel } from "./format";
+import { DropPicker } from "./DropPicker";
 import { LiveChart, type ChartSeries } from "./LiveChart";
-import { DROP_POLL_MS, useDropLive, useStock } from "./queries";
+import { DROP_POLL_MS, useDropLive } from "./queries";
 
 /** What each answer is called on the page, and its colour in the answers chart. */
 const OUTCOMES: { outcome: DropOutcome; label: string; refusal: string; color: string; dash?: number[] }[] = [
@@ -253,54 +256,28 @@ function DropCharts({ skuId }: { skuId: number }) {
 }
 
 /**
- * The drop view: any SKU can be watched (every checkout is counted per SKU, so watching costs
- * nothing more); the picker lists the drops (a launch time or a limit) first.
+ * The drop view of one SKU (/admin/drops/:skuId): any SKU can be watched (every checkout is
+ * counted per SKU, so watching costs nothing more); the picker opens another one's page.
  */
-export function DropView({ initial, initialSkuId }: { initial: { skus: StockRow[]; at: number }; initialSkuId: number | null }) {
+export function DropView({ initial, skuId }: { initial: { skus: StockRow[]; at: number }; skuId: number }) {
   const rows = useStock(initial).data;
-  const [skuId, setSkuId] = useState<number | null>(initialSkuId);
   const watched = rows.find((r) => r.skuId === skuId);
-  const drops = rows.filter(isDrop);
-  const others = rows.filter((r) => !isDrop(r));
-
-  const pick = (value: string) => {
-    const id = value ? Number(value) : null;
-    setSkuId(id);
-    // The address names the drop, so a reload or a shared link opens the same one.
-    const url = new URL(window.location.href);
-    if (id) url.searchParams.set("drop", String(id));
-    else url.searchParams.delete("drop");
-    window.history.replaceState(null, "", url);
-  };
-
+  // The name as of the first render until the live table has it (a renamed SKU keeps its page).
+  const label = watched ? skuLabel(watched) : skuLabel(initial.skus.find((r) => r.skuId === skuId) ?? { skuId, product: "SKU", name: String(skuId) });
   return (
     <section aria-labelledby="drop-heading" className="stack drop-view">
-      <h2 id="drop-heading" style={{ margin: 0 }}>
-        {watched ? `Drop: ${skuLabel(watched)}` : "Drop"}
-      </h2>
-      <label className="field" style={{ margin: 0 }}>
-        <span>Watch</span>
-        <select value={skuId ?? ""} onChange={(e) => pick(e.target.value)}>
-          <option value="">Pick a SKU to watch</option>
-          {drops.length > 0 && (
-            <optgroup label="Drops (launch time or limit)">
-              {drops.map((r) => (
-                <option key={r.skuId} value={r.skuId}>
-                  {skuLabel(r)}
-                </option>
-              ))}
-            </optgroup>
-          )}
-          <optgroup label="Every other SKU">
-            {others.map((r) => (
-              <option key={r.skuId} value={r.skuId}>
-                {skuLabel(r)}
-              </option>
-            ))}
-          </optgroup>
-        </select>
-      </label>
-      {watched ? <DropCharts key={watched.skuId} skuId={watched.skuId} /> : <p className="muted">No drop to watch: pick any SKU above to see its sales, refusals and stock second by second.</p>}
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link href="/admin/drops">
+          <span aria-hidden="true">← </span>Drops
+        </Link>
+      </nav>
+      <div className="room-header">
+        <h1 id="drop-heading">Drop: {label}</h1>
+        <div className="room-header-aside">
+          <DropPicker rows={rows} current={skuId} />
+        </div>
+      </div>
+      <DropCharts skuId={skuId} />
     </section>
   );
 }

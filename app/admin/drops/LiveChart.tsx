@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "react";
 import uPlot, { type AlignedData, type Options } from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { clock } from "./format";
+import { clock } from "@/app/admin/ui/format";
 
 export type ChartSeries = {
   label: string;

@@ -1,21 +1,10 @@
 "use server";
 
-import { z } from "zod";
 import { asUser, type ActionState } from "@/lib/web/action";
-import { createLocation, updateLocation, type LocationView } from "@/lib/admin/locations";
-import { adjustStockForm, locationForm, priceAndNameForm, saleSettingsForm, transferStockForm, updateLocationSchema, updateSkuSchema, type UpdateSkuInput } from "@/lib/admin/schemas";
+import { adjustStockForm, priceAndNameForm, saleSettingsForm, transferStockForm, updateSkuSchema, type UpdateSkuInput } from "@/lib/admin/schemas";
 import { updateSku } from "@/lib/admin/sku-settings";
 import { adjustStock, transferStock, type StockRow } from "@/lib/admin/stock";
-import { AppError } from "@/lib/errors";
-
-// Bound arguments come from the client like any other input: a server action is a public endpoint.
-const skuIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
-function idOf(value: unknown, notFound: "SKU_NOT_FOUND" | "LOCATION_NOT_FOUND"): number {
-  const parsed = skuIdSchema.safeParse(value);
-  if (!parsed.success) throw new AppError(notFound);
-  return parsed.data;
-}
+import { idOf } from "@/app/admin/ui/ids";
 
 const skuIdOf = (value: unknown) => idOf(value, "SKU_NOT_FOUND");
 
@@ -84,22 +73,4 @@ export async function transferStockAction(skuId: number, _prev: ActionState<Tran
     },
     { role: "admin" },
   );
-}
-
-/** The locations manager's "add": the same service as `POST /api/admin/locations`. */
-export async function createLocationAction(_prev: ActionState<LocationView>, form: FormData): Promise<ActionState<LocationView>> {
-  return asUser(async () => createLocation(locationForm.parse({ name: form.get("name") ?? undefined, priority: form.get("priority") ?? undefined })), { role: "admin" });
-}
-
-/** A location's card in the manager: rename and re-prioritise from its form's strings (as `PUT /api/admin/locations/:id`). */
-export async function saveLocationAction(locationId: number, _prev: ActionState<LocationView>, form: FormData): Promise<ActionState<LocationView>> {
-  return asUser(
-    async () => updateLocation(idOf(locationId, "LOCATION_NOT_FOUND"), locationForm.parse({ name: form.get("name") ?? undefined, priority: form.get("priority") ?? undefined })),
-    { role: "admin" },
-  );
-}
-
-/** Deactivate or reactivate: the same service as `PUT /api/admin/locations/:id {active}`. */
-export async function setLocationActiveAction(locationId: number, active: boolean): Promise<ActionState<LocationView>> {
-  return asUser(async () => updateLocation(idOf(locationId, "LOCATION_NOT_FOUND"), updateLocationSchema.parse({ active })), { role: "admin" });
 }
