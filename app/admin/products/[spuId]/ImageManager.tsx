@@ -157,10 +157,12 @@ export function ImageManager({ spuId, images, variants = [] }: Props) {
               </div>
               <div className="image-actions">
                 <button id={`${id}-${image.imageId}-up`} type="button" className="btn secondary small" disabled={busy || n === 0} onClick={() => move(n, "up")}>
-                  <span aria-hidden="true">↑ </span>Up<span className="visually-hidden">: move “{image.alt}” one place up</span>
+                  <span aria-hidden="true">↑ Up</span>
+                  <span className="visually-hidden">Move “{image.alt}” one place up</span>
                 </button>
                 <button id={`${id}-${image.imageId}-down`} type="button" className="btn secondary small" disabled={busy || n === list.length - 1} onClick={() => move(n, "down")}>
-                  <span aria-hidden="true">↓ </span>Down<span className="visually-hidden">: move “{image.alt}” one place down</span>
+                  <span aria-hidden="true">↓ Down</span>
+                  <span className="visually-hidden">Move “{image.alt}” one place down</span>
                 </button>
                 <ConfirmDialog
                   triggerLabel={
