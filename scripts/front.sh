@@ -16,7 +16,7 @@
 #   APP_WORKERS       the launcher's workers on ports of their own (PORT_PER_WORKER=1): APP_PORT to
 #                     APP_PORT + APP_WORKERS - 1, each listed once [unset: one shared port]
 #   APP_PORTS         several app servers instead, e.g. 127.0.0.1:3001,10.0.0.2:3001 (host optional)
-#   FRONT_DIR         run folder: nginx.conf, pid, error.log, cache [.front/<FRONT_PORT>]
+#   FRONT_DIR         run folder: nginx.conf, pid, error.log, the pages' and pictures' caches [.front/<FRONT_PORT>]
 #   NEXT_DIST_DIR     build folder whose static/ is served from disk [.next]
 #   FRONT_WORKERS     nginx worker processes [auto: one per core]
 #   FRONT_LOGIN_RATE / FRONT_LOGIN_BURST        per-address login+register POSTs [1r/s / 20]
