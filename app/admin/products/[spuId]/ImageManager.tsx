@@ -16,7 +16,10 @@ type Props = {
   variants?: { skuId: number; name: string }[];
 };
 
-type Problem = { message: string; fieldErrors?: Record<string, string[] | undefined> };
+type Problem = { code?: string; message: string; fieldErrors?: Record<string, string[] | undefined> };
+
+/** Refusals of the file itself: said at the file field. */
+const FILE_CODES = new Set(["PAYLOAD_TOO_LARGE", "UNSUPPORTED_IMAGE", "IMAGE_TOO_LARGE"]);
 
 const ACCEPT = "image/jpeg,image/png,image/webp,image/avif";
 
@@ -28,9 +31,9 @@ async function uploadImage(spuId: number, form: FormData): Promise<{ ok: true; i
   } catch {
     return { ok: false, message: "The upload did not reach the shop: check the connection and try again." };
   }
-  const body = (await res.json().catch(() => null)) as { image?: ImageView; error?: { message?: string; fieldErrors?: Record<string, string[]> } } | null;
+  const body = (await res.json().catch(() => null)) as { image?: ImageView; error?: { code?: string; message?: string; fieldErrors?: Record<string, string[]> } } | null;
   if (res.ok && body?.image) return { ok: true, image: body.image };
-  return { ok: false, message: body?.error?.message ?? `The upload failed (HTTP ${res.status}).`, fieldErrors: body?.error?.fieldErrors };
+  return { ok: false, code: body?.error?.code, message: body?.error?.message ?? `The upload failed (HTTP ${res.status}).`, fieldErrors: body?.error?.fieldErrors };
 }
 
 /**
@@ -82,7 +85,9 @@ export function ImageManager({ spuId, images, variants = [] }: Props) {
         router.refresh();
       } else {
         show(before);
-        setProblem({ message: result.message });
+        setProblem({ code: result.code, message: result.message });
+        // Another admin may have added or deleted a picture: show the list as it is now.
+        router.refresh();
       }
     });
   }
@@ -96,7 +101,10 @@ export function ImageManager({ spuId, images, variants = [] }: Props) {
       show(result.data);
       setStatus(`Deleted “${image.alt}”.`);
       router.refresh();
-    } else setProblem({ message: result.message });
+    } else {
+      setProblem({ code: result.code, message: result.message });
+      router.refresh();
+    }
   }
 
   async function upload(form: FormData) {
@@ -106,7 +114,7 @@ export function ImageManager({ spuId, images, variants = [] }: Props) {
     if (!(file instanceof File) || file.size === 0) return setProblem({ message: "Choose a picture to upload.", fieldErrors: { file: ["Choose a picture to upload."] } });
     if (file.size > MAX_IMAGE_BYTES) {
       const message = `That picture is ${(file.size / 1024 / 1024).toFixed(1)} MiB; the most we take is 10 MiB.`;
-      return setProblem({ message, fieldErrors: { file: [message] } });
+      return setProblem({ code: "PAYLOAD_TOO_LARGE", message });
     }
     setUploading(true);
     const result = await uploadImage(spuId, form);
@@ -121,9 +129,9 @@ export function ImageManager({ spuId, images, variants = [] }: Props) {
   }
 
   const fieldError = (field: string) => problem?.fieldErrors?.[field]?.[0];
-  const formProblem = problem && !fieldError("file") && !fieldError("alt") && !fieldError("skuId") ? problem.message : null;
-  // A refusal of the file itself (415, 413, 422) belongs at the file field.
-  const fileProblem = fieldError("file") ?? (problem && !problem.fieldErrors ? problem.message : undefined);
+  // A refusal of the file itself (413, 415, 422) belongs at the file field; anything else above the list.
+  const fileProblem = fieldError("file") ?? (problem?.code && FILE_CODES.has(problem.code) ? problem.message : undefined);
+  const formProblem = problem && !fileProblem && !fieldError("alt") && !fieldError("skuId") ? problem.message : null;
   const busy = uploading || moving || deleting !== null;
 
   return (
@@ -132,7 +140,7 @@ export function ImageManager({ spuId, images, variants = [] }: Props) {
       <p aria-live="polite" role="status" className={status ? "alert success" : "visually-hidden"}>
         {status}
       </p>
-      {formProblem && fileProblem === undefined && (
+      {formProblem && (
         <p className="alert error" role="alert">
           {formProblem}
         </p>
