@@ -65,12 +65,14 @@ export function ImageManager({ spuId, images, variants = [] }: Props) {
     (mine && !mine.disabled ? mine : twin)?.focus();
   }, [focus, list, id]);
 
+  const busy = uploading || moving || deleting !== null;
   const show = (next: ImageView[]) => setLocal({ from: images, list: next });
   const variantName = (sku: number | null) => variants.find((v) => v.skuId === sku)?.name;
 
   function move(index: number, dir: "up" | "down") {
     const to = dir === "up" ? index - 1 : index + 1;
-    if (to < 0 || to >= list.length) return;
+    // While a change is saved the buttons stay enabled (a disabled button would drop the keyboard's focus) but do nothing.
+    if (to < 0 || to >= list.length || busy) return;
     const before = list;
     const next = [...list];
     [next[index], next[to]] = [next[to]!, next[index]!];
@@ -132,7 +134,6 @@ export function ImageManager({ spuId, images, variants = [] }: Props) {
   // A refusal of the file itself (413, 415, 422) belongs at the file field; anything else above the list.
   const fileProblem = fieldError("file") ?? (problem?.code && FILE_CODES.has(problem.code) ? problem.message : undefined);
   const formProblem = problem && !fileProblem && !fieldError("alt") && !fieldError("skuId") ? problem.message : null;
-  const busy = uploading || moving || deleting !== null;
 
   return (
     <section className="image-manager" aria-labelledby={`${id}-title`}>
@@ -164,11 +165,11 @@ export function ImageManager({ spuId, images, variants = [] }: Props) {
                 </div>
               </div>
               <div className="image-actions">
-                <button id={`${id}-${image.imageId}-up`} type="button" className="btn secondary small" disabled={busy || n === 0} onClick={() => move(n, "up")}>
+                <button id={`${id}-${image.imageId}-up`} type="button" className="btn secondary small" disabled={n === 0} aria-disabled={busy || n === 0} onClick={() => move(n, "up")}>
                   <span aria-hidden="true">↑ Up</span>
                   <span className="visually-hidden">Move “{image.alt}” one place up</span>
                 </button>
-                <button id={`${id}-${image.imageId}-down`} type="button" className="btn secondary small" disabled={busy || n === list.length - 1} onClick={() => move(n, "down")}>
+                <button id={`${id}-${image.imageId}-down`} type="button" className="btn secondary small" disabled={n === list.length - 1} aria-disabled={busy || n === list.length - 1} onClick={() => move(n, "down")}>
                   <span aria-hidden="true">↓ Down</span>
                   <span className="visually-hidden">Move “{image.alt}” one place down</span>
                 </button>
