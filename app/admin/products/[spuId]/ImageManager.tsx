@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useId, useRef, useState, useTransition } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { ConfirmDialog } from "@/app/components/ConfirmDialog";
 import { ProductPicture } from "@/app/components/ProductPicture";
 import { MAX_ALT_LENGTH, MAX_IMAGE_BYTES } from "@/lib/images/limits";
@@ -51,7 +51,7 @@ export function ImageManager({ spuId, images, variants = [] }: Props) {
   const [status, setStatus] = useState("");
   const [problem, setProblem] = useState<Problem | null>(null);
   const [uploading, setUploading] = useState(false);
-  const [moving, startMove] = useTransition();
+  const [moving, setMoving] = useState(false);
   const [deleting, setDeleting] = useState<number | null>(null);
   const [alt, setAlt] = useState("");
   const [skuId, setSkuId] = useState("");
@@ -69,7 +69,7 @@ export function ImageManager({ spuId, images, variants = [] }: Props) {
   const show = (next: ImageView[]) => setLocal({ from: images, list: next });
   const variantName = (sku: number | null) => variants.find((v) => v.skuId === sku)?.name;
 
-  function move(index: number, dir: "up" | "down") {
+  async function move(index: number, dir: "up" | "down") {
     const to = dir === "up" ? index - 1 : index + 1;
     // While a change is saved the buttons stay enabled (a disabled button would drop the keyboard's focus) but do nothing.
     if (to < 0 || to >= list.length || busy) return;
@@ -79,19 +79,18 @@ export function ImageManager({ spuId, images, variants = [] }: Props) {
     show(next);
     setFocus({ imageId: next[to]!.imageId, dir });
     setProblem(null);
-    startMove(async () => {
-      const result = await reorderImagesAction(spuId, next.map((i) => i.imageId));
-      if (result.ok) {
-        show(result.data);
-        setStatus(`Moved “${next[to]!.alt}” to place ${to + 1} of ${next.length}.`);
-        router.refresh();
-      } else {
-        show(before);
-        setProblem({ code: result.code, message: result.message });
-        // Another admin may have added or deleted a picture: show the list as it is now.
-        router.refresh();
-      }
-    });
+    setMoving(true);
+    const result = await reorderImagesAction(spuId, next.map((i) => i.imageId));
+    setMoving(false);
+    if (result.ok) {
+      show(result.data);
+      setStatus(`Moved “${next[to]!.alt}” to place ${to + 1} of ${next.length}.`);
+    } else {
+      show(before);
+      setProblem({ code: result.code, message: result.message });
+    }
+    // The page's own list (and, after a refusal, another admin's change) comes back with the refresh.
+    router.refresh();
   }
 
   async function remove(image: ImageView) {
@@ -165,11 +164,11 @@ export function ImageManager({ spuId, images, variants = [] }: Props) {
                 </div>
               </div>
               <div className="image-actions">
-                <button id={`${id}-${image.imageId}-up`} type="button" className="btn secondary small" disabled={n === 0} aria-disabled={busy || n === 0} onClick={() => move(n, "up")}>
+                <button id={`${id}-${image.imageId}-up`} type="button" className="btn secondary small" disabled={n === 0} aria-disabled={busy || n === 0} onClick={() => void move(n, "up")}>
                   <span aria-hidden="true">↑ Up</span>
                   <span className="visually-hidden">Move “{image.alt}” one place up</span>
                 </button>
-                <button id={`${id}-${image.imageId}-down`} type="button" className="btn secondary small" disabled={n === list.length - 1} aria-disabled={busy || n === list.length - 1} onClick={() => move(n, "down")}>
+                <button id={`${id}-${image.imageId}-down`} type="button" className="btn secondary small" disabled={n === list.length - 1} aria-disabled={busy || n === list.length - 1} onClick={() => void move(n, "down")}>
                   <span aria-hidden="true">↓ Down</span>
                   <span className="visually-hidden">Move “{image.alt}” one place down</span>
                 </button>
