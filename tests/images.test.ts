@@ -7,7 +7,7 @@ import { POST as uploadRoute, PUT as reorderRoute } from "@/app/api/admin/produc
 import { GET as fileRoute } from "@/app/images/[name]/route";
 import { getDb } from "@/db";
 import { auditLog, imageFiles, productImages, skus } from "@/db/schema";
-import { addImage, coverImages, listImages } from "@/lib/images/service";
+import { addImage, coverImages, imagesOfProducts, listImages } from "@/lib/images/service";
 import type { ImageView } from "@/lib/images/urls";
 import { ctx, makeShopper, makeSkus, request, type Shopper } from "./support/fixtures";
 import { bombPng, hasGpsPointer, phoneJpeg, picture, uploadForm } from "./support/images";
@@ -225,6 +225,10 @@ describe("reordering and deleting", () => {
     expect(covers.get(withOwn.spuId)?.alt).toBe("Own");
     expect(covers.get(variantOnly.spuId)?.alt).toBe("Only the variant's");
     expect(covers.has(none.spuId)).toBe(false);
+    const all = await imagesOfProducts([withOwn.spuId, variantOnly.spuId, none.spuId]);
+    expect(all.get(withOwn.spuId)?.map((i) => i.alt)).toEqual(["Variant's", "Own"]);
+    expect(all.get(variantOnly.spuId)?.map((i) => i.alt)).toEqual(["Only the variant's"]);
+    expect(all.has(none.spuId)).toBe(false);
   });
 });
 

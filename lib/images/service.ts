@@ -122,6 +122,19 @@ export async function listImages(spuId: number): Promise<ImageView[]> {
   return rows.map(toView);
 }
 
+/** Every listed product's pictures in their order (for lists such as GET /api/admin/products); a product without any is absent. */
+export async function imagesOfProducts(spuIds: number[]): Promise<Map<number, ImageView[]>> {
+  const bySpu = new Map<number, ImageView[]>();
+  if (spuIds.length === 0) return bySpu;
+  const rows = await getDb().select(viewColumns).from(productImages).where(inArray(productImages.spuId, spuIds)).orderBy(asc(productImages.spuId), asc(productImages.position), asc(productImages.id));
+  for (const row of rows) {
+    const list = bySpu.get(row.spuId);
+    if (list) list.push(toView(row));
+    else bySpu.set(row.spuId, [toView(row)]);
+  }
+  return bySpu;
+}
+
 /**
  * Each listed product's cover for a catalog card: its first own picture, else its first
  * variant's. Products without pictures are absent (their cards keep the drawn art).
