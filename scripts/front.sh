@@ -16,7 +16,7 @@
 #   APP_WORKERS       the launcher's workers on ports of their own (PORT_PER_WORKER=1): APP_PORT to
 #                     APP_PORT + APP_WORKERS - 1, each listed once [unset: one shared port]
 #   APP_PORTS         several app servers instead, e.g. 127.0.0.1:3001,10.0.0.2:3001 (host optional)
-#   FRONT_DIR         run folder: nginx.conf, pid, error.log, cache [.front/<FRONT_PORT>]
+#   FRONT_DIR         run folder: nginx.conf, pid, error.log, the pages' and pictures' caches [.front/<FRONT_PORT>]
 #   NEXT_DIST_DIR     build folder whose static/ is served from disk [.next]
 #   FRONT_WORKERS     nginx worker processes [auto: one per core]
 #   FRONT_LOGIN_RATE / FRONT_LOGIN_BURST        per-address login+register POSTs [1r/s / 20]
@@ -71,8 +71,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 NOFILE="$(ulimit -n)"; [ "$NOFILE" = unlimited ] && NOFILE=65536
 WORKER_CONNECTIONS=$(( NOFILE / 2 < 16384 ? NOFILE / 2 : 16384 ))
 
-mkdir -p "$RUN/tmp" "$RUN/cache"
-rm -rf "$RUN/cache/"* # a restarted front starts with an empty cache, never an older build's pages
+mkdir -p "$RUN/tmp" "$RUN/cache" "$RUN/images"
+rm -rf "$RUN/cache/"* "$RUN/images/"* # a restarted front starts with an empty cache, never an older build's pages (nor a deleted picture)
 USER_LINE=""
 if [ "$(id -u)" = 0 ]; then
   # nginx's workers drop root; they write only the cache and temporary files, and read the build.
@@ -84,7 +84,7 @@ if [ "$(id -u)" = 0 ]; then
   fi
   USER_LINE="user $WORKER_USER $WORKER_GROUP;"
   chmod 755 "$RUN"
-  chown -R "$WORKER_USER:$WORKER_GROUP" "$RUN/tmp" "$RUN/cache"
+  chown -R "$WORKER_USER:$WORKER_GROUP" "$RUN/tmp" "$RUN/cache" "$RUN/images"
 fi
 
 sed -e "s#@RUN@#$RUN#g" -e "s#@DIST@#$DIST#g" -e "s#@PUBLIC@#$ROOT/public#g" \

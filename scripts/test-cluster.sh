@@ -51,6 +51,9 @@ npx vitest run -c vitest.cluster.config.ts
 echo "== checkout race: 3 app processes behind the front, multi-writer then single-writer Galera"
 npx tsx --conditions=react-server tests/cluster/run.ts
 
+echo "== images: uploaded through one app server, served by the others and through the front"
+npx tsx --conditions=react-server tests/cluster/images.ts
+
 if [ "${CLUSTER_FAULTS:-}" != none ]; then
   echo "== fault races: a node of each tier dies mid-race, then the machine starved by a CPU hog"
   npx tsx --conditions=react-server tests/cluster/faults.ts

@@ -1,12 +1,17 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { eq } from "drizzle-orm";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getPool } from "@/db";
+import { getDb, getPool } from "@/db";
+import { skus } from "@/db/schema";
+import { addImage } from "@/lib/images/service";
 import { register } from "@/lib/auth/service";
 import { SESSION_COOKIE, createSession } from "@/lib/auth/session";
 import { placeOrder } from "@/lib/orders/checkout";
 import { shipOrder } from "@/lib/orders/lifecycle";
 import { makeLocation, makeSkus, makeShopper, fillCart, request, spreadStock, stockAt, uid, type Shopper } from "./support/fixtures";
+import { picture, uploadForm } from "./support/images";
 
 /**
  * Every API route handler, called as each kind of caller. Routes are found by globbing
@@ -15,7 +20,8 @@ import { makeLocation, makeSkus, makeShopper, fillCart, request, spreadStock, st
 type Caller = "anonymous" | "shopper" | "other" | "admin";
 const CALLERS: Caller[] = ["anonymous", "shopper", "other", "admin"];
 type World = { shopper: Shopper; other: Shopper; admin: Shopper; skuId: number };
-type Call = { params?: Record<string, string>; body?: unknown; headers?: Record<string, string>; query?: string; cookie?: string | null };
+/** `form`: a multipart body instead of JSON (the picture upload). */
+type Call = { params?: Record<string, string>; body?: unknown; form?: FormData; headers?: Record<string, string>; query?: string; cookie?: string | null };
 type Entry = { expect: Record<Caller, number>; prepare?: (w: World, caller: Caller) => Promise<Call> };
 
 const all = (status: number) => ({ anonymous: status, shopper: status, other: status, admin: status });
@@ -37,6 +43,13 @@ async function twoLocationsFor(skuId: number) {
 }
 
 const userOf = (w: World, caller: Caller) => (caller === "anonymous" ? undefined : w[caller]);
+
+/** A picture of the world's product, added by the admin: something to reorder or delete. */
+async function aPicture(w: World) {
+  const spuId = await spuOf(w);
+  const image = await addImage(w.admin.id, Number(spuId), await picture("png", 64, 48), { alt: "Matrix picture", skuId: null });
+  return { spuId, imageId: String(image.imageId) };
+}
 
 async function shopperOrder(w: World, payMethod: "cod" | "online") {
   await fillCart(w.shopper, [{ skuId: w.skuId, count: 1 }]);
@@ -97,6 +110,19 @@ const MATRIX: Record<string, Entry> = {
     expect: adminOnly(200),
     prepare: async () => ({ params: { locationId: String(await makeLocation(9, { active: false })) }, body: { priority: 8 } }),
   },
+  "POST /api/admin/products/[spuId]/images": {
+    expect: adminOnly(201),
+    prepare: async (w) => ({ params: { spuId: await spuOf(w) }, form: uploadForm(await picture("png", 64, 48), "matrix.png", "image/png") }),
+  },
+  "PUT /api/admin/products/[spuId]/images": {
+    expect: adminOnly(200),
+    prepare: async (w) => {
+      const { spuId } = await aPicture(w);
+      const ids = (await getPool().query(`SELECT id FROM product_images WHERE spu_id = ? ORDER BY position, id`, [spuId]))[0] as { id: number }[];
+      return { params: { spuId }, body: { order: ids.map((r) => r.id).reverse() } };
+    },
+  },
+  "DELETE /api/admin/products/[spuId]/images/[imageId]": { expect: adminOnly(204), prepare: async (w) => ({ params: await aPicture(w) }) },
   "POST /api/auth/login": {
     expect: all(200),
     prepare: async (w, caller) => {
@@ -207,7 +233,10 @@ describe("access matrix: every API route as anonymous, shopper, another shopper 
         const params = call.params ?? {};
         const url = urlPattern.replace(/\[(\w+)\]/g, (_, name: string) => params[name] ?? "x") + (call.query ?? "");
         const cookie = call.cookie === undefined ? userOf(world, caller)?.cookie : (call.cookie ?? undefined);
-        const res = await handler(request(url, { method, body: call.body, cookie, headers: call.headers }), { params: Promise.resolve(params) });
+        const req = call.form
+          ? new NextRequest(new URL(url, "http://localhost"), { method, body: call.form, headers: cookie ? { cookie } : {} })
+          : request(url, { method, body: call.body, cookie, headers: call.headers });
+        const res = await handler(req, { params: Promise.resolve(params) });
         got[key][caller] = res.status;
         if (res.status >= 400) {
           const body = await res.json().catch(() => null);

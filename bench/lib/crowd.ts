@@ -3,7 +3,9 @@ import { performance } from "node:perf_hooks";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { skus } from "@/db/schema";
-import { makeSkus } from "@/tests/support/fixtures";
+import { addImage } from "@/lib/images/service";
+import { makeShopper, makeSkus } from "@/tests/support/fixtures";
+import { phoneJpeg } from "@/tests/support/images";
 import { HttpClient } from "@/tests/support/http";
 import { runLoad } from "./load";
 import type { Cell } from "./report";
@@ -98,11 +100,18 @@ async function nodeLoad(base: URL, path: string, connections: number, durationS:
   }
 }
 
-/** A product with three variants for the crowd to look at, and the paths they load. */
+/**
+ * A product with three variants and an uploaded picture (a phone's photo, as an owner adds one)
+ * for the crowd to look at, and the paths they load: the page, its live stock, and the picture's
+ * 640 px file (what a phone's page fetches).
+ */
 export async function crowdProduct(label: string) {
   const ids = await makeSkus([500, 500, 500], { product: `Bench crowd ${label}`, category: "Bench" });
   const [row] = await getDb().select({ spuId: skus.spuId }).from(skus).where(eq(skus.id, ids[0]!));
-  return { page: `/products/${row!.spuId}`, stock: `/api/stock/${ids.join(",")}` };
+  const owner = await makeShopper("admin");
+  const image = await addImage(owner.id, row!.spuId, await phoneJpeg(), { alt: `Bench crowd ${label}`, skuId: null });
+  const picture = image.srcSet.split(", ").find((s) => s.endsWith(" 640w"))!.split(" ")[0]!;
+  return { page: `/products/${row!.spuId}`, stock: `/api/stock/${ids.join(",")}`, picture };
 }
 
 /** A static chunk the catalog page loads: served from disk by Next.js, the floor for any page. */
@@ -114,16 +123,17 @@ async function staticAsset(base: URL): Promise<string> {
 }
 
 /**
- * The static-asset floor, the catalog, a product page and its live-stock read, each at
+ * The static-asset floor, the catalog, a product page with its picture and its live-stock read, each at
  * CROWD.pageConnections connections for `durationS`, one after the other.
  */
-export async function pageCells(base: URL, workers: number, durationS: number, product: { page: string; stock: string }, log: (s: string) => void): Promise<PageCell[]> {
+export async function pageCells(base: URL, workers: number, durationS: number, product: { page: string; stock: string; picture: string }, log: (s: string) => void): Promise<PageCell[]> {
   const client = haveWrk() ? "wrk" : "node";
   if (client === "node") log("  (wrk not found: pages measured with this process's client, which may be the bottleneck; apt-get install -y wrk)");
   const paths: [string, string][] = [
     [await staticAsset(base), "static asset (floor)"],
     ["/", "catalog"],
     [product.page, "product page"],
+    [product.picture, "product picture (640 px)"],
     [product.stock, "live stock"],
   ];
   const cells: PageCell[] = [];

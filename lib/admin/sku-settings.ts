@@ -5,7 +5,7 @@ import { skus } from "@/db/schema";
 import { AppError, duplicateKeyName } from "@/lib/errors";
 import { clearSoldOut } from "@/lib/orders/soldout";
 import { catalogChanged } from "@/lib/platform/page-cache/changes";
-import { diff, lockActor, recordAudit } from "./audit";
+import { diff, lockActor, recordAudit } from "@/lib/audit/history";
 import { catalogDuplicate } from "./catalog/duplicates";
 import { compareAtAbovePrice, COMPARE_AT_PROBLEM, type UpdateSkuInput } from "./schemas";
 import { findSku, type StockRow } from "./stock";

@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { getSessionUser, SESSION_COOKIE, type SessionUser } from "@/lib/auth/session";
-import { AppError } from "@/lib/errors";
+import { AppError, type ErrorCode } from "@/lib/errors";
 import { log } from "@/lib/platform/log";
 import { metrics } from "@/lib/platform/metrics/registry";
 import { routePattern } from "@/lib/platform/metrics/route-pattern";
@@ -131,7 +131,7 @@ export async function requireAdmin(req: NextRequest): Promise<SessionUser> {
 }
 
 /** Route params arrive as strings; ids are positive integers or the route is a 404. */
-export function idParam(value: string, code: "SKU_NOT_FOUND" | "ADDRESS_NOT_FOUND" | "LOCATION_NOT_FOUND" | "PRODUCT_NOT_FOUND" | "NOT_FOUND" = "NOT_FOUND"): number {
+export function idParam(value: string, code: Extract<ErrorCode, `${string}NOT_FOUND`> = "NOT_FOUND"): number {
   if (!/^[1-9]\d{0,15}$/.test(value)) throw new AppError(code);
   return Number(value);
 }

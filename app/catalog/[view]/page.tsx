@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ProductArt } from "@/app/components/ProductArt";
+import { ProductPicture } from "@/app/components/ProductPicture";
 import { notFound } from "next/navigation";
 import { CatalogCardStatus } from "@/app/components/CatalogCardStatus";
 import { LiveSkus } from "@/app/components/LiveSkus";
@@ -8,6 +9,8 @@ import { serverNow } from "@/app/components/server-now";
 import { CATALOG_PAGE_SIZE, listCategories, searchProducts } from "@/lib/catalog/products";
 import { catalogHref, queryOfView, type Sort } from "@/lib/catalog/view";
 import { buyableUnits } from "@/lib/catalog/availability";
+import { coverImages } from "@/lib/images/service";
+import { IMAGE_SIZES } from "@/lib/images/urls";
 
 // `/` and `/?q=…&category=…&sort=…` are served from here (next.config.mjs and proxy.ts rewrite
 // them): one cached page per view, rendered at most once a second per process, never per shopper.
@@ -39,6 +42,7 @@ export default async function CatalogPage({ params }: Props) {
   const [{ products, total }, categories] = await Promise.all([searchProducts(query), listCategories()]);
   // Past the last page there is nothing to show under that address.
   if (products.length === 0 && query.page > 1) notFound();
+  const covers = await coverImages(products.map((p) => p.spuId));
   const pages = Math.ceil(total / CATALOG_PAGE_SIZE);
   const renderedAt = serverNow();
   const filtered = query.q !== "" || query.category !== "";
@@ -95,10 +99,11 @@ export default async function CatalogPage({ params }: Props) {
           <ul className="grid" aria-label="Products" style={{ listStyle: "none", padding: 0, margin: 0 }}>
             {products.map((p) => {
               const first = p.skus.find((s) => buyableUnits(s) > 0) ?? p.skus[0];
+              const cover = covers.get(p.spuId);
               return (
                 <li key={p.spuId} className="card">
                   <Link href={`/products/${p.spuId}`} className="cover">
-                    <ProductArt category={p.category} hue={p.hue} label={p.name} variant={first?.name} />
+                    {cover ? <ProductPicture image={cover} sizes={IMAGE_SIZES.card} /> : <ProductArt category={p.category} hue={p.hue} label={p.name} variant={first?.name} />}
                     <div className="body">
                       <h2>{p.name}</h2>
                       <p className="muted" style={{ margin: "0 0 0.5rem" }}>

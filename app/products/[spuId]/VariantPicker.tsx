@@ -8,14 +8,16 @@ import { useServerNow } from "@/app/components/server-clock";
 import { ProductArt } from "@/app/components/ProductArt";
 import { useAddToCart, useCart } from "@/app/cart/queries";
 import type { CatalogSku } from "@/lib/catalog/products";
+import type { ImageView } from "@/lib/images/urls";
 import { MAX_LINE_QTY } from "@/lib/cart/limits";
 import { formatMoney } from "@/lib/money";
 import { hasStarted } from "@/lib/drops/sale-start";
 import { overlay, useLiveStock } from "@/app/components/live-stock";
 import { buyableUnits } from "@/lib/catalog/availability";
 import { limitLabel } from "@/lib/drops/limit-message";
+import { Gallery } from "./Gallery";
 
-type Props = { productName: string; category: string; hue: number; skus: CatalogSku[]; renderedAt: number; children: React.ReactNode };
+type Props = { productName: string; category: string; hue: number; skus: CatalogSku[]; renderedAt: number; children: React.ReactNode; images?: ImageView[] };
 
 /** The most of one variant the shopper can add now, and the reason it is not more. */
 function addable(sku: CatalogSku, inCart: number) {
@@ -34,7 +36,7 @@ function stateWords(soldOut: boolean, started: boolean) {
   return started ? "On sale now." : "Not on sale yet.";
 }
 
-export function VariantPicker({ productName, category, hue, skus: rendered, renderedAt, children }: Props) {
+export function VariantPicker({ productName, category, hue, skus: rendered, renderedAt, children, images = [] }: Props) {
   const live = useLiveStock(rendered.map((s) => s.skuId));
   // Stock and what an admin edits (price, on sale, limit, launch) move while the page is open; names come with the page.
   const skus = overlay(rendered, live.data);
@@ -48,11 +50,17 @@ export function VariantPicker({ productName, category, hue, skus: rendered, rend
   const sku = skus.find((s) => s.skuId === skuId);
   const launchAt = sku?.saleStartsAt ? Date.parse(sku.saleStartsAt) : null;
   const now = useServerNow(renderedAt, launchAt, live.data);
-  const art = (
-    <div className="card product-hero">
-      <ProductArt category={category} hue={hue} label={sku ? `${productName} — ${sku.name}` : productName} variant={sku?.name} size="hero" />
-    </div>
-  );
+  // Uploaded pictures when the product has any; the drawn art otherwise.
+  const art =
+    images.length > 0 ? (
+      <div className="product-hero">
+        <Gallery images={images} skuId={sku?.skuId} />
+      </div>
+    ) : (
+      <div className="card product-hero">
+        <ProductArt category={category} hue={hue} label={sku ? `${productName} — ${sku.name}` : productName} variant={sku?.name} size="hero" />
+      </div>
+    );
   if (!sku)
     return (
       <>

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import Link from "next/link";
 import { serverNow } from "@/app/components/server-now";
 import { getProduct } from "@/lib/catalog/products";
+import { listImages } from "@/lib/images/service";
 import { VariantPicker } from "./VariantPicker";
 
 // One cached page per product, rendered at most once a second per process and at once after an
@@ -29,10 +30,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function ProductPage({ params }: Props) {
   const product = await load((await params).spuId);
+  const images = await listImages(product.spuId);
   const renderedAt = serverNow();
   return (
     <article className="product">
-      <VariantPicker productName={product.name} category={product.category} hue={product.hue} skus={product.skus} renderedAt={renderedAt}>
+      <VariantPicker productName={product.name} category={product.category} hue={product.hue} skus={product.skus} renderedAt={renderedAt} images={images}>
         <nav aria-label="Breadcrumb" className="breadcrumb">
           <Link href="/">Shop</Link> <span aria-hidden="true">/</span>{" "}
           <Link href={`/?category=${encodeURIComponent(product.category)}`}>{product.category}</Link>

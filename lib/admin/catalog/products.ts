@@ -2,7 +2,7 @@ import "server-only";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { skus, spus, type ProductStatus } from "@/db/schema";
-import { diff, lockActor, recordAudit } from "@/lib/admin/audit";
+import { diff, lockActor, recordAudit } from "@/lib/audit/history";
 import { AppError } from "@/lib/errors";
 import { clearSoldOut } from "@/lib/orders/soldout";
 import { catalogChanged } from "@/lib/platform/page-cache/changes";

@@ -2,7 +2,7 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
 import { spus, skus } from "@/db/schema";
-import { lockActor, recordAudit } from "@/lib/admin/audit";
+import { lockActor, recordAudit } from "@/lib/audit/history";
 import { applyAdjustment } from "@/lib/admin/stock";
 import { AppError } from "@/lib/errors";
 import { catalogChanged } from "@/lib/platform/page-cache/changes";

@@ -1,7 +1,9 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db";
-import { productImages, skus, spus, type ProductStatus } from "@/db/schema";
+import { skus, spus, type ProductStatus } from "@/db/schema";
+import { imagesOfProducts } from "@/lib/images/service";
+import type { ImageView } from "@/lib/images/urls";
 import { AppError } from "@/lib/errors";
 import type { ProductFilter } from "./schemas";
 
@@ -19,7 +21,8 @@ export type AdminSku = {
   saleStartsAt: string | null;
 };
 
-export type AdminImage = { imageId: number; url: string; alt: string; width: number; height: number };
+/** A picture as the owner and the API see it (lib/images). */
+export type AdminImage = ImageView;
 
 export type AdminProduct = {
   spuId: number;
@@ -54,34 +57,10 @@ const skuColumns = {
 /** `%`, `_` and `\` in what the owner typed are letters, not LIKE wildcards. */
 const likeWords = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/**
- * ---- images: a placeholder until the images work lands ----
- * The product's pictures in order, as `{ imageId, url, alt, width, height }` with the largest
- * stored WebP. The URL is built here only until lib/images owns the URL builder: replace
- * `imageUrl` with it at merge.
- */
-const imageUrl = (hash: string, width: number) => `/images/${hash}-${width}.webp`;
-
-async function imagesOf(spuIds: number[]): Promise<Map<number, AdminImage[]>> {
-  const bySpu = new Map<number, AdminImage[]>();
-  if (spuIds.length === 0) return bySpu;
-  const rows = await getDb()
-    .select({ spuId: productImages.spuId, imageId: productImages.id, hash: productImages.hash, alt: productImages.alt, width: productImages.width, height: productImages.height })
-    .from(productImages)
-    .where(inArray(productImages.spuId, spuIds))
-    .orderBy(asc(productImages.spuId), asc(productImages.position), asc(productImages.id));
-  for (const { spuId, hash, ...image } of rows) {
-    const list = bySpu.get(spuId) ?? [];
-    list.push({ ...image, url: imageUrl(hash, image.width) });
-    bySpu.set(spuId, list);
-  }
-  return bySpu;
-}
-
 async function assemble(products: (typeof spus.$inferSelect)[]): Promise<AdminProduct[]> {
   const ids = products.map((p) => p.id);
   if (ids.length === 0) return [];
-  const [variants, images] = await Promise.all([getDb().select(skuColumns).from(skus).where(inArray(skus.spuId, ids)).orderBy(asc(skus.id)), imagesOf(ids)]);
+  const [variants, images] = await Promise.all([getDb().select(skuColumns).from(skus).where(inArray(skus.spuId, ids)).orderBy(asc(skus.id)), imagesOfProducts(ids)]);
   return products.map((p) => ({
     spuId: p.id,
     name: p.name,

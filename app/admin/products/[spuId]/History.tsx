@@ -1,4 +1,4 @@
-import type { AuditView } from "@/lib/admin/audit";
+import type { AuditView } from "@/lib/audit/history";
 import styles from "../products.module.css";
 
 const show = (v: unknown) => (v === null || v === undefined || v === "" ? "none" : typeof v === "object" ? JSON.stringify(v) : String(v));

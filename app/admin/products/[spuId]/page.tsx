@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { productHistory } from "@/lib/admin/audit";
+import { productHistory } from "@/lib/audit/history";
 import { getAdminProduct, listAllCategories, type AdminSku } from "@/lib/admin/catalog/views";
 import { listLocations } from "@/lib/admin/locations";
 import { requireAdmin } from "@/app/admin/ui/access";
@@ -12,6 +12,7 @@ import { ProductForm } from "../ProductForm";
 import styles from "../products.module.css";
 import { StatusBadge } from "../StatusBadge";
 import { History } from "./History";
+import { ImageManager } from "./ImageManager";
 import { StatusActions } from "./StatusActions";
 import { EMPTY_VARIANT, VariantForm } from "./VariantForm";
 
@@ -88,7 +89,10 @@ export default async function ProductPage({ params }: Props) {
         />
       </section>
 
-      {/* images */}
+      <section className={styles.section} aria-labelledby="images-heading">
+        <h2 id="images-heading">Pictures</h2>
+        <ImageManager spuId={product.spuId} images={product.images} variants={product.skus.map((s) => ({ skuId: s.skuId, name: s.name }))} />
+      </section>
 
       <section className={styles.section} aria-labelledby="variants-heading">
         <h2 id="variants-heading">Variants</h2>
