@@ -1,10 +1,8 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getDb, getPool } from "@/db";
-import { skus } from "@/db/schema";
+import { getPool } from "@/db";
 import { addImage } from "@/lib/images/service";
 import { register } from "@/lib/auth/service";
 import { SESSION_COOKIE, createSession } from "@/lib/auth/session";
