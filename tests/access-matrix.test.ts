@@ -54,7 +54,7 @@ const MATRIX: Record<string, Entry> = {
   "GET /api/addresses": { expect: userOnly(200) },
   "POST /api/addresses": {
     expect: userOnly(201),
-    prepare: async () => ({ body: { receiver: "Matrix", phone: "+1 555 0101", region: "Region", detail: "1 Street" } }),
+    prepare: async () => ({ body: { name: "Matrix", email: "m@example.com", phone: "+1 555 0101", line1: "1 Street", city: "Portland", region: "OR", postcode: "97201", country: "US" } }),
   },
   "POST /api/admin/orders/[orderId]/complete": {
     expect: adminOnly(200),

@@ -6,6 +6,7 @@ import { STATUS_BADGE, STATUS_LABEL } from "@/app/components/order-status";
 import type { OrderStatus } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
 import { useAllOrders, useOrderMove } from "./queries";
+import { oneLineAddress } from "@/lib/orders/address-lines";
 
 const STATUSES = Object.keys(STATUS_LABEL) as OrderStatus[];
 
@@ -161,7 +162,7 @@ export function OrdersOverview() {
                             ))}
                           </ul>
                           <p className="muted order-lines" style={{ margin: "0.5rem 0 0", display: "block" }}>
-                            Ship to {o.address.receiver}, {o.address.detail}, {o.address.region} · freight {formatMoney(o.freight)} ·{" "}
+                            Ship to {o.address.name}, {oneLineAddress(o.address)} · freight {formatMoney(o.freight)} ·{" "}
                             {o.payMethod === "cod" ? "cash on delivery" : "online payment"}
                           </p>
                         </td>

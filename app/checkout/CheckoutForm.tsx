@@ -5,6 +5,7 @@ import { placeOrderAction } from "@/app/checkout/actions";
 import { LaunchTime } from "@/app/components/LaunchTime";
 import type { ActionState } from "@/lib/web/action";
 import type { AddressView } from "@/lib/orders/addresses";
+import { oneLineAddress } from "@/lib/orders/address-lines";
 import { LineFix } from "./LineFix";
 
 type ShortLine = { skuId: number; name: string; requested: number; available: number };
@@ -71,7 +72,7 @@ export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: Props)
         {addresses.map((a, i) => (
           <label key={a.id} className="variant">
             <input type="radio" name="addressId" value={a.id} defaultChecked={i === 0} required />
-            {a.receiver}, {a.detail}, {a.region} ({a.phone})
+            {a.name}, {oneLineAddress(a)} ({a.phone})
           </label>
         ))}
       </fieldset>

@@ -6,6 +6,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { asUser, type ActionState } from "@/lib/web/action";
 import { addressSchema, createAddress } from "@/lib/orders/addresses";
+import { SHIP_TO_KEYS } from "@/lib/orders/address-schema";
 import { placeOrder } from "@/lib/orders/checkout";
 import { withRequestId } from "@/lib/platform/request-context";
 import { PLACED_COOKIE, PLACED_MAX_AGE_SECONDS } from "@/app/components/placed-cookie";
@@ -45,7 +46,7 @@ export async function placeOrderAction(_prev: ActionState, form: FormData): Prom
 
 export async function addAddressAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const added = await asUser(async (user) => {
-    const input = addressSchema.parse(Object.fromEntries(["receiver", "phone", "region", "detail"].map((k) => [k, form.get(k) ?? undefined])));
+    const input = addressSchema.parse(Object.fromEntries(SHIP_TO_KEYS.map((k) => [k, form.get(k) ?? undefined])));
     await createAddress(user.id, input);
     return undefined;
   });

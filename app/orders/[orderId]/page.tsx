@@ -11,6 +11,7 @@ import { isAppError } from "@/lib/errors";
 import { formatMoney, toCents } from "@/lib/money";
 import { secondsLeftToPay } from "@/lib/orders/lifecycle";
 import { getOrder } from "@/lib/orders/queries";
+import { oneLineAddress } from "@/lib/orders/address-lines";
 import { PLACED_COOKIE } from "../../components/placed-cookie";
 import { STATUS_BADGE, STATUS_LABEL } from "../../components/order-status";
 import { OrderActions } from "./OrderActions";
@@ -90,9 +91,9 @@ export default async function OrderPage({ params, searchParams }: Props) {
       </div>
       <h2>Delivery</h2>
       <p>
-        {order.address.receiver} · {order.address.phone}
+        {order.address.name} · {order.address.phone}
         <br />
-        {order.address.detail}, {order.address.region}
+        {oneLineAddress(order.address)}
       </p>
     </>
   );
