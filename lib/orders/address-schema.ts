@@ -8,8 +8,7 @@ import { COUNTRY_CODES, needsPostcode } from "./countries";
 
 const text = (label: string, max: number) =>
   z.string({ error: `${label} is required.` }).trim().min(1, `${label} is required.`).max(max, `${label} must be at most ${max} characters.`);
-const optionalText = (label: string, max: number) =>
-  z.string({ error: `${label} must be text.` }).trim().max(max, `${label} must be at most ${max} characters.`).default("");
+const optionalText = (label: string, max: number) => z.string({ error: `${label} must be text.` }).trim().max(max, `${label} must be at most ${max} characters.`);
 
 export const emailSchema = z
   .string({ error: "E-mail is required." })
@@ -19,8 +18,8 @@ export const emailSchema = z
   .pipe(z.email("Enter an e-mail address like name@example.com."))
   .transform((e) => e.toLowerCase());
 
-/** Every field; `addressSchema` adds the rule that spans two (postcode per country). */
-export const addressFields = z.object({
+/** Every field as sent; the optional ones are strings that may be empty. */
+const fields = {
   name: text("Full name", 64),
   email: emailSchema,
   phone: z
@@ -37,7 +36,10 @@ export const addressFields = z.object({
     .trim()
     .toUpperCase()
     .pipe(z.enum(COUNTRY_CODES, { error: "Choose a country from the list." })),
-});
+};
+
+/** Every field, the optional ones empty when left out; `addressSchema` adds the rule that spans two (postcode per country). */
+export const addressFields = z.object({ ...fields, line2: fields.line2.default(""), region: fields.region.default(""), postcode: fields.postcode.default("") });
 
 type Fields = z.infer<typeof addressFields>;
 
@@ -55,7 +57,7 @@ export type ShipTo = AddressInput;
 export const guestAddressSchema = addressFields.omit({ email: true }).superRefine(postcodeWhereNeeded);
 
 /** `PUT /api/addresses/:id`: the fields it names replace the saved ones; `isDefault: true` makes it the default. */
-export const addressPatchSchema = addressFields.partial().extend({ isDefault: z.literal(true, { error: "isDefault can only be true." }).optional() });
+export const addressPatchSchema = z.object(fields).partial().extend({ isDefault: z.literal(true, { error: "isDefault can only be true." }).optional() });
 export type AddressPatch = z.infer<typeof addressPatchSchema>;
 
 export const SHIP_TO_KEYS = ["name", "email", "phone", "line1", "line2", "city", "region", "postcode", "country"] as const satisfies readonly (keyof ShipTo)[];

@@ -66,7 +66,7 @@ export async function placeGuestOrder(guestId: string, input: GuestOrderInput & 
   }
   const { email, address, payMethod, cartRevision, idempotencyKey } = input;
   const result = await placeOrder(
-    { userId: ownerId, idempotencyKey, payMethod, cartRevision, guest: { guestId, shipTo: { ...address, email } } },
+    { userId: ownerId, idempotencyKey, payMethod, cartRevision, guest: { guestId, shipTo: { ...address, email: email.toLowerCase() } } },
     strategy,
   );
   return { ...result, orderUrl: orderLinkPath(result.order.orderId, ownerId) };
