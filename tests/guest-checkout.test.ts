@@ -16,7 +16,7 @@ import { placeGuestOrder } from "@/lib/orders/guests";
 import { waitFor } from "./support/wait";
 import { ctx, linesOf, makeShopper, makeSkus, noCtx, redis, request, setSaleFields, stockOf } from "./support/fixtures";
 
-const ADDRESS = { name: "Gia Guest", phone: "+44 20 7946 0000", line1: "10 Downing Street", line2: "Flat 2", city: "London", region: "", postcode: "SW1A 2AA", country: "GB" };
+const ADDRESS = { name: "Gia Guest", phone: "+44 20 7946 0000", line1: "10 Downing Street", line2: "Flat 2", city: "London", region: "", postcode: "SW1A 2AA", country: "GB" as const };
 const BODY = { email: "Gia@Example.com", address: ADDRESS, payMethod: "online" as const };
 
 /** A guest with `lines` in its cart (all selected), as the guest cookie names it. */
