@@ -6,6 +6,7 @@ import { users } from "@/db/schema";
 import { readCart, guestOwner } from "@/lib/cart/store";
 import { lineName } from "@/lib/catalog/product-name";
 import { accountRequiredError } from "@/lib/drops/purchase-limits";
+import { AppError, isAppError } from "@/lib/errors";
 import { placeOrder, type PlaceOrderResult, type Strategy } from "./checkout";
 import { checkoutSkus } from "./lookups";
 import { orderLinkPath } from "./order-link";
@@ -65,9 +66,16 @@ export async function placeGuestOrder(guestId: string, input: GuestOrderInput & 
     ownerId = await ensureGuestOwner(guestId);
   }
   const { email, address, payMethod, cartRevision, idempotencyKey } = input;
+  const owner = ownerId;
   const result = await placeOrder(
-    { userId: ownerId, idempotencyKey, payMethod, cartRevision, guest: { guestId, shipTo: { ...address, email: email.toLowerCase() } } },
+    { userId: owner, idempotencyKey, payMethod, cartRevision, guest: { guestId, shipTo: { ...address, email: email.toLowerCase() } } },
     strategy,
-  );
-  return { ...result, orderUrl: orderLinkPath(result.order.orderId, ownerId) };
+  ).catch((e: unknown) => {
+    // Another tab of this guest bought the cart: the order is this cart's own, so its link is theirs too.
+    if (isAppError(e) && e.code === "CART_ALREADY_ORDERED" && typeof e.details?.orderId === "string") {
+      throw new AppError("CART_ALREADY_ORDERED", { details: { ...e.details, orderUrl: orderLinkPath(e.details.orderId, owner) } });
+    }
+    throw e;
+  });
+  return { ...result, orderUrl: orderLinkPath(result.order.orderId, owner) };
 }
