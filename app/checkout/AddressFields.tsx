@@ -1,5 +1,6 @@
 "use client";
 
+import { useLayoutEffect, useRef } from "react";
 import { COUNTRY_OPTIONS, DEFAULT_COUNTRY, needsPostcode } from "@/lib/orders/countries";
 
 /** The address form's fields, in the order a parcel label reads them (the checkout's and the address book's). */
@@ -31,6 +32,12 @@ type Props = {
 /** Controlled: what was typed stays when the server refuses it. */
 export function AddressFields({ idPrefix, values, onChange, errors, omit = [] }: Props) {
   const postcodeOptional = !needsPostcode(values.country);
+  // React resets a form after its action; a controlled <select> is left on its first option, so
+  // the country chosen is put back after every commit.
+  const country = useRef<HTMLSelectElement>(null);
+  useLayoutEffect(() => {
+    if (country.current && country.current.value !== values.country) country.current.value = values.country;
+  });
   return (
     <>
       {ADDRESS_FIELDS.filter((f) => !omit.includes(f.name)).map((f) => {
@@ -52,7 +59,7 @@ export function AddressFields({ idPrefix, values, onChange, errors, omit = [] }:
           <div className="field" key={f.name}>
             <label htmlFor={id}>{label}</label>
             {f.name === "country" ? (
-              <select {...common} autoComplete="country" onChange={(e) => onChange({ ...values, country: e.target.value })}>
+              <select {...common} ref={country} autoComplete="country" onChange={(e) => onChange({ ...values, country: e.target.value })}>
                 {COUNTRY_OPTIONS.map((c) => (
                   <option key={c.code} value={c.code}>
                     {c.name}

@@ -34,11 +34,6 @@ export function AddressForm({ editing, onDone }: Props) {
             {summary}
           </p>
         )}
-        {state && !state.ok && !summary && (
-          <p className="alert error" role="alert">
-            Check the fields marked below.
-          </p>
-        )}
         {state?.ok && !editing && (
           <p className="alert success" role="status">
             Address saved.
