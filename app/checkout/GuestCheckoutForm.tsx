@@ -30,7 +30,7 @@ export function GuestCheckoutForm({ idempotencyKey, cartRevision, blocked }: Pro
         )}
       </div>
       <section aria-labelledby="contact-heading" className="form checkout-fields">
-        <h2 id="contact-heading">Contact</h2>
+        <h2 id="contact-heading" style={{ marginTop: 0 }}>Contact</h2>
         <div className="field">
           <label htmlFor="guest-email">E-mail</label>
           <input

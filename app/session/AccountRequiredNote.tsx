@@ -12,8 +12,8 @@ export function AccountRequiredNote({ testId, next }: { testId: string; next?: s
   const back = encodeURIComponent(next ?? path);
   return (
     <span className="line-note blocked" data-testid={testId}>
-      Limited per customer, so buying it needs an account: <Link href={`/login?next=${back}`}>log in</Link> or{" "}
-      <Link href={`/register?next=${back}`}>create one</Link>.
+      Limited per customer, so buying it needs an account: <Link href={`/login?next=${back}`} className="inline-link">log in</Link> or{" "}
+      <Link href={`/register?next=${back}`} className="inline-link">create one</Link>.
     </span>
   );
 }

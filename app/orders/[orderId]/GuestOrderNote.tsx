@@ -27,8 +27,8 @@ export function GuestOrderNote({ orderId, token, email, signedIn }: Props) {
         </form>
       ) : (
         <p style={{ margin: "0.5rem 0 0" }}>
-          To keep it in an account, <Link href={`/register?next=${encodeURIComponent(here)}`}>create one</Link> with the e-mail {email} (or{" "}
-          <Link href={`/login?next=${encodeURIComponent(here)}`}>log in</Link>), then come back to this link and add it.
+          To keep it in an account, <Link href={`/register?next=${encodeURIComponent(here)}`} className="inline-link">create one</Link> with the e-mail {email} (or{" "}
+          <Link href={`/login?next=${encodeURIComponent(here)}`} className="inline-link">log in</Link>), then come back to this link and add it.
         </p>
       )}
       <div aria-live="polite">
