@@ -92,6 +92,7 @@ test("a guest is told before queuing up that a limited item needs an account, an
   await page.getByRole("radio", { name: sku.name }).check();
   await expect(page.getByTestId("sku-account-required")).toContainText("needs an account");
   await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "to your cart" })).toBeVisible();
   await page.goto("/cart");
   await expect(page.getByTestId(`cart-account-required-${sku.skuId}`)).toBeVisible();
   await page.goto("/checkout");
