@@ -21,7 +21,12 @@ const id = (name: string) => bigint(name, { mode: "number", unsigned: true });
 const longblob = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "longblob" });
 const createdAt = () => datetime("created_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`);
 
-export const ROLES = ["shopper", "admin"] as const;
+/**
+ * `guest`: the shadow owner of one guest cart's orders (lib/orders/guests.ts), never signed in:
+ * it gives a guest's orders a NOT NULL owner, so the unique indexes on (user, key) and (user,
+ * cart revision) hold for guests exactly as for shoppers.
+ */
+export const ROLES = ["shopper", "admin", "guest"] as const;
 export const PAY_METHODS = ["cod", "online"] as const;
 export const ORDER_STATUSES = ["unpaid", "awaiting_shipment", "paid", "shipped", "completed", "cancelled"] as const;
 /** How a checkout takes stock (lib/orders/stock.ts); CHECKOUT_STRATEGY picks one. */
@@ -44,8 +49,12 @@ export const users = mysqlTable("users", {
    * the write serialises one customer's limited checkouts, across processes and Galera nodes.
    */
   limitSeq: bigint("limit_seq", { mode: "number", unsigned: true }).notNull().default(0),
+  /** Optional at registration; guest orders placed with it can be claimed into this account (lib/orders/claim.ts). */
+  email: varchar("email", { length: 254 }),
+  /** A guest owner's cart id (the guest cookie); null for every other role. */
+  guestId: varchar("guest_id", { length: 22 }),
   createdAt: createdAt(),
-});
+}, (t) => [uniqueIndex("users_guest_id_idx").on(t.guestId)]);
 
 export const sessions = mysqlTable(
   "sessions",
@@ -65,10 +74,20 @@ export const addresses = mysqlTable(
   {
     id: id("id").autoincrement().primaryKey(),
     userId: id("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-    receiver: varchar("receiver", { length: 64 }).notNull(),
+    name: varchar("name", { length: 64 }).notNull(),
+    email: varchar("email", { length: 254 }).notNull(),
     phone: varchar("phone", { length: 32 }).notNull(),
+    line1: varchar("line1", { length: 255 }).notNull(),
+    line2: varchar("line2", { length: 255 }).notNull(),
+    city: varchar("city", { length: 128 }).notNull(),
+    /** State, province or county; empty where the country has none worth writing. */
     region: varchar("region", { length: 128 }).notNull(),
-    detail: varchar("detail", { length: 255 }).notNull(),
+    /** Empty only for a country without postcodes (lib/orders/countries.ts). */
+    postcode: varchar("postcode", { length: 16 }).notNull(),
+    /** ISO 3166-1 alpha-2. */
+    country: varchar("country", { length: 2 }).notNull(),
+    /** At most one per user: every change of it is one UPDATE over the user's rows (lib/orders/addresses.ts). */
+    isDefault: boolean("is_default").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [index("addresses_user_idx").on(t.userId)],
@@ -133,11 +152,18 @@ export const orders = mysqlTable(
     id: varchar("id", { length: 26 }).primaryKey(),
     userId: id("user_id").notNull().references(() => users.id),
     idempotencyKey: varchar("idempotency_key", { length: 64 }).notNull(),
-    addressId: id("address_id").notNull(),
-    shipReceiver: varchar("ship_receiver", { length: 64 }).notNull(),
+    /** The saved address it was sent to; null for a guest's order (typed at checkout). */
+    addressId: id("address_id"),
+    /** The ship-to as it was at checkout: editing or removing a saved address never changes a placed order. */
+    shipName: varchar("ship_name", { length: 64 }).notNull(),
+    shipEmail: varchar("ship_email", { length: 254 }).notNull(),
     shipPhone: varchar("ship_phone", { length: 32 }).notNull(),
+    shipLine1: varchar("ship_line1", { length: 255 }).notNull(),
+    shipLine2: varchar("ship_line2", { length: 255 }).notNull(),
+    shipCity: varchar("ship_city", { length: 128 }).notNull(),
     shipRegion: varchar("ship_region", { length: 128 }).notNull(),
-    shipDetail: varchar("ship_detail", { length: 255 }).notNull(),
+    shipPostcode: varchar("ship_postcode", { length: 16 }).notNull(),
+    shipCountry: varchar("ship_country", { length: 2 }).notNull(),
     totalCount: int("total_count", { unsigned: true }).notNull(),
     /** Sum of the lines plus freight. */
     totalAmount: decimal("total_amount", { precision: 12, scale: 2 }).notNull(),

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./index";
-import { skus, spus, users } from "./schema";
+import { skus, spus, users, type Role } from "./schema";
 
 type SeedProduct = {
   name: string;
@@ -97,7 +97,7 @@ export const KNOWN_PASSWORDS: readonly string[] = [DEMO_SHOPPER.password, DEMO_A
 /** How the seed stores a password: the app's own hash (lib/auth/password.ts), handed in by the caller. */
 type HashPassword = (password: string) => Promise<string>;
 
-export type EnsuredUser = { id: number; created: boolean; role: "shopper" | "admin" };
+export type EnsuredUser = { id: number; created: boolean; role: Role };
 
 /** Creates the account if its username is free; an existing one is left exactly as it is. */
 export async function ensureUser(db: Db, hashPassword: HashPassword, username: string, password: string, role: "shopper" | "admin"): Promise<EnsuredUser> {

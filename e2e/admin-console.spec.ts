@@ -126,7 +126,7 @@ test("Ship and Complete ask first: going back leaves the order as it was, confir
   const sku = await makeVariant(PRODUCT, { stock: 5 });
   const shopper = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   expect((await shopper.request.post("/api/auth/register", { data: { username: newUsername("ship"), password: "password123" } })).status()).toBe(201);
-  const address = await shopper.request.post("/api/addresses", { data: { receiver: "Sam Ship", phone: "+1 555 0100", region: "Oregon", detail: "1 Dock Road" } });
+  const address = await shopper.request.post("/api/addresses", { data: { name: "Sam Ship", email: "e2e@example.com", phone: "+1 555 0100", line1: "1 Dock Road", city: "Portland", region: "Oregon", postcode: "97201", country: "US" } });
   const addressId = (await address.json()).address.id as number;
   expect((await shopper.request.post("/api/cart/items", { data: { skuId: sku.skuId, count: 1 } })).status()).toBe(201);
   const placed = await shopper.request.post("/api/orders", { headers: { "Idempotency-Key": `ship-${newUsername("")}` }, data: { addressId, payMethod: "cod" } });

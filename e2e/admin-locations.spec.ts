@@ -28,7 +28,7 @@ async function shopperBuys(page: Page, skuId: number, count: number) {
   try {
     const { request } = shopper;
     expect((await request.post("/api/auth/register", { data: { username: newUsername("loc"), password: "password123" } })).status()).toBe(201);
-    const address = await request.post("/api/addresses", { data: { receiver: "Lee Locations", phone: "+1 555 0142", region: "Oregon", detail: "4 Shelf Street" } });
+    const address = await request.post("/api/addresses", { data: { name: "Lee Locations", email: "e2e@example.com", phone: "+1 555 0142", line1: "4 Shelf Street", city: "Portland", region: "Oregon", postcode: "97201", country: "US" } });
     expect((await request.post("/api/cart/items", { data: { skuId, count } })).status()).toBe(201);
     const placed = await request.post("/api/orders", { headers: { "Idempotency-Key": `loc-${newUsername("")}` }, data: { addressId: (await address.json()).address.id, payMethod: "cod" } });
     expect(placed.status()).toBe(201);

@@ -8,7 +8,7 @@ const PRODUCT = "Harbor Canvas Backpack";
 
 async function registerShopper(request: APIRequestContext) {
   expect((await request.post("/api/auth/register", { data: { username: newUsername("buyer"), password: "password123" } })).status()).toBe(201);
-  const address = await request.post("/api/addresses", { data: { receiver: "E2E Buyer", phone: "+1 555 0199", region: "Testland", detail: "2 Queue Lane" } });
+  const address = await request.post("/api/addresses", { data: { name: "E2E Buyer", email: "e2e@example.com", phone: "+1 555 0199", line1: "2 Queue Lane", city: "Portland", region: "Testland", postcode: "97201", country: "US" } });
   expect(address.status()).toBe(201);
   return (await address.json()).address.id as number;
 }

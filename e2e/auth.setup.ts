@@ -11,7 +11,7 @@ import { makeVariant } from "./support/fixtures";
 async function fillAccount(request: APIRequestContext) {
   // A variant of its own: the order and the cart never touch stock that other specs count.
   const sku = await makeVariant("Harbor Canvas Backpack", { stock: 50 });
-  const address = await request.post("/api/addresses", { data: { receiver: "Audit Shopper", phone: "+1 555 0142", region: "Oregon", detail: "12 Elm Street" } });
+  const address = await request.post("/api/addresses", { data: { name: "Audit Shopper", email: "e2e@example.com", phone: "+1 555 0142", line1: "12 Elm Street", city: "Portland", region: "Oregon", postcode: "97201", country: "US" } });
   expect(address.status()).toBe(201);
   const addressId = (await address.json()).address.id as number;
   expect((await request.post("/api/cart/items", { data: { skuId: sku.skuId, count: 1 } })).status()).toBe(201);

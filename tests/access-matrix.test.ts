@@ -6,6 +6,7 @@ import { getPool } from "@/db";
 import { addImage } from "@/lib/images/service";
 import { register } from "@/lib/auth/service";
 import { SESSION_COOKIE, createSession } from "@/lib/auth/session";
+import { createAddress } from "@/lib/orders/addresses";
 import { placeOrder } from "@/lib/orders/checkout";
 import { shipOrder } from "@/lib/orders/lifecycle";
 import { makeLocation, makeSkus, makeShopper, fillCart, request, spreadStock, stockAt, uid, type Shopper } from "./support/fixtures";
@@ -63,13 +64,19 @@ async function throwawayCookie(w: World, caller: Caller) {
 
 /** The world's product, for the catalog routes. */
 const spuOf = async (w: World) => String(((await getPool().query("SELECT spu_id FROM skus WHERE id = ?", [w.skuId]))[0] as { spu_id: number }[])[0]!.spu_id);
+const MATRIX_ADDRESS = { name: "Matrix", email: "m@example.com", phone: "+1 555 0101", line1: "1 Street", line2: "", city: "Portland", region: "OR", postcode: "97201", country: "US" as const };
 
 const MATRIX: Record<string, Entry> = {
   "GET /api/addresses": { expect: userOnly(200) },
   "POST /api/addresses": {
     expect: userOnly(201),
-    prepare: async () => ({ body: { receiver: "Matrix", phone: "+1 555 0101", region: "Region", detail: "1 Street" } }),
+    prepare: async () => ({ body: { name: "Matrix", email: "m@example.com", phone: "+1 555 0101", line1: "1 Street", city: "Portland", region: "OR", postcode: "97201", country: "US" } }),
   },
+  // A fresh address of the shopper each time: the other entries keep theirs.
+  "PUT /api/addresses/[addressId]": { expect: ownerOnly(200), prepare: async (w) => ({ params: { addressId: String((await createAddress(w.shopper.id, MATRIX_ADDRESS)).id) }, body: { line2: "Apt 1" } }) },
+  "DELETE /api/addresses/[addressId]": { expect: ownerOnly(204), prepare: async (w) => ({ params: { addressId: String((await createAddress(w.shopper.id, MATRIX_ADDRESS)).id) } }) },
+  // Without the order's signed link nobody claims it: a 404 for every signed-in caller.
+  "POST /api/orders/[orderId]/claim": { expect: { anonymous: 401, shopper: 404, other: 404, admin: 404 }, prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },
   "POST /api/admin/orders/[orderId]/complete": {
     expect: adminOnly(200),
     prepare: async (w) => {

@@ -139,7 +139,7 @@ describe("bad input on every writing route: 4xx with the error shape, never 500,
     expect(await cartState(other)).toEqual({ lines: {}, selected: [] });
 
     const addr = await createAddress(
-      request("/api/addresses", { method: "POST", cookie: user.cookie, body: { receiver: "R", phone: "+1 555", region: "X", detail: "Y", userId: other.id, id: 1 } }),
+      request("/api/addresses", { method: "POST", cookie: user.cookie, body: { name: "R", email: "r@example.com", phone: "+1 555", line1: "Y", city: "X", postcode: "1", country: "US", userId: other.id, id: 1 } }),
       noCtx,
     );
     expect(addr.status).toBe(201);
@@ -196,17 +196,17 @@ describe("bad input on every writing route: 4xx with the error shape, never 500,
     const addressesBefore = await countRows(addresses);
     const long = "𝔸".repeat(10_000);
     for (const body of [
-      { receiver: long, phone: "1", region: "r", detail: "d" },
-      { receiver: "r", phone: long, region: "r", detail: "d" },
-      { receiver: "r", phone: "1", region: "r", detail: "d".repeat(60_000) },
-      { receiver: "", phone: "1", region: "r", detail: "d" },
-      { receiver: 5, phone: "1", region: "r", detail: "d" },
+      { name: long, phone: "+1 555", line1: "d", email: "r@example.com", city: "c", postcode: "1", country: "US" },
+      { name: "r", phone: long, line1: "d", email: "r@example.com", city: "c", postcode: "1", country: "US" },
+      { name: "r", phone: "+1 555", line1: "d".repeat(60_000), email: "r@example.com", city: "c", postcode: "1", country: "US" },
+      { name: "", phone: "+1 555", line1: "d", email: "r@example.com", city: "c", postcode: "1", country: "US" },
+      { name: 5, phone: "+1 555", line1: "d", email: "r@example.com", city: "c", postcode: "1", country: "US" },
     ]) {
       await expectRefused(await createAddress(request("/api/addresses", { method: "POST", cookie: user.cookie, body }), noCtx), 400);
     }
     expect(await countRows(addresses)).toBe(addressesBefore);
 
-    const unicode = { receiver: "Zoë Ångström 张伟 🚀", phone: "+49 30 1234", region: "Köln", detail: "Straße 1, 東京" };
+    const unicode = { name: "Zoë Ångström 张伟 🚀", email: "zoe@example.com", phone: "+49 30 1234", line1: "Straße 1, 東京", line2: "", city: "Köln", region: "NRW", postcode: "50667", country: "DE" };
     const ok = await createAddress(request("/api/addresses", { method: "POST", cookie: user.cookie, body: unicode }), noCtx);
     expect(ok.status).toBe(201);
     expect((await ok.json()).address).toMatchObject(unicode);
@@ -305,7 +305,7 @@ describe("property: arbitrary cart and checkout bodies never cause a 500 or a ch
         } else {
           created++;
           const { order } = await res.json();
-          expect(order.address.receiver).toBe("Test Buyer");
+          expect(order.address.name).toBe("Test Buyer");
           expect(["unpaid", "awaiting_shipment"]).toContain(order.status);
         }
         expect(await ordersOf([other.id])).toHaveLength(0);

@@ -142,19 +142,19 @@ describe("addresses API", () => {
     const u = await makeShopper();
     const other = await makeShopper();
     const res = await addAddress(
-      request("/api/addresses", { method: "POST", body: { receiver: "Ann", phone: "+1 555 0101", region: "Oregon", detail: "2 Oak Ave", userId: other.id }, cookie: u.cookie }),
+      request("/api/addresses", { method: "POST", body: { name: "Ann", email: "ann@example.com", phone: "+1 555 0101", line1: "2 Oak Ave", city: "Portland", region: "Oregon", postcode: "97201", country: "us", userId: other.id }, cookie: u.cookie }),
       noCtx,
     );
     expect(res.status).toBe(201);
     const { address } = await res.json();
-    expect(address).toMatchObject({ receiver: "Ann", region: "Oregon" });
+    expect(address).toMatchObject({ name: "Ann", region: "Oregon", country: "US", line2: "" });
     const mine = await (await listAddresses(request("/api/addresses", { cookie: u.cookie }), noCtx)).json();
     expect(mine.addresses.map((a: { id: number }) => a.id)).toContain(address.id);
     const theirs = await (await listAddresses(request("/api/addresses", { cookie: other.cookie }), noCtx)).json();
     expect(theirs.addresses.map((a: { id: number }) => a.id)).not.toContain(address.id);
     expect((await listAddresses(request("/api/addresses"), noCtx)).status).toBe(401);
-    const bad = await addAddress(request("/api/addresses", { method: "POST", body: { receiver: "", phone: "x" }, cookie: u.cookie }), noCtx);
+    const bad = await addAddress(request("/api/addresses", { method: "POST", body: { name: "", phone: "x" }, cookie: u.cookie }), noCtx);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.fieldErrors).toHaveProperty("receiver");
+    expect((await bad.json()).error.fieldErrors).toHaveProperty("name");
   });
 });

@@ -142,7 +142,7 @@ describe.each(CHECKOUT_STRATEGIES)("checkout with the %s strategy", (strategy) =
     // makeSkus prices: 10.50 and 11.50; freight 10.00
     expect(order.totalAmount).toBe("55.00");
     expect(order.freight).toBe("10.00");
-    expect(order.address).toMatchObject({ receiver: "Test Buyer", detail: "1 Test Street" });
+    expect(order.address).toMatchObject({ name: "Test Buyer", line1: "1 Test Street", city: "Portland", postcode: "97201", country: "US" });
     expect(order.lines.map((l) => [l.skuId, l.count, l.price])).toEqual([[a, 1, "10.50"], [b, 3, "11.50"]]);
   });
 });

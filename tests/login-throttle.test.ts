@@ -124,7 +124,7 @@ describe("cross-origin requests to state-changing routes", () => {
     const user = await makeShopper();
     const before = await listAddresses(user.id);
     const res = await createAddress(
-      request("/api/addresses", { method: "POST", cookie: user.cookie, headers: evil, body: { receiver: "CSRF", phone: "1", region: "r", detail: "d" } }),
+      request("/api/addresses", { method: "POST", cookie: user.cookie, headers: evil, body: { name: "CSRF", email: "c@example.com", phone: "+1 555 0101", line1: "d", city: "c", postcode: "1", country: "US" } }),
       noCtx,
     );
     expect(res.status).toBe(403);

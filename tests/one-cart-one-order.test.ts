@@ -178,7 +178,7 @@ describe("one cart, one order", () => {
     await addLine(guest, b!, 1);
     await mergeCarts(guest, owner);
     await changed();
-    await takeOrderOutOfCart(u.id, "01ARZ3NDEKTSV4RRFFQ69G5FAV", [{ skuId: a!, count: 1 }]);
+    await takeOrderOutOfCart(userOwner(u.id), "01ARZ3NDEKTSV4RRFFQ69G5FAV", [{ skuId: a!, count: 1 }]);
     await changed();
     expect((await readCart(owner)).lines).toEqual([
       { skuId: a, count: 2, selected: false },

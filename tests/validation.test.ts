@@ -44,9 +44,16 @@ describe("input schemas", () => {
     expect(idempotencyKeySchema.safeParse("0b9a3c1e-77f2-4f0e-9a57-31c6a2b1d9aa").success).toBe(true);
   });
 
-  it("requires every address field", () => {
-    expect(addressSchema.safeParse({ receiver: "A", phone: "12345", region: "R", detail: "" }).success).toBe(false);
-    expect(addressSchema.safeParse({ receiver: "A", phone: "call me", region: "R", detail: "D" }).success).toBe(false);
-    expect(addressSchema.safeParse({ receiver: "A", phone: "+1 (555) 010-0100", region: "R", detail: "D" }).success).toBe(true);
+  it("requires every address field, and a postcode where the country has them", () => {
+    const ok = { name: "A", email: "a@example.com", phone: "+1 (555) 010-0100", line1: "D", city: "C", postcode: "97201", country: "US" };
+    expect(addressSchema.safeParse({ ...ok, line1: "" }).success).toBe(false);
+    expect(addressSchema.safeParse({ ...ok, phone: "call me" }).success).toBe(false);
+    expect(addressSchema.safeParse({ ...ok, email: "not-an-email" }).success).toBe(false);
+    expect(addressSchema.safeParse({ ...ok, country: "XX" }).success).toBe(false);
+    expect(addressSchema.parse(ok)).toMatchObject({ ...ok, line2: "", region: "" });
+    // A postcode is required in the US, not in Hong Kong (lib/orders/countries.ts).
+    const noPostcode = addressSchema.safeParse({ ...ok, postcode: "" });
+    expect(noPostcode.success ? null : noPostcode.error.issues[0]!.path).toEqual(["postcode"]);
+    expect(addressSchema.safeParse({ ...ok, postcode: "", country: "hk" }).data?.country).toBe("HK");
   });
 });

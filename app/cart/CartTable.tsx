@@ -9,6 +9,8 @@ import { formatMoney, toCents } from "@/lib/money";
 import { useCart, useRemoveCartItem, useSelectAll, useUpdateCartItem } from "./queries";
 import { buyableUnits } from "@/lib/catalog/availability";
 import { limitLabel } from "@/lib/drops/limit-message";
+import { AccountRequiredNote } from "@/app/session/AccountRequiredNote";
+import { useMe } from "@/app/session/queries";
 
 /**
  * The cart as a list of cards: picture, name, availability, stepper, line total and Remove all on
@@ -17,6 +19,7 @@ import { limitLabel } from "@/lib/drops/limit-message";
 export function CartTable() {
   const router = useRouter();
   const cart = useCart();
+  const me = useMe();
   const update = useUpdateCartItem();
   const remove = useRemoveCartItem();
   const selectAll = useSelectAll();
@@ -94,6 +97,7 @@ export function CartTable() {
                       {item.count <= allowance ? "." : allowance === 0 ? ": remove it to order the rest." : `: lower this to ${allowance}.`}
                     </span>
                   )}
+                  {item.perCustomerLimit !== null && me.data === null && <AccountRequiredNote testId={`cart-account-required-${item.skuId}`} next="/cart" />}
                 </div>
               </div>
               <div className="cart-line-qty">

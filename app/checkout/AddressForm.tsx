@@ -1,74 +1,48 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { addAddressAction } from "@/app/checkout/actions";
+import { addAddressAction, updateAddressAction } from "@/app/checkout/actions";
 import { SubmitButton } from "@/app/components/SubmitButton";
 import type { ActionState } from "@/lib/web/action";
+import { AddressFields, ADDRESS_FIELDS, EMPTY_ADDRESS, type AddressValues } from "./AddressFields";
 
-const FIELDS = [
-  { name: "receiver", label: "Receiver", autoComplete: "name", hint: undefined },
-  { name: "phone", label: "Phone", autoComplete: "tel", hint: "Digits, spaces, ( ) or -; a leading + is fine." },
-  { name: "region", label: "Region", autoComplete: "address-level1", hint: undefined },
-  { name: "detail", label: "Street address", autoComplete: "street-address", hint: undefined },
-] as const;
-type Field = (typeof FIELDS)[number]["name"];
-const EMPTY: Record<Field, string> = { receiver: "", phone: "", region: "", detail: "" };
+type Props = {
+  /** Editing a saved address: its id and what it holds now. Else a new address. */
+  editing?: { id: number; values: AddressValues };
+  onDone?: () => void;
+};
 
-/** What was typed stays after an error; a saved address empties the form for the next one. */
-export function AddressForm() {
-  const [values, setValues] = useState(EMPTY);
+/** What was typed stays after an error; a new address saved empties the form for the next one. */
+export function AddressForm({ editing, onDone }: Props) {
+  const [values, setValues] = useState(editing?.values ?? EMPTY_ADDRESS);
   const [state, action] = useActionState(async (prev: ActionState, form: FormData) => {
-    const result = await addAddressAction(prev, form);
-    if (result?.ok) setValues(EMPTY);
+    const result = editing ? await updateAddressAction(editing.id, prev, form) : await addAddressAction(prev, form);
+    if (result?.ok) {
+      if (!editing) setValues(EMPTY_ADDRESS);
+      onDone?.();
+    }
     return result;
   }, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
-  const summary = state && !state.ok && !FIELDS.some((f) => errors?.[f.name]?.[0]) ? state.message : null;
+  const summary = state && !state.ok && !ADDRESS_FIELDS.some((f) => errors?.[f.name]?.[0]) ? state.message : null;
+  const prefix = editing ? `address-${editing.id}` : "address";
   return (
-    <form action={action} className="form address-form" aria-label="New delivery address" noValidate>
+    <form action={action} className="form address-form" aria-label={editing ? `Edit the address of ${editing.values.name}` : "New delivery address"} noValidate>
       <div aria-live="polite">
         {summary && (
           <p className="alert error" role="alert">
             {summary}
           </p>
         )}
-        {state?.ok && (
+        {state?.ok && !editing && (
           <p className="alert success" role="status">
             Address saved.
           </p>
         )}
       </div>
-      {FIELDS.map((f) => {
-        const error = errors?.[f.name]?.[0];
-        const described = [f.hint ? `address-${f.name}-hint` : "", error ? `address-${f.name}-error` : ""].filter(Boolean).join(" ");
-        return (
-          <div className="field" key={f.name}>
-            <label htmlFor={`address-${f.name}`}>{f.label}</label>
-            <input
-              id={`address-${f.name}`}
-              name={f.name}
-              autoComplete={f.autoComplete}
-              required
-              value={values[f.name]}
-              onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={described || undefined}
-            />
-            {f.hint && (
-              <span id={`address-${f.name}-hint`} className="field-hint">
-                {f.hint}
-              </span>
-            )}
-            {error && (
-              <span id={`address-${f.name}-error`} className="field-error">
-                {error}
-              </span>
-            )}
-          </div>
-        );
-      })}
+      <AddressFields idPrefix={prefix} values={values} onChange={setValues} errors={errors} />
       <SubmitButton className="btn secondary" pendingLabel="Saving address…">
-        Save address
+        {editing ? "Save changes" : "Save address"}
       </SubmitButton>
     </form>
   );

@@ -5,13 +5,14 @@ import { placeOrderAction } from "@/app/checkout/actions";
 import { LaunchTime } from "@/app/components/LaunchTime";
 import type { ActionState } from "@/lib/web/action";
 import type { AddressView } from "@/lib/orders/addresses";
+import { SavedAddress } from "./AddressBook";
 import { LineFix } from "./LineFix";
 
 type ShortLine = { skuId: number; name: string; requested: number; available: number };
 type WaitingLine = { skuId: number; name: string; startsAt: string };
 
 /** A refused order, said once: the message, and per line what only a list can say well. */
-function Refusal({ state }: { state: Exclude<ActionState, null | { ok: true }> }) {
+export function Refusal({ state }: { state: Exclude<ActionState, null | { ok: true }> }) {
   const lines = state.details?.lines;
   if (state.code === "SALE_NOT_STARTED" && Array.isArray(lines))
     return (
@@ -54,7 +55,16 @@ type Props = { addresses: AddressView[]; idempotencyKey: string; cartRevision: s
 export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: Props) {
   const [state, action, pending] = useActionState(placeOrderAction, null);
   return (
-    <form action={action} className="stack" style={{ marginTop: "1.5rem" }}>
+    <>
+      {/* Outside the form: each address has forms of its own (edit, make default, remove); its radio belongs to the checkout form by id. */}
+      <fieldset className="variants" style={{ marginTop: "1.5rem" }}>
+        <legend>Delivery address</legend>
+        {addresses.length === 0 && <p className="muted" style={{ margin: 0 }}>Save an address above to place your order.</p>}
+        {addresses.map((a, i) => (
+          <SavedAddress key={a.id} address={a} checked={i === 0} />
+        ))}
+      </fieldset>
+    <form action={action} id="checkout-form" className="stack" style={{ marginTop: "1.5rem" }}>
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
       {/* The cart as this page shows it: if another tab buys it first, this submit is sent to that order. */}
       <input type="hidden" name="cartRevision" value={cartRevision} />
@@ -65,32 +75,29 @@ export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: Props)
           </div>
         )}
       </div>
-      <fieldset className="variants">
-        <legend>Delivery address</legend>
-        {addresses.length === 0 && <p className="muted" style={{ margin: 0 }}>Save an address above to place your order.</p>}
-        {addresses.map((a, i) => (
-          <label key={a.id} className="variant">
-            <input type="radio" name="addressId" value={a.id} defaultChecked={i === 0} required />
-            {a.receiver}, {a.detail}, {a.region} ({a.phone})
-          </label>
-        ))}
-      </fieldset>
-      <fieldset className="variants">
-        <legend>Payment</legend>
-        <label className="variant">
-          <input type="radio" name="payMethod" value="online" defaultChecked />
-          Pay online <span className="muted">(a simulated payment: no card is charged)</span>
-        </label>
-        <label className="variant">
-          <input type="radio" name="payMethod" value="cod" />
-          Cash on delivery
-        </label>
-      </fieldset>
+      <PayMethods />
       <div>
         <button type="submit" className="btn place-order" disabled={pending || addresses.length === 0}>
           {pending ? "Placing order…" : "Place order"}
         </button>
       </div>
     </form>
+    </>
+  );
+}
+
+export function PayMethods() {
+  return (
+    <fieldset className="variants">
+      <legend>Payment</legend>
+      <label className="variant">
+        <input type="radio" name="payMethod" value="online" defaultChecked />
+        Pay online <span className="muted">(a simulated payment: no card is charged)</span>
+      </label>
+      <label className="variant">
+        <input type="radio" name="payMethod" value="cod" />
+        Cash on delivery
+      </label>
+    </fieldset>
   );
 }

@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import { randomUUID } from "node:crypto";
 import Link from "next/link";
 import { listAddresses } from "@/lib/orders/addresses";
-import { requirePageUser } from "@/lib/auth/current";
+import { cookies } from "next/headers";
+import { currentUser } from "@/lib/auth/current";
 import { getCart, type CartItem } from "@/lib/cart/service";
-import { userOwner } from "@/lib/cart/store";
+import { GUEST_COOKIE, ownerFor } from "@/lib/cart/guest";
+import { accountRequiredMessage } from "@/lib/drops/limit-message";
 import { env } from "@/lib/platform/env";
 import { LaunchNote } from "@/app/components/LaunchNote";
 import { LinesTable } from "@/app/components/LinesTable";
@@ -15,6 +17,7 @@ import { hasStarted } from "@/lib/drops/sale-start";
 import { orderTooLargeError } from "@/lib/orders/draft";
 import { AddressForm } from "./AddressForm";
 import { CheckoutForm } from "./CheckoutForm";
+import { GuestCheckoutForm } from "./GuestCheckoutForm";
 import { LineFix } from "./LineFix";
 import { overLimitMessage } from "@/lib/drops/limit-message";
 import { buyableUnits } from "@/lib/catalog/availability";
@@ -40,13 +43,21 @@ function stockNote(l: CartItem): React.ReactNode {
   );
 }
 
+/**
+ * Signed in: the saved addresses (chosen, edited, made default, removed here). A guest: e-mail,
+ * address and payment on this one screen, no account needed, unless a line has a per-customer limit.
+ */
 export default async function CheckoutPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
-  const user = await requirePageUser("/checkout");
+  const user = await currentUser();
   const { notice } = await searchParams;
+  const owner = ownerFor(user?.id, (await cookies()).get(GUEST_COOKIE)?.value);
   let cart: Awaited<ReturnType<typeof getCart>>;
   let addresses: Awaited<ReturnType<typeof listAddresses>>;
   try {
-    [cart, addresses] = await Promise.all([getCart(userOwner(user.id)), listAddresses(user.id)]);
+    [cart, addresses] = await Promise.all([
+      owner ? getCart(owner) : { items: [], selectedCount: 0, selectedTotal: "0.00", revision: "" },
+      user ? listAddresses(user.id) : [],
+    ]);
   } catch (e) {
     // Redis down: say so plainly (and that nothing was ordered) instead of the generic error page.
     if (!isAppError(e) || e.code !== "CART_UNAVAILABLE") throw e;
@@ -76,7 +87,7 @@ export default async function CheckoutPage({ searchParams }: { searchParams: Pro
   const renderedAt = serverNow();
   const notes = new Map<number, React.ReactNode>();
   for (const l of lines) {
-    const overLimit = limitNote(l);
+    const overLimit = user ? limitNote(l) : l.perCustomerLimit !== null ? accountRequiredMessage(l.name, l.perCustomerLimit) : null;
     const waiting = !hasStarted(l.saleStartsAt, renderedAt);
     const short = stockNote(l);
     if (!overLimit && !waiting && !short) continue;
@@ -93,6 +104,7 @@ export default async function CheckoutPage({ searchParams }: { searchParams: Pro
   const tooLarge = orderTooLargeError(lines, freight);
   const tableLines = lines.map((l) => ({ ...l, art: { category: l.category, hue: l.hue, variant: l.variant } }));
   const form = <CheckoutForm key={idempotencyKey} addresses={addresses} idempotencyKey={idempotencyKey} cartRevision={cart.revision} />;
+  const needsAccount = !user && lines.some((l) => l.perCustomerLimit !== null);
   return (
     <>
       <h1>Checkout</h1>
@@ -124,7 +136,26 @@ export default async function CheckoutPage({ searchParams }: { searchParams: Pro
           </Link>
         </p>
       )}
-      {addresses.length === 0 ? (
+      {!user ? (
+        <>
+          <p className="alert info" data-testid={needsAccount ? "checkout-account-required" : "checkout-as-guest"} style={{ margin: "1rem 0 0" }}>
+            {needsAccount ? "An item above has a limit per customer, so this order needs an account: " : "Checking out as a guest. Have an account? "}
+            <Link href="/login?next=/checkout" style={{ textDecoration: "underline" }}>
+              Log in
+            </Link>
+            {needsAccount && (
+              <>
+                {" "}or{" "}
+                <Link href="/register?next=/checkout" style={{ textDecoration: "underline" }}>
+                  create one
+                </Link>
+              </>
+            )}
+            .
+          </p>
+          <GuestCheckoutForm key={idempotencyKey} idempotencyKey={idempotencyKey} cartRevision={cart.revision} blocked={needsAccount} />
+        </>
+      ) : addresses.length === 0 ? (
         // A first order: the address comes first, then the button that needs it.
         <>
           <section aria-labelledby="address-heading" className="checkout-address">

@@ -29,12 +29,14 @@ export function AuthForm({ action, submitLabel, pendingLabel, next, mode }: Prop
   }, null);
   // Controlled: React resets a form's uncontrolled fields after its action runs.
   const [username, setUsername] = useState("");
+  const [email, setEmail] = useState("");
   const failed = state && !state.ok ? state : null;
   const errors: Record<string, string | undefined> = {
     username: failed?.fieldErrors?.username?.[0] ?? (failed?.code === "USERNAME_TAKEN" ? failed.message : undefined),
     password: failed?.fieldErrors?.password?.[0],
+    email: failed?.fieldErrors?.email?.[0],
   };
-  const summary = failed && !errors.username && !errors.password ? failed.message : null;
+  const summary = failed && !errors.username && !errors.password && !errors.email ? failed.message : null;
   const hintId = mode === "register" ? "password-rule" : undefined;
   return (
     <form action={formAction} className="form" noValidate>
@@ -95,6 +97,29 @@ export function AuthForm({ action, submitLabel, pendingLabel, next, mode }: Prop
           </span>
         )}
       </div>
+      {mode === "register" && (
+        <div className="field">
+          <label htmlFor="email">E-mail (optional)</label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            aria-invalid={errors.email ? true : undefined}
+            aria-describedby={["email-rule", errors.email ? "email-error" : ""].filter(Boolean).join(" ")}
+          />
+          <span id="email-rule" className="field-hint">
+            Orders you placed as a guest with this e-mail can be added to your account from their links.
+          </span>
+          {errors.email && (
+            <span id="email-error" className="field-error" role={errors.username || errors.password ? undefined : "alert"}>
+              {errors.email}
+            </span>
+          )}
+        </div>
+      )}
       <SubmitButton pendingLabel={pendingLabel} style={{ width: "100%" }}>
         {submitLabel}
       </SubmitButton>

@@ -32,7 +32,7 @@ export async function loginAction(_prev: SignedIn, form: FormData): Promise<Sign
 
 export async function registerAction(_prev: SignedIn, form: FormData): Promise<SignedIn> {
   try {
-    const input = credentialsSchema.parse({ username: form.get("username"), password: form.get("password") });
+    const input = credentialsSchema.parse({ username: form.get("username"), password: form.get("password"), email: form.get("email") ?? undefined });
     const jar = await cookies();
     const { user, session } = await signUp(input, jar.get(SESSION_COOKIE)?.value);
     await startSession(user, session);

@@ -38,10 +38,13 @@ export class ShopPage {
   /** Adds an address on the checkout page if the shopper has none yet. */
   async ensureAddress() {
     if (await this.page.getByRole("radio", { name: /12 Elm Street/ }).count()) return;
-    await this.page.getByLabel("Receiver").fill("Pat Buyer");
+    await this.page.getByLabel("Full name").fill("Pat Buyer");
+    await this.page.getByLabel("E-mail").fill("pat@example.com");
     await this.page.getByLabel("Phone").fill("+1 555 0199");
-    await this.page.getByLabel("Region").fill("Oregon");
-    await this.page.getByLabel("Street address").fill("12 Elm Street");
+    await this.page.getByLabel("Address line 1").fill("12 Elm Street");
+    await this.page.getByLabel("City").fill("Portland");
+    await this.page.getByLabel("State / region (optional)").fill("Oregon");
+    await this.page.getByLabel("Postcode").fill("97201");
     await this.page.getByRole("button", { name: "Save address" }).click();
     await expect(this.page.getByRole("radio", { name: /12 Elm Street/ })).toBeChecked();
   }

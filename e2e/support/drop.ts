@@ -25,7 +25,7 @@ export async function scriptDrop(browser: Browser, product: string, beforeLaunch
       const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
       const api = context.request;
       expect((await api.post("/api/auth/register", { data: { username: newUsername(`drop${i}`), password: "password123" } })).status()).toBe(201);
-      const address = await api.post("/api/addresses", { data: { receiver: "Drop Shopper", phone: "+1 555 0100", region: "Oregon", detail: "3 Launch Lane" } });
+      const address = await api.post("/api/addresses", { data: { name: "Drop Shopper", email: "e2e@example.com", phone: "+1 555 0100", line1: "3 Launch Lane", city: "Portland", region: "Oregon", postcode: "97201", country: "US" } });
       const addressId = (await address.json()).address.id as number;
       expect((await api.post("/api/cart/items", { data: { skuId: sku.skuId, count: i === 0 ? 2 : 1 } })).status()).toBe(201);
       const order = async () => {

@@ -10,8 +10,18 @@ const password = z
   .min(8, "Password must be at least 8 characters.")
   .max(128, "Password must be at most 128 characters.");
 
+/** Optional; an empty field is no e-mail. Orders a guest placed with it can be claimed (lib/orders/claim.ts). */
+const email = z
+  .string({ error: "E-mail must be text." })
+  .trim()
+  .max(254, "E-mail must be at most 254 characters.")
+  .transform((e) => e.toLowerCase())
+  .pipe(z.union([z.literal(""), z.email("Enter an e-mail address like name@example.com.")]))
+  .optional()
+  .transform((e) => e || undefined);
+
 /** Unknown keys (a `role`, say) are stripped: nobody registers themselves as admin. */
-export const credentialsSchema = z.object({ username, password });
+export const credentialsSchema = z.object({ username, password, email });
 
 // Login only checks shape loosely: a wrong-format username is just a wrong username.
 export const loginSchema = z.object({
@@ -19,4 +29,4 @@ export const loginSchema = z.object({
   password: z.string({ error: "Password is required." }).min(1, "Password is required.").max(128),
 });
 
-export type Credentials = z.infer<typeof credentialsSchema>;
+export type Credentials = z.input<typeof credentialsSchema> & { email?: string };

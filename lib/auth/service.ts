@@ -9,10 +9,10 @@ import { createSession, destroySession, type SessionUser } from "./session";
 import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from "./throttle";
 
 /** Creates a shopper. The unique index decides races between equal usernames. */
-export async function register({ username, password }: Credentials): Promise<SessionUser> {
+export async function register({ username, password, email }: Credentials): Promise<SessionUser> {
   const passwordHash = await hashPassword(password);
   try {
-    const [row] = await getDb().insert(users).values({ username, passwordHash, role: "shopper" }).$returningId();
+    const [row] = await getDb().insert(users).values({ username, passwordHash, role: "shopper", email: email ?? null }).$returningId();
     return { id: row!.id, username, role: "shopper" };
   } catch (e) {
     if (isDuplicateKey(e)) throw new AppError("USERNAME_TAKEN");
@@ -22,8 +22,9 @@ export async function register({ username, password }: Credentials): Promise<Ses
 
 async function authenticate(username: string, password: string): Promise<SessionUser> {
   const [user] = await getDb().select().from(users).where(eq(users.username, username)).limit(1);
-  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !ok) throw new AppError("INVALID_CREDENTIALS");
+  // A guest owner (lib/orders/guests.ts) has no password: it is checked against the dummy, and refused.
+  const ok = await verifyPassword(password, user && user.role !== "guest" ? user.passwordHash : DUMMY_HASH);
+  if (!user || user.role === "guest" || !ok) throw new AppError("INVALID_CREDENTIALS");
   return { id: user.id, username: user.username, role: user.role };
 }
 

@@ -1,11 +1,11 @@
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db";
-import { orderLines, orders } from "@/db/schema";
+import { orderLines, orders, users } from "@/db/schema";
 import { createCombiner } from "@/lib/platform/combiner";
 import { log } from "@/lib/platform/log";
 import { tracked } from "@/lib/platform/shutdown";
-import { takeBoughtLines, userOwner, type Line } from "./store";
+import { guestOwner, takeBoughtLines, userOwner, type Line, type Owner } from "./store";
 
 /**
  * Taking an order's lines out of its buyer's cart, exactly once, whatever fails in between.
@@ -34,22 +34,23 @@ const flagsCleared = createCombiner(
  * waiting for a pooled connection, and a flag still set only costs the user's next checkout a
  * look at the cart it already cleaned.
  */
-export async function takeOrderOutOfCart(userId: number, orderId: string, lines: Line[]): Promise<void> {
+export async function takeOrderOutOfCart(owner: Owner, orderId: string, lines: Line[]): Promise<void> {
   try {
-    await takeBoughtLines(userOwner(userId), orderId, lines);
+    await takeBoughtLines(owner, orderId, lines);
   } catch (err) {
-    log.error({ err, orderId, userId }, "cart cleanup failed after commit; left flagged for the next cart read");
+    log.error({ err, orderId, owner }, "cart cleanup failed after commit; left flagged for the next cart read");
     return;
   }
   void tracked(() => flagsCleared.submit(orderId).catch((err: unknown) => log.warn({ err, orderId }, "could not clear a cart cleanup flag; the next cart read does")));
 }
 
 /**
- * Finishes every cleanup of this user that failed or was cut off. Two callers doing this at once
- * are harmless (the per-order marker). Throws CART_UNAVAILABLE while Redis is down; the flags
- * then stay for the next try.
+ * Finishes every cleanup of this user that failed or was cut off, on `owner`'s cart (a guest
+ * owner's orders came from the guest cookie's cart). Two callers doing this at once are harmless
+ * (the per-order marker). Throws CART_UNAVAILABLE while Redis is down; the flags then stay for
+ * the next try.
  */
-export async function settleCartCleanups(userId: number) {
+export async function settleCartCleanups(userId: number, owner: Owner = userOwner(userId)) {
   const db = getDb();
   const pending = await db
     .select({ id: orders.id })
@@ -60,10 +61,25 @@ export async function settleCartCleanups(userId: number) {
   const lines = await db.select().from(orderLines).where(inArray(orderLines.orderId, ids));
   for (const id of ids) {
     await takeBoughtLines(
-      userOwner(userId),
+      owner,
       id,
       lines.filter((l) => l.orderId === id),
     );
   }
   await Promise.all(ids.map((id) => flagsCleared.submit(id)));
+}
+
+/**
+ * A guest cart's cleanups, for its reads and changes (and before it merges into an account at
+ * login): the orders of its shadow owner (lib/orders/guests.ts) still flagged. One indexed read
+ * when there are none, or no guest owner yet.
+ */
+export async function settleGuestCartCleanups(guestId: string) {
+  const [owner] = await getDb()
+    .select({ id: users.id })
+    .from(users)
+    .innerJoin(orders, and(eq(orders.userId, users.id), eq(orders.cartCleanupPending, true)))
+    .where(eq(users.guestId, guestId))
+    .limit(1);
+  if (owner) await settleCartCleanups(owner.id, guestOwner(guestId));
 }

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { log } from "@/lib/platform/log";
+import { settleGuestCartCleanups } from "./cleanup";
 import { guestOwner, mergeCarts, userOwner, type Owner } from "./store";
 
 export const GUEST_COOKIE = "stockroom_guest";
 const GUEST_ID = /^[A-Za-z0-9_-]{22}$/;
 
 export const newGuestId = () => randomBytes(16).toString("base64url");
-const validGuestId = (value: string | undefined): value is string => !!value && GUEST_ID.test(value);
+export const validGuestId = (value: string | undefined): value is string => !!value && GUEST_ID.test(value);
 
 export function guestCookieOptions() {
   return { httpOnly: true, sameSite: "lax" as const, secure: process.env.NODE_ENV === "production", path: "/", maxAge: 30 * 86_400 };
@@ -19,6 +20,8 @@ export async function adoptGuestCart(jar: CookieJar, userId: number) {
   const guestId = jar.get(GUEST_COOKIE)?.value;
   if (!validGuestId(guestId)) return;
   try {
+    // Lines a guest order bought leave the guest cart first, so they never merge into the account's.
+    await settleGuestCartCleanups(guestId);
     await mergeCarts(guestOwner(guestId), userOwner(userId));
     jar.delete(GUEST_COOKIE);
   } catch (e) {

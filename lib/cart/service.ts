@@ -5,7 +5,7 @@ import { cartLimitError, heldOf, unitsHeld } from "@/lib/drops/purchase-limits";
 import { lineName } from "@/lib/catalog/product-name";
 import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
-import { settleCartCleanups } from "./cleanup";
+import { settleCartCleanups, settleGuestCartCleanups } from "./cleanup";
 import type { AddItem, UpdateItem } from "./schemas";
 import { addLine, readCart, removeLine, selectAll, updateLine, userIdOf, type Owner } from "./store";
 
@@ -32,13 +32,14 @@ export type CartItem = {
 export type CartView = { items: CartItem[]; selectedCount: number; selectedTotal: string; revision: string };
 
 /**
- * A signed-in user's cart may still hold lines an earlier order bought, if that order's cleanup
+ * A cart (a user's or a guest's) may still hold lines an earlier order bought, if that order's cleanup
  * has not run yet (Redis failed, or the process stopped between commit and cleanup): they come
  * off before the cart is read or changed, so a change is never undone by a late cleanup.
  */
 async function settle(owner: Owner) {
   const userId = userIdOf(owner);
   if (userId !== null) await settleCartCleanups(userId);
+  else await settleGuestCartCleanups(owner.slice(2));
 }
 
 /** The cart with current names, prices and stock; lines whose SKU no longer exists are left out. */

@@ -14,3 +14,7 @@ export function overLimitMessage({ limit, name, alreadyBought, asked }: { limit:
   const left = Math.max(0, limit - alreadyBought);
   return left > 0 ? `${head} — you already have ${alreadyBought}, so you can buy ${left} more.` : `${head} — you already have ${alreadyBought}.`;
 }
+
+/** Said to a guest wherever a limited SKU meets them: before they queue up, and by checkout's refusal. */
+export const accountRequiredMessage = (name: string, limit?: number) =>
+  `${name} has a limit${limit ? ` of ${limit}` : ""} per customer, so it needs an account: log in or create one to buy it.`;

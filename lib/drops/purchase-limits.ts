@@ -3,7 +3,7 @@ import type { RowDataPacket } from "mysql2";
 import type { Pool } from "mysql2/promise";
 import { placeholders, type Conn } from "@/db";
 import { AppError } from "@/lib/errors";
-import { limitLabel, overLimitMessage } from "./limit-message";
+import { accountRequiredMessage, limitLabel, overLimitMessage } from "./limit-message";
 
 /**
  * Per-customer limits. What a customer holds of a SKU is derived, never counted: the units in
@@ -73,4 +73,12 @@ export function cartLimitError(l: { skuId: number; name: string; limit: number; 
     message,
     details: { lines: [{ skuId: l.skuId, name: l.name, limit: l.limit, alreadyBought: l.alreadyBought, requested: l.inCart + l.adding }] },
   });
+}
+
+/**
+ * A guest's order with a limited SKU: limits count per account, and a guest could come back with
+ * a new e-mail address for every order, so a limited SKU is only sold to a signed-in customer.
+ */
+export function accountRequiredError(lines: { skuId: number; name: string; limit: number }[]): AppError {
+  return new AppError("ACCOUNT_REQUIRED", { message: lines.map((l) => accountRequiredMessage(l.name, l.limit)).join(" "), details: { lines } });
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { trace, SpanStatusCode, type Span } from "@opentelemetry/api";
 import { settleCartCleanups, takeOrderOutOfCart } from "@/lib/cart/cleanup";
-import { readCart, userOwner, type Line } from "@/lib/cart/store";
+import { readCart, type Line } from "@/lib/cart/store";
 import { createCombiner, type BatchPhase, type Combiner } from "@/lib/platform/combiner";
 import { env } from "@/lib/platform/env";
 import { AppError, isAppError, isConnectionError } from "@/lib/errors";
@@ -10,7 +10,7 @@ import { requestContext } from "@/lib/platform/request-context";
 import { tracked } from "@/lib/platform/shutdown";
 import { returnCheckoutSlot, takeCheckoutSlot } from "./checkout-limit";
 import { commitOrders, type CommitResult, type Verdict } from "./commit";
-import { lineRowsOf, outOfStockError, type Draft, type PlaceOrderRequest } from "./draft";
+import { cartOwnerOf, lineRowsOf, outOfStockError, type Draft, type PlaceOrderRequest } from "./draft";
 import { findOrderByCartRevision, normalizeKey, replayOr, type PlaceOrderResult } from "./idempotency";
 import { recordBatch, recordCheckout, recordSoldOutHint, type CheckoutOutcome } from "./metrics";
 import { toOrderView } from "./queries";
@@ -79,7 +79,8 @@ const selectedLines = (cart: { lines: (Line & { selected: boolean })[] }): Line[
 async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: CheckoutStats): Promise<PlaceOrderResult> {
   // The sold-out hints are read beside the cart, before the cart's SKUs are known; the first
   // read goes out with the checkout slot's, so neither waits for the other.
-  const readCartAndHints = () => Promise.all([(checkoutSeams.readCart ?? readCart)(userOwner(req.userId)), soldOutHints()]);
+  const owner = cartOwnerOf(req);
+  const readCartAndHints = () => Promise.all([(checkoutSeams.readCart ?? readCart)(owner), soldOutHints()]);
   const [slot, firstRead] = await Promise.allSettled([takeCheckoutSlot(req.userId), readCartAndHints()]);
   if (slot.status === "rejected") {
     if (firstRead.status === "fulfilled") stats.lines = selectedLines(firstRead.value[0]);
@@ -118,7 +119,7 @@ async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: Check
     switch (verdict.kind) {
       case "created": {
         const { header, lines: bought } = verdict.order;
-        await Promise.all([takeOrderOutOfCart(header.userId, header.id, bought), numbered]);
+        await Promise.all([takeOrderOutOfCart(owner, header.id, bought), numbered]);
         return { order: toOrderView(header, lineRowsOf(verdict.order), verdict.order.orderNumber ?? null), created: true };
       }
       case "replay":
@@ -126,13 +127,13 @@ async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: Check
         return replayed(new AppError("BUSY", { retryAfter: 1 }));
       case "cart-ordered":
         // The winner cleans the cart too; doing it here as well means this shopper's cart is right when they look.
-        await settleCartCleanups(req.userId).catch((err: unknown) => log.warn({ err }, "could not settle cart cleanups"));
+        await settleCartCleanups(req.userId, owner).catch((err: unknown) => log.warn({ err }, "could not settle cart cleanups"));
         throw cartAlreadyOrdered(verdict.orderId);
       case "refused":
         throw verdict.error;
       case "again":
         if (round >= MAX_ROUNDS) throw new AppError("BUSY", { retryAfter: 1 });
-        await settleCartCleanups(req.userId);
+        await settleCartCleanups(req.userId, owner);
     }
   }
 }

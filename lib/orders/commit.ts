@@ -3,7 +3,7 @@ import { transaction, type Conn } from "@/db";
 import type { Line } from "@/lib/cart/store";
 import { AppError, isStockRefusal } from "@/lib/errors";
 import { lineName } from "@/lib/catalog/product-name";
-import { addHeld, heldOf, lockCustomersAndReadHeld, overLimit, purchaseLimitError } from "@/lib/drops/purchase-limits";
+import { accountRequiredError, addHeld, heldOf, lockCustomersAndReadHeld, overLimit, purchaseLimitError } from "@/lib/drops/purchase-limits";
 import { hasStarted, saleNotStartedError } from "@/lib/drops/sale-start";
 import { orderTooLargeError, outOfStockError, prepareOrder, type Draft, type PreparedOrder } from "./draft";
 import { DuplicateKey, keysWithOrders } from "./idempotency";
@@ -168,13 +168,16 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number, 
   const named = drafts.map((d) => d.lines.map((l) => ({ ...l, name: lineName(l.skuId, catalog.get(l.skuId)) })));
   const now = checkoutSeams.clock?.() ?? Date.now();
   for (const [i, draft] of drafts.entries()) {
-    const { userId, addressId } = draft.req;
+    const { userId, addressId, guest } = draft.req;
     const stopped = stoppedBy(draft, found);
-    const to = address.get(addressId);
+    const to = addressId === undefined ? undefined : address.get(addressId);
     const lines = named[i]!;
+    // Limits count per account: a guest (a new e-mail each time) may not buy a limited SKU at all.
+    const limited = guest ? lines.filter((l) => catalog.get(l.skuId)?.perCustomerLimit != null) : [];
     if (stopped) verdicts[i] = stopped;
     else if (leaderOf.has(userId)) followers.push([i, leaderOf.get(userId)!]);
-    else if (!to || to.userId !== userId) verdicts[i] = { kind: "refused", error: new AppError("ADDRESS_NOT_FOUND") };
+    else if (!guest && (!to || to.userId !== userId)) verdicts[i] = { kind: "refused", error: new AppError("ADDRESS_NOT_FOUND") };
+    else if (limited.length > 0) verdicts[i] = { kind: "refused", error: accountRequiredError(limited.map((l) => ({ skuId: l.skuId, name: l.name, limit: catalog.get(l.skuId)!.perCustomerLimit! }))) };
     else if (lines.some((l) => !catalog.get(l.skuId)?.onSale)) {
       const available = new Map(lines.map((l) => [l.skuId, availableOf(catalog.get(l.skuId))]));
       verdicts[i] = { kind: "refused", error: outOfStockError(lines, available) };
@@ -210,7 +213,7 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number, 
           const lines = named[i]!.map((l) => ({ ...l, price: catalog.get(l.skuId)!.price }));
           const verdict = decision.verdicts[n]!;
           if (verdict === true) {
-            const order = prepareOrder(draft, address.get(draft.req.addressId)!, lines, step.strategy);
+            const order = prepareOrder(draft, draft.req.guest?.shipTo ?? address.get(draft.req.addressId!)!, lines, step.strategy);
             served.push(order);
             verdicts[i] = { kind: "created", order };
           } else verdicts[i] = { kind: "refused", error: outOfStockError(lines, verdict.available) };

@@ -1,6 +1,6 @@
 import type { Order } from "@/db/schema";
-import type { AddressView } from "@/lib/orders/addresses";
-import type { Line } from "@/lib/cart/store";
+import { guestOwner, userOwner, type Line, type Owner } from "@/lib/cart/store";
+import type { ShipTo } from "./address-schema";
 import { env } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
 import { fitsMoneyColumn, formatMoney, maxCents, toCents, toDecimal, type Cents } from "@/lib/money";
@@ -8,7 +8,18 @@ import { newOrderId } from "./order-id";
 import type { PlaceOrderInput } from "./schemas";
 import type { Strategy } from "./stock";
 
-export type PlaceOrderRequest = PlaceOrderInput & { userId: number; idempotencyKey: string };
+/**
+ * A signed-in checkout names a saved address; a guest's carries the address it typed and its
+ * cart's id. Either way `userId` is the order's owner: a guest's is its cart's shadow owner
+ * (lib/orders/guests.ts), so every guarantee keyed on the user holds for guests too.
+ */
+export type PlaceOrderRequest = Omit<PlaceOrderInput, "addressId"> & { userId: number; idempotencyKey: string } & (
+    | { addressId: number; guest?: undefined }
+    | { addressId?: undefined; guest: { guestId: string; shipTo: ShipTo } }
+  );
+
+/** The cart a checkout buys from: the user's, or the guest cookie's. */
+export const cartOwnerOf = (req: PlaceOrderRequest): Owner => (req.guest ? guestOwner(req.guest.guestId) : userOwner(req.userId));
 
 /** What one checkout asks to commit: the request, and the selected cart lines with the revision they were read at. */
 export type Draft = { req: PlaceOrderRequest; lines: Line[]; cartRevision: string };
@@ -44,8 +55,8 @@ export function orderTooLargeError(lines: { price: string; count: number }[], fr
   });
 }
 
-/** The order row for a draft: ship-to copied from the address, totals from the price snapshots. */
-export function prepareOrder(draft: Draft, address: AddressView, lines: PricedLine[], strategy: Strategy): PreparedOrder {
+/** The order row for a draft: ship-to copied from the address (a snapshot), totals from the price snapshots. */
+export function prepareOrder(draft: Draft, shipTo: ShipTo, lines: PricedLine[], strategy: Strategy): PreparedOrder {
   const { req } = draft;
   const { freight, total } = orderAmounts(lines);
   const now = new Date();
@@ -53,11 +64,8 @@ export function prepareOrder(draft: Draft, address: AddressView, lines: PricedLi
     id: newOrderId(now.getTime()),
     userId: req.userId,
     idempotencyKey: req.idempotencyKey,
-    addressId: address.id,
-    shipReceiver: address.receiver,
-    shipPhone: address.phone,
-    shipRegion: address.region,
-    shipDetail: address.detail,
+    addressId: req.addressId ?? null,
+    ...shipColumns(shipTo),
     totalCount: lines.reduce((n, l) => n + l.count, 0),
     totalAmount: toDecimal(total),
     freight: toDecimal(freight),
@@ -85,3 +93,16 @@ export function outOfStockError(wanted: NamedLine[], available: Map<number, numb
 
 export const lineRowsOf = ({ header, lines }: PreparedOrder) =>
   lines.map((l) => ({ orderId: header.id, skuId: l.skuId, name: l.name, count: l.count, price: l.price }));
+
+/** An address as the order row's ship_* columns. */
+export const shipColumns = (a: ShipTo) => ({
+  shipName: a.name,
+  shipEmail: a.email,
+  shipPhone: a.phone,
+  shipLine1: a.line1,
+  shipLine2: a.line2,
+  shipCity: a.city,
+  shipRegion: a.region,
+  shipPostcode: a.postcode,
+  shipCountry: a.country,
+});

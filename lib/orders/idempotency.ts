@@ -5,7 +5,7 @@ import { getCausalDb, getCausalPool, preparedQuery } from "@/db";
 import { orders, type Order } from "@/db/schema";
 import { takeOrderOutOfCart } from "@/lib/cart/cleanup";
 import { AppError } from "@/lib/errors";
-import type { PlaceOrderRequest } from "./draft";
+import { cartOwnerOf, shipColumns, type PlaceOrderRequest } from "./draft";
 import { ordersWithLines, type OrderView } from "./queries";
 
 export type PlaceOrderResult = { order: OrderView; created: boolean };
@@ -67,9 +67,9 @@ export async function findOrderByCartRevision(userId: number, revision: string):
  * out of the cart: its flag is still set, and the replay finishes that cleanup.
  */
 export async function replay(req: PlaceOrderRequest, earlier: Order): Promise<PlaceOrderResult> {
-  if (earlier.addressId !== req.addressId || earlier.payMethod !== req.payMethod) throw new AppError("IDEMPOTENCY_KEY_REUSED");
+  if (!sameShipTo(req, earlier) || earlier.payMethod !== req.payMethod) throw new AppError("IDEMPOTENCY_KEY_REUSED");
   const [order] = await ordersWithLines([earlier], getCausalDb());
-  if (earlier.cartCleanupPending) await takeOrderOutOfCart(earlier.userId, earlier.id, order!.lines);
+  if (earlier.cartCleanupPending) await takeOrderOutOfCart(cartOwnerOf(req), earlier.id, order!.lines);
   return { order: order!, created: false };
 }
 
@@ -93,4 +93,11 @@ export async function replayOr(req: PlaceOrderRequest, refusal: unknown): Promis
   const earlier = await findOrderByKey(req.userId, req.idempotencyKey);
   if (earlier) return replay(req, earlier);
   throw refusal;
+}
+
+/** The same ship-to as the key's order: the same saved address, or for a guest the same address typed. */
+function sameShipTo(req: PlaceOrderRequest, earlier: Order): boolean {
+  if (!req.guest) return earlier.addressId === req.addressId;
+  const typed = shipColumns(req.guest.shipTo);
+  return earlier.addressId === null && (Object.keys(typed) as (keyof typeof typed)[]).every((k) => earlier[k] === typed[k]);
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { RowDataPacket } from "mysql2";
 import { getPool, onceMoreIfLost, placeholders } from "@/db";
-import type { AddressView } from "@/lib/orders/addresses";
+import type { ShipTo } from "./address-schema";
 import type { Draft } from "./draft";
 import { normalizeKey } from "./idempotency";
 
@@ -29,10 +29,13 @@ export type CheckoutSku = {
   saleStartsAt: Date | null;
 };
 
-export type BatchLookups = { earlier: Earlier[]; addresses: (AddressView & { userId: number })[]; skus: CheckoutSku[] };
+/** A saved address a draft names, with its owner (a draft may only use its own). */
+export type SavedAddress = ShipTo & { id: number; userId: number };
+
+export type BatchLookups = { earlier: Earlier[]; addresses: SavedAddress[]; skus: CheckoutSku[] };
 
 /** mysql2 hands a UNION's mixed columns over as text or numbers: one shape for all three kinds of row. */
-type LookupRow = RowDataPacket & { kind: "o" | "a" | "s"; id: string | number; uid: number | null; c1: unknown; c2: unknown; c3: unknown; c4: unknown; c5: unknown; c6: unknown; c7: unknown };
+type LookupRow = RowDataPacket & { kind: "o" | "a" | "s"; id: string | number; uid: number | null; c1: unknown; c2: unknown; c3: unknown; c4: unknown; c5: unknown; c6: unknown; c7: unknown; c8: unknown; c9: unknown };
 
 /**
  * Everything a batch reads before its transaction, in one statement (one round trip on one
@@ -46,19 +49,20 @@ type LookupRow = RowDataPacket & { kind: "o" | "a" | "s"; id: string | number; u
 export async function batchLookups(drafts: Draft[]): Promise<BatchLookups> {
   const pairs = drafts.map(() => "(?, ?)").join(", ");
   const users = [...new Set(drafts.map((d) => d.req.userId))];
-  const addressIds = [...new Set(drafts.map((d) => d.req.addressId))];
+  // A guest's draft carries its address; `IN (NULL)` when no draft names a saved one.
+  const addressIds = [...new Set(drafts.flatMap((d) => (d.req.addressId === undefined ? [] : [d.req.addressId])))];
   const skuIds = [...new Set(drafts.flatMap((d) => d.lines.map((l) => l.skuId)))];
   // Before the transaction: a connection found dead is only a read lost, tried once more.
   const [rows] = await onceMoreIfLost(() =>
     getPool().query<LookupRow[]>(
-      `SELECT 'o' AS kind, id, user_id AS uid, idempotency_key AS c1, cart_revision AS c2, cart_cleanup_pending AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7
+      `SELECT 'o' AS kind, id, user_id AS uid, idempotency_key AS c1, cart_revision AS c2, cart_cleanup_pending AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
          FROM orders
         WHERE (user_id, idempotency_key) IN (${pairs}) OR (user_id, cart_revision) IN (${pairs})
            OR (user_id IN (${placeholders(users.length)}) AND cart_cleanup_pending = 1)
        UNION ALL
-       SELECT 'a', id, user_id, receiver, phone, region, detail, NULL, NULL, NULL FROM addresses WHERE id IN (${placeholders(addressIds.length)})
+       SELECT 'a', id, user_id, name, email, phone, line1, line2, city, region, postcode, country FROM addresses WHERE id IN (${addressIds.length === 0 ? "NULL" : placeholders(addressIds.length)})
        UNION ALL
-       SELECT 's', k.id, NULL, p.name, k.name, k.price, k.stock, k.on_sale AND k.product_active, k.per_customer_limit, k.sale_starts_at
+       SELECT 's', k.id, NULL, p.name, k.name, k.price, k.stock, k.on_sale AND k.product_active, k.per_customer_limit, k.sale_starts_at, NULL, NULL
          FROM skus k JOIN spus p ON p.id = k.spu_id WHERE k.id IN (${placeholders(skuIds.length)})`,
       [
         ...drafts.flatMap((d) => [d.req.userId, d.req.idempotencyKey]),
@@ -75,7 +79,8 @@ export async function batchLookups(drafts: Draft[]): Promise<BatchLookups> {
     if (r.kind === "o") {
       found.earlier.push({ id: String(r.id), userId: Number(r.uid), key: normalizeKey(String(r.c1)), revision: text(r.c2), cleanupPending: Number(r.c3) === 1 });
     } else if (r.kind === "a") {
-      found.addresses.push({ id: Number(r.id), userId: Number(r.uid), receiver: String(r.c1), phone: String(r.c2), region: String(r.c3), detail: String(r.c4) });
+      const [name, email, phone, line1, line2, city, region, postcode, country] = [r.c1, r.c2, r.c3, r.c4, r.c5, r.c6, r.c7, r.c8, r.c9].map(String) as string[] as [string, string, string, string, string, string, string, string, string];
+      found.addresses.push({ id: Number(r.id), userId: Number(r.uid), name, email, phone, line1, line2, city, region, postcode, country: country as ShipTo["country"] });
     } else {
       found.skus.push({
         skuId: Number(r.id),

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { getDb, type Db } from "@/db";
 import { orderLines, orders, type Order, type OrderLine } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import type { ShipTo } from "./address-schema";
 import { formatOrderNumber, parseOrderNumber } from "./number";
 import { orderIdSchema } from "./schemas";
 
@@ -16,7 +17,8 @@ export type OrderView = {
   totalAmount: string;
   freight: string;
   createdAt: string;
-  address: { receiver: string; phone: string; region: string; detail: string };
+  /** The ship-to as it was at checkout (a snapshot, whatever happened to the saved address since). */
+  address: Omit<ShipTo, "country"> & { country: string };
   lines: { skuId: number; name: string; count: number; price: string }[];
 };
 
@@ -35,7 +37,17 @@ export function toOrderView(
     totalAmount: order.totalAmount,
     freight: order.freight,
     createdAt: order.createdAt.toISOString(),
-    address: { receiver: order.shipReceiver, phone: order.shipPhone, region: order.shipRegion, detail: order.shipDetail },
+    address: {
+      name: order.shipName,
+      email: order.shipEmail,
+      phone: order.shipPhone,
+      line1: order.shipLine1,
+      line2: order.shipLine2,
+      city: order.shipCity,
+      region: order.shipRegion,
+      postcode: order.shipPostcode,
+      country: order.shipCountry,
+    },
     lines: lines.map(({ skuId, name, count, price }) => ({ skuId, name, count, price })),
   };
 }

@@ -46,7 +46,7 @@ async function fixture(limit: number, stock: number) {
     [sku.insertId, stock],
   );
   const user = await query<{ insertId: number }>("INSERT INTO users (username, password_hash) VALUES (?, 'x')", [`l${randomUUID().slice(0, 12)}`]);
-  const address = await query<{ insertId: number }>("INSERT INTO addresses (user_id, receiver, phone, region, detail) VALUES (?, 'Limit Buyer', '+1 555 0100', 'Region', '1 Street')", [
+  const address = await query<{ insertId: number }>("INSERT INTO addresses (user_id, name, email, phone, line1, line2, city, region, postcode, country) VALUES (?, 'Limit Buyer', 'limit@example.com', '+1 555 0100', '1 Street', '', 'Portland', 'OR', '97201', 'US')", [
     user.insertId,
   ]);
   await replicated();

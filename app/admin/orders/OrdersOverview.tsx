@@ -7,6 +7,7 @@ import { ConfirmDialog } from "@/app/components/ConfirmDialog";
 import { STATUS_BADGE, STATUS_LABEL } from "@/app/components/order-status";
 import type { OrderStatus } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
+import { oneLineAddress } from "@/lib/orders/address-lines";
 import { useAllOrders, useOrderMove } from "./queries";
 
 const STATUSES = Object.keys(STATUS_LABEL) as OrderStatus[];
@@ -163,7 +164,7 @@ export function OrdersOverview({ initialStatus = "" }: { initialStatus?: OrderSt
                         ))}
                       </ul>
                       <p className="muted order-lines" style={{ margin: "0.5rem 0 0", display: "block" }}>
-                        Ship to {o.address.receiver}, {o.address.detail}, {o.address.region} · freight {formatMoney(o.freight)} ·{" "}
+                        Ship to {o.address.name}, {oneLineAddress(o.address)} · freight {formatMoney(o.freight)} ·{" "}
                         {o.payMethod === "cod" ? "cash on delivery" : "online payment"}
                       </p>
                     </td>

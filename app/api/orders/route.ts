@@ -1,21 +1,35 @@
 import { NextResponse } from "next/server";
-import { parseWith, readJson, requireUser, route } from "@/lib/web/http";
+import { optionalUser, parseWith, readJson, requireUser, route } from "@/lib/web/http";
 import { AppError } from "@/lib/errors";
+import { GUEST_COOKIE, validGuestId } from "@/lib/cart/guest";
 import { placeOrder } from "@/lib/orders/checkout";
+import { placeGuestOrder } from "@/lib/orders/guests";
 import { listOrders } from "@/lib/orders/queries";
-import { idempotencyKeySchema, placeOrderSchema } from "@/lib/orders/schemas";
+import { guestOrderSchema, idempotencyKeySchema, placeOrderSchema } from "@/lib/orders/schemas";
 
 export const GET = route(async (req) => {
   const user = await requireUser(req);
   return NextResponse.json({ orders: await listOrders(user.id) });
 });
 
+/**
+ * Signed in: `{ addressId, payMethod }` buys the user's cart. Not signed in: the guest cart cookie's
+ * cart, with `{ email, address, payMethod }`; the answer adds `orderUrl`, the order's signed link.
+ */
 export const POST = route(async (req) => {
-  const user = await requireUser(req);
+  const user = await optionalUser(req);
   const header = req.headers.get("idempotency-key");
   if (!header) throw new AppError("IDEMPOTENCY_KEY_REQUIRED");
   const idempotencyKey = parseWith(idempotencyKeySchema, header);
-  const input = await readJson(req, placeOrderSchema);
-  const { order, created } = await placeOrder({ ...input, userId: user.id, idempotencyKey });
-  return NextResponse.json({ order }, { status: created ? 201 : 200 });
+  if (user) {
+    const input = await readJson(req, placeOrderSchema);
+    const { order, created } = await placeOrder({ ...input, userId: user.id, idempotencyKey });
+    return NextResponse.json({ order }, { status: created ? 201 : 200 });
+  }
+  const guestId = req.cookies.get(GUEST_COOKIE)?.value;
+  // No session and no guest cart: the old answer, so a signed-out client knows to log in or fill a cart.
+  if (!validGuestId(guestId)) throw new AppError("UNAUTHENTICATED");
+  const input = await readJson(req, guestOrderSchema);
+  const { order, created, orderUrl } = await placeGuestOrder(guestId, { ...input, idempotencyKey });
+  return NextResponse.json({ order, orderUrl }, { status: created ? 201 : 200 });
 });

@@ -5,7 +5,8 @@ import { cancelOrderAction, payOrderAction } from "@/app/orders/actions";
 import { ConfirmDialog } from "@/app/components/ConfirmDialog";
 import type { OrderStatus, PayMethod } from "@/db/schema";
 
-type Props = { orderId: string; orderNumber: string; status: OrderStatus; payMethod: PayMethod; secondsLeft: number };
+/** `token`: a guest's order, moved through its signed link. */
+type Props = { orderId: string; orderNumber: string; status: OrderStatus; payMethod: PayMethod; secondsLeft: number; token?: string };
 
 /**
  * Counts down from the server's figure with the browser's monotonic clock, so a wrong clock on
@@ -27,9 +28,9 @@ function useSecondsLeft(initial: number) {
 
 const mmss = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 
-export function OrderActions({ orderId, orderNumber, status, payMethod, secondsLeft }: Props) {
-  const [payState, pay, paying] = useActionState(payOrderAction.bind(null, orderId), null);
-  const [cancelState, cancel, cancelling] = useActionState(cancelOrderAction.bind(null, orderId), null);
+export function OrderActions({ orderId, orderNumber, status, payMethod, secondsLeft, token }: Props) {
+  const [payState, pay, paying] = useActionState(payOrderAction.bind(null, orderId, token ?? null), null);
+  const [cancelState, cancel, cancelling] = useActionState(cancelOrderAction.bind(null, orderId, token ?? null), null);
   const left = useSecondsLeft(secondsLeft);
   const canPay = status === "unpaid" && payMethod === "online" && left > 0;
   const canCancel = status === "unpaid" || status === "awaiting_shipment";

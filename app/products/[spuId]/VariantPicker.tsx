@@ -16,6 +16,8 @@ import { overlay, useLiveStock } from "@/app/components/live-stock";
 import { buyableUnits } from "@/lib/catalog/availability";
 import { limitLabel } from "@/lib/drops/limit-message";
 import { Gallery } from "./Gallery";
+import { AccountRequiredNote } from "@/app/session/AccountRequiredNote";
+import { useMe } from "@/app/session/queries";
 
 type Props = { productName: string; category: string; hue: number; skus: CatalogSku[]; renderedAt: number; children: React.ReactNode; images?: ImageView[] };
 
@@ -45,6 +47,7 @@ export function VariantPicker({ productName, category, hue, skus: rendered, rend
   const [count, setCount] = useState(1);
   const addToCart = useAddToCart();
   const cart = useCart();
+  const me = useMe();
   // What the cart held of the variant when Add was pressed: the answer says how many were really added.
   const [asked, setAsked] = useState<{ skuId: number; before: number; count: number } | null>(null);
   const sku = skus.find((s) => s.skuId === skuId);
@@ -127,6 +130,8 @@ export function VariantPicker({ productName, category, hue, skus: rendered, rend
           </span>
         )}
       </div>
+      {/* Said before a guest queues up: checkout refuses them ACCOUNT_REQUIRED. */}
+      {sku.perCustomerLimit !== null && me.data === null && <AccountRequiredNote testId="sku-account-required" />}
       {!started && sku.saleStartsAt && launchAt !== null && (
         <p className="alert info launch" id={countdownId} style={{ margin: 0 }}>
           On sale in{" "}

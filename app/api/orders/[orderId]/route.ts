@@ -1,10 +1,12 @@
 import { NextResponse } from "next/server";
-import { requireUser, route } from "@/lib/web/http";
+import { route } from "@/lib/web/http";
+import { orderOwnerFor } from "@/lib/web/order-access";
 import { getOrder } from "@/lib/orders/queries";
 
 type Ctx = { params: Promise<{ orderId: string }> };
 
+/** One of the caller's orders by id or number; a guest's with its signed link (`?token=`, by id only). */
 export const GET = route<Ctx>(async (req, { params }) => {
-  const user = await requireUser(req);
-  return NextResponse.json({ order: await getOrder(user.id, (await params).orderId) });
+  const { orderId } = await params;
+  return NextResponse.json({ order: await getOrder(await orderOwnerFor(req, orderId), orderId) });
 });

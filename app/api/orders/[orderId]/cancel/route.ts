@@ -1,11 +1,12 @@
 import { NextResponse } from "next/server";
-import { requireUser, route } from "@/lib/web/http";
+import { route } from "@/lib/web/http";
+import { orderOwnerFor } from "@/lib/web/order-access";
 import { cancelOrder } from "@/lib/orders/lifecycle";
 
 type Ctx = { params: Promise<{ orderId: string }> };
 
-/** The caller cancels one of their unpaid or cash-on-delivery orders; its units go back on sale. */
+/** The caller (or a guest with the order's signed link, `?token=`) cancels an unpaid or cash-on-delivery order; its units go back on sale. */
 export const POST = route<Ctx>(async (req, { params }) => {
-  const user = await requireUser(req);
-  return NextResponse.json({ order: await cancelOrder(user.id, (await params).orderId) });
+  const { orderId } = await params;
+  return NextResponse.json({ order: await cancelOrder(await orderOwnerFor(req, orderId), orderId) });
 });
