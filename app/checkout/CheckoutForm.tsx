@@ -49,9 +49,9 @@ function Refusal({ state }: { state: Exclude<ActionState, null | { ok: true }> }
   );
 }
 
-type Props = { addresses: AddressView[]; idempotencyKey: string; cartRevision: string };
+type Props = { addresses: AddressView[]; idempotencyKey: string; cartRevision: string; submitLabel?: string };
 
-export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: Props) {
+export function CheckoutForm({ addresses, idempotencyKey, cartRevision, submitLabel = "Place order" }: Props) {
   const [state, action, pending] = useActionState(placeOrderAction, null);
   return (
     <form action={action} className="stack" style={{ marginTop: "1.5rem" }}>
@@ -88,7 +88,7 @@ export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: Props)
       </fieldset>
       <div>
         <button type="submit" className="btn place-order" disabled={pending || addresses.length === 0}>
-          {pending ? "Placing order…" : "Place order"}
+          {pending ? "Placing order…" : submitLabel}
         </button>
       </div>
     </form>
