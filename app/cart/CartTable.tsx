@@ -116,7 +116,7 @@ export function CartTable() {
                   onSet={(count) => update.mutate({ skuId: item.skuId, count })}
                 />
                 {available > 0 && item.count === item.stock && (
-                  <span className="muted qty-hint">All {item.stock} left are in your cart.</span>
+                  <span className="muted qty-hint">{item.stock === 1 ? "The last one is in your cart." : `All ${item.stock} left are in your cart.`}</span>
                 )}
               </div>
               <div className="cart-line-total">
@@ -124,9 +124,12 @@ export function CartTable() {
                 {item.selected ? (
                   <strong data-testid="line-total">{formatMoney(toCents(item.price) * item.count)}</strong>
                 ) : (
-                  <s className="muted" data-testid="line-total">
-                    {formatMoney(toCents(item.price) * item.count)}
-                  </s>
+                  <>
+                    <s className="muted" data-testid="line-total">
+                      {formatMoney(toCents(item.price) * item.count)}
+                    </s>
+                    <span className="visually-hidden"> (not selected)</span>
+                  </>
                 )}
               </div>
               <button type="button" className="btn link cart-line-remove" disabled={busy} onClick={() => remove.mutate(item.skuId)}>
