@@ -97,7 +97,7 @@ test("two shoppers race for the last unit: one gets it, the other is told clearl
   );
   expect([...outcomes].sort()).toEqual(["lost", "won"]);
   const loser = pages[outcomes.indexOf("lost")]!;
-  await expect(loser.getByRole("main").getByRole("alert")).toContainText(`${LIMITED.product} — ${LIMITED.sku} is sold out.`);
+  await expect(loser.getByRole("main").getByRole("alert")).toContainText(`${LIMITED.product} — ${LIMITED.sku} sold out. It was taken out of this order.`);
   await Promise.all(contexts.map((c) => c.close()));
 });
 
