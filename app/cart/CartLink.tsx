@@ -17,6 +17,7 @@ export function CartLink() {
       <span className="cart-word">Cart</span>
       {count > 0 && (
         <>
+          {/* Spaces for the name ("Cart 2 items"); a flex container draws none. */}{" "}
           <span className="cart-count" data-testid="cart-count">
             {count}
           </span>
