@@ -1,4 +1,5 @@
 import http from "node:http";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { newUsername } from "./pages/login";
 import { makeVariant } from "./support/fixtures";
@@ -86,6 +87,8 @@ test("the cart's quantity can be typed; a quantity it cannot hold is refused at 
   await field.fill("9");
   await field.blur();
   await expect(error).toHaveText("6 in stock. You can have up to 6.");
+  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(violations.map((v) => v.id)).toEqual([]);
   await expect(page.getByTestId("selected-count")).toHaveText("1");
   await expect(page.getByText("Selected: 1 item", { exact: true })).toBeVisible();
   await field.fill("4");

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { newUsername } from "./pages/login";
 import { ShopPage } from "./pages/shop";
@@ -22,6 +23,12 @@ async function openVariant(page: Page, sku: { spuId: number; name: string }) {
     await expect(page.getByRole("radio", { name: sku.name })).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 10_000 });
   await page.getByRole("radio", { name: sku.name }).check();
+}
+
+/** axe at zero (WCAG 2.0/2.1 A and AA, as e2e/a11y.spec.ts) for a state the page audits do not reach. */
+async function expectNoAxeViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
 /** Wholly inside the window, as loaded (no scrolling). */
@@ -50,6 +57,7 @@ test("the price, the stock and the buy button are on the first screen, and Added
   await onFirstScreen(page, page.getByTestId("added"));
   await expect(added.getByRole("link", { name: "View cart" })).toHaveAttribute("href", "/cart");
   await page.screenshot({ path: "artifacts/shopfloor/phone-product-added.png" });
+  await expectNoAxeViolations(page);
 
   // The bar never covers the end of the page: scrolled to the bottom, the page's last words sit above it.
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
@@ -61,6 +69,7 @@ test("the price, the stock and the buy button are on the first screen, and Added
   await page.setViewportSize(VIEWPORTS.desktop);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: "artifacts/shopfloor/desktop-product.png", fullPage: true });
+  await expectNoAxeViolations(page);
 });
 
 test("a sold-out variant is marked in the picker and its button says Sold out", async ({ page }) => {
@@ -71,6 +80,7 @@ test("a sold-out variant is marked in the picker and its button says Sold out", 
   await expect(button).toHaveText("Sold out");
   await expect(button).toBeDisabled();
   await onFirstScreen(page, button);
+  await expectNoAxeViolations(page);
 });
 
 test("the loser of a drop finds the sold-out line taken out, marked and left out of the subtotal, and buys the rest", async ({ browser }) => {
@@ -105,6 +115,7 @@ test("the loser of a drop finds the sold-out line taken out, marked and left out
   await expect(table.getByTestId(`line-note-${drop.skuId}`)).toHaveText("Sold out: taken out of this order and its subtotal.");
   await expect(loser.getByText("Subtotal $25.00")).toBeVisible();
   await loser.screenshot({ path: "artifacts/shopfloor/phone-checkout-sold-out.png", fullPage: true });
+  await expectNoAxeViolations(loser);
 
   await loser.getByRole("button", { name: "Buy the rest" }).click();
   await expect(loser).toHaveURL(/\/orders\/[0-9A-Z]{26}$/);
@@ -119,7 +130,9 @@ test("the loser of a drop finds the sold-out line taken out, marked and left out
   await expect(line).toContainText("Sold out");
   await expect(loser.getByTestId("selected-total")).toHaveText("$0.00");
   await loser.screenshot({ path: "artifacts/shopfloor/phone-cart-sold-out.png", fullPage: true });
+  await expectNoAxeViolations(loser);
   await loser.setViewportSize(VIEWPORTS.desktop);
   await loser.screenshot({ path: "artifacts/shopfloor/desktop-cart-sold-out.png", fullPage: true });
+  await expectNoAxeViolations(loser);
   await Promise.all(contexts.map((c) => c.close()));
 });

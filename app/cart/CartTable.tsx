@@ -40,7 +40,8 @@ export function CartTable() {
         </Link>
       </div>
     );
-  const allSelected = items.every((i) => i.selected);
+  // A sold-out line a checkout took out does not keep "Select all" unticked.
+  const allSelected = items.some((i) => i.selected) && items.every((i) => i.selected || buyableUnits(i) === 0);
   const busySku = (update.isPending ? update.variables?.skuId : undefined) ?? (remove.isPending ? remove.variables : undefined);
 
   return (
@@ -86,7 +87,7 @@ export function CartTable() {
                   <StockBadge stock={item.stock} onSale={item.onSale} />
                   {gone && (
                     <span className="line-note blocked" data-testid={`cart-sold-out-${item.skuId}`}>
-                      Not selected: it is not in your subtotal.
+                      Not in your subtotal while it is sold out.
                     </span>
                   )}
                   {short && item.stock > 0 && (
