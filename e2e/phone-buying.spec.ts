@@ -83,6 +83,18 @@ test("a sold-out variant is marked in the picker and its button says Sold out", 
   await expectNoAxeViolations(page);
 });
 
+test("a drop's countdown is on the first screen beside its disabled button", async ({ page }) => {
+  const sku = await makeVariant(PRODUCT, { stock: 5, saleStartsAt: new Date(Date.now() + 60 * 60_000) });
+  await openVariant(page, sku);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(page.getByRole("timer")).toHaveText(/^(1:00:00|59:\d\d)$/);
+  await onFirstScreen(page, page.getByTestId("launch-countdown"));
+  await expect(page.getByTestId("add-to-cart")).toHaveText("Not on sale yet");
+  await onFirstScreen(page, page.getByTestId("add-to-cart"));
+  await page.screenshot({ path: "artifacts/shopfloor/phone-product-countdown.png" });
+  await expectNoAxeViolations(page);
+});
+
 test("the loser of a drop finds the sold-out line taken out, marked and left out of the subtotal, and buys the rest", async ({ browser }) => {
   const drop = await makeVariant(PRODUCT, { stock: 1, price: "1699.00" });
   const other = await makeVariant(PRODUCT, { stock: 20, price: "25.00" });
