@@ -20,6 +20,15 @@ test("the header shows who is signed in before any of the page's JavaScript has 
   await expect(page.getByRole("link", { name: "Orders" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Log in" })).toBeHidden();
 
+  // With its JavaScript, the page hydrates over what the scripts wrote without a mismatch.
+  const errors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.unrouteAll();
+  await page.goto("/");
+  await page.waitForLoadState("networkidle");
+  await expect(page.getByTestId("current-user")).toHaveText(`Signed in as ${username}`);
+  expect(errors).toEqual([]);
+
   // A guest's first paint shows the guest's links, and nothing else.
   await page.context().clearCookies();
   await page.goto("/");
