@@ -5,6 +5,7 @@ import { CartLink } from "@/app/cart/CartLink";
 import { HeaderAccount } from "@/app/header/HeaderAccount";
 import { HeaderMenu } from "@/app/header/HeaderMenu";
 import { HeaderSearch, HeaderSearchFallback } from "@/app/header/HeaderSearch";
+import { WHO_NAME_SCRIPT, WHO_SCRIPT } from "@/lib/auth/who";
 import { Providers } from "./providers";
 import "./globals.css";
 
@@ -14,11 +15,19 @@ export const metadata: Metadata = {
 };
 
 // Static: what depends on the shopper (account links, cart count) is filled in by the browser, so
-// public pages can be cached for everyone.
+// public pages can be cached for everyone. The account links are right from the first paint: two
+// inline scripts read a display-only cookie before the body is drawn (lib/auth/who.ts).
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
-    <html lang="en">
+    // The head script marks <html> before React hydrates it.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: WHO_SCRIPT }} />
+      </head>
       <body>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
         <Providers>
           <header className="site-header">
             <div className="inner">
@@ -44,7 +53,10 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
               </nav>
             </div>
           </header>
-          <main className="container">{children}</main>
+          <script dangerouslySetInnerHTML={{ __html: WHO_NAME_SCRIPT }} />
+          <main id="main" className="container" tabIndex={-1}>
+            {children}
+          </main>
         </Providers>
       </body>
     </html>

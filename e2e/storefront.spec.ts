@@ -87,7 +87,7 @@ test("a guest reaches checkout without an account", async ({ page }) => {
   await expect(page.getByText("Nothing is selected in your cart.")).toBeVisible();
 });
 
-test("the product page caps the quantity at the stock and says so; the server refuses more", async ({ page }) => {
+test("the product page says how many can be added instead of changing the quantity; the server refuses more", async ({ page }) => {
   await newShopper(page, "cap");
   const sku = await makeVariant(PRODUCT, { stock: 3 });
   // The front may still hand out the copy another spec's refresh is replacing (stale while updating): the promise is 2 s.
@@ -97,13 +97,23 @@ test("the product page caps the quantity at the stock and says so; the server re
   }).toPass({ timeout: 10_000 });
   await page.getByRole("radio", { name: sku.name }).check();
   const quantity = page.getByRole("spinbutton", { name: "Quantity" });
-  await quantity.fill("7");
-  await expect(quantity).toHaveValue("3");
   await expect(page.getByTestId("qty-cap")).toHaveText("Only 3 left, so you can add up to 3.");
+  // Too many, zero, or less: said at the field, kept as typed, and nothing is added.
+  for (const [typed, said] of [["7", "Only 3 left. You can add 3 more."], ["0", "The quantity must be at least 1."], ["-1", "The quantity must be at least 1."]] as const) {
+    await quantity.fill(typed);
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await expect(page.getByTestId("qty-error")).toHaveText(said);
+    await expect(quantity).toHaveValue(typed);
+    await expect(quantity).toHaveAttribute("aria-invalid", "true");
+  }
+  await expect(page.getByRole("status").filter({ hasText: "to your cart" })).toHaveCount(0);
+  expect((await (await page.request.get("/api/cart")).json()).items).toEqual([]);
+  await quantity.fill("3");
+  await expect(page.getByTestId("qty-error")).toHaveCount(0);
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByRole("status").filter({ hasText: "to your cart" })).toContainText(`Added 3 × ${PRODUCT} (${sku.name})`);
   // All of it is in the cart now: nothing more can be added, and the page says why.
-  await expect(page.getByTestId("qty-cap")).toHaveText("Only 3 left and 3 already in your cart: you cannot add more.");
+  await expect(page.getByTestId("qty-cap")).toHaveText("Only 3 left, and 3 already in your cart. You cannot add more.");
   await expect(page.getByRole("button", { name: "Add to cart" })).toBeDisabled();
 
   const more = await page.request.post("/api/cart/items", { data: { skuId: sku.skuId, count: 1 } });

@@ -87,7 +87,7 @@ if [ "$(id -u)" = 0 ]; then
   chown -R "$WORKER_USER:$WORKER_GROUP" "$RUN/tmp" "$RUN/cache" "$RUN/images"
 fi
 
-sed -e "s#@RUN@#$RUN#g" -e "s#@DIST@#$DIST#g" -e "s#@PUBLIC@#$ROOT/public#g" \
+sed -e "s#@RUN@#$RUN#g" -e "s#@DIST@#$DIST#g" -e "s#@PUBLIC@#$ROOT/public#g" -e "s#@FRONT_FILES@#$ROOT/scripts/front#g" \
     -e "s#@FRONT_PORT@#$FRONT_PORT#g" -e "s#@FRONT_LISTEN@#$LISTEN#g" -e "s#@UPSTREAM_SERVERS@#${UPSTREAM%\\n}#" \
     -e "s#@USER_LINE@#$USER_LINE#g" -e "s#@WORKER_CONNECTIONS@#$WORKER_CONNECTIONS#g" -e "s#@FRONT_WORKERS@#${FRONT_WORKERS:-auto}#g" \
     -e "s#@LOGIN_RATE@#${FRONT_LOGIN_RATE:-1r/s}#g" -e "s#@LOGIN_BURST@#${FRONT_LOGIN_BURST:-20}#g" \

@@ -167,7 +167,8 @@ const MATRIX: Record<string, Entry> = {
   "GET /api/health/ready": { expect: all(200) },
   // Off unless METRICS_TOKEN is set (tests/metrics.test.ts covers it on); session cookies never open it.
   "GET /api/metrics": { expect: all(404) },
-  "GET /api/me": { expect: userOnly(200) },
+  // A guest gets { user: null }, not a 401 (no error in every guest page's console).
+  "GET /api/me": { expect: all(200) },
   "POST /api/orders/[orderId]/cancel": { expect: ownerOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "online") } }) },
   "POST /api/orders/[orderId]/pay": { expect: ownerOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "online") } }) },
   "GET /api/orders/[orderId]": { expect: ownerOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },

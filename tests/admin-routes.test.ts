@@ -161,6 +161,8 @@ describe("what admins see and switch", () => {
     expect((await stockOf(id)).stock).toBe(5);
 
     await putSku(request(`/api/admin/skus/${id}`, { method: "PUT", cookie: admin.cookie, body: { onSale: true } }), ctx({ skuId: String(id) }));
+    // The refusal took the line out of the buyer's selection (nothing was left to buy); back on sale, they tick it again.
+    await fillCart(buyer, [{ skuId: id, count: 1 }]);
     const { order } = await placeOrder({ userId: buyer.id, addressId: buyer.addressId, payMethod: "cod", idempotencyKey: randomUUID() });
     expect(order.totalCount).toBe(1);
   });

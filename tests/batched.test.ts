@@ -141,7 +141,7 @@ describe("batched checkout", () => {
     const err = await buy(second).catch((e: unknown) => e);
     expect((await counted()).batches).toBe(0);
     expect(err).toMatchObject({ code: "OUT_OF_STOCK", details: { lines: [{ skuId: gone, requested: 1, available: 0 }] } });
-    expect((err as AppError).message).toMatch(/^Product \w+ — Variant 1 is sold out\.$/);
+    expect((err as AppError).message).toMatch(/^Product \w+ — Variant 1 sold out\. It was taken out of this order\.$/);
     expect(await stockOf(plenty!)).toEqual({ stock: 50, sales: 0 });
   });
 

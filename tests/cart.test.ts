@@ -67,12 +67,37 @@ describe("cart API", () => {
     expect(await readLines(userOwner(u.id))).toEqual([{ skuId: a, count: 1, selected: true }]);
   });
 
-  it("caps a line at 99 when adding more", async () => {
+  it("refuses to take a line past 99, saying how many more fit, instead of quietly capping it", async () => {
     const [a] = await makeSkus([500]);
     const u = await makeShopper();
-    await add(u.cookie, { skuId: a, count: 60 });
-    await add(u.cookie, { skuId: a, count: 60 });
+    expect((await add(u.cookie, { skuId: a, count: 60 })).status).toBe(201);
+    const over = await add(u.cookie, { skuId: a, count: 60 });
+    expect(over.status).toBe(400);
+    const error = (await over.json()).error;
+    expect(error).toMatchObject({ code: "VALIDATION", message: "Up to 99 per item, and 60 already in your cart. You can add 39 more." });
+    expect(error.fieldErrors).toEqual({ count: ["Up to 99 per item, and 60 already in your cart. You can add 39 more."] });
+    expect(await readLines(userOwner(u.id))).toEqual([{ skuId: a, count: 60, selected: true }]);
+    expect((await add(u.cookie, { skuId: a, count: 39 })).status).toBe(201);
     expect(await readLines(userOwner(u.id))).toEqual([{ skuId: a, count: 99, selected: true }]);
+  });
+
+  it("refuses 0, -1, more than the stock and more than the limit with a clear message, adding nothing", async () => {
+    const [a, limited] = await makeSkus([4, 10]);
+    await getDb().update(skus).set({ perCustomerLimit: 1 }).where(eq(skus.id, limited!));
+    const u = await makeShopper();
+    const refusals = [
+      { body: { skuId: a, count: 0 }, status: 400, code: "VALIDATION", message: "Quantity must be at least 1." },
+      { body: { skuId: a, count: -1 }, status: 400, code: "VALIDATION", message: "Quantity must be at least 1." },
+      { body: { skuId: a, count: 5 }, status: 409, code: "OUT_OF_STOCK", message: expect.stringMatching(/^Only 4 left of .+\.$/) },
+      { body: { skuId: limited, count: 2 }, status: 409, code: "PURCHASE_LIMIT_REACHED", message: expect.stringMatching(/^Limit 1 per customer for .+, so you can add 1 more\.$/) },
+    ];
+    for (const { body, status, code, message } of refusals) {
+      const res = await add(u.cookie, body);
+      expect(res.status, JSON.stringify(body)).toBe(status);
+      expect((await res.json()).error).toMatchObject({ code, message });
+    }
+    expect(await readLines(userOwner(u.id))).toEqual([]);
+    expect((await read(u.cookie)).items).toEqual([]);
   });
 
   it.each([0, -1, 1.5, 100, "3", null, 1e308])("refuses count %s with 400 VALIDATION and changes nothing", async (count) => {

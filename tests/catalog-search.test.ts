@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { skus, spus } from "@/db/schema";
-import { CATALOG_PAGE_SIZE, searchProducts } from "@/lib/catalog/products";
-import { fromPrice } from "@/lib/catalog/from-price";
-import { catalogView, parseCatalogQuery, queryOfView } from "@/lib/catalog/view";
+import { CATALOG_PAGE_SIZE, listCategories, searchProducts } from "@/lib/catalog/products";
+import { fromPrice, priceLabel } from "@/lib/catalog/from-price";
+import { catalogView, knownCategory, parseCatalogQuery, queryOfView } from "@/lib/catalog/view";
+import { formatMoney } from "@/lib/money";
 import { toCents } from "@/lib/money";
 import { uid } from "./support/fixtures";
 
@@ -50,6 +51,26 @@ describe("catalog search", () => {
     expect(asc.products.map((p) => fromPrice(p.skus) && toCents(fromPrice(p.skus)!))).toEqual([2500, 6000, 12000, null]);
     expect(names(await searchProducts(parseCatalogQuery({ category: c.category, sort: "price-desc" })))).toEqual([c.chair, c.rug, c.lamp, c.gone]);
     expect(names(await searchProducts(parseCatalogQuery({ category: c.category, sort: "newest" })))).toEqual([c.gone, c.rug, c.chair, c.lamp]);
+  });
+
+  it('says "from" only when the variants on sale cost different amounts', async () => {
+    const { category, lamp, chair } = await makeCatalog();
+    const found = await searchProducts(parseCatalogQuery({ category }));
+    const label = (name: string) => priceLabel(found.products.find((p) => p.name === name)!.skus, formatMoney);
+    expect(label(lamp)).toBe("from $25.00");
+    expect(label(chair)).toBe("$120.00");
+    const same = [{ onSale: true, price: "129.00" }, { onSale: true, price: "129.00" }, { onSale: false, price: "99.00" }];
+    expect(priceLabel(same, formatMoney)).toBe("$129.00");
+    expect(priceLabel([{ onSale: false, price: "5.00" }], formatMoney)).toBeNull();
+  });
+
+  it("knows a category only when a product is in it (the catalog page answers 404 for any other)", async () => {
+    const { category } = await makeCatalog();
+    const categories = await listCategories();
+    expect(knownCategory(categories, category)).toBe(category);
+    expect(knownCategory(categories, category.toUpperCase())).toBe(category); // as the database matches it
+    expect(knownCategory(categories, "Nope")).toBeNull();
+    expect(knownCategory(categories, "")).toBe("");
   });
 
   it("reads URL parameters forgivingly: unknown sorts, repeats and long words fall back", () => {

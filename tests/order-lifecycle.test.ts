@@ -7,6 +7,8 @@ import { POST as payRoute } from "@/app/api/orders/[orderId]/pay/route";
 import { GET as orderRoute } from "@/app/api/orders/[orderId]/route";
 import { getDb } from "@/db";
 import { orders, type PayMethod } from "@/db/schema";
+import { setCartSelection } from "@/lib/cart/service";
+import { readLines, userOwner } from "@/lib/cart/store";
 import { isAppError } from "@/lib/errors";
 import { expireUnpaidOrders } from "@/lib/orders/expiry";
 import { expireOrder, payOrder, secondsLeftToPay } from "@/lib/orders/lifecycle";
@@ -123,6 +125,9 @@ describe("order lifecycle: expiry", () => {
     expect((await statusOf(held)).status).toBe("cancelled");
     expect(await stockOf(skuId!)).toEqual({ stock: 2, sales: 0 });
 
+    // The refusal took the sold-out line out of the next shopper's selection; back on sale, they tick it again.
+    expect(await readLines(userOwner(next.id))).toEqual([{ skuId, count: 1, selected: false }]);
+    await setCartSelection(userOwner(next.id), true);
     const bought = await placeOrder({ userId: next.id, addressId: next.addressId, payMethod: "online", idempotencyKey: uid("key-") });
     expect(bought.order.status).toBe("unpaid");
     expect(await stockOf(skuId!)).toEqual({ stock: 1, sales: 1 });

@@ -4,9 +4,10 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { ProductThumb } from "@/app/components/ProductArt";
 import { StockBadge } from "@/app/components/StockBadge";
-import { MAX_LINE_QTY } from "@/lib/cart/limits";
+import { MAX_LINE_QTY, roomToAdd } from "@/lib/cart/limits";
 import { formatMoney, toCents } from "@/lib/money";
 import { useCart, useRemoveCartItem, useSelectAll, useUpdateCartItem } from "./queries";
+import { LineQuantity } from "./LineQuantity";
 import { buyableUnits } from "@/lib/catalog/availability";
 import { limitLabel } from "@/lib/drops/limit-message";
 import { AccountRequiredNote } from "@/app/session/AccountRequiredNote";
@@ -42,7 +43,8 @@ export function CartTable() {
         </Link>
       </div>
     );
-  const allSelected = items.every((i) => i.selected);
+  // A sold-out line a checkout took out does not keep "Select all" unticked.
+  const allSelected = items.some((i) => i.selected) && items.every((i) => i.selected || buyableUnits(i) === 0);
   const busySku = (update.isPending ? update.variables?.skuId : undefined) ?? (remove.isPending ? remove.variables : undefined);
 
   return (
@@ -62,16 +64,20 @@ export function CartTable() {
           // Units this customer may still buy: the per-customer limit less what their orders hold (the checkout decides).
           const allowance = item.perCustomerLimit === null ? MAX_LINE_QTY : Math.max(0, item.perCustomerLimit - item.alreadyBought);
           const available = buyableUnits(item);
-          const max = Math.min(MAX_LINE_QTY, allowance, available);
+          // The most this line can hold: what a typed quantity is checked against before it is sent.
+          const room = roomToAdd({ stock: available, perCustomerLimit: item.perCustomerLimit, alreadyBought: item.alreadyBought, inCart: 0 });
           const short = item.onSale && item.count > available;
+          // Sold out and unticked (a checkout took it out): nothing to select until it is back in stock.
+          const gone = available === 0 && !item.selected;
           const busy = busySku === item.skuId;
           return (
-            <li key={item.skuId} className="cart-line" data-testid={`cart-line-${item.skuId}`} aria-busy={busy}>
+            <li key={item.skuId} className={gone ? "cart-line sold-out" : "cart-line"} data-testid={`cart-line-${item.skuId}`} aria-busy={busy}>
               <input
                 type="checkbox"
                 className="cart-line-select"
                 aria-label={`Select ${item.name}`}
                 checked={item.selected}
+                disabled={gone}
                 onChange={(e) => update.mutate({ skuId: item.skuId, selected: e.target.checked })}
               />
               <ProductThumb category={item.category} hue={item.hue} variant={item.variant} size={64} />
@@ -82,6 +88,11 @@ export function CartTable() {
                 <span className="muted cart-line-unit">{formatMoney(item.price)} each</span>
                 <div className="cart-line-notes">
                   <StockBadge stock={item.stock} onSale={item.onSale} />
+                  {gone && (
+                    <span className="line-note blocked" data-testid={`cart-sold-out-${item.skuId}`}>
+                      Not in your subtotal while it is sold out.
+                    </span>
+                  )}
                   {short && item.stock > 0 && (
                     <span className="line-note blocked">
                       You have {item.count}; only {item.stock} left.{" "}
@@ -101,32 +112,30 @@ export function CartTable() {
                 </div>
               </div>
               <div className="cart-line-qty">
-                <div className="stepper" role="group" aria-label={`Quantity of ${item.name}`}>
-                  <button
-                    type="button"
-                    aria-label={`Decrease quantity of ${item.name}`}
-                    disabled={item.count <= 1}
-                    onClick={() => update.mutate({ skuId: item.skuId, count: item.count - 1 })}
-                  >
-                    −
-                  </button>
-                  <input aria-label={`Quantity of ${item.name}`} value={item.count} readOnly />
-                  <button
-                    type="button"
-                    aria-label={`Increase quantity of ${item.name}`}
-                    disabled={item.count >= max}
-                    onClick={() => update.mutate({ skuId: item.skuId, count: item.count + 1 })}
-                  >
-                    +
-                  </button>
-                </div>
+                <LineQuantity
+                  skuId={item.skuId}
+                  name={item.name}
+                  count={item.count}
+                  room={room}
+                  disabled={gone}
+                  onSet={(count) => update.mutate({ skuId: item.skuId, count })}
+                />
                 {available > 0 && item.count === item.stock && (
-                  <span className="muted qty-hint">All {item.stock} left are in your cart.</span>
+                  <span className="muted qty-hint">{item.stock === 1 ? "The last one is in your cart." : `All ${item.stock} left are in your cart.`}</span>
                 )}
               </div>
               <div className="cart-line-total">
                 <span className="visually-hidden">Line total </span>
-                <strong data-testid="line-total">{formatMoney(toCents(item.price) * item.count)}</strong>
+                {item.selected ? (
+                  <strong data-testid="line-total">{formatMoney(toCents(item.price) * item.count)}</strong>
+                ) : (
+                  <>
+                    <s className="muted" data-testid="line-total">
+                      {formatMoney(toCents(item.price) * item.count)}
+                    </s>
+                    <span className="visually-hidden"> (not selected)</span>
+                  </>
+                )}
               </div>
               <button type="button" className="btn link cart-line-remove" disabled={busy} onClick={() => remove.mutate(item.skuId)}>
                 {remove.isPending && remove.variables === item.skuId ? "Removing…" : "Remove"}
@@ -138,7 +147,7 @@ export function CartTable() {
       </ul>
       <div className="summary cart-summary">
         <span>
-          Selected: <strong data-testid="selected-count">{selectedCount}</strong> items
+          Selected: <strong data-testid="selected-count">{selectedCount}</strong> {selectedCount === 1 ? "item" : "items"}
         </span>
         <span>
           Subtotal: <strong data-testid="selected-total">{formatMoney(selectedTotal)}</strong>

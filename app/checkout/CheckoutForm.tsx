@@ -50,9 +50,9 @@ export function Refusal({ state }: { state: Exclude<ActionState, null | { ok: tr
   );
 }
 
-type Props = { addresses: AddressView[]; idempotencyKey: string; cartRevision: string };
+type Props = { addresses: AddressView[]; idempotencyKey: string; cartRevision: string; submitLabel?: string };
 
-export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: Props) {
+export function CheckoutForm({ addresses, idempotencyKey, cartRevision, submitLabel = "Place order" }: Props) {
   const [state, action, pending] = useActionState(placeOrderAction, null);
   return (
     <>
@@ -78,7 +78,7 @@ export function CheckoutForm({ addresses, idempotencyKey, cartRevision }: Props)
       <PayMethods />
       <div>
         <button type="submit" className="btn place-order" disabled={pending || addresses.length === 0}>
-          {pending ? "Placing order…" : "Place order"}
+          {pending ? "Placing order…" : submitLabel}
         </button>
       </div>
     </form>

@@ -6,13 +6,13 @@ import type { ActionState } from "@/lib/web/action";
 import { AddressFields, EMPTY_ADDRESS } from "./AddressFields";
 import { PayMethods, Refusal } from "./CheckoutForm";
 
-type Props = { idempotencyKey: string; cartRevision: string; blocked: boolean };
+type Props = { idempotencyKey: string; cartRevision: string; blocked: boolean; submitLabel?: string };
 
 /**
  * A guest's checkout, one screen: e-mail, where to deliver, how to pay, Place order. Controlled
  * fields, so a refusal keeps everything typed; the same key on a resubmit makes at most one order.
  */
-export function GuestCheckoutForm({ idempotencyKey, cartRevision, blocked }: Props) {
+export function GuestCheckoutForm({ idempotencyKey, cartRevision, blocked, submitLabel = "Place order" }: Props) {
   const [email, setEmail] = useState("");
   const [address, setAddress] = useState(EMPTY_ADDRESS);
   const [state, action, pending] = useActionState(async (prev: ActionState, form: FormData) => placeGuestOrderAction(prev, form), null);
@@ -59,7 +59,7 @@ export function GuestCheckoutForm({ idempotencyKey, cartRevision, blocked }: Pro
       <PayMethods />
       <div>
         <button type="submit" className="btn place-order" disabled={pending || blocked}>
-          {pending ? "Placing order…" : "Place order"}
+          {pending ? "Placing order…" : submitLabel}
         </button>
       </div>
     </form>

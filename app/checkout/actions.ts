@@ -37,6 +37,9 @@ function redirectIfSettled(placed: Exclude<ActionState<unknown>, null>) {
   }
   // The cart changed since the page was drawn: draw it again, with the cart as it is now.
   if (placed.code === "CART_CHANGED") redirect("/checkout?notice=cart-changed");
+  // Sold-out lines were taken out of the selection: draw the page again with them marked and the rest ready to buy.
+  const takenOut = placed.details?.takenOut;
+  if (placed.code === "OUT_OF_STOCK" && Array.isArray(takenOut)) redirect(`/checkout?notice=sold-out&out=${takenOut.map(Number).join(",")}`);
 }
 
 export async function placeOrderAction(_prev: ActionState, form: FormData): Promise<ActionState> {

@@ -21,6 +21,7 @@ import { GuestCheckoutForm } from "./GuestCheckoutForm";
 import { LineFix } from "./LineFix";
 import { overLimitMessage } from "@/lib/drops/limit-message";
 import { buyableUnits } from "@/lib/catalog/availability";
+import { soldOutSentence } from "@/lib/orders/sold-out-lines";
 
 export const metadata: Metadata = { title: "Checkout" };
 export const dynamic = "force-dynamic";
@@ -43,13 +44,20 @@ function stockNote(l: CartItem): React.ReactNode {
   );
 }
 
+/** The lines a refused checkout took out of the selection because they sold out (`?notice=sold-out&out=1,2`), as the cart now holds them. */
+function takenOutLines(items: CartItem[], notice: string | undefined, out: string | undefined): CartItem[] {
+  if (notice !== "sold-out" || !out) return [];
+  const ids = new Set(out.split(",").map(Number));
+  return items.filter((i) => ids.has(i.skuId) && !i.selected);
+}
+
 /**
  * Signed in: the saved addresses (chosen, edited, made default, removed here). A guest: e-mail,
  * address and payment on this one screen, no account needed, unless a line has a per-customer limit.
  */
-export default async function CheckoutPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
+export default async function CheckoutPage({ searchParams }: { searchParams: Promise<{ notice?: string; out?: string }> }) {
   const user = await currentUser();
-  const { notice } = await searchParams;
+  const { notice, out } = await searchParams;
   const owner = ownerFor(user?.id, (await cookies()).get(GUEST_COOKIE)?.value);
   let cart: Awaited<ReturnType<typeof getCart>>;
   let addresses: Awaited<ReturnType<typeof listAddresses>>;
@@ -71,13 +79,26 @@ export default async function CheckoutPage({ searchParams }: { searchParams: Pro
     );
   }
   const lines = cart.items.filter((i) => i.selected);
+  const takenOut = takenOutLines(cart.items, notice, out);
+  // One sentence names what sold out; the table below marks those lines, outside the subtotal.
+  const soldOutNotice = takenOut.length > 0 && (
+    <p className="alert error" role="alert" data-testid="sold-out-notice">
+      {soldOutSentence(takenOut.map((l) => l.name))}
+      {lines.length === 0 && (
+        <>
+          {" "}
+          Nothing else is selected. <Link href="/cart" style={{ textDecoration: "underline" }}>Go to your cart</Link>
+        </>
+      )}
+    </p>
+  );
   if (lines.length === 0)
     return (
       <>
         <h1>Checkout</h1>
-        <p>
+        {soldOutNotice || <p>
           Nothing is selected in your cart. <Link href="/cart">Go to your cart</Link>.
-        </p>
+        </p>}
       </>
     );
   const freight = toCents(env().FREIGHT);
@@ -102,8 +123,17 @@ export default async function CheckoutPage({ searchParams }: { searchParams: Pro
   }
   // Said before the shopper submits; the checkout refuses the same order with the same words.
   const tooLarge = orderTooLargeError(lines, freight);
-  const tableLines = lines.map((l) => ({ ...l, art: { category: l.category, hue: l.hue, variant: l.variant } }));
-  const form = <CheckoutForm key={idempotencyKey} addresses={addresses} idempotencyKey={idempotencyKey} cartRevision={cart.revision} />;
+  for (const l of takenOut) notes.set(l.skuId, <span className="line-note blocked">Sold out: taken out of this order and its subtotal.</span>);
+  const tableLines = [...lines, ...takenOut].map((l) => ({ ...l, art: { category: l.category, hue: l.hue, variant: l.variant } }));
+  const form = (
+    <CheckoutForm
+      key={idempotencyKey}
+      addresses={addresses}
+      idempotencyKey={idempotencyKey}
+      cartRevision={cart.revision}
+      submitLabel={takenOut.length > 0 ? "Buy the rest" : undefined}
+    />
+  );
   const needsAccount = !user && lines.some((l) => l.perCustomerLimit !== null);
   return (
     <>
@@ -113,7 +143,8 @@ export default async function CheckoutPage({ searchParams }: { searchParams: Pro
           {ERRORS.CART_CHANGED.message} Nothing was ordered.
         </p>
       )}
-      <LinesTable lines={tableLines} label="Items to order" notes={notes} />
+      {soldOutNotice}
+      <LinesTable lines={tableLines} label="Items to order" notes={notes} out={new Set(takenOut.map((l) => l.skuId))} />
       <div className="summary">
         <span>Subtotal {formatMoney(cart.selectedTotal)}</span>
         <span>Freight {formatMoney(freight)}</span>
@@ -127,9 +158,9 @@ export default async function CheckoutPage({ searchParams }: { searchParams: Pro
           </Link>
         </p>
       )}
-      {notes.size > 0 && (
+      {notes.size > takenOut.length && (
         <p className="alert info" data-testid="checkout-notes" style={{ margin: "1rem 0 0" }}>
-          Before you order, read the note under {notes.size === 1 ? "that item" : `those ${notes.size} items`}.{" "}
+          Before you order, read the note under {notes.size - takenOut.length === 1 ? "that item" : `those ${notes.size - takenOut.length} items`}.{" "}
           {/* Underlined: in a sentence, colour alone does not tell a link from its text. */}
           <Link href="/cart" style={{ textDecoration: "underline" }}>
             Change your cart
@@ -153,7 +184,13 @@ export default async function CheckoutPage({ searchParams }: { searchParams: Pro
             )}
             .
           </p>
-          <GuestCheckoutForm key={idempotencyKey} idempotencyKey={idempotencyKey} cartRevision={cart.revision} blocked={needsAccount} />
+          <GuestCheckoutForm
+            key={idempotencyKey}
+            idempotencyKey={idempotencyKey}
+            cartRevision={cart.revision}
+            blocked={needsAccount}
+            submitLabel={takenOut.length > 0 ? "Buy the rest" : undefined}
+          />
         </>
       ) : addresses.length === 0 ? (
         // A first order: the address comes first, then the button that needs it.

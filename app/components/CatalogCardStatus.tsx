@@ -2,7 +2,7 @@
 
 import { StockBadge } from "@/app/components/StockBadge";
 import type { CatalogSku } from "@/lib/catalog/products";
-import { fromPrice } from "@/lib/catalog/from-price";
+import { priceLabel } from "@/lib/catalog/from-price";
 import { formatMoney } from "@/lib/money";
 import { hasStarted } from "@/lib/drops/sale-start";
 import { waitWords } from "./launch";
@@ -20,7 +20,7 @@ export type CardSku = Pick<CatalogSku, "skuId" | "price" | "stock" | "onSale" | 
 
 export function CatalogCardStatus({ skus: rendered, renderedAt }: { skus: CardSku[]; renderedAt: number }) {
   const { skus, reading } = useLiveSkus(rendered);
-  const price = fromPrice(skus);
+  const price = priceLabel(skus, formatMoney);
   const forSale = skus.filter((s) => buyableUnits(s) > 0);
   const launches = forSale.flatMap((s) => (s.saleStartsAt && !hasStarted(s.saleStartsAt, renderedAt) ? [Date.parse(s.saleStartsAt)] : []));
   // Ticks until the first launch; from then on the product is for sale and shows its stock.
@@ -31,7 +31,7 @@ export function CatalogCardStatus({ skus: rendered, renderedAt }: { skus: CardSk
   return (
     <div className="row" style={{ justifyContent: "space-between" }}>
       <span className="price" data-testid="product-price">
-        {price ? `${skus.length > 1 ? "from " : ""}${formatMoney(price)}` : "Unavailable"}
+        {price ?? "Unavailable"}
       </span>
       <span className="row" style={{ gap: "0.35rem" }}>
         {!liveNow && upcoming.length > 0 && <span className="badge upcoming">Starts in {waitWords(Math.min(...upcoming) - now)}</span>}

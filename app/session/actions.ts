@@ -7,11 +7,13 @@ import { credentialsSchema, loginSchema } from "@/lib/auth/schemas";
 import { logIn, logOut, signUp } from "@/lib/auth/service";
 import { SESSION_COOKIE, sessionCookieOptions, type SessionUser } from "@/lib/auth/session";
 import { clientIp } from "@/lib/auth/client-address";
+import { WHO_COOKIE, whoCookieOptions, whoValue } from "@/lib/auth/who";
 import { adoptGuestCart } from "@/lib/cart/guest";
 
 async function startSession(user: SessionUser, session: { token: string; expiresAt: Date }) {
   const jar = await cookies();
   jar.set(SESSION_COOKIE, session.token, sessionCookieOptions(session.expiresAt));
+  jar.set(WHO_COOKIE, whoValue(user), whoCookieOptions(session.expiresAt));
   await adoptGuestCart(jar, user.id);
 }
 
@@ -46,4 +48,5 @@ export async function logoutAction(): Promise<void> {
   const jar = await cookies();
   await logOut(jar.get(SESSION_COOKIE)?.value);
   jar.delete(SESSION_COOKIE);
+  jar.delete(WHO_COOKIE);
 }

@@ -6,8 +6,9 @@ import { lineName } from "@/lib/catalog/product-name";
 import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
 import { settleCartCleanups, settleGuestCartCleanups } from "./cleanup";
+import { MAX_LINE_QTY, roomToAdd, roomWords } from "./limits";
 import type { AddItem, UpdateItem } from "./schemas";
-import { addLine, readCart, removeLine, selectAll, updateLine, userIdOf, type Owner } from "./store";
+import { addLine, deselectLines, readCart, removeLine, selectAll, updateLine, userIdOf, type Owner } from "./store";
 
 export type CartItem = {
   skuId: number;
@@ -85,7 +86,15 @@ export async function addToCart(owner: Owner, { skuId, count }: AddItem): Promis
   const inCart = await countInCart(owner, skuId);
   checkStock(sku, inCart, inCart + count);
   if (sku.perCustomerLimit !== null) await checkAllowance(owner, sku, inCart, count);
+  checkLineMax(sku.stock, inCart, count);
   return addLine(owner, skuId, count);
+}
+
+/** A line never holds more than MAX_LINE_QTY: more is refused, saying how many still fit, never quietly capped. */
+function checkLineMax(stock: number, inCart: number, adding: number) {
+  if (inCart + adding <= MAX_LINE_QTY) return;
+  const message = roomWords(roomToAdd({ stock, perCustomerLimit: null, inCart }));
+  throw new AppError("VALIDATION", { message, details: { fieldErrors: { count: [message] } } });
 }
 
 const countInCart = async (owner: Owner, skuId: number) => (await readCart(owner)).lines.find((l) => l.skuId === skuId)?.count ?? 0;
@@ -142,4 +151,10 @@ export async function removeCartItem(owner: Owner, skuId: number): Promise<void>
 export async function setCartSelection(owner: Owner, selected: boolean): Promise<void> {
   await settle(owner);
   await selectAll(owner, selected);
+}
+
+/** Unticks these lines at once (one cart change), e.g. the lines a checkout found sold out; they stay in the cart, marked by their stock. */
+export async function deselectCartLines(owner: Owner, skuIds: number[]): Promise<void> {
+  await settle(owner);
+  await deselectLines(owner, skuIds);
 }

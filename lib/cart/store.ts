@@ -74,6 +74,13 @@ if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('SREM', KEYS[2], ARGV[1])
 ${TOUCH}
 return 1`,
+  // ARGV: skuIds..., revision, ttl. Deselects those lines; a new revision only if one was selected.
+  cartDeselect: `
+local n = 0
+for i = 1, #ARGV - 2 do n = n + redis.call('SREM', KEYS[2], ARGV[i]) end
+if n == 0 then return 0 end
+${TOUCH}
+return n`,
   // ARGV: '1' | '0', revision, ttl. Selects or deselects every line.
   cartSelectAll: `
 redis.call('DEL', KEYS[2])
@@ -140,6 +147,7 @@ declare module "ioredis" {
     cartUpdate(...keysAndArgs: [...CartKeys, ...Arg[]]): Result<number, Context>;
     cartRemove(...keysAndArgs: [...CartKeys, ...Arg[]]): Result<number, Context>;
     cartSelectAll(...keysAndArgs: [...CartKeys, ...Arg[]]): Result<number, Context>;
+    cartDeselect(...keysAndArgs: [...CartKeys, ...Arg[]]): Result<number, Context>;
     cartClaim(...keysAndArgs: Arg[]): Result<[string, string[], string[]] | null, Context>;
     cartMergeClaim(...keysAndArgs: Arg[]): Result<number, Context>;
     cartDropClaim(...keysAndArgs: Arg[]): Result<number, Context>;
@@ -206,6 +214,14 @@ export function removeLine(owner: Owner, skuId: number): Promise<boolean> {
 export function selectAll(owner: Owner, selected: boolean): Promise<void> {
   return cartOp("select-all", async (r) => {
     await r.cartSelectAll(...keyList(cartKeys(owner)), selected ? "1" : "0", newRevision(), ttlFor(owner));
+  });
+}
+
+/** Takes these lines out of the selection in one step (one revision); the lines stay in the cart. */
+export function deselectLines(owner: Owner, skuIds: number[]): Promise<void> {
+  if (skuIds.length === 0) return Promise.resolve();
+  return cartOp("deselect", async (r) => {
+    await r.cartDeselect(...keyList(cartKeys(owner)), ...skuIds, newRevision(), ttlFor(owner));
   });
 }
 

@@ -61,3 +61,13 @@ export function queryOfView(view: string): CatalogQuery | null {
   const query = parseCatalogQuery(Object.fromEntries(new URLSearchParams(search)));
   return catalogView(query) === view ? query : null;
 }
+
+/**
+ * The category a view names, as the shop spells it, or null when no product is in it: such a
+ * view is not found (404), not an empty shelf under a made-up heading. Matched as the database
+ * matches it (case-insensitively); "" (every category) is always known.
+ */
+export function knownCategory(categories: string[], category: string): string | null {
+  if (category === "") return "";
+  return categories.find((c) => c.toLowerCase() === category.toLowerCase()) ?? null;
+}

@@ -15,6 +15,7 @@ import { findOrderByCartRevision, normalizeKey, replayOr, type PlaceOrderResult 
 import { recordBatch, recordCheckout, recordSoldOutHint, type CheckoutOutcome } from "./metrics";
 import { toOrderView } from "./queries";
 import { hintedAmong, markSoldOut, soldOutHints } from "./soldout";
+import { takeSoldOutLinesOut } from "./sold-out-lines";
 import { checkoutSeams } from "./seams";
 import { STOCK_STEPS, type Strategy } from "./stock";
 
@@ -54,7 +55,8 @@ export function placeOrder(request: PlaceOrderRequest, strategy: Strategy = env(
         return result;
       } catch (e) {
         outcome = isAppError(e) ? e.code : isConnectionError(e) ? "DB_UNAVAILABLE" : "error";
-        throw e;
+        // Sold-out lines come out of the cart's selection, so the rest can be bought at once.
+        throw await takeSoldOutLinesOut(cartOwnerOf(req), e);
       } finally {
         const ms = performance.now() - started;
         recordCheckout(strategy, outcome, ms / 1000, stats.lines);

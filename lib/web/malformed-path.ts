@@ -18,8 +18,10 @@ export function hasMalformedEscape(pathname: string): boolean {
 
 const error = new AppError("MALFORMED_PATH");
 
-// Written out whole: no layout, no data, nothing that could fail on the way to a 400.
-const PAGE = `<!DOCTYPE html>
+// Written out whole: no layout, no data, nothing that could fail on the way to a 400. The front
+// serves a copy of it (scripts/front/400.html) for the paths nginx refuses itself, such as `/%zz`;
+// tests/malformed-path-page.test.ts keeps the copy equal to this.
+export const MALFORMED_PATH_PAGE = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -42,5 +44,5 @@ export function malformedPathResponse(pathname: string): NextResponse {
   if (pathname === "/api" || pathname.startsWith("/api/")) {
     return NextResponse.json({ error: { code: error.code, message: error.message } }, { status: error.status });
   }
-  return new NextResponse(PAGE, { status: error.status, headers: { "content-type": "text/html; charset=utf-8" } });
+  return new NextResponse(MALFORMED_PATH_PAGE, { status: error.status, headers: { "content-type": "text/html; charset=utf-8" } });
 }

@@ -130,7 +130,8 @@ describe("the front (nginx) in front of two app servers", () => {
           expect(cart.status).toBe(200);
           expect(cart.body).toContain(`"count":${who === ann ? 2 : 7}`);
         } else {
-          expect(me.status).toBe(401);
+          expect(me.status).toBe(200);
+          expect(JSON.parse(me.body)).toEqual({ user: null });
           expect(cart.body).not.toContain('"count":2');
           expect(cart.body).not.toContain('"count":7');
         }

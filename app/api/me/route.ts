@@ -1,4 +1,7 @@
 import { NextResponse } from "next/server";
-import { requireUser, route } from "@/lib/web/http";
+import { optionalUser, route } from "@/lib/web/http";
 
-export const GET = route(async (req) => NextResponse.json({ user: await requireUser(req) }));
+export const dynamic = "force-dynamic";
+
+/** Who is signed in: `{ user }`, or `{ user: null }` for a guest (200 either way: being a guest is not an error). */
+export const GET = route(async (req) => NextResponse.json({ user: await optionalUser(req) }));

@@ -7,7 +7,7 @@ import { CatalogCardStatus } from "@/app/components/CatalogCardStatus";
 import { LiveSkus } from "@/app/components/LiveSkus";
 import { serverNow } from "@/app/components/server-now";
 import { CATALOG_PAGE_SIZE, listCategories, searchProducts } from "@/lib/catalog/products";
-import { catalogHref, queryOfView, type Sort } from "@/lib/catalog/view";
+import { catalogHref, knownCategory, queryOfView, type CatalogQuery, type Sort } from "@/lib/catalog/view";
 import { buyableUnits } from "@/lib/catalog/availability";
 import { coverImages } from "@/lib/images/service";
 import { IMAGE_SIZES } from "@/lib/images/urls";
@@ -30,8 +30,18 @@ async function load(view: string) {
   return query;
 }
 
+/** The categories, and the view's own spelled as the shop spells it; a category nobody sells is not found. */
+async function categoriesFor(query: CatalogQuery) {
+  const categories = await listCategories();
+  const category = knownCategory(categories, query.category);
+  if (category === null) notFound();
+  return { categories, category };
+}
+
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { q, category } = await load((await params).view);
+  const query = await load((await params).view);
+  const { q } = query;
+  const { category } = await categoriesFor(query);
   // The root layout's title template applies to pages below it, not to this page beside it.
   const title = q ? `“${q}”${category ? ` in ${category}` : ""}` : category || "Shop";
   return { title: { absolute: `${title} · Stockroom` } };
@@ -39,7 +49,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function CatalogPage({ params }: Props) {
   const query = await load((await params).view);
-  const [{ products, total }, categories] = await Promise.all([searchProducts(query), listCategories()]);
+  const [{ products, total }, { categories }] = await Promise.all([searchProducts(query), categoriesFor(query)]);
   // Past the last page there is nothing to show under that address.
   if (products.length === 0 && query.page > 1) notFound();
   const covers = await coverImages(products.map((p) => p.spuId));
