@@ -1,7 +1,6 @@
 "use client";
 
-import { usePathname } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useDismissable } from "@/app/components/use-dismissable";
 
 /**
  * The header's links: in a row on a wide screen; on a narrow one behind a "Menu" button, so the
@@ -9,25 +8,7 @@ import { useEffect, useRef, useState } from "react";
  * closes on navigation, on Escape and on a click elsewhere.
  */
 export function HeaderMenu({ children }: { children: React.ReactNode }) {
-  const [open, setOpen] = useState(false);
-  const pathname = usePathname();
-  const ref = useRef<HTMLDivElement>(null);
-  const [shownFor, setShownFor] = useState(pathname);
-  if (shownFor !== pathname) {
-    setShownFor(pathname);
-    setOpen(false);
-  }
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
-    const onClick = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
-    document.addEventListener("keydown", onKey);
-    document.addEventListener("click", onClick);
-    return () => {
-      document.removeEventListener("keydown", onKey);
-      document.removeEventListener("click", onClick);
-    };
-  }, [open]);
+  const { open, setOpen, ref } = useDismissable<HTMLDivElement>();
   return (
     <div ref={ref} className="menu">
       <button type="button" className="menu-button" aria-expanded={open} aria-controls="site-menu" onClick={() => setOpen((o) => !o)}>

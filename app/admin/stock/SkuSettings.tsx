@@ -11,6 +11,7 @@ import type { StockRow } from "@/lib/admin/stock";
 import { formatMoney } from "@/lib/money";
 import type { ActionState } from "@/lib/web/action";
 import { updatePriceAndNameAction, updateSaleSettingsAction, type PriceAndNameResult, type SaleSettingsResult } from "./actions";
+import { fromLocalInput, toLocalInput } from "@/app/admin/ui/local-time";
 
 // The Manage drawer's settings of one SKU: price and name, limit and launch.
 
@@ -90,27 +91,6 @@ export function PriceAndNameForm({ sku }: { sku: StockRow }) {
       </div>
     </form>
   );
-}
-
-const pad = (n: number, width = 2) => String(n).padStart(width, "0");
-
-/** An ISO instant as a datetime-local value in the admin's time zone ("2026-12-24T18:00", seconds if any). */
-function toLocalInput(iso: string | null): string {
-  if (!iso) return "";
-  const d = new Date(iso);
-  const base = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return d.getSeconds() || d.getMilliseconds() ? `${base}:${pad(d.getSeconds())}` : base;
-}
-
-/** A datetime-local value, read in the admin's time zone, as ISO 8601 with their offset ("2026-12-24T18:00:00+01:00"). */
-function fromLocalInput(value: string): string {
-  const d = new Date(value);
-  // Not a date (an old browser's free text): send it as typed, and the server says what is wrong.
-  if (!value || Number.isNaN(d.getTime())) return value;
-  const offset = -d.getTimezoneOffset();
-  const sign = offset < 0 ? "-" : "+";
-  const zone = `${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}${zone}`;
 }
 
 function savedWords({ perCustomerLimit, saleStartsAt }: SaleSettingsResult) {

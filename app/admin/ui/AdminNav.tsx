@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useDismissable } from "@/app/components/use-dismissable";
 
 type Room = { href: string; label: string; icon: React.ReactNode };
 
@@ -32,24 +32,7 @@ export const isCurrent = (href: string, pathname: string) => (href === "/admin" 
  */
 export function AdminNav() {
   const pathname = usePathname();
-  const [open, setOpen] = useState(false);
-  const [shownFor, setShownFor] = useState(pathname);
-  const ref = useRef<HTMLElement>(null);
-  if (shownFor !== pathname) {
-    setShownFor(pathname);
-    setOpen(false);
-  }
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
-    const onClick = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
-    document.addEventListener("keydown", onKey);
-    document.addEventListener("click", onClick);
-    return () => {
-      document.removeEventListener("keydown", onKey);
-      document.removeEventListener("click", onClick);
-    };
-  }, [open]);
+  const { open, setOpen, ref } = useDismissable<HTMLElement>();
   const current = ROOMS.find((r) => isCurrent(r.href, pathname));
   return (
     <nav ref={ref} aria-label="Console" className="admin-nav" data-open={open}>
