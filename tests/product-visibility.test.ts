@@ -99,7 +99,7 @@ describe.each(CHECKOUT_STRATEGIES)("checkout of an archived product's variant (%
     await updateProduct(p.spuId, { status: "archived" }, admin.id);
     const e = await buy(shopper, strategy).then(() => null, (err: unknown) => err);
     expect(e).toBeInstanceOf(AppError);
-    expect(e).toMatchObject({ code: "OUT_OF_STOCK", message: `${p.name} — One is sold out.` });
+    expect(e).toMatchObject({ code: "OUT_OF_STOCK", message: `${p.name} — One sold out. It was taken out of this order.` });
     expect(await stockOf(p.skuId)).toEqual({ stock: 10, sales: 0 });
     expect(await ordersOf([shopper.id])).toEqual([]);
   });
