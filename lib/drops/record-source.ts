@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, gte } from "drizzle-orm";
+import { and, eq, gte, lt } from "drizzle-orm";
 import { decodeTime, encodeTime } from "ulid";
 import { getDb } from "@/db";
 import { orderLines, skus } from "@/db/schema";
@@ -16,18 +16,20 @@ import { histogramOf, type RecordedSecond } from "./record-series";
  *   after its commit and before its 200 ms flush lost its Redis counts, not its order). An
  *   order's id is a ULID of its created_at, so one index range (order_lines_sku_idx, sku_id then
  *   order_id) finds the orders from a second on, with no join and no time zone;
- * - the stock left at the end of a second: the SKU's stock now plus the units sold after it.
+ * - the stock left at the end of a second: the SKU's stock now plus the units sold after it (the
+ *   orders of the seconds collected, and the live counts' units of the newer seconds, so a pass
+ *   reads each order once, not again for every pass while its second waits out the grace period).
  */
 
 /** The smallest order id created at or after `ms`. */
 export const orderIdFloor = (ms: number) => `${encodeTime(ms, 10)}0000000000000000`;
 
-/** Units of the SKU's orders created in each second from `from` on (epoch seconds). */
-export async function unitsBySecond(skuId: number, from: number): Promise<Map<number, number>> {
+/** Units of the SKU's orders created in each second from `from` (to `to`, if given; epoch seconds). */
+export async function unitsBySecond(skuId: number, from: number, to?: number): Promise<Map<number, number>> {
   const rows = await getDb()
     .select({ orderId: orderLines.orderId, count: orderLines.count })
     .from(orderLines)
-    .where(and(eq(orderLines.skuId, skuId), gte(orderLines.orderId, orderIdFloor(from * 1000))));
+    .where(and(eq(orderLines.skuId, skuId), gte(orderLines.orderId, orderIdFloor(from * 1000)), to === undefined ? undefined : lt(orderLines.orderId, orderIdFloor((to + 1) * 1000))));
   const units = new Map<number, number>();
   for (const r of rows) {
     const t = Math.floor(decodeTime(r.orderId) / 1000);
@@ -48,19 +50,20 @@ export type CollectedSeconds = { seconds: RecordedSecond[]; shoppers: Map<number
  * shoppers who had an answer in it. `stockNow` is read by the caller before, so a sale between
  * the read and the orders' query only makes the stock left of earlier seconds look higher.
  */
-export async function collectSeconds(skuId: number, from: number, to: number, stockNow: number): Promise<CollectedSeconds> {
+export async function collectSeconds(skuId: number, from: number, to: number, stockNow: number, nowS = to): Promise<CollectedSeconds> {
   if (to < from) return { seconds: [], shoppers: new Map() };
   const p = getRedis().pipeline();
   for (let t = from; t <= to; t++) {
     p.hgetall(secondKey(skuId, t));
     p.smembers(shoppersKey(skuId, t));
   }
-  const [replies, units] = await Promise.all([p.exec(), unitsBySecond(skuId, from)]);
+  for (let t = to + 1; t <= nowS; t++) p.hget(secondKey(skuId, t), "u");
+  const [replies, units] = await Promise.all([p.exec(), unitsBySecond(skuId, from, to)]);
   const failed = replies?.find(([err]) => err);
   if (failed) throw failed[0];
   // Stock left at the end of `t`: now's stock plus everything sold after `t`.
   let later = 0;
-  for (const [t, n] of units) if (t > to) later += n;
+  for (const [, n] of replies!.slice((to - from + 1) * 2)) later += Number(n ?? 0);
   const seconds: RecordedSecond[] = [];
   const shoppers = new Map<number, number[]>();
   for (let t = to; t >= from; t--) {

@@ -111,7 +111,7 @@ async function recordSku(skuId: number, found: DropRecord | null, newestAnswer: 
   const stock = await stockOf(skuId);
   if (stock === null) return { touched: false, seconds: 0, ended: false };
   if (horizon > cursor) {
-    const { seconds, shoppers } = await collectSeconds(skuId, cursor + 1, horizon, stock);
+    const { seconds, shoppers } = await collectSeconds(skuId, cursor + 1, horizon, stock, nowS);
     const moved = await db.transaction(
       async (tx) => {
         const advanced = affectedRows(
