@@ -1,8 +1,8 @@
 import "server-only";
-import { and, eq, gte, lt } from "drizzle-orm";
-import { decodeTime, encodeTime } from "ulid";
+import { and, eq, gte, lt, sql } from "drizzle-orm";
+import { encodeTime } from "ulid";
 import { getDb } from "@/db";
-import { orderLines, skus } from "@/db/schema";
+import { orderLines, orders, skus } from "@/db/schema";
 import { getRedis } from "@/lib/platform/redis";
 import { parseSecond } from "./live-series";
 import { secondKey, shoppersKey } from "./live-counts";
@@ -15,7 +15,7 @@ import { histogramOf, type RecordedSecond } from "./record-series";
  * - the units: the orders created in that second, from order_lines (durable: a process killed
  *   after its commit and before its 200 ms flush lost its Redis counts, not its order). An
  *   order's id is a ULID of its created_at, so one index range (order_lines_sku_idx, sku_id then
- *   order_id) finds the orders from a second on, with no join and no time zone;
+ *   order_id) finds the orders from a second on;
  * - the stock left at the end of a second: the SKU's stock now plus the units sold after it (the
  *   orders of the seconds collected, and the live counts' units of the newer seconds, so a pass
  *   reads each order once, not again for every pass while its second waits out the grace period).
@@ -24,18 +24,21 @@ import { histogramOf, type RecordedSecond } from "./record-series";
 /** The smallest order id created at or after `ms`. */
 export const orderIdFloor = (ms: number) => `${encodeTime(ms, 10)}0000000000000000`;
 
-/** Units of the SKU's orders created in each second from `from` (to `to`, if given; epoch seconds). */
+/**
+ * Units of the SKU's orders created in each second from `from` (to `to`, if given; epoch
+ * seconds), summed by the database: one row per second reaches this process, not one per order.
+ * created_at is UTC (db/index.ts writes it so), and TIMESTAMPDIFF from the epoch is plain
+ * arithmetic, with no session time zone in it.
+ */
 export async function unitsBySecond(skuId: number, from: number, to?: number): Promise<Map<number, number>> {
+  const second = sql<number>`TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', ${orders.createdAt})`;
   const rows = await getDb()
-    .select({ orderId: orderLines.orderId, count: orderLines.count })
+    .select({ t: second, units: sql<string>`SUM(${orderLines.count})` })
     .from(orderLines)
-    .where(and(eq(orderLines.skuId, skuId), gte(orderLines.orderId, orderIdFloor(from * 1000)), to === undefined ? undefined : lt(orderLines.orderId, orderIdFloor((to + 1) * 1000))));
-  const units = new Map<number, number>();
-  for (const r of rows) {
-    const t = Math.floor(decodeTime(r.orderId) / 1000);
-    units.set(t, (units.get(t) ?? 0) + r.count);
-  }
-  return units;
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(and(eq(orderLines.skuId, skuId), gte(orderLines.orderId, orderIdFloor(from * 1000)), to === undefined ? undefined : lt(orderLines.orderId, orderIdFloor((to + 1) * 1000))))
+    .groupBy(second);
+  return new Map(rows.map((r) => [Number(r.t), Number(r.units)]));
 }
 
 export async function stockOf(skuId: number): Promise<number | null> {

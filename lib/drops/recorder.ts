@@ -182,6 +182,13 @@ async function endDrop(skuId: number, first: number, through: number, now: numbe
   return done > 0;
 }
 
+/**
+ * Between passes. Each pass stores every settled second since the last, so a longer interval
+ * costs nothing in exactness, only a later record (already GRACE_S behind), and a pass's fixed
+ * cost (about ten round trips) is paid once per interval (docs/benchmarks.md, "The drop's record").
+ */
+export const RECORD_INTERVAL_MS = 5_000;
+
 const shared = globalThis as unknown as { stockroomDropRecorder?: NodeJS.Timeout };
 const LOCK_KEY = "drops:recorder";
 
@@ -190,7 +197,7 @@ const LOCK_KEY = "drops:recorder";
  * key taken with SET NX for one interval lets one of them do each pass (the others skip it), so
  * the database is not asked the same thing by every worker. Correctness never rests on that key.
  */
-export function startDropRecorder(intervalMs = 1_000): boolean {
+export function startDropRecorder(intervalMs = RECORD_INTERVAL_MS): boolean {
   if (env().DROP_RECORD !== "1" || shared.stockroomDropRecorder) return false;
   let running = false;
   const timer = setInterval(() => {
