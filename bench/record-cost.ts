@@ -9,7 +9,7 @@
  *     npx tsx --conditions=react-server bench/record-cost.ts [W=64] [DURATION=5]
  */
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, isNotNull } from "drizzle-orm";
 import { closeDb, getDb } from "@/db";
 import { dropRecords, skus } from "@/db/schema";
 import { recordDrops, RECORD_INTERVAL_MS } from "@/lib/drops/recorder";
@@ -24,7 +24,7 @@ const W = Number(process.argv[2] ?? 64);
 const DURATION_S = Number(process.argv[3] ?? 5);
 
 // A scratch database: the drops of earlier runs would be recorded by the same passes.
-await getDb().delete(dropRecords);
+await getDb().delete(dropRecords).where(isNotNull(dropRecords.skuId));
 await getRedis().del(ACTIVE_KEY);
 const [skuId] = (await makeSkus([10_000_000], { product: `Record cost ${randomUUID().slice(0, 8)}`, category: "Bench" })) as [number];
 await getDb().update(skus).set({ saleStartsAt: new Date(Date.now() - 60_000) }).where(eq(skus.id, skuId));
