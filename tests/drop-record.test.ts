@@ -45,7 +45,8 @@ async function orderedUnits(skuId: number) {
 function dropProcess(buyers: Shopper[], skuId: number, gapMs: number) {
   const tsx = path.join(import.meta.dirname, "../node_modules/.bin/tsx");
   const child = spawn(tsx, ["--conditions=react-server", path.join(import.meta.dirname, "support/drop-process.ts"), JSON.stringify(buyers.map((b) => ({ userId: b.id, addressId: b.addressId }))), JSON.stringify([{ skuId, count: 1 }]), String(gapMs), "2"], {
-    env: process.env,
+    // A small pool: the suite's other files start server processes of their own on the same MariaDB (max_connections 151).
+    env: { ...process.env, DB_POOL_SIZE: "5" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const outcomes: string[] = [];
