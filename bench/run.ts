@@ -16,6 +16,9 @@ import { recreateDatabase } from "@/db/migrate";
 import { seed } from "@/db/seed";
 import { hashPassword } from "@/lib/auth/password";
 import { closeRedis } from "@/lib/platform/redis";
+import { skus } from "@/db/schema";
+import { startDropRecorder, stopDropRecorder } from "@/lib/drops/recorder";
+import { eq } from "drizzle-orm";
 import { findCheckoutAction, submitCheckout, type CheckoutAction } from "@/tests/support/checkout-action";
 import { CROWD, crowdMarkdown, crowdProduct, crowdVerdicts, pageCells, runViewers, type CrowdResult, type PageCell } from "./lib/crowd";
 import { DROP, dropCell, dropMarkdown, type DropResult } from "./lib/drop";
@@ -77,6 +80,9 @@ async function plan(scenario: ScenarioName, label: string, W: number): Promise<P
       const ids = await Promise.all(at.map((_, i) => makeLocation(i + 1, { name: `Bench ${label} L${i + 1}` })));
       await spreadStock(sku!, ids.map((locationId, i) => ({ locationId, stock: at[i]! })));
     }
+    // The record's cost (DROP_RECORD=1 or 0 set for the run): the hot SKU is a drop (launched a
+    // minute ago) in both arms, so with the record on every one of its seconds is recorded.
+    if (process.env.DROP_RECORD !== undefined) await getDb().update(skus).set({ saleStartsAt: new Date(Date.now() - 60_000) }).where(eq(skus.id, sku!));
     return { skus: [sku!], lines: () => [{ skuId: sku!, count: 1 }], stock: HOT_STOCK };
   }
   if (scenario === "sellout") {
@@ -251,6 +257,8 @@ function serverEnv(strategy: Strategy) {
 /** The service path: the same cells, placeOrder called in this process (its pool sized like a server's). */
 async function runService(shoppers: Shopper[]) {
   log(`\n== service mode: placeOrder in-process, DB_POOL_SIZE=${opts.poolSize}`);
+  // This process is the server: with DROP_RECORD=1 it records drops as a server's startup does.
+  if (startDropRecorder()) log("  the drop recorder runs in this process (DROP_RECORD=1)");
   for (const strategy of opts.strategies) {
     const n = ++cellNo;
     const [sku] = await makeSkus([HOT_STOCK], { product: `Bench service warm-up ${strategy} #${n}`, category: "Bench" });
@@ -487,6 +495,7 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
+    stopDropRecorder();
     await closeRedis();
     await closeDb();
   });

@@ -348,6 +348,59 @@ export const auditLog = mysqlTable(
   (t) => [index("audit_log_spu_idx").on(t.spuId, t.createdAt)],
 );
 
+/**
+ * The drop's record (lib/drops/recorder.ts): one row per SKU and second in which its checkout
+ * answered, written once, after a grace period, by whichever app process records first (the
+ * primary key makes a second written twice a no-op). `second` is epoch seconds. `units` are the
+ * units of the orders created in that second (orders.created_at), the answers and the latency
+ * histogram (`latency`: counts of lib/drops/live-series.ts's fixed buckets, comma-separated)
+ * come from the per-second Redis counts of every process.
+ */
+export const dropSeconds = mysqlTable(
+  "drop_seconds",
+  {
+    skuId: id("sku_id").notNull(),
+    second: int("second", { unsigned: true }).notNull(),
+    units: int("units", { unsigned: true }).notNull(),
+    created: int("created", { unsigned: true }).notNull(),
+    outOfStock: int("out_of_stock", { unsigned: true }).notNull(),
+    limitReached: int("limit_reached", { unsigned: true }).notNull(),
+    notStarted: int("not_started", { unsigned: true }).notNull(),
+    cartOrdered: int("cart_ordered", { unsigned: true }).notNull(),
+    busy: int("busy", { unsigned: true }).notNull(),
+    other: int("other", { unsigned: true }).notNull(),
+    latency: varchar("latency", { length: 160 }).notNull(),
+    p50Ms: decimal("p50_ms", { precision: 9, scale: 1 }),
+    p99Ms: decimal("p99_ms", { precision: 9, scale: 1 }),
+    /** The SKU's stock at the end of the second, as the recorder saw it (stock then + units sold after). */
+    stockLeft: int("stock_left", { unsigned: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.skuId, t.second] })],
+);
+
+/**
+ * One drop per SKU: from its first answered checkout (`first_second`) to `ended_at` (sold out or
+ * quiet for a while; a later checkout opens it again). `recorded_through`: every second up to it
+ * is in drop_seconds, so no second is recorded twice or skipped, across processes and restarts.
+ */
+export const dropRecords = mysqlTable("drop_records", {
+  skuId: id("sku_id").primaryKey(),
+  firstSecond: int("first_second", { unsigned: true }).notNull(),
+  recordedThrough: int("recorded_through", { unsigned: true }).notNull(),
+  lastAnswerSecond: int("last_answer_second", { unsigned: true }).notNull(),
+  endedAt: datetime("ended_at", { mode: "date", fsp: 3 }),
+});
+
+/** Shoppers who tried to buy a drop's SKU (any answer): conversion's "tried". */
+export const dropShoppers = mysqlTable(
+  "drop_shoppers",
+  {
+    skuId: id("sku_id").notNull(),
+    userId: id("user_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.skuId, t.userId] })],
+);
+
 export type User = typeof users.$inferSelect;
 export type Role = (typeof ROLES)[number];
 export type Address = typeof addresses.$inferSelect;
@@ -365,3 +418,5 @@ export type StockAdjustment = typeof stockAdjustments.$inferSelect;
 export type Location = typeof locations.$inferSelect;
 export type SkuLocation = typeof skuLocations.$inferSelect;
 export type OrderLineAllocation = typeof orderLineAllocations.$inferSelect;
+export type DropSecondRow = typeof dropSeconds.$inferSelect;
+export type DropRecord = typeof dropRecords.$inferSelect;

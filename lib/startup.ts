@@ -3,6 +3,7 @@ import { installGracefulStop } from "@/lib/platform/graceful-stop";
 import { listenToLauncher } from "@/lib/platform/workers";
 import { listenForCatalogChanges } from "@/lib/platform/page-cache/changes";
 import { getRedis } from "@/lib/platform/redis";
+import { startDropRecorder, stopDropRecorder } from "@/lib/drops/recorder";
 import { startSweeper, stopSweeper } from "@/lib/sweep";
 
 // A bad configuration stops the process with one clear line instead of failing on first request.
@@ -18,7 +19,14 @@ try {
 // (the atomic move decides). Not while `next build` loads the app: there is no database then.
 if (process.env.NEXT_PHASE !== "phase-production-build") {
   startSweeper();
-  installGracefulStop({ onStop: stopSweeper });
+  // Every process records drops (lib/drops/recorder.ts); one takes each pass, any may.
+  startDropRecorder();
+  installGracefulStop({
+    onStop: () => {
+      stopSweeper();
+      stopDropRecorder();
+    },
+  });
   listenToLauncher();
   // Connect to Redis now rather than on the first request, so readiness and stockroom_redis_up
   // describe every worker from the start (it reconnects by itself if Redis is not up yet).

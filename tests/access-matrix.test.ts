@@ -96,6 +96,9 @@ const MATRIX: Record<string, Entry> = {
   },
   "GET /api/admin/stock": { expect: adminOnly(200) },
   "GET /api/admin/drops/[skuId]/live": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) } }) },
+  "GET /api/admin/drops": { expect: adminOnly(200) },
+  "GET /api/admin/drops/[skuId]/report": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) } }) },
+  "GET /api/admin/drops/[skuId]/report.csv": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) } }) },
   "POST /api/admin/stock/[skuId]/transfers": {
     expect: adminOnly(201),
     prepare: async (w) => {

@@ -2,6 +2,7 @@ import Redis from "ioredis";
 import mysql from "mysql2/promise";
 import { CATALOG_CHANNEL } from "../../lib/platform/page-cache/handler.mjs";
 import { E2E_DATABASE_URL } from "../../playwright.config";
+import { insertRecordedDrop } from "../../tests/support/fixtures/drop-record";
 import * as fixtures from "../../tests/support/fixtures/sql";
 
 /**
@@ -60,3 +61,21 @@ export const setStock = (skuId: number, stock: number) => changingCatalog((db) =
 export const setSaleFields = (skuId: number, fields: fixtures.SaleFields) => changingCatalog((db) => fixtures.setSaleFields(db, skuId, fields));
 /** A variant of its own on a seeded product (see addVariant). */
 export const makeVariant = (product: string, variant: Parameters<typeof fixtures.addVariant>[2]) => changingCatalog((db) => fixtures.addVariant(db, product, variant));
+
+/**
+ * A drop that happened: `buyers` new shoppers (with an address each), then the record and orders
+ * of tests/support/fixtures/drop-record.ts for the SKU, then its stock as the drop left it.
+ */
+export async function recordedDrop(skuId: number, buyers: number, drop: Omit<Parameters<typeof insertRecordedDrop>[2], "buyers">) {
+  await withDb(async (db) => {
+    const made: { userId: number; addressId: number }[] = [];
+    for (let i = 0; i < buyers; i++) {
+      const name = `e2edrop${Date.now().toString(36)}${i}${Math.floor(Math.random() * 1e6).toString(36)}`;
+      const [user] = (await db.query("INSERT INTO users (username, password_hash, role) VALUES (?, 'scrypt$2$1$1$AAAA$AAAA', 'shopper')", [name])) as unknown as [{ insertId: number }];
+      const [address] = (await db.query("INSERT INTO addresses (user_id, receiver, phone, region, detail) VALUES (?, 'Test Buyer', '+1 555 0100', 'Test Region', '1 Test Street')", [user.insertId])) as unknown as [{ insertId: number }];
+      made.push({ userId: user.insertId, addressId: address.insertId });
+    }
+    await insertRecordedDrop(db, skuId, { ...drop, buyers: made });
+    await fixtures.setStock(db, skuId, drop.stockAfter ?? 0);
+  });
+}

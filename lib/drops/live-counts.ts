@@ -1,6 +1,7 @@
 import "server-only";
 import { log } from "@/lib/platform/log";
 import { getRedis, type RedisClient } from "@/lib/platform/redis";
+import { env } from "@/lib/platform/env";
 import { tracked } from "@/lib/platform/shutdown";
 import { latencyBucket, type DropOutcome, DROP_OUTCOMES } from "./live-series";
 
@@ -23,18 +24,26 @@ const FLUSH_MS = 200;
 export const secondKey = (skuId: number, second: number) => `{drop:${skuId}}:s:${second}`;
 export const totalsKey = (skuId: number) => `{drop:${skuId}}:totals`;
 export const marksKey = (skuId: number) => `{drop:${skuId}}:marks`;
+/** The shoppers who had an answer for the SKU in that second (a set of user ids), for the record's conversion. */
+export const shoppersKey = (skuId: number, second: number) => `{drop:${skuId}}:u:${second}`;
+/** Every SKU with answers, scored by its newest second: where the recorder (recorder.ts) looks. */
+export const ACTIVE_KEY = "drops:active";
 
 type Pending = {
   /** skuId -> second -> field -> count */
   counts: Map<number, Map<number, Map<string, number>>>;
   /** skuId -> [first, last] sale, epoch ms */
   sales: Map<number, [number, number]>;
+  /** skuId -> second -> user ids (only with the record on) */
+  shoppers: Map<number, Map<number, Set<number>>>;
   flushScheduled: boolean;
 };
 
 // On globalThis: every bundle of Next's server in this process adds to one map and one flush.
 const shared = globalThis as unknown as { stockroomDropCounts?: Pending };
-const pending = () => (shared.stockroomDropCounts ??= { counts: new Map(), sales: new Map(), flushScheduled: false });
+const pending = () => (shared.stockroomDropCounts ??= { counts: new Map(), sales: new Map(), shoppers: new Map(), flushScheduled: false });
+
+const recordOn = () => env().DROP_RECORD === "1";
 
 const outcomeOf = (outcome: string): DropOutcome => ((DROP_OUTCOMES as readonly string[]).includes(outcome) ? (outcome as DropOutcome) : "other");
 
@@ -47,7 +56,7 @@ function add(fields: Map<string, number>, field: string, n: number) {
  * checkout refused before its cart was read has none and is not counted); `units` sold only
  * when it created an order.
  */
-export function countCheckout(lines: readonly { skuId: number; count: number }[] | undefined, outcome: string, ms: number, at = Date.now()) {
+export function countCheckout(lines: readonly { skuId: number; count: number }[] | undefined, outcome: string, ms: number, userId?: number, at = Date.now()) {
   if (!lines || lines.length === 0) return;
   const state = pending();
   const second = Math.floor(at / 1000);
@@ -60,6 +69,13 @@ export function countCheckout(lines: readonly { skuId: number; count: number }[]
     if (!fields) seconds.set(second, (fields = new Map()));
     add(fields, o, 1);
     add(fields, l, 1);
+    if (userId !== undefined && recordOn()) {
+      let bySecond = state.shoppers.get(skuId);
+      if (!bySecond) state.shoppers.set(skuId, (bySecond = new Map()));
+      let users = bySecond.get(second);
+      if (!users) bySecond.set(second, (users = new Set()));
+      users.add(userId);
+    }
     if (outcome === "created") {
       add(fields, "u", count);
       const seen = state.sales.get(skuId);
@@ -79,10 +95,12 @@ export function countCheckout(lines: readonly { skuId: number; count: number }[]
 export async function flushDropCounts(redis: RedisClient = getRedis()): Promise<void> {
   const state = pending();
   state.flushScheduled = false;
-  const { counts, sales } = state;
+  const { counts, sales, shoppers } = state;
   if (counts.size === 0) return;
   state.counts = new Map();
   state.sales = new Map();
+  state.shoppers = new Map();
+  const newest: (string | number)[] = [];
   await Promise.all(
     [...counts].map(async ([skuId, seconds]) => {
       const p = redis.pipeline();
@@ -95,6 +113,14 @@ export async function flushDropCounts(redis: RedisClient = getRedis()): Promise<
         }
         p.expire(key, RETENTION_S);
       }
+      for (const [second, users] of shoppers.get(skuId) ?? []) {
+        p.sadd(shoppersKey(skuId, second), ...users);
+        p.expire(shoppersKey(skuId, second), RETENTION_S);
+      }
+      const first = Math.min(...seconds.keys());
+      newest.push(Math.max(...seconds.keys()), skuId);
+      // The drop's first answer: where the record starts (recorder.ts).
+      p.zadd(marksKey(skuId), "LT", first, "firstAnswer");
       for (const [field, n] of totals) p.hincrby(totalsKey(skuId), field, n);
       p.expire(totalsKey(skuId), RETENTION_S);
       const sold = sales.get(skuId);
@@ -113,4 +139,6 @@ export async function flushDropCounts(redis: RedisClient = getRedis()): Promise<
       }
     }),
   );
+  // Its own command: in a Redis Cluster this key lives on another node than the SKUs' keys.
+  if (recordOn()) await redis.zadd(ACTIVE_KEY, "GT", ...newest).catch((err: unknown) => log.warn({ err }, "could not mark the drops active"));
 }

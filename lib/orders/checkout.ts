@@ -59,7 +59,7 @@ export function placeOrder(request: PlaceOrderRequest, strategy: Strategy = env(
         throw await takeSoldOutLinesOut(cartOwnerOf(req), e);
       } finally {
         const ms = performance.now() - started;
-        recordCheckout(strategy, outcome, ms / 1000, stats.lines);
+        recordCheckout(strategy, outcome, ms / 1000, stats.lines, req.userId);
         span.setAttributes({ "stockroom.outcome": outcome, "stockroom.attempts": stats.attempts, ...(orderId ? { "stockroom.order_id": orderId } : {}) });
         if (outcome === "error" || outcome === "DB_UNAVAILABLE") span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
         span.end();

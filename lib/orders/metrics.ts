@@ -13,11 +13,11 @@ export function recordBatch(size: number) {
 export type CheckoutOutcome = "created" | "replayed" | ErrorCode | "error";
 
 /** One answered checkout; with its cart lines, also counted per SKU for the console's drop view (lib/drops/live-counts.ts). */
-export function recordCheckout(strategy: Strategy, outcome: CheckoutOutcome, seconds: number, lines?: readonly { skuId: number; count: number }[]) {
+export function recordCheckout(strategy: Strategy, outcome: CheckoutOutcome, seconds: number, lines?: readonly { skuId: number; count: number }[], userId?: number) {
   const m = metrics();
   m.checkouts.inc({ strategy, outcome });
   m.checkoutDuration.observe({ strategy }, seconds);
-  countCheckout(lines, outcome, seconds * 1000);
+  countCheckout(lines, outcome, seconds * 1000, userId);
 }
 
 /** A checkout transaction that is run again (deadlock, lock-wait timeout, duplicate key at INSERT). */

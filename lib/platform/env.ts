@@ -40,6 +40,7 @@ const schema = z
       .default("10.00"),
     LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).default(5),
     ORDER_PAYMENT_TTL: positiveInt.default(900).describe("seconds an unpaid order holds its stock"),
+    DROP_RECORD: z.enum(["0", "1"]).default("1").describe("1 keeps every second of a drop in MariaDB (lib/drops/recorder.ts); 0 turns the recorder and its per-shopper counts off"),
     SWEEP_INTERVAL: z.coerce.number().int().min(0).default(30).describe("seconds between expiry sweeps; 0 turns the in-server sweeper off"),
     CHECKOUT_RATE_LIMIT: z.coerce.number().int().min(0).default(20).describe("new checkouts per user per minute; 0 turns the limit off"),
     BENCH_METRICS: z.enum(["0", "1"]).default("0").describe("1 enables the benchmark's no-op route"),

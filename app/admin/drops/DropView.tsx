@@ -7,39 +7,15 @@ import { clock, skuLabel } from "@/app/admin/ui/format";
 import { useStock } from "@/app/admin/ui/queries";
 import type { StockRow } from "@/lib/admin/stock";
 import type { DropLive } from "@/lib/drops/live";
-import type { DropOutcome, DropSecond } from "@/lib/drops/live-series";
+import type { DropSecond } from "@/lib/drops/live-series";
 import { LaunchTime } from "@/app/components/LaunchTime";
 import { DropPicker } from "./DropPicker";
-import { LiveChart, type ChartSeries } from "./LiveChart";
+import { LiveChart } from "./LiveChart";
+import { ANSWER_SERIES, LATENCY_SERIES, Legend, ms, OUTCOMES, plural, REFUSALS, SALES_SERIES, seconds } from "./outcomes";
 import { DROP_POLL_MS, useDropLive } from "./queries";
-
-/** What each answer is called on the page, and its colour in the answers chart. */
-const OUTCOMES: { outcome: DropOutcome; label: string; refusal: string; color: string; dash?: number[] }[] = [
-  { outcome: "created", label: "Orders created", refusal: "", color: "#16794c" },
-  { outcome: "OUT_OF_STOCK", label: "Out of stock", refusal: "out of stock", color: "#b42318" },
-  { outcome: "PURCHASE_LIMIT_REACHED", label: "Over the limit", refusal: "over the limit", color: "#a15c00", dash: [6, 3] },
-  { outcome: "SALE_NOT_STARTED", label: "Before the launch", refusal: "before the launch", color: "#2f5bea", dash: [2, 3] },
-  { outcome: "CART_ALREADY_ORDERED", label: "Cart already ordered", refusal: "cart already ordered", color: "#5d6270", dash: [10, 4] },
-  { outcome: "BUSY", label: "Busy, asked to retry", refusal: "busy, asked to retry", color: "#7a3cc2", dash: [2, 6] },
-];
-const REFUSALS = OUTCOMES.filter((o) => o.outcome !== "created");
-
-const SALES_SERIES: ChartSeries[] = [
-  { label: "Units sold per second", color: "#2f5bea", bars: true },
-  { label: "Stock left", color: "#1c1d21", right: true },
-];
-const ANSWER_SERIES: ChartSeries[] = OUTCOMES.map((o) => ({ label: o.label, color: o.color, dash: o.dash }));
-const LATENCY_SERIES: ChartSeries[] = [
-  { label: "p50", color: "#2f5bea", points: true },
-  { label: "p99", color: "#b42318", dash: [6, 3], points: true },
-];
 
 /** Rows of the table under the charts: the newest seconds. */
 const TABLE_SECONDS = 8;
-
-const ms = (v: number | null) => (v === null ? "—" : v < 10 ? v.toFixed(1) : String(Math.round(v)));
-const seconds = (msValue: number) => (msValue < 10_000 ? (msValue / 1000).toFixed(1) : String(Math.round(msValue / 1000)));
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function refusedWords(live: DropLive): string {
   const parts = REFUSALS.filter((r) => live.totals.outcomes[r.outcome] > 0).map((r) => `${live.totals.outcomes[r.outcome]} ${r.refusal}`);
@@ -72,19 +48,6 @@ function chartData(all: DropSecond[]) {
     answers: [t, ...OUTCOMES.map((o) => secs.map((s) => s.outcomes[o.outcome]))] as AlignedData,
     latency: [t, secs.map((s) => s.p50Ms), secs.map((s) => s.p99Ms)] as AlignedData,
   };
-}
-
-function Legend({ items }: { items: { label: string; color: string; dash?: number[] }[] }) {
-  return (
-    <ul className="chart-legend" aria-hidden="true">
-      {items.map((i) => (
-        <li key={i.label}>
-          <span className="chart-swatch" style={{ borderTopColor: i.color, borderTopStyle: i.dash ? "dashed" : "solid" }} />
-          {i.label}
-        </li>
-      ))}
-    </ul>
-  );
 }
 
 function DropCharts({ skuId }: { skuId: number }) {
@@ -277,6 +240,9 @@ export function DropView({ initial, skuId }: { initial: { skus: StockRow[]; at: 
           <DropPicker rows={rows} current={skuId} />
         </div>
       </div>
+      <p>
+        <Link href={`/admin/drops/${skuId}?view=report`}>The whole drop so far: report and CSV</Link>
+      </p>
       <DropCharts skuId={skuId} />
     </section>
   );

@@ -8,21 +8,24 @@ import { RoomHeader } from "@/app/admin/ui/RoomHeader";
 import { LaunchTime } from "@/app/components/LaunchTime";
 import { dropBoard, dropPhase } from "@/lib/admin/drop-board";
 import { stockSnapshot } from "@/lib/admin/stock";
+import { listDrops } from "@/lib/drops/report";
+import { formatMoney } from "@/lib/money";
 import { DropPicker } from "./DropPicker";
 
 export const metadata: Metadata = { title: "Drops" };
 export const dynamic = "force-dynamic";
 
-const COLUMNS: Column[] = [{ header: "Drop" }, { header: "Launch" }, { header: "Limit", num: true }, { header: "Stock", num: true }, { header: "Sold", num: true }, { header: "Status" }];
+const COLUMNS: Column[] = [{ header: "Drop" }, { header: "Launch" }, { header: "Limit", num: true }, { header: "Stock", num: true }, { header: "Sold", num: true }, { header: "Revenue", num: true }, { header: "Status" }];
 
 /** Every drop, upcoming and past: a SKU with a launch time or a per-customer limit. Each opens its live view. */
 export default async function DropsPage() {
   await requireAdmin("/admin/drops");
-  const snapshot = await stockSnapshot();
+  const [snapshot, listed] = await Promise.all([stockSnapshot(), listDrops()]);
   const drops = dropBoard(snapshot.skus, snapshot.at);
+  const sales = new Map(listed.map((d) => [d.skuId, d]));
   return (
     <>
-      <RoomHeader title="Drops" lead="Variants with a launch time or a limit per customer, upcoming first. Open one to watch it sell, second by second.">
+      <RoomHeader title="Drops" lead="Variants with a launch time or a limit per customer, upcoming first, with the units and revenue each kept. Open one to watch it sell, second by second, or to read its report once it is over.">
         <DropPicker rows={snapshot.skus} />
       </RoomHeader>
       {drops.length === 0 ? (
@@ -42,7 +45,10 @@ export default async function DropsPage() {
                 {r.stock}
               </Cell>
               <Cell label="Sold" num>
-                {r.sales}
+                {sales.get(r.skuId)?.units ?? r.sales}
+              </Cell>
+              <Cell label="Revenue" num>
+                {formatMoney(sales.get(r.skuId)?.revenue ?? "0.00")}
               </Cell>
               <Cell label="Status" className="cell-status">
                 <PhaseBadge phase={dropPhase(r, snapshot.at)} />

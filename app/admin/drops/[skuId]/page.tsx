@@ -3,11 +3,14 @@ import { notFound } from "next/navigation";
 import { requireAdmin } from "@/app/admin/ui/access";
 import { skuLabel } from "@/app/admin/ui/format";
 import { findSku, stockSnapshot } from "@/lib/admin/stock";
+import { readDropReport } from "@/lib/drops/report";
+import { isAppError } from "@/lib/errors";
+import { DropReportView } from "../DropReportView";
 import { DropView } from "../DropView";
 
 export const dynamic = "force-dynamic";
 
-type Params = { params: Promise<{ skuId: string }> };
+type Params = { params: Promise<{ skuId: string }>; searchParams: Promise<{ view?: string }> };
 
 /** The SKU's id from the address, or nothing: "12abc", "0" and "1e3" are no SKU. */
 async function skuIdOf(params: Params["params"]): Promise<number | null> {
@@ -22,11 +25,19 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: sku ? `Drop: ${skuLabel(sku)}` : "Drop" };
 }
 
-/** One SKU's drop, live: sales, refusals by reason, stock left and latency, second by second. */
-export default async function DropPage({ params }: Params) {
+/**
+ * One SKU's drop: live (sales, refusals by reason, stock left and latency, second by second) while
+ * it runs; once it has ended, or with ?view=report, its report from the record over the whole drop.
+ */
+export default async function DropPage({ params, searchParams }: Params) {
   const skuId = await skuIdOf(params);
   await requireAdmin(skuId === null ? "/admin/drops" : `/admin/drops/${skuId}`);
+  if (skuId === null) notFound();
+  const report = await readDropReport(skuId).catch((e: unknown) => {
+    if (isAppError(e) && e.code === "SKU_NOT_FOUND") notFound();
+    throw e;
+  });
+  if (report.state === "ended" || (await searchParams).view === "report") return <DropReportView report={report} />;
   const snapshot = await stockSnapshot();
-  if (skuId === null || !snapshot.skus.some((r) => r.skuId === skuId)) notFound();
   return <DropView initial={snapshot} skuId={skuId} />;
 }
