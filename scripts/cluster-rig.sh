@@ -162,7 +162,7 @@ start_redis_node() { # start_redis_node PORT
   # the alternative is a third of the slots down until an operator steps in.
   in_ns "r$port" redis-server --bind "$(redis_host "$port")" --port "$port" --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" \
     --cluster-node-timeout "$REDIS_NODE_TIMEOUT_MS" --cluster-replica-validity-factor 0 \
-    --daemonize no --save '' --appendonly no --dir "$dir" \
+    --daemonize no --save '' --appendonly no --dir "$dir" $( [ "$RIG_NETNS" = 1 ] && echo --protected-mode no) \
     --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1 &
   echo $! >"$RIG_DIR/redis$port.pid"
 }

@@ -73,11 +73,10 @@ netns_up() {
 netns_down() {
   local h
   for h in "${RIG_HOSTS[@]}"; do
-    ip netns pids "sr-$h" >/dev/null 2>&1 && ip netns del "sr-$h" 2>/dev/null
-    ip link show "sr-v-$h" >/dev/null 2>&1 && ip link del "sr-v-$h" 2>/dev/null
+    if ip netns pids "sr-$h" >/dev/null 2>&1; then ip netns del "sr-$h" || log "could not delete namespace sr-$h"; fi
+    if ip link show "sr-v-$h" >/dev/null 2>&1; then ip link del "sr-v-$h" || true; fi
   done
-  ip link show "$RIG_BRIDGE" >/dev/null 2>&1 && ip link del "$RIG_BRIDGE"
-  return 0
+  if ip link show "$RIG_BRIDGE" >/dev/null 2>&1; then ip link del "$RIG_BRIDGE" || true; fi
 }
 
 nemesis() { # nemesis partition|cut|slow|starve|heal ...
@@ -89,12 +88,14 @@ nemesis() { # nemesis partition|cut|slow|starve|heal ...
       local -a side1 side2
       IFS=, read -ra side1 <<<"$1"
       IFS=, read -ra side2 <<<"$2"
-      for a in "${side1[@]}"; do
-        for b in "${side2[@]}"; do
-          ipt "$a" -A NEMESIS -s "$(ip_of "$b")" -j DROP
-          [ "$what" = partition ] && ipt "$b" -A NEMESIS -s "$(ip_of "$a")" -j DROP
-        done
-      done
+      local ips1 ips2
+      ips1=$(for a in "${side1[@]}"; do ip_of "$a"; done | paste -sd,)
+      ips2=$(for b in "${side2[@]}"; do ip_of "$b"; done | paste -sd,)
+      # One rule per host (iptables takes a list of sources), the hosts at once: a split, not a
+      # slow slide into one.
+      for a in "${side1[@]}"; do ipt "$a" -A NEMESIS -s "$ips2" -j DROP & done
+      if [ "$what" = partition ]; then for b in "${side2[@]}"; do ipt "$b" -A NEMESIS -s "$ips1" -j DROP & done; fi
+      wait
       log "$what: ${side1[*]} | ${side2[*]}"
       ;;
     slow)
