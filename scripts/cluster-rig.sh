@@ -141,7 +141,7 @@ start_galera_node() { # start_galera_node INDEX [mariadbd option...]
   mkdir -p "$dir"
   chown mysql:mysql "$dir"
   mapfile -t args < <(galera_args "$i")
-  in_ns "g$((i + 1))" /usr/sbin/mariadbd "${args[@]}" --log-error="$dir/error.log" "$@" </dev/null >"$dir/stdout.log" 2>&1 &
+  spawn_in "g$((i + 1))" /usr/sbin/mariadbd "${args[@]}" --log-error="$dir/error.log" "$@" </dev/null >"$dir/stdout.log" 2>&1 &
   echo $! >"$RIG_DIR/galera$((i + 1)).pid"
 }
 
@@ -160,7 +160,7 @@ start_redis_node() { # start_redis_node PORT
   mkdir -p "$dir"
   # cluster-replica-validity-factor 0: a replica takes over however long it was cut off, since
   # the alternative is a third of the slots down until an operator steps in.
-  in_ns "r$port" redis-server --bind "$(redis_host "$port")" --port "$port" --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" \
+  spawn_in "r$port" redis-server --bind "$(redis_host "$port")" --port "$port" --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" \
     --cluster-node-timeout "$REDIS_NODE_TIMEOUT_MS" --cluster-replica-validity-factor 0 \
     --daemonize no --save '' --appendonly no --dir "$dir" $( [ "$RIG_NETNS" = 1 ] && echo --protected-mode no) \
     --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1 &
@@ -228,7 +228,7 @@ start_agent() {
   local i args=()
   for i in 0 1 2; do args+=("${AGENT_PORTS[$i]}=$(galera_host "$i"):${SQL_PORTS[$i]}"); done
   # Beside HAProxy (its namespace), answering on that host's loopback.
-  GALERA_CHECK_USER=$CHECK_USER in_ns hap node "$ROOT/scripts/cluster/galera-agent.mjs" "${args[@]}" </dev/null >"$RIG_DIR/agent.log" 2>&1 &
+  GALERA_CHECK_USER=$CHECK_USER spawn_in hap node "$ROOT/scripts/cluster/galera-agent.mjs" "${args[@]}" </dev/null >"$RIG_DIR/agent.log" 2>&1 &
   echo $! >"$RIG_DIR/agent.pid"
   for i in 0 1 2; do wait_until 20 "galera agent :${AGENT_PORTS[$i]}" in_ns hap bash -c "exec 3<>/dev/tcp/127.0.0.1/${AGENT_PORTS[$i]}"; done
 }
@@ -248,7 +248,7 @@ start_haproxy() {
   printf '%s' "$servers_multi" >"$RIG_DIR/multi.servers"
   sed -i -e "/@SINGLE_SERVERS@/{r $RIG_DIR/single.servers" -e 'd}' -e "/@MULTI_SERVERS@/{r $RIG_DIR/multi.servers" -e 'd}' "$cfg"
   haproxy -c -q -f "$cfg"
-  in_ns hap haproxy -db -f "$cfg" </dev/null >"$RIG_DIR/haproxy.log" 2>&1 &
+  spawn_in hap haproxy -db -f "$cfg" </dev/null >"$RIG_DIR/haproxy.log" 2>&1 &
   echo $! >"$RIG_DIR/haproxy.pid"
 }
 

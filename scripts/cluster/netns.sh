@@ -26,10 +26,16 @@ galera_host() { host_of "g$(($1 + 1))"; } # galera_host INDEX
 redis_host() { host_of "r$1"; }           # redis_host PORT
 hap_host() { host_of hap; }
 
-# in_ns HOST CMD...: runs CMD in the host's namespace (exec: the pid is CMD's own), or here.
+# in_ns HOST CMD...: runs CMD in the host's namespace, or here.
 in_ns() {
   local host=$1; shift
   if [ "$RIG_NETNS" = 1 ]; then ip netns exec "sr-$host" "$@"; else "$@"; fi
+}
+# spawn_in HOST CMD... &: the same for a node run in the background. It execs (and so does
+# `ip netns exec`), so $! is the node's own pid: the one that kill, pause and stop signal.
+spawn_in() {
+  local host=$1; shift
+  if [ "$RIG_NETNS" = 1 ]; then exec ip netns exec "sr-$host" "$@"; else exec "$@"; fi
 }
 
 ipt() { # ipt HOST ARGS...: iptables (legacy tables) inside one host's namespace

@@ -10,7 +10,8 @@
  * shopper to the last answer: (h) no other fault (batched, single writer: the overload that
  * once took the whole database tier away), and (b) again with conditional (where a retry once
  * got PURCHASE_LIMIT_REACHED instead of its own order). CLUSTER_HOG=all runs every race beside
- * the hog.
+ * the hog. Then, when the rig gives every node a host of its own (RIG_NETNS=1), the partition
+ * races of tests/cluster/partitions.ts (two by default, five with CLUSTER_FAULTS=all).
  * Clients behave like real ones (tests/cluster/clients.ts). Afterwards the node comes back
  * (Galera by IST, Redis as a replica, the app server restarted) and the history of every request
  * is checked against every Galera node (tests/cluster/history.ts). Prints one row per race;
