@@ -59,6 +59,9 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 # for a dead or non-Synced node, after 5 s of silence for a frozen one) or after 3 failed logins.
 REDIS_NODE_TIMEOUT_MS=${REDIS_NODE_TIMEOUT_MS:-3000}
 GALERA_SUSPECT_TIMEOUT=${GALERA_SUSPECT_TIMEOUT:-PT3S}
+# What a failed connection to a node does in HAProxy (observe layer4: only a connection that
+# could not be made counts, never a slow answer): hurry the checks, or mark the node down.
+HAPROXY_ON_ERROR=${HAPROXY_ON_ERROR:-error-limit 2 on-error fastinter}
 
 log() { printf '[cluster-rig] %s\n' "$*"; }
 
@@ -241,7 +244,7 @@ start_haproxy() {
     # The multi-writer pool follows the same checks instead of running its own.
     servers_multi+="  server node$((i + 1)) $(galera_host "$i"):${SQL_PORTS[$i]} track galera_single_writer/node$((i + 1))"$'\n'
   done
-  sed -e "s#@RIG_DIR@#$RIG_DIR#g" -e "s#@CHECK_USER@#$CHECK_USER#g" -e "s#@BIND@#$(hap_host)#g" \
+  sed -e "s#@RIG_DIR@#$RIG_DIR#g" -e "s#@CHECK_USER@#$CHECK_USER#g" -e "s#@BIND@#$(hap_host)#g" -e "s#@ON_ERROR@#$HAPROXY_ON_ERROR#g" \
       -e "s#@SINGLE_PORT@#${HAPROXY_PORTS[0]}#g" -e "s#@MULTI_PORT@#${HAPROXY_PORTS[1]}#g" \
       "$ROOT/scripts/cluster/haproxy.cfg.template" >"$cfg"
   printf '%s' "$servers_single" >"$RIG_DIR/single.servers"

@@ -80,7 +80,7 @@ netns_down() {
   local h
   for h in "${RIG_HOSTS[@]}"; do
     if ip netns pids "sr-$h" >/dev/null 2>&1; then ip netns del "sr-$h" || log "could not delete namespace sr-$h"; fi
-    if ip link show "sr-v-$h" >/dev/null 2>&1; then ip link del "sr-v-$h" || true; fi
+    if ip link show "sr-v-$h" >/dev/null 2>&1; then ip link del "sr-v-$h" 2>/dev/null || true; fi
   done
   if ip link show "$RIG_BRIDGE" >/dev/null 2>&1; then ip link del "$RIG_BRIDGE" || true; fi
 }
