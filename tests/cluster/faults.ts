@@ -17,15 +17,10 @@
  * is checked against every Galera node (tests/cluster/history.ts). Prints one row per race;
  * exits 1 on any broken invariant.
  */
-import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import path from "node:path";
-import type { ChildProcess } from "node:child_process";
-import type { Cluster } from "ioredis";
 import { closeDb } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
 import { cartKeys, userOwner } from "@/lib/cart/store";
-import { getRedis } from "@/lib/platform/redis";
 import { fillCart, makeShoppers, makeSkus, setSaleFields, stockAt } from "../support/fixtures";
 import { healthy } from "../support/health";
 import { HttpClient } from "../support/http";
@@ -33,13 +28,13 @@ import { sleep } from "../support/wait";
 import { addToCart, PATIENCE_MS, purchase, serviceOf, TRY_TIMEOUT_MS, type Buyer } from "./clients";
 import { checkHistory, opsOf } from "./history";
 import { galeraLog, masterOf, rejoinedBy } from "./nemesis";
+import type { Fault, Race } from "./fault";
 import { PARTITIONS, PARTITIONS_IN_CI } from "./partitions";
 import {
   APP_PORTS,
   HAPROXY,
   LOG_DIR,
   NETNS,
-  RIG_DIR,
   SQL_PORTS,
   appUrl,
   count,
@@ -57,7 +52,6 @@ import {
   startFront,
   stopApp,
   stopFront,
-  type WriterMode,
 } from "./rig";
 
 const BUYERS = 300;
@@ -74,26 +68,6 @@ const HOG_MAX_503_SHARE = 0.01;
 const STRATEGIES = process.env.CHECKOUT_STRATEGY ? [process.env.CHECKOUT_STRATEGY] : ["batched", "conditional"];
 const HOG = "stress-ng --cpu 3 --cpu-load 90";
 
-export type Race = { apps: ChildProcess[]; strategy: string; buyers: Buyer[]; hot: number };
-export type Fault = {
-  id: string;
-  title: string;
-  mode: WriterMode;
-  limit?: number;
-  /** Partitions and slow links need hosts of their own (RIG_NETNS=1); the strategy, when fixed. */
-  netns?: boolean;
-  strategy?: string;
-  /** The longest stretch without any answer the race allows (issue 38: service resumes within 10 s). */
-  maxSilenceMs?: number;
-  /** Before the shoppers come (the hot SKU exists). */
-  prepare?(race: Race): Promise<void>;
-  /** After the node is back and the rig synced: what else broke, and what to say. */
-  check?(race: Race): Promise<{ problems: string[]; note: string }>;
-  /** Strikes at FAULT_AT_MS into the race; resolves when the fault is over (a frozen node let go). */
-  strike(race: Race): Promise<string>;
-  /** Brings the node back; says how it rejoined. */
-  heal(race: Race, victim: string): Promise<string>;
-};
 
 const logMark = new Map<number, number>();
 

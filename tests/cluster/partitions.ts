@@ -22,7 +22,7 @@ import { getRedis } from "@/lib/platform/redis";
 import { makeShoppers, makeSkus, type Shopper } from "../support/fixtures";
 import { HttpClient } from "../support/http";
 import { sleep } from "../support/wait";
-import type { Fault } from "./faults";
+import type { Fault } from "./fault";
 import { APP_HOSTS, GALERA_HOSTS, REDIS_HOSTS, galeraLog, masterOf, nemesis, rejoinedBy, type Host } from "./nemesis";
 import { HAPROXY, frontUrl, hostOf, nodeUrl, rig, SQL_PORTS } from "./rig";
 
