@@ -6,9 +6,14 @@
 # writer, a Redis master and an app server SIGKILLed, a Galera node frozen for 10 s, then the
 # machine starved by a CPU hog (stress-ng) alone and beside the Redis master's death
 # (tests/cluster/faults.ts; each race's history checked by tests/cluster/history.ts).
-# Everything the rig started is stopped and deleted on exit. CLUSTER_SKIP_BUILD=1 reuses a build;
-# CLUSTER_FAULTS=a,c,h,b+hog runs only those fault races, CLUSTER_FAULTS=none none of them;
-# CLUSTER_HOG=all runs every fault race beside the CPU hog (the long variant, ~2x the time).
+# With hosts of their own for every node (RIG_NETNS=1, the default as root where `ip netns`
+# works; RIG_NETNS=0 keeps everything on loopback), two partition races follow: a Galera node
+# partitioned alone and a Redis master split from its replica with clients on both sides
+# (tests/cluster/partitions.ts). Everything the rig started is stopped and deleted on exit.
+# CLUSTER_SKIP_BUILD=1 reuses a build; CLUSTER_FAULTS=a,c,h,b+hog,g-alone runs only those fault
+# races, CLUSTER_FAULTS=none none of them, CLUSTER_FAULTS=all every one (the three other
+# partition races too: app-cut, slow, kill+split); CLUSTER_HOG=all runs every fault race beside
+# the CPU hog (the long variant, ~2x the time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +23,11 @@ export NEXT_DIST_DIR=.next-cluster NEXT_TELEMETRY_DISABLED=1
 NEXT_SERVER_ACTIONS_ENCRYPTION_KEY=${NEXT_SERVER_ACTIONS_ENCRYPTION_KEY:-$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')}
 export NEXT_SERVER_ACTIONS_ENCRYPTION_KEY
 mkdir -p artifacts/cluster
+if [ -z "${RIG_NETNS:-}" ]; then
+  RIG_NETNS=0
+  if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && ip netns list >/dev/null 2>&1; then RIG_NETNS=1; fi
+fi
+export RIG_NETNS
 
 build_pid=
 cleanup() {
@@ -36,7 +46,7 @@ else
   build_pid=$!
 fi
 
-echo "== cluster rig"
+echo "== cluster rig ($([ "$RIG_NETNS" = 1 ] && echo "a network namespace per node" || echo "everything on loopback"))"
 bash scripts/cluster-rig.sh start
 
 if [ -n "$build_pid" ]; then
@@ -55,7 +65,7 @@ echo "== images: uploaded through one app server, served by the others and throu
 npx tsx --conditions=react-server tests/cluster/images.ts
 
 if [ "${CLUSTER_FAULTS:-}" != none ]; then
-  echo "== fault races: a node of each tier dies mid-race, then the machine starved by a CPU hog"
+  echo "== fault races: a node of each tier dies mid-race, the machine starved by a CPU hog, then partitions"
   npx tsx --conditions=react-server tests/cluster/faults.ts
 fi
 echo "== cluster test passed in ${SECONDS}s"

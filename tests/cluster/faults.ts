@@ -10,31 +10,31 @@
  * shopper to the last answer: (h) no other fault (batched, single writer: the overload that
  * once took the whole database tier away), and (b) again with conditional (where a retry once
  * got PURCHASE_LIMIT_REACHED instead of its own order). CLUSTER_HOG=all runs every race beside
- * the hog.
+ * the hog. Then, when the rig gives every node a host of its own (RIG_NETNS=1), the partition
+ * races of tests/cluster/partitions.ts (two by default, five with CLUSTER_FAULTS=all).
  * Clients behave like real ones (tests/cluster/clients.ts). Afterwards the node comes back
  * (Galera by IST, Redis as a replica, the app server restarted) and the history of every request
  * is checked against every Galera node (tests/cluster/history.ts). Prints one row per race;
  * exits 1 on any broken invariant.
  */
-import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import path from "node:path";
-import type { ChildProcess } from "node:child_process";
-import type { Cluster } from "ioredis";
 import { closeDb } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
 import { cartKeys, userOwner } from "@/lib/cart/store";
-import { getRedis } from "@/lib/platform/redis";
 import { fillCart, makeShoppers, makeSkus, setSaleFields, stockAt } from "../support/fixtures";
 import { healthy } from "../support/health";
 import { HttpClient } from "../support/http";
 import { sleep } from "../support/wait";
 import { addToCart, PATIENCE_MS, purchase, serviceOf, TRY_TIMEOUT_MS, type Buyer } from "./clients";
 import { checkHistory, opsOf } from "./history";
+import { galeraLog, masterOf, rejoinedBy } from "./nemesis";
+import type { Fault, Race } from "./fault";
+import { PARTITIONS, PARTITIONS_IN_CI } from "./partitions";
 import {
   APP_PORTS,
   HAPROXY,
   LOG_DIR,
+  NETNS,
   SQL_PORTS,
   appUrl,
   count,
@@ -52,7 +52,6 @@ import {
   startFront,
   stopApp,
   stopFront,
-  type WriterMode,
 } from "./rig";
 
 const BUYERS = 300;
@@ -65,43 +64,12 @@ const FROZEN_MS = 10_000;
 const REPEATERS = 60;
 /** The overload race's (h) bound on shoppers answered 503 at least once (issue 38: 84% before). */
 const HOG_MAX_503_SHARE = 0.01;
-const RIG_DIR = process.env.RIG_DIR ?? "/tmp/stockroom-cluster-rig";
+// RIG_DIR comes from ./rig.
 const STRATEGIES = process.env.CHECKOUT_STRATEGY ? [process.env.CHECKOUT_STRATEGY] : ["batched", "conditional"];
 const HOG = "stress-ng --cpu 3 --cpu-load 90";
 
-type Race = { apps: ChildProcess[]; strategy: string; buyers: Buyer[] };
-type Fault = {
-  id: "a" | "b" | "c" | "d" | "h";
-  title: string;
-  mode: WriterMode;
-  limit?: number;
-  /** Strikes at FAULT_AT_MS into the race; resolves when the fault is over (a frozen node let go). */
-  strike(race: Race): Promise<string>;
-  /** Brings the node back; says how it rejoined. */
-  heal(race: Race, victim: string): Promise<string>;
-};
 
-const galeraLog = (n: number) => readFileSync(path.join(RIG_DIR, `galera${n}`, "error.log"), "utf8");
-/**
- * How a Galera node's last start got the writes it missed: IST (just those writes, from a donor's
- * gcache) or SST (a full copy). MariaDB logs "SST received" either way; the rsync script says which.
- */
-function rejoinedBy(n: number, logBefore: number) {
-  const since = galeraLog(n).slice(logBefore);
-  if (/rsync SST completed/.test(since)) return "SST (a full copy)";
-  if (/IST received/.test(since)) return "IST";
-  return "no state transfer";
-}
 const logMark = new Map<number, number>();
-
-/** The master serving one shopper's cart (its hash tag's slot), as "port". */
-async function masterOf(key: string): Promise<string> {
-  const redis = getRedis() as Cluster;
-  const slot = Number(await redis.cluster("KEYSLOT", key));
-  const range = (await redis.cluster("SLOTS")).find(([from, to]) => slot >= from && slot <= to);
-  if (!range?.[2]) throw new Error(`no master serves slot ${slot}`);
-  return String(range[2][1]);
-}
 
 const FAULTS: Fault[] = [
   {
@@ -220,7 +188,8 @@ async function faultRace(fault: Fault, strategy: string, hog: boolean): Promise<
         await app.request("POST", "/api/orders", { cookie: buyers[0]!.cookie, "content-type": "application/json" }, "{}").finally(() => app.close());
       }),
     );
-    const race: Race = { apps, strategy, buyers };
+    const race: Race = { apps, strategy, buyers, hot: hot! };
+    await fault.prepare?.(race);
 
     const hogging = hog ? startCpuHog(HOG) : undefined;
     const t0 = performance.now();
@@ -239,8 +208,13 @@ async function faultRace(fault: Fault, strategy: string, hog: boolean): Promise<
     ).then((xs) => xs.flat());
     await striking;
     await hogging?.stop();
-    const healed = await fault.heal(race, victim);
+    let healed = await fault.heal(race, victim);
     rig("wait-synced");
+    const after = await fault.check?.(race);
+    if (after) {
+      problems.push(...after.problems);
+      healed += `; ${after.note}`;
+    }
 
     // ---- answers
     const tries = purchases.flatMap((p) => p.tries);
@@ -268,11 +242,12 @@ async function faultRace(fault: Fault, strategy: string, hog: boolean): Promise<
     const again = await Promise.all(winners.map((b) => purchase(front, { ...b, repeat: false }, performance.now())));
     const rebought = again.filter((p) => p.final && (p.final.status === 201 || p.final.status === 200));
     if (rebought.length) problems.push(`${rebought.length} winners bought their cart a second time`);
-    const after = await snapshot(SQL_PORTS[0]!);
-    if (after.orders.length !== successes.length) problems.push(`resubmitting winners' carts made ${after.orders.length - successes.length} new orders`);
+    const last = await snapshot(SQL_PORTS[0]!);
+    if (last.orders.length !== successes.length) problems.push(`resubmitting winners' carts made ${last.orders.length - successes.length} new orders`);
 
     // ---- service
     const { p99, silence, recovery } = serviceOf(purchases, FAULT_AT_MS, (BUYERS - 1) * ARRIVAL_MS);
+    if (fault.maxSilenceMs !== undefined && silence > fault.maxSilenceMs) problems.push(`${(silence / 1000).toFixed(1)} s without any answer (at most ${fault.maxSilenceMs / 1000} s)`);
     const sec = (ms?: number) => (ms === undefined ? "-" : `${(ms / 1000).toFixed(1)} s`);
     const finals = [...count(purchases.map((p) => (p.final ? `${p.final.status}${p.final.code === "order" ? "" : ` ${p.final.code}`}` : "none")))].map(([k, n]) => `${k}: ${n}`).join(", ");
     const row = [
@@ -297,15 +272,25 @@ async function faultRace(fault: Fault, strategy: string, hog: boolean): Promise<
   }
 }
 
-/** The races to run: each fault with each strategy, then the CPU hog's two (issue 38). */
+/**
+ * The races to run: each fault with each strategy, then the CPU hog's two (issue 38), then the
+ * partition races in CI (PARTITIONS_IN_CI, when the rig has hosts of its own). CLUSTER_FAULTS
+ * picks races by id (a,b,c,d,h,b+hog and the partition races' ids); CLUSTER_FAULTS=all runs
+ * every race, the partition races' long variants included.
+ */
 function racesToRun(): { fault: Fault; strategy: string; hog: boolean }[] {
   const only = process.env.CLUSTER_FAULTS?.split(",");
+  const all = only?.includes("all") ?? false;
   const hogAll = process.env.CLUSTER_HOG === "all";
-  const wanted = (id: string) => !only || only.includes(id);
+  const wanted = (id: string) => !only || all || only.includes(id);
   const byId = (id: Fault["id"]) => FAULTS.find((f) => f.id === id)!;
   const races = STRATEGIES.flatMap((strategy) => FAULTS.filter((f) => f.id !== "h" && wanted(f.id)).map((fault) => ({ fault, strategy, hog: hogAll })));
   if (wanted("h")) races.push({ fault: byId("h"), strategy: process.env.CHECKOUT_STRATEGY ?? "batched", hog: true });
   if (!hogAll && wanted("b+hog")) races.push({ fault: byId("b"), strategy: process.env.CHECKOUT_STRATEGY ?? "conditional", hog: true });
+  for (const fault of PARTITIONS.filter((f) => (only && !all ? only.includes(f.id) : all || PARTITIONS_IN_CI.includes(f.id)))) {
+    if (fault.netns && !NETNS) say(`(${fault.id}) skipped: partitions need hosts of their own (RIG_NETNS=1)`);
+    else races.push({ fault, strategy: process.env.CHECKOUT_STRATEGY ?? fault.strategy ?? "batched", hog: false });
+  }
   return races;
 }
 

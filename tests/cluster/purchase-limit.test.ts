@@ -13,7 +13,9 @@ import { placeFromProcesses } from "../support/buyer-processes";
  */
 const onCluster = Boolean(process.env.REDIS_CLUSTER_NODES);
 const GALERA_PORTS = [4306, 4307];
-const nodeUrls = onCluster ? GALERA_PORTS.map((p) => `mysql://root@127.0.0.1:${p}/stockroom_cluster_limits`) : [process.env.DATABASE_URL!, process.env.DATABASE_URL!];
+// With RIG_NETNS=1 each node has its own address (vitest.cluster.config.ts reads the rig's hosts.json).
+const GALERA_HOSTS = process.env.CLUSTER_GALERA_HOSTS?.split(",") ?? [];
+const nodeUrls = onCluster ? GALERA_PORTS.map((p, i) => `mysql://root@${GALERA_HOSTS[i] ?? "127.0.0.1"}:${p}/stockroom_cluster_limits`) : [process.env.DATABASE_URL!, process.env.DATABASE_URL!];
 
 let primary: mysql.Connection;
 const query = async <T>(sql: string, params: unknown[] = []) => (await primary.query(sql, params))[0] as T;

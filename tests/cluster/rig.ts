@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import mysql from "mysql2/promise";
@@ -21,16 +21,30 @@ export const LOG_DIR = path.join(ROOT, "artifacts/cluster");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 const DIST_DIR = process.env.NEXT_DIST_DIR ?? ".next-cluster";
 
+export const RIG_DIR = process.env.RIG_DIR ?? "/tmp/stockroom-cluster-rig";
+/**
+ * With RIG_NETNS=1 every node is a host of its own (scripts/cluster/netns.sh): the rig writes
+ * where each port listens in hosts.json. Without it, everything is on loopback.
+ */
+const HOSTS_FILE = path.join(RIG_DIR, "hosts.json");
+const hosts: Record<string, string> = existsSync(HOSTS_FILE) ? (JSON.parse(readFileSync(HOSTS_FILE, "utf8")) as { hosts: Record<string, string> }).hosts : {};
+/** Whether the rig gave every node a host of its own (and so the nemesis can partition them). */
+export const NETNS = Object.keys(hosts).length > 0;
+export const hostOf = (port: number) => hosts[String(port)] ?? "127.0.0.1";
+
 export const SQL_PORTS = [4306, 4307, 4308];
 /** HAProxy's two ways to the Galera nodes: one writer (with stand-bys), or every Synced node. */
 export const HAPROXY = { "single-writer": 4316, "multi-writer": 4317 } as const;
 export type WriterMode = keyof typeof HAPROXY;
 export const APP_PORTS = [3501, 3502, 3503];
+/** App server `port`'s address, and the namespace it runs in (its host), if any. */
+const appHost = (port: number) => hosts[`app${APP_PORTS.indexOf(port) + 1}`] ?? "127.0.0.1";
+const appNamespace = (port: number) => (NETNS ? [`sr-app${APP_PORTS.indexOf(port) + 1}`] : []);
 export const FRONT_PORT = 3500;
 export const REDIS_PORTS = [7001, 7002, 7003, 7004, 7005, 7006];
-const REDIS_NODES = process.env.REDIS_CLUSTER_NODES ?? REDIS_PORTS.map((p) => `127.0.0.1:${p}`).join(",");
+const REDIS_NODES = process.env.REDIS_CLUSTER_NODES ?? REDIS_PORTS.map((p) => `${hostOf(p)}:${p}`).join(",");
 export const DB_NAME = "stockroom_cluster";
-export const nodeUrl = (port: number) => `mysql://root@127.0.0.1:${port}/${DB_NAME}`;
+export const nodeUrl = (port: number) => `mysql://root@${hostOf(port)}:${port}/${DB_NAME}`;
 
 const secret = randomBytes(32).toString("hex");
 // Server actions across processes: every process must use the same key (base64, 32 bytes).
@@ -50,8 +64,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => 
 
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
-export const appUrl = (port: number) => new URL(`http://127.0.0.1:${port}`);
-export const frontUrl = appUrl(FRONT_PORT);
+export const appUrl = (port: number) => new URL(`http://${appHost(port)}:${port}`);
+/** The front stays where the tests reach it: this host's loopback. */
+export const frontUrl = new URL(`http://127.0.0.1:${FRONT_PORT}`);
 
 /** One `next start` on `port`, writing through `databaseUrl`, behind the front (one trusted hop). */
 export async function startApp(port: number, databaseUrl: string, strategy: string, label: string, extra: Record<string, string> = {}): Promise<ChildProcess> {
@@ -59,7 +74,10 @@ export async function startApp(port: number, databaseUrl: string, strategy: stri
   const logFile = path.join(LOG_DIR, `${label}.log`);
   const out = createWriteStream(logFile, { flags: "a" });
   const { NODE_OPTIONS: _tsx, ...parentEnv } = process.env;
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // `ip netns exec` execs the server, so the child's pid is the server's own (SIGSTOP, SIGKILL).
+  const argv = [process.execPath, NEXT_BIN, "start", "-p", String(port), "-H", appHost(port)];
+  const netns = appNamespace(port);
+  const child = spawn(netns.length ? "ip" : argv[0]!, netns.length ? ["netns", "exec", ...netns, ...argv] : argv.slice(1), {
     cwd: ROOT,
     env: {
       ...parentEnv,
@@ -125,7 +143,7 @@ export async function startFront(): Promise<ChildProcess> {
       FRONT_PORT: String(FRONT_PORT),
       FRONT_HOST: "127.0.0.1",
       FRONT_DIR: path.join(LOG_DIR, "front"),
-      APP_PORTS: APP_PORTS.join(","),
+      APP_PORTS: APP_PORTS.map((p) => `${appHost(p)}:${p}`).join(","),
       FRONT_CHECKOUT_RATE: "100000r/s",
       FRONT_CHECKOUT_BURST: "100000",
       FRONT_LOGIN_RATE: "100000r/s",
@@ -167,6 +185,18 @@ export function rig(...args: string[]) {
   return r.stdout;
 }
 
+/** The same, without blocking the race's clients while the command runs (the nemesis's faults). */
+export function rigAsync(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [path.join(ROOT, "scripts/cluster-rig.sh"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d));
+    child.stderr!.on("data", (d: Buffer) => (out += d));
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`cluster-rig.sh ${args.join(" ")} failed: ${out}`))));
+  });
+}
+
 export type Snapshot = {
   skus: { id: number; stock: number; sales: number }[];
   orders: { id: string; userId: number; idempotencyKey: string; cartRevision: string; totalCount: number; totalAmount: string; freight: string }[];
@@ -196,7 +226,7 @@ export async function snapshot(port: number): Promise<Snapshot> {
 export const digest = (s: Snapshot) => createHash("sha256").update(JSON.stringify(s)).digest("hex").slice(0, 12);
 
 export async function galeraCounters(port: number) {
-  const c = await mysql.createConnection({ uri: `mysql://root@127.0.0.1:${port}/` });
+  const c = await mysql.createConnection({ uri: `mysql://root@${hostOf(port)}:${port}/` });
   try {
     const [rows] = await c.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_cert_failures', 'wsrep_local_bf_aborts', 'wsrep_cluster_size')");
     const m = new Map((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name, Number(r.Value)]));
@@ -214,7 +244,7 @@ export async function galeraCounters(port: number) {
 export async function flushRedisCluster() {
   const roles = await Promise.all(
     REDIS_PORTS.map(async (port) => {
-      const node = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 1 });
+      const node = new Redis({ host: hostOf(port), port, lazyConnect: true, maxRetriesPerRequest: 1 });
       try {
         await node.connect();
         const [role] = (await node.role()) as [string];
