@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import sharp from "sharp";
 import { newUsername } from "./pages/login";
 import { ShopPage } from "./pages/shop";
 import { AUTH_FILE, pageOverflow, settle, VIEWPORTS } from "./support/audit";
@@ -70,6 +71,16 @@ test.describe("the owner's catalog on a phone", () => {
     await expect(variants.filter({ hasText: "Large" })).toContainText("limit 1 per customer");
     await fitsAndPassesAxe(page);
 
+    // A picture from the phone: a PNG named like a JPEG, as phones do; its bytes decide.
+    const photo = await sharp({ create: { width: 900, height: 675, channels: 3, background: { r: 40, g: 90, b: 160 } } }).png().toBuffer();
+    const pictures = page.getByRole("region", { name: "Pictures" });
+    await pictures.getByLabel("Picture", { exact: true }).setInputFiles({ name: "IMG_0001.jpg", mimeType: "image/jpeg", buffer: photo });
+    await pictures.getByLabel("Alt text").fill("The tee folded on a blue table");
+    await pictures.getByRole("button", { name: "Upload picture" }).click();
+    await expect(pictures.getByTestId("managed-image")).toHaveCount(1);
+    await expect(pictures.getByTestId("managed-image")).toContainText("The tee folded on a blue table");
+    await fitsAndPassesAxe(page);
+
     await page.getByRole("button", { name: "Publish" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Yes, publish" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Published: on the shop now." })).toBeVisible();
@@ -84,6 +95,15 @@ test.describe("the owner's catalog on a phone", () => {
     await shopper.getByRole("heading", { name }).click();
     await expect(shopper.getByRole("heading", { level: 1, name })).toBeVisible();
     await expect(shopper.getByText("Cut in our own workshop.")).toBeVisible();
+    // Its picture, in its sizes, through the front and from its cache the second time.
+    const picture = shopper.getByRole("img", { name: "The tee folded on a blue table" }).first();
+    await expect(picture).toBeVisible();
+    expect(await picture.getAttribute("srcset")).toMatch(/-320\.webp 320w/);
+    const src = new URL((await picture.evaluate((img: HTMLImageElement) => img.currentSrc))).pathname;
+    const served = await shopper.request.get(src);
+    expect(served.status()).toBe(200);
+    expect(served.headers()["cache-control"]).toContain("immutable");
+    expect((await shopper.request.get(src)).headers()["x-front-cache"]).toBe("HIT");
     await shopper.getByRole("radio", { name: "Large" }).check();
     await expect(shopper.getByRole("button", { name: "Add to cart" })).toBeEnabled({ timeout: 15_000 });
     const shop = new ShopPage(shopper);

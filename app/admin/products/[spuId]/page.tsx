@@ -89,10 +89,9 @@ export default async function ProductPage({ params }: Props) {
         />
       </section>
 
-      <section className={styles.section} aria-labelledby="images-heading">
-        <h2 id="images-heading">Pictures</h2>
+      <div className={styles.section}>
         <ImageManager spuId={product.spuId} images={product.images} variants={product.skus.map((s) => ({ skuId: s.skuId, name: s.name }))} />
-      </section>
+      </div>
 
       <section className={styles.section} aria-labelledby="variants-heading">
         <h2 id="variants-heading">Variants</h2>
