@@ -4,6 +4,7 @@ import { listenToLauncher } from "@/lib/platform/workers";
 import { listenForCatalogChanges } from "@/lib/platform/page-cache/changes";
 import { getRedis } from "@/lib/platform/redis";
 import { startSweeper, stopSweeper } from "@/lib/sweep";
+import { startRelay, stopRelay } from "@/lib/mail/relay";
 
 // A bad configuration stops the process with one clear line instead of failing on first request.
 try {
@@ -18,7 +19,14 @@ try {
 // (the atomic move decides). Not while `next build` loads the app: there is no database then.
 if (process.env.NEXT_PHASE !== "phase-production-build") {
   startSweeper();
-  installGracefulStop({ onStop: stopSweeper });
+  // Every server process relays the mail outbox too; the per-row claims share the rows out.
+  startRelay();
+  installGracefulStop({
+    onStop: () => {
+      stopSweeper();
+      stopRelay();
+    },
+  });
   listenToLauncher();
   // Connect to Redis now rather than on the first request, so readiness and stockroom_redis_up
   // describe every worker from the start (it reconnects by itself if Redis is not up yet).
