@@ -133,31 +133,41 @@ export async function relayOnce(options: RelayOptions = {}): Promise<RelayResult
   return result;
 }
 
-const globalForRelay = globalThis as unknown as { stockroomMailRelay?: NodeJS.Timeout };
+const globalForRelay = globalThis as unknown as { stockroomMailRelay?: { stopped: boolean; timer?: NodeJS.Timeout } };
 
 /**
- * Runs `relayOnce` every `intervalMs` in this process (0 turns it off); several processes may
- * run it, the claims share the rows out. A slow pass is never overlapped by the next.
+ * Runs `relayOnce` in this process every `intervalMs` (0 turns it off), and at once again after
+ * a pass that filled its batch, so a burst of orders drains at SMTP speed rather than a batch per
+ * tick. Several processes may run it: the claims share the rows out. Passes never overlap.
  */
-export function startRelay(intervalMs = env().MAIL_POLL_MS): boolean {
+export function startRelay(intervalMs = env().MAIL_POLL_MS, options: RelayOptions = {}): boolean {
   if (intervalMs <= 0 || globalForRelay.stockroomMailRelay) return false;
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    relayOnce()
-      .catch((e: unknown) => log.error({ err: e }, "mail relay pass failed"))
-      .finally(() => {
-        running = false;
+  const state: { stopped: boolean; timer?: NodeJS.Timeout } = { stopped: false };
+  const batch = options.batch ?? 20;
+  const pass = () => {
+    relayOnce({ ...options, batch })
+      .then((r) => r.claimed >= batch)
+      .catch((e: unknown) => {
+        log.error({ err: e }, "mail relay pass failed");
+        return false;
+      })
+      .then((more) => {
+        if (state.stopped) return;
+        state.timer = setTimeout(pass, more ? 0 : intervalMs);
+        state.timer.unref();
       });
-  }, intervalMs);
-  timer.unref();
-  globalForRelay.stockroomMailRelay = timer;
+  };
+  state.timer = setTimeout(pass, intervalMs);
+  state.timer.unref();
+  globalForRelay.stockroomMailRelay = state;
   log.info({ intervalMs, smtp: env().SMTP_URL ? "configured" : "none" }, "mail relay started");
   return true;
 }
 
 export function stopRelay() {
-  clearInterval(globalForRelay.stockroomMailRelay);
+  const state = globalForRelay.stockroomMailRelay;
+  if (!state) return;
+  state.stopped = true;
+  clearTimeout(state.timer);
   globalForRelay.stockroomMailRelay = undefined;
 }
