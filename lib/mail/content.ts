@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, inArray } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { getDb } from "@/db";
 import { orders, users, type MailKind } from "@/db/schema";
 import { ordersWithLines, type OrderView } from "@/lib/orders/queries";
@@ -10,15 +10,22 @@ import { env } from "@/lib/platform/env";
 export type OrderMail = { kind: MailKind; order: OrderView; link: string };
 
 /**
- * The order a row is about, read at send time (the row stores only its id). A guest's order
- * links with its signed token (lib/orders/order-link.ts), a shopper's to the plain page, which
- * asks them to sign in. Null when the order is gone.
+ * The orders a relay pass's rows are about, read at send time (a row stores only the order's
+ * id), in three queries whatever the batch. A guest's order links with its signed token
+ * (lib/orders/order-link.ts), a shopper's to the plain page, which asks them to sign in. An
+ * order that is gone is missing from the map.
  */
-export async function loadOrderMail(kind: MailKind, orderId: string): Promise<OrderMail | null> {
-  const rows = await getDb().select().from(orders).where(eq(orders.id, orderId)).limit(1);
-  const [order] = await ordersWithLines(rows);
-  if (!order) return null;
-  const [owner] = await getDb().select({ role: users.role }).from(users).where(inArray(users.id, [rows[0]!.userId]));
-  const path = owner?.role === "guest" ? orderLinkPath(orderId, rows[0]!.userId) : `/orders/${orderId}`;
-  return { kind, order, link: new URL(path, env().SHOP_URL).toString() };
+export async function loadOrders(orderIds: string[]): Promise<Map<string, { order: OrderView; link: string }>> {
+  const found = new Map<string, { order: OrderView; link: string }>();
+  if (orderIds.length === 0) return found;
+  const rows = await getDb().select().from(orders).where(inArray(orders.id, orderIds));
+  if (rows.length === 0) return found;
+  const views = await ordersWithLines(rows);
+  const owners = await getDb().select({ id: users.id, role: users.role }).from(users).where(inArray(users.id, [...new Set(rows.map((o) => o.userId))]));
+  const guests = new Set(owners.filter((u) => u.role === "guest").map((u) => u.id));
+  for (const [i, row] of rows.entries()) {
+    const path = guests.has(row.userId) ? orderLinkPath(row.id, row.userId) : `/orders/${row.id}`;
+    found.set(row.id, { order: views[i]!, link: new URL(path, env().SHOP_URL).toString() });
+  }
+  return found;
 }

@@ -7,7 +7,7 @@ import { getPool } from "@/db";
 import type { MailKind } from "@/db/schema";
 import { env } from "@/lib/platform/env";
 import { log } from "@/lib/platform/log";
-import { loadOrderMail } from "./content";
+import { loadOrders, type OrderMail } from "./content";
 import { renderOrderMail } from "./render";
 import { messageIdOf, smtpTransport } from "./transport";
 
@@ -85,9 +85,10 @@ const isPermanent = (e: unknown) => {
   return typeof code === "number" && code >= 500 && code < 600;
 };
 
-async function sendRow(row: Claimed, transport: Transporter, from: string): Promise<void> {
+async function sendRow(row: Claimed, transport: Transporter, from: string, loaded: Map<string, Omit<OrderMail, "kind">>): Promise<void> {
   if (/[\r\n]/.test(row.recipient)) throw Object.assign(new Error("invalid recipient"), { responseCode: 553 });
-  const mail = row.orderId ? await loadOrderMail(row.kind, row.orderId) : null;
+  const found = row.orderId ? loaded.get(row.orderId) : undefined;
+  const mail = found ? { ...found, kind: row.kind } : null;
   if (!mail) throw Object.assign(new Error("the order no longer exists"), { responseCode: 554 });
   const { subject, html, text } = await renderOrderMail(mail);
   // nodemailer encodes the display name (a word with CR/LF cannot start a header of its own).
@@ -104,10 +105,11 @@ export async function relayOnce(options: RelayOptions = {}): Promise<RelayResult
     return result;
   }
   const relayId = options.relayId ?? `${hostname().slice(0, 30)}:${process.pid}:${randomBytes(6).toString("hex")}`;
-  const { batch = 20, leaseMs = 60_000, baseDelayMs = 2_000, maxAttempts = env().MAIL_MAX_ATTEMPTS } = options;
+  const { batch = 50, leaseMs = 60_000, baseDelayMs = 2_000, maxAttempts = env().MAIL_MAX_ATTEMPTS } = options;
   const rows = await claim(relayId, batch, leaseMs);
   result.claimed = rows.length;
   const from = env().MAIL_FROM;
+  const loaded = await loadOrders([...new Set(rows.flatMap((r) => (r.orderId ? [r.orderId] : [])))]);
   await Promise.all(
     rows.map(async (row) => {
       if (row.attempts > maxAttempts) {
@@ -116,7 +118,7 @@ export async function relayOnce(options: RelayOptions = {}): Promise<RelayResult
         return;
       }
       try {
-        await sendRow(row, transport, from);
+        await sendRow(row, transport, from, loaded);
       } catch (e) {
         const reason = reasonOf(e);
         if (isPermanent(e) || row.attempts >= maxAttempts) {
@@ -143,7 +145,7 @@ const globalForRelay = globalThis as unknown as { stockroomMailRelay?: { stopped
 export function startRelay(intervalMs = env().MAIL_POLL_MS, options: RelayOptions = {}): boolean {
   if (intervalMs <= 0 || globalForRelay.stockroomMailRelay) return false;
   const state: { stopped: boolean; timer?: NodeJS.Timeout } = { stopped: false };
-  const batch = options.batch ?? 20;
+  const batch = options.batch ?? 50;
   const pass = () => {
     relayOnce({ ...options, batch })
       .then((r) => r.claimed >= batch)

@@ -18,6 +18,8 @@ export function smtpTransport(smtpUrl: string): Transporter {
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
+    pool: true,
+    maxConnections: 4,
   });
 }
 
