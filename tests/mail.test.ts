@@ -7,8 +7,11 @@ import { messageIdOf, smtpTransport } from "@/lib/mail/transport";
 import { formatMoney, toCents } from "@/lib/money";
 import { placeOrder } from "@/lib/orders/checkout";
 import { cancelOrder, expireOrder, payOrder, shipOrder } from "@/lib/orders/lifecycle";
+import { placeGuestOrder } from "@/lib/orders/guests";
 import { formatOrderNumber } from "@/lib/orders/number";
-import { fillCart, linesOf, makeShopper, makeSkus, uid, type Shopper } from "./support/fixtures";
+import { cartKeys, guestOwner } from "@/lib/cart/store";
+import { newGuestId } from "@/lib/cart/guest";
+import { fillCart, linesOf, makeShopper, makeSkus, redis, uid, type Shopper } from "./support/fixtures";
 import { TestSmtp } from "./support/smtp";
 
 const smtp = new TestSmtp(2525);
@@ -202,6 +205,22 @@ describe("order e-mails through a real SMTP server", () => {
     expect(got!.mail.headers.has("bcc")).toBe(false);
     expect(got!.mail.headers.has("x-evil")).toBe(false);
     expect(got!.mail.to).toMatchObject({ value: [{ address: "buyer@example.com" }] });
+  });
+
+  it("a guest's confirmation goes to the e-mail it typed and links with the order's signed token", async () => {
+    const [skuId] = await makeSkus([5]);
+    const guestId = newGuestId();
+    const k = cartKeys(guestOwner(guestId));
+    await redis().multi().hset(k.items, String(skuId), "1").sadd(k.selected, String(skuId)).exec();
+    const address = { name: "Gia Guest", phone: "+44 20 7946 0000", line1: "10 Downing Street", line2: "", city: "London", region: "", postcode: "SW1A 2AA", country: "GB" as const };
+    const { order, orderUrl } = await placeGuestOrder(guestId, { email: "gia@example.com", address, payMethod: "online", idempotencyKey: uid("key-") });
+    await drain();
+    const [got] = smtp.received;
+    expect(got!.rcptTo).toEqual(["gia@example.com"]);
+    expect(got!.mail.subject).toBe(`Your order ${order.orderNumber} is placed`);
+    const link = new URL(orderUrl, "http://localhost:3000").toString();
+    expect(String(got!.mail.html)).toContain(link.replace(/&/g, "&amp;"));
+    expect(got!.mail.text).toContain(link);
   });
 
   it("an order without a snapshot e-mail queues nothing", async () => {
