@@ -29,7 +29,7 @@ export function EmailsRoom({ counts, failed, recent }: { counts: Record<MailStat
   };
   return (
     <div className="stack">
-      <p aria-label="E-mails by state">
+      <p>
         {counts.sent} sent · {counts.pending + counts.sending} waiting · {counts.failed} failed
       </p>
       <StatusAlert success={answer.success} error={answer.error} />
