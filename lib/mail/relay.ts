@@ -5,6 +5,7 @@ import type { ResultSetHeader, RowDataPacket } from "mysql2";
 import type { Transporter } from "nodemailer";
 import { getPool } from "@/db";
 import type { MailKind } from "@/db/schema";
+import { isRetryable } from "@/lib/errors";
 import { env } from "@/lib/platform/env";
 import { log } from "@/lib/platform/log";
 import { loadOrders, type OrderMail } from "./content";
@@ -85,8 +86,9 @@ const isPermanent = (e: unknown) => {
   return typeof code === "number" && code >= 500 && code < 600;
 };
 
-async function sendRow(row: Claimed, transport: Transporter, from: string, loaded: Map<string, Omit<OrderMail, "kind">>): Promise<void> {
+async function sendRow(row: Claimed, transport: Transporter, from: string, loaded: Map<string, Omit<OrderMail, "kind">> | Error): Promise<void> {
   if (/[\r\n]/.test(row.recipient)) throw Object.assign(new Error("invalid recipient"), { responseCode: 553 });
+  if (loaded instanceof Error) throw loaded;
   const found = row.orderId ? loaded.get(row.orderId) : undefined;
   const mail = found ? { ...found, kind: row.kind } : null;
   if (!mail) throw Object.assign(new Error("the order no longer exists"), { responseCode: 554 });
@@ -109,7 +111,8 @@ export async function relayOnce(options: RelayOptions = {}): Promise<RelayResult
   const rows = await claim(relayId, batch, leaseMs);
   result.claimed = rows.length;
   const from = env().MAIL_FROM;
-  const loaded = await loadOrders([...new Set(rows.flatMap((r) => (r.orderId ? [r.orderId] : [])))]);
+  // A failed read (the database blipped) is each row's transient error: back to pending with backoff, not held for a lease.
+  const loaded = await loadOrders([...new Set(rows.flatMap((r) => (r.orderId ? [r.orderId] : [])))]).catch((e: unknown) => e as Error);
   await Promise.all(
     rows.map(async (row) => {
       if (row.attempts > maxAttempts) {
@@ -150,7 +153,9 @@ export function startRelay(intervalMs = env().MAIL_POLL_MS, options: RelayOption
     relayOnce({ ...options, batch })
       .then((r) => r.claimed >= batch)
       .catch((e: unknown) => {
-        log.error({ err: e }, "mail relay pass failed");
+        // On Galera two nodes claiming the same rows lose to each other as a deadlock: the next pass claims again.
+        if (isRetryable(e)) log.debug({ err: e }, "mail relay pass lost a claim race");
+        else log.error({ err: e }, "mail relay pass failed");
         return false;
       })
       .then((more) => {
