@@ -401,6 +401,43 @@ export const dropShoppers = mysqlTable(
   (t) => [primaryKey({ columns: [t.skuId, t.userId] })],
 );
 
+/** What an outbox row says; each kind has its template in lib/mail/templates/. */
+export const MAIL_KINDS = ["order_created", "order_paid", "order_shipped", "order_cancelled", "order_expired"] as const;
+/**
+ * `pending`: waits for its next attempt; `sending`: a relay claimed it and may be talking to the
+ * SMTP server (its lease is `claimed_until`); `sent`: the server answered 250; `failed`: given up.
+ */
+export const MAIL_STATES = ["pending", "sending", "sent", "failed"] as const;
+
+/**
+ * The outbox (lib/mail/): one row per e-mail, written in the transaction of the event that causes
+ * it, rendered and sent later by the relay (lib/mail/relay.ts). Its Message-ID is derived from
+ * `id` (`<outbox-<id>@stockroom>`), so every attempt at one row carries the same one.
+ */
+export const mailOutbox = mysqlTable(
+  "mail_outbox",
+  {
+    id: id("id").autoincrement().primaryKey(),
+    kind: mysqlEnum("kind", MAIL_KINDS).notNull(),
+    orderId: varchar("order_id", { length: 26 }).references(() => orders.id, { onDelete: "cascade" }),
+    recipient: varchar("recipient", { length: 254 }).notNull(),
+    state: mysqlEnum("state", MAIL_STATES).notNull().default("pending"),
+    /** Attempts started (a claim counts one), bounded by MAIL_MAX_ATTEMPTS. */
+    attempts: int("attempts", { unsigned: true }).notNull().default(0),
+    nextAttemptAt: datetime("next_attempt_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+    claimedBy: varchar("claimed_by", { length: 64 }),
+    claimedUntil: datetime("claimed_until", { mode: "date", fsp: 3 }),
+    /** The last attempt's error, the reason for `failed`, or the note "not sent: no SMTP configured". */
+    lastError: varchar("last_error", { length: 512 }),
+    sentAt: datetime("sent_at", { mode: "date", fsp: 3 }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("mail_outbox_state_next_idx").on(t.state, t.nextAttemptAt),
+    index("mail_outbox_order_idx").on(t.orderId, t.id),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type Role = (typeof ROLES)[number];
 export type Address = typeof addresses.$inferSelect;
@@ -420,3 +457,6 @@ export type SkuLocation = typeof skuLocations.$inferSelect;
 export type OrderLineAllocation = typeof orderLineAllocations.$inferSelect;
 export type DropSecondRow = typeof dropSeconds.$inferSelect;
 export type DropRecord = typeof dropRecords.$inferSelect;
+export type MailOutboxRow = typeof mailOutbox.$inferSelect;
+export type MailKind = (typeof MAIL_KINDS)[number];
+export type MailState = (typeof MAIL_STATES)[number];

@@ -69,6 +69,7 @@ test("every page as anonymous, shopper, another shopper and admin, with no CSP v
     "/admin": adminOnly,
     "/admin/drops": adminOnly,
     "/admin/drops/[skuId]": adminOnly,
+    "/admin/emails": adminOnly,
     "/admin/locations": adminOnly,
     "/admin/orders": adminOnly,
     "/admin/products": adminOnly,

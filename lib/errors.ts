@@ -17,6 +17,7 @@ export const ERRORS = {
   LOCATION_NOT_FOUND: { status: 404, message: "That stock location was not found." },
   PRODUCT_NOT_FOUND: { status: 404, message: "That product was not found." },
   IMAGE_NOT_FOUND: { status: 404, message: "That image was not found." },
+  EMAIL_NOT_FOUND: { status: 404, message: "That e-mail was not found." },
   USERNAME_TAKEN: { status: 409, message: "That username is taken." },
   OUT_OF_STOCK: { status: 409, message: "Some items are no longer available in the quantity you asked for." },
   PURCHASE_LIMIT_REACHED: { status: 409, message: "That would take you past the limit per customer for an item." },

@@ -5,6 +5,7 @@ import { listenForCatalogChanges } from "@/lib/platform/page-cache/changes";
 import { getRedis } from "@/lib/platform/redis";
 import { startDropRecorder, stopDropRecorder } from "@/lib/drops/recorder";
 import { startSweeper, stopSweeper } from "@/lib/sweep";
+import { startRelay, stopRelay } from "@/lib/mail/relay";
 
 // A bad configuration stops the process with one clear line instead of failing on first request.
 try {
@@ -21,10 +22,13 @@ if (process.env.NEXT_PHASE !== "phase-production-build") {
   startSweeper();
   // Every process records drops (lib/drops/recorder.ts); one takes each pass, any may.
   startDropRecorder();
+  // Every server process relays the mail outbox too; the per-row claims share the rows out.
+  startRelay();
   installGracefulStop({
     onStop: () => {
       stopSweeper();
       stopDropRecorder();
+      stopRelay();
     },
   });
   listenToLauncher();

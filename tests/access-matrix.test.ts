@@ -56,6 +56,13 @@ async function shopperOrder(w: World, payMethod: "cod" | "online") {
   return order.orderId;
 }
 
+/** An order's confirmation e-mail (its outbox row's id): something to resend. */
+async function anEmail(w: World) {
+  const orderId = await shopperOrder(w, "cod");
+  const [rows] = await getPool().query("SELECT id FROM mail_outbox WHERE order_id = ? ORDER BY id LIMIT 1", [orderId]);
+  return String((rows as { id: number }[])[0]!.id);
+}
+
 /** A session of its own for the auth routes, which end the session they are sent with. */
 async function throwawayCookie(w: World, caller: Caller) {
   const user = userOf(w, caller);
@@ -87,6 +94,9 @@ const MATRIX: Record<string, Entry> = {
   },
   "POST /api/admin/orders/[orderId]/ship": { expect: adminOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },
   "GET /api/admin/orders": { expect: adminOnly(200) },
+  "GET /api/admin/orders/[orderId]/emails": { expect: adminOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },
+  "GET /api/admin/emails": { expect: adminOnly(200), prepare: async () => ({ query: "?state=failed" }) },
+  "POST /api/admin/emails/[id]/resend": { expect: adminOnly(201), prepare: async (w) => ({ params: { id: await anEmail(w) } }) },
   "PUT /api/admin/skus/[skuId]": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) }, body: { onSale: true, perCustomerLimit: null, saleStartsAt: null } }) },
   "GET /api/admin/stock/[skuId]/adjustments": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) } }) },
   "POST /api/admin/stock/[skuId]/adjustments": {

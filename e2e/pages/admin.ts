@@ -1,7 +1,7 @@
 import { expect, type Page } from "@playwright/test";
 
 /** The console's rooms, as the navigation names them. */
-export type Room = "Home" | "Products" | "Stock" | "Orders" | "Drops" | "Locations";
+export type Room = "Home" | "Products" | "Stock" | "Orders" | "E-mails" | "Drops" | "Locations";
 
 /** The admin's console: the stock room (/admin/stock) by default, any room through the navigation. */
 export class AdminConsole {

@@ -20,6 +20,7 @@ export const ADMIN_ROOMS = [
   { path: "/admin/products", heading: "Products" },
   { path: "/admin/stock", heading: "Stock" },
   { path: "/admin/orders", heading: "Orders" },
+  { path: "/admin/emails", heading: "E-mails" },
   { path: "/admin/drops", heading: "Drops" },
   { path: "/admin/locations", heading: "Locations" },
 ] as const;

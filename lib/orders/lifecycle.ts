@@ -1,10 +1,11 @@
 import "server-only";
 import { and, asc, eq, gt, inArray, lte, type SQL } from "drizzle-orm";
 import { affectedRows, getDb, type Db, type Tx } from "@/db";
-import { orders, type Order, type OrderStatus } from "@/db/schema";
+import { orders, type MailKind, type Order, type OrderStatus } from "@/db/schema";
 import { env } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
 import { giveBack } from "./allocation";
+import { queueOrderMail } from "./mail-outbox";
 import { clearSoldOut } from "./soldout";
 import { ordersWithLines, type OrderView } from "./queries";
 import { retryOnContention } from "./retry";
@@ -23,6 +24,14 @@ const MOVES = {
 } as const satisfies Record<string, { from: readonly OrderStatus[]; to: OrderStatus }>;
 
 type Move = (typeof MOVES)[keyof typeof MOVES];
+
+/** The e-mail each move sends the shopper, queued in the move's transaction. */
+const MAIL_OF = new Map<Move, MailKind>([
+  [MOVES.pay, "order_paid"],
+  [MOVES.cancel, "order_cancelled"],
+  [MOVES.expire, "order_expired"],
+  [MOVES.ship, "order_shipped"],
+]);
 
 
 /** When an unpaid order placed at `createdAt` stops holding its stock. */
@@ -47,6 +56,21 @@ async function move(db: Db | Tx, orderId: string, { from, to }: Move, ...guards:
   return affectedRows(result) === 1;
 }
 
+/** The move and its e-mail in one transaction: the e-mail is queued exactly when the move wins. */
+function moveAndMail(orderId: string, moveSpec: Move, ...guards: SQL[]): Promise<boolean> {
+  return retryOnContention(`${moveSpec.to} ${orderId}`, () =>
+    getDb().transaction(
+      async (tx) => {
+        if (!(await move(tx, orderId, moveSpec, ...guards))) return false;
+        const kind = MAIL_OF.get(moveSpec);
+        if (kind) await queueOrderMail(tx, orderId, kind);
+        return true;
+      },
+      { isolationLevel: "read committed" },
+    ),
+  );
+}
+
 /**
  * Cancels and restocks in one READ COMMITTED transaction: the status move first (only its winner
  * goes on), then every line's units back to the locations they came from and out of sales,
@@ -58,7 +82,9 @@ async function cancelAndRestock(orderId: string, moveSpec: Move, ...guards: SQL[
     getDb().transaction(
       async (tx) => {
         if (!(await move(tx, orderId, moveSpec, ...guards))) return null;
-        return giveBack(tx, orderId);
+        const restocked = await giveBack(tx, orderId);
+        await queueOrderMail(tx, orderId, MAIL_OF.get(moveSpec)!);
+        return restocked;
       },
       { isolationLevel: "read committed" },
     ),
@@ -95,7 +121,7 @@ const ownedBy = (userId: number | undefined) => (userId === undefined ? [] : [eq
 export async function payOrder(userId: number, orderId: string, now = new Date()): Promise<OrderView> {
   const ttl = env().ORDER_PAYMENT_TTL;
   const onTime = gt(orders.createdAt, overdueCutoff(now, ttl));
-  if (await move(getDb(), orderId, MOVES.pay, eq(orders.userId, userId), eq(orders.payMethod, "online"), onTime)) {
+  if (await moveAndMail(orderId, MOVES.pay, eq(orders.userId, userId), eq(orders.payMethod, "online"), onTime)) {
     return view(orderId, userId);
   }
   for (let look = 0; look < 2; look++) {
@@ -142,7 +168,7 @@ export async function overdueOrderIds(limit: number, { now = new Date(), ttlSeco
 }
 
 async function adminMove(orderId: string, moveSpec: Move, action: string): Promise<OrderView> {
-  if (!(await move(getDb(), orderId, moveSpec))) throw invalidTransition((await findOrder(orderId)).status, action);
+  if (!(await moveAndMail(orderId, moveSpec))) throw invalidTransition((await findOrder(orderId)).status, action);
   return view(orderId);
 }
 

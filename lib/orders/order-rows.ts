@@ -5,6 +5,7 @@ import { isDuplicateKey } from "@/lib/errors";
 import { log } from "@/lib/platform/log";
 import { lineRowsOf, type OrderHeader, type PreparedOrder } from "./draft";
 import { DuplicateKey } from "./idempotency";
+import { queueConfirmations } from "./mail-outbox";
 
 /**
  * Writing a batch's orders: one INSERT for the headers, one for the lines, in prebuilt SQL (a
@@ -43,7 +44,7 @@ const ORDER_ROW = `(${placeholders(KEYS.length)})`;
 const INSERT_LINES = "INSERT INTO order_lines (order_id, sku_id, name, count, price) VALUES ";
 
 /**
- * Inside the checkout transaction. A duplicate idempotency key or cart revision met here (an
+ * Inside the checkout transaction, with each order's confirmation e-mail queued (lib/orders/mail-outbox.ts). A duplicate idempotency key or cart revision met here (an
  * order written since the lookups) throws DuplicateKey, and the commit runs again. A lone order
  * learns its number from the INSERT itself; a batch's are read after the commit (readOrderNumbers).
  */
@@ -63,6 +64,7 @@ export async function insertOrders(tx: Conn, served: PreparedOrder[]) {
     INSERT_LINES + lines.map(() => "(?, ?, ?, ?, ?)").join(", "),
     lines.flatMap((l) => [l.orderId, l.skuId, l.name, l.count, l.price]),
   );
+  await queueConfirmations(tx, served);
 }
 
 /**

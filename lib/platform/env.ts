@@ -49,6 +49,20 @@ const schema = z
     LOG_FORMAT: z.enum(["pretty", "json"]).optional().describe("pretty when stdout is a terminal, else json"),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional().describe("OTLP/HTTP collector base URL; set, tracing starts"),
     OTEL_SERVICE_NAME: z.string().default("stockroom"),
+    SMTP_URL: z
+      .url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587" })
+      .optional()
+      .describe("the relay's SMTP server; unset, e-mails wait in the outbox as not sent"),
+    MAIL_FROM: z
+      .string()
+      .min(3)
+      .max(254)
+      .refine((v) => !/[\r\n]/.test(v), "must be one line")
+      .default("Stockroom <shop@stockroom.invalid>")
+      .describe("the From of every e-mail"),
+    SHOP_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).default("http://localhost:3000").describe("the shop's public address, for links in e-mails"),
+    MAIL_POLL_MS: z.coerce.number().int().min(0).max(60_000).default(500).describe("milliseconds between the mail relay's passes; 0 turns the in-server relay off"),
+    MAIL_MAX_ATTEMPTS: positiveInt.max(50).default(8).describe("attempts at one e-mail before it is failed"),
     WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional().describe("worker processes of npm start (scripts/start.mjs validates it too); unset: one per core"),
   })
   .transform((e, ctx) => {

@@ -8,6 +8,7 @@ import { STATUS_BADGE, STATUS_LABEL } from "@/app/components/order-status";
 import type { OrderStatus } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
 import { oneLineAddress } from "@/lib/orders/address-lines";
+import { OrderEmails } from "./OrderEmails";
 import { useAllOrders, useOrderMove } from "./queries";
 
 const STATUSES = Object.keys(STATUS_LABEL) as OrderStatus[];
@@ -167,6 +168,7 @@ export function OrdersOverview({ initialStatus = "" }: { initialStatus?: OrderSt
                         Ship to {o.address.name}, {oneLineAddress(o.address)} · freight {formatMoney(o.freight)} ·{" "}
                         {o.payMethod === "cod" ? "cash on delivery" : "online payment"}
                       </p>
+                      <OrderEmails orderId={o.orderId} number={number} />
                     </td>
                   </tr>
                 )}

@@ -18,6 +18,7 @@ export const ROOMS: Room[] = [
   { href: "/admin/products", label: "Products", icon: icon("M10 2.8 3.5 6v8L10 17.2 16.5 14V6zM3.5 6 10 9.2 16.5 6M10 9.2v8") },
   { href: "/admin/stock", label: "Stock", icon: icon("M3 16.5h14M5 16.5v-6h4v6M11 16.5v-10h4v10") },
   { href: "/admin/orders", label: "Orders", icon: icon("M5 3h10v14l-2.5-1.5L10 17l-2.5-1.5L5 17zM8 7h4M8 10.5h4") },
+  { href: "/admin/emails", label: "E-mails", icon: icon("M3 5h14v10H3zM3 5l7 6 7-6") },
   { href: "/admin/drops", label: "Drops", icon: icon("M11 2.5 4.5 11H10l-1 6.5L15.5 9H10z") },
   { href: "/admin/locations", label: "Locations", icon: icon("M10 17.5s5.5-5 5.5-9.5a5.5 5.5 0 0 0-11 0c0 4.5 5.5 9.5 5.5 9.5zM10 10a2 2 0 1 0 0-4 2 2 0 0 0 0 4z") },
 ];

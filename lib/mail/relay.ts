@@ -1,0 +1,180 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { ResultSetHeader, RowDataPacket } from "mysql2";
+import type { Transporter } from "nodemailer";
+import { getPool } from "@/db";
+import type { MailKind } from "@/db/schema";
+import { isRetryable } from "@/lib/errors";
+import { env } from "@/lib/platform/env";
+import { log } from "@/lib/platform/log";
+import { loadOrders, type OrderMail } from "./content";
+import { renderOrderMail } from "./render";
+import { messageIdOf, smtpTransport } from "./transport";
+
+/**
+ * The relay: claims due outbox rows, renders and sends each, marks it. See docs/architecture.md
+ * ("E-mail: the outbox and its relay") for why a row is never sent by two relays and what a
+ * crash between the server's answer and the mark can and cannot do.
+ */
+
+export const NO_SMTP_NOTE = "not sent: no SMTP configured";
+
+export type RelayOptions = {
+  /** The transport; by default one for SMTP_URL, none without it. */
+  transport?: Transporter | null;
+  /** Rows one pass claims. */
+  batch?: number;
+  /** How long a claim holds a row against other relays: longer than any send may take. */
+  leaseMs?: number;
+  /** The first retry's delay; each further retry doubles it (capped at an hour). */
+  baseDelayMs?: number;
+  maxAttempts?: number;
+  /** Names this relay in `claimed_by` (a fresh name per pass by default). */
+  relayId?: string;
+};
+
+export type RelayResult = { claimed: number; sent: number; retried: number; failed: number };
+
+type Claimed = { id: number; kind: MailKind; orderId: string | null; recipient: string; attempts: number };
+
+const MAX_DELAY_MS = 3_600_000;
+const backoffMs = (base: number, attempts: number) => Math.min(MAX_DELAY_MS, base * 2 ** Math.max(0, attempts - 1));
+
+let defaultTransport: { url: string; transport: Transporter } | undefined;
+function configuredTransport(): Transporter | null {
+  const url = env().SMTP_URL;
+  if (!url) return null;
+  if (defaultTransport?.url !== url) defaultTransport = { url, transport: smtpTransport(url) };
+  return defaultTransport.transport;
+}
+
+/**
+ * Takes up to `batch` rows for this relay: pending rows whose time has come, and rows another
+ * relay claimed but whose lease ran out (it died, or hung, mid-send). One conditional UPDATE, so
+ * of relays racing for a row exactly one gets it; the claim counts as an attempt.
+ */
+async function claim(relayId: string, batch: number, leaseMs: number): Promise<Claimed[]> {
+  const pool = getPool();
+  const [res] = await pool.query<ResultSetHeader>(
+    `UPDATE mail_outbox SET state = 'sending', claimed_by = ?, claimed_until = NOW(3) + INTERVAL ? MICROSECOND, attempts = attempts + 1
+     WHERE (state = 'pending' AND next_attempt_at <= NOW(3)) OR (state = 'sending' AND claimed_until < NOW(3))
+     ORDER BY id LIMIT ?`,
+    [relayId, leaseMs * 1000, batch],
+  );
+  if (res.affectedRows === 0) return [];
+  const [rows] = await pool.query<RowDataPacket[]>(
+    "SELECT id, kind, order_id, recipient, attempts FROM mail_outbox WHERE claimed_by = ? AND state = 'sending' ORDER BY id",
+    [relayId],
+  );
+  return rows.map((r) => ({ id: Number(r.id), kind: r.kind as MailKind, orderId: r.order_id as string | null, recipient: String(r.recipient), attempts: Number(r.attempts) }));
+}
+
+/** Marks a row this relay still holds; false when its claim was lost (its lease ran out and another relay took it). */
+async function mark(row: Claimed, relayId: string, set: string, params: unknown[]): Promise<boolean> {
+  const [res] = await getPool().query<ResultSetHeader>(
+    `UPDATE mail_outbox SET ${set}, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ? AND state = 'sending'`,
+    [...params, row.id, relayId],
+  );
+  return res.affectedRows === 1;
+}
+
+const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").slice(0, 500);
+/** A 5xx answer is the server's final word (no such mailbox, refused): trying again would get the same. */
+const isPermanent = (e: unknown) => {
+  const code = (e as { responseCode?: number }).responseCode;
+  return typeof code === "number" && code >= 500 && code < 600;
+};
+
+async function sendRow(row: Claimed, transport: Transporter, from: string, loaded: Map<string, Omit<OrderMail, "kind">> | Error): Promise<void> {
+  if (/[\r\n]/.test(row.recipient)) throw Object.assign(new Error("invalid recipient"), { responseCode: 553 });
+  if (loaded instanceof Error) throw loaded;
+  const found = row.orderId ? loaded.get(row.orderId) : undefined;
+  const mail = found ? { ...found, kind: row.kind } : null;
+  if (!mail) throw Object.assign(new Error("the order no longer exists"), { responseCode: 554 });
+  const { subject, html, text } = await renderOrderMail(mail);
+  // nodemailer encodes the display name (a word with CR/LF cannot start a header of its own).
+  await transport.sendMail({ from, to: { name: mail.order.address.name, address: row.recipient }, subject, html, text, messageId: messageIdOf(row.id) });
+}
+
+/** One pass: claim, send each claimed row, mark it sent, due again later, or failed. */
+export async function relayOnce(options: RelayOptions = {}): Promise<RelayResult> {
+  const transport = options.transport === undefined ? configuredTransport() : options.transport;
+  const result: RelayResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+  if (!transport) {
+    // Kept, not lost: the rows stay pending and go out once SMTP_URL is set.
+    await getPool().query("UPDATE mail_outbox SET last_error = ? WHERE state = 'pending' AND last_error IS NULL", [NO_SMTP_NOTE]);
+    return result;
+  }
+  const relayId = options.relayId ?? `${hostname().slice(0, 30)}:${process.pid}:${randomBytes(6).toString("hex")}`;
+  const { batch = 50, leaseMs = 60_000, baseDelayMs = 2_000, maxAttempts = env().MAIL_MAX_ATTEMPTS } = options;
+  const rows = await claim(relayId, batch, leaseMs);
+  result.claimed = rows.length;
+  const from = env().MAIL_FROM;
+  // A failed read (the database blipped) is each row's transient error: back to pending with backoff, not held for a lease.
+  const loaded = await loadOrders([...new Set(rows.flatMap((r) => (r.orderId ? [r.orderId] : [])))]).catch((e: unknown) => e as Error);
+  await Promise.all(
+    rows.map(async (row) => {
+      if (row.attempts > maxAttempts) {
+        // Its last attempt's outcome is unknown (a relay died mid-send) and none are left.
+        if (await mark(row, relayId, "state = 'failed', last_error = ?", [`gave up after ${maxAttempts} attempts`])) result.failed++;
+        return;
+      }
+      try {
+        await sendRow(row, transport, from, loaded);
+      } catch (e) {
+        const reason = reasonOf(e);
+        if (isPermanent(e) || row.attempts >= maxAttempts) {
+          if (await mark(row, relayId, "state = 'failed', last_error = ?", [reason])) result.failed++;
+        } else if (await mark(row, relayId, "state = 'pending', last_error = ?, next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND", [reason, backoffMs(baseDelayMs, row.attempts) * 1000])) {
+          result.retried++;
+        }
+        log.warn({ outboxId: row.id, attempts: row.attempts, reason }, "e-mail not sent");
+        return;
+      }
+      if (await mark(row, relayId, "state = 'sent', sent_at = NOW(3), last_error = NULL", [])) result.sent++;
+    }),
+  );
+  return result;
+}
+
+const globalForRelay = globalThis as unknown as { stockroomMailRelay?: { stopped: boolean; timer?: NodeJS.Timeout } };
+
+/**
+ * Runs `relayOnce` in this process every `intervalMs` (0 turns it off), and at once again after
+ * a pass that filled its batch, so a burst of orders drains at SMTP speed rather than a batch per
+ * tick. Several processes may run it: the claims share the rows out. Passes never overlap.
+ */
+export function startRelay(intervalMs = env().MAIL_POLL_MS, options: RelayOptions = {}): boolean {
+  if (intervalMs <= 0 || globalForRelay.stockroomMailRelay) return false;
+  const state: { stopped: boolean; timer?: NodeJS.Timeout } = { stopped: false };
+  const batch = options.batch ?? 50;
+  const pass = () => {
+    relayOnce({ ...options, batch })
+      .then((r) => r.claimed >= batch)
+      .catch((e: unknown) => {
+        // On Galera two nodes claiming the same rows lose to each other as a deadlock: the next pass claims again.
+        if (isRetryable(e)) log.debug({ err: e }, "mail relay pass lost a claim race");
+        else log.error({ err: e }, "mail relay pass failed");
+        return false;
+      })
+      .then((more) => {
+        if (state.stopped) return;
+        state.timer = setTimeout(pass, more ? 0 : intervalMs);
+        state.timer.unref();
+      });
+  };
+  state.timer = setTimeout(pass, intervalMs);
+  state.timer.unref();
+  globalForRelay.stockroomMailRelay = state;
+  log.info({ intervalMs, smtp: env().SMTP_URL ? "configured" : "none" }, "mail relay started");
+  return true;
+}
+
+export function stopRelay() {
+  const state = globalForRelay.stockroomMailRelay;
+  if (!state) return;
+  state.stopped = true;
+  clearTimeout(state.timer);
+  globalForRelay.stockroomMailRelay = undefined;
+}

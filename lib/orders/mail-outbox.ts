@@ -1,0 +1,30 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Conn, Db, Tx } from "@/db";
+import type { MailKind } from "@/db/schema";
+import type { PreparedOrder } from "./draft";
+
+/**
+ * The e-mails an order's events cause, queued in the event's own transaction (the outbox,
+ * `mail_outbox`; lib/mail/relay.ts sends them). Nothing is rendered here: a row names its kind,
+ * its order and its recipient, and the relay renders it at send time. The recipient is the
+ * order's snapshot e-mail (`orders.ship_email`); an order without one (placed before addresses
+ * carried an e-mail) gets no row.
+ */
+
+const INSERT_CREATED = "INSERT INTO mail_outbox (kind, order_id, recipient) VALUES ";
+
+/** The checkout's hot path: one multi-row INSERT for a batch's confirmations, inside its transaction. */
+export async function queueConfirmations(tx: Conn, served: PreparedOrder[]) {
+  const mailed = served.filter((o) => o.header.shipEmail !== "");
+  if (mailed.length === 0) return;
+  await tx.query(
+    INSERT_CREATED + mailed.map(() => "('order_created', ?, ?)").join(", "),
+    mailed.flatMap((o) => [o.header.id, o.header.shipEmail]),
+  );
+}
+
+/** One e-mail about one order, to its snapshot address, inside the caller's transaction (the status move's). */
+export async function queueOrderMail(tx: Db | Tx, orderId: string, kind: MailKind) {
+  await tx.execute(sql`INSERT INTO mail_outbox (kind, order_id, recipient) SELECT ${kind}, id, ship_email FROM orders WHERE id = ${orderId} AND ship_email <> ''`);
+}
