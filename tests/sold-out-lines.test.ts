@@ -39,6 +39,25 @@ describe("a checkout that finds a line sold out", () => {
     expect((await readCart(userOwner(u.id))).lines).toEqual([{ skuId: gone, count: 1, selected: false }]);
   });
 
+  it("answers a retry with the same key (its first answer lost) with the same refusal, never EMPTY_CART, in every strategy", async () => {
+    for (const strategy of ["batched", "conditional", "optimistic", "pessimistic"] as const) {
+      const [gone] = await makeSkus([1]);
+      const u = await makeShopper();
+      await fillCart(u, [{ skuId: gone!, count: 1 }]);
+      await restock(gone!, 0);
+      const req = { userId: u.id, addressId: u.addressId, payMethod: "online" as const, idempotencyKey: randomUUID() };
+      const first = await placeOrder(req, strategy).catch((e: unknown) => e);
+      expect(first, strategy).toMatchObject({ code: "OUT_OF_STOCK", details: { takenOut: [gone] } });
+      // The line is out of the selection now; the same key again hears the same refusal.
+      const retry = await placeOrder(req, strategy).catch((e: unknown) => e);
+      expect(retry, strategy).toMatchObject({ code: "OUT_OF_STOCK", message: (first as AppError).message, details: { takenOut: [gone] } });
+      // A new key on the emptied selection is a new request: nothing is selected.
+      await expect(placeOrder({ ...req, idempotencyKey: randomUUID() }, strategy), strategy).rejects.toMatchObject({ code: "EMPTY_CART" });
+      expect(await ordersOf([u.id])).toHaveLength(0);
+      expect((await readCart(userOwner(u.id))).lines).toEqual([{ skuId: gone, count: 1, selected: false }]);
+    }
+  });
+
   it("leaves a line that is only short selected, for the shopper to lower", async () => {
     const [short] = await makeSkus([5]);
     const u = await makeShopper();

@@ -15,7 +15,7 @@ import { findOrderByCartRevision, normalizeKey, replayOr, type PlaceOrderResult 
 import { recordBatch, recordCheckout, recordSoldOutHint, type CheckoutOutcome } from "./metrics";
 import { toOrderView } from "./queries";
 import { hintedAmong, markSoldOut, soldOutHints } from "./soldout";
-import { takeSoldOutLinesOut } from "./sold-out-lines";
+import { rememberedRefusal, takeSoldOutLinesOut } from "./sold-out-lines";
 import { checkoutSeams } from "./seams";
 import { STOCK_STEPS, type Strategy } from "./stock";
 
@@ -56,7 +56,7 @@ export function placeOrder(request: PlaceOrderRequest, strategy: Strategy = env(
       } catch (e) {
         outcome = isAppError(e) ? e.code : isConnectionError(e) ? "DB_UNAVAILABLE" : "error";
         // Sold-out lines come out of the cart's selection, so the rest can be bought at once.
-        throw await takeSoldOutLinesOut(cartOwnerOf(req), e);
+        throw await takeSoldOutLinesOut(cartOwnerOf(req), req.idempotencyKey, e);
       } finally {
         const ms = performance.now() - started;
         recordCheckout(strategy, outcome, ms / 1000, stats.lines, req.userId);
@@ -106,7 +106,8 @@ async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: Check
     }
     const lines = selectedLines(cart);
     stats.lines = lines;
-    if (lines.length === 0) return replayed(new AppError("EMPTY_CART"));
+    // Nothing selected: a retry whose first try took its sold-out lines out hears that refusal again.
+    if (lines.length === 0) return replayed((await rememberedRefusal(owner, req.idempotencyKey)) ?? new AppError("EMPTY_CART"));
     const hinted = hintedAmong(
       hints,
       lines.map((l) => l.skuId),
