@@ -1,22 +1,48 @@
 import "server-only";
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db";
-import { locations, orderLineAllocations, orders, users, type OrderStatus } from "@/db/schema";
+import { locations, orderLineAllocations, orders, users, type Order, type OrderStatus } from "@/db/schema";
 import { ordersWithLines, type OrderView } from "@/lib/orders/queries";
+import { encodeCursor } from "./order-cursor";
+import { orderListSchema, type OrderListFilter } from "./order-schemas";
+import { listConditions } from "./order-search";
 
 /** Where one line's units left from: a line splits when its first location ran out. */
 export type LineAllocation = { locationId: number; name: string; count: number };
 export type AdminOrderView = Omit<OrderView, "lines"> & { userId: number; username: string; lines: (OrderView["lines"][number] & { allocations: LineAllocation[] })[] };
+export type OrderPage = { orders: AdminOrderView[]; nextCursor: string | null };
 
-/** The newest orders of every user, optionally of one status, each with its lines and where each line's units came from. */
-export async function listAllOrders({ status, limit = 50 }: { status?: OrderStatus; limit?: number } = {}): Promise<AdminOrderView[]> {
+/**
+ * One page of every user's orders, newest first, filtered and searched (lib/admin/order-search.ts),
+ * each with its lines and where each line's units came from. `input` is the raw query (validated
+ * here: a bad limit, cursor or range is VALIDATION). `nextCursor` is null on the last page.
+ */
+export async function searchOrders(input: Record<string, unknown>): Promise<OrderPage> {
+  const { limit, ...filter } = orderListSchema.parse(input);
+  return pageOf(filter, limit);
+}
+
+async function pageOf(filter: Omit<OrderListFilter, "limit">, limit: number): Promise<OrderPage> {
   const rows = await getDb()
     .select({ order: orders, username: users.username })
     .from(orders)
     .innerJoin(users, eq(users.id, orders.userId))
-    .where(status ? eq(orders.status, status) : undefined)
+    .where(listConditions(filter))
     .orderBy(desc(orders.createdAt), desc(orders.id))
-    .limit(limit);
+    .limit(limit + 1);
+  const more = rows.length > limit;
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1)?.order;
+  return { orders: await withAllocations(shown), nextCursor: more && last ? encodeCursor(last) : null };
+}
+
+/** The newest orders of every user, optionally of one status (the console's home). */
+export async function listAllOrders({ status, limit = 50 }: { status?: OrderStatus; limit?: number } = {}): Promise<AdminOrderView[]> {
+  return (await pageOf({ status }, limit)).orders;
+}
+
+/** Orders as the console shows them: lines, allocations and the customer's name. */
+export async function withAllocations(rows: { order: Order; username: string }[]): Promise<AdminOrderView[]> {
   const [views, allocated] = await Promise.all([ordersWithLines(rows.map((r) => r.order)), allocationsOf(rows.map((r) => r.order.id))]);
   return views.map((v, i) => ({
     ...v,

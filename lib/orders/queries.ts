@@ -18,11 +18,14 @@ export type OrderView = {
   createdAt: string;
   address: { receiver: string; phone: string; region: string; detail: string };
   lines: { skuId: number; name: string; count: number; price: string }[];
+  /** Set when the shop shipped it with a carrier and/or a tracking number (null otherwise). */
+  carrier: string | null;
+  trackingNumber: string | null;
 };
 
 /** `orderNumber` overrides the row's: a header written by the checkout has none until the database gives it one (null: unknown, ""). */
 export function toOrderView(
-  order: Omit<Order, "orderNumber"> & { orderNumber?: number },
+  order: Omit<Order, "orderNumber" | "carrier" | "trackingNumber"> & Partial<Pick<Order, "orderNumber" | "carrier" | "trackingNumber">>,
   lines: Pick<OrderLine, "skuId" | "name" | "count" | "price">[],
   orderNumber: number | null = order.orderNumber ?? null,
 ): OrderView {
@@ -37,6 +40,8 @@ export function toOrderView(
     createdAt: order.createdAt.toISOString(),
     address: { receiver: order.shipReceiver, phone: order.shipPhone, region: order.shipRegion, detail: order.shipDetail },
     lines: lines.map(({ skuId, name, count, price }) => ({ skuId, name, count, price })),
+    carrier: order.carrier ?? null,
+    trackingNumber: order.trackingNumber ?? null,
   };
 }
 
