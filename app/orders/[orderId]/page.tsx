@@ -94,6 +94,17 @@ export default async function OrderPage({ params, searchParams }: Props) {
         <br />
         {order.address.detail}, {order.address.region}
       </p>
+      {(order.carrier || order.trackingNumber) && (
+        <p data-testid="order-tracking">
+          Shipped{order.carrier ? ` with ${order.carrier}` : ""}
+          {order.trackingNumber && (
+            <>
+              {" "}
+              · tracking number <strong>{order.trackingNumber}</strong>
+            </>
+          )}
+        </p>
+      )}
     </>
   );
 }
