@@ -9,7 +9,7 @@ const { values } = parseArgs({
   options: {
     orders: { type: "string", default: "100000" },
     samples: { type: "string", default: "2000" },
-    port: { type: "string", default: "3190" },
+    port: { type: "string", default: "3186" },
     "database-url": { type: "string", default: process.env.BENCH_ORDERS_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/stockroom_bench_orders" },
     "redis-url": { type: "string", default: process.env.BENCH_ORDERS_REDIS_URL ?? "redis://127.0.0.1:6379/13" },
     "dist-dir": { type: "string", default: ".next-bench" },
@@ -22,7 +22,7 @@ if (values.help) {
   process.stdout.write(`npm run bench:orders -- [options]
   --orders N          orders seeded (default 100000)
   --samples N         searches timed per query kind (default 2000)
-  --port N            the server's port (default 3190)
+  --port N            the server's port (default 3186)
   --database-url URL  its own database, recreated (default mysql://root@127.0.0.1:3306/stockroom_bench_orders)
   --redis-url URL     default redis://127.0.0.1:6379/13
   --dist-dir DIR      the production build to serve (default .next-bench; built when missing or with --build)
