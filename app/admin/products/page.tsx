@@ -9,7 +9,7 @@ import { formatMoney, toCents } from "@/lib/money";
 import styles from "./products.module.css";
 import { StatusBadge, STATUS_WORDS } from "./StatusBadge";
 
-export const metadata: Metadata = { title: "Products · Admin" };
+export const metadata: Metadata = { title: "Products" };
 export const dynamic = "force-dynamic";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
