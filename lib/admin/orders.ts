@@ -27,7 +27,7 @@ async function pageOf(filter: Omit<OrderListFilter, "limit">, limit: number): Pr
     .select({ order: orders, username: users.username })
     .from(orders)
     .innerJoin(users, eq(users.id, orders.userId))
-    .where(listConditions(filter))
+    .where(await listConditions(filter))
     .orderBy(desc(orders.createdAt), desc(orders.id))
     .limit(limit + 1);
   const more = rows.length > limit;
