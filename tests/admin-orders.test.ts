@@ -192,7 +192,7 @@ describe("paging", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const [{ status, body }, made] = await Promise.all([
+      const [{ status, body }, made]: [{ status: number; body: { orders: { orderId: string }[]; nextCursor: string | null } }, string[]] = await Promise.all([
         list(`q=${encodeURIComponent(product)}&limit=7${cursor ? `&cursor=${cursor}` : ""}`),
         pages < 10 ? placeRound() : Promise.resolve([]),
       ]);
