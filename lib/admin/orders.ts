@@ -22,18 +22,29 @@ export async function searchOrders(input: Record<string, unknown>): Promise<Orde
   return pageOf(filter, limit);
 }
 
+/**
+ * One table, ordered and limited on an index: joined to `users` here, MariaDB would start from
+ * the users and sort every order (a third of a second at 100,000); the names are read after.
+ */
 async function pageOf(filter: Omit<OrderListFilter, "limit">, limit: number): Promise<OrderPage> {
   const rows = await getDb()
-    .select({ order: orders, username: users.username })
+    .select()
     .from(orders)
-    .innerJoin(users, eq(users.id, orders.userId))
     .where(await listConditions(filter))
     .orderBy(desc(orders.createdAt), desc(orders.id))
     .limit(limit + 1);
   const more = rows.length > limit;
   const shown = rows.slice(0, limit);
-  const last = shown.at(-1)?.order;
-  return { orders: await withAllocations(shown), nextCursor: more && last ? encodeCursor(last) : null };
+  const names = await usernames(shown.map((o) => o.userId));
+  const last = shown.at(-1);
+  return { orders: await withAllocations(shown.map((order) => ({ order, username: names.get(order.userId) ?? "" }))), nextCursor: more && last ? encodeCursor(last) : null };
+}
+
+async function usernames(userIds: number[]): Promise<Map<number, string>> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await getDb().select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.username]));
 }
 
 /** The newest orders of every user, optionally of one status (the console's home). */
