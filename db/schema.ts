@@ -35,6 +35,8 @@ export const PRODUCT_STATUSES = ["draft", "active", "archived"] as const;
 export const IMAGE_FORMATS = ["webp", "avif"] as const;
 export const AUDIT_ENTITIES = ["product", "sku", "image"] as const;
 export const CHECKOUT_STRATEGIES = ["conditional", "optimistic", "pessimistic", "batched"] as const;
+/** Who moved an order (order_events): its shopper, an admin, or the shop itself (the expiry sweep). */
+export const ACTOR_KINDS = ["shopper", "admin", "system"] as const;
 
 /** Name column lengths (characters), for the validation that must keep values inside them. */
 export const NAME_LENGTH = { product: 128, sku: 128, orderLine: 255, location: 64 } as const;
@@ -54,7 +56,7 @@ export const users = mysqlTable("users", {
   /** A guest owner's cart id (the guest cookie); null for every other role. */
   guestId: varchar("guest_id", { length: 22 }),
   createdAt: createdAt(),
-}, (t) => [uniqueIndex("users_guest_id_idx").on(t.guestId)]);
+}, (t) => [uniqueIndex("users_guest_id_idx").on(t.guestId), index("users_email_idx").on(t.email)]);
 
 export const sessions = mysqlTable(
   "sessions",
@@ -189,15 +191,22 @@ export const orders = mysqlTable(
      */
     orderNumber: bigint("order_number", { mode: "number", unsigned: true }).autoincrement().notNull(),
     cartCleanupPending: boolean("cart_cleanup_pending").notNull().default(true),
+    /** Set by the admin's ship (optional, shown to the shopper); the checkout never writes them. */
+    carrier: varchar("carrier", { length: 64 }),
+    trackingNumber: varchar("tracking_number", { length: 64 }),
     createdAt: createdAt(),
     updatedAt: datetime("updated_at", { mode: "date", fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
   },
   (t) => [
+    // The console's list: newest first, keyset-paged on (created_at, id) (lib/admin/order-search.ts).
+    index("orders_created_id_idx").on(t.createdAt, t.id),
     uniqueIndex("orders_user_idempotency_idx").on(t.userId, t.idempotencyKey),
     uniqueIndex("orders_user_cart_revision_idx").on(t.userId, t.cartRevision),
     uniqueIndex("orders_order_number_idx").on(t.orderNumber),
     index("orders_user_created_idx").on(t.userId, t.createdAt),
     index("orders_status_created_idx").on(t.status, t.createdAt),
+    // The orders room finds a customer's orders by the e-mail they were shipped to (guests too).
+    index("orders_ship_email_idx").on(t.shipEmail),
     index("orders_cleanup_idx").on(t.userId, t.cartCleanupPending),
   ],
 );
@@ -269,6 +278,28 @@ export const orderLineAllocations = mysqlTable(
     index("order_line_allocations_location_idx").on(t.locationId),
     check("order_line_allocations_count_positive", sql`${t.count} > 0`),
   ],
+);
+
+/**
+ * Every status an order took, with when and who: the order page's timeline. Written in the same
+ * transaction as the move it records (lib/orders/events.ts), the checkout's creation included (one
+ * multi-row INSERT per batch). No foreign key to users (a key check would share-lock the customer's
+ * row, which the per-customer limits lock for update); `actor_id` is null for the system.
+ */
+export const orderEvents = mysqlTable(
+  "order_events",
+  {
+    id: id("id").autoincrement().primaryKey(),
+    orderId: varchar("order_id", { length: 26 }).notNull().references(() => orders.id, { onDelete: "cascade" }),
+    /** The status the order moved to. */
+    status: mysqlEnum("status", ORDER_STATUSES).notNull(),
+    actorId: id("actor_id"),
+    actorKind: mysqlEnum("actor_kind", ACTOR_KINDS).notNull(),
+    /** Why, when the status alone does not say it: "payment time ran out", "DHL 00340434…". */
+    note: varchar("note", { length: 255 }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("order_events_order_idx").on(t.orderId, t.id)],
 );
 
 /**
@@ -450,6 +481,8 @@ export type Sku = typeof skus.$inferSelect;
 export type Order = typeof orders.$inferSelect;
 export type OrderLine = typeof orderLines.$inferSelect;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export type OrderEvent = typeof orderEvents.$inferSelect;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
 export type PayMethod = (typeof PAY_METHODS)[number];
 export type StockAdjustment = typeof stockAdjustments.$inferSelect;
 export type Location = typeof locations.$inferSelect;

@@ -57,6 +57,20 @@ for (const role of ROLES) {
         await page.getByRole("button", { name: /^Ship order / }).first().click();
         await expect(page.getByRole("dialog")).toBeVisible();
         await shot("admin-confirm-ship");
+        // The orders room: the newest order's page (timeline, moves) and its packing slip as printed.
+        const { orders } = (await (await page.request.get("/api/admin/orders?limit=1")).json()) as { orders: { orderId: string; orderNumber: string }[] };
+        await page.keyboard.press("Escape");
+        await page.goto(`/admin/orders?q=${orders[0]!.orderNumber.toLowerCase()}`);
+        await settle(page);
+        await shot("admin-orders-found");
+        await page.goto(`/admin/orders/${orders[0]!.orderNumber}`);
+        await settle(page);
+        await shot("admin-order");
+        await page.goto(`/admin/orders/slips?ids=${orders[0]!.orderId}`);
+        await settle(page);
+        await page.emulateMedia({ media: "print" });
+        await shot("admin-order-slip-print");
+        await page.emulateMedia({ media: "screen" });
         // Stock in two places: the first SKU's drawer with a few units moved to a store, then the locations manager.
         await stockTwoPlaces(page.request);
         await page.goto("/admin/stock");

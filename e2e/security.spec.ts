@@ -62,6 +62,7 @@ test("every page as anonymous, shopper, another shopper and admin, with no CSP v
     "/orders/[orderId]": `/orders/${orderId}`,
     "/admin/drops/[skuId]": `/admin/drops/${skuId}`,
     "/admin/products/[spuId]": `/admin/products/${spuId}`,
+    "/admin/orders/[orderId]": `/admin/orders/${orderId}`,
   };
   // ok: the page renders; login: sent to /login?next=...; 403: the admins-only page with status 403; 404: not found.
   const adminOnly = { anonymous: "login", shopper: "403", other: "403", admin: "ok" };
@@ -72,6 +73,8 @@ test("every page as anonymous, shopper, another shopper and admin, with no CSP v
     "/admin/emails": adminOnly,
     "/admin/locations": adminOnly,
     "/admin/orders": adminOnly,
+    "/admin/orders/[orderId]": adminOnly,
+    "/admin/orders/slips": adminOnly,
     "/admin/products": adminOnly,
     "/admin/products/[spuId]": adminOnly,
     "/admin/products/new": adminOnly,

@@ -97,6 +97,9 @@ const MATRIX: Record<string, Entry> = {
   "GET /api/admin/orders/[orderId]/emails": { expect: adminOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },
   "GET /api/admin/emails": { expect: adminOnly(200), prepare: async () => ({ query: "?state=failed" }) },
   "POST /api/admin/emails/[id]/resend": { expect: adminOnly(201), prepare: async (w) => ({ params: { id: await anEmail(w) } }) },
+  "GET /api/admin/orders/[orderId]": { expect: adminOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },
+  "POST /api/admin/orders/[orderId]/cancel": { expect: adminOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },
+  "POST /api/admin/orders/ship": { expect: adminOnly(200), prepare: async (w) => ({ body: { orderIds: [await shopperOrder(w, "cod")] } }) },
   "PUT /api/admin/skus/[skuId]": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) }, body: { onSale: true, perCustomerLimit: null, saleStartsAt: null } }) },
   "GET /api/admin/stock/[skuId]/adjustments": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) } }) },
   "POST /api/admin/stock/[skuId]/adjustments": {

@@ -30,7 +30,7 @@ export type PricedLine = NamedLine & { price: string };
 /** `orderNumber`: given by the database on insert, read back once the order is committed (null if that read failed). */
 export type PreparedOrder = { header: OrderHeader; lines: PricedLine[]; orderNumber?: number | null };
 /** An order row as the checkout writes it: the database numbers it (orders.order_number). */
-export type OrderHeader = Omit<Order, "orderNumber">;
+export type OrderHeader = Omit<Order, "orderNumber" | "carrier" | "trackingNumber">;
 
 /** An order's money, in cents: the goods (each line's unit price times its count), freight, and their sum. */
 export function orderAmounts(lines: { price: string; count: number }[], freight: Cents = toCents(env().FREIGHT)) {

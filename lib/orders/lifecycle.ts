@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, gt, inArray, lte, type SQL } from "drizzle-orm";
-import { affectedRows, getDb, type Db, type Tx } from "@/db";
+import { affectedRows, getDb, type Tx } from "@/db";
 import { orders, type MailKind, type Order, type OrderStatus } from "@/db/schema";
 import { env } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
@@ -9,6 +9,7 @@ import { queueOrderMail } from "./mail-outbox";
 import { clearSoldOut } from "./soldout";
 import { ordersWithLines, type OrderView } from "./queries";
 import { retryOnContention } from "./retry";
+import { adminActor, recordEvent, shopperActor, SYSTEM, type Actor } from "./events";
 import { orderIdSchema } from "./schemas";
 
 /**
@@ -47,21 +48,35 @@ export function secondsLeftToPay(createdAt: Date | string, now = new Date()): nu
 /** Orders placed at or before this instant are overdue at `now`. */
 const overdueCutoff = (now: Date, ttlSeconds: number) => new Date(now.getTime() - ttlSeconds * 1000);
 
-/** The atomic move (a missing order simply matches nothing): true only for the one caller whose UPDATE still found the order in a `from` status. */
-async function move(db: Db | Tx, orderId: string, { from, to }: Move, ...guards: SQL[]): Promise<boolean> {
-  const result = await db
+/** What a move may also write on the order's row (ship's carrier and tracking number). */
+type Extra = Partial<Pick<Order, "carrier" | "trackingNumber">>;
+type MoveOptions = { guards?: SQL[]; note?: string | null; set?: Extra };
+
+/**
+ * The atomic move and its event, in one transaction (a missing order simply matches nothing): true
+ * only for the one caller whose UPDATE still found the order in a `from` status; only that caller
+ * writes the event (lib/orders/events.ts), so the timeline holds each move exactly once.
+ */
+async function move(tx: Tx, orderId: string, { from, to }: Move, by: Actor, { guards = [], note = null, set = {} }: MoveOptions = {}): Promise<boolean> {
+  const now = new Date();
+  const result = await tx
     .update(orders)
-    .set({ status: to, updatedAt: new Date() })
+    .set({ ...set, status: to, updatedAt: now })
     .where(and(eq(orders.id, orderId), inArray(orders.status, [...from]), ...guards));
-  return affectedRows(result) === 1;
+  if (affectedRows(result) !== 1) return false;
+  await recordEvent(tx, orderId, to, by, note, now);
+  return true;
 }
 
-/** The move and its e-mail in one transaction: the e-mail is queued exactly when the move wins. */
-function moveAndMail(orderId: string, moveSpec: Move, ...guards: SQL[]): Promise<boolean> {
-  return retryOnContention(`${moveSpec.to} ${orderId}`, () =>
+/**
+ * A move that gives nothing back (pay, ship, complete): its own READ COMMITTED transaction, with
+ * its e-mail queued in it, so the e-mail is queued exactly when the move wins.
+ */
+const transition = (orderId: string, moveSpec: Move, by: Actor, options?: MoveOptions) =>
+  retryOnContention(`${moveSpec.to} ${orderId}`, () =>
     getDb().transaction(
       async (tx) => {
-        if (!(await move(tx, orderId, moveSpec, ...guards))) return false;
+        if (!(await move(tx, orderId, moveSpec, by, options))) return false;
         const kind = MAIL_OF.get(moveSpec);
         if (kind) await queueOrderMail(tx, orderId, kind);
         return true;
@@ -69,7 +84,6 @@ function moveAndMail(orderId: string, moveSpec: Move, ...guards: SQL[]): Promise
       { isolationLevel: "read committed" },
     ),
   );
-}
 
 /**
  * Cancels and restocks in one READ COMMITTED transaction: the status move first (only its winner
@@ -77,11 +91,11 @@ function moveAndMail(orderId: string, moveSpec: Move, ...guards: SQL[]): Promise
  * locking SKU rows in ascending id and then their location rows, like checkout, so a cancel and a
  * checkout never wait on each other in a cycle.
  */
-async function cancelAndRestock(orderId: string, moveSpec: Move, ...guards: SQL[]): Promise<boolean> {
+async function cancelAndRestock(orderId: string, moveSpec: Move, by: Actor, options?: MoveOptions): Promise<boolean> {
   const restocked = await retryOnContention(`cancel ${orderId}`, () =>
     getDb().transaction(
       async (tx) => {
-        if (!(await move(tx, orderId, moveSpec, ...guards))) return null;
+        if (!(await move(tx, orderId, moveSpec, by, options))) return null;
         const restocked = await giveBack(tx, orderId);
         await queueOrderMail(tx, orderId, MAIL_OF.get(moveSpec)!);
         return restocked;
@@ -111,7 +125,6 @@ async function view(orderId: string, userId?: number): Promise<OrderView> {
 const invalidTransition = (status: OrderStatus, action: string) =>
   new AppError("INVALID_TRANSITION", { message: `An order that is ${status.replace("_", " ")} cannot be ${action}.`, details: { status } });
 
-const ownedBy = (userId: number | undefined) => (userId === undefined ? [] : [eq(orders.userId, userId)]);
 
 /**
  * Simulated payment of an online order by its owner. Paying twice is harmless (the order comes
@@ -121,7 +134,7 @@ const ownedBy = (userId: number | undefined) => (userId === undefined ? [] : [eq
 export async function payOrder(userId: number, orderId: string, now = new Date()): Promise<OrderView> {
   const ttl = env().ORDER_PAYMENT_TTL;
   const onTime = gt(orders.createdAt, overdueCutoff(now, ttl));
-  if (await moveAndMail(orderId, MOVES.pay, eq(orders.userId, userId), eq(orders.payMethod, "online"), onTime)) {
+  if (await transition(orderId, MOVES.pay, shopperActor(userId), { guards: [eq(orders.userId, userId), eq(orders.payMethod, "online"), onTime] })) {
     return view(orderId, userId);
   }
   for (let look = 0; look < 2; look++) {
@@ -138,22 +151,32 @@ export async function payOrder(userId: number, orderId: string, now = new Date()
 }
 
 /**
- * Cancels an unpaid or cash-on-delivery order and puts its units back. `userId` limits it to the
- * owner (others get a 404). Cancelling a cancelled order is harmless: nothing is restocked twice.
+ * The shopper cancels their unpaid or cash-on-delivery order and its units go back. Others' orders
+ * are a 404. Cancelling a cancelled order is harmless: nothing is restocked twice.
  */
-export async function cancelOrder(userId: number | undefined, orderId: string): Promise<OrderView> {
-  if (!(await cancelAndRestock(orderId, MOVES.cancel, ...ownedBy(userId)))) {
+export async function cancelOrder(userId: number, orderId: string): Promise<OrderView> {
+  if (!(await cancelAndRestock(orderId, MOVES.cancel, shopperActor(userId), { guards: [eq(orders.userId, userId)] }))) {
     const { status } = await findOrder(orderId, userId);
     if (status !== "cancelled") throw invalidTransition(status, "cancelled");
   }
   return view(orderId, userId);
 }
 
+/**
+ * An admin cancels an unpaid or cash-on-delivery order: the same move and restock as the
+ * shopper's, so racing the shopper's pay or cancel and the sweep, exactly one wins. Unlike the
+ * shopper's, a lost race is an answer: INVALID_TRANSITION with the status the winner left.
+ */
+export async function cancelOrderAsAdmin(adminId: number, orderId: string): Promise<void> {
+  if (await cancelAndRestock(orderId, MOVES.cancel, adminActor(adminId), { note: "cancelled by the shop" })) return;
+  throw invalidTransition((await findOrder(orderId)).status, "cancelled");
+}
+
 export type ExpiryClock = { now?: Date; ttlSeconds?: number };
 
 /** Cancels and restocks one order if it is still unpaid past its deadline; true if this call did it. */
 export function expireOrder(orderId: string, { now = new Date(), ttlSeconds = env().ORDER_PAYMENT_TTL }: ExpiryClock = {}): Promise<boolean> {
-  return cancelAndRestock(orderId, MOVES.expire, lte(orders.createdAt, overdueCutoff(now, ttlSeconds)));
+  return cancelAndRestock(orderId, MOVES.expire, SYSTEM, { guards: [lte(orders.createdAt, overdueCutoff(now, ttlSeconds))], note: "payment time ran out" });
 }
 
 /** Ids of unpaid orders past their deadline, oldest first (served by the status + created_at index). */
@@ -167,13 +190,22 @@ export async function overdueOrderIds(limit: number, { now = new Date(), ttlSeco
   return rows.map((r) => r.id);
 }
 
-async function adminMove(orderId: string, moveSpec: Move, action: string): Promise<OrderView> {
-  if (!(await moveAndMail(orderId, moveSpec))) throw invalidTransition((await findOrder(orderId)).status, action);
+async function adminMove(orderId: string, moveSpec: Move, action: string, by: Actor, options?: MoveOptions): Promise<OrderView> {
+  if (!(await transition(orderId, moveSpec, by, options))) throw invalidTransition((await findOrder(orderId)).status, action);
   return view(orderId);
 }
 
-/** Admin: a paid or cash-on-delivery order leaves the warehouse. */
-export const shipOrder = (orderId: string) => adminMove(orderId, MOVES.ship, "shipped");
+/** Where a shipped parcel can be followed; both optional, shown to the shopper. */
+export type Shipment = { carrier?: string | null; trackingNumber?: string | null };
+
+/** An admin whose id is not known (the older callers); the event then names no user. */
+const ANY_ADMIN: Actor = { kind: "admin", userId: null };
+
+/** Admin: a paid or cash-on-delivery order leaves the warehouse, with its carrier and tracking number if given. */
+export function shipOrder(orderId: string, { carrier = null, trackingNumber = null }: Shipment = {}, by: Actor = ANY_ADMIN): Promise<OrderView> {
+  const note = [carrier, trackingNumber].filter(Boolean).join(" ") || null;
+  return adminMove(orderId, MOVES.ship, "shipped", by, { note, set: { carrier, trackingNumber } });
+}
 
 /** Admin: a shipped order arrived. */
-export const completeOrder = (orderId: string) => adminMove(orderId, MOVES.complete, "completed");
+export const completeOrder = (orderId: string, by: Actor = ANY_ADMIN) => adminMove(orderId, MOVES.complete, "completed", by);

@@ -6,9 +6,11 @@ import { log } from "@/lib/platform/log";
 import { lineRowsOf, type OrderHeader, type PreparedOrder } from "./draft";
 import { DuplicateKey } from "./idempotency";
 import { queueConfirmations } from "./mail-outbox";
+import { EVENT_ROW, INSERT_EVENTS } from "./events";
 
 /**
- * Writing a batch's orders: one INSERT for the headers, one for the lines, in prebuilt SQL (a
+ * Writing a batch's orders: one INSERT for the headers, one for the lines, one for their first
+ * event (the timeline's "placed", lib/orders/events.ts), in prebuilt SQL (a
  * batch's rows built through Drizzle cost more CPU than the database spent storing them).
  */
 
@@ -63,6 +65,10 @@ export async function insertOrders(tx: Conn, served: PreparedOrder[]) {
   await tx.query(
     INSERT_LINES + lines.map(() => "(?, ?, ?, ?, ?)").join(", "),
     lines.flatMap((l) => [l.orderId, l.skuId, l.name, l.count, l.price]),
+  );
+  await tx.query(
+    INSERT_EVENTS + served.map(() => EVENT_ROW).join(", "),
+    served.flatMap(({ header: h }) => [h.id, h.status, h.userId, h.createdAt]),
   );
   await queueConfirmations(tx, served);
 }

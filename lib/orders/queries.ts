@@ -20,11 +20,14 @@ export type OrderView = {
   /** The ship-to as it was at checkout (a snapshot, whatever happened to the saved address since). */
   address: Omit<ShipTo, "country"> & { country: string };
   lines: { skuId: number; name: string; count: number; price: string }[];
+  /** Set when the shop shipped it with a carrier and/or a tracking number (null otherwise). */
+  carrier: string | null;
+  trackingNumber: string | null;
 };
 
 /** `orderNumber` overrides the row's: a header written by the checkout has none until the database gives it one (null: unknown, ""). */
 export function toOrderView(
-  order: Omit<Order, "orderNumber"> & { orderNumber?: number },
+  order: Omit<Order, "orderNumber" | "carrier" | "trackingNumber"> & Partial<Pick<Order, "orderNumber" | "carrier" | "trackingNumber">>,
   lines: Pick<OrderLine, "skuId" | "name" | "count" | "price">[],
   orderNumber: number | null = order.orderNumber ?? null,
 ): OrderView {
@@ -49,6 +52,8 @@ export function toOrderView(
       country: order.shipCountry,
     },
     lines: lines.map(({ skuId, name, count, price }) => ({ skuId, name, count, price })),
+    carrier: order.carrier ?? null,
+    trackingNumber: order.trackingNumber ?? null,
   };
 }
 

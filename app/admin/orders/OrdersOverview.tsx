@@ -1,37 +1,15 @@
 "use client";
 
-import { Fragment, useState } from "react";
-import { Cell, DataTable, type Column } from "@/app/admin/ui/DataTable";
+import { useState } from "react";
+import { DataTable, type Column } from "@/app/admin/ui/DataTable";
 import { StatusAlert } from "@/app/admin/ui/StatusAlert";
-import { ConfirmDialog } from "@/app/components/ConfirmDialog";
-import { STATUS_BADGE, STATUS_LABEL } from "@/app/components/order-status";
+import { STATUS_LABEL } from "@/app/components/order-status";
 import type { OrderStatus } from "@/db/schema";
-import { formatMoney } from "@/lib/money";
-import { oneLineAddress } from "@/lib/orders/address-lines";
-import { OrderEmails } from "./OrderEmails";
-import { useAllOrders, useOrderMove } from "./queries";
+import { COMPLETE, OrderRow, SHIP } from "./OrderRow";
+import { filterQuery, useBulkShip, useOrderMove, useOrderPages, type OrderFilter } from "./queries";
 
 const STATUSES = Object.keys(STATUS_LABEL) as OrderStatus[];
-
-/** The admin's next move from each status, if any (the server still decides). */
-type Move = { move: "ship" | "complete"; label: string; pending: string; confirm: string; what: string; done: string };
-const SHIP: Move = {
-  move: "ship",
-  label: "Ship",
-  pending: "Shipping…",
-  confirm: "Yes, ship it",
-  what: "The shopper will see it as shipped. This cannot be undone.",
-  done: "shipped",
-};
-const COMPLETE: Move = {
-  move: "complete",
-  label: "Complete",
-  pending: "Completing…",
-  confirm: "Yes, complete it",
-  what: "Marks it delivered and closes it. This cannot be undone.",
-  done: "completed",
-};
-const NEXT_MOVE: Partial<Record<OrderStatus, Move>> = { paid: SHIP, awaiting_shipment: SHIP, shipped: COMPLETE };
+const BULK_MAX = 100;
 
 const COLUMNS: Column[] = [
   { header: "Order" },
@@ -43,32 +21,70 @@ const COLUMNS: Column[] = [
   { header: "Actions", hidden: true },
 ];
 
-/** The status filter in the address, so a reload, a shared link or the dashboard's "unpaid" link opens the same list. */
-function showStatusInAddress(status: OrderStatus | "") {
-  const url = new URL(window.location.href);
-  if (status) url.searchParams.set("status", status);
-  else url.searchParams.delete("status");
-  window.history.replaceState(null, "", url);
+/** The filters in the address, so a reload, a shared link or the dashboard's "unpaid" link opens the same list. */
+function showInAddress(filter: OrderFilter) {
+  const query = filterQuery(filter);
+  window.history.replaceState(null, "", `${window.location.pathname}${query ? `?${query}` : ""}`);
 }
 
-/** The newest orders of every shopper, by status, with their lines; Ship and Complete ask first. */
-export function OrdersOverview({ initialStatus = "" }: { initialStatus?: OrderStatus | "" }) {
-  const [status, setStatus] = useState<OrderStatus | "">(initialStatus);
+/**
+ * Every shopper's orders, newest first, 50 at a time: search (number, customer, SKU or product),
+ * status and dates; open one for its lines, ship or complete it, or select several to ship or print.
+ */
+export function OrdersOverview({ initial }: { initial: OrderFilter }) {
+  const [filter, setFilter] = useState<OrderFilter>(initial);
+  const [typed, setTyped] = useState<OrderFilter>(initial);
   const [open, setOpen] = useState<string | null>(null);
-  const orders = useAllOrders(status);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const pages = useOrderPages(filter);
   const moveOrder = useOrderMove();
+  const bulk = useBulkShip();
+  const orders = pages.data?.pages.flatMap((p) => p.orders) ?? [];
+  const numberOf = new Map(orders.map((o) => [o.orderId, o.orderNumber || o.orderId]));
+  const outcomes = new Map<string, string>();
+  if (bulk.data) {
+    for (const id of bulk.data.shipped) outcomes.set(id, "shipped");
+    for (const r of bulk.data.refused) outcomes.set(r.orderId, `not shipped: ${r.message}`);
+  }
+
+  const apply = (next: OrderFilter) => {
+    setFilter(next);
+    setSelected(new Set());
+    showInAddress(next);
+  };
+  const pick = (orderId: string, on: boolean) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (on) next.add(orderId);
+      else next.delete(orderId);
+      return next;
+    });
+  const chosen = [...selected];
 
   return (
     <div className="stack">
-      <div className="toolbar">
+      <form
+        className="toolbar order-filters"
+        role="search"
+        aria-label="Find orders"
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply(typed);
+        }}
+      >
+        <label className="field order-search" style={{ margin: 0 }}>
+          <span>Search</span>
+          <input type="search" name="q" value={typed.q} maxLength={100} placeholder="SR-7K3F92, customer, SKU or product" onChange={(e) => setTyped({ ...typed, q: e.target.value })} />
+        </label>
         <label className="field" style={{ margin: 0 }}>
           <span>Status</span>
           <select
-            value={status}
+            name="status"
+            value={typed.status}
             onChange={(e) => {
-              const next = e.target.value as OrderStatus | "";
-              setStatus(next);
-              showStatusInAddress(next);
+              const next = { ...typed, status: e.target.value as OrderStatus | "" };
+              setTyped(next);
+              apply(next);
             }}
           >
             <option value="">All statuses</option>
@@ -79,103 +95,82 @@ export function OrdersOverview({ initialStatus = "" }: { initialStatus?: OrderSt
             ))}
           </select>
         </label>
+        <label className="field order-date" style={{ margin: 0 }}>
+          <span>From</span>
+          <input type="date" name="from" value={typed.from} onChange={(e) => setTyped({ ...typed, from: e.target.value })} />
+        </label>
+        <label className="field order-date" style={{ margin: 0 }}>
+          <span>To</span>
+          <input type="date" name="to" value={typed.to} onChange={(e) => setTyped({ ...typed, to: e.target.value })} />
+        </label>
+        <button type="submit" className="btn">
+          Search
+        </button>
+      </form>
+
+      <div className="toolbar bulk-bar" aria-label="Selected orders" role="group">
+        <span className="muted">{chosen.length === 0 ? "Select orders to ship or print several at once." : `${chosen.length} selected`}</span>
+        <button type="button" className="btn small" disabled={chosen.length === 0 || chosen.length > BULK_MAX || bulk.isPending} onClick={() => bulk.mutate(chosen)}>
+          {bulk.isPending ? "Shipping…" : "Ship selected"}
+        </button>
+        {chosen.length > 0 ? (
+          <a className="btn small secondary" href={`/admin/orders/slips?ids=${chosen.join(",")}`} target="_blank" rel="noopener">
+            Packing slips
+          </a>
+        ) : (
+          <button type="button" className="btn small secondary" disabled>
+            Packing slips
+          </button>
+        )}
+        {chosen.length > 0 && (
+          <button type="button" className="btn small link" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </button>
+        )}
       </div>
+
       <StatusAlert
-        error={moveOrder.isError ? moveOrder.error.message : undefined}
-        success={moveOrder.isSuccess ? `Order ${moveOrder.variables.number} ${moveOrder.variables.move === "ship" ? SHIP.done : COMPLETE.done}.` : undefined}
+        error={moveOrder.isError ? moveOrder.error.message : bulk.isError ? bulk.error.message : undefined}
+        success={
+          moveOrder.isSuccess
+            ? `Order ${moveOrder.variables.number} ${moveOrder.variables.move === "ship" ? SHIP.done : COMPLETE.done}.`
+            : bulk.data
+              ? `Shipped ${bulk.data.shipped.length} of ${bulk.data.shipped.length + bulk.data.refused.length}${
+                  bulk.data.refused.length ? `; not shipped: ${bulk.data.refused.map((r) => `${numberOf.get(r.orderId) ?? r.orderId} (${r.message})`).join(", ")}` : ""
+                }.`
+              : undefined
+        }
       />
-      {orders.isPending ? (
+      {pages.isPending ? (
         <p aria-busy="true">Loading orders…</p>
-      ) : orders.isError ? (
+      ) : pages.isError ? (
         <p className="alert error" role="alert">
-          {orders.error.message}
+          {pages.error.message}
         </p>
-      ) : orders.data.length === 0 ? (
-        <p className="muted">{status ? `No orders with status “${STATUS_LABEL[status]}”.` : "No orders yet."}</p>
+      ) : orders.length === 0 ? (
+        <p className="muted">{filter.q || filter.from || filter.to ? "No orders match." : filter.status ? `No orders with status “${STATUS_LABEL[filter.status]}”.` : "No orders yet."}</p>
       ) : (
         <DataTable label="Newest orders" columns={COLUMNS}>
-          {orders.data.map((o) => {
-            const expanded = open === o.orderId;
-            const next = NEXT_MOVE[o.status];
-            // The short number shoppers see ("SR-7K3F92"); the id only for an order still without one.
-            const number = o.orderNumber || o.orderId;
-            return (
-              <Fragment key={o.orderId}>
-                <tr>
-                  <th scope="row" className="admin-name">
-                    <button
-                      type="button"
-                      className="btn link"
-                      aria-expanded={expanded}
-                      aria-controls={`lines-${o.orderId}`}
-                      onClick={() => setOpen(expanded ? null : o.orderId)}
-                    >
-                      {number}
-                    </button>
-                  </th>
-                  <Cell label="Placed (UTC)" wide>{o.createdAt.replace("T", " ").slice(0, 19)}</Cell>
-                  <Cell label="Customer">{o.username}</Cell>
-                  <Cell label="Status" className="cell-status">
-                    <span className={`badge ${STATUS_BADGE[o.status]}`}>{STATUS_LABEL[o.status]}</span>
-                  </Cell>
-                  <Cell label="Items" num>
-                    {o.totalCount}
-                  </Cell>
-                  <Cell label="Total" num>
-                    {formatMoney(o.totalAmount)}
-                  </Cell>
-                  <Cell className="cell-action">
-                    {next && (
-                      <ConfirmDialog
-                        triggerLabel={
-                          <>
-                            {next.label}
-                            <span className="visually-hidden"> order {number}</span>
-                          </>
-                        }
-                        pendingLabel={next.pending}
-                        title={`${next.label} order ${number}?`}
-                        description={
-                          <p>
-                            {o.username}’s order of {o.totalCount} {o.totalCount === 1 ? "item" : "items"}, {formatMoney(o.totalAmount)}. {next.what}
-                          </p>
-                        }
-                        confirmLabel={next.confirm}
-                        tone=""
-                        triggerClassName="btn small"
-                        pending={moveOrder.isPending && moveOrder.variables.orderId === o.orderId}
-                        disabled={moveOrder.isPending}
-                        onConfirm={() => moveOrder.mutate({ orderId: o.orderId, number, move: next.move })}
-                      />
-                    )}
-                  </Cell>
-                </tr>
-                {expanded && (
-                  <tr id={`lines-${o.orderId}`} className="row-detail">
-                    <td colSpan={7}>
-                      {/* A list, not a nested table: on a phone the table's right-hand columns sit off screen. */}
-                      <ul className="order-lines" aria-label={`Lines of order ${number}`}>
-                        {o.lines.map((l) => (
-                          <li key={l.skuId}>
-                            <strong>{l.name}</strong>
-                            <br />
-                            {l.count} × {formatMoney(l.price)} · ships from{" "}
-                            {l.allocations.length > 0 ? l.allocations.map((a) => `${a.name} × ${a.count}`).join(", ") : "—"}
-                          </li>
-                        ))}
-                      </ul>
-                      <p className="muted order-lines" style={{ margin: "0.5rem 0 0", display: "block" }}>
-                        Ship to {o.address.name}, {oneLineAddress(o.address)} · freight {formatMoney(o.freight)} ·{" "}
-                        {o.payMethod === "cod" ? "cash on delivery" : "online payment"}
-                      </p>
-                      <OrderEmails orderId={o.orderId} number={number} />
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
-            );
-          })}
+          {orders.map((o) => (
+            <OrderRow
+              key={o.orderId}
+              order={o}
+              expanded={open === o.orderId}
+              onToggle={() => setOpen(open === o.orderId ? null : o.orderId)}
+              selected={selected.has(o.orderId)}
+              onSelect={(on) => pick(o.orderId, on)}
+              outcome={outcomes.get(o.orderId)}
+              pending={moveOrder.isPending && moveOrder.variables.orderId === o.orderId}
+              busy={moveOrder.isPending}
+              onMove={(next) => moveOrder.mutate({ orderId: o.orderId, number: o.orderNumber || o.orderId, move: next.move })}
+            />
+          ))}
         </DataTable>
+      )}
+      {pages.hasNextPage && (
+        <button type="button" className="btn secondary load-more" disabled={pages.isFetchingNextPage} onClick={() => pages.fetchNextPage()}>
+          {pages.isFetchingNextPage ? "Loading…" : "Load more orders"}
+        </button>
       )}
     </div>
   );

@@ -115,6 +115,17 @@ export default async function OrderPage({ params, searchParams }: Props) {
         <br />
         {oneLineAddress(order.address)}
       </p>
+      {(order.carrier || order.trackingNumber) && (
+        <p data-testid="order-tracking">
+          Shipped{order.carrier ? ` with ${order.carrier}` : ""}
+          {order.trackingNumber && (
+            <>
+              {" "}
+              · tracking number <strong>{order.trackingNumber}</strong>
+            </>
+          )}
+        </p>
+      )}
     </>
   );
 }

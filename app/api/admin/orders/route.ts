@@ -1,12 +1,12 @@
 import { NextResponse } from "next/server";
-import { listAllOrders } from "@/lib/admin/orders";
-import { orderFilterSchema } from "@/lib/admin/schemas";
-import { parseWith, requireAdmin, route } from "@/lib/web/http";
+import { searchOrders } from "@/lib/admin/orders";
+import { requireAdmin, route } from "@/lib/web/http";
 
 export const dynamic = "force-dynamic";
 
+/** Admin: every user's orders, newest first: `?q=&status=&from=&to=&cursor=&limit=` → `{ orders, nextCursor }`. */
 export const GET = route(async (req) => {
   await requireAdmin(req);
-  const { status } = parseWith(orderFilterSchema, { status: req.nextUrl.searchParams.get("status") || undefined });
-  return NextResponse.json({ orders: await listAllOrders({ status }) }, { headers: { "Cache-Control": "no-store" } });
+  const query = Object.fromEntries(req.nextUrl.searchParams);
+  return NextResponse.json(await searchOrders(query), { headers: { "Cache-Control": "no-store" } });
 });

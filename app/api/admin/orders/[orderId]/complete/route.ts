@@ -1,11 +1,11 @@
 import { NextResponse } from "next/server";
+import { completeAsAdmin } from "@/lib/admin/order-moves";
 import { requireAdmin, route } from "@/lib/web/http";
-import { completeOrder } from "@/lib/orders/lifecycle";
 
 type Ctx = { params: Promise<{ orderId: string }> };
 
 /** Admin: a shipped order is completed. */
 export const POST = route<Ctx>(async (req, { params }) => {
-  await requireAdmin(req);
-  return NextResponse.json({ order: await completeOrder((await params).orderId) });
+  const admin = await requireAdmin(req);
+  return NextResponse.json({ order: await completeAsAdmin(admin.id, (await params).orderId) });
 });

@@ -1,11 +1,13 @@
 import { NextResponse } from "next/server";
-import { requireAdmin, route } from "@/lib/web/http";
-import { shipOrder } from "@/lib/orders/lifecycle";
+import { shipAsAdmin } from "@/lib/admin/order-moves";
+import { shipSchema } from "@/lib/admin/order-schemas";
+import { readJson, requireAdmin, route } from "@/lib/web/http";
 
 type Ctx = { params: Promise<{ orderId: string }> };
 
-/** Admin: a paid or cash-on-delivery order is shipped. */
+/** Admin: a paid or cash-on-delivery order is shipped, `{ carrier?, trackingNumber? }`. */
 export const POST = route<Ctx>(async (req, { params }) => {
-  await requireAdmin(req);
-  return NextResponse.json({ order: await shipOrder((await params).orderId) });
+  const admin = await requireAdmin(req);
+  const shipment = await readJson(req, shipSchema);
+  return NextResponse.json({ order: await shipAsAdmin(admin.id, (await params).orderId, shipment) });
 });
