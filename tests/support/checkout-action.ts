@@ -60,6 +60,8 @@ export async function submitCheckout(client: HttpClient, action: CheckoutAction,
   );
   const redirect = String(res.headers["x-action-redirect"] ?? "");
   if (res.status === 200 && redirect.startsWith("/orders/")) return { code: "200 redirect", ok: true };
-  const code = /"ok":false,"code":"([A-Z_]+)"/.exec(res.body)?.[1];
+  // Refusals the page redraws itself for: sold-out lines taken out ("Buy the rest"), a changed cart.
+  const redrawn = res.status === 200 ? /^\/checkout\?notice=(sold-out|cart-changed)/.exec(redirect)?.[1] : undefined;
+  const code = redrawn ? { "sold-out": "OUT_OF_STOCK", "cart-changed": "CART_CHANGED" }[redrawn] : /"ok":false,"code":"([A-Z_]+)"/.exec(res.body)?.[1];
   return { code: `${res.status} ${code ?? "?"}`, ok: false };
 }
