@@ -62,7 +62,8 @@ for (const role of ROLES) {
         await page.keyboard.press("Escape");
         await page.goto(`/admin/orders?q=${orders[0]!.orderNumber.toLowerCase()}`);
         await settle(page);
-        await shot("admin-orders-found");
+        // The whole page: on a phone the found order's card sits below the filters.
+        await page.screenshot({ path: `${OUT}/${device}-admin-admin-orders-found.png`, fullPage: true, animations: "disabled", caret: "hide" });
         await page.goto(`/admin/orders/${orders[0]!.orderNumber}`);
         await settle(page);
         await shot("admin-order");
