@@ -46,7 +46,7 @@ async function seed(n: number): Promise<{ cookie: string; usernames: string[] }>
   const [users] = (await pool.query("SELECT id, username FROM users ORDER BY id")) as unknown as [{ id: number; username: string }[]];
   const shopperIds = users.filter((u) => u.username !== "benchadmin").map((u) => Number(u.id));
   const adminId = Number(users.find((u) => u.username === "benchadmin")!.id);
-  await pool.query(`INSERT INTO addresses (user_id, receiver, phone, region, detail) VALUES ${shopperIds.map(() => "(?, 'Bench Buyer', '+1 555 0100', 'Bench Region', '1 Bench Street')").join(", ")}`, shopperIds);
+  await pool.query(`INSERT INTO addresses (user_id, name, email, phone, line1, line2, city, region, postcode, country, is_default) VALUES ${shopperIds.map(() => "(?, 'Bench Buyer', 'bench@example.com', '+1 555 0100', '1 Bench Street', '', 'Portland', 'OR', '97201', 'US', 1)").join(", ")}`, shopperIds);
   const [addr] = (await pool.query("SELECT id, user_id FROM addresses")) as unknown as [{ id: number; user_id: number }[]];
   const addressOf = new Map(addr.map((a) => [Number(a.user_id), Number(a.id)]));
 
@@ -61,8 +61,8 @@ async function seed(n: number): Promise<{ cookie: string; usernames: string[] }>
   const began = Date.now();
   await insertChunks(
     orders,
-    "INSERT INTO orders (id, user_id, idempotency_key, address_id, ship_receiver, ship_phone, ship_region, ship_detail, total_count, total_amount, freight, pay_method, status, strategy, cart_revision, cart_cleanup_pending, order_number, created_at, updated_at) VALUES ",
-    "(?, ?, ?, ?, 'Bench Buyer', '+1 555 0100', 'Bench Region', '1 Bench Street', 1, '24.00', '5.00', 'cod', ?, 'batched', NULL, 0, ?, ?, ?)",
+    "INSERT INTO orders (id, user_id, idempotency_key, address_id, ship_name, ship_email, ship_phone, ship_line1, ship_line2, ship_city, ship_region, ship_postcode, ship_country, total_count, total_amount, freight, pay_method, status, strategy, cart_revision, cart_cleanup_pending, order_number, created_at, updated_at) VALUES ",
+    "(?, ?, ?, ?, 'Bench Buyer', 'bench@example.com', '+1 555 0100', '1 Bench Street', '', 'Portland', 'OR', '97201', 'US', 1, '24.00', '5.00', 'cod', ?, 'batched', NULL, 0, ?, ?, ?)",
     (o) => [o.id, o.userId, `bench-${o.number}`, o.addressId, o.status, o.number, o.at, o.at],
   );
   await insertChunks(orders, "INSERT INTO order_lines (order_id, sku_id, name, count, price) VALUES ", "(?, ?, ?, 1, '19.00')", (o) => [o.id, o.skuId, `Bench Orders Tee — ${["S", "M", "L"][skuIds.indexOf(o.skuId)]}`]);

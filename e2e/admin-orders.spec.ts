@@ -15,7 +15,7 @@ async function shopperWithOrders(browser: Browser, skuId: number) {
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const username = newUsername("ord");
   expect((await context.request.post("/api/auth/register", { data: { username, password: "password123" } })).status()).toBe(201);
-  const address = await context.request.post("/api/addresses", { data: { receiver: "Robin Order", phone: "+1 555 0100", region: "Oregon", detail: "7 Pier Lane" } });
+  const address = await context.request.post("/api/addresses", { data: { name: "Robin Order", email: "robin@example.com", phone: "+1 555 0100", line1: "7 Pier Lane", city: "Portland", region: "Oregon", postcode: "97201", country: "US" } });
   const addressId = (await address.json()).address.id as number;
   const orders: { orderId: string; orderNumber: string }[] = [];
   for (let i = 0; i < 2; i++) {

@@ -1,9 +1,9 @@
 import { and, eq, inArray, ne } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { POST as adminCancelRoute } from "@/app/api/admin/orders/[orderId]/cancel/route";
 import { POST as cancelRoute } from "@/app/api/orders/[orderId]/cancel/route";
 import { POST as payRoute } from "@/app/api/orders/[orderId]/pay/route";
-import { getDb } from "@/db";
+import { getDb, getPool } from "@/db";
 import { orderEvents, orderLineAllocations, orders } from "@/db/schema";
 import { expireUnpaidOrders } from "@/lib/orders/expiry";
 import { expireOrder } from "@/lib/orders/lifecycle";
@@ -17,6 +17,8 @@ describe("the admin's cancel racing the shopper's pay and cancel and the expiry 
   it("has exactly one winner for each of 50 orders, and conserves stock at every location", async () => {
     // Two locations, the first small, so orders split their units over both.
     const [first, second] = [await makeLocation(1), await makeLocation(2)];
+    // Off again afterwards: other files adjust stock where only one location is active.
+    onTestFinished(() => getPool().query("UPDATE locations SET active = 0 WHERE id IN (?, ?)", [first, second]).then(() => undefined));
     const skuIds = await makeSkus([0, 0]);
     const initial = new Map<string, number>();
     for (const skuId of skuIds) {

@@ -72,7 +72,7 @@ export async function recordedDrop(skuId: number, buyers: number, drop: Omit<Par
     for (let i = 0; i < buyers; i++) {
       const name = `e2edrop${Date.now().toString(36)}${i}${Math.floor(Math.random() * 1e6).toString(36)}`;
       const [user] = (await db.query("INSERT INTO users (username, password_hash, role) VALUES (?, 'scrypt$2$1$1$AAAA$AAAA', 'shopper')", [name])) as unknown as [{ insertId: number }];
-      const [address] = (await db.query("INSERT INTO addresses (user_id, receiver, phone, region, detail) VALUES (?, 'Test Buyer', '+1 555 0100', 'Test Region', '1 Test Street')", [user.insertId])) as unknown as [{ insertId: number }];
+      const [address] = (await db.query("INSERT INTO addresses (user_id, name, email, phone, line1, line2, city, region, postcode, country, is_default) VALUES (?, 'Test Buyer', 'buyer@example.com', '+1 555 0100', '1 Test Street', '', 'Portland', 'OR', '97201', 'US', 1)", [user.insertId])) as unknown as [{ insertId: number }];
       made.push({ userId: user.insertId, addressId: address.insertId });
     }
     await insertRecordedDrop(db, skuId, { ...drop, buyers: made });
