@@ -142,7 +142,7 @@ test.describe("the Products room at both widths", () => {
       await fitsAndPassesAxe(page);
       const shots = process.env.PRODUCTS_SCREENSHOTS;
       if (shots) await page.screenshot({ path: `${shots}/${device}-admin-products.png`, fullPage: true });
-      await page.getByRole("main").getByRole("listitem").first().getByRole("link").click();
+      await page.getByRole("list", { name: "Products" }).getByRole("listitem").first().getByRole("link").click();
       await expect(page.getByRole("heading", { level: 2, name: "Variants" })).toBeVisible();
       await page.getByRole("region", { name: "Variants" }).getByText(/^Edit /).first().click();
       await fitsAndPassesAxe(page);
