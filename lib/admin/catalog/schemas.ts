@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { NAME_LENGTH, PRODUCT_STATUSES } from "@/db/schema";
 import { MAX_ADJUSTMENT } from "@/lib/admin/limits";
-import { MAX_LINE_QTY } from "@/lib/cart/limits";
-import { compareAtAbovePrice, compareAtPrice, COMPARE_AT_PROBLEM, perCustomerLimit, price, saleStartsAt, skuCode, skuName } from "@/lib/admin/schemas";
+import { compareAtAbovePrice, compareAtPrice, COMPARE_AT_PROBLEM, perCustomerLimit, price, saleSettingsForm, saleStartsAt, skuCode, skuName } from "@/lib/admin/schemas";
 
 /** The longest description: plain text, paragraphs separated by blank lines. */
 export const MAX_DESCRIPTION = 5000;
@@ -100,7 +99,6 @@ const blankIsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 /** The product form (new and edit): the same rules as the API. */
 export const productForm = z.object({ name: productName, description, category, status: z.preprocess(blankIsUndefined, productStatus.optional()) });
 
-const LIMIT_FORM = "Limit must be a whole number from 1 to 99, or blank for no limit.";
 const COUNT_FORM = `Stock must be a whole number from 0 to ${MAX_ADJUSTMENT}, or blank for none.`;
 
 /**
@@ -113,18 +111,9 @@ export const variantForm = z
     price,
     code: z.preprocess(blankIsNull, skuCode),
     compareAtPrice: z.preprocess(blankIsNull, compareAtPrice),
-    perCustomerLimit: z.preprocess(
-      blankIsNull,
-      z.string({ error: LIMIT_FORM }).trim().regex(/^\d+$/, LIMIT_FORM).transform(Number).pipe(z.number().int(LIMIT_FORM).min(1, LIMIT_FORM).max(MAX_LINE_QTY, LIMIT_FORM))
-        .nullable(),
-    ),
-    saleStartsAt: z.preprocess(
-      blankIsNull,
-      z.iso
-        .datetime({ offset: true, error: "Launch must be a date and time, or blank to sell at once." })
-        .transform((s) => new Date(s))
-        .nullable(),
-    ),
+    // The limit and launch time read exactly as the stock room's sale settings read them.
+    perCustomerLimit: saleSettingsForm.shape.perCustomerLimit,
+    saleStartsAt: saleSettingsForm.shape.saleStartsAt,
     stock: z.array(z.object({ locationId: z.number(), count: z.preprocess(blankIsUndefined, z.string({ error: COUNT_FORM }).trim().regex(/^\d+$/, COUNT_FORM).transform(Number).pipe(z.number().max(MAX_ADJUSTMENT, COUNT_FORM)).optional()) })),
   })
   .refine((v) => compareAtAbovePrice(v.price, v.compareAtPrice), { message: COMPARE_AT_PROBLEM, path: ["compareAtPrice"] })
