@@ -8,7 +8,7 @@ import { LaunchTime } from "@/app/components/LaunchTime";
 import type { DropReport } from "@/lib/drops/report";
 import { formatMoney as money, toCents } from "@/lib/money";
 import { LiveChart } from "./LiveChart";
-import { ANSWER_SERIES, LATENCY_SERIES, Legend, ms, OUTCOMES, plural, REFUSALS, SALES_SERIES, seconds } from "./outcomes";
+import { AnswersTable, ANSWER_SERIES, LATENCY_SERIES, Legend, ms, OUTCOMES, plural, REFUSALS, SALES_SERIES, seconds } from "./outcomes";
 
 const day = (msValue: number) => new Date(msValue).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
 const percent = (part: number, whole: number) => (whole === 0 ? "—" : `${Math.round((100 * part) / whole)}%`);
@@ -168,27 +168,7 @@ export function DropReportView({ report: r }: { report: DropReport }) {
             </tbody>
           </table>
         </div>
-        <div className="table-wrap">
-          <table className="admin-table" data-testid="report-answers">
-            <caption id="report-answers-caption">Checkout answers, all together</caption>
-            <thead>
-              <tr>
-                <th scope="col">Answer</th>
-                <th scope="col" className="num">
-                  Checkouts
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {OUTCOMES.map((o) => (
-                <tr key={o.outcome}>
-                  <th scope="row">{o.label}</th>
-                  <td className="num">{r.totals.outcomes[o.outcome]}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AnswersTable captionId="report-answers-caption" outcomes={r.totals.outcomes} testId="report-answers" />
       </div>
     </section>
   );

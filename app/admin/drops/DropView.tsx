@@ -11,7 +11,7 @@ import type { DropSecond } from "@/lib/drops/live-series";
 import { LaunchTime } from "@/app/components/LaunchTime";
 import { DropPicker } from "./DropPicker";
 import { LiveChart } from "./LiveChart";
-import { ANSWER_SERIES, LATENCY_SERIES, Legend, ms, OUTCOMES, plural, REFUSALS, SALES_SERIES, seconds } from "./outcomes";
+import { AnswersTable, ANSWER_SERIES, LATENCY_SERIES, Legend, ms, OUTCOMES, plural, REFUSALS, SALES_SERIES, seconds } from "./outcomes";
 import { DROP_POLL_MS, useDropLive } from "./queries";
 
 /** Rows of the table under the charts: the newest seconds. */
@@ -152,29 +152,7 @@ function DropCharts({ skuId }: { skuId: number }) {
         </figure>
       </div>
       <div className="drop-tables">
-        <div className="table-wrap">
-          <table className="admin-table" data-testid="drop-answers">
-            <caption id="drop-answers-caption">Checkout answers, all together</caption>
-            <thead>
-              <tr>
-                <th scope="col">Answer</th>
-                <th scope="col" className="num">
-                  Checkouts
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {OUTCOMES.map((o) => (
-                <tr key={o.outcome}>
-                  <th scope="row">{o.label}</th>
-                  <td className="num" data-testid={`drop-total-${o.outcome}`}>
-                    {d.totals.outcomes[o.outcome]}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AnswersTable captionId="drop-answers-caption" outcomes={d.totals.outcomes} testId="drop-answers" cellTestId={(o) => `drop-total-${o}`} />
         {/* Focusable, so a keyboard can scroll it where a phone is narrower than its columns. */}
         <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="drop-table-caption">
           <table className="admin-table" data-testid="drop-recent">

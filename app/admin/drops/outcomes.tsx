@@ -38,3 +38,33 @@ export function Legend({ items }: { items: { label: string; color: string; dash?
     </ul>
   );
 }
+
+/** Every answer's count over the whole drop (the live view's and the report's table). */
+/** `captionId` names the caption, which the answers chart points at (aria-describedby). */
+export function AnswersTable({ outcomes, testId, captionId, cellTestId }: { outcomes: Record<DropOutcome, number>; testId: string; captionId: string; cellTestId?: (outcome: DropOutcome) => string }) {
+  return (
+    <div className="table-wrap">
+      <table className="admin-table" data-testid={testId}>
+        <caption id={captionId}>Checkout answers, all together</caption>
+        <thead>
+          <tr>
+            <th scope="col">Answer</th>
+            <th scope="col" className="num">
+              Checkouts
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {OUTCOMES.map((o) => (
+            <tr key={o.outcome}>
+              <th scope="row">{o.label}</th>
+              <td className="num" data-testid={cellTestId?.(o.outcome)}>
+                {outcomes[o.outcome]}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
