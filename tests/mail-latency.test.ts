@@ -5,9 +5,9 @@ import { startRelay, stopRelay } from "@/lib/mail/relay";
 import { messageIdOf, smtpTransport } from "@/lib/mail/transport";
 import { placeOrder } from "@/lib/orders/checkout";
 import { fillCart, makeShoppers, makeSkus, uid } from "./support/fixtures";
-import { TestSmtp } from "./support/smtp";
+import { smtpTestPort, TestSmtp } from "./support/smtp";
 
-const smtp = new TestSmtp(2526, false);
+const smtp = new TestSmtp(smtpTestPort(1), false);
 const transport = smtpTransport(smtp.url);
 const ORDERS = 300;
 

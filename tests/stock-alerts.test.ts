@@ -16,9 +16,9 @@ import { placeOrder } from "@/lib/orders/checkout";
 import { cancelOrder } from "@/lib/orders/lifecycle";
 import { PEER_ADDRESS_HEADER } from "@/lib/platform/peer-address.mjs";
 import { ctx, fillCart, makeLocation, makeShopper, makeShoppers, makeSkus, noCtx, redis, request, spreadStock, stockOf, uid, type Shopper } from "./support/fixtures";
-import { TestSmtp } from "./support/smtp";
+import { smtpTestPort, TestSmtp } from "./support/smtp";
 
-const smtp = new TestSmtp(2531);
+const smtp = new TestSmtp(smtpTestPort(3));
 const transport = smtpTransport(smtp.url);
 const fast: RelayOptions = { transport, baseDelayMs: 20, leaseMs: 5_000, batch: 100 };
 
