@@ -1,6 +1,6 @@
 import "server-only";
 import type { ResultSetHeader, RowDataPacket } from "mysql2";
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { mailOutbox, skus, spus, stockAlerts, users } from "@/db/schema";
 import { lineName } from "@/lib/catalog/product-name";
@@ -87,25 +87,31 @@ export async function alertByToken(token: string): Promise<{ skuId: number; spuI
  * variant that has either.
  */
 export async function alertCounts(skuId?: number): Promise<AlertCounts[]> {
-  if (skuId !== undefined) {
-    const [sku] = await getDb().select({ id: skus.id }).from(skus).where(eq(skus.id, skuId)).limit(1);
-    if (!sku) throw new AppError("SKU_NOT_FOUND");
-  }
+  if (skuId === undefined) return countsOf();
+  const [sku] = await getDb().select({ id: skus.id }).from(skus).where(eq(skus.id, skuId)).limit(1);
+  if (!sku) throw new AppError("SKU_NOT_FOUND");
+  return countsOf([skuId]);
+}
+
+/** The console's variant panels: each of these variants' counts, zeros included. */
+export const alertCountsOf = (skuIds: number[]) => (skuIds.length === 0 ? Promise.resolve([]) : countsOf(skuIds));
+
+async function countsOf(skuIds?: number[]): Promise<AlertCounts[]> {
   const [waiting, notified] = await Promise.all([
     getDb()
       .select({ skuId: stockAlerts.skuId, n: count() })
       .from(stockAlerts)
-      .where(skuId === undefined ? undefined : eq(stockAlerts.skuId, skuId))
+      .where(skuIds ? inArray(stockAlerts.skuId, skuIds) : undefined)
       .groupBy(stockAlerts.skuId),
     getDb()
       .select({ skuId: mailOutbox.skuId, n: count() })
       .from(mailOutbox)
-      .where(and(eq(mailOutbox.kind, "back_in_stock"), skuId === undefined ? sql`${mailOutbox.skuId} IS NOT NULL` : eq(mailOutbox.skuId, skuId)))
+      .where(and(eq(mailOutbox.kind, "back_in_stock"), skuIds ? inArray(mailOutbox.skuId, skuIds) : isNotNull(mailOutbox.skuId)))
       .groupBy(mailOutbox.skuId),
   ]);
   const bySku = new Map<number, AlertCounts>();
   const at = (id: number) => bySku.get(id) ?? bySku.set(id, { skuId: id, waiting: 0, notified: 0 }).get(id)!;
-  if (skuId !== undefined) at(skuId);
+  for (const id of skuIds ?? []) at(id);
   for (const w of waiting) at(w.skuId).waiting = w.n;
   for (const n of notified) at(n.skuId!).notified = n.n;
   return [...bySku.values()].sort((a, b) => a.skuId - b.skuId);
