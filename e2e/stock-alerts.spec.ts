@@ -75,6 +75,7 @@ test("a guest asks to be told on a sold-out variant, the admin restocks it, the 
 const tokenOf = (id: number) => `${id}.${createHmac("sha256", "e2e-secret-e2e-secret-e2e-secret-0123456").update(`stock-alert:${id}`).digest("base64url")}`;
 
 test("a waiting subscriber unsubscribes from the page their link opens, with a button", async ({ page, request }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
   const sku = await makeVariant(PRODUCT, { stock: 0 });
   const email = `${newUsername("leave")}@example.com`;
   expect((await request.post("/api/stock-alerts", { data: { skuId: sku.skuId, email } })).status()).toBe(201);
@@ -83,6 +84,7 @@ test("a waiting subscriber unsubscribes from the page their link opens, with a b
   // Opening the page deleted nothing.
   expect(await sql<unknown[]>("SELECT id FROM stock_alerts WHERE id = ?", [row!.id])).toHaveLength(1);
   await expect(page.getByText(`${email} is waiting for an e-mail when ${sku.label} is back in stock.`)).toBeVisible();
+  expect((await new AxeBuilder({ page }).withTags(TAGS).analyze()).violations.map((v) => v.id)).toEqual([]);
   await page.getByRole("button", { name: "Unsubscribe" }).click();
   await expect(page.getByRole("status")).toHaveText(`Unsubscribed: ${email} will not be e-mailed when ${sku.label} is back.`);
   expect(await sql<unknown[]>("SELECT id FROM stock_alerts WHERE id = ?", [row!.id])).toHaveLength(0);
