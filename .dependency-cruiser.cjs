@@ -3,7 +3,7 @@
  * app -> lib -> db and never back; inside lib/, the shop's domains use the process plumbing
  * (lib/platform) and never the web layer (lib/web); tests, bench and e2e share tests/support.
  */
-const DOMAINS = "(admin|audit|auth|cart|catalog|drops|images|orders)";
+const DOMAINS = "(admin|alerts|audit|auth|cart|catalog|drops|images|orders)";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -4,6 +4,8 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
 
 export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/stockroom_e2e";
+/** The e-mail spec's SMTP server (e2e/stock-alerts.spec.ts listens there while it runs; otherwise the relay retries). */
+export const E2E_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2529);
 
 export default defineConfig({
   testDir: "e2e",
@@ -46,6 +48,9 @@ export default defineConfig({
       SESSION_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456",
       NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-test",
       ORDER_PAYMENT_TTL: "900",
+      SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
+      SHOP_URL: baseURL,
+      MAIL_POLL_MS: "200",
     },
   },
 });

@@ -433,7 +433,7 @@ export const dropShoppers = mysqlTable(
 );
 
 /** What an outbox row says; each kind has its template in lib/mail/templates/. */
-export const MAIL_KINDS = ["order_created", "order_paid", "order_shipped", "order_cancelled", "order_expired"] as const;
+export const MAIL_KINDS = ["order_created", "order_paid", "order_shipped", "order_cancelled", "order_expired", "back_in_stock"] as const;
 /**
  * `pending`: waits for its next attempt; `sending`: a relay claimed it and may be talking to the
  * SMTP server (its lease is `claimed_until`); `sent`: the server answered 250; `failed`: given up.
@@ -451,6 +451,9 @@ export const mailOutbox = mysqlTable(
     id: id("id").autoincrement().primaryKey(),
     kind: mysqlEnum("kind", MAIL_KINDS).notNull(),
     orderId: varchar("order_id", { length: 26 }).references(() => orders.id, { onDelete: "cascade" }),
+    /** A `back_in_stock` row's variant and the subscription it ended (for its unsubscribe link); null for order e-mails. */
+    skuId: id("sku_id"),
+    alertId: id("alert_id"),
     recipient: varchar("recipient", { length: 254 }).notNull(),
     state: mysqlEnum("state", MAIL_STATES).notNull().default("pending"),
     /** Attempts started (a claim counts one), bounded by MAIL_MAX_ATTEMPTS. */
@@ -466,7 +469,29 @@ export const mailOutbox = mysqlTable(
   (t) => [
     index("mail_outbox_state_next_idx").on(t.state, t.nextAttemptAt),
     index("mail_outbox_order_idx").on(t.orderId, t.id),
+    // The console's "notified" count per variant.
+    index("mail_outbox_sku_idx").on(t.skuId, t.kind),
   ],
+);
+
+/**
+ * "Notify me when it's back" (lib/alerts/): who waits for a sold-out variant, one row per
+ * (variant, e-mail), served in `id` order. A restock (0 -> N under the SKU's lock) turns up to
+ * max(N, 10) x BACK_IN_STOCK_FACTOR of them into `back_in_stock` outbox rows and deletes them in
+ * its own transaction. No foreign key to skus: a key check would share-lock the SKU row the
+ * checkout updates.
+ */
+export const stockAlerts = mysqlTable(
+  "stock_alerts",
+  {
+    id: id("id").autoincrement().primaryKey(),
+    skuId: id("sku_id").notNull(),
+    email: varchar("email", { length: 254 }).notNull(),
+    /** The shopper who subscribed, when signed in (null for a guest). */
+    userId: id("user_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("stock_alerts_sku_email_idx").on(t.skuId, t.email), index("stock_alerts_sku_id_idx").on(t.skuId, t.id)],
 );
 
 export type User = typeof users.$inferSelect;
@@ -491,5 +516,6 @@ export type OrderLineAllocation = typeof orderLineAllocations.$inferSelect;
 export type DropSecondRow = typeof dropSeconds.$inferSelect;
 export type DropRecord = typeof dropRecords.$inferSelect;
 export type MailOutboxRow = typeof mailOutbox.$inferSelect;
+export type StockAlert = typeof stockAlerts.$inferSelect;
 export type MailKind = (typeof MAIL_KINDS)[number];
 export type MailState = (typeof MAIL_STATES)[number];

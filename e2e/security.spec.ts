@@ -63,6 +63,8 @@ test("every page as anonymous, shopper, another shopper and admin, with no CSP v
     "/admin/drops/[skuId]": `/admin/drops/${skuId}`,
     "/admin/products/[spuId]": `/admin/products/${spuId}`,
     "/admin/orders/[orderId]": `/admin/orders/${orderId}`,
+    // An unsubscribe link that does not verify: the page says so (200), for everyone.
+    "/stock-alerts/[token]": "/stock-alerts/1.not-a-real-signature",
   };
   // ok: the page renders; login: sent to /login?next=...; 403: the admins-only page with status 403; 404: not found.
   const adminOnly = { anonymous: "login", shopper: "403", other: "403", admin: "ok" };
@@ -88,6 +90,7 @@ test("every page as anonymous, shopper, another shopper and admin, with no CSP v
     "/orders/[orderId]": { anonymous: "login", shopper: "ok", other: "404", admin: "404" },
     "/products/[spuId]": { anonymous: "ok", shopper: "ok", other: "ok", admin: "ok" },
     "/register": { anonymous: "ok", shopper: "ok", other: "ok", admin: "ok" },
+    "/stock-alerts/[token]": { anonymous: "ok", shopper: "ok", other: "ok", admin: "ok" },
   };
   expect(pageRoutes().sort()).toEqual(Object.keys(expected).sort());
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPool } from "@/db";
+import { alertToken } from "@/lib/alerts/token";
 import { addImage } from "@/lib/images/service";
 import { register } from "@/lib/auth/service";
 import { SESSION_COOKIE, createSession } from "@/lib/auth/session";
@@ -56,6 +57,13 @@ async function shopperOrder(w: World, payMethod: "cod" | "online") {
   return order.orderId;
 }
 
+/** A waiting back-in-stock subscription's signed unsubscribe token. */
+async function anAlertToken() {
+  const [skuId] = await makeSkus([0]);
+  const [res] = await getPool().query("INSERT INTO stock_alerts (sku_id, email) VALUES (?, ?)", [skuId, `${uid("m")}@example.com`]);
+  return alertToken((res as { insertId: number }).insertId);
+}
+
 /** An order's confirmation e-mail (its outbox row's id): something to resend. */
 async function anEmail(w: World) {
   const orderId = await shopperOrder(w, "cod");
@@ -96,6 +104,7 @@ const MATRIX: Record<string, Entry> = {
   "GET /api/admin/orders": { expect: adminOnly(200) },
   "GET /api/admin/orders/[orderId]/emails": { expect: adminOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },
   "GET /api/admin/emails": { expect: adminOnly(200), prepare: async () => ({ query: "?state=failed" }) },
+  "GET /api/admin/stock-alerts": { expect: adminOnly(200), prepare: async (w) => ({ query: `?skuId=${w.skuId}` }) },
   "POST /api/admin/emails/[id]/resend": { expect: adminOnly(201), prepare: async (w) => ({ params: { id: await anEmail(w) } }) },
   "GET /api/admin/orders/[orderId]": { expect: adminOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },
   "POST /api/admin/orders/[orderId]/cancel": { expect: adminOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },
@@ -185,6 +194,9 @@ const MATRIX: Record<string, Entry> = {
   "GET /api/metrics": { expect: all(404) },
   // A guest gets { user: null }, not a 401 (no error in every guest page's console).
   "GET /api/me": { expect: all(200) },
+  // Anyone may ask to be told, and anyone holding the signed link may unsubscribe: the token is the proof.
+  "POST /api/stock-alerts": { expect: all(201), prepare: async () => ({ body: { skuId: (await makeSkus([0]))[0], email: `${uid("m")}@example.com` } }) },
+  "DELETE /api/stock-alerts/[token]": { expect: all(204), prepare: async () => ({ params: { token: await anAlertToken() } }) },
   "POST /api/orders/[orderId]/cancel": { expect: ownerOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "online") } }) },
   "POST /api/orders/[orderId]/pay": { expect: ownerOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "online") } }) },
   "GET /api/orders/[orderId]": { expect: ownerOnly(200), prepare: async (w) => ({ params: { orderId: await shopperOrder(w, "cod") } }) },

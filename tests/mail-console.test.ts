@@ -8,7 +8,7 @@ import { smtpTransport } from "@/lib/mail/transport";
 import { placeOrder } from "@/lib/orders/checkout";
 import { cancelOrder } from "@/lib/orders/lifecycle";
 import { ctx, fillCart, makeShopper, makeSkus, noCtx, request, uid } from "./support/fixtures";
-import { TestSmtp } from "./support/smtp";
+import { smtpTestPort, TestSmtp } from "./support/smtp";
 
 describe("the console's view of e-mails", () => {
   it("lists an order's e-mails with their state, resends as a new row, and lists failed ones", async () => {
@@ -32,7 +32,7 @@ describe("the console's view of e-mails", () => {
     expect(unknown.status).toBe(404);
 
     // A server that refuses everything for good: both fail, with the server's reason.
-    const smtp = new TestSmtp(2527);
+    const smtp = new TestSmtp(smtpTestPort(2));
     await smtp.listen();
     const transport = smtpTransport(smtp.url);
     try {

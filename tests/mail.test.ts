@@ -12,9 +12,9 @@ import { formatOrderNumber } from "@/lib/orders/number";
 import { cartKeys, guestOwner } from "@/lib/cart/store";
 import { newGuestId } from "@/lib/cart/guest";
 import { fillCart, linesOf, makeShopper, makeSkus, redis, uid, type Shopper } from "./support/fixtures";
-import { TestSmtp } from "./support/smtp";
+import { smtpTestPort, TestSmtp } from "./support/smtp";
 
-const smtp = new TestSmtp(2525);
+const smtp = new TestSmtp(smtpTestPort(0));
 const transport = smtpTransport(smtp.url);
 const fast: RelayOptions = { transport, baseDelayMs: 20, leaseMs: 5_000 };
 
@@ -96,6 +96,24 @@ describe("order e-mails through a real SMTP server", () => {
     const subjects = smtp.received.map((m) => m.mail.subject ?? "");
     expect(subjects.filter((s) => s.includes("shipped"))).toHaveLength(1);
     expect(subjects.filter((s) => s.includes("expired"))).toHaveLength(1);
+  });
+
+  it("the shipped e-mail carries the carrier and tracking number the ship recorded, in both parts", async () => {
+    const [skuId] = await makeSkus([10]);
+    const shopper = await makeShopper();
+    const tracked = await placeFor(shopper, skuId!, 1, "cod");
+    const untracked = await placeFor(shopper, skuId!, 1, "cod");
+    await shipOrder(tracked, { carrier: "DHL", trackingNumber: "00340434161094027318" });
+    await shipOrder(untracked);
+    await drain();
+    const shipped = (await outbox()).filter((r) => r.kind === "order_shipped");
+    expect(shipped.map((r) => r.orderId)).toEqual([tracked, untracked]);
+    const mailOf = (orderId: string) => smtp.received.find((m) => m.messageId === messageIdOf(shipped.find((r) => r.orderId === orderId)!.id))!.mail;
+    for (const part of [String(mailOf(tracked).html), mailOf(tracked).text ?? ""]) {
+      expect(part).toContain("Carrier: DHL");
+      expect(part).toContain("Tracking number: 00340434161094027318");
+    }
+    for (const part of [String(mailOf(untracked).html), mailOf(untracked).text ?? ""]) expect(part).not.toContain("Tracking number");
   });
 
   it("keeps e-mails pending with a note without SMTP, and sends them once SMTP is configured", async () => {

@@ -12,6 +12,7 @@ import { buyableUnits } from "@/lib/catalog/availability";
 import { limitLabel } from "@/lib/drops/limit-message";
 import { AccountRequiredNote } from "@/app/session/AccountRequiredNote";
 import { useMe } from "@/app/session/queries";
+import { NotifyMe } from "@/app/components/NotifyMe";
 
 /**
  * The cart as a list of cards: picture, name, availability, stepper, line total and Remove all on
@@ -110,6 +111,7 @@ export function CartTable() {
                   )}
                   {item.perCustomerLimit !== null && me.data === null && <AccountRequiredNote testId={`cart-account-required-${item.skuId}`} next="/cart" />}
                 </div>
+                {item.stock === 0 && !me.isPending && <NotifyMe skuId={item.skuId} name={item.name} signedIn={Boolean(me.data)} compact />}
               </div>
               <div className="cart-line-qty">
                 <LineQuantity

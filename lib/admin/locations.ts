@@ -2,6 +2,7 @@ import "server-only";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
 import { locations, skuLocations, skus } from "@/db/schema";
+import { notifyRestocked } from "@/lib/alerts/restock";
 import { AppError, isDuplicateKey } from "@/lib/errors";
 import { clearSoldOut } from "@/lib/orders/soldout";
 import type { CreateLocationInput, UpdateLocationInput } from "./schemas";
@@ -72,9 +73,10 @@ export async function updateLocation(locationId: number, change: UpdateLocationI
 async function applyChange(tx: Tx, locationId: number, change: UpdateLocationInput): Promise<number[]> {
   const copied = change.priority !== undefined || change.active !== undefined;
   let skuIds: number[] = [];
+  let before: { id: number; stock: number }[] = [];
   if (copied) {
     skuIds = await skusAt(tx, locationId);
-    if (skuIds.length > 0) await tx.select({ id: skus.id }).from(skus).where(inArray(skus.id, skuIds)).orderBy(asc(skus.id)).for("update");
+    if (skuIds.length > 0) before = await tx.select({ id: skus.id, stock: skus.stock }).from(skus).where(inArray(skus.id, skuIds)).orderBy(asc(skus.id)).for("update");
   }
   const all = await tx.select(columns).from(locations).orderBy(asc(locations.id)).for("update");
   const target = all.find((l) => l.locationId === locationId);
@@ -94,7 +96,13 @@ async function applyChange(tx: Tx, locationId: number, change: UpdateLocationInp
   const copy = { ...(change.priority !== undefined && { priority: change.priority }), ...(change.active !== undefined && { active: change.active }) };
   if (Object.keys(copy).length > 0) await tx.update(skuLocations).set(copy).where(eq(skuLocations.locationId, locationId));
   await tx.update(locations).set(change).where(eq(locations.id, locationId));
-  return activeNow && change.active ? skuIds : [];
+  if (!(activeNow && change.active)) return [];
+  // A reactivated location restocks every SKU it holds units of: the ones it takes from 0 notify their subscribers.
+  if (skuIds.length > 0) {
+    const after = new Map((await tx.select({ id: skus.id, stock: skus.stock }).from(skus).where(inArray(skus.id, skuIds))).map((s) => [s.id, s.stock]));
+    await notifyRestocked(tx, before.map((s) => ({ skuId: s.id, before: s.stock, after: after.get(s.id) ?? s.stock })));
+  }
+  return skuIds;
 }
 
 const skusAt = async (tx: Tx, locationId: number) =>

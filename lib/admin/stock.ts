@@ -3,6 +3,7 @@ import type { RowDataPacket } from "mysql2";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { getDb, type Tx } from "@/db";
 import { locations, skuLocations, skus, spus, stockAdjustments, users } from "@/db/schema";
+import { notifyRestocked } from "@/lib/alerts/restock";
 import { lineName } from "@/lib/catalog/product-name";
 import { clearSoldOut } from "@/lib/orders/soldout";
 import { AppError, ER_WARN_DATA_OUT_OF_RANGE, sqlErrno } from "@/lib/errors";
@@ -136,13 +137,15 @@ export async function applyAdjustment(
   tx: Tx,
   { skuId, delta, reason, adminId, locationId }: { skuId: number; delta: number; reason: string; adminId: number; locationId?: number },
 ): Promise<{ adjustment: AdjustmentView; stock: number }> {
-  await lockSku(tx, skuId);
+  const before = await lockSku(tx, skuId);
   const at = await lockLocation(tx, locationId ?? (await onlyActiveLocation(tx)));
   const row = await lockSkuAt(tx, skuId, at);
   if (delta < 0 && row.stock < -delta) throw await wouldGoNegative(tx, skuId, at, row.stock, -delta);
   const stockAfter = await moveUnits(tx, skuId, at, delta);
   const adjustment = await writeLedger(tx, { skuId, location: at, delta, stockAfter, reason, adminId });
-  return { adjustment, stock: await sellable(tx, skuId) };
+  const stock = await sellable(tx, skuId);
+  await notifyRestocked(tx, [{ skuId, before, after: stock }]);
+  return { adjustment, stock };
 }
 
 /**
@@ -155,7 +158,7 @@ export async function transferStock(input: TransferStockInput & { skuId: number;
   try {
     const moved = await getDb().transaction(
       async (tx) => {
-        await lockSku(tx, skuId);
+        const before = await lockSku(tx, skuId);
         // Both locations in ascending id, so two transfers in opposite directions cannot deadlock on them.
         const [low, high] = fromLocationId < toLocationId ? [fromLocationId, toLocationId] : [toLocationId, fromLocationId];
         const lowLoc = await lockLocation(tx, low);
@@ -169,7 +172,10 @@ export async function transferStock(input: TransferStockInput & { skuId: number;
         const toAfter = await moveUnits(tx, skuId, to, count);
         const out = await writeLedger(tx, { skuId, location: from, delta: -count, stockAfter: fromAfter, reason, adminId });
         const into = await writeLedger(tx, { skuId, location: to, delta: count, stockAfter: toAfter, reason, adminId });
-        return { from: out, to: into, stock: await sellable(tx, skuId) };
+        const stock = await sellable(tx, skuId);
+        // An inactive source makes a transfer a restock of the sellable sum.
+        await notifyRestocked(tx, [{ skuId, before, after: stock }]);
+        return { from: out, to: into, stock };
       },
       { isolationLevel: "read committed" },
     );
@@ -185,10 +191,11 @@ export type TransferView = { from: AdjustmentView; to: AdjustmentView; stock: nu
 
 type LockedLocation = { id: number; name: string; priority: number; active: boolean };
 
-/** The SKU row, locked: the first lock of every stock change (as in checkout). */
-async function lockSku(tx: Tx, skuId: number) {
-  const [row] = await tx.select({ id: skus.id }).from(skus).where(eq(skus.id, skuId)).for("update");
+/** The SKU row, locked: the first lock of every stock change (as in checkout). Its sellable stock before the change. */
+async function lockSku(tx: Tx, skuId: number): Promise<number> {
+  const [row] = await tx.select({ stock: skus.stock }).from(skus).where(eq(skus.id, skuId)).for("update");
   if (!row) throw new AppError("SKU_NOT_FOUND");
+  return row.stock;
 }
 
 /** Shared lock: a location change (which locks it exclusively, after the SKU rows) waits for this transaction. */

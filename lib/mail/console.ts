@@ -71,14 +71,14 @@ export async function recentEmails({ state, limit = 50 }: { state?: MailState; l
 }
 
 /**
- * Sends an e-mail again: a NEW outbox row (kind, order and recipient copied; its own Message-ID),
+ * Sends an e-mail again: a NEW outbox row (kind, order or variant and recipient copied; its own Message-ID),
  * never a reset of the old one, whose history stays as it was. EMAIL_NOT_FOUND for an unknown id.
  */
 export async function resendEmail(id: number): Promise<EmailView> {
   const created = await getDb().transaction(async (tx) => {
     const [old] = await tx.select().from(mailOutbox).where(eq(mailOutbox.id, id)).limit(1);
     if (!old) throw new AppError("EMAIL_NOT_FOUND");
-    const [made] = await tx.insert(mailOutbox).values({ kind: old.kind, orderId: old.orderId, recipient: old.recipient }).$returningId();
+    const [made] = await tx.insert(mailOutbox).values({ kind: old.kind, orderId: old.orderId, skuId: old.skuId, alertId: old.alertId, recipient: old.recipient }).$returningId();
     const [row] = await tx.select().from(mailOutbox).where(eq(mailOutbox.id, made!.id)).limit(1);
     return row!;
   });

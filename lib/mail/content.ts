@@ -1,13 +1,19 @@
 import "server-only";
-import { inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db";
-import { orders, users, type MailKind } from "@/db/schema";
+import { orders, skus, spus, users } from "@/db/schema";
+import { alertToken } from "@/lib/alerts/token";
+import { lineName } from "@/lib/catalog/product-name";
 import { ordersWithLines, type OrderView } from "@/lib/orders/queries";
 import { orderLinkPath } from "@/lib/orders/order-link";
 import { env } from "@/lib/platform/env";
+import type { OrderMailKind } from "./templates/copy";
 
 /** What an order e-mail shows: the order as the shopper's page shows it, and the absolute link to that page. */
-export type OrderMail = { kind: MailKind; order: OrderView; link: string };
+export type OrderMail = { kind: OrderMailKind; order: OrderView; link: string };
+
+/** What a back-in-stock e-mail shows: the variant's name, the product's page, and the link that ends the subscription. */
+export type BackInStockMail = { name: string; link: string; unsubscribeLink: string };
 
 /**
  * The orders a relay pass's rows are about, read at send time (a row stores only the order's
@@ -29,3 +35,15 @@ export async function loadOrders(orderIds: string[]): Promise<Map<string, { orde
   }
   return found;
 }
+
+/** The variants a pass's back-in-stock rows are about: name and product page, in one query. A variant that is gone is missing. */
+export async function loadSkus(skuIds: number[]): Promise<Map<number, { name: string; link: string }>> {
+  const found = new Map<number, { name: string; link: string }>();
+  if (skuIds.length === 0) return found;
+  const rows = await getDb().select({ id: skus.id, spuId: skus.spuId, name: skus.name, product: spus.name }).from(skus).innerJoin(spus, eq(spus.id, skus.spuId)).where(inArray(skus.id, skuIds));
+  for (const r of rows) found.set(r.id, { name: lineName(r.id, r), link: new URL(`/products/${r.spuId}`, env().SHOP_URL).toString() });
+  return found;
+}
+
+/** The page a back-in-stock e-mail's unsubscribe link opens: it asks before it deletes (mail scanners open links). */
+export const unsubscribeLink = (alertId: number) => new URL(`/stock-alerts/${alertToken(alertId)}`, env().SHOP_URL).toString();

@@ -8,8 +8,8 @@ import type { MailKind } from "@/db/schema";
 import { isRetryable } from "@/lib/errors";
 import { env } from "@/lib/platform/env";
 import { log } from "@/lib/platform/log";
-import { loadOrders, type OrderMail } from "./content";
-import { renderOrderMail } from "./render";
+import { loadOrders, loadSkus, unsubscribeLink, type OrderMail } from "./content";
+import { renderBackInStock, renderOrderMail, type Rendered } from "./render";
 import { messageIdOf, smtpTransport } from "./transport";
 
 /**
@@ -36,7 +36,10 @@ export type RelayOptions = {
 
 export type RelayResult = { claimed: number; sent: number; retried: number; failed: number };
 
-type Claimed = { id: number; kind: MailKind; orderId: string | null; recipient: string; attempts: number };
+type Claimed = { id: number; kind: MailKind; orderId: string | null; skuId: number | null; alertId: number | null; recipient: string; attempts: number };
+
+/** What a pass read for its rows (orders, variants), or the error that read failed with. */
+type Loaded = { orders: Map<string, Omit<OrderMail, "kind">>; skus: Map<number, { name: string; link: string }> } | Error;
 
 const MAX_DELAY_MS = 3_600_000;
 const backoffMs = (base: number, attempts: number) => Math.min(MAX_DELAY_MS, base * 2 ** Math.max(0, attempts - 1));
@@ -64,10 +67,19 @@ async function claim(relayId: string, batch: number, leaseMs: number): Promise<C
   );
   if (res.affectedRows === 0) return [];
   const [rows] = await pool.query<RowDataPacket[]>(
-    "SELECT id, kind, order_id, recipient, attempts FROM mail_outbox WHERE claimed_by = ? AND state = 'sending' ORDER BY id",
+    "SELECT id, kind, order_id, sku_id, alert_id, recipient, attempts FROM mail_outbox WHERE claimed_by = ? AND state = 'sending' ORDER BY id",
     [relayId],
   );
-  return rows.map((r) => ({ id: Number(r.id), kind: r.kind as MailKind, orderId: r.order_id as string | null, recipient: String(r.recipient), attempts: Number(r.attempts) }));
+  const idOrNull = (v: unknown) => (v === null ? null : Number(v));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    kind: r.kind as MailKind,
+    orderId: r.order_id as string | null,
+    skuId: idOrNull(r.sku_id),
+    alertId: idOrNull(r.alert_id),
+    recipient: String(r.recipient),
+    attempts: Number(r.attempts),
+  }));
 }
 
 /** Marks a row this relay still holds; false when its claim was lost (its lease ran out and another relay took it). */
@@ -86,15 +98,28 @@ const isPermanent = (e: unknown) => {
   return typeof code === "number" && code >= 500 && code < 600;
 };
 
-async function sendRow(row: Claimed, transport: Transporter, from: string, loaded: Map<string, Omit<OrderMail, "kind">> | Error): Promise<void> {
+const gone = (what: string) => Object.assign(new Error(`the ${what} no longer exists`), { responseCode: 554 });
+
+/** A row's e-mail as it goes out: who by name (orders have one) and the rendered parts. */
+async function renderRow(row: Claimed, loaded: Exclude<Loaded, Error>): Promise<{ name?: string; rendered: Rendered }> {
+  if (row.kind === "back_in_stock") {
+    const sku = row.skuId === null ? undefined : loaded.skus.get(row.skuId);
+    if (!sku || row.alertId === null) throw gone("variant");
+    return { rendered: await renderBackInStock({ ...sku, unsubscribeLink: unsubscribeLink(row.alertId) }) };
+  }
+  const found = row.orderId ? loaded.orders.get(row.orderId) : undefined;
+  if (!found) throw gone("order");
+  return { name: found.order.address.name, rendered: await renderOrderMail({ ...found, kind: row.kind }) };
+}
+
+async function sendRow(row: Claimed, transport: Transporter, from: string, loaded: Loaded): Promise<void> {
   if (/[\r\n]/.test(row.recipient)) throw Object.assign(new Error("invalid recipient"), { responseCode: 553 });
   if (loaded instanceof Error) throw loaded;
-  const found = row.orderId ? loaded.get(row.orderId) : undefined;
-  const mail = found ? { ...found, kind: row.kind } : null;
-  if (!mail) throw Object.assign(new Error("the order no longer exists"), { responseCode: 554 });
-  const { subject, html, text } = await renderOrderMail(mail);
+  const { name, rendered } = await renderRow(row, loaded);
+  const { subject, html, text } = rendered;
   // nodemailer encodes the display name (a word with CR/LF cannot start a header of its own).
-  await transport.sendMail({ from, to: { name: mail.order.address.name, address: row.recipient }, subject, html, text, messageId: messageIdOf(row.id) });
+  const to = name === undefined ? row.recipient : { name, address: row.recipient };
+  await transport.sendMail({ from, to, subject, html, text, messageId: messageIdOf(row.id) });
 }
 
 /** One pass: claim, send each claimed row, mark it sent, due again later, or failed. */
@@ -112,7 +137,13 @@ export async function relayOnce(options: RelayOptions = {}): Promise<RelayResult
   result.claimed = rows.length;
   const from = env().MAIL_FROM;
   // A failed read (the database blipped) is each row's transient error: back to pending with backoff, not held for a lease.
-  const loaded = await loadOrders([...new Set(rows.flatMap((r) => (r.orderId ? [r.orderId] : [])))]).catch((e: unknown) => e as Error);
+  const loaded: Loaded = await Promise.all([
+    loadOrders([...new Set(rows.flatMap((r) => (r.orderId ? [r.orderId] : [])))]),
+    loadSkus([...new Set(rows.flatMap((r) => (r.skuId === null ? [] : [r.skuId])))]),
+  ]).then(
+    ([orders, skus]) => ({ orders, skus }),
+    (e: unknown) => e as Error,
+  );
   await Promise.all(
     rows.map(async (row) => {
       if (row.attempts > maxAttempts) {

@@ -1,7 +1,8 @@
 import "server-only";
 import { render, toPlainText } from "@react-email/render";
 import { createElement } from "react";
-import type { OrderMail } from "./content";
+import type { BackInStockMail, OrderMail } from "./content";
+import { BackInStockEmail, backInStockSubject } from "./templates/BackInStockEmail";
 import { COPY } from "./templates/copy";
 import { OrderEmail } from "./templates/OrderEmail";
 
@@ -11,4 +12,10 @@ export type Rendered = { subject: string; html: string; text: string };
 export async function renderOrderMail(mail: OrderMail): Promise<Rendered> {
   const html = await render(createElement(OrderEmail, mail));
   return { subject: COPY[mail.kind].subject(mail.order.orderNumber), html, text: toPlainText(html) };
+}
+
+/** A back-in-stock e-mail: the subject carries an owner-typed name, kept to one line whatever it holds. */
+export async function renderBackInStock(mail: BackInStockMail): Promise<Rendered> {
+  const html = await render(createElement(BackInStockEmail, mail));
+  return { subject: backInStockSubject(mail.name), html, text: toPlainText(html) };
 }

@@ -3,9 +3,11 @@ import nodemailer, { type Transporter } from "nodemailer";
 
 /**
  * An SMTP transport for `SMTP_URL` (smtp:// upgrades with STARTTLS when the server offers it,
- * smtps:// is TLS from the first byte). One connection per message: a relay sends a few e-mails
- * a second at most, and a fresh connection leaves nothing half-broken behind a dropped one. The
- * timeouts are well inside the relay's claim lease, so a row is never sent by two relays at once.
+ * smtps:// is TLS from the first byte). Pooled: a relay pass sends its whole batch at once over
+ * up to 4 connections, each reused for message after message (a drop's confirmations go out at
+ * SMTP speed, not a handshake per e-mail); a connection that breaks fails only its message, which
+ * is retried. The timeouts are well inside the relay's claim lease, so a row is never sent by two
+ * relays at once.
  */
 export function smtpTransport(smtpUrl: string): Transporter {
   const url = new URL(smtpUrl);

@@ -3,6 +3,7 @@ import type { RowDataPacket } from "mysql2";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { affectedRows, placeholders, type Conn, type Tx } from "@/db";
 import { orderLineAllocations, orderLines, skuLocations, skus } from "@/db/schema";
+import { notifyRestocked } from "@/lib/alerts/restock";
 import type { Line } from "@/lib/cart/store";
 import { log } from "@/lib/platform/log";
 
@@ -97,7 +98,7 @@ export async function giveBack(tx: Tx, orderId: string): Promise<number[]> {
   const lines = await tx.select({ skuId: orderLines.skuId, count: orderLines.count }).from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.skuId));
   if (lines.length === 0) return [];
   const skuIds = lines.map((l) => l.skuId);
-  await tx.select({ id: skus.id }).from(skus).where(inArray(skus.id, skuIds)).orderBy(asc(skus.id)).for("update");
+  const locked = await tx.select({ id: skus.id, stock: skus.stock }).from(skus).where(inArray(skus.id, skuIds)).orderBy(asc(skus.id)).for("update");
   const allocated = await tx
     .select({ skuId: orderLineAllocations.skuId, locationId: orderLineAllocations.locationId, count: orderLineAllocations.count, active: skuLocations.active })
     .from(orderLineAllocations)
@@ -121,5 +122,10 @@ export async function giveBack(tx: Tx, orderId: string): Promise<number[]> {
       .set({ stock: sql`${skus.stock} + ${back}`, sales: sql`${skus.sales} - ${count}` })
       .where(eq(skus.id, skuId));
   }
+  // Units back on sale are a restock like any other: a variant they take from 0 wakes its waiting subscribers.
+  await notifyRestocked(
+    tx,
+    locked.map((s) => ({ skuId: s.id, before: s.stock, after: s.stock + (sellable.get(s.id) ?? 0) })),
+  );
   return skuIds;
 }

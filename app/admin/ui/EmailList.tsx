@@ -7,6 +7,7 @@ export const KIND_LABEL: Record<MailKind, string> = {
   order_shipped: "Shipped",
   order_cancelled: "Cancelled",
   order_expired: "Expired unpaid",
+  back_in_stock: "Back in stock",
 };
 
 const STATE_BADGE: Record<MailState, string> = { pending: "low", sending: "info", sent: "in_stock", failed: "sold_out" };

@@ -18,6 +18,7 @@ import { limitLabel } from "@/lib/drops/limit-message";
 import { Gallery } from "./Gallery";
 import { AccountRequiredNote } from "@/app/session/AccountRequiredNote";
 import { useMe } from "@/app/session/queries";
+import { NotifyMe } from "@/app/components/NotifyMe";
 import { BuyBar } from "./BuyBar";
 
 type Props = { productName: string; category: string; hue: number; skus: CatalogSku[]; renderedAt: number; children: React.ReactNode; images?: ImageView[] };
@@ -201,6 +202,8 @@ export function VariantPicker({ productName, category, hue, skus: rendered, rend
               )}
             </div>
           </BuyBar>
+          {/* Keyed by variant: another variant's form starts empty. Shown once the signed-in check has answered. */}
+          {sku.stock === 0 && !me.isPending && <NotifyMe key={sku.skuId} skuId={sku.skuId} name={`${productName} — ${sku.name}`} signedIn={Boolean(me.data)} />}
           {buyable && (
             <p id="qty-cap" className="muted qty-cap" data-testid="qty-cap" style={{ margin: 0 }}>
               {room.max === 0 ? `${room.why}. You cannot add more.` : `${room.why}, so you can add up to ${room.max}.`}

@@ -23,6 +23,13 @@ export function OrderEmail({ kind, order, link }: OrderMail) {
             Hello {order.address.name}, {copy.intro}
           </Text>
           <Text>Order {order.orderNumber}</Text>
+          {kind === "order_shipped" && (order.carrier || order.trackingNumber) && (
+            <Text>
+              {order.carrier ? `Carrier: ${order.carrier}` : ""}
+              {order.carrier && order.trackingNumber ? " · " : ""}
+              {order.trackingNumber ? `Tracking number: ${order.trackingNumber}` : ""}
+            </Text>
+          )}
           <Section>
             {order.lines.map((l) => (
               <Row key={l.skuId}>

@@ -1,7 +1,10 @@
 import type { MailKind } from "@/db/schema";
 
+/** The kinds about an order (`back_in_stock` is about a variant: BackInStockEmail.tsx). */
+export type OrderMailKind = Exclude<MailKind, "back_in_stock">;
+
 /** Each kind's subject and opening words; the order number is filled in. */
-export const COPY: Record<MailKind, { subject: (n: string) => string; headline: string; intro: string }> = {
+export const COPY: Record<OrderMailKind, { subject: (n: string) => string; headline: string; intro: string }> = {
   order_created: {
     subject: (n) => `Your order ${n} is placed`,
     headline: "Thank you for your order",

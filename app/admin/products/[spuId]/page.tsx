@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { productHistory } from "@/lib/audit/history";
+import { alertCountsOf, type AlertCounts } from "@/lib/alerts/subscriptions";
 import { getAdminProduct, listAllCategories, type AdminSku } from "@/lib/admin/catalog/views";
 import { listLocations } from "@/lib/admin/locations";
 import { requireAdmin } from "@/app/admin/ui/access";
@@ -37,6 +38,12 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `${product?.name ?? "Product"} · Admin` };
 }
 
+/** "12 waiting for a back-in-stock e-mail · 30 notified", or nothing when nobody ever asked. */
+function alertWords(counts: AlertCounts | undefined): string {
+  if (!counts || (counts.waiting === 0 && counts.notified === 0)) return "";
+  return `${counts.waiting} waiting for a back-in-stock e-mail · ${counts.notified} notified`;
+}
+
 /** "Limit 1 · launch Tue 1 Dec, 14:05 UTC": the drop in a line, or nothing. */
 function dropWords(sku: AdminSku): string {
   const parts = [];
@@ -49,7 +56,13 @@ export default async function ProductPage({ params }: Props) {
   const { spuId } = await params;
   await requireAdmin(`/admin/products/${encodeURIComponent(spuId)}`);
   const product = await load(spuId);
-  const [categories, locations, history] = await Promise.all([listAllCategories(), listLocations(), productHistory(product.spuId)]);
+  const [categories, locations, history, alerts] = await Promise.all([
+    listAllCategories(),
+    listLocations(),
+    productHistory(product.spuId),
+    alertCountsOf(product.skus.map((s) => s.skuId)),
+  ]);
+  const alertsOf = new Map(alerts.map((a) => [a.skuId, a]));
   const active = locations.filter((l) => l.active);
   return (
     <>
@@ -116,6 +129,11 @@ export default async function ProductPage({ params }: Props) {
                   {sku.onSale ? "" : " · off sale"}
                 </p>
                 {dropWords(sku) && <p className="muted" style={{ margin: "0.25rem 0" }}>{dropWords(sku)}</p>}
+                {alertWords(alertsOf.get(sku.skuId)) && (
+                  <p className="muted" style={{ margin: "0.25rem 0" }} data-testid={`stock-alerts-${sku.skuId}`}>
+                    {alertWords(alertsOf.get(sku.skuId))}
+                  </p>
+                )}
                 <details>
                   <summary className={styles.summary}>
                     Edit {sku.name}
