@@ -28,7 +28,7 @@ import { verdictLine, verdicts } from "./lib/acceptance";
 import type { Mode, ScenarioName, Strategy } from "./lib/options";
 import { summarizeProfile } from "./lib/profile";
 import { cpuPerUnit, processTree, sampleCpu, type CpuRoles } from "./lib/cpu";
-import { startServices, type BenchServices } from "./lib/services";
+import { countersPerUnit, mariadbCounters, startServices, type BenchServices } from "./lib/services";
 import { describeMachine, machineMarkdown, markdown, toCell, type Cell } from "./lib/report";
 import { BenchFront, BenchServer, buildServer, ROOT } from "./lib/server";
 import { ServiceOrders, ServiceProcess } from "./lib/service";
@@ -67,16 +67,22 @@ const tree = (child: { pid?: number }) => () => (child.pid === undefined ? [] : 
 
 /** Runs one cell's load with every role's CPU sampled from /proc right before and right after it. */
 async function sampled<P>(cpu: CpuRoles, spec: Parameters<typeof runLoad<P>>[0]) {
+  // MariaDB's statement counters only say something about this bench when the server is its own.
+  const counted = services.own ? await mariadbCounters() : null;
   const before = sampleCpu(cpu);
   const load = await runLoad(spec);
   const after = sampleCpu(cpu);
-  return { load, cpu: (units: number) => cpuPerUnit(before, after, units) };
+  const counters = counted ? await mariadbCounters() : null;
+  return {
+    load,
+    cpu: (units: number) => ({ ...cpuPerUnit(before, after, units), ...(counted && counters ? { statements: countersPerUnit(counted, counters, units) } : {}) }),
+  };
 }
 
 const cpuText = (c: Cell) => {
   const u = c.cpuMsPerUnit;
   const part = (name: string, v: number | null) => (v === null ? "" : ` ${name} ${v.toFixed(3)}`);
-  return `CPU ms/${c.kind === "checkout" || c.kind === "route" || c.kind === "action" ? "order" : "request"}:${part("app", u.app)}${part("mariadb", u.mariadb)}${part("redis", u.redis)}${part("nginx", u.nginx)} = ${u.total.toFixed(3)}`;
+  return `CPU ms/${c.kind === "checkout" || c.kind === "route" || c.kind === "action" ? "order" : "request"}:${part("app", u.app)}${part("mariadb", u.mariadb)}${part("redis", u.redis)}${part("nginx", u.nginx)} = ${u.total.toFixed(3)}${u.statements ? `; MariaDB statements ${u.statements.Questions}` : ""}`;
 };
 /** Prints a finished cell's rate beside its CPU per unit. */
 function done(c: Cell): Cell {

@@ -44,7 +44,10 @@ export type Cell = {
    * `app` is the launcher and its workers (http) or the service process, null for the raw
    * UPDATE; `nginx` null where the front is not in the path; `total` their sum.
    */
-  cpuMsPerUnit: CpuPerUnit;
+  cpuMsPerUnit: CpuPerUnit & {
+    /** MariaDB's statement counters per unit (Questions, select, insert, update, commit, Handler_*), with the bench's own server only. */
+    statements?: Record<string, number>;
+  };
   /** 1-minute load average when the cell ended: above the core count, the cell was measured on a busy machine. */
   loadAverage: number;
   /** Anything that should not happen: invariant violations and unexpected response codes. */
@@ -233,6 +236,8 @@ export function scalingTable(cells: Cell[]): string[] {
   return out;
 }
 
+const statementsText = (s?: Record<string, number>) => (s ? `${s.Questions} (${s.select} / ${s.insert} / ${s.update} / ${s.commit})` : "-");
+
 const KIND_NAMES: Partial<Record<CellKind, string>> = { "raw-update": "raw one-row UPDATE", action: "server action", route: "route handler" };
 
 /**
@@ -246,14 +251,14 @@ export function cpuTable(cells: Cell[]): string[] {
   const out = [
     "### CPU per order, per process (ms; per request for the ceilings)",
     "",
-    "| mode | what | scenario | workers | W | orders or req /s | app | MariaDB | Redis | nginx | total | bench client CPU (cores) |",
-    "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| mode | what | scenario | workers | W | orders or req /s | app | MariaDB | Redis | nginx | total | MariaDB statements (select / insert / update / commit) | bench client CPU (cores) |",
+    "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
   ];
   for (const c of cells) {
     const what = c.kind === "noop-route" ? (c.mode === "service" ? "trivial call (IPC)" : "trivial route") : (KIND_NAMES[c.kind] ?? c.strategy ?? c.kind);
     const perS = c.kind === "raw-update" || c.kind === "noop-route" ? c.requestsPerS : c.ordersPerS;
     const u = c.cpuMsPerUnit;
-    out.push(`| ${c.mode} | ${what} | ${c.scenario} | ${c.workers} | ${c.W} | ${rate(perS)} | ${cpuMs(u.app)} | ${cpuMs(u.mariadb)} | ${cpuMs(u.redis)} | ${cpuMs(u.nginx)} | **${cpuMs(u.total)}** | ${cpu(c)} |`);
+    out.push(`| ${c.mode} | ${what} | ${c.scenario} | ${c.workers} | ${c.W} | ${rate(perS)} | ${cpuMs(u.app)} | ${cpuMs(u.mariadb)} | ${cpuMs(u.redis)} | ${cpuMs(u.nginx)} | **${cpuMs(u.total)}** | ${statementsText(u.statements)} | ${cpu(c)} |`);
   }
   out.push("");
   return out;

@@ -1,3 +1,5 @@
+import type { RowDataPacket } from "mysql2";
+import { getPool } from "@/db";
 import { ThrowawayMariaDb, ThrowawayRedis } from "@/tests/faults/services";
 import { pidsNamed } from "./cpu";
 import type { Options } from "./options";
@@ -47,4 +49,19 @@ export async function startServices(opts: Pick<Options, "services" | "servicesPo
       await Promise.all([mariadb.stop(), redis.stop()]);
     },
   };
+}
+
+/** The statement counters a cell reports per unit (SHOW GLOBAL STATUS): statements in all, and by kind. */
+const COUNTERS = ["Questions", "Com_select", "Com_insert", "Com_update", "Com_delete", "Com_begin", "Com_commit", "Com_rollback", "Handler_write", "Handler_update", "Handler_read_key", "Handler_read_next", "Handler_read_rnd_next"];
+
+export async function mariadbCounters(): Promise<Map<string, number>> {
+  const [rows] = await getPool().query<RowDataPacket[]>(`SHOW GLOBAL STATUS WHERE Variable_name IN (${COUNTERS.map(() => "?").join(", ")})`, COUNTERS);
+  return new Map(rows.map((r) => [String(r.Variable_name), Number(r.Value)]));
+}
+
+/** Each counter's growth between two readings per unit, two decimals; the reading's own statements are not taken off (one each). */
+export function countersPerUnit(before: Map<string, number>, after: Map<string, number>, units: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, v] of after) out[name.replace(/^Com_/, "")] = units > 0 ? Math.round(((v - (before.get(name) ?? 0)) / units) * 100) / 100 : 0;
+  return out;
 }
