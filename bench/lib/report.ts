@@ -138,7 +138,7 @@ const batchText = (b: BatchSummary | null) => (b ? `${b.meanSize} (${Object.valu
 
 export const MODE_TITLES: Record<string, string> = {
   http: "HTTP: POST /api/orders on the production launcher (scripts/start.mjs: WEB_CONCURRENCY next start workers)",
-  service: "Service: placeOrder in-process, no HTTP",
+  service: "Service: placeOrder in a service process of its own, no HTTP",
 };
 
 const cpu = (c: Cell) => c.clientCpu.toFixed(2);
