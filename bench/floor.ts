@@ -40,7 +40,8 @@ async function insertSql(served: PreparedOrder[]): Promise<{ sql: string; values
   const capture = {
     query: async (sql: string, values: unknown[]) => {
       captured = { sql, values };
-      return [[{ insertId: 0 }]];
+      // A header per INSERT, and the batch's numbers read back (none here).
+      return [[{ insertId: 0 }, []]];
     },
   } as unknown as Conn;
   await insertOrders(capture, served);

@@ -51,7 +51,8 @@ const INSERT_LINES = "INSERT INTO order_lines (order_id, sku_id, name, count, pr
  * Inside the checkout transaction, with each order's confirmation e-mail queued (lib/orders/mail-outbox.ts). A duplicate idempotency key or cart revision met here (an
  * order written since the lookups) throws DuplicateKey, and the commit runs again: the headers
  * go first, so MariaDB stops there and runs none of the statements after. A lone order
- * learns its number from the INSERT itself; a batch's are read after the commit (readOrderNumbers).
+ * learns its number from the INSERT itself; a batch reads its numbers back at the end of the
+ * same query (no round trip of their own), and readOrderNumbers finds any still unknown.
  */
 export async function insertOrders(tx: Conn, served: PreparedOrder[]) {
   const lines = served.flatMap(lineRowsOf);
@@ -61,13 +62,16 @@ export async function insertOrders(tx: Conn, served: PreparedOrder[]) {
     INSERT_LINES + lines.map(() => "(?, ?, ?, ?, ?)").join(", "),
     INSERT_EVENTS + served.map(() => EVENT_ROW).join(", "),
     ...(mail ? [mail.sql] : []),
+    ...(served.length > 1 ? [`SELECT id, order_number FROM orders WHERE id IN (${placeholders(served.length)})`] : []),
   ].join(";\n");
   const values = [
     ...served.flatMap((o) => KEYS.map((k) => o.header[k])),
     ...lines.flatMap((l) => [l.orderId, l.skuId, l.name, l.count, l.price]),
     ...served.flatMap(({ header: h }) => [h.id, h.status, h.userId, h.createdAt]),
     ...(mail?.values ?? []),
+    ...(served.length > 1 ? served.map((o) => o.header.id) : []),
   ];
+  // One result per statement: a header for each INSERT, rows for the numbers' SELECT.
   let results: ResultSetHeader[];
   try {
     [results] = await tx.query<ResultSetHeader[]>(sql, values);
@@ -77,7 +81,12 @@ export async function insertOrders(tx: Conn, served: PreparedOrder[]) {
   }
   // With one row, the AUTO_INCREMENT value is that row's on MySQL and MariaDB whatever
   // innodb_autoinc_lock_mode says; with several it need not be consecutive (mode 2, Galera).
-  if (served.length === 1) served[0]!.orderNumber = results[0]!.insertId;
+  if (served.length === 1) {
+    served[0]!.orderNumber = results[0]!.insertId;
+    return;
+  }
+  const numbers = new Map((results.at(-1) as unknown as RowDataPacket[]).map((r) => [String(r.id), Number(r.order_number)]));
+  for (const order of served) order.orderNumber = numbers.get(order.header.id);
 }
 
 /**
