@@ -71,7 +71,8 @@ const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>
   --pool-size N           mysql2 connections per server, split across its workers, and for
                           service mode (default: 20)
   --no-build              reuse the existing .next-bench build (service mode alone never builds)
-  --profile               also CPU-profile a server through one hot cell over HTTP (W=64)
+  --profile               also CPU-profile a server through one hot cell over HTTP (W=64), and the
+                          service process through the same cell in service mode
   --profile-strategy S    the strategy profiled (default: batched if it runs, else the first)
   --docs                  rewrite the table and machine sections of docs/benchmarks.md
 `;
