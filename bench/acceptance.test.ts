@@ -7,7 +7,8 @@ function cell(mode: string, kind: Cell["kind"], scenario: string, strategy: stri
   return {
     kind, strategy, scenario, mode, W: 64, workers: 1, elapsedS: 1, requests: ordersPerS, ok: ordersPerS, ordersPerS, requestsPerS: ordersPerS,
     latency: summarize([10]), latencyByCode: {}, outcomes: {}, metrics: null, optimisticRetriesPerOrder: null, batch: null,
-    winners: null, losers: null, eventLoopUtilization: 0, clientCpu: 0, loadAverage: 0, problems: [], ...extra,
+    winners: null, losers: null, eventLoopUtilization: 0, clientCpu: 0, loadAverage: 0, problems: [],
+    cpuMsPerUnit: { app: null, mariadb: null, redis: null, nginx: null, total: 0 }, ...extra,
   };
 }
 

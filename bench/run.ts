@@ -8,7 +8,6 @@
 // First: points this process's configuration at the bench database before any lib module loads.
 import { opts, secret } from "./lib/setup-env";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
-import { Session } from "node:inspector/promises";
 import path from "node:path";
 import Redis from "ioredis";
 import { closeDb, createPool, getDb } from "@/db";
@@ -17,7 +16,6 @@ import { seed } from "@/db/seed";
 import { hashPassword } from "@/lib/auth/password";
 import { closeRedis } from "@/lib/platform/redis";
 import { skus } from "@/db/schema";
-import { startDropRecorder, stopDropRecorder } from "@/lib/drops/recorder";
 import { eq } from "drizzle-orm";
 import { findCheckoutAction, submitCheckout, type CheckoutAction } from "@/tests/support/checkout-action";
 import { CROWD, crowdMarkdown, crowdProduct, crowdVerdicts, pageCells, runViewers, type CrowdResult, type PageCell } from "./lib/crowd";
@@ -29,9 +27,11 @@ import { runLoad, type Outcome } from "./lib/load";
 import { verdictLine, verdicts } from "./lib/acceptance";
 import type { Mode, ScenarioName, Strategy } from "./lib/options";
 import { summarizeProfile } from "./lib/profile";
+import { cpuPerUnit, processTree, sampleCpu, type CpuRoles } from "./lib/cpu";
+import { countersPerUnit, mariadbCounters, startServices, type BenchServices } from "./lib/services";
 import { describeMachine, machineMarkdown, markdown, toCell, type Cell } from "./lib/report";
 import { BenchFront, BenchServer, buildServer, ROOT } from "./lib/server";
-import { ServiceOrders } from "./lib/service";
+import { ServiceOrders, ServiceProcess } from "./lib/service";
 import { HttpOrders, noop, type Target } from "./lib/targets";
 
 const HOT_STOCK = 10_000_000;
@@ -47,6 +47,7 @@ const cells: Cell[] = [];
 const drops: DropResult[] = [];
 const pages: PageCell[] = [];
 const crowds: CrowdResult[] = [];
+const profiles: string[] = [];
 /** Scenarios run per W; `drop` and `crowd` run once after them. */
 const perW = () => opts.scenarios.filter((s) => s !== "drop" && s !== "crowd");
 
@@ -57,6 +58,38 @@ async function runDrop(mode: Mode, target: Target, strategy: Strategy, shoppers:
 }
 let cellNo = 0;
 const log = (s: string) => process.stderr.write(`${s}\n`);
+
+let services!: BenchServices;
+/** What a cell's CPU is charged to: the app's processes, the front's where it is in the path, and MariaDB and Redis. */
+const roles = (app?: () => number[], nginx?: () => number[]): CpuRoles => ({ app, nginx, mariadb: services.mariadb, redis: services.redis });
+/** A launcher (or the front) and every process it started: its workers are its children. */
+const tree = (child: { pid?: number }) => () => (child.pid === undefined ? [] : processTree(child.pid));
+
+/** Runs one cell's load with every role's CPU sampled from /proc right before and right after it. */
+async function sampled<P>(cpu: CpuRoles, spec: Parameters<typeof runLoad<P>>[0]) {
+  // MariaDB's statement counters only say something about this bench when the server is its own.
+  const counted = services.own ? await mariadbCounters() : null;
+  const before = sampleCpu(cpu);
+  const load = await runLoad(spec);
+  const after = sampleCpu(cpu);
+  const counters = counted ? await mariadbCounters() : null;
+  return {
+    load,
+    cpu: (units: number) => ({ ...cpuPerUnit(before, after, units), ...(counted && counters ? { statements: countersPerUnit(counted, counters, units) } : {}) }),
+  };
+}
+
+const cpuText = (c: Cell) => {
+  const u = c.cpuMsPerUnit;
+  const part = (name: string, v: number | null) => (v === null ? "" : ` ${name} ${v.toFixed(3)}`);
+  return `CPU ms/${c.kind === "checkout" || c.kind === "route" || c.kind === "action" ? "order" : "request"}:${part("app", u.app)}${part("mariadb", u.mariadb)}${part("redis", u.redis)}${part("nginx", u.nginx)} = ${u.total.toFixed(3)}${u.statements ? `; MariaDB statements ${u.statements.Questions}` : ""}`;
+};
+/** Prints a finished cell's rate beside its CPU per unit. */
+function done(c: Cell): Cell {
+  const rate = c.kind === "checkout" || c.kind === "route" || c.kind === "action" ? `${c.ordersPerS} orders/s` : `${c.requestsPerS} req/s`;
+  log(`    -> ${rate}, ${cpuText(c)}${c.problems.length ? `; ${c.problems.length} problem(s)` : ""}`);
+  return c;
+}
 
 /** Codes a cell may answer with; anything else (500s, network errors) marks the cell failed. */
 function expectedCodes(scenario: ScenarioName): Set<string> {
@@ -106,14 +139,14 @@ async function plan(scenario: ScenarioName, label: string, W: number): Promise<P
 
 const key = (cell: number, seq: number) => `bench.${cell}.${seq}`.padEnd(8, "0");
 
-async function checkoutCell(mode: Mode, target: Target, strategy: Strategy, scenario: ScenarioName, W: number, shoppers: Shopper[]): Promise<Cell> {
+async function checkoutCell(mode: Mode, target: Target, strategy: Strategy, scenario: ScenarioName, W: number, shoppers: Shopper[], cpu: CpuRoles): Promise<Cell> {
   const label = `${mode} ${strategy} ${scenario} W=${W}${target.workers > 1 ? ` x${target.workers}` : ""}`;
   const n = ++cellNo;
   const p = await plan(scenario, `${label} #${n}`, W);
   await ledger.record();
   const before = await ledger.mark();
   await target.resetMetrics();
-  const load = await runLoad({
+  const { load, cpu: perUnit } = await sampled(cpu, {
     label,
     workers: W,
     // Sell-out cells run to their fixed demand; the cap only guards the run's length on a sick machine.
@@ -126,7 +159,7 @@ async function checkoutCell(mode: Mode, target: Target, strategy: Strategy, scen
   const problems = [...(await ledger.check(before, load.ok)), ...unexpected(load.byCode, expectedCodes(scenario))];
   if (metrics.orders !== load.ok) problems.push(`server counted ${metrics.orders} orders, clients got ${load.ok} 201s`);
   if (scenario === "sellout" && load.ok > p.stock) problems.push(`sold ${load.ok} of ${p.stock}`);
-  return toCell({ kind: "checkout", strategy, scenario, mode, W, workers: target.workers }, load, metrics, problems);
+  return done(toCell({ kind: "checkout", strategy, scenario, mode, W, workers: target.workers }, load, metrics, problems, perUnit(load.ok)));
 }
 
 /** (a) The best one statement can do on the hot row: autocommit UPDATEs from W clients, no HTTP, no order. */
@@ -138,7 +171,8 @@ async function rawCeiling(mode: Mode, W: number): Promise<Cell> {
   const pool = createPool(opts.databaseUrl, Math.min(W, RAW_MAX_CONNECTIONS));
   let sold = 0;
   try {
-    const load = await runLoad({
+    // No app in the path: the bench process is the client, so only MariaDB (and an idle Redis) count.
+    const { load, cpu } = await sampled(roles(), {
       label: `raw UPDATE W=${W}`,
       workers: W,
       durationMs: opts.durationS * 1000,
@@ -153,27 +187,42 @@ async function rawCeiling(mode: Mode, W: number): Promise<Cell> {
     ledger.soldOutsideOrders.set(sku!, sold);
     const problems = [...(await ledger.check(before, 0)), ...unexpected(load.byCode, new Set(["updated"]))];
     // Filed under the mode whose cells it sits between, so each mode's ratios use a ceiling measured next to them.
-    return toCell({ kind: "raw-update", strategy: null, scenario: "hot", mode, W }, load, null, problems);
+    return done(toCell({ kind: "raw-update", strategy: null, scenario: "hot", mode, W }, load, null, problems, cpu(load.requests)));
   } finally {
     await pool.end();
   }
 }
 
 /** (b) The HTTP and framework floor: same server, same request shape, a route that does nothing. */
-async function noopCeiling(client: HttpClient, W: number, shoppers: Shopper[], workers: number): Promise<Cell> {
+async function noopCeiling(client: HttpClient, W: number, shoppers: Shopper[], workers: number, app: () => number[]): Promise<Cell> {
   const n = ++cellNo;
-  const load = await runLoad({
+  const { load, cpu } = await sampled(roles(app), {
     label: `trivial route W=${W}${workers > 1 ? ` x${workers}` : ""}`,
     workers: W,
     durationMs: opts.durationS * 1000,
     prepare: async () => undefined,
     send: (w, _, seq) => noop(client, shoppers[w]!, key(n, seq)),
   });
-  return toCell({ kind: "noop-route", strategy: null, scenario: "hot", mode: "http", W, workers }, load, null, unexpected(load.byCode, new Set(["200"])));
+  return done(toCell({ kind: "noop-route", strategy: null, scenario: "hot", mode: "http", W, workers }, load, null, unexpected(load.byCode, new Set(["200"])), cpu(load.requests)));
+}
+
+/** Service mode's floor: one IPC round trip to the service process that does nothing (what the channel itself costs per order). */
+async function noopCall(service: ServiceProcess, W: number): Promise<Cell> {
+  const { load, cpu } = await sampled(roles(() => [service.pid]), {
+    label: `trivial call W=${W}`,
+    workers: W,
+    durationMs: opts.durationS * 1000,
+    prepare: async () => undefined,
+    send: async () => {
+      const { code, ok } = await service.ask({ op: "noop" });
+      return { code: code!, ok: ok! };
+    },
+  });
+  return done(toCell({ kind: "noop-route", strategy: null, scenario: "hot", mode: "service", W }, load, null, unexpected(load.byCode, new Set(["200"])), cpu(load.requests)));
 }
 
 /** The checkout page's server action against the route handler, back to back on fresh hot SKUs. */
-async function actionVsRoute(client: HttpClient, target: Target, strategy: Strategy, shoppers: Shopper[]): Promise<void> {
+async function actionVsRoute(client: HttpClient, target: Target, strategy: Strategy, shoppers: Shopper[], app: () => number[]): Promise<void> {
   let action: CheckoutAction | undefined;
   for (const W of opts.actionConcurrency) {
     for (const kind of ["route", "action"] as const) {
@@ -187,7 +236,7 @@ async function actionVsRoute(client: HttpClient, target: Target, strategy: Strat
       const before = await ledger.mark();
       await target.resetMetrics();
       const found = action;
-      const load = await runLoad({
+      const { load, cpu } = await sampled(roles(app), {
         label: `${kind === "action" ? "server action" : "route handler"} W=${W}`,
         workers: W,
         durationMs: opts.actionDurationS * 1000,
@@ -197,7 +246,7 @@ async function actionVsRoute(client: HttpClient, target: Target, strategy: Strat
       const metrics = await target.readMetrics();
       const allowed = new Set(kind === "action" ? ["200 redirect", "200 BUSY"] : ["201", "503 BUSY"]);
       const problems = [...(await ledger.check(before, load.ok)), ...unexpected(load.byCode, allowed)];
-      cells.push(toCell({ kind, strategy, scenario: "hot", mode: "http", W, workers: target.workers }, load, metrics, problems));
+      cells.push(done(toCell({ kind, strategy, scenario: "hot", mode: "http", W, workers: target.workers }, load, metrics, problems, cpu(load.ok))));
     }
   }
 }
@@ -216,7 +265,7 @@ async function profileCell(shoppers: Shopper[]): Promise<string> {
   try {
     await warmUp(server, shoppers);
     const from = us();
-    const cell = await checkoutCell("http", new HttpOrders(client), strategy, "hot", W, shoppers);
+    const cell = await checkoutCell("http", new HttpOrders(client), strategy, "hot", W, shoppers, roles(tree(server.child)));
     window = [from, us()];
     log(`   profiled cell: ${cell.ordersPerS} orders/s, p99 ${cell.latency.p99} ms (slower than unprofiled)`);
   } finally {
@@ -256,14 +305,24 @@ function serverEnv(strategy: Strategy) {
 
 /** The service path: the same cells, placeOrder called in this process (its pool sized like a server's). */
 async function runService(shoppers: Shopper[]) {
-  log(`\n== service mode: placeOrder in-process, DB_POOL_SIZE=${opts.poolSize}`);
-  // This process is the server: with DROP_RECORD=1 it records drops as a server's startup does.
-  if (startDropRecorder()) log("  the drop recorder runs in this process (DROP_RECORD=1)");
+  log(`\n== service mode: placeOrder in a service process of its own, DB_POOL_SIZE=${opts.poolSize}`);
+  const service = await ServiceProcess.start();
+  try {
+    await serviceCells(service, shoppers);
+  } finally {
+    await service.stop();
+  }
+}
+
+async function serviceCells(service: ServiceProcess, shoppers: Shopper[]) {
+  // The service process is the server: with DROP_RECORD=1 it records drops as a server's startup does.
+  if ((await service.ask({ op: "recorder" })).ok) log("  the drop recorder runs in the service process (DROP_RECORD=1)");
+  const app = roles(() => [service.pid]);
   for (const strategy of opts.strategies) {
     const n = ++cellNo;
     const [sku] = await makeSkus([HOT_STOCK], { product: `Bench service warm-up ${strategy} #${n}`, category: "Bench" });
     await ledger.record();
-    const target = new ServiceOrders(strategy);
+    const target = new ServiceOrders(service, strategy);
     await runLoad({
       label: `service warm-up ${strategy}`,
       workers: 8,
@@ -274,35 +333,30 @@ async function runService(shoppers: Shopper[]) {
   }
   for (const W of opts.concurrency) {
     cells.push(await rawCeiling("service", W));
+    cells.push(await noopCall(service, W));
     for (const scenario of perW()) {
-      for (const strategy of opts.strategies) cells.push(await checkoutCell("service", new ServiceOrders(strategy), strategy, scenario, W, shoppers));
+      for (const strategy of opts.strategies) cells.push(await checkoutCell("service", new ServiceOrders(service, strategy), strategy, scenario, W, shoppers, app));
     }
   }
-  if (opts.scenarios.includes("drop")) for (const strategy of opts.strategies) await runDrop("service", new ServiceOrders(strategy), strategy, shoppers);
+  if (opts.scenarios.includes("drop")) for (const strategy of opts.strategies) await runDrop("service", new ServiceOrders(service, strategy), strategy, shoppers);
+  if (opts.profile) profiles.push(`Service: the service process through hot, W=64, \`${opts.profileStrategy}\`. ${await profileServiceCell(service, shoppers)}`);
 }
 
 /**
- * Service mode's profile: this process (placeOrder, Drizzle, mysql2, ioredis and the load loop
- * that refills carts) through one hot W=64 cell of the profiled strategy, via the inspector.
+ * Service mode's profile: the service process (placeOrder, Drizzle, mysql2, ioredis and the IPC
+ * channel; the load loop that refills carts is the bench's) through one hot W=64 cell of the
+ * profiled strategy, via its inspector.
  */
-async function profileServiceCell(shoppers: Shopper[]): Promise<string> {
+async function profileServiceCell(service: ServiceProcess, shoppers: Shopper[]): Promise<string> {
   const strategy = opts.profileStrategy;
   const dir = path.join(RESULTS, "profile");
   await mkdir(dir, { recursive: true });
-  log(`\n== CPU profile of this process (service mode): ${strategy} hot W=64`);
-  const session = new Session();
-  session.connect();
+  log(`\n== CPU profile of the service process: ${strategy} hot W=64`);
   const started = Date.now();
-  try {
-    await session.post("Profiler.enable");
-    await session.post("Profiler.start");
-    const cell = await checkoutCell("service", new ServiceOrders(strategy), strategy, "hot", 64, shoppers);
-    const { profile } = await session.post("Profiler.stop");
-    await writeFile(path.join(dir, `service-${strategy}-${started}.cpuprofile`), JSON.stringify(profile));
-    log(`   profiled cell: ${cell.ordersPerS} orders/s, p99 ${cell.latency.p99} ms (slower than unprofiled)`);
-  } finally {
-    session.disconnect();
-  }
+  await service.ask({ op: "profile-start" });
+  const cell = await checkoutCell("service", new ServiceOrders(service, strategy), strategy, "hot", 64, shoppers, roles(() => [service.pid]));
+  await service.ask({ op: "profile-stop", file: path.join(dir, `service-${strategy}-${started}.cpuprofile`) });
+  log(`   profiled cell: ${cell.ordersPerS} orders/s, p99 ${cell.latency.p99} ms (slower than unprofiled)`);
   return summarizeProfile(dir, started, undefined, "the measured cell only (profiling started and stopped around it)");
 }
 
@@ -329,9 +383,11 @@ async function runHttp(shoppers: Shopper[]) {
         const clients = new Map([...servers].map(([s, server]) => [s, new HttpClient(server.url, W)]));
         try {
           if (round === 0) cells.push(await rawCeiling("http", W));
-          cells.push(await noopCeiling(clients.get(opts.strategies[0]!)!, W, shoppers, workers));
+          cells.push(await noopCeiling(clients.get(opts.strategies[0]!)!, W, shoppers, workers, tree(first.child)));
           for (const scenario of perW()) {
-            for (const strategy of opts.strategies) cells.push(await checkoutCell("http", new HttpOrders(clients.get(strategy)!, workers), strategy, scenario, W, shoppers));
+            for (const strategy of opts.strategies) {
+              cells.push(await checkoutCell("http", new HttpOrders(clients.get(strategy)!, workers), strategy, scenario, W, shoppers, roles(tree(servers.get(strategy)!.child))));
+            }
           }
         } finally {
           for (const c of clients.values()) c.close();
@@ -352,7 +408,7 @@ async function runHttp(shoppers: Shopper[]) {
       if (round === 0 && opts.actionConcurrency.length > 0) {
         const client = new HttpClient(first.url, Math.max(...opts.actionConcurrency));
         try {
-          await actionVsRoute(client, new HttpOrders(client, workers), opts.strategies[0]!, shoppers);
+          await actionVsRoute(client, new HttpOrders(client, workers), opts.strategies[0]!, shoppers, tree(first.child));
         } finally {
           client.close();
         }
@@ -382,11 +438,13 @@ async function runCrowd(servers: Map<Strategy, BenchServer>, workers: number, sh
       const client = new HttpClient(front.url, CROWD.buyers);
       try {
         const target = new HttpOrders(client, workers);
-        const alone = await checkoutCell("http", target, strategy, "hot", CROWD.buyers, shoppers);
+        const cpu = roles(tree(servers.get(strategy)!.child), tree(front.child));
+        const alone = await checkoutCell("http", target, strategy, "hot", CROWD.buyers, shoppers, cpu);
         let stop!: () => void;
         const viewing = runViewers(front.url, product, new Promise<void>((r) => (stop = r)));
         await new Promise((r) => setTimeout(r, CROWD.pollMs));
-        const crowded = await checkoutCell("http", target, strategy, "hot", CROWD.buyers, shoppers);
+        // The viewers' pages run on the same processes, so this cell's CPU per order includes them.
+        const crowded = await checkoutCell("http", target, strategy, "hot", CROWD.buyers, shoppers, cpu);
         stop();
         const viewers = await viewing;
         const result = {
@@ -432,6 +490,12 @@ async function updateDocs(table: string, machine: string, command: string, profi
 
 async function main() {
   const startedAt = new Date();
+  services = await startServices(opts);
+  log(
+    services.own
+      ? `== own mariadbd on :${opts.servicesPort} and redis-server on :${opts.servicesPort + 1} (their CPU is this bench's alone)`
+      : "== the machine's shared mariadbd and redis-server: their CPU per order includes any other work on them",
+  );
   log(`== fresh database ${new URL(opts.databaseUrl).pathname.slice(1)} and Redis ${opts.redisUrl}`);
   // Before anything reads it: on a fresh machine the bench database does not exist yet.
   await recreateDatabase(opts.databaseUrl);
@@ -458,16 +522,14 @@ async function main() {
 
   if (opts.modes.includes("http")) await runHttp(shoppers);
   if (opts.modes.includes("service")) await runService(shoppers);
-  const profiles: string[] = [];
-  if (opts.profile && opts.modes.includes("http")) profiles.push(`HTTP: the \`${opts.profileStrategy}\` server through hot, W=64. ${await profileCell(shoppers)}`);
-  if (opts.profile && opts.modes.includes("service")) profiles.push(`Service: this process through hot, W=64, \`${opts.profileStrategy}\`. ${await profileServiceCell(shoppers)}`);
+  if (opts.profile && opts.modes.includes("http")) profiles.unshift(`HTTP: the \`${opts.profileStrategy}\` server through hot, W=64. ${await profileCell(shoppers)}`);
   const profileSummary = profiles.length > 0 ? profiles.join("\n\n") : null;
 
   const targets = verdicts(cells);
   const verdict = [...targets.map(verdictLine), ...crowdVerdicts(pages, crowds)];
   const table = [markdown(cells, verdict), drops.length > 0 ? dropMarkdown(drops) : "", crowdMarkdown(pages, crowds)].filter(Boolean).join("\n\n");
   const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
-  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), command, options: opts, machine, cells, drops, pages, crowds, targets, profile: profileSummary };
+  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), command, options: opts, machine, services: services.own ? "own" : "shared", cells, drops, pages, crowds, targets, profile: profileSummary };
   await mkdir(RESULTS, { recursive: true });
   const file = path.join(RESULTS, `run-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
   await writeFile(file, JSON.stringify(report, null, 2));
@@ -495,7 +557,7 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    stopDropRecorder();
     await closeRedis();
     await closeDb();
+    await services?.stop();
   });

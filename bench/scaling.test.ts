@@ -6,7 +6,8 @@ function cell(kind: Cell["kind"], strategy: string | null, workers: number, perS
   return {
     kind, strategy, scenario: "hot", mode: "http", W: 64, workers, elapsedS: 1, requests: perS, ok: perS, ordersPerS: perS, requestsPerS: perS,
     latency: summarize([10]), latencyByCode: {}, outcomes: {}, metrics: null, optimisticRetriesPerOrder: null, batch: null,
-    winners: null, losers: null, eventLoopUtilization: 0, clientCpu: 0.1, loadAverage: 1, problems: [], ...extra,
+    winners: null, losers: null, eventLoopUtilization: 0, clientCpu: 0.1, loadAverage: 1, problems: [],
+    cpuMsPerUnit: { app: null, mariadb: null, redis: null, nginx: null, total: 0 }, ...extra,
   };
 }
 

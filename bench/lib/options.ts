@@ -31,6 +31,13 @@ export type Options = {
   port: number;
   databaseUrl: string;
   redisUrl: string;
+  /**
+   * own: the bench starts a mariadbd and a redis-server of its own (./services.ts), so the CPU
+   * their processes use is the bench's alone; shared: the machine's (other work on them counts too).
+   */
+  services: "own" | "shared";
+  /** Own services: mariadbd listens here, redis-server on the next port. */
+  servicesPort: number;
   /** DB_POOL_SIZE of every server and of this process (service mode): the same as a server's default. */
   poolSize: number;
   build: boolean;
@@ -56,10 +63,16 @@ const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>
   --port P                first port of the bench servers, one per strategy (default: 3300)
   --database-url URL      scratch database, dropped and recreated (default: mysql://root@127.0.0.1:3306/stockroom_bench)
   --redis-url URL         Redis database, flushed (default: redis://127.0.0.1:6379/9)
+  --services own|shared   own (default): a mariadbd and a redis-server started by the bench on
+                          their own ports and data folders, so their CPU per order is the bench's
+                          alone; shared: the URLs above as given (other load on them counts too)
+  --services-port P       own services: mariadbd on P, redis-server on P+1 (default: 3390); the
+                          database and Redis URLs keep their names, on these ports
   --pool-size N           mysql2 connections per server, split across its workers, and for
                           service mode (default: 20)
   --no-build              reuse the existing .next-bench build (service mode alone never builds)
-  --profile               also CPU-profile a server through one hot cell over HTTP (W=64)
+  --profile               also CPU-profile a server through one hot cell over HTTP (W=64), and the
+                          service process through the same cell in service mode
   --profile-strategy S    the strategy profiled (default: batched if it runs, else the first)
   --docs                  rewrite the table and machine sections of docs/benchmarks.md
 `;
@@ -99,6 +112,8 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
       "database-url": { type: "string" },
       "redis-url": { type: "string" },
       "pool-size": { type: "string" },
+      services: { type: "string" },
+      "services-port": { type: "string" },
       "no-build": { type: "boolean" },
       profile: { type: "boolean" },
       "profile-strategy": { type: "string" },
@@ -116,7 +131,16 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
   };
   const strategies = list(pick("strategies", "BENCH_STRATEGIES", CHECKOUT_STRATEGIES.join(",")), CHECKOUT_STRATEGIES, "strategy");
   const modes = list(pick("mode", "BENCH_MODE", MODES.join(",")), MODES, "mode");
-  const databaseUrl = pick("database-url", "BENCH_DATABASE_URL", "mysql://root@127.0.0.1:3306/stockroom_bench");
+  const services = list(pick("services", "BENCH_SERVICES", "own"), ["own", "shared"] as const, "services")[0] ?? "own";
+  const servicesPort = positive(pick("services-port", "BENCH_SERVICES_PORT", "3390"), "--services-port");
+  const onOwnPort = (raw: string, port: number) => {
+    if (services === "shared") return raw;
+    const url = new URL(raw);
+    url.hostname = "127.0.0.1";
+    url.port = String(port);
+    return url.toString();
+  };
+  const databaseUrl = onOwnPort(pick("database-url", "BENCH_DATABASE_URL", "mysql://root@127.0.0.1:3306/stockroom_bench"), servicesPort);
   const options: Options = {
     strategies,
     concurrency: numbers(pick("concurrency", "BENCH_CONCURRENCY", "1,16,64,256"), "--concurrency"),
@@ -129,7 +153,9 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
     actionDurationS: positive(pick("action-duration", "BENCH_ACTION_DURATION", "2"), "--action-duration"),
     port: positive(pick("port", "BENCH_PORT", "3300"), "--port"),
     databaseUrl,
-    redisUrl: pick("redis-url", "BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+    redisUrl: onOwnPort(pick("redis-url", "BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"), servicesPort + 1),
+    services,
+    servicesPort,
     poolSize: numbers(pick("pool-size", "BENCH_POOL_SIZE", "20"), "--pool-size")[0] ?? 20,
     build: !(values["no-build"] ?? envs.BENCH_NO_BUILD === "1") && modes.includes("http"),
     profile: values.profile ?? envs.BENCH_PROFILE === "1",

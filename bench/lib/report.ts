@@ -3,6 +3,7 @@ import { getPool } from "@/db";
 import { summarize, type LatencySummary } from "./stats";
 import type { LoadResult } from "./load";
 import type { CheckoutMetrics } from "@/tests/support/prometheus";
+import type { CpuPerUnit } from "./cpu";
 
 export type CellKind = "checkout" | "raw-update" | "noop-route" | "action" | "route";
 
@@ -37,6 +38,16 @@ export type Cell = {
   eventLoopUtilization: number;
   /** CPU the bench process itself used during the cell, in cores (1.0 = one core busy). */
   clientCpu: number;
+  /**
+   * CPU milliseconds each server-side process spent per order placed (per request for the
+   * ceilings: the raw UPDATE, the trivial route or call), from /proc over the measured window;
+   * `app` is the launcher and its workers (http) or the service process, null for the raw
+   * UPDATE; `nginx` null where the front is not in the path; `total` their sum.
+   */
+  cpuMsPerUnit: CpuPerUnit & {
+    /** MariaDB's statement counters per unit (Questions, select, insert, update, commit, Handler_*), with the bench's own server only. */
+    statements?: Record<string, number>;
+  };
   /** 1-minute load average when the cell ended: above the core count, the cell was measured on a busy machine. */
   loadAverage: number;
   /** Anything that should not happen: invariant violations and unexpected response codes. */
@@ -55,6 +66,7 @@ export function toCell(
   load: LoadResult,
   metrics: CheckoutMetrics | null,
   problems: string[],
+  cpuMsPerUnit: CpuPerUnit,
 ): Cell {
   const outcomes = Object.fromEntries(Object.entries(load.byCode).map(([code, l]) => [code, l.length]));
   return {
@@ -75,6 +87,7 @@ export function toCell(
     losers: load.byCode["409 OUT_OF_STOCK"] ? summarize(load.byCode["409 OUT_OF_STOCK"]) : null,
     eventLoopUtilization: round(load.eventLoopUtilization, 2),
     clientCpu: round(load.clientCpu, 2),
+    cpuMsPerUnit,
     loadAverage: round(os.loadavg()[0]!, 2),
     problems,
   };
@@ -125,12 +138,16 @@ const batchText = (b: BatchSummary | null) => (b ? `${b.meanSize} (${Object.valu
 
 export const MODE_TITLES: Record<string, string> = {
   http: "HTTP: POST /api/orders on the production launcher (scripts/start.mjs: WEB_CONCURRENCY next start workers)",
-  service: "Service: placeOrder in-process, no HTTP",
+  service: "Service: placeOrder in a service process of its own, no HTTP",
 };
 
 const cpu = (c: Cell) => c.clientCpu.toFixed(2);
-/** The server's Node CPU per order placed: every worker in http mode; in service mode this process, load generator included. */
-const cpuPerOrder = (c: Cell) => (c.metrics?.cpuSeconds && c.metrics.orders > 0 ? ((c.metrics.cpuSeconds * 1000) / c.metrics.orders).toFixed(2) : "-");
+const cpuMs = (x: number | null) => (x === null ? "-" : x.toFixed(3));
+/** Server-side CPU ms per order: app + MariaDB + Redis (+ nginx) = total. */
+const cpuPerOrder = (c: Cell) => {
+  const u = c.cpuMsPerUnit;
+  return `${[u.app, u.mariadb, u.redis, u.nginx].filter((x) => x !== null).map(cpuMs).join(" + ")} = ${cpuMs(u.total)}`;
+};
 
 function ceilings(cells: Cell[]): string[] {
   const Ws = [...new Set(cells.map((c) => c.W))].sort((a, b) => a - b);
@@ -141,7 +158,7 @@ function ceilings(cells: Cell[]): string[] {
   const out = [
     "#### Ceilings",
     "",
-    `| W | raw UPDATE /s | raw p50 / p99 ms | ${workerCounts.map((n) => `trivial route req/s, ${n} worker${n === 1 ? "" : "s"} | p50 / p99 ms | bench CPU`).join(" | ")}${workerCounts.length ? " |" : ""}`,
+    `| W | raw UPDATE /s | raw p50 / p99 ms | ${workerCounts.map((n) => (cells.some((c) => c.mode === "service") ? "trivial call (IPC) /s | p50 / p99 ms | bench CPU" : `trivial route req/s, ${n} worker${n === 1 ? "" : "s"} | p50 / p99 ms | bench CPU`)).join(" | ")}${workerCounts.length ? " |" : ""}`,
     `|---:|---:|---:|${workerCounts.map(() => "---:|---:|---:|").join("")}`,
   ];
   for (const W of Ws) {
@@ -168,7 +185,7 @@ function scenarioTable(cells: Cell[], scenario: string): string[] {
   const out = [
     `#### ${scenario}`,
     "",
-    `| strategy | workers | W | orders/s | req/s | p50 ms | p95 ms | p99 ms | ${split ? "winners p50 / p99 ms | losers p50 / p99 ms | " : ""}opt. retries/order | tx retries | batch mean (1 / 2-4 / 5-16 / 17-64) | outcomes | vs raw UPDATE | Node CPU ms/order | bench ELU | bench CPU | load | invariants |`,
+    `| strategy | workers | W | orders/s | req/s | p50 ms | p95 ms | p99 ms | ${split ? "winners p50 / p99 ms | losers p50 / p99 ms | " : ""}opt. retries/order | tx retries | batch mean (1 / 2-4 / 5-16 / 17-64) | outcomes | vs raw UPDATE | CPU ms/order app + db + redis (+ nginx) | bench ELU | bench CPU | load | invariants |`,
     `|---|---:|---:|---:|---:|---:|---:|---:|${split ? "---:|---:|" : ""}---:|---:|---:|---|---:|---:|---:|---:|---:|---|`,
   ];
   for (const c of rows) {
@@ -219,6 +236,34 @@ export function scalingTable(cells: Cell[]): string[] {
   return out;
 }
 
+const statementsText = (s?: Record<string, number>) => (s ? `${s.Questions} (${s.select} / ${s.insert} / ${s.update} / ${s.commit})` : "-");
+
+const KIND_NAMES: Partial<Record<CellKind, string>> = { "raw-update": "raw one-row UPDATE", action: "server action", route: "route handler" };
+
+/**
+ * CPU per order (per request for the ceilings) of every cell, per process: the table issue 39's
+ * targets are read from. In service mode `app` is the service process alone (the load client and
+ * its cart refills are the bench's, not counted); `mariadb` and `redis` are only this bench's own
+ * when it started them (`--services own`).
+ */
+export function cpuTable(cells: Cell[]): string[] {
+  if (cells.length === 0) return [];
+  const out = [
+    "### CPU per order, per process (ms; per request for the ceilings)",
+    "",
+    "| mode | what | scenario | workers | W | orders or req /s | app | MariaDB | Redis | nginx | total | MariaDB statements (select / insert / update / commit) | bench client CPU (cores) |",
+    "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+  ];
+  for (const c of cells) {
+    const what = c.kind === "noop-route" ? (c.mode === "service" ? "trivial call (IPC)" : "trivial route") : (KIND_NAMES[c.kind] ?? c.strategy ?? c.kind);
+    const perS = c.kind === "raw-update" || c.kind === "noop-route" ? c.requestsPerS : c.ordersPerS;
+    const u = c.cpuMsPerUnit;
+    out.push(`| ${c.mode} | ${what} | ${c.scenario} | ${c.workers} | ${c.W} | ${rate(perS)} | ${cpuMs(u.app)} | ${cpuMs(u.mariadb)} | ${cpuMs(u.redis)} | ${cpuMs(u.nginx)} | **${cpuMs(u.total)}** | ${statementsText(u.statements)} | ${cpu(c)} |`);
+  }
+  out.push("");
+  return out;
+}
+
 /** The markdown report: per mode the ceilings and one table per scenario, the server-action comparison, the targets. */
 export function markdown(cells: Cell[], targets: string[]): string {
   const out: string[] = [];
@@ -228,6 +273,7 @@ export function markdown(cells: Cell[], targets: string[]): string {
     for (const scenario of [...new Set(mine.filter((c) => c.kind === "checkout").map((c) => c.scenario))]) out.push(...scenarioTable(mine, scenario));
   }
   out.push(...scalingTable(cells));
+  out.push(...cpuTable(cells));
   const pairs = cells.filter((c) => c.kind === "action");
   if (pairs.length > 0) {
     out.push(

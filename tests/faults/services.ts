@@ -88,7 +88,11 @@ export class ThrowawayMariaDb {
   child?: ChildProcess;
   private log = "";
 
-  constructor(readonly port = PORTS.mariadb) {
+  /** `args` go after the defaults below, so they override them (the bench matches the shared server's settings). */
+  constructor(
+    readonly port = PORTS.mariadb,
+    readonly args: string[] = [],
+  ) {
     const install = spawnSync(
       "mariadb-install-db",
       ["--no-defaults", `--datadir=${this.datadir}`, "--auth-root-authentication-method=normal", "--skip-test-db", ...(asRoot ? ["--user=root"] : [])],
@@ -117,6 +121,7 @@ export class ThrowawayMariaDb {
           "--innodb-buffer-pool-size=64M",
           "--max-connections=200",
           ...(asRoot ? ["--user=root"] : []),
+          ...this.args,
         ],
         { stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -141,7 +146,11 @@ export class ThrowawayRedis {
   readonly dir = tempFolder("redis");
   child?: ChildProcess;
 
-  constructor(readonly port = PORTS.redis) {}
+  /** `args` go after the defaults, so they override them (e.g. `--appendonly no`). */
+  constructor(
+    readonly port = PORTS.redis,
+    readonly args: string[] = [],
+  ) {}
 
   get url() {
     return `redis://127.0.0.1:${this.port}`;
@@ -151,7 +160,7 @@ export class ThrowawayRedis {
     if (await portOpen(this.port)) throw new Error(`port ${this.port} is already taken; set FAULTS_PORT_BASE`);
     this.child = spawnOwned(
       "redis-server",
-      ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always"],
+      ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always", ...this.args],
       { stdio: "ignore" },
     );
     await waitFor("Redis to accept connections", () => portOpen(this.port));
