@@ -5,7 +5,7 @@ const baseURL = `http://localhost:${port}`;
 
 export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/stockroom_e2e";
 /** The e-mail spec's SMTP server (e2e/stock-alerts.spec.ts listens there while it runs; otherwise the relay retries). */
-export const E2E_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2529);
+export const E2E_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2530);
 
 export default defineConfig({
   testDir: "e2e",
