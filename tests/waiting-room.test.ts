@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { NextResponse } from "next/server";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { solveChallenge, type Challenge } from "altcha-lib";
@@ -249,7 +250,7 @@ describe("checkout of a queued SKU", () => {
     }
     const headerPass = await passOf(skuId, viaHeader!);
     await passOf(skuId, viaCookie!);
-    const res = await meRoute(request(`/api/drops/${skuId}/queue/me`, { cookie: viaCookie!.cookie }), sku(skuId));
+    const res = (await meRoute(request(`/api/drops/${skuId}/queue/me`, { cookie: viaCookie!.cookie }), sku(skuId))) as NextResponse;
     const cookie = res.cookies.get(`sr_qp_${skuId}`);
     expect(cookie).toMatchObject({ httpOnly: true, path: "/" });
     const post = (s: Shopper, headers: Record<string, string>, extraCookie = "") =>
