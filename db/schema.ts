@@ -135,6 +135,13 @@ export const skus = mysqlTable(
     perCustomerLimit: int("per_customer_limit", { unsigned: true }),
     /** Checkout refuses the SKU before this instant; null = on sale now. */
     saleStartsAt: datetime("sale_starts_at", { mode: "date", fsp: 3 }),
+    /**
+     * The drop's waiting room (lib/drops/queue.ts): shoppers let in per second, minutes a pass
+     * lasts, and the proof-of-work's difficulty. All three set, or none (no waiting room).
+     */
+    queueAdmitPerSecond: int("queue_admit_per_second", { unsigned: true }),
+    queuePassMinutes: int("queue_pass_minutes", { unsigned: true }),
+    queueDifficulty: int("queue_difficulty", { unsigned: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -144,6 +151,10 @@ export const skus = mysqlTable(
     check("skus_price_nonnegative", sql`${t.price} >= 0`),
     check("skus_compare_at_price_nonnegative", sql`${t.compareAtPrice} >= 0`),
     check("skus_per_customer_limit_range", sql`${t.perCustomerLimit} BETWEEN 1 AND 99`),
+    check(
+      "skus_queue_all_or_none",
+      sql`(${t.queueAdmitPerSecond} IS NULL AND ${t.queuePassMinutes} IS NULL AND ${t.queueDifficulty} IS NULL) OR (${t.queueAdmitPerSecond} BETWEEN 1 AND 10000 AND ${t.queuePassMinutes} BETWEEN 1 AND 60 AND ${t.queueDifficulty} BETWEEN 1 AND 1000000)`,
+    ),
   ],
 );
 

@@ -12,6 +12,7 @@ import { SHIP_TO_KEYS, emailSchema, guestAddressSchema } from "@/lib/orders/addr
 import { placeOrder } from "@/lib/orders/checkout";
 import { placeGuestOrder } from "@/lib/orders/guests";
 import { withRequestId } from "@/lib/platform/request-context";
+import { queuePassesOf } from "@/lib/web/queue-pass";
 import { PLACED_COOKIE, PLACED_MAX_AGE_SECONDS } from "@/app/components/placed-cookie";
 import { guestOrderSchema, idempotencyKeySchema, placeOrderSchema } from "@/lib/orders/schemas";
 
@@ -51,7 +52,9 @@ export async function placeOrderAction(_prev: ActionState, form: FormData): Prom
       cartRevision: form.get("cartRevision") || undefined,
     });
     // The checkout's log line carries a request id, as it does through the API.
-    const { order } = await withRequestId((await headers()).get("x-request-id"), () => placeOrder({ ...input, userId: user.id }));
+    // A waiting room's pass rides in its cookie, set when the shopper was let in.
+    const queuePasses = queuePassesOf(null, (await cookies()).getAll());
+    const { order } = await withRequestId((await headers()).get("x-request-id"), () => placeOrder({ ...input, userId: user.id, queuePasses }));
     return order.orderId;
   });
   redirectIfSettled(placed);

@@ -9,7 +9,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 let nextId = 1;
 function sku(over: Partial<StockRow>): StockRow {
   const skuId = nextId++;
-  return { skuId, spuId: 1, product: "P", category: "c", hue: 0, name: `S${skuId}`, price: "1.00", compareAtPrice: null, code: null, stock: 10, sales: 0, onSale: true, perCustomerLimit: null, saleStartsAt: null, locations: [], ...over };
+  return { skuId, spuId: 1, product: "P", category: "c", hue: 0, name: `S${skuId}`, price: "1.00", compareAtPrice: null, code: null, stock: 10, sales: 0, onSale: true, perCustomerLimit: null, saleStartsAt: null, waitingRoom: null, locations: [], ...over };
 }
 
 describe("the console's drops", () => {

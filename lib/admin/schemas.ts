@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { NAME_LENGTH, ORDER_STATUSES } from "@/db/schema";
 import { MAX_LINE_QTY } from "@/lib/cart/limits";
+import { waitingRoomSchema } from "@/lib/drops/queue-settings";
 import { toCents, toDecimal } from "@/lib/money";
 import { MAX_ADJUSTMENT, MAX_PRICE_CENTS } from "./limits";
 
@@ -176,9 +177,10 @@ export const updateSkuSchema = z
     name: skuName.optional(),
     code: skuCode.optional(),
     compareAtPrice: compareAtPrice.optional(),
+    waitingRoom: waitingRoomSchema.optional(),
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, "Send at least one of onSale, perCustomerLimit, saleStartsAt, price, name, code, compareAtPrice.");
+  .refine((v) => Object.keys(v).length > 0, "Send at least one of onSale, perCustomerLimit, saleStartsAt, price, name, code, compareAtPrice, waitingRoom.");
 export type UpdateSkuInput = z.infer<typeof updateSkuSchema>;
 
 /** A form field left blank means "none" (no limit, no launch time). */

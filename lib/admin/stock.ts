@@ -7,6 +7,7 @@ import { notifyRestocked } from "@/lib/alerts/restock";
 import { lineName } from "@/lib/catalog/product-name";
 import { clearSoldOut } from "@/lib/orders/soldout";
 import { AppError, ER_WARN_DATA_OUT_OF_RANGE, sqlErrno } from "@/lib/errors";
+import { waitingRoomOf, type WaitingRoom } from "@/lib/drops/queue-settings";
 import type { AdjustStockInput, TransferStockInput } from "./schemas";
 
 export type StockRow = {
@@ -26,6 +27,8 @@ export type StockRow = {
   perCustomerLimit: number | null;
   /** ISO 8601, UTC. */
   saleStartsAt: string | null;
+  /** The drop's waiting room (lib/drops/queue.ts); null = none. */
+  waitingRoom: WaitingRoom | null;
   /** Where the units are; `stock` is the sum over the active ones. Inactive locations stay listed. */
   locations: StockAtLocation[];
 };
@@ -61,11 +64,20 @@ const stockColumns = {
   onSale: skus.onSale,
   perCustomerLimit: skus.perCustomerLimit,
   saleStartsAt: skus.saleStartsAt,
+  queueAdmitPerSecond: skus.queueAdmitPerSecond,
+  queuePassMinutes: skus.queuePassMinutes,
+  queueDifficulty: skus.queueDifficulty,
 };
 
-const toRow = ({ saleStartsAt, ...row }: Omit<StockRow, "saleStartsAt" | "locations"> & { saleStartsAt: Date | null }, at: Map<number, StockAtLocation[]>): StockRow => ({
+type QueueColumns = { queueAdmitPerSecond: number | null; queuePassMinutes: number | null; queueDifficulty: number | null };
+
+const toRow = (
+  { saleStartsAt, queueAdmitPerSecond, queuePassMinutes, queueDifficulty, ...row }: Omit<StockRow, "saleStartsAt" | "locations" | "waitingRoom"> & { saleStartsAt: Date | null } & QueueColumns,
+  at: Map<number, StockAtLocation[]>,
+): StockRow => ({
   ...row,
   saleStartsAt: saleStartsAt?.toISOString() ?? null,
+  waitingRoom: waitingRoomOf({ queueAdmitPerSecond, queuePassMinutes, queueDifficulty }),
   locations: at.get(row.skuId) ?? [],
 });
 

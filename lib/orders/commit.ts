@@ -4,6 +4,8 @@ import type { Line } from "@/lib/cart/store";
 import { AppError, isStockRefusal } from "@/lib/errors";
 import { lineName } from "@/lib/catalog/product-name";
 import { accountRequiredError, addHeld, heldOf, lockCustomersAndReadHeld, overLimit, purchaseLimitError } from "@/lib/drops/purchase-limits";
+import { claimPasses, passesFor, releasePasses } from "@/lib/drops/queue-checkout";
+import type { QueuePass } from "@/lib/drops/queue-pass";
 import { hasStarted, saleNotStartedError } from "@/lib/drops/sale-start";
 import { orderTooLargeError, outOfStockError, prepareOrder, type Draft, type PreparedOrder } from "./draft";
 import { DuplicateKey, keysWithOrders } from "./idempotency";
@@ -53,6 +55,9 @@ function asFollower(draft: Draft, leader: Draft, led: Verdict): Verdict {
   if (led.kind === "created") return sameKey ? { kind: "replay" } : sameCart ? { kind: "cart-ordered", orderId: led.order.header.id } : { kind: "again" };
   return sameKey || sameCart ? led : { kind: "again" };
 }
+
+/** Who holds a claimed pass: the checkout, so its own retries (same key) may claim it again. */
+const holderOf = (draft: Draft) => `${draft.req.userId}:${draft.req.idempotencyKey}`;
 
 /** OUT_OF_STOCK from stock as it is now (after a rollback), and the SKUs it shows empty. */
 async function outOfStockNow(wanted: Line[]): Promise<{ error: AppError; emptied: SoldOut[] }> {
@@ -163,8 +168,9 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number, 
   const catalog = new Map(catalogRows.map((s) => [s.skuId, s]));
 
   const verdicts: (Verdict | undefined)[] = drafts.map(() => undefined);
-  const candidates: number[] = [];
+  let candidates: number[] = [];
   const leaderOf = new Map<number, number>(); // user id -> index of their candidate in this batch
+  const claims = new Map<number, QueuePass[]>(); // draft index -> the waiting-room passes it buys with
   const followers: [follower: number, leader: number][] = [];
   const named = drafts.map((d) => d.lines.map((l) => ({ ...l, name: lineName(l.skuId, catalog.get(l.skuId)) })));
   const now = checkoutSeams.clock?.() ?? Date.now();
@@ -186,14 +192,26 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number, 
       const early = lines.filter((l) => !hasStarted(catalog.get(l.skuId)!.saleStartsAt, now));
       // Priced as the transaction will write it: an order whose money outgrows its columns is refused here, before any write.
       const tooLarge = orderTooLargeError(lines.map((l) => ({ count: l.count, price: catalog.get(l.skuId)!.price })));
+      // A waiting room's SKU is bought with the buyer's pass only; checkouts without one pay nothing here.
+      const queued = lines.filter((l) => catalog.get(l.skuId)!.queued);
+      const passes = queued.length > 0 ? passesFor(userId, guest !== undefined, queued, draft.req.queuePasses ?? [], now) : null;
       if (early.length > 0) {
         verdicts[i] = { kind: "refused", error: saleNotStartedError(early.map((l) => ({ skuId: l.skuId, name: l.name, startsAt: catalog.get(l.skuId)!.saleStartsAt!.toISOString() }))) };
       } else if (tooLarge) verdicts[i] = { kind: "refused", error: tooLarge };
+      else if (passes && "error" in passes) verdicts[i] = { kind: "refused", error: passes.error };
       else {
+        if (passes) claims.set(i, passes.passes);
         candidates.push(i);
         leaderOf.set(userId, i);
       }
     }
+  }
+
+  // One pass buys once: claimed before the transaction, by this checkout (a retry of it may claim again).
+  if (claims.size > 0) {
+    const refusals = await Promise.all(candidates.map(async (i) => (claims.has(i) ? claimPasses(claims.get(i)!, holderOf(drafts[i]!)) : null)));
+    for (const [n, refusal] of refusals.entries()) if (refusal) verdicts[candidates[n]!] = { kind: "refused", error: refusal };
+    candidates = candidates.filter((_, n) => !refusals[n]);
   }
 
   let emptied: SoldOut[] = [];
@@ -240,14 +258,22 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number, 
       },
       { isolationLevel: "read committed" },
     );
-  if (candidates.length > 0) {
-    try {
-      await commitCandidates(step.takeAll !== undefined);
-    } catch (e) {
-      if (!(e instanceof NotEnoughForAll)) throw e;
-      // Some SKU cannot cover the whole batch: decide order by order, on locked rows.
-      verdicts.splice(0, verdicts.length, ...decided);
-      await commitCandidates(false);
+  try {
+    if (candidates.length > 0) {
+      try {
+        await commitCandidates(step.takeAll !== undefined);
+      } catch (e) {
+        if (!(e instanceof NotEnoughForAll)) throw e;
+        // Some SKU cannot cover the whole batch: decide order by order, on locked rows.
+        verdicts.splice(0, verdicts.length, ...decided);
+        await commitCandidates(false);
+      }
+    }
+  } finally {
+    // A pass is spent only by an order: a refusal or a failed attempt gives it back.
+    if (claims.size > 0) {
+      const unspent = candidates.filter((i) => claims.has(i) && verdicts[i]?.kind !== "created");
+      await Promise.all(unspent.map((i) => releasePasses(claims.get(i)!, holderOf(drafts[i]!))));
     }
   }
   const numbered = readOrderNumbers(verdicts.flatMap((v) => (v?.kind === "created" ? [v.order] : [])));

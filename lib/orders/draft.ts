@@ -13,7 +13,12 @@ import type { Strategy } from "./stock";
  * cart's id. Either way `userId` is the order's owner: a guest's is its cart's shadow owner
  * (lib/orders/guests.ts), so every guarantee keyed on the user holds for guests too.
  */
-export type PlaceOrderRequest = Omit<PlaceOrderInput, "addressId"> & { userId: number; idempotencyKey: string } & (
+export type PlaceOrderRequest = Omit<PlaceOrderInput, "addressId"> & {
+  userId: number;
+  idempotencyKey: string;
+  /** Waiting-room passes the shopper carries (lib/drops/queue-checkout.ts); a queued SKU is bought only with one. */
+  queuePasses?: readonly string[];
+} & (
     | { addressId: number; guest?: undefined }
     | { addressId?: undefined; guest: { guestId: string; shipTo: ShipTo } }
   );

@@ -27,6 +27,8 @@ export type CheckoutSku = {
   onSale: boolean;
   perCustomerLimit: number | null;
   saleStartsAt: Date | null;
+  /** The SKU sells through a waiting room: a line of it needs the buyer's pass (lib/drops/queue-checkout.ts). */
+  queued: boolean;
 };
 
 /** A saved address a draft names, with its owner (a draft may only use its own). */
@@ -69,7 +71,7 @@ export async function batchLookups(drafts: Draft[]): Promise<BatchLookups> {
        UNION ALL
        SELECT 'a', id, user_id, name, email, phone, line1, line2, city, region, postcode, country FROM addresses WHERE id IN (${addressIds.length === 0 ? "NULL" : placeholders(addressIds.length)})
        UNION ALL
-       SELECT 's', k.id, NULL, p.name, k.name, k.price, k.stock, k.on_sale AND k.product_active, k.per_customer_limit, k.sale_starts_at, NULL, NULL
+       SELECT 's', k.id, NULL, p.name, k.name, k.price, k.stock, k.on_sale AND k.product_active, k.per_customer_limit, k.sale_starts_at, k.queue_admit_per_second IS NOT NULL, NULL
          FROM skus k JOIN spus p ON p.id = k.spu_id WHERE k.id IN (${placeholders(skuIds.length)})`,
       [
         ...drafts.flatMap((d) => [d.req.userId, d.req.idempotencyKey]),
@@ -98,6 +100,7 @@ export async function batchLookups(drafts: Draft[]): Promise<BatchLookups> {
         onSale: Number(r.c5) === 1,
         perCustomerLimit: r.c6 === null ? null : Number(r.c6),
         saleStartsAt: r.c7 === null ? null : r.c7 instanceof Date ? r.c7 : new Date(`${String(r.c7).replace(" ", "T")}Z`),
+        queued: Number(r.c8) === 1,
       });
     }
   }
@@ -105,7 +108,7 @@ export async function batchLookups(drafts: Draft[]): Promise<BatchLookups> {
 }
 
 /** `on_sale` as a shopper sees it: the owner's switch, and a product that is neither a draft nor archived. */
-const SKU_COLUMNS = "k.id, p.name AS product, k.name, k.price, k.stock, k.on_sale AND k.product_active AS on_sale, k.per_customer_limit, k.sale_starts_at";
+const SKU_COLUMNS = "k.id, p.name AS product, k.name, k.price, k.stock, k.on_sale AND k.product_active AS on_sale, k.per_customer_limit, k.sale_starts_at, k.queue_admit_per_second IS NOT NULL AS queued";
 
 /** The SKUs of `ids` (for a refusal after the transaction), from the primary. */
 export async function checkoutSkus(ids: number[]): Promise<CheckoutSku[]> {
@@ -120,5 +123,6 @@ export async function checkoutSkus(ids: number[]): Promise<CheckoutSku[]> {
     onSale: Boolean(r.on_sale),
     perCustomerLimit: r.per_customer_limit === null ? null : Number(r.per_customer_limit),
     saleStartsAt: r.sale_starts_at,
+    queued: Number(r.queued) === 1,
   }));
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { inArray } from "drizzle-orm";
 import { getDb } from "@/db";
 import { skus } from "@/db/schema";
+import { closeQueues, reopenQueues } from "@/lib/drops/queue";
 import { log } from "@/lib/platform/log";
 import { catalogChanged } from "@/lib/platform/page-cache/changes";
 import { getRedis } from "@/lib/platform/redis";
@@ -60,11 +61,14 @@ export async function markSoldOut(emptied: SoldOut[]) {
     if (expired.length > 0) await redis.hdel(HINTS, ...expired);
     // Confirm against committed stock: a restock that committed before our SET is seen here.
     const rows = await getDb()
-      .select({ id: skus.id, stock: skus.stock, onSale: skus.onSale, productActive: skus.productActive })
+      .select({ id: skus.id, stock: skus.stock, onSale: skus.onSale, productActive: skus.productActive, queued: skus.queueAdmitPerSecond })
       .from(skus)
       .where(inArray(skus.id, emptied.map((s) => s.skuId)));
     const back = rows.filter((r) => r.stock > 0 && r.onSale && r.productActive).map((r) => r.id);
     if (back.length > 0) await redis.hdel(HINTS, ...back.map(String));
+    // A drop's line closes the moment its SKU sells out: nobody waits for nothing.
+    const closing = rows.filter((r) => r.stock === 0 && r.queued !== null).map((r) => r.id);
+    if (closing.length > 0) await closeQueues(closing);
     // Pages say "Sold out" now rather than when their cached copy ages out.
     if (back.length < emptied.length) await catalogChanged();
   } catch (e) {
@@ -72,11 +76,14 @@ export async function markSoldOut(emptied: SoldOut[]) {
   }
 }
 
-/** Call after committing anything that makes a SKU buyable again (restock, cancellation, expiry, back on sale). */
+/**
+ * Call after committing anything that makes a SKU buyable again (restock, cancellation, expiry,
+ * back on sale): the hint goes, and a drop's closed line opens again for the next in line.
+ */
 export async function clearSoldOut(skuIds: number[]) {
   if (skuIds.length === 0) return;
   try {
-    const removed = await getRedis().hdel(HINTS, ...skuIds.map(String));
+    const [removed] = await Promise.all([getRedis().hdel(HINTS, ...skuIds.map(String)), reopenQueues(skuIds)]);
     // Only a SKU that was sold out changes what pages say.
     if (removed > 0) await catalogChanged();
   } catch (e) {

@@ -6,6 +6,7 @@ import { placeOrder } from "@/lib/orders/checkout";
 import { placeGuestOrder } from "@/lib/orders/guests";
 import { listOrders } from "@/lib/orders/queries";
 import { guestOrderSchema, idempotencyKeySchema, placeOrderSchema } from "@/lib/orders/schemas";
+import { QUEUE_PASS_HEADER, queuePassesOf } from "@/lib/web/queue-pass";
 
 export const GET = route(async (req) => {
   const user = await requireUser(req);
@@ -15,6 +16,7 @@ export const GET = route(async (req) => {
 /**
  * Signed in: `{ addressId, payMethod }` buys the user's cart. Not signed in: the guest cart cookie's
  * cart, with `{ email, address, payMethod }`; the answer adds `orderUrl`, the order's signed link.
+ * A waiting room's SKU needs its pass: the `X-Queue-Pass` header or the `sr_qp_<skuId>` cookie.
  */
 export const POST = route(async (req) => {
   const user = await optionalUser(req);
@@ -23,7 +25,8 @@ export const POST = route(async (req) => {
   const idempotencyKey = parseWith(idempotencyKeySchema, header);
   if (user) {
     const input = await readJson(req, placeOrderSchema);
-    const { order, created } = await placeOrder({ ...input, userId: user.id, idempotencyKey });
+    const queuePasses = queuePassesOf(req.headers.get(QUEUE_PASS_HEADER), req.cookies.getAll());
+    const { order, created } = await placeOrder({ ...input, userId: user.id, idempotencyKey, queuePasses });
     return NextResponse.json({ order }, { status: created ? 201 : 200 });
   }
   const guestId = req.cookies.get(GUEST_COOKIE)?.value;

@@ -5,7 +5,7 @@ import { idParam, readJson, requireAdmin, route } from "@/lib/web/http";
 
 type Ctx = { params: Promise<{ skuId: string }> };
 
-/** `{ onSale?, perCustomerLimit?, saleStartsAt?, price?, name?, code?, compareAtPrice? }` -> `200 { sku }` with the new values; one audit row. */
+/** `{ onSale?, perCustomerLimit?, saleStartsAt?, price?, name?, code?, compareAtPrice?, waitingRoom?: { admitPerSecond, passMinutes, difficulty } | null }` -> `200 { sku }` with the new values; one audit row. */
 export const PUT = route<Ctx>(async (req, { params }) => {
   const admin = await requireAdmin(req);
   const skuId = idParam((await params).skuId, "SKU_NOT_FOUND");
