@@ -40,10 +40,6 @@ const BOTS: { kind: ActorKind; variant: string; n: number; when: "launch" | "ear
   { kind: "honest", variant: "launch", n: 30, when: "launch" },
 ];
 
-/** Seconds before the launch the prequeue's shoppers arrive over, and after it the rest. */
-const PREQUEUE_S = 25;
-const AFTER_S = 6;
-
 function seeded(seed: number) {
   let a = seed >>> 0;
   return () => {
@@ -64,15 +60,15 @@ function actorsFor(shoppers: Shopper[], launchAt: number): Actor[] {
     userId: s.id,
     cookie: s.cookie,
     addressId: s.addressId,
-    // Before the launch: spread over PREQUEUE_S, the last half second left clear. After: spread over AFTER_S.
-    at: Math.round(i < early ? launchAt - PREQUEUE_S * 1000 + rand() * (PREQUEUE_S - 0.5) * 1000 : launchAt + rand() * AFTER_S * 1000),
+    // Before the launch: spread over --before-s, the last half second left clear. After: over --after-s.
+    at: Math.round(i < early ? launchAt - opts.beforeS * 1000 + rand() * (opts.beforeS - 0.5) * 1000 : launchAt + rand() * opts.afterS * 1000),
   }));
   let next = people;
   for (const b of BOTS) {
     for (let k = 0; k < b.n; k++) {
       const s = shoppers[next++]!;
-      // Early bots join 5 s before the launch (the replay bots 3 s, after the honest ones spent their solutions).
-      const at = b.when === "launch" ? launchAt : launchAt - (b.kind === "replay" ? 3_000 : 5_000);
+      // Early bots join 15 s before the launch (the replay bots 10 s, after the honest ones spent their solutions).
+      const at = b.when === "launch" ? launchAt : launchAt - (b.kind === "replay" ? 10_000 : 15_000);
       actors.push({ kind: b.kind, variant: b.variant, userId: s.id, cookie: s.cookie, addressId: s.addressId, at });
     }
   }
@@ -93,12 +89,22 @@ async function freshDatabase(url: string) {
   await migrateDatabase(url);
 }
 
+let lastScrape = "";
+
 async function scrape(client: HttpClient): Promise<MetricSample> {
   const res = await client.request("GET", "/api/metrics", { authorization: `Bearer ${TEST_METRICS_TOKEN}` });
   if (res.status !== 200) throw new Error(`GET /api/metrics answered ${res.status}`);
+  lastScrape = res.body;
   const s = parseExposition(res.body);
   const route = (suffix: string, method = "GET") => s.filter((x) => x.name === "stockroom_http_requests_total" && x.labels.route?.endsWith(suffix) && x.labels.method === method).reduce((n, x) => n + x.value, 0);
   const outcomes: Record<string, number> = {};
+  const seconds: Record<string, { count: number; sum: number }> = {};
+  for (const x of s) {
+    const kind = x.name === "stockroom_http_request_duration_seconds_count" ? "count" : x.name === "stockroom_http_request_duration_seconds_sum" ? "sum" : null;
+    if (!kind || !/drops|orders/.test(x.labels.route ?? "")) continue;
+    const key = `${x.labels.method} ${x.labels.route}`;
+    (seconds[key] ??= { count: 0, sum: 0 })[kind] += x.value;
+  }
   for (const x of s) if (x.name === "stockroom_checkouts_total") outcomes[x.labels.outcome!] = (outcomes[x.labels.outcome!] ?? 0) + x.value;
   return {
     at: Date.now(),
@@ -108,6 +114,7 @@ async function scrape(client: HttpClient): Promise<MetricSample> {
     challenge: route("/challenge"),
     orders: route("/api/orders", "POST"),
     outcomes,
+    seconds,
     cpuSeconds: sumOf(s, "process_cpu_seconds_total"),
   };
 }
@@ -155,9 +162,9 @@ async function main() {
     log(`status at the front: ${first.status} ${first.headers["x-front-cache"]}, then ${second.headers["x-front-cache"]} (Cache-Control: ${first.headers["cache-control"]})`);
     if (second.headers["x-front-cache"] !== "HIT") throw new Error("the front does not cache GET /api/drops/:skuId/queue/status; check scripts/front/nginx.conf.template");
 
-    const launchAt = Math.ceil((Date.now() + (PREQUEUE_S + 5) * 1000) / 1000) * 1000;
+    const launchAt = Math.ceil((Date.now() + (opts.beforeS + 5) * 1000) / 1000) * 1000;
     await getPool().query("UPDATE skus SET sale_starts_at = ? WHERE id = ?", [new Date(launchAt), skuId]);
-    const stopAt = launchAt + 60_000;
+    const stopAt = launchAt + (opts.afterS + 90) * 1000;
     const actors = actorsFor(accounts, launchAt);
     const dir = path.join(tmpdir(), `queue-drop-${process.pid}`);
     await mkdir(dir, { recursive: true });
@@ -174,6 +181,7 @@ async function main() {
     await Promise.all(parts.map((_, c) => runClient(planFiles[c]!, reportFiles[c]!, c === 0)));
     clearInterval(sampler);
     samples.push(await scrape(app));
+    await writeFile(path.join(LOG_DIR, "metrics-queue-drop.prom"), lastScrape);
 
     const reports = await Promise.all(reportFiles.map(async (f) => JSON.parse(await readFile(f, "utf8")) as ClientReport));
     await rm(dir, { recursive: true, force: true });

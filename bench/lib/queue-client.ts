@@ -159,10 +159,11 @@ function nextPoll(s: Shopper, now: number): number {
 }
 
 async function checkout(s: Shopper, pass: string | null, via: string): Promise<void> {
-  if (pass) s.result.passCheckoutsAt.push(Date.now());
+  const withPass = pass !== null && s.actor.kind !== "checkout";
   const headers: Record<string, string> = { Cookie: s.actor.cookie, "Idempotency-Key": randomUUID() };
   if (pass) headers["X-Queue-Pass"] = pass;
-  const r = await send(pass ? "checkout" : "botCheckout", "POST", "/api/orders", headers, { addressId: s.actor.addressId, payMethod: "cod" });
+  const r = await send(withPass ? "checkout" : "botCheckout", "POST", "/api/orders", headers, { addressId: s.actor.addressId, payMethod: "cod" });
+  if (withPass) s.result.passCheckoutsAt.push(r.sentAt);
   const a = answer(r);
   s.result.checkouts.push(a);
   if (r.status === 201) finish(s, "bought", via);
@@ -230,20 +231,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A pass that looks right and is signed with nothing: this account, this SKU, ticket 1. */
 const forgedPass = (s: Shopper) => `${s.actor.userId}.${plan.skuId}.1.${plan.launchAt + 600_000}.${randomBytes(32).toString("base64url")}`;
 
-/** Posts checkouts from the launch millisecond: eight tries 250 ms apart, as a script hammering the button would. */
-async function hammerCheckout(s: Shopper, pass: () => string | null) {
+/** Posts checkouts from the launch millisecond, `tries` of them 250 ms apart, as a script pressing the button would. */
+async function hammerCheckout(s: Shopper, tries: number, pass: () => string | null) {
   await atLaunch(async () => {
-    for (let i = 0; i < 8 && !s.result.final; i++) {
-      await checkout(s, null, "checkout").catch(failed(s));
-      if (pass() !== null) await checkout(s, pass(), "checkout").catch(failed(s));
-      await sleep(250);
+    for (let i = 0; i < tries && !s.result.final; i++) {
+      if (i > 0) await sleep(250);
+      await checkout(s, pass(), "checkout").catch(failed(s));
     }
   });
 }
 
 async function runBot(s: Shopper) {
   const { kind, variant } = s.actor;
-  if (kind === "checkout") return hammerCheckout(s, () => (variant === "forged" ? forgedPass(s) : null));
+  if (kind === "checkout") return hammerCheckout(s, 4, () => (variant === "forged" ? forgedPass(s) : null));
   if (kind === "nopow" || kind === "replay") {
     let payload: unknown;
     if (kind === "replay") payload = spent[s.actor.userId % Math.max(1, spent.length)] ?? "";
@@ -253,8 +253,8 @@ async function runBot(s: Shopper) {
       payload = challenge ? payloadOf(challenge, { counter: Math.floor(Math.random() * 4), derivedKey: randomBytes(32).toString("hex") }) : "";
     }
     await join(s, { challengeSolution: payload }).catch(failed(s));
-    // Refused at the door: it tries the checkout anyway, with whatever it has.
-    return hammerCheckout(s, () => null);
+    // Refused at the door: it tries the checkout anyway, once, at the launch.
+    return hammerCheckout(s, 1, () => null);
   }
   // honest: a real solution, then `me` four times a second until it is let in or the line closes.
   const payload = await solved(s);

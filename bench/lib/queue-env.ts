@@ -9,9 +9,11 @@ import { parseArgs } from "node:util";
 const { values } = parseArgs({
   options: {
     shoppers: { type: "string", default: "5000" },
-    prequeue: { type: "string", default: "0.5" },
+    prequeue: { type: "string", default: "0.6" },
+    "before-s": { type: "string", default: "60" },
+    "after-s": { type: "string", default: "25" },
     stock: { type: "string", default: "100" },
-    "admit-per-second": { type: "string", default: "10" },
+    "admit-per-second": { type: "string", default: "4" },
     difficulty: { type: "string", default: "4" },
     "poll-ms": { type: "string", default: "1000" },
     "poll-phase": { type: "string", default: "aligned" },
@@ -28,9 +30,12 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(`npm run bench:queue -- [options]   a drop through the waiting room, over HTTP through the front
   --shoppers N          signed-in shoppers, each solving the challenge, joining, polling (default 5000)
-  --prequeue F          the share of them who arrive before the launch (default 0.5; the rest in the 5 s after)
+  --prequeue F          the share of them who arrive before the launch (default 0.6)
+  --before-s S          they arrive over the S seconds before the launch (default 60)
+  --after-s S           the rest over the S seconds after it (default 25)
   --stock N             units in the drop, 1 per customer (default 100)
-  --admit-per-second N  the waiting room's rate (default 10)
+  --admit-per-second N  the waiting room's rate (default 4: 100 units take about 25 s, so every
+                        shopper is in line, polling, when they sell out)
   --difficulty N        the proof-of-work's difficulty for this run (default 4; the owner's default is 500)
   --poll-ms N           how often a waiting shopper asks the line's status (default 1000, like the page)
   --poll-phase P        aligned: each shopper polls at its own moment 20-620 ms after the second turns,
@@ -55,6 +60,8 @@ const whole = (name: keyof typeof values, min: number) => {
 export const queueOpts = {
   shoppers: whole("shoppers", 10),
   prequeueShare: Math.min(1, Math.max(0, Number(values.prequeue))),
+  beforeS: whole("before-s", 5),
+  afterS: whole("after-s", 1),
   stock: whole("stock", 1),
   admitPerSecond: whole("admit-per-second", 1),
   difficulty: whole("difficulty", 1),

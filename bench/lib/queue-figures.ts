@@ -4,7 +4,18 @@ import type { ActorResult, ClientReport } from "./queue-plan";
 import { percentile } from "./stats";
 
 /** One scrape of the app's counters (GET /api/metrics, every worker summed). */
-export type MetricSample = { at: number; status: number; me: number; join: number; challenge: number; orders: number; outcomes: Record<string, number>; cpuSeconds: number };
+export type MetricSample = {
+  at: number;
+  status: number;
+  me: number;
+  join: number;
+  challenge: number;
+  orders: number;
+  outcomes: Record<string, number>;
+  /** the app's own time per route (request duration's count and sum), the drop's and the checkout's routes */
+  seconds: Record<string, { count: number; sum: number }>;
+  cpuSeconds: number;
+};
 
 type Inputs = {
   opts: typeof queueOpts;
@@ -127,7 +138,7 @@ export function queueFigures(input: Inputs) {
 
   // ---- sell-out to every waiting shopper's final answer ----------------------------------------------
   const waitingAtSellOut = joinedPersons.filter((r) => !(r.final === "bought" && r.finalAt! <= soldOutAt));
-  const toFinal = waitingAtSellOut.map((r) => (r.final && r.final !== "gaveup" ? r.finalAt! - soldOutAt : Infinity));
+  const toFinal = waitingAtSellOut.map((r) => (r.final && r.final !== "gaveup" ? r.finalAt! - soldOutAt : Infinity)).sort((a, b) => a - b);
   const unanswered = toFinal.filter((x) => x === Infinity).length;
   const finalMax = Math.max(...toFinal);
   const finals = merge(persons.map((r) => ({ [`${r.final ?? "none"} via ${r.finalVia ?? "-"}`]: 1 })));
@@ -167,7 +178,16 @@ export function queueFigures(input: Inputs) {
       Object.entries(reports.reduce<Record<string, number[]>>((acc, r) => {
         for (const [k, v] of Object.entries(r.latency)) (acc[k] ??= []).push(...v);
         return acc;
-      }, {})).map(([k, v]) => [k, { n: v.length, p50: percentile(v, 50), p99: percentile(v, 99), max: Math.max(...v) }]),
+      }, {})).map(([k, v]) => {
+        const sorted = v.sort((a, b) => a - b);
+        return [k, { n: v.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) }];
+      }),
+    ),
+    appMeanMs: Object.fromEntries(
+      Object.entries(last.seconds).flatMap(([k, v]): [string, { n: number; meanMs: number }][] => {
+        const n = v.count - (first.seconds[k]?.count ?? 0);
+        return n > 0 ? [[k, { n, meanMs: round(((v.sum - (first.seconds[k]?.sum ?? 0)) / n) * 1000, 1) }]] : [];
+      }),
     ),
     clientMaxBacklog: Math.max(...reports.map((r) => r.maxBacklog)),
     solveAtOwnerDifficultyMs: reports.find((r) => r.solveAtOwnerDifficultyMs !== null)?.solveAtOwnerDifficultyMs ?? null,
@@ -196,6 +216,7 @@ ${rows.join("\n")}
 - Kendall's tau between arrival and the moment \`me\` first said "admitted", for the ${"after-launch"} arrivals let in: ${Number.isNaN(f.tauAdmittedSeen) ? "none let in" : round(f.tauAdmittedSeen, 3)} (polling once a second blurs it; the line itself admits strictly by ticket).
 - Final answers of the persons: ${Object.entries(f.finalAnswers.finals).map(([k, v]) => `${k} ${v}`).join(", ")}.
 - Latency at the client, ms (p50 / p99 / max): ${Object.entries(f.latency).map(([k, v]) => `${k} ${v.p50} / ${v.p99} / ${v.max}`).join(", ")}.
+- At the app, mean time per route (its own measure, ms): ${Object.entries(f.appMeanMs).map(([k, v]) => `${k} ${v.meanMs} (n ${v.n})`).join(", ")}.
 - CPU: the app's workers ${round(f.appCpuSeconds, 1)} s, the load generators ${round(f.clientCpuSeconds, 1)} s (largest socket backlog ${f.clientMaxBacklog}). One solve at the owner's default difficulty (500) took ${f.solveAtOwnerDifficultyMs ?? "–"} ms in Node here.
 ${f.errors.count > 0 ? `- Client errors: ${f.errors.count}, first: ${f.errors.first.join(" | ")}\n` : ""}`;
 }
