@@ -139,6 +139,8 @@ export class BenchFront {
         FRONT_DIR: path.join(ROOT, `.front/bench-${port}`),
         FRONT_CHECKOUT_RATE: "100000r/s",
         FRONT_CHECKOUT_BURST: "100000",
+        FRONT_JOIN_RATE: "100000r/s",
+        FRONT_JOIN_BURST: "100000",
         FRONT_CONN_PER_ADDR: "60000",
         ...env,
       },
