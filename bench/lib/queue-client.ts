@@ -201,7 +201,12 @@ async function poll(s: Shopper) {
   const r = await send("status", "GET", `${base}/queue/status`, {});
   const now = Date.now();
   statusCache[r.cache || "none"] = (statusCache[r.cache || "none"] ?? 0) + 1;
-  if (r.status !== 200) throw new Error(`status answered ${answer(r)}`);
+  if (r.status !== 200) {
+    // The page shows "reconnecting" and asks again at its next moment.
+    s.result.errors.push(`status answered ${answer(r)}`);
+    if (now < plan.stopAt) schedulePoll(s, nextPoll(s, now));
+    return;
+  }
   const st = JSON.parse(r.body) as Status;
   const stale = now - Date.parse(st.serverTime);
   staleness.maxMs = Math.max(staleness.maxMs, stale);

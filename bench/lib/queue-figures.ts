@@ -169,7 +169,7 @@ export function queueFigures(input: Inputs) {
     cheats: cheatsBySort,
     tau,
     tauAdmittedSeen,
-    checkouts: { rate: checkoutRate, peak1s: checkoutPeak1s, inDrop: inDrop.length, dropSeconds: dropS, perSecondSinceLaunch: perSecond, atApp: outcomesAtApp, appCheckouts, refusedAtDoor, sellOutAfterLaunchS: (soldOutAt - launchAt) / 1000 },
+    checkouts: { rate: checkoutRate, peak1s: checkoutPeak1s, inDrop: inDrop.length, dropSeconds: dropS, perSecondSinceLaunch: perSecond, atApp: outcomesAtApp, appCheckouts, refusedAtDoor, sellOutAfterLaunchS: (soldOutAt - launchAt) / 1000, closed: input.closedAt !== null },
     pollers: { statusAtApp, statusAtFront, frontAccessLogLines: input.frontStatusLines, appStatusRate, appStatusPeak, pollSeconds: pollS, frontPerSecondSinceLaunch: statusPerSecondFront, cache: merge(reports.map((r) => r.statusCache)), staleMaxMs: staleMax, staleMeanMs: staleMean, sent },
     finalAnswers: { waiting: waitingAtSellOut.length, maxMs: finalMax, unanswered, finals },
     appCpuSeconds: last.cpuSeconds - first.cpuSeconds,
@@ -209,7 +209,7 @@ export function queueMarkdown(f: QueueFigures, meta: { command: string; machine:
 |---|---|---|---|
 ${rows.join("\n")}
 
-- Sold out ${round(c.sellOutAfterLaunchS)} s after the launch. Units: persons ${f.units.persons}, honest-solving bots ${f.units.honest}, bots without a valid proof-of-work ${f.units.cheats}.
+- ${c.closed ? `Sold out ${round(c.sellOutAfterLaunchS)} s after the launch` : `Did not sell out before the run's deadline (the last sale ${round(c.sellOutAfterLaunchS)} s after the launch)`}. Units: persons ${f.units.persons}, honest-solving bots ${f.units.honest}, bots without a valid proof-of-work ${f.units.cheats}.
 - Checkouts the app answered during the whole run, by outcome: ${Object.entries(c.atApp).map(([k, v]) => `${k} ${v}`).join(", ")} (${c.refusedAtDoor} refused for a missing or forged pass before any stock was read). Pass checkouts per second since the launch: ${c.perSecondSinceLaunch.join(", ")}.
 - Bots' answers: ${Object.entries(f.cheats).map(([k, v]) => `${k}: ${Object.entries(v).map(([a, n]) => `${a} ×${n}`).join(", ")}`).join("; ")}.
 - Status polls: ${p.statusAtFront} at the front (access log: ${p.frontAccessLogLines}), ${p.statusAtApp} at the app; the front's answers ${Object.entries(p.cache).map(([k, v]) => `${k} ${v}`).join(", ")}; the answer's age when it arrived: mean ${round(p.staleMeanMs, 0)} ms, max ${p.staleMaxMs} ms. Every request the shoppers and bots sent: ${Object.entries(p.sent).map(([k, v]) => `${k} ${v}`).join(", ")}.
