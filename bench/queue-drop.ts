@@ -156,7 +156,7 @@ async function main() {
   try {
     // Is the line's status cached at the front? A few asks in a row (an entry per second: two may straddle one): one must be a hit.
     const probe = new HttpClient(front.url, 1);
-    const probes = [];
+    const probes: Awaited<ReturnType<HttpClient["request"]>>[] = [];
     for (let i = 0; i < 5 && !probes.some((p) => p.headers["x-front-cache"] === "HIT"); i++) probes.push(await probe.request("GET", `/api/drops/${skuId}/queue/status`));
     probe.close();
     log(`status at the front: ${probes.map((p) => `${p.status} ${p.headers["x-front-cache"]}`).join(", ")} (Cache-Control: ${probes[0]!.headers["cache-control"]})`);
