@@ -124,7 +124,8 @@ export class BenchFront {
     readonly url: URL,
   ) {}
 
-  static async start(port: number, appPort: number, label: string): Promise<BenchFront> {
+  /** `env`: more of scripts/front.sh's settings (FRONT_ACCESS_LOG, say), over the bench's. */
+  static async start(port: number, appPort: number, label: string, env: Record<string, string> = {}): Promise<BenchFront> {
     const url = new URL(`http://127.0.0.1:${port}`);
     await mkdir(LOG_DIR, { recursive: true });
     const out = createWriteStream(path.join(LOG_DIR, `front-${label}.log`));
@@ -138,7 +139,10 @@ export class BenchFront {
         FRONT_DIR: path.join(ROOT, `.front/bench-${port}`),
         FRONT_CHECKOUT_RATE: "100000r/s",
         FRONT_CHECKOUT_BURST: "100000",
+        FRONT_JOIN_RATE: "100000r/s",
+        FRONT_JOIN_BURST: "100000",
         FRONT_CONN_PER_ADDR: "60000",
+        ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
