@@ -87,6 +87,15 @@ describe("a drop's line through the front", () => {
     expect(answers.filter((a) => a.status === 400).every((a) => JSON.parse(a.body).error.code === "CHALLENGE_FAILED")).toBe(true);
     expect(refusedAtEdge.every((a) => JSON.parse(a.body).error.code === "TOO_MANY_ATTEMPTS")).toBe(true);
   });
+
+  it("limits asks for one's own place per address at the edge (429 past the burst, before the app)", async () => {
+    const before = appSaw("/queue/me");
+    const answers = await Promise.all(Array.from({ length: 40 }, () => send(front.base, "GET", `/api/drops/${skuId}/queue/me`, { cookie: shoppers[1]!.cookie })));
+    const refusedAtEdge = answers.filter((a) => a.status === 429);
+    expect(refusedAtEdge.length).toBeGreaterThanOrEqual(15);
+    expect(refusedAtEdge.every((a) => JSON.parse(a.body).error.code === "TOO_MANY_ATTEMPTS")).toBe(true);
+    expect(appSaw("/queue/me") - before).toBe(answers.filter((a) => a.status === 200).length);
+  });
 });
 
 describe("a drop's line across two app servers", () => {

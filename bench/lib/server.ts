@@ -141,6 +141,8 @@ export class BenchFront {
         FRONT_CHECKOUT_BURST: "100000",
         FRONT_JOIN_RATE: "100000r/s",
         FRONT_JOIN_BURST: "100000",
+        FRONT_QUEUE_ME_RATE: "100000r/s",
+        FRONT_QUEUE_ME_BURST: "100000",
         FRONT_CONN_PER_ADDR: "60000",
         ...env,
       },
