@@ -21,6 +21,7 @@
 #   FRONT_WORKERS     nginx worker processes [auto: one per core]
 #   FRONT_LOGIN_RATE / FRONT_LOGIN_BURST        per-address login+register POSTs [1r/s / 20]
 #   FRONT_CHECKOUT_RATE / FRONT_CHECKOUT_BURST  per-address checkout POSTs [5r/s / 20]
+#   FRONT_JOIN_RATE / FRONT_JOIN_BURST          per-address joins of a drop's line [1r/s / 5]
 #   FRONT_CONN_PER_ADDR   open connections per client address [256; at most 65535]
 #   FRONT_CLIENT_TIMEOUT  time a client gets to send its headers, and between body reads [10s]
 #   FRONT_ACCESS_LOG      "off" or a file path [off: the app logs every request]
@@ -92,6 +93,7 @@ sed -e "s#@RUN@#$RUN#g" -e "s#@DIST@#$DIST#g" -e "s#@PUBLIC@#$ROOT/public#g" -e 
     -e "s#@USER_LINE@#$USER_LINE#g" -e "s#@WORKER_CONNECTIONS@#$WORKER_CONNECTIONS#g" -e "s#@FRONT_WORKERS@#${FRONT_WORKERS:-auto}#g" \
     -e "s#@LOGIN_RATE@#${FRONT_LOGIN_RATE:-1r/s}#g" -e "s#@LOGIN_BURST@#${FRONT_LOGIN_BURST:-20}#g" \
     -e "s#@CHECKOUT_RATE@#${FRONT_CHECKOUT_RATE:-5r/s}#g" -e "s#@CHECKOUT_BURST@#${FRONT_CHECKOUT_BURST:-20}#g" \
+    -e "s#@JOIN_RATE@#${FRONT_JOIN_RATE:-1r/s}#g" -e "s#@JOIN_BURST@#${FRONT_JOIN_BURST:-5}#g" \
     -e "s#@CONN_PER_ADDR@#${FRONT_CONN_PER_ADDR:-256}#g" -e "s#@CLIENT_TIMEOUT@#${FRONT_CLIENT_TIMEOUT:-10s}#g" \
     -e "s#@ACCESS_LOG@#${FRONT_ACCESS_LOG:-off}#g" \
     scripts/front/nginx.conf.template > "$RUN/nginx.conf"

@@ -3,6 +3,9 @@ import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPool } from "@/db";
+import { solveChallenge } from "altcha-lib";
+import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
+import { queueChallenge } from "@/lib/drops/queue";
 import { addImage } from "@/lib/images/service";
 import { register } from "@/lib/auth/service";
 import { SESSION_COOKIE, createSession } from "@/lib/auth/session";
@@ -69,6 +72,20 @@ async function throwawayCookie(w: World, caller: Caller) {
   return user ? `${SESSION_COOKIE}=${(await createSession(user.id)).token}` : null;
 }
 
+/** A SKU of its own with a waiting room (an easy proof-of-work), for the drop routes. */
+async function aQueuedSku() {
+  const [skuId] = await makeSkus([5]);
+  await getPool().query("UPDATE skus SET queue_admit_per_second = 100, queue_pass_minutes = 10, queue_difficulty = 4 WHERE id = ?", [skuId]);
+  return skuId!;
+}
+
+/** A solved challenge of the drop, as the widget submits it. */
+async function solvedFor(skuId: number) {
+  const challenge = await queueChallenge(skuId);
+  const solution = await solveChallenge({ challenge, deriveKey });
+  return Buffer.from(JSON.stringify({ challenge, solution })).toString("base64");
+}
+
 /** The world's product, for the catalog routes. */
 const spuOf = async (w: World) => String(((await getPool().query("SELECT spu_id FROM skus WHERE id = ?", [w.skuId]))[0] as { spu_id: number }[])[0]!.spu_id);
 const MATRIX_ADDRESS = { name: "Matrix", email: "m@example.com", phone: "+1 555 0101", line1: "1 Street", line2: "", city: "Portland", region: "OR", postcode: "97201", country: "US" as const };
@@ -108,6 +125,17 @@ const MATRIX: Record<string, Entry> = {
     prepare: async (w) => ({ params: { skuId: String(w.skuId) }, body: { delta: 1, reason: "access matrix", locationId: Math.min(...(await stockAt(w.skuId)).keys()) } }),
   },
   "GET /api/admin/stock": { expect: adminOnly(200) },
+  "GET /api/admin/drops/[skuId]/queue": { expect: adminOnly(200), prepare: async () => ({ params: { skuId: String(await aQueuedSku()) } }) },
+  "GET /api/drops/[skuId]/challenge": { expect: all(200), prepare: async () => ({ params: { skuId: String(await aQueuedSku()) } }) },
+  "POST /api/drops/[skuId]/queue": {
+    expect: userOnly(201),
+    prepare: async () => {
+      const skuId = await aQueuedSku();
+      return { params: { skuId: String(skuId) }, body: { challengeSolution: await solvedFor(skuId) } };
+    },
+  },
+  "GET /api/drops/[skuId]/queue/status": { expect: all(200), prepare: async () => ({ params: { skuId: String(await aQueuedSku()) } }) },
+  "GET /api/drops/[skuId]/queue/me": { expect: userOnly(200), prepare: async () => ({ params: { skuId: String(await aQueuedSku()) } }) },
   "GET /api/admin/drops/[skuId]/live": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) } }) },
   "GET /api/admin/drops": { expect: adminOnly(200) },
   "GET /api/admin/drops/[skuId]/report": { expect: adminOnly(200), prepare: async (w) => ({ params: { skuId: String(w.skuId) } }) },

@@ -128,7 +128,7 @@ describe("POST /api/admin/products", () => {
       hue: expect.any(Number),
       updatedAt: expect.any(String),
       images: [],
-      skus: [{ skuId: expect.any(Number), name: "One", code: null, price: "1.50", compareAtPrice: null, stock: 0, onSale: true, perCustomerLimit: null, saleStartsAt: null }],
+      skus: [{ skuId: expect.any(Number), name: "One", code: null, price: "1.50", compareAtPrice: null, stock: 0, onSale: true, perCustomerLimit: null, saleStartsAt: null, waitingRoom: null }],
     });
   });
 
@@ -250,7 +250,7 @@ describe("POST /api/admin/products/:spuId/skus", () => {
     const res = await addSku(product.spuId, { name: "Red", price: "12.5", code, compareAtPrice: "15", perCustomerLimit: 1, saleStartsAt: "2030-06-01T12:00:00Z", stock: [{ locationId: main, count: 5 }] });
     expect(res.status).toBe(201);
     const { sku } = await res.json();
-    expect(sku).toEqual({ skuId: expect.any(Number), name: "Red", code, price: "12.50", compareAtPrice: "15.00", stock: 5, onSale: true, perCustomerLimit: 1, saleStartsAt: "2030-06-01T12:00:00.000Z" });
+    expect(sku).toEqual({ skuId: expect.any(Number), name: "Red", code, price: "12.50", compareAtPrice: "15.00", stock: 5, onSale: true, perCustomerLimit: 1, saleStartsAt: "2030-06-01T12:00:00.000Z", waitingRoom: null });
     const [row] = await getDb().select().from(skus).where(eq(skus.id, sku.skuId));
     expect(row!.productActive).toBe(true);
     const ledger = await getDb().select().from(stockAdjustments).where(eq(stockAdjustments.skuId, sku.skuId));

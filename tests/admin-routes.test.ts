@@ -139,6 +139,7 @@ describe("what admins see and switch", () => {
       onSale: true,
       perCustomerLimit: null,
       saleStartsAt: null,
+      waitingRoom: null,
       category: "Test",
       hue: expect.any(Number),
       locations: [{ locationId: expect.any(Number), name: "Main warehouse", stock: row.stock, active: true }],

@@ -44,3 +44,20 @@ export function waitingRoomOf(row: { queueAdmitPerSecond: number | null; queuePa
   const { queueAdmitPerSecond: admitPerSecond, queuePassMinutes: passMinutes, queueDifficulty: difficulty } = row;
   return admitPerSecond === null || passMinutes === null || difficulty === null ? null : { admitPerSecond, passMinutes, difficulty };
 }
+
+const formNumber = (label: string, min: number, max: number) => {
+  const message = `${label} must be a whole number from ${min} to ${max}.`;
+  return z.string({ error: message }).trim().regex(/^\d+$/, message).transform(Number).pipe(z.number().min(min, message).max(max, message));
+};
+
+/** The console's "Waiting room" fieldset: a switch (`waitingRoom=on`) and the three numbers as typed; off, the numbers are not read. */
+export const waitingRoomForm = z.preprocess(
+  (v) => ((v as { waitingRoom?: unknown } | null)?.waitingRoom === "on" ? v : null),
+  z
+    .object({
+      admitPerSecond: formNumber("Shoppers let in per second", 1, 10_000),
+      passMinutes: formNumber("Minutes to check out", 1, 60),
+      difficulty: formNumber("Difficulty", 1, 1_000_000),
+    })
+    .nullable(),
+);

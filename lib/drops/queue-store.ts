@@ -183,7 +183,7 @@ export const closeLine = async (skuId: number) => Number(await run("wrClose", sk
 
 /** The console's numbers: the state hash, the prequeue's length, passes live now and the recorded waits. */
 export async function lineBoard(skuId: number) {
-  const [state, pre, live, waits] = keysOf(skuId);
+  const [state, , pre, live, , waits] = keysOf(skuId);
   const redis = getRedis();
   const [fields, prequeued, liveNow, waited] = await Promise.all([redis.hgetall(state!), redis.llen(pre!), redis.zcard(live!), redis.lrange(waits!, 0, -1)]);
   return { fields, prequeued, liveNow, waits: waited.map(Number) };

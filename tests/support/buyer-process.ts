@@ -16,7 +16,7 @@ import { checkoutSeams } from "@/lib/orders/seams";
 import { closeRedis } from "@/lib/platform/redis";
 import { whenIdle } from "@/lib/platform/shutdown";
 
-const buyers = JSON.parse(process.argv[2]!) as { userId: number; addressId: number; key: string }[];
+const buyers = JSON.parse(process.argv[2]!) as { userId: number; addressId: number; key: string; queuePasses?: string[] }[];
 const strategy = CHECKOUT_STRATEGIES.find((s) => s === process.argv[3]) ?? "batched";
 const ownCart = process.argv[4] ? (JSON.parse(process.argv[4]) as { skuId: number; count: number }[]) : null;
 
@@ -38,7 +38,7 @@ const place = ownCart
 
 const outcomes = await Promise.all(
   buyers.map((b) =>
-    place({ userId: b.userId, addressId: b.addressId, payMethod: "cod", idempotencyKey: b.key }).then(
+    place({ userId: b.userId, addressId: b.addressId, payMethod: "cod", idempotencyKey: b.key, queuePasses: b.queuePasses }).then(
       () => "OK",
       (e: unknown) => (isAppError(e) ? e.code : `ERROR ${String(e)}`),
     ),

@@ -4,7 +4,8 @@ import { promisify } from "node:util";
 import type { Line } from "@/lib/cart/store";
 import type { Strategy } from "@/lib/orders/checkout";
 
-export type BuyerOrder = { userId: number; addressId: number; key: string };
+/** `queuePasses`: waiting-room passes the checkout carries (as `X-Queue-Pass` would). */
+export type BuyerOrder = { userId: number; addressId: number; key: string; queuePasses?: string[] };
 
 const exec = promisify(execFile);
 const script = path.join(import.meta.dirname, "buyer-process.ts");

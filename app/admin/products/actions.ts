@@ -9,6 +9,7 @@ import { productForm, productStatus, stockFields, updateProductSchema, variantFo
 import { createVariant } from "@/lib/admin/catalog/variants";
 import { updateSkuSchema } from "@/lib/admin/schemas";
 import { updateSku } from "@/lib/admin/sku-settings";
+import { waitingRoomForm } from "@/lib/drops/queue-settings";
 import { AppError } from "@/lib/errors";
 import { asUser, type ActionState } from "@/lib/web/action";
 
@@ -106,7 +107,13 @@ export async function updateVariantAction(spuId: number, skuId: number, _prev: A
         saleStartsAt: text(form, "saleStartsAt"),
         stock: [],
       });
-      const change = updateSkuSchema.parse({ ...fields, onSale: form.get("onSale") === "on", saleStartsAt: fields.saleStartsAt?.toISOString() ?? null });
+      const waitingRoom = waitingRoomForm.parse({
+        waitingRoom: form.get("waitingRoom"),
+        admitPerSecond: text(form, "admitPerSecond"),
+        passMinutes: text(form, "passMinutes"),
+        difficulty: text(form, "difficulty"),
+      });
+      const change = updateSkuSchema.parse({ ...fields, onSale: form.get("onSale") === "on", saleStartsAt: fields.saleStartsAt?.toISOString() ?? null, waitingRoom });
       const sku = await updateSku(idOf(skuId, "SKU_NOT_FOUND"), change, admin.id);
       return { skuId: sku.skuId, name: sku.name };
     },

@@ -6,6 +6,7 @@ import { imagesOfProducts } from "@/lib/images/service";
 import type { ImageView } from "@/lib/images/urls";
 import { AppError } from "@/lib/errors";
 import type { ProductFilter } from "./schemas";
+import { waitingRoomOf, type WaitingRoom } from "@/lib/drops/queue-settings";
 
 /** A variant as the owner's catalog shows it: `onSale` is the owner's own switch (the product's status is beside it). */
 export type AdminSku = {
@@ -19,6 +20,8 @@ export type AdminSku = {
   perCustomerLimit: number | null;
   /** ISO 8601, UTC. */
   saleStartsAt: string | null;
+  /** The drop's waiting room; null = none. */
+  waitingRoom: WaitingRoom | null;
 };
 
 /** A picture as the owner and the API see it (lib/images). */
@@ -52,7 +55,16 @@ const skuColumns = {
   onSale: skus.onSale,
   perCustomerLimit: skus.perCustomerLimit,
   saleStartsAt: skus.saleStartsAt,
+  queueAdmitPerSecond: skus.queueAdmitPerSecond,
+  queuePassMinutes: skus.queuePassMinutes,
+  queueDifficulty: skus.queueDifficulty,
 };
+
+type SkuRow = Omit<AdminSku, "saleStartsAt" | "waitingRoom"> & { saleStartsAt: Date | null; queueAdmitPerSecond: number | null; queuePassMinutes: number | null; queueDifficulty: number | null };
+
+function adminSkuOf<R extends SkuRow>({ saleStartsAt, queueAdmitPerSecond, queuePassMinutes, queueDifficulty, ...row }: R) {
+  return { ...row, saleStartsAt: saleStartsAt?.toISOString() ?? null, waitingRoom: waitingRoomOf({ queueAdmitPerSecond, queuePassMinutes, queueDifficulty }) };
+}
 
 /** `%`, `_` and `\` in what the owner typed are letters, not LIKE wildcards. */
 const likeWords = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -70,7 +82,7 @@ async function assemble(products: (typeof spus.$inferSelect)[]): Promise<AdminPr
     hue: p.hue,
     updatedAt: p.updatedAt.toISOString(),
     images: images.get(p.id) ?? [],
-    skus: variants.filter((v) => v.spuId === p.id).map(({ spuId: _spuId, saleStartsAt, ...v }) => ({ ...v, saleStartsAt: saleStartsAt?.toISOString() ?? null })),
+    skus: variants.filter((v) => v.spuId === p.id).map(({ spuId: _spuId, ...v }) => adminSkuOf(v)),
   }));
 }
 
@@ -108,7 +120,7 @@ export async function getAdminProduct(spuId: number): Promise<AdminProduct> {
 export async function getAdminSku(skuId: number): Promise<AdminSku & { spuId: number }> {
   const [row] = await getDb().select(skuColumns).from(skus).where(eq(skus.id, skuId)).limit(1);
   if (!row) throw new AppError("SKU_NOT_FOUND");
-  return { ...row, saleStartsAt: row.saleStartsAt?.toISOString() ?? null };
+  return adminSkuOf(row);
 }
 
 /** Every category in use, drafts' and archived products' included: the form's suggestions. */

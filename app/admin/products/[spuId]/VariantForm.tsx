@@ -3,12 +3,13 @@
 import { useActionState, useState } from "react";
 import { SubmitButton } from "@/app/components/SubmitButton";
 import type { LocationView } from "@/lib/admin/locations";
+import { WAITING_ROOM_DEFAULTS, type WaitingRoom } from "@/lib/drops/queue-settings";
 import type { ActionState } from "@/lib/web/action";
 import type { VariantSaved } from "../actions";
 import { FieldError, fieldErrorsOf, fromLocalInput, Outcome, toLocalInput } from "../fields";
 import styles from "../products.module.css";
 
-export type VariantValues = { name: string; price: string; compareAtPrice: string; code: string; perCustomerLimit: string; saleStartsAt: string | null; onSale: boolean };
+export type VariantValues = { name: string; price: string; compareAtPrice: string; code: string; perCustomerLimit: string; saleStartsAt: string | null; onSale: boolean; waitingRoom?: WaitingRoom | null };
 type Action = (prev: ActionState<VariantSaved>, form: FormData) => Promise<ActionState<VariantSaved>>;
 
 export const EMPTY_VARIANT: VariantValues = { name: "", price: "", compareAtPrice: "", code: "", perCustomerLimit: "", saleStartsAt: null, onSale: true };
@@ -30,7 +31,15 @@ type Props = {
  * refusal keeps what was typed.
  */
 export function VariantForm({ id, initial, action, locations, submitLabel, pendingLabel, success }: Props) {
-  const [values, setValues] = useState({ ...initial, launch: toLocalInput(initial.saleStartsAt) });
+  const room = initial.waitingRoom ?? WAITING_ROOM_DEFAULTS;
+  const [values, setValues] = useState({
+    ...initial,
+    launch: toLocalInput(initial.saleStartsAt),
+    queued: !!initial.waitingRoom,
+    admitPerSecond: String(room.admitPerSecond),
+    passMinutes: String(room.passMinutes),
+    difficulty: String(room.difficulty),
+  });
   const [stock, setStock] = useState<Record<number, string>>({});
   const [state, dispatch] = useActionState<ActionState<VariantSaved>, FormData>(async (prev, form) => {
     const local = String(form.get("launch") ?? "");
@@ -39,7 +48,7 @@ export function VariantForm({ id, initial, action, locations, submitLabel, pendi
     const answer = await action(prev, form);
     // Added: the form is ready for the next variant.
     if (answer?.ok && locations) {
-      setValues({ ...EMPTY_VARIANT, launch: "" });
+      setValues((v) => ({ ...v, ...EMPTY_VARIANT, launch: "" }));
       setStock({});
     }
     return answer;
@@ -111,10 +120,48 @@ export function VariantForm({ id, initial, action, locations, submitLabel, pendi
           {note("stock", "Units at each place, written to the stock ledger as “initial stock”.")}
         </fieldset>
       ) : (
-        <label className="row" style={{ marginBottom: "1rem" }}>
-          <input type="checkbox" name="onSale" checked={values.onSale} onChange={(e) => setValues((v) => ({ ...v, onSale: e.target.checked }))} style={{ width: "1.25rem", height: "1.25rem" }} />
-          On sale
-        </label>
+        <>
+          <fieldset className={styles.stock}>
+            <legend>Waiting room</legend>
+            <label className="row" style={{ marginBottom: "0.5rem" }}>
+              <input
+                type="checkbox"
+                name="waitingRoom"
+                checked={values.queued}
+                onChange={(e) => setValues((v) => ({ ...v, queued: e.target.checked }))}
+                aria-describedby={`${id}-waitingRoom-note`}
+                style={{ width: "1.25rem", height: "1.25rem" }}
+              />
+              Shoppers queue to buy
+            </label>
+            <span id={`${id}-waitingRoom-note`} className="field-hint">
+              A line on the drop&apos;s page lets shoppers in at your rate; joining costs their browser a moment of work.
+            </span>
+            {values.queued && (
+              <div className={styles.formGrid} style={{ marginTop: "0.5rem" }}>
+                <div className="field">
+                  <label htmlFor={`${id}-admitPerSecond`}>Let in per second</label>
+                  <input {...text("admitPerSecond")} inputMode="numeric" autoComplete="off" />
+                  {note("admitPerSecond", "1 to 10000 shoppers")}
+                </div>
+                <div className="field">
+                  <label htmlFor={`${id}-passMinutes`}>Minutes to check out</label>
+                  <input {...text("passMinutes")} inputMode="numeric" autoComplete="off" />
+                  {note("passMinutes", "1 to 60; unused turns go to the next in line")}
+                </div>
+                <div className="field">
+                  <label htmlFor={`${id}-difficulty`}>Difficulty</label>
+                  <input {...text("difficulty")} inputMode="numeric" autoComplete="off" />
+                  {note("difficulty", "500 is about 1 s on a phone")}
+                </div>
+              </div>
+            )}
+          </fieldset>
+          <label className="row" style={{ marginBottom: "1rem" }}>
+            <input type="checkbox" name="onSale" checked={values.onSale} onChange={(e) => setValues((v) => ({ ...v, onSale: e.target.checked }))} style={{ width: "1.25rem", height: "1.25rem" }} />
+            On sale
+          </label>
+        </>
       )}
       <SubmitButton pendingLabel={pendingLabel}>{submitLabel}</SubmitButton>
     </form>

@@ -42,6 +42,7 @@ function dropWords(sku: AdminSku): string {
   const parts = [];
   if (sku.perCustomerLimit !== null) parts.push(`limit ${sku.perCustomerLimit} per customer`);
   if (sku.saleStartsAt) parts.push(`launch ${new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" }).format(new Date(sku.saleStartsAt))} UTC`);
+  if (sku.waitingRoom) parts.push(`waiting room, ${sku.waitingRoom.admitPerSecond} let in per second`);
   return parts.join(" · ");
 }
 
@@ -130,6 +131,7 @@ export default async function ProductPage({ params }: Props) {
                       perCustomerLimit: sku.perCustomerLimit === null ? "" : String(sku.perCustomerLimit),
                       saleStartsAt: sku.saleStartsAt,
                       onSale: sku.onSale,
+                      waitingRoom: sku.waitingRoom,
                     }}
                     action={updateVariantAction.bind(null, product.spuId, sku.skuId)}
                     submitLabel="Save variant"
