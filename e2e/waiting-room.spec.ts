@@ -37,6 +37,7 @@ async function shopper(browser: Browser, viewport: { width: number; height: numb
   const context = await browser.newContext({ viewport, storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
   await new LoginPage(page).signUp(newUsername("line"));
+  await page.waitForURL((url) => url.pathname === "/");
   await page.goto(`/products/${spuId}`);
   await page.getByRole("radio", { name: skuName }).check();
   return { context, page };

@@ -78,6 +78,8 @@ export function VariantPicker({ productName, category, hue, skus: rendered, rend
   // Too many is said as soon as it is typed; an empty or zero field only once Add is pressed.
   const shownProblem = problem && (tried || Number(typed) > room.max) ? problem : null;
   const countdownId = `launch-${sku.skuId}`;
+  // A waiting room's drop says what fits once the shopper is let in, inside its panel's form.
+  const capShown = buyable && !sku.waitingRoom;
   const added = asked && addToCart.isSuccess && asked.skuId === sku.skuId ? (addToCart.data.items.find((i) => i.skuId === sku.skuId)?.count ?? 0) - asked.before : null;
   const buttonWords = soldOut ? "Sold out" : !started ? "Not on sale yet" : addToCart.isPending ? "Adding…" : "Add to cart";
 
@@ -111,7 +113,7 @@ export function VariantPicker({ productName, category, hue, skus: rendered, rend
             }}
             aria-label="Quantity"
             aria-invalid={shownProblem ? true : undefined}
-            aria-describedby={shownProblem ? "qty-error" : buyable ? "qty-cap" : undefined}
+            aria-describedby={shownProblem ? "qty-error" : capShown ? "qty-cap" : undefined}
             disabled={!buyable || room.max === 0}
           />
         </label>
@@ -215,7 +217,7 @@ export function VariantPicker({ productName, category, hue, skus: rendered, rend
               buyForm
             )}
           </BuyBar>
-          {buyable && (
+          {capShown && (
             <p id="qty-cap" className="muted qty-cap" data-testid="qty-cap" style={{ margin: 0 }}>
               {room.max === 0 ? `${room.why}. You cannot add more.` : `${room.why}, so you can add up to ${room.max}.`}
             </p>

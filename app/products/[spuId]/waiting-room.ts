@@ -18,10 +18,7 @@ type StatusReading = QueueStatus & { receivedAt: number };
 export function useQueueStatus(skuId: number, enabled: boolean) {
   return useQuery({
     queryKey: ["queue-status", skuId],
-    queryFn: async (): Promise<StatusReading> => ({
-      ...(await api<QueueStatus>(`/api/drops/${skuId}/queue/status`)),
-      receivedAt: performance.now(),
-    }),
+    queryFn: async (): Promise<StatusReading> => ({ ...(await api<QueueStatus>(`/api/drops/${skuId}/queue/status`)), receivedAt: performance.now() }),
     enabled,
     refetchInterval: (q) => (q.state.data?.state === "closed" ? false : QUEUE_POLL_MS),
     refetchIntervalInBackground: false,
@@ -66,10 +63,7 @@ export function useFollowLine(status: StatusReading | undefined, me: ReturnType<
   }, [due, isFetching, refetch, status?.serving, status?.state]);
 }
 
-type WidgetElement = HTMLElement & {
-  configure: (config: Record<string, unknown>) => Promise<void>;
-  verify: () => Promise<{ payload: string } | null>;
-};
+type WidgetElement = HTMLElement & { verify?: () => Promise<{ payload: string } | null> };
 
 /**
  * The proof-of-work, solved in this browser by the ALTCHA widget (a web component, loaded only
@@ -91,25 +85,20 @@ export function useJoinLine(skuId: number) {
       try {
         await import("altcha");
         const widget = document.createElement("altcha-widget") as WidgetElement;
+        widget.setAttribute("challenge", `/api/drops/${skuId}/challenge`);
+        widget.setAttribute("display", "invisible");
+        widget.setAttribute("configuration", JSON.stringify({ hideFooter: true, hideLogo: true, credentials: "same-origin" }));
         host.current?.replaceChildren(widget);
-        await widget.configure({
-          challenge: `/api/drops/${skuId}/challenge`,
-          display: "invisible",
-          hideFooter: true,
-          hideLogo: true,
-          credentials: "same-origin",
-        });
-        payload = (await widget.verify())?.payload ?? null;
+        // The element gets its methods once it has mounted, a moment after it joins the document.
+        for (let i = 0; i < 100 && typeof widget.verify !== "function"; i++) await new Promise((r) => setTimeout(r, 20));
+        payload = (await widget.verify?.())?.payload ?? null;
         widget.remove();
       } finally {
         setSolving(false);
       }
       if (!payload) throw new ApiError(400, "CHALLENGE_FAILED", "The check could not run in this browser. Try again.");
       try {
-        await api(`/api/drops/${skuId}/queue`, {
-          method: "POST",
-          body: { challengeSolution: payload },
-        });
+        await api(`/api/drops/${skuId}/queue`, { method: "POST", body: { challengeSolution: payload } });
       } catch (e) {
         // Already in line (another tab, a double press): the same place, resumed below.
         if (!(e instanceof ApiError && e.code === "ALREADY_QUEUED")) throw e;
