@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { ApiError } from "@/app/api-client";
+import { waitWords } from "@/app/components/launch";
 import { useFollowLine, useJoinLine, useMyPlace, useQueueStatus } from "./waiting-room";
 
 type Props = {
@@ -21,11 +22,7 @@ const clock = (iso: string) =>
     minute: "2-digit",
   }).format(new Date(iso));
 
-function waitWords(seconds: number) {
-  if (seconds <= 1) return "any second now";
-  if (seconds < 60) return `about ${seconds} s`;
-  return `about ${Math.ceil(seconds / 60)} min`;
-}
+const turnIn = (seconds: number) => (seconds <= 1 ? "any second now" : `about ${waitWords(seconds * 1000)}`);
 
 const people = (n: number) => (n === 1 ? "1 shopper" : `${n.toLocaleString("en")} shoppers`);
 
@@ -83,13 +80,13 @@ export function WaitingRoom({ skuId, signedIn, soldOut, children }: Props) {
         <strong>
           You&apos;re number <span data-testid="queue-position">{position.toLocaleString("en")}</span> in line.
         </strong>{" "}
-        Your turn comes in {waitWords(Math.ceil(position / line.admitPerSecond))}; keep this page open.
+        Your turn comes in {turnIn(Math.ceil(position / line.admitPerSecond))}; keep this page open.
       </p>
     );
   } else if (place?.state === "prequeue") {
     body = (
       <p data-testid="queue-prequeue">
-        <strong>You&apos;re in the line.</strong> At the launch everyone who joined before it gets a place drawn at random, so there is no need to rush. {people(line.prequeued)} waiting so far.
+        <strong>You&apos;re in the line.</strong> Places are drawn at random at the launch, so there is no need to rush. {people(line.prequeued)} waiting so far.
       </p>
     );
   } else if (place?.state === "expired") {
@@ -116,11 +113,9 @@ export function WaitingRoom({ skuId, signedIn, soldOut, children }: Props) {
             {words}
           </button>
         ) : (
-          <p data-testid="queue-sign-in">
-            <Link href={`/login?next=${encodeURIComponent(path)}`} className="btn buy-button">
-              Log in to join the line
-            </Link>
-          </p>
+          <Link href={`/login?next=${encodeURIComponent(path)}`} className="btn buy-button" data-testid="queue-sign-in">
+            Log in to join the line
+          </Link>
         )}
         {solving && <p className="muted queue-hint">A short puzzle your browser works out, so bots pay for their place; nothing leaves this page.</p>}
       </>
