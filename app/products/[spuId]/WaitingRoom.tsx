@@ -16,11 +16,8 @@ type Props = {
   children: React.ReactNode;
 };
 
-const clock = (iso: string) =>
-  new Intl.DateTimeFormat(undefined, {
-    hour: "2-digit",
-    minute: "2-digit",
-  }).format(new Date(iso));
+/** "14:05" in the viewer's time zone, as the shop writes launch times (app/components/launch.ts). */
+const clock = (iso: string) => new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
 
 const turnIn = (seconds: number) => (seconds <= 1 ? "any second now" : `about ${waitWords(seconds * 1000)}`);
 
@@ -41,7 +38,9 @@ export function WaitingRoom({ skuId, signedIn, soldOut, children }: Props) {
   const place = me.data;
   const closed = line?.state === "closed" || soldOut;
 
+  // What is said (a polite live region, read whole when it changes) and what can be done (outside it).
   let body: React.ReactNode;
+  let action: React.ReactNode = null;
   let tone = "info";
   if (place?.state === "used") {
     tone = "success";
@@ -66,13 +65,11 @@ export function WaitingRoom({ skuId, signedIn, soldOut, children }: Props) {
   } else if (place?.state === "admitted" && "passExpiresAt" in place) {
     tone = "success";
     body = (
-      <>
-        <p data-testid="queue-admitted">
-          <strong>You&apos;re in — you have until {clock(place.passExpiresAt)}</strong> to check out.
-        </p>
-        {children}
-      </>
+      <p data-testid="queue-admitted">
+        <strong>You&apos;re in — you have until {clock(place.passExpiresAt)}</strong> to check out.
+      </p>
     );
+    action = children;
   } else if (place?.state === "waiting" && place.ticket !== null) {
     const position = Math.max(1, place.ticket - line.serving);
     body = (
@@ -100,14 +97,17 @@ export function WaitingRoom({ skuId, signedIn, soldOut, children }: Props) {
     const waiting = line.state === "upcoming" ? line.prequeued : Math.max(0, line.issued - line.serving);
     const words = solving ? "Checking you're not a bot…" : join.isPending ? "Joining…" : "Join the line";
     body = (
+      <p data-testid="queue-intro">
+        <strong>This drop has a waiting room.</strong>{" "}
+        {line.state === "upcoming"
+          ? "Join before the launch and your place is drawn at random with everyone else who did."
+          : `Join and you are let in in turn, ${people(line.admitPerSecond)} a second.`}
+      </p>
+    );
+    // Not in the live region: a count that moves every second is not news to someone still deciding.
+    action = (
       <>
-        <p data-testid="queue-intro">
-          <strong>This drop has a waiting room.</strong>{" "}
-          {line.state === "upcoming"
-            ? "Join before the launch and your place is drawn at random with everyone else who did."
-            : `Join and you are let in in turn, ${people(line.admitPerSecond)} a second.`}{" "}
-          {waiting > 0 && `${people(waiting)} in line now.`}
-        </p>
+        {waiting > 0 && <p data-testid="queue-count">{people(waiting)} in line now.</p>}
         {signedIn ? (
           <button type="button" className="btn buy-button" disabled={join.isPending} aria-busy={join.isPending || undefined} onClick={() => join.mutate()} data-testid="queue-join">
             {words}
@@ -128,6 +128,7 @@ export function WaitingRoom({ skuId, signedIn, soldOut, children }: Props) {
       <div aria-live="polite" aria-atomic="true" className="queue-state">
         {body}
       </div>
+      {action}
       {error && !closed && (
         <p className="alert error" role="alert" style={{ margin: 0 }}>
           {error}
