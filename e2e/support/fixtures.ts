@@ -97,3 +97,15 @@ export async function crowdAhead(skuId: number, tickets: number) {
     redis.disconnect();
   }
 }
+
+/** `count` other shoppers (ids no account has) in a waiting room's prequeue, so the launch's draw mixes real shoppers into a crowd. */
+export async function crowdPrequeue(skuId: number, count: number) {
+  const redis = new Redis(process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379/2");
+  try {
+    const ids = Array.from({ length: count }, (_, i) => 900_000_000 + i);
+    await redis.rpush(`wr:{sku:${skuId}}:pre`, ...ids);
+    await redis.hset(`wr:{sku:${skuId}}:tickets`, Object.fromEntries(ids.map((id) => [id, 0])));
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -39,7 +39,8 @@ export function QueueBoard({ skuId }: { skuId: number }) {
       <dl className="drop-totals">
         <div>
           <dt>Waiting</dt>
-          <dd data-testid="queue-board-waiting">{q.waiting}</dd>
+          {/* Once closed, everyone still in line has been told it sold out: nobody waits. */}
+          <dd data-testid="queue-board-waiting">{q.state === "closed" ? 0 : q.waiting}</dd>
         </div>
         <div>
           <dt>Let in / s</dt>
