@@ -55,7 +55,7 @@ export const waitingRoomForm = z.preprocess(
   (v) => ((v as { waitingRoom?: unknown } | null)?.waitingRoom === "on" ? v : null),
   z
     .object({
-      admitPerSecond: formNumber("Shoppers let in per second", 1, 10_000),
+      admitPerSecond: formNumber("Let in per second", 1, 10_000),
       passMinutes: formNumber("Minutes to check out", 1, 60),
       difficulty: formNumber("Difficulty", 1, 1_000_000),
     })

@@ -136,6 +136,14 @@ redis.call('HDEL', KEYS[7], ARGV[1])
 redis.call('HINCRBY', KEYS[1], 'used', -1)
 if tonumber(ARGV[3]) > now_ms() then redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1]) end
 return 1`,
+  // A closed line whose SKU has stock again (a restock, a cancelled order): open again, or upcoming if it never opened. 1 when reopened.
+  wrReopen: `${PRELUDE}
+if redis.call('HGET', KEYS[1], 'state') ~= 'closed' then return 0 end
+local opened = redis.call('HGET', KEYS[1], 'openedAt')
+redis.call('HSET', KEYS[1], 'state', opened and 'open' or 'upcoming', 'servedAt', now_ms())
+redis.call('HDEL', KEYS[1], 'closedAt')
+keep()
+return 1`,
   // 1 when this call closed it.
   wrClose: `${PRELUDE}
 if redis.call('HGET', KEYS[1], 'state') == 'closed' then return 0 end
@@ -180,6 +188,8 @@ export const releasePass = async (skuId: number, ticket: number, holder: string,
 };
 
 export const closeLine = async (skuId: number) => Number(await run("wrClose", skuId)) === 1;
+
+export const reopenLine = async (skuId: number) => Number(await run("wrReopen", skuId)) === 1;
 
 /** The console's numbers: the state hash, the prequeue's length, passes live now and the recorded waits. */
 export async function lineBoard(skuId: number) {

@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { newChallenge, spendSolution } from "./queue-challenge";
 import { passToken } from "./queue-pass";
 import { waitingRoomOf, type WaitingRoom } from "./queue-settings";
-import { closeLine, joinLine, lineBoard, lineStatus, myPlace, prequeue, writeShuffle, type QueueState } from "./queue-store";
+import { closeLine, joinLine, lineBoard, lineStatus, myPlace, prequeue, reopenLine, writeShuffle, type QueueState } from "./queue-store";
 import { cryptoRandomInt, shuffled, type RandomInt } from "./shuffle";
 
 /**
@@ -46,9 +46,13 @@ async function queueSku(skuId: number): Promise<QueueSku> {
 
 const rateOf = (room: WaitingRoom) => ({ rate: room.admitPerSecond, passMs: room.passMinutes * 60_000 });
 
-/** A SKU with no units left closes its line (the checkout closes it at once, lib/orders/soldout.ts; this catches a missed close). */
+/**
+ * A launched SKU with no units left closes its line (the checkout closes it at once,
+ * lib/orders/soldout.ts; this catches a missed close). Before the launch an empty SKU is one the
+ * owner has not stocked yet: its prequeue stays.
+ */
 async function closedIfSoldOut(sku: QueueSku): Promise<boolean> {
-  if (sku.stock > 0) return false;
+  if (sku.stock > 0 || Date.now() < sku.launchAt) return false;
   await closeLine(sku.skuId);
   return true;
 }
@@ -188,6 +192,11 @@ export async function myQueue(userId: number, skuId: number): Promise<MyPlace> {
 /** Closes the lines of SKUs that sold out (called by the checkout right after it emptied them). */
 export async function closeQueues(skuIds: number[]): Promise<void> {
   await Promise.all(skuIds.map((id) => closeLine(id)));
+}
+
+/** Opens again the closed lines of SKUs that have stock again (a restock, a cancelled order): the next in line get those units. */
+export async function reopenQueues(skuIds: number[]): Promise<void> {
+  await Promise.all(skuIds.map((id) => reopenLine(id)));
 }
 
 export type QueueBoard = {

@@ -207,9 +207,11 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number, 
   }
 
   // One pass buys once: claimed before the transaction, by this checkout (a retry of it may claim again).
-  const admitted = await Promise.all(candidates.map(async (i) => (claims.has(i) ? claimPasses(claims.get(i)!, holderOf(drafts[i]!)) : null)));
-  for (const [n, refusal] of admitted.entries()) if (refusal) verdicts[candidates[n]!] = { kind: "refused", error: refusal };
-  candidates = candidates.filter((_, n) => !admitted[n]);
+  if (claims.size > 0) {
+    const refusals = await Promise.all(candidates.map(async (i) => (claims.has(i) ? claimPasses(claims.get(i)!, holderOf(drafts[i]!)) : null)));
+    for (const [n, refusal] of refusals.entries()) if (refusal) verdicts[candidates[n]!] = { kind: "refused", error: refusal };
+    candidates = candidates.filter((_, n) => !refusals[n]);
+  }
 
   let emptied: SoldOut[] = [];
   const decided = [...verdicts];
@@ -268,8 +270,10 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number, 
     }
   } finally {
     // A pass is spent only by an order: a refusal or a failed attempt gives it back.
-    const unspent = candidates.filter((i) => claims.has(i) && verdicts[i]?.kind !== "created");
-    await Promise.all(unspent.map((i) => releasePasses(claims.get(i)!, holderOf(drafts[i]!))));
+    if (claims.size > 0) {
+      const unspent = candidates.filter((i) => claims.has(i) && verdicts[i]?.kind !== "created");
+      await Promise.all(unspent.map((i) => releasePasses(claims.get(i)!, holderOf(drafts[i]!))));
+    }
   }
   const numbered = readOrderNumbers(verdicts.flatMap((v) => (v?.kind === "created" ? [v.order] : [])));
   for (const [i, leader] of followers) verdicts[i] = asFollower(drafts[i]!, drafts[leader]!, verdicts[leader]!);

@@ -2,7 +2,7 @@ import "server-only";
 import { inArray } from "drizzle-orm";
 import { getDb } from "@/db";
 import { skus } from "@/db/schema";
-import { closeQueues } from "@/lib/drops/queue";
+import { closeQueues, reopenQueues } from "@/lib/drops/queue";
 import { log } from "@/lib/platform/log";
 import { catalogChanged } from "@/lib/platform/page-cache/changes";
 import { getRedis } from "@/lib/platform/redis";
@@ -76,11 +76,14 @@ export async function markSoldOut(emptied: SoldOut[]) {
   }
 }
 
-/** Call after committing anything that makes a SKU buyable again (restock, cancellation, expiry, back on sale). */
+/**
+ * Call after committing anything that makes a SKU buyable again (restock, cancellation, expiry,
+ * back on sale): the hint goes, and a drop's closed line opens again for the next in line.
+ */
 export async function clearSoldOut(skuIds: number[]) {
   if (skuIds.length === 0) return;
   try {
-    const removed = await getRedis().hdel(HINTS, ...skuIds.map(String));
+    const [removed] = await Promise.all([getRedis().hdel(HINTS, ...skuIds.map(String)), reopenQueues(skuIds)]);
     // Only a SKU that was sold out changes what pages say.
     if (removed > 0) await catalogChanged();
   } catch (e) {

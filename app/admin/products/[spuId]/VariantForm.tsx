@@ -41,11 +41,15 @@ export function VariantForm({ id, initial, action, locations, submitLabel, pendi
     difficulty: String(room.difficulty),
   });
   const [stock, setStock] = useState<Record<number, string>>({});
+  // React resets a form after its action; a checkbox takes back the state it was created with, so
+  // the switches are created again after every answer, with what the form holds now.
+  const [answers, setAnswers] = useState(0);
   const [state, dispatch] = useActionState<ActionState<VariantSaved>, FormData>(async (prev, form) => {
     const local = String(form.get("launch") ?? "");
     form.set("saleStartsAt", local === toLocalInput(initial.saleStartsAt) && initial.saleStartsAt ? initial.saleStartsAt : fromLocalInput(local));
     form.delete("launch");
     const answer = await action(prev, form);
+    setAnswers((n) => n + 1);
     // Added: the form is ready for the next variant.
     if (answer?.ok && locations) {
       setValues((v) => ({ ...v, ...EMPTY_VARIANT, launch: "" }));
@@ -125,6 +129,7 @@ export function VariantForm({ id, initial, action, locations, submitLabel, pendi
             <legend>Waiting room</legend>
             <label className="row" style={{ marginBottom: "0.5rem" }}>
               <input
+                key={answers}
                 type="checkbox"
                 name="waitingRoom"
                 checked={values.queued}
@@ -158,7 +163,7 @@ export function VariantForm({ id, initial, action, locations, submitLabel, pendi
             )}
           </fieldset>
           <label className="row" style={{ marginBottom: "1rem" }}>
-            <input type="checkbox" name="onSale" checked={values.onSale} onChange={(e) => setValues((v) => ({ ...v, onSale: e.target.checked }))} style={{ width: "1.25rem", height: "1.25rem" }} />
+            <input key={answers} type="checkbox" name="onSale" checked={values.onSale} onChange={(e) => setValues((v) => ({ ...v, onSale: e.target.checked }))} style={{ width: "1.25rem", height: "1.25rem" }} />
             On sale
           </label>
         </>
