@@ -11,6 +11,10 @@ const csp = [
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
+  // The waiting room's proof-of-work runs in Web Workers the ALTCHA widget starts from blob: URLs
+  // of its own bundled code (app/products/[spuId]/waiting-room.ts); a page script could run that
+  // code anyway, so this lets in nothing a script could not already do.
+  "worker-src 'self' blob:",
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",

@@ -3,7 +3,7 @@ import http from "node:http";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { LoginPage, newUsername } from "./pages/login";
-import { makeVariant } from "./support/fixtures";
+import { makeVariant, setWaitingRoom } from "./support/fixtures";
 
 const ADMIN = { username: "admin", password: "admin12345" };
 
@@ -116,6 +116,15 @@ test("every page as anonymous, shopper, another shopper and admin, with no CSP v
   watchCsp(checkout, violations);
   await checkout.goto("/checkout");
   await expect(checkout.getByRole("button", { name: /place order/i })).toBeVisible();
+  // A drop with a waiting room: the ALTCHA widget loads and its proof-of-work workers run under the CSP, and the shopper is let in.
+  const queued = await makeVariant("Harbor Canvas Backpack", { stock: 5, perCustomerLimit: 1 });
+  await setWaitingRoom(queued.skuId, { admitPerSecond: 100, passMinutes: 5, difficulty: 20 });
+  const drop = await contexts.other!.newPage();
+  watchCsp(drop, violations);
+  await drop.goto(`/products/${queued.spuId}`);
+  await drop.getByRole("radio", { name: queued.name }).check();
+  await drop.getByRole("button", { name: "Join the line" }).click();
+  await expect(drop.getByTestId("queue-admitted")).toBeVisible();
   expect(violations).toEqual([]);
   await Promise.all(Object.values(contexts).map((c) => c.close()));
 });

@@ -271,7 +271,7 @@ describe("live stock", () => {
     const res = await liveOf(`${a},${b},999999999`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { skus: unknown[]; serverTime: number };
-    const sku = { onSale: true, price: expect.stringMatching(/^\d+\.\d{2}$/), perCustomerLimit: null, saleStartsAt: null };
+    const sku = { onSale: true, price: expect.stringMatching(/^\d+\.\d{2}$/), perCustomerLimit: null, saleStartsAt: null, waitingRoom: false };
     expect(body.skus).toEqual([{ skuId: a, stock: 7, ...sku }, { skuId: b, stock: 0, ...sku }]);
     expect(Math.abs(body.serverTime - Date.now())).toBeLessThan(5_000);
     for (const bad of ["", "1,,2", "abc", "1;2", Array.from({ length: 101 }, (_, i) => i + 1).join(",")]) {

@@ -79,3 +79,33 @@ export async function recordedDrop(skuId: number, buyers: number, drop: Omit<Par
     await fixtures.setStock(db, skuId, drop.stockAfter ?? 0);
   });
 }
+
+/** Switches a SKU's waiting room on (lib/drops/queue-settings.ts), as the console's setting would. */
+export const setWaitingRoom = (skuId: number, room: { admitPerSecond: number; passMinutes: number; difficulty: number }) =>
+  changingCatalog((db) => db.query("UPDATE skus SET queue_admit_per_second = ?, queue_pass_minutes = ?, queue_difficulty = ? WHERE id = ?", [room.admitPerSecond, room.passMinutes, room.difficulty, skuId]));
+
+/**
+ * Puts `tickets` shoppers ahead in an open waiting room's line (lib/drops/queue-store.ts keys), so
+ * the next to join waits long enough to be looked at. The line must be open (its first status after the launch opens it).
+ */
+export async function crowdAhead(skuId: number, tickets: number) {
+  const redis = new Redis(process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379/2");
+  try {
+    const [seconds, micros] = await redis.time();
+    await redis.hset(`wr:{sku:${skuId}}:state`, { issued: tickets, serving: 0, servedAt: Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) });
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** `count` other shoppers (ids no account has) in a waiting room's prequeue, so the launch's draw mixes real shoppers into a crowd. */
+export async function crowdPrequeue(skuId: number, count: number) {
+  const redis = new Redis(process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379/2");
+  try {
+    const ids = Array.from({ length: count }, (_, i) => 900_000_000 + i);
+    await redis.rpush(`wr:{sku:${skuId}}:pre`, ...ids);
+    await redis.hset(`wr:{sku:${skuId}}:tickets`, Object.fromEntries(ids.map((id) => [id, 0])));
+  } finally {
+    redis.disconnect();
+  }
+}

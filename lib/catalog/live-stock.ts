@@ -1,7 +1,7 @@
 import "server-only";
 import { getReadDb } from "@/db";
 import { skus } from "@/db/schema";
-import { shopperOnSale } from "@/lib/catalog/products";
+import { hasWaitingRoom, shopperOnSale } from "@/lib/catalog/products";
 import { pageCacheState } from "@/lib/platform/page-cache/handler.mjs";
 
 /** What may change about a SKU while its page is open: stock as it sells, and whatever an admin edits. */
@@ -13,6 +13,7 @@ export type LiveSku = {
   perCustomerLimit: number | null;
   /** ISO 8601, UTC. */
   saleStartsAt: string | null;
+  waitingRoom: boolean;
 };
 export type StockReading = { skus: Map<number, LiveSku>; readAt: number };
 
@@ -27,7 +28,7 @@ async function readAll(): Promise<StockReading> {
   // Dated from before the query: a change that commits while it runs makes the reading stale.
   const readAt = Date.now();
   const rows = await getReadDb()
-    .select({ skuId: skus.id, stock: skus.stock, onSale: shopperOnSale, price: skus.price, perCustomerLimit: skus.perCustomerLimit, saleStartsAt: skus.saleStartsAt })
+    .select({ skuId: skus.id, stock: skus.stock, onSale: shopperOnSale, price: skus.price, perCustomerLimit: skus.perCustomerLimit, saleStartsAt: skus.saleStartsAt, waitingRoom: hasWaitingRoom })
     .from(skus);
   return { skus: new Map(rows.map((r) => [r.skuId, { ...r, saleStartsAt: r.saleStartsAt?.toISOString() ?? null }])), readAt };
 }

@@ -13,6 +13,8 @@ export type CatalogSku = {
   perCustomerLimit: number | null;
   /** ISO 8601, UTC. */
   saleStartsAt: string | null;
+  /** Sold through a waiting room (lib/drops/queue.ts): the page offers a place in line, not the cart. */
+  waitingRoom: boolean;
 };
 export type CatalogProduct = {
   spuId: number;
@@ -29,6 +31,9 @@ export type CatalogProduct = {
  */
 export const shopperOnSale = sql<boolean>`(${skus.onSale} AND ${skus.productActive})`.mapWith((v) => Number(v) === 1);
 
+/** The owner switched the SKU's waiting room on (its three numbers are set together). Shared with the live-stock read. */
+export const hasWaitingRoom = sql<boolean>`(${skus.queueAdmitPerSecond} IS NOT NULL)`.mapWith((v) => Number(v) === 1);
+
 /** Only products shoppers may see: drafts and archived products are absent everywhere in the shop. */
 const visible = eq(spus.status, "active");
 
@@ -41,6 +46,7 @@ const skuColumns = {
   onSale: shopperOnSale,
   perCustomerLimit: skus.perCustomerLimit,
   saleStartsAt: skus.saleStartsAt,
+  waitingRoom: hasWaitingRoom,
 };
 
 type SkuRow = Omit<CatalogSku, "saleStartsAt"> & { spuId: number; saleStartsAt: Date | null };

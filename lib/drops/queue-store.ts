@@ -114,8 +114,9 @@ local state, issued, serving = advance(now, tonumber(ARGV[2]), tonumber(ARGV[3])
 local t = redis.call('HGET', KEYS[2], ARGV[1])
 if not t then return {state, -1, serving, now, 0, 0} end
 t = tonumber(t)
+-- A pass that bought its order says so, also once the sell-out closed the line.
+if t > 0 and t <= serving and redis.call('HEXISTS', KEYS[7], t) == 1 then return {'used', t, serving, now, 0, 0} end
 if state ~= 'open' or t > serving then return {state, t, serving, now, 0, redis.call('LLEN', KEYS[3])} end
-if redis.call('HEXISTS', KEYS[7], t) == 1 then return {'used', t, serving, now, 0, 0} end
 local exp = redis.call('ZSCORE', KEYS[4], t)
 if not exp then return {'expired', t, serving, now, 0, 0} end
 return {'admitted', t, serving, now, tonumber(exp), 0}`,

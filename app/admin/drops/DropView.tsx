@@ -11,6 +11,7 @@ import type { DropSecond } from "@/lib/drops/live-series";
 import { LaunchTime } from "@/app/components/LaunchTime";
 import { DropPicker } from "./DropPicker";
 import { LiveChart } from "./LiveChart";
+import { QueueBoard } from "./QueueBoard";
 import { AnswersTable, ANSWER_SERIES, LATENCY_SERIES, Legend, ms, OUTCOMES, plural, REFUSALS, SALES_SERIES, seconds } from "./outcomes";
 import { DROP_POLL_MS, useDropLive } from "./queries";
 
@@ -115,6 +116,7 @@ function DropCharts({ skuId }: { skuId: number }) {
       <div role="status" className="visually-hidden">
         {d.soldOut ? `Sold out in ${seconds(d.soldOut.afterMs)} s.` : ""}
       </div>
+      <QueueBoard skuId={d.sku.skuId} />
       <div className="drop-charts">
         <figure className="card drop-chart">
           <figcaption>Units sold per second and stock left</figcaption>

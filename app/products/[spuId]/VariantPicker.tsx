@@ -20,6 +20,7 @@ import { AccountRequiredNote } from "@/app/session/AccountRequiredNote";
 import { useMe } from "@/app/session/queries";
 import { NotifyMe } from "@/app/components/NotifyMe";
 import { BuyBar } from "./BuyBar";
+import { WaitingRoom } from "./WaitingRoom";
 
 type Props = { productName: string; category: string; hue: number; skus: CatalogSku[]; renderedAt: number; children: React.ReactNode; images?: ImageView[] };
 
@@ -78,8 +79,76 @@ export function VariantPicker({ productName, category, hue, skus: rendered, rend
   // Too many is said as soon as it is typed; an empty or zero field only once Add is pressed.
   const shownProblem = problem && (tried || Number(typed) > room.max) ? problem : null;
   const countdownId = `launch-${sku.skuId}`;
+  // A waiting room's drop says what fits once the shopper is let in, inside its panel's form.
+  const capShown = buyable && !sku.waitingRoom;
   const added = asked && addToCart.isSuccess && asked.skuId === sku.skuId ? (addToCart.data.items.find((i) => i.skuId === sku.skuId)?.count ?? 0) - asked.before : null;
   const buttonWords = soldOut ? "Sold out" : !started ? "Not on sale yet" : addToCart.isPending ? "Adding…" : "Add to cart";
+
+  // A waiting room's drop shows this only to a shopper it let in (WaitingRoom).
+  const buyForm = (
+    <>
+      <form
+        className="row buy-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          setTried(true);
+          // The server decides at checkout; this only keeps the button honest with the server's clock.
+          if (!buyable || room.max === 0 || problem) return;
+          const count = Number(typed);
+          setAsked({ skuId: sku.skuId, before: inCart, count });
+          addToCart.mutate({ skuId: sku.skuId, count });
+        }}
+      >
+        <label className="field buy-qty">
+          <span className="visually-hidden">Quantity</span>
+          <input
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={Math.max(1, room.max)}
+            value={buyable ? typed : "1"}
+            onChange={(e) => {
+              setTyped(e.target.value);
+              addToCart.reset();
+            }}
+            aria-label="Quantity"
+            aria-invalid={shownProblem ? true : undefined}
+            aria-describedby={shownProblem ? "qty-error" : capShown ? "qty-cap" : undefined}
+            disabled={!buyable || room.max === 0}
+          />
+        </label>
+        <button
+          type="submit"
+          className="btn buy-button"
+          disabled={!buyable || room.max === 0 || addToCart.isPending}
+          aria-describedby={!started && !soldOut ? countdownId : undefined}
+          data-testid="add-to-cart"
+        >
+          {buttonWords}
+        </button>
+      </form>
+      <div aria-live="polite" className="buy-status">
+        {shownProblem && (
+          <p id="qty-error" className="field-error" data-testid="qty-error" style={{ margin: 0 }}>
+            {shownProblem}
+          </p>
+        )}
+        {addToCart.isSuccess && added !== null && (
+          <p className="alert success" role="status" data-testid="added">
+            {added > 0 ? `Added ${added} × ${productName} (${sku.name}) to your cart.` : `Nothing more of ${productName} (${sku.name}) fits in your cart.`}
+            {added > 0 && asked && added < asked.count ? ` Only ${added} of the ${asked.count} you asked for could be added.` : ""}{" "}
+            {sku.waitingRoom ? <a href="/checkout">Check out now</a> : <a href="/cart">View cart</a>}
+          </p>
+        )}
+        {addToCart.isError && (
+          <p className="alert error" role="alert">
+            {addToCart.error.message}
+          </p>
+        )}
+      </div>
+    </>
+  );
 
   return (
     <>
@@ -131,7 +200,7 @@ export function VariantPicker({ productName, category, hue, skus: rendered, rend
               )}
             </div>
             {/* Said before a guest queues up: checkout refuses them ACCOUNT_REQUIRED. */}
-            {sku.perCustomerLimit !== null && me.data === null && <AccountRequiredNote testId="sku-account-required" />}
+            {sku.perCustomerLimit !== null && me.data === null && !sku.waitingRoom && <AccountRequiredNote testId="sku-account-required" />}
             {!started && sku.saleStartsAt && launchAt !== null && (
               <p className="alert info launch" id={countdownId} style={{ margin: 0 }}>
                 On sale in{" "}
@@ -141,70 +210,17 @@ export function VariantPicker({ productName, category, hue, skus: rendered, rend
                 · at <LaunchTime iso={sku.saleStartsAt} />
               </p>
             )}
-            <form
-              className="row buy-form"
-              noValidate
-              onSubmit={(e) => {
-                e.preventDefault();
-                setTried(true);
-                // The server decides at checkout; this only keeps the button honest with the server's clock.
-                if (!buyable || room.max === 0 || problem) return;
-                const count = Number(typed);
-                setAsked({ skuId: sku.skuId, before: inCart, count });
-                addToCart.mutate({ skuId: sku.skuId, count });
-              }}
-            >
-              <label className="field buy-qty">
-                <span className="visually-hidden">Quantity</span>
-                <input
-                  type="number"
-                  inputMode="numeric"
-                  min={1}
-                  max={Math.max(1, room.max)}
-                  value={buyable ? typed : "1"}
-                  onChange={(e) => {
-                    setTyped(e.target.value);
-                    addToCart.reset();
-                  }}
-                  aria-label="Quantity"
-                  aria-invalid={shownProblem ? true : undefined}
-                  aria-describedby={shownProblem ? "qty-error" : buyable ? "qty-cap" : undefined}
-                  disabled={!buyable || room.max === 0}
-                />
-              </label>
-              <button
-                type="submit"
-                className="btn buy-button"
-                disabled={!buyable || room.max === 0 || addToCart.isPending}
-                aria-describedby={!started && !soldOut ? countdownId : undefined}
-                data-testid="add-to-cart"
-              >
-                {buttonWords}
-              </button>
-            </form>
-            <div aria-live="polite" className="buy-status">
-              {shownProblem && (
-                <p id="qty-error" className="field-error" data-testid="qty-error" style={{ margin: 0 }}>
-                  {shownProblem}
-                </p>
-              )}
-              {addToCart.isSuccess && added !== null && (
-                <p className="alert success" role="status" data-testid="added">
-                  {added > 0 ? `Added ${added} × ${productName} (${sku.name}) to your cart.` : `Nothing more of ${productName} (${sku.name}) fits in your cart.`}
-                  {added > 0 && asked && added < asked.count ? ` Only ${added} of the ${asked.count} you asked for could be added.` : ""}{" "}
-                  <a href="/cart">View cart</a>
-                </p>
-              )}
-              {addToCart.isError && (
-                <p className="alert error" role="alert">
-                  {addToCart.error.message}
-                </p>
-              )}
-            </div>
+            {sku.waitingRoom ? (
+              <WaitingRoom skuId={sku.skuId} signedIn={me.data === undefined ? undefined : me.data !== null} soldOut={soldOut}>
+                {buyForm}
+              </WaitingRoom>
+            ) : (
+              buyForm
+            )}
           </BuyBar>
           {/* Keyed by variant: another variant's form starts empty. Shown once the signed-in check has answered. */}
           {sku.stock === 0 && !me.isPending && <NotifyMe key={sku.skuId} skuId={sku.skuId} name={`${productName} — ${sku.name}`} signedIn={Boolean(me.data)} />}
-          {buyable && (
+          {capShown && (
             <p id="qty-cap" className="muted qty-cap" data-testid="qty-cap" style={{ margin: 0 }}>
               {room.max === 0 ? `${room.why}. You cannot add more.` : `${room.why}, so you can add up to ${room.max}.`}
             </p>
