@@ -354,8 +354,8 @@ describe("passes", () => {
     const shopper = await makeShopper();
     await join(skuId, shopper, await solved(skuId));
     await passOf(skuId, shopper);
-    const tsx = path.join(import.meta.dirname, "../node_modules/.bin/tsx");
-    const worker = spawn(tsx, ["--conditions=react-server", path.join(import.meta.dirname, "support/queue-process.ts"), String(shopper.id), String(skuId)], { env: process.env });
+    // Node itself with tsx's loader, not the tsx wrapper: a SIGKILL to a wrapper would leave its child running.
+    const worker = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(import.meta.dirname, "support/queue-process.ts"), String(shopper.id), String(skuId)], { env: process.env });
     const line = await new Promise<string>((resolve, reject) => {
       let out = "";
       worker.stdout.on("data", (d: Buffer) => {
