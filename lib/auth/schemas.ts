@@ -10,8 +10,13 @@ const password = z
   .min(8, "Password must be at least 8 characters.")
   .max(128, "Password must be at most 128 characters.");
 
-/** Optional; an empty field is no e-mail. Orders a guest placed with it can be claimed (lib/orders/claim.ts). */
-const email = z
+/**
+ * An optional e-mail: an empty field is none (so a signed-in shopper's own, where a form allows
+ * that). Lower-cased; z.email refuses CR/LF and anything else that could end a mail header.
+ * Registering with one lets orders a guest placed with it be claimed (lib/orders/claim.ts);
+ * "notify me" (lib/alerts) uses the same rule.
+ */
+export const optionalEmail = z
   .string({ error: "E-mail must be text." })
   .trim()
   .max(254, "E-mail must be at most 254 characters.")
@@ -21,7 +26,7 @@ const email = z
   .transform((e) => e || undefined);
 
 /** Unknown keys (a `role`, say) are stripped: nobody registers themselves as admin. */
-export const credentialsSchema = z.object({ username, password, email });
+export const credentialsSchema = z.object({ username, password, email: optionalEmail });
 
 // Login only checks shape loosely: a wrong-format username is just a wrong username.
 export const loginSchema = z.object({
