@@ -1,7 +1,7 @@
 import "server-only";
-import type { ResultSetHeader, RowDataPacket } from "mysql2";
+import type { RowDataPacket } from "mysql2";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { placeholders, type Conn, type Tx } from "@/db";
+import { affectedRows, placeholders, type Conn, type Tx } from "@/db";
 import { orderLineAllocations, orderLines, skuLocations, skus } from "@/db/schema";
 import { notifyRestocked } from "@/lib/alerts/restock";
 import type { Line } from "@/lib/cart/store";
@@ -15,8 +15,8 @@ import { log } from "@/lib/platform/log";
  * deactivation) takes that lock first. The location rows are therefore never contended on their
  * own, and what they hold adds up to what `skus` let through.
  *
- * Three statements in two round trips per transaction whatever the batch holds: lock and read
- * the SKUs' active location rows; then take from them and record the allocations.
+ * Three statements per transaction whatever the batch holds: lock and read the SKUs' active
+ * location rows, take from them, record the allocations.
  */
 
 /** An order's lines as the transaction wrote them. */
@@ -72,20 +72,18 @@ export async function allocateFromLocations(tx: Conn, bought: Bought[]): Promise
     }
   }
   const changes = [...taken.values()];
-  // One statement for every location row touched, and the allocations' rows in the same round
-  // trip. The guard and the unsigned column refuse a take the read did not allow; it cannot
-  // happen while the rows stay locked (if it did, the transaction rolls back, rows and all).
-  const [[taking]] = await tx.query<ResultSetHeader[]>(
+  // One statement for every location row touched. The guard and the unsigned column refuse a take
+  // the read did not allow; it cannot happen while the rows stay locked.
+  const result = await tx.query(
     `UPDATE sku_locations SET stock = stock - CASE ${changes.map(() => "WHEN sku_id = ? AND location_id = ? THEN ?").join(" ")} END
-     WHERE (sku_id, location_id) IN (${changes.map(() => "(?, ?)").join(", ")});
-     ${INSERT_ALLOCATIONS}${allocations.map(() => "(?, ?, ?, ?)").join(", ")}`,
-    [
-      ...changes.flatMap((c) => [c.skuId, c.locationId, c.count]),
-      ...changes.flatMap((c) => [c.skuId, c.locationId]),
-      ...allocations.flatMap((a) => [a.orderId, a.skuId, a.locationId, a.count]),
-    ],
+     WHERE (sku_id, location_id) IN (${changes.map(() => "(?, ?)").join(", ")})`,
+    [...changes.flatMap((c) => [c.skuId, c.locationId, c.count]), ...changes.flatMap((c) => [c.skuId, c.locationId])],
   );
-  if (taking!.affectedRows !== changes.length) throw new LocationsShort("a location row changed under its lock");
+  if (affectedRows(result) !== changes.length) throw new LocationsShort("a location row changed under its lock");
+  await tx.query(
+    INSERT_ALLOCATIONS + allocations.map(() => "(?, ?, ?, ?)").join(", "),
+    allocations.flatMap((a) => [a.orderId, a.skuId, a.locationId, a.count]),
+  );
   return skuIds.filter((skuId) => (queues.get(skuId) ?? []).every((at) => at.left === 0));
 }
 

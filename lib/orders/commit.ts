@@ -33,8 +33,7 @@ export type Verdict =
 /**
  * `attempts`: transactions it took (1 unless it lost a deadlock, a lock wait or an INSERT race),
  * for the log. `numbered`: resolves once every created order knows its number (or that it could
- * not be read); a batch's come back with its INSERT, and any still unknown are read after the
- * commit, so a batch does not hold up the next one for them.
+ * not be read); it is read after the commit, so a batch does not hold up the next one for it.
  */
 export type CommitResult = { verdicts: Verdict[]; emptied: SoldOut[]; attempts: number; numbered: Promise<void> };
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db";
+import type { Conn, Db, Tx } from "@/db";
 import type { MailKind } from "@/db/schema";
 import type { PreparedOrder } from "./draft";
 
@@ -14,15 +14,14 @@ import type { PreparedOrder } from "./draft";
 
 const INSERT_CREATED = "INSERT INTO mail_outbox (kind, order_id, recipient) VALUES ";
 
-/**
- * The checkout's hot path: one multi-row INSERT for a batch's confirmations, as SQL and values
- * for the caller to send with the batch's other rows (lib/orders/order-rows.ts); null when no
- * order has an e-mail.
- */
-export function confirmationsInsert(served: PreparedOrder[]): { sql: string; values: unknown[] } | null {
+/** The checkout's hot path: one multi-row INSERT for a batch's confirmations, inside its transaction. */
+export async function queueConfirmations(tx: Conn, served: PreparedOrder[]) {
   const mailed = served.filter((o) => o.header.shipEmail !== "");
-  if (mailed.length === 0) return null;
-  return { sql: INSERT_CREATED + mailed.map(() => "('order_created', ?, ?)").join(", "), values: mailed.flatMap((o) => [o.header.id, o.header.shipEmail]) };
+  if (mailed.length === 0) return;
+  await tx.query(
+    INSERT_CREATED + mailed.map(() => "('order_created', ?, ?)").join(", "),
+    mailed.flatMap((o) => [o.header.id, o.header.shipEmail]),
+  );
 }
 
 /** One e-mail about one order, to its snapshot address, inside the caller's transaction (the status move's). */

@@ -5,15 +5,13 @@ import { isDuplicateKey } from "@/lib/errors";
 import { log } from "@/lib/platform/log";
 import { lineRowsOf, type OrderHeader, type PreparedOrder } from "./draft";
 import { DuplicateKey } from "./idempotency";
-import { confirmationsInsert } from "./mail-outbox";
+import { queueConfirmations } from "./mail-outbox";
 import { EVENT_ROW, INSERT_EVENTS } from "./events";
 
 /**
- * Writing a batch's orders: the headers, the lines, their first event (the timeline's "placed",
- * lib/orders/events.ts) and their confirmation e-mails, as one multi-statement query of
- * prebuilt SQL: one round trip whatever the batch holds (a batch's rows built through Drizzle
- * cost more CPU than the database spent storing them, and each further round trip cost both
- * processes a socket write and read).
+ * Writing a batch's orders: one INSERT for the headers, one for the lines, one for their first
+ * event (the timeline's "placed", lib/orders/events.ts), in prebuilt SQL (a
+ * batch's rows built through Drizzle cost more CPU than the database spent storing them).
  */
 
 // Every column the checkout writes; `Record` over the header's keys, so a new column cannot be forgotten here.
@@ -49,44 +47,30 @@ const INSERT_LINES = "INSERT INTO order_lines (order_id, sku_id, name, count, pr
 
 /**
  * Inside the checkout transaction, with each order's confirmation e-mail queued (lib/orders/mail-outbox.ts). A duplicate idempotency key or cart revision met here (an
- * order written since the lookups) throws DuplicateKey, and the commit runs again: the headers
- * go first, so MariaDB stops there and runs none of the statements after. A lone order
- * learns its number from the INSERT itself; a batch reads its numbers back at the end of the
- * same query (no round trip of their own), and readOrderNumbers finds any still unknown.
+ * order written since the lookups) throws DuplicateKey, and the commit runs again. A lone order
+ * learns its number from the INSERT itself; a batch's are read after the commit (readOrderNumbers).
  */
 export async function insertOrders(tx: Conn, served: PreparedOrder[]) {
-  const lines = served.flatMap(lineRowsOf);
-  const mail = confirmationsInsert(served);
-  const sql = [
-    INSERT_ORDERS + served.map(() => ORDER_ROW).join(", "),
-    INSERT_LINES + lines.map(() => "(?, ?, ?, ?, ?)").join(", "),
-    INSERT_EVENTS + served.map(() => EVENT_ROW).join(", "),
-    ...(mail ? [mail.sql] : []),
-    ...(served.length > 1 ? [`SELECT id, order_number FROM orders WHERE id IN (${placeholders(served.length)})`] : []),
-  ].join(";\n");
-  const values = [
-    ...served.flatMap((o) => KEYS.map((k) => o.header[k])),
-    ...lines.flatMap((l) => [l.orderId, l.skuId, l.name, l.count, l.price]),
-    ...served.flatMap(({ header: h }) => [h.id, h.status, h.userId, h.createdAt]),
-    ...(mail?.values ?? []),
-    ...(served.length > 1 ? served.map((o) => o.header.id) : []),
-  ];
-  // One result per statement: a header for each INSERT, rows for the numbers' SELECT.
-  let results: ResultSetHeader[];
+  let result: ResultSetHeader;
   try {
-    [results] = await tx.query<ResultSetHeader[]>(sql, values);
+    [result] = await tx.query<ResultSetHeader>(INSERT_ORDERS + served.map(() => ORDER_ROW).join(", "), served.flatMap((o) => KEYS.map((k) => o.header[k])));
   } catch (e) {
     if (isDuplicateKey(e)) throw new DuplicateKey();
     throw e;
   }
   // With one row, the AUTO_INCREMENT value is that row's on MySQL and MariaDB whatever
   // innodb_autoinc_lock_mode says; with several it need not be consecutive (mode 2, Galera).
-  if (served.length === 1) {
-    served[0]!.orderNumber = results[0]!.insertId;
-    return;
-  }
-  const numbers = new Map((results.at(-1) as unknown as RowDataPacket[]).map((r) => [String(r.id), Number(r.order_number)]));
-  for (const order of served) order.orderNumber = numbers.get(order.header.id);
+  if (served.length === 1) served[0]!.orderNumber = result.insertId;
+  const lines = served.flatMap(lineRowsOf);
+  await tx.query(
+    INSERT_LINES + lines.map(() => "(?, ?, ?, ?, ?)").join(", "),
+    lines.flatMap((l) => [l.orderId, l.skuId, l.name, l.count, l.price]),
+  );
+  await tx.query(
+    INSERT_EVENTS + served.map(() => EVENT_ROW).join(", "),
+    served.flatMap(({ header: h }) => [h.id, h.status, h.userId, h.createdAt]),
+  );
+  await queueConfirmations(tx, served);
 }
 
 /**
