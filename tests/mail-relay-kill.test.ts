@@ -8,6 +8,7 @@ import { messageIdOf, smtpTransport } from "@/lib/mail/transport";
 import { placeOrder } from "@/lib/orders/checkout";
 import { fillCart, makeShoppers, makeSkus, uid } from "./support/fixtures";
 import { smtpTestPort, TestSmtp } from "./support/smtp";
+import { drainOutbox } from "./support/outbox";
 
 /**
  * The relay SIGKILLed in a process of its own: between the SMTP server's 250 and the row's mark,
@@ -62,16 +63,7 @@ async function placeOrders(n: number) {
 
 const outbox = () => getDb().select().from(mailOutbox).orderBy(mailOutbox.id);
 
-/** Relay passes in this process until nothing is open. */
-async function drain(timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    await relayOnce({ transport, leaseMs: 10_000, baseDelayMs: 20, batch: 500 });
-    if ((await outbox()).every((r) => r.state === "sent" || r.state === "failed")) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("the outbox did not drain");
-}
+const drain = () => drainOutbox({ transport, leaseMs: 10_000, baseDelayMs: 20, batch: 500 }, { timeoutMs: 30_000, pauseMs: 50 });
 
 beforeAll(() => smtp.listen());
 afterAll(async () => {

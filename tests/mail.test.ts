@@ -13,6 +13,7 @@ import { cartKeys, guestOwner } from "@/lib/cart/store";
 import { newGuestId } from "@/lib/cart/guest";
 import { fillCart, linesOf, makeShopper, makeSkus, redis, uid, type Shopper } from "./support/fixtures";
 import { smtpTestPort, TestSmtp } from "./support/smtp";
+import { drainOutbox } from "./support/outbox";
 
 const smtp = new TestSmtp(smtpTestPort(0));
 const transport = smtpTransport(smtp.url);
@@ -27,16 +28,7 @@ async function placeFor(user: Shopper, skuId: number, count = 1, payMethod: "onl
 const outbox = () => getDb().select().from(mailOutbox).orderBy(mailOutbox.id);
 
 /** Relay passes until nothing is pending or sending (or the time is up). */
-async function drain(options: RelayOptions = fast, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    await relayOnce(options);
-    const open = (await outbox()).filter((r) => r.state === "pending" || r.state === "sending");
-    if (open.length === 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error("the outbox did not drain");
-}
+const drain = (options: RelayOptions = fast) => drainOutbox(options);
 
 beforeAll(() => smtp.listen());
 afterAll(async () => {

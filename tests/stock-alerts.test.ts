@@ -10,13 +10,14 @@ import { updateLocation } from "@/lib/admin/locations";
 import { notifyLimit } from "@/lib/alerts/restock";
 import { SUBSCRIBE_LIMIT } from "@/lib/alerts/subscriptions";
 import { alertToken } from "@/lib/alerts/token";
-import { relayOnce, type RelayOptions } from "@/lib/mail/relay";
+import type { RelayOptions } from "@/lib/mail/relay";
 import { messageIdOf, smtpTransport } from "@/lib/mail/transport";
 import { placeOrder } from "@/lib/orders/checkout";
 import { cancelOrder } from "@/lib/orders/lifecycle";
 import { PEER_ADDRESS_HEADER } from "@/lib/platform/peer-address.mjs";
 import { ctx, fillCart, makeLocation, makeShopper, makeShoppers, makeSkus, noCtx, redis, request, spreadStock, stockOf, uid, type Shopper } from "./support/fixtures";
 import { smtpTestPort, TestSmtp } from "./support/smtp";
+import { drainOutbox } from "./support/outbox";
 
 const smtp = new TestSmtp(smtpTestPort(3));
 const transport = smtpTransport(smtp.url);
@@ -46,16 +47,7 @@ async function homeOf(skuId: number) {
 
 const addUnits = async (skuId: number, delta: number) => adjustStock({ skuId, delta, reason: "restock", adminId: admin.id, locationId: await homeOf(skuId) });
 
-async function drain(timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    await relayOnce(fast);
-    const [open] = await getPool().query("SELECT COUNT(*) AS n FROM mail_outbox WHERE state IN ('pending', 'sending')");
-    if (Number((open as { n: number }[])[0]!.n) === 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error("the outbox did not drain");
-}
+const drain = () => drainOutbox(fast);
 
 beforeAll(async () => {
   await smtp.listen();
