@@ -2,7 +2,7 @@ import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb, getPool } from "@/db";
 import { mailOutbox, orders } from "@/db/schema";
-import { relayOnce, NO_SMTP_NOTE, type RelayOptions } from "@/lib/mail/relay";
+import { relayOnce, startRelay, stopRelay, NO_SMTP_NOTE, type RelayOptions } from "@/lib/mail/relay";
 import { messageIdOf, smtpTransport } from "@/lib/mail/transport";
 import { formatMoney, toCents } from "@/lib/money";
 import { placeOrder } from "@/lib/orders/checkout";
@@ -88,6 +88,24 @@ describe("order e-mails through a real SMTP server", () => {
     const subjects = smtp.received.map((m) => m.mail.subject ?? "");
     expect(subjects.filter((s) => s.includes("shipped"))).toHaveLength(1);
     expect(subjects.filter((s) => s.includes("expired"))).toHaveLength(1);
+  });
+
+  it("a commit that queues e-mails wakes this process's relay at once, not at its next poll", async () => {
+    const [skuId] = await makeSkus([10]);
+    const shopper = await makeShopper();
+    // A poll a minute away: only the checkout's nudge can send this confirmation within the test.
+    expect(startRelay(60_000, fast)).toBe(true);
+    try {
+      const placedAt = Date.now();
+      const orderId = await placeFor(shopper, skuId!, 1, "cod");
+      await expect.poll(() => smtp.received.length, { timeout: 5_000, interval: 20 }).toBe(1);
+      expect(smtp.received[0]!.at - placedAt).toBeLessThan(5_000);
+      await shipOrder(orderId);
+      await expect.poll(() => smtp.received.map((m) => m.mail.subject ?? ""), { timeout: 5_000, interval: 20 }).toEqual([expect.stringContaining("is placed"), expect.stringContaining("has shipped")]);
+      expect((await outbox()).map((r) => r.state)).toEqual(["sent", "sent"]);
+    } finally {
+      stopRelay();
+    }
   });
 
   it("the shipped e-mail carries the carrier and tracking number the ship recorded, in both parts", async () => {

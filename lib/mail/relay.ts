@@ -6,8 +6,10 @@ import type { Transporter } from "nodemailer";
 import { getPool } from "@/db";
 import type { MailKind } from "@/db/schema";
 import { isRetryable } from "@/lib/errors";
+import { MAIL_QUEUED } from "@/lib/orders/mail-outbox";
 import { env } from "@/lib/platform/env";
 import { log } from "@/lib/platform/log";
+import { onNudge } from "@/lib/platform/nudge";
 import { loadOrders, loadSkus, unsubscribeLink, type OrderMail } from "./content";
 import { renderBackInStock, renderOrderMail, type Rendered } from "./render";
 import { messageIdOf, smtpTransport } from "./transport";
@@ -91,6 +93,20 @@ async function mark(row: Claimed, relayId: string, set: string, params: unknown[
   return res.affectedRows === 1;
 }
 
+/**
+ * Marks the pass's sent rows in one statement, once all its sends are answered (rows whose claim
+ * was lost are skipped): the number marked. A crash before it leaves them to be sent again, with
+ * the same Message-IDs, as a crash between any one send and its mark would.
+ */
+async function markSent(ids: number[], relayId: string): Promise<number> {
+  if (ids.length === 0) return 0;
+  const [res] = await getPool().query<ResultSetHeader>(
+    "UPDATE mail_outbox SET state = 'sent', sent_at = NOW(3), last_error = NULL, claimed_by = NULL, claimed_until = NULL WHERE id IN (?) AND claimed_by = ? AND state = 'sending'",
+    [ids, relayId],
+  );
+  return res.affectedRows;
+}
+
 const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").slice(0, 500);
 /** A 5xx answer is the server's final word (no such mailbox, refused): trying again would get the same. */
 const isPermanent = (e: unknown) => {
@@ -135,6 +151,7 @@ export async function relayOnce(options: RelayOptions = {}): Promise<RelayResult
   const { batch = 50, leaseMs = 60_000, baseDelayMs = 2_000, maxAttempts = env().MAIL_MAX_ATTEMPTS } = options;
   const rows = await claim(relayId, batch, leaseMs);
   result.claimed = rows.length;
+  const sent: number[] = [];
   const from = env().MAIL_FROM;
   // A failed read (the database blipped) is each row's transient error: back to pending with backoff, not held for a lease.
   const loaded: Loaded = await Promise.all([
@@ -153,6 +170,7 @@ export async function relayOnce(options: RelayOptions = {}): Promise<RelayResult
       }
       try {
         await sendRow(row, transport, from, loaded);
+        sent.push(row.id);
       } catch (e) {
         const reason = reasonOf(e);
         if (isPermanent(e) || row.attempts >= maxAttempts) {
@@ -161,26 +179,35 @@ export async function relayOnce(options: RelayOptions = {}): Promise<RelayResult
           result.retried++;
         }
         log.warn({ outboxId: row.id, attempts: row.attempts, reason }, "e-mail not sent");
-        return;
       }
-      if (await mark(row, relayId, "state = 'sent', sent_at = NOW(3), last_error = NULL", [])) result.sent++;
     }),
   );
+  result.sent = await markSent(sent, relayId);
   return result;
 }
 
-const globalForRelay = globalThis as unknown as { stockroomMailRelay?: { stopped: boolean; timer?: NodeJS.Timeout } };
+type RelayState = { stopped: boolean; running: boolean; again: boolean; timer?: NodeJS.Timeout; stopListening?: () => void };
+const globalForRelay = globalThis as unknown as { stockroomMailRelay?: RelayState };
 
 /**
  * Runs `relayOnce` in this process every `intervalMs` (0 turns it off), and at once again after
  * a pass that filled its batch, so a burst of orders drains at SMTP speed rather than a batch per
- * tick. Several processes may run it: the claims share the rows out. Passes never overlap.
+ * tick. With SMTP configured, a commit in this process that queued e-mails (MAIL_QUEUED) starts a
+ * pass at once too, so a confirmation does not wait for the next tick. Several processes may
+ * run it: the claims share the rows out. Passes never overlap.
  */
 export function startRelay(intervalMs = env().MAIL_POLL_MS, options: RelayOptions = {}): boolean {
   if (intervalMs <= 0 || globalForRelay.stockroomMailRelay) return false;
-  const state: { stopped: boolean; timer?: NodeJS.Timeout } = { stopped: false };
+  const state: RelayState = { stopped: false, running: false, again: false };
   const batch = options.batch ?? 50;
+  const schedule = (delayMs: number) => {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(pass, delayMs);
+    state.timer.unref();
+  };
   const pass = () => {
+    state.running = true;
+    state.again = false;
     relayOnce({ ...options, batch })
       .then((r) => r.claimed >= batch)
       .catch((e: unknown) => {
@@ -190,13 +217,19 @@ export function startRelay(intervalMs = env().MAIL_POLL_MS, options: RelayOption
         return false;
       })
       .then((more) => {
-        if (state.stopped) return;
-        state.timer = setTimeout(pass, more ? 0 : intervalMs);
-        state.timer.unref();
+        state.running = false;
+        if (!state.stopped) schedule(more || state.again ? 0 : intervalMs);
       });
   };
-  state.timer = setTimeout(pass, intervalMs);
-  state.timer.unref();
+  schedule(intervalMs);
+  // Without a transport a pass only notes "no SMTP": not worth a pass per checkout commit.
+  if ((options.transport === undefined ? env().SMTP_URL : options.transport) != null) {
+    state.stopListening = onNudge(MAIL_QUEUED, () => {
+      if (state.stopped) return;
+      if (state.running) state.again = true;
+      else schedule(0);
+    });
+  }
   globalForRelay.stockroomMailRelay = state;
   log.info({ intervalMs, smtp: env().SMTP_URL ? "configured" : "none" }, "mail relay started");
   return true;
@@ -206,6 +239,7 @@ export function stopRelay() {
   const state = globalForRelay.stockroomMailRelay;
   if (!state) return;
   state.stopped = true;
+  state.stopListening?.();
   clearTimeout(state.timer);
   globalForRelay.stockroomMailRelay = undefined;
 }

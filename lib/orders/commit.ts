@@ -10,6 +10,7 @@ import { hasStarted, saleNotStartedError } from "@/lib/drops/sale-start";
 import { orderTooLargeError, outOfStockError, prepareOrder, type Draft, type PreparedOrder } from "./draft";
 import { DuplicateKey, keysWithOrders } from "./idempotency";
 import { batchLookups, checkoutSkus, type CheckoutSku, type Earlier } from "./lookups";
+import { mailQueued } from "./mail-outbox";
 import { insertOrders, readOrderNumbers } from "./order-rows";
 import { busy, retryOnContention } from "./retry";
 import type { SoldOut } from "./soldout";
@@ -100,6 +101,7 @@ export async function commitOrders(drafts: Draft[], step: StockStep, { committin
     const { error, emptied } = await outOfStockNow(drafts[0]!.lines);
     result = { verdicts: [{ kind: "refused", error }], emptied, attempts, numbered: Promise.resolve() };
   }
+  if (result.verdicts.some((v) => v.kind === "created" && v.order.header.shipEmail !== "")) mailQueued();
   return replayingRefusedKeys(drafts, result);
 }
 

@@ -5,7 +5,7 @@ import { orders, type MailKind, type Order, type OrderStatus } from "@/db/schema
 import { env } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
 import { giveBack } from "./allocation";
-import { queueOrderMail } from "./mail-outbox";
+import { mailQueued, queueOrderMail } from "./mail-outbox";
 import { clearSoldOut } from "./soldout";
 import { ordersWithLines, type OrderView } from "./queries";
 import { retryOnContention } from "./retry";
@@ -72,18 +72,21 @@ async function move(tx: Tx, orderId: string, { from, to }: Move, by: Actor, { gu
  * A move that gives nothing back (pay, ship, complete): its own READ COMMITTED transaction, with
  * its e-mail queued in it, so the e-mail is queued exactly when the move wins.
  */
-const transition = (orderId: string, moveSpec: Move, by: Actor, options?: MoveOptions) =>
-  retryOnContention(`${moveSpec.to} ${orderId}`, () =>
+async function transition(orderId: string, moveSpec: Move, by: Actor, options?: MoveOptions): Promise<boolean> {
+  const kind = MAIL_OF.get(moveSpec);
+  const moved = await retryOnContention(`${moveSpec.to} ${orderId}`, () =>
     getDb().transaction(
       async (tx) => {
         if (!(await move(tx, orderId, moveSpec, by, options))) return false;
-        const kind = MAIL_OF.get(moveSpec);
         if (kind) await queueOrderMail(tx, orderId, kind);
         return true;
       },
       { isolationLevel: "read committed" },
     ),
   );
+  if (moved && kind) mailQueued();
+  return moved;
+}
 
 /**
  * Cancels and restocks in one READ COMMITTED transaction: the status move first (only its winner
@@ -104,6 +107,7 @@ async function cancelAndRestock(orderId: string, moveSpec: Move, by: Actor, opti
     ),
   );
   if (!restocked) return false;
+  mailQueued();
   // After commit: the units are back, so "sold out" hints for them are now wrong.
   await clearSoldOut(restocked);
   return true;

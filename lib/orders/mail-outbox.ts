@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Conn, Db, Tx } from "@/db";
 import type { MailKind } from "@/db/schema";
+import { nudge } from "@/lib/platform/nudge";
 import type { PreparedOrder } from "./draft";
 
 /**
@@ -28,3 +29,9 @@ export async function queueConfirmations(tx: Conn, served: PreparedOrder[]) {
 export async function queueOrderMail(tx: Db | Tx, orderId: string, kind: MailKind) {
   await tx.execute(sql`INSERT INTO mail_outbox (kind, order_id, recipient) SELECT ${kind}, id, ship_email FROM orders WHERE id = ${orderId} AND ship_email <> ''`);
 }
+
+/** The nudge topic this process's mail relay listens on (lib/platform/nudge.ts). */
+export const MAIL_QUEUED = "mail-queued";
+
+/** After a commit that queued e-mails: this process's relay sends them now rather than at its next poll. */
+export const mailQueued = () => nudge(MAIL_QUEUED);
