@@ -18,7 +18,8 @@ export const notifyLimit = (units: number, factor = env().BACK_IN_STOCK_FACTOR) 
  * `back_in_stock` outbox row and leave the list, in that same transaction. So a restock that
  * rolls back notifies nobody, two restocks cannot both see the 0 (the SKU lock orders them), and
  * a subscriber is e-mailed once: the row that would let it be picked again is deleted with the
- * INSERT of its e-mail. Answers the subscribers notified.
+ * INSERT of its e-mail. The variant's notified count (`stock_alert_counts`) grows in that same
+ * transaction. Answers the subscribers notified.
  */
 export async function notifyRestocked(tx: Tx, changes: StockChange[]): Promise<number> {
   let notified = 0;
@@ -36,6 +37,7 @@ export async function notifyRestocked(tx: Tx, changes: StockChange[]): Promise<n
       )}`,
     );
     const [gone] = (await tx.execute(sql`DELETE FROM stock_alerts WHERE id IN (${sql.join(picked.map((p) => sql`${p.id}`), sql`, `)})`)) as unknown as [ResultSetHeader];
+    await tx.execute(sql`INSERT INTO stock_alert_counts (sku_id, notified) VALUES (${skuId}, ${gone.affectedRows}) ON DUPLICATE KEY UPDATE notified = notified + ${gone.affectedRows}`);
     notified += gone.affectedRows;
   }
   return notified;

@@ -1,8 +1,8 @@
 import "server-only";
 import type { ResultSetHeader, RowDataPacket } from "mysql2";
-import { and, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { count, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { mailOutbox, skus, spus, stockAlerts, users } from "@/db/schema";
+import { skus, spus, stockAlertCounts, stockAlerts, users } from "@/db/schema";
 import { lineName } from "@/lib/catalog/product-name";
 import { AppError } from "@/lib/errors";
 import { hit, throttleKey } from "@/lib/platform/rate-limit";
@@ -104,15 +104,14 @@ async function countsOf(skuIds?: number[]): Promise<AlertCounts[]> {
       .where(skuIds ? inArray(stockAlerts.skuId, skuIds) : undefined)
       .groupBy(stockAlerts.skuId),
     getDb()
-      .select({ skuId: mailOutbox.skuId, n: count() })
-      .from(mailOutbox)
-      .where(and(eq(mailOutbox.kind, "back_in_stock"), skuIds ? inArray(mailOutbox.skuId, skuIds) : isNotNull(mailOutbox.skuId)))
-      .groupBy(mailOutbox.skuId),
+      .select({ skuId: stockAlertCounts.skuId, n: stockAlertCounts.notified })
+      .from(stockAlertCounts)
+      .where(skuIds ? inArray(stockAlertCounts.skuId, skuIds) : undefined),
   ]);
   const bySku = new Map<number, AlertCounts>();
   const at = (id: number) => bySku.get(id) ?? bySku.set(id, { skuId: id, waiting: 0, notified: 0 }).get(id)!;
   for (const id of skuIds ?? []) at(id);
   for (const w of waiting) at(w.skuId).waiting = w.n;
-  for (const n of notified) at(n.skuId!).notified = n.n;
+  for (const n of notified) at(n.skuId).notified = n.n;
   return [...bySku.values()].sort((a, b) => a.skuId - b.skuId);
 }
