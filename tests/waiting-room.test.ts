@@ -167,6 +167,35 @@ describe("admission", () => {
   });
 });
 
+describe("passes", () => {
+  it("go out at the owner's rate even to a crowd that learns at once it is in: the rest hear 'waiting, next' and get theirs a second later", { timeout: 30_000 }, async () => {
+    const skuId = await dropWithRoom(100, { ...EASY, admitPerSecond: 3 });
+    const shoppers = await makeShoppers(9);
+    const solutions = await Promise.all(shoppers.map(() => solved(skuId)));
+    for (const [i, s] of shoppers.entries()) expect((await join(skuId, s, solutions[i])).status).toBe(201);
+    // Nobody asks until all 9 are served (3 a second: 3 s), as a crowd held up at the launch would.
+    await expect.poll(async () => (await status(skuId)).body.serving, { timeout: 10_000, interval: 100 }).toBe(9);
+    const t0 = Date.now();
+    // At most the bucket (one second's worth: 3) plus what it refilled while the asks ran.
+    const allowed = () => 3 + Math.floor(((Date.now() - t0) * 3) / 1000);
+    const admittedIn = (answers: Awaited<ReturnType<typeof me>>[]) => answers.flatMap(({ body }, i) => (body.state === "admitted" ? [i] : []));
+    const first = await Promise.all(shoppers.map((s) => me(skuId, s)));
+    const handed = admittedIn(first);
+    expect(handed.length).toBeGreaterThanOrEqual(3);
+    expect(handed.length).toBeLessThanOrEqual(allowed());
+    for (const { body } of first.filter(({ body }) => body.state !== "admitted")) expect(body).toMatchObject({ state: "waiting", position: 0, etaSeconds: 1 });
+    // A pass handed out is handed again, without spending the rate.
+    const again = await Promise.all(shoppers.map((s) => me(skuId, s)));
+    expect(admittedIn(again)).toEqual(expect.arrayContaining(handed));
+    expect(admittedIn(again).length).toBeLessThanOrEqual(allowed());
+    // A second's refill: three more.
+    await new Promise((r) => setTimeout(r, 1_050));
+    const later = admittedIn(await Promise.all(shoppers.map((s) => me(skuId, s))));
+    expect(later.length).toBeGreaterThanOrEqual(6);
+    expect(later.length).toBeLessThanOrEqual(allowed());
+  });
+});
+
 describe("joining", () => {
   it("answers the API's codes", async () => {
     const skuId = await dropWithRoom(5);

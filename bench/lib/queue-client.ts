@@ -113,10 +113,14 @@ const spent: string[] = [];
 
 const wheel = new Map<number, Shopper[]>();
 const SLOT_MS = 10;
+/** The first slot the ticker has not fired yet. */
+let unfired = Math.floor(Date.now() / SLOT_MS);
 
 function schedulePoll(s: Shopper, at: number) {
   if (s.result.final) return;
-  const slot = Math.floor(at / SLOT_MS);
+  // A moment inside a slot already fired (an answer that came back just before the shopper's
+  // next moment) goes in the next slot to fire: put in its own, the shopper would never poll again.
+  const slot = Math.max(Math.floor(at / SLOT_MS), unfired);
   const list = wheel.get(slot);
   if (list) list.push(s);
   else wheel.set(slot, [s]);
@@ -289,16 +293,16 @@ async function main() {
       running.push((s.actor.kind === "person" ? arrivePerson(s) : runBot(s)).catch(failed(s)));
     }
   }, 2);
-  let lastSlot = Math.floor(Date.now() / SLOT_MS);
+  unfired = Math.floor(Date.now() / SLOT_MS);
   const ticker = setInterval(() => {
     const slot = Math.floor(Date.now() / SLOT_MS);
-    for (let t = lastSlot; t <= slot; t++) {
+    for (let t = unfired; t <= slot; t++) {
       const due = wheel.get(t);
       if (!due) continue;
       wheel.delete(t);
       for (const s of due) poll(s).catch(failed(s));
     }
-    lastSlot = slot + 1;
+    unfired = slot + 1;
   }, SLOT_MS);
 
   while (Date.now() < plan.stopAt && (next < arrivals.length || shoppers.some((s) => s.actor.kind === "person" && !s.result.final))) await sleep(100);

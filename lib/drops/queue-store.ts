@@ -13,9 +13,10 @@ import { defineScripts, getRedis } from "@/lib/platform/redis";
  *   :joined  hash: ticket -> ms it joined (the launch for the prequeue), until it is admitted
  *   :waits   list: seconds each admitted ticket waited, newest first (the last 10,000)
  *   :used    hash: ticket -> the checkout that used its pass (`<userId>:<idempotency key>`)
+ *   :handed  hash: ticket -> ms its pass was first handed out (`me`), paced by the bucket below
  * Each write keeps every key for 7 days after the drop's last write.
  */
-const keysOf = (skuId: number) => ["state", "tickets", "pre", "live", "joined", "waits", "used"].map((k) => `wr:{sku:${skuId}}:${k}`);
+const keysOf = (skuId: number) => ["state", "tickets", "pre", "live", "joined", "waits", "used", "handed"].map((k) => `wr:{sku:${skuId}}:${k}`);
 
 const PRELUDE = `
 local function now_ms()
@@ -119,6 +120,22 @@ if t > 0 and t <= serving and redis.call('HEXISTS', KEYS[7], t) == 1 then return
 if state ~= 'open' or t > serving then return {state, t, serving, now, 0, redis.call('LLEN', KEYS[3])} end
 local exp = redis.call('ZSCORE', KEYS[4], t)
 if not exp then return {'expired', t, serving, now, 0, 0} end
+if redis.call('HEXISTS', KEYS[8], t) == 0 then
+  -- First passes go out at the owner's rate at most (a bucket holding one second's worth), so
+  -- shoppers who learn late that they are in (a crowd all asking at the launch) do not all check
+  -- out in the same second: 'next' says "you are in, your pass comes in a moment".
+  local rate = tonumber(ARGV[2])
+  local cap = math.max(1, rate)
+  local b = redis.call('HMGET', KEYS[1], 'tokens', 'tokensAt')
+  local tokens = math.min(cap, (tonumber(b[1]) or cap) + (now - (tonumber(b[2]) or now)) * rate / 1000)
+  if tokens < 1 then
+    redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'tokensAt', now)
+    return {'next', t, serving, now, 0, 0}
+  end
+  redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - 1), 'tokensAt', now)
+  redis.call('HSET', KEYS[8], t, now)
+  keep()
+end
 return {'admitted', t, serving, now, tonumber(exp), 0}`,
   // ARGV: ticket, holder. 1: the pass is this holder's to buy with (claimed now or by this same checkout before); 0: used by another.
   wrClaim: `${PRELUDE}
@@ -152,7 +169,7 @@ keep()
 return 1`,
 } as const;
 
-defineScripts(Object.fromEntries(Object.entries(SCRIPTS).map(([name, lua]) => [name, { lua, numberOfKeys: 7 }])));
+defineScripts(Object.fromEntries(Object.entries(SCRIPTS).map(([name, lua]) => [name, { lua, numberOfKeys: 8 }])));
 
 type Scripted = { [K in keyof typeof SCRIPTS]: (...args: (string | number)[]) => Promise<unknown> };
 const scripts = () => getRedis() as unknown as Scripted;
@@ -177,7 +194,7 @@ export async function lineStatus(skuId: number, { rate, passMs }: Rate) {
 }
 
 export async function myPlace(skuId: number, userId: number, { rate, passMs }: Rate) {
-  const [state, ticket, serving, now, passExpiresAt, prequeued] = (await run("wrMe", skuId, userId, rate, passMs)) as [QueueState | "used" | "expired" | "admitted", number, number, number, number, number];
+  const [state, ticket, serving, now, passExpiresAt, prequeued] = (await run("wrMe", skuId, userId, rate, passMs)) as [QueueState | "used" | "expired" | "admitted" | "next", number, number, number, number, number];
   return { state, ticket: ticket < 0 ? null : ticket, serving, now, passExpiresAt: passExpiresAt || null, prequeued };
 }
 

@@ -184,6 +184,9 @@ export async function myQueue(userId: number, skuId: number): Promise<MyPlace> {
       const pass = passToken({ userId, skuId, ticket: me.ticket, expiresAt });
       return { state: "admitted", ticket: me.ticket, position: 0, etaSeconds: 0, pass, passExpiresAt: new Date(expiresAt).toISOString(), serving: me.serving, serverTime };
     }
+    case "next":
+      // Served, and the pass follows within a second (passes go out at the owner's rate).
+      return { ticket: me.ticket, position: 0, etaSeconds: 1, state: "waiting", prequeued: 0, serving: me.serving, serverTime };
     default:
       return { ...placeOf(me.ticket, me.serving, me.prequeued, sku.room), serving: me.serving, serverTime };
   }

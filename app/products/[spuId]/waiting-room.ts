@@ -56,7 +56,8 @@ export function useFollowLine(status: StatusReading | undefined, me: ReturnType<
     !!status &&
     !!place &&
     ((place.state === "prequeue" && status.state !== "upcoming") ||
-      (place.state === "waiting" && "ticket" in place && place.ticket !== null && (status.serving >= place.ticket || status.state === "closed")) ||
+      // Once a status newer than the place: a served ticket whose pass comes next (`me` paces passes) asks once a second, not in a loop.
+      (place.state === "waiting" && "ticket" in place && place.ticket !== null && (status.serving >= place.ticket || status.state === "closed") && Date.parse(status.serverTime) > Date.parse(place.serverTime)) ||
       (place.state === "admitted" && "passExpiresAt" in place && (serverNowOf(status) ?? 0) >= Date.parse(place.passExpiresAt)));
   useEffect(() => {
     if (due && !isFetching) void refetch();
