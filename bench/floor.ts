@@ -33,6 +33,7 @@ import { startServices } from "./lib/services";
 const B = Number(process.env.BENCH_FLOOR_BATCH ?? 25);
 const DURATION_MS = opts.durationS * 1000;
 const CLIENTS = 4;
+const OUTBOX_ROUNDS = Number(process.env.BENCH_FLOOR_OUTBOX_ROUNDS ?? 4);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 /** The statements `insertOrders` sends for these orders, captured instead of sent, as one multi-statement text. */
@@ -107,8 +108,8 @@ async function main() {
     const stockSql = "UPDATE skus SET stock = stock - ?, sales = sales + ? WHERE id = ? AND on_sale = 1 AND product_active = 1 AND stock >= ?";
     const locationSql = "UPDATE sku_locations SET stock = stock - ? WHERE sku_id = ? AND location_id = ?";
     const allocationSql = (n: number) => `INSERT INTO order_line_allocations (order_id, sku_id, location_id, count) VALUES ${Array(n).fill("(?, ?, ?, 1)").join(", ")}`;
-    const batchStatements = async (served: PreparedOrder[]) => {
-      const rows = await insertSql(served);
+    const batchStatements = async (served: PreparedOrder[], { outbox = true } = {}) => {
+      const rows = await insertSql(outbox ? served : served.map((o) => ({ ...o, header: { ...o.header, shipEmail: "" } })));
       return [
         rows,
         { sql: stockSql, values: [B, B, sku, B] },
@@ -134,6 +135,33 @@ async function main() {
         }
       }),
     );
+    // The confirmation's outbox row (issue 36: at most 3% of the checkout): the batch without its
+    // e-mails' INSERT (orders without a snapshot e-mail queue none), the two arms alternating.
+    const oneTrip = (outbox: boolean) => async () => {
+      const statements = await batchStatements(batchOf().served, { outbox });
+      const conn = await pool.getConnection();
+      try {
+        await conn.query(`START TRANSACTION; ${statements.map((s) => s.sql).join("; ")}; COMMIT`, statements.flatMap((s) => s.values));
+      } finally {
+        conn.release();
+      }
+    };
+    const arms: Record<"with" | "without", Measured[]> = { with: [], without: [] };
+    for (let round = 0; round < OUTBOX_ROUNDS; round++) {
+      for (const arm of round % 2 === 0 ? (["without", "with"] as const) : (["with", "without"] as const)) {
+        arms[arm].push(await measure(`outbox A/B round ${round + 1}: the batch ${arm} its confirmations' INSERT, per order`, B, 1 / B, services, oneTrip(arm === "with")));
+      }
+    }
+    const mean = (ms: Measured[], pick: (m: Measured) => number) => ms.reduce((a, m) => a + pick(m), 0) / ms.length;
+    const [withRow, withoutRow] = (["with", "without"] as const).map((arm): Measured => ({
+      what: `the batch's writes ${arm} the confirmations' INSERT, mean of ${OUTBOX_ROUNDS} alternating runs, per order`,
+      units: arms[arm].reduce((a, m) => a + m.units, 0),
+      mariadb: mean(arms[arm], (m) => m.mariadb),
+      redis: mean(arms[arm], (m) => m.redis),
+      node: mean(arms[arm], (m) => m.node),
+      roundTrips: 1 / B,
+    })) as [Measured, Measured];
+    results.push(withRow, withoutRow);
     results.push(
       await measure("the same, one round trip per statement, per order", B, 9 / B, services, async () => {
         const { served } = batchOf();
@@ -188,6 +216,12 @@ async function main() {
       "|---|---:|---:|---:|---:|",
       ...results.map((r) => `| ${r.what} | ${r.mariadb.toFixed(3)} | ${r.redis.toFixed(3)} | ${r.node.toFixed(3)} | ${r.roundTrips.toFixed(2)} |`),
     ];
+    const row = { mariadb: withRow.mariadb - withoutRow.mariadb, node: withRow.node - withoutRow.node };
+    table.push(
+      "",
+      `The confirmation's outbox row: MariaDB ${row.mariadb.toFixed(4)} ms and mysql2 ${row.node.toFixed(4)} ms per order ` +
+        `(${((100 * row.mariadb) / withoutRow.mariadb).toFixed(1)}% of the batch's MariaDB writes). Set it against the checkout's whole CPU per order from \`npm run bench\`'s hot W=64 cell.`,
+    );
     process.stdout.write(`\n${table.join("\n")}\n`);
   } finally {
     await closeRedis();

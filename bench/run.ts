@@ -10,7 +10,7 @@ import { opts, secret } from "./lib/setup-env";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import Redis from "ioredis";
-import { closeDb, createPool, getDb } from "@/db";
+import { closeDb, createPool, getDb, getPool } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
 import { seed } from "@/db/seed";
 import { hashPassword } from "@/lib/auth/password";
@@ -20,6 +20,7 @@ import { eq } from "drizzle-orm";
 import { findCheckoutAction, submitCheckout, type CheckoutAction } from "@/tests/support/checkout-action";
 import { CROWD, crowdMarkdown, crowdProduct, crowdVerdicts, pageCells, runViewers, type CrowdResult, type PageCell } from "./lib/crowd";
 import { DROP, dropCell, dropMarkdown, type DropResult } from "./lib/drop";
+import { armsOf, outboxMarkdown, setOutboxArm, type OutboxCell } from "./lib/outbox-ab";
 import { fillCart, makeLocation, makeShoppers, makeSkus, spreadStock, type Line, type Shopper } from "@/tests/support/fixtures";
 import { HttpClient } from "@/tests/support/http";
 import { Ledger } from "./lib/invariants";
@@ -48,6 +49,7 @@ const drops: DropResult[] = [];
 const pages: PageCell[] = [];
 const crowds: CrowdResult[] = [];
 const profiles: string[] = [];
+const outboxCells: OutboxCell[] = [];
 /** Scenarios run per W; `drop` and `crowd` run once after them. */
 const perW = () => opts.scenarios.filter((s) => s !== "drop" && s !== "crowd");
 
@@ -339,7 +341,49 @@ async function serviceCells(service: ServiceProcess, shoppers: Shopper[]) {
     }
   }
   if (opts.scenarios.includes("drop")) for (const strategy of opts.strategies) await runDrop("service", new ServiceOrders(service, strategy), strategy, shoppers);
+  if (opts.outboxAb > 0) await outboxAB(service, shoppers);
   if (opts.profile) profiles.push(`Service: the service process through hot, W=64, \`${opts.profileStrategy}\`. ${await profileServiceCell(service, shoppers)}`);
+}
+
+const OUTBOX_DROPS = 4;
+const OUTBOX_SETTLE_MS = 2_000;
+const outboxRows = async () => Number(((await getPool().query("SELECT COUNT(*) AS n FROM mail_outbox"))[0] as { n: number }[])[0]!.n);
+
+/** The outbox A/B (./lib/outbox-ab.ts): drops and hot W=64, with and without the confirmation's row, arms alternating. */
+async function outboxAB(service: ServiceProcess, shoppers: Shopper[]) {
+  const strategy = opts.strategies.includes("batched") ? "batched" : opts.strategies[0]!;
+  log(`\n== the confirmation's outbox row: ${opts.outboxAb} round(s) of hot W=64 and the drop (${strategy}), with and without it`);
+  const app = roles(() => [service.pid]);
+  const target = new ServiceOrders(service, strategy);
+  try {
+    for (let round = 0; round < opts.outboxAb; round++) {
+      for (const arm of armsOf(round)) {
+        await setOutboxArm(arm, shoppers);
+        // Each arm proves itself: a row per order with, none without.
+        const rowsBefore = await outboxRows();
+        log(`  round ${round + 1}, ${arm} the row`);
+        // A drop is ~0.2 s: a few back to back, after MariaDB has flushed the previous cell's writes
+        // (its background work would otherwise land in this window), make a window /proc can resolve.
+        await new Promise((r) => setTimeout(r, OUTBOX_SETTLE_MS));
+        const before = sampleCpu(app);
+        const dropped: DropResult[] = [];
+        for (let k = 0; k < OUTBOX_DROPS; k++) dropped.push(await dropCell("service", target, strategy, shoppers, ledger, `outbox ${arm} #${++cellNo}`));
+        const after = sampleCpu(app);
+        const sold = dropped.reduce((a, d) => a + d.sold, 0);
+        const sellOutMs = dropped.reduce((a, d) => a + (d.sellOutMs ?? 0), 0);
+        await new Promise((r) => setTimeout(r, OUTBOX_SETTLE_MS));
+        const hot = await checkoutCell("service", target, strategy, "hot", 64, shoppers, app);
+        const written = (await outboxRows()) - rowsBefore;
+        const expected = arm === "with" ? hot.ok + sold : 0;
+        const problems = written === expected ? [] : [`${written} outbox rows written, ${expected} expected`];
+        outboxCells.push({ round, scenario: "hot", arm, orders: hot.ok, ordersPerS: hot.ordersPerS, cpuMsPerUnit: hot.cpuMsPerUnit, problems: [...hot.problems, ...problems] });
+        outboxCells.push({ round, scenario: "drop", arm, orders: sold, ordersPerS: sellOutMs ? Math.round((sold / sellOutMs) * 1000) : 0, cpuMsPerUnit: cpuPerUnit(before, after, sold), problems: dropped.flatMap((d) => d.problems) });
+        log(`    ${OUTBOX_DROPS} drops: sold ${sold} in ${sellOutMs} ms of sell-out; outbox rows ${written}${problems.length ? ` (${problems[0]})` : ""}`);
+      }
+    }
+  } finally {
+    await setOutboxArm("with", shoppers);
+  }
 }
 
 /**
@@ -516,7 +560,7 @@ async function main() {
   const redis = new Redis(opts.redisUrl);
   await redis.flushdb();
   await redis.quit();
-  const maxW = Math.max(...opts.concurrency, ...opts.actionConcurrency, 64, opts.scenarios.includes("drop") ? DROP.shoppers : 0);
+  const maxW = Math.max(...opts.concurrency, ...opts.actionConcurrency, 64, opts.scenarios.includes("drop") || opts.outboxAb > 0 ? DROP.shoppers : 0);
   const shoppers = await makeShoppers(maxW, { prefix: "bench" });
   await ledger.record();
 
@@ -527,9 +571,9 @@ async function main() {
 
   const targets = verdicts(cells);
   const verdict = [...targets.map(verdictLine), ...crowdVerdicts(pages, crowds)];
-  const table = [markdown(cells, verdict), drops.length > 0 ? dropMarkdown(drops) : "", crowdMarkdown(pages, crowds)].filter(Boolean).join("\n\n");
+  const table = [markdown(cells, verdict), drops.length > 0 ? dropMarkdown(drops) : "", crowdMarkdown(pages, crowds), outboxMarkdown(outboxCells)].filter(Boolean).join("\n\n");
   const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
-  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), command, options: opts, machine, services: services.own ? "own" : "shared", cells, drops, pages, crowds, targets, profile: profileSummary };
+  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), command, options: opts, machine, services: services.own ? "own" : "shared", cells, drops, pages, crowds, outbox: outboxCells, targets, profile: profileSummary };
   await mkdir(RESULTS, { recursive: true });
   const file = path.join(RESULTS, `run-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
   await writeFile(file, JSON.stringify(report, null, 2));
@@ -543,9 +587,11 @@ async function main() {
   for (const c of failed) log(`FAILED ${c.mode} ${c.kind} ${c.strategy ?? ""} ${c.scenario} W=${c.W}:\n  ${c.problems.slice(0, 10).join("\n  ")}`);
   const failedDrops = drops.filter((d) => d.problems.length > 0);
   for (const d of failedDrops) log(`FAILED drop ${d.mode} ${d.strategy}:\n  ${d.problems.slice(0, 10).join("\n  ")}`);
+  const failedOutbox = outboxCells.filter((c) => c.problems.length > 0);
+  for (const c of failedOutbox) log(`FAILED outbox A/B ${c.scenario} ${c.arm} round ${c.round + 1}:\n  ${c.problems.slice(0, 10).join("\n  ")}`);
   const failedCrowds = crowds.filter((c) => c.alone.problems.length + c.crowded.problems.length > 0);
   for (const c of failedCrowds) log(`FAILED crowd ${c.strategy} x${c.workers}:\n  ${[...c.alone.problems, ...c.crowded.problems].slice(0, 10).join("\n  ")}`);
-  return failed.length + failedDrops.length + failedCrowds.length === 0 ? 0 : 1;
+  return failed.length + failedDrops.length + failedCrowds.length + failedOutbox.length === 0 ? 0 : 1;
 }
 
 main()

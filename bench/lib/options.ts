@@ -45,6 +45,8 @@ export type Options = {
   /** The strategy whose server --profile records. */
   profileStrategy: Strategy;
   docs: boolean;
+  /** Rounds of the outbox A/B in service mode (./outbox-ab.ts); 0 skips it. */
+  outboxAb: number;
 };
 
 const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>, e.g. BENCH_STRATEGIES)
@@ -75,6 +77,9 @@ const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>
                           service process through the same cell in service mode
   --profile-strategy S    the strategy profiled (default: batched if it runs, else the first)
   --docs                  rewrite the table and machine sections of docs/benchmarks.md
+  --outbox-ab N           service mode: N rounds of hot W=64 and the drop with and without the
+                          confirmation's outbox row (addresses with and without an e-mail),
+                          arms alternating (default: 0, skipped)
 `;
 
 function list<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
@@ -118,6 +123,7 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
       profile: { type: "boolean" },
       "profile-strategy": { type: "string" },
       docs: { type: "boolean" },
+      "outbox-ab": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -161,7 +167,9 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
     profile: values.profile ?? envs.BENCH_PROFILE === "1",
     profileStrategy: list(pick("profile-strategy", "BENCH_PROFILE_STRATEGY", strategies.includes("batched") ? "batched" : (strategies[0] ?? "conditional")), CHECKOUT_STRATEGIES, "strategy")[0] ?? "conditional",
     docs: values.docs ?? envs.BENCH_DOCS === "1",
+    outboxAb: Number(pick("outbox-ab", "BENCH_OUTBOX_AB", "0")),
   };
+  if (!Number.isInteger(options.outboxAb) || options.outboxAb < 0 || options.outboxAb > 50) throw new Error("--outbox-ab takes 0-50 rounds");
   if (options.workers.length === 0 || options.workers.some((n) => n > 256)) throw new Error("--workers needs 1-256 worker counts");
   if (options.strategies.length === 0 || options.concurrency.length === 0 || options.scenarios.length === 0 || options.modes.length === 0) {
     throw new Error("Need at least one strategy, one concurrency, one scenario and one mode");

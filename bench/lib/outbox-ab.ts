@@ -1,0 +1,74 @@
+import { inArray } from "drizzle-orm";
+import { getDb } from "@/db";
+import { addresses } from "@/db/schema";
+import { TEST_ADDRESS, type Shopper } from "@/tests/support/fixtures";
+import type { CpuPerUnit } from "./cpu";
+
+/**
+ * What writing the confirmation's outbox row costs a checkout (issue 36: at most 3%), as an A/B
+ * in one run: the same cells with the shoppers' addresses carrying an e-mail (each order queues
+ * its confirmation) and without one (an order without a snapshot e-mail queues nothing: the
+ * row, and only the row, is gone). Arms alternate within each round and swap places between
+ * rounds; the verdict is the median of each round's with/without ratio, so drift between rounds
+ * (InnoDB flushing what earlier cells wrote, say) cancels out.
+ */
+
+export type OutboxArm = "with" | "without";
+export type OutboxCell = { round: number; scenario: "hot" | "drop"; arm: OutboxArm; orders: number; ordersPerS: number; cpuMsPerUnit: CpuPerUnit; problems: string[] };
+
+/** Gives the shoppers' addresses their e-mail back, or takes it away. */
+export async function setOutboxArm(arm: OutboxArm, shoppers: Shopper[]) {
+  const email = arm === "with" ? TEST_ADDRESS.email : "";
+  await getDb().update(addresses).set({ email }).where(inArray(addresses.id, shoppers.map((s) => s.addressId)));
+}
+
+/** Round r's order of the arms: with first on even rounds, without first on odd ones. */
+export const armsOf = (round: number): OutboxArm[] => (round % 2 === 0 ? ["with", "without"] : ["without", "with"]);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+type Summary = { scenario: string; rounds: number; with: { ordersPerS: number; cpu: number; app: number; mariadb: number }; without: { ordersPerS: number; cpu: number; app: number; mariadb: number }; cpuCost: number; cpuCosts: number[]; rateCost: number };
+
+export function summarizeOutbox(cells: OutboxCell[]): Summary[] {
+  return (["hot", "drop"] as const).flatMap((scenario) => {
+    const of = (arm: OutboxArm) => cells.filter((c) => c.scenario === scenario && c.arm === arm);
+    const [w, wo] = [of("with"), of("without")];
+    if (w.length === 0 || wo.length === 0) return [];
+    const arm = (cs: OutboxCell[]) => ({
+      ordersPerS: median(cs.map((c) => c.ordersPerS)),
+      cpu: median(cs.map((c) => c.cpuMsPerUnit.total)),
+      app: median(cs.map((c) => c.cpuMsPerUnit.app ?? 0)),
+      mariadb: median(cs.map((c) => c.cpuMsPerUnit.mariadb ?? 0)),
+    });
+    // Each round's two arms ran back to back: their ratio cancels the drift between rounds.
+    const rounds = [...new Set(w.map((c) => c.round))].filter((r) => wo.some((c) => c.round === r));
+    const paired = (f: (c: OutboxCell) => number) => rounds.map((r) => f(w.find((c) => c.round === r)!) / f(wo.find((c) => c.round === r)!));
+    const cpuRatios = paired((c) => c.cpuMsPerUnit.total);
+    const rateRatios = paired((c) => c.ordersPerS);
+    return [{ scenario, rounds: rounds.length, with: arm(w), without: arm(wo), cpuCost: median(cpuRatios) - 1, cpuCosts: cpuRatios.map((x) => x - 1), rateCost: 1 - median(rateRatios) }];
+  });
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+export function outboxMarkdown(cells: OutboxCell[]): string {
+  const summary = summarizeOutbox(cells);
+  if (summary.length === 0) return "";
+  const out = [
+    "### The confirmation's outbox row: A/B (service mode, batched; arms: medians over rounds; costs: median of each round's with/without ratio)",
+    "",
+    "| scenario | rounds | with: orders/s | without: orders/s | with: CPU ms/order (app / MariaDB / total) | without: CPU ms/order (app / MariaDB / total) | CPU cost of the row | each round's | rate cost of the row |",
+    "|---|---:|---:|---:|---:|---:|---:|---|---:|",
+    ...summary.map(
+      (s) =>
+        `| ${s.scenario} | ${s.rounds} | ${s.with.ordersPerS.toFixed(0)} | ${s.without.ordersPerS.toFixed(0)} | ${s.with.app.toFixed(3)} / ${s.with.mariadb.toFixed(3)} / ${s.with.cpu.toFixed(3)} | ${s.without.app.toFixed(3)} / ${s.without.mariadb.toFixed(3)} / ${s.without.cpu.toFixed(3)} | ${pct(s.cpuCost)} | ${s.cpuCosts.map(pct).join(", ")} | ${pct(s.rateCost)} |`,
+    ),
+    "",
+    ...summary.map((s) => `- ${s.cpuCost <= 0.03 ? "met" : "MISSED"}: the outbox row costs the ${s.scenario} checkout ${pct(s.cpuCost)} of its CPU per order (target <= 3%); orders/s ${pct(s.rateCost)} lower with it`),
+    "",
+  ];
+  return out.join("\n");
+}
