@@ -96,20 +96,23 @@ test("every page as anonymous, shopper, another shopper and admin, with no CSP v
 
   const violations: string[] = [];
   const got: Record<string, Record<string, string>> = {};
-  for (const [caller, context] of Object.entries(contexts)) {
-    const page = await context.newPage();
-    watchCsp(page, violations);
-    for (const route of Object.keys(expected)) {
-      const res = await page.goto(urls[route] ?? route);
-      await page.waitForLoadState("networkidle");
-      let outcome = "ok";
-      if (/\/login\?next=/.test(page.url()) && route !== "/login") outcome = "login";
-      else if (res?.status() === 404) outcome = "404";
-      else if (res?.status() === 403 && (await page.getByRole("heading", { name: "403 · Admins only" }).count())) outcome = "403";
-      else if (!res?.ok()) outcome = String(res?.status());
-      (got[route] ??= {})[caller] = outcome;
-    }
-  }
+  // The four callers side by side (each its own context and page): the routes one after another for each.
+  await Promise.all(
+    Object.entries(contexts).map(async ([caller, context]) => {
+      const page = await context.newPage();
+      watchCsp(page, violations);
+      for (const route of Object.keys(expected)) {
+        const res = await page.goto(urls[route] ?? route);
+        await page.waitForLoadState("networkidle");
+        let outcome = "ok";
+        if (/\/login\?next=/.test(page.url()) && route !== "/login") outcome = "login";
+        else if (res?.status() === 404) outcome = "404";
+        else if (res?.status() === 403 && (await page.getByRole("heading", { name: "403 · Admins only" }).count())) outcome = "403";
+        else if (!res?.ok()) outcome = String(res?.status());
+        (got[route] ??= {})[caller] = outcome;
+      }
+    }),
+  );
   expect(got).toEqual(expected);
   // The checkout page really rendered its form (hydrated client components under the CSP).
   const checkout = await contexts.shopper!.newPage();
