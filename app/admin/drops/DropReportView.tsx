@@ -9,6 +9,7 @@ import type { DropReport } from "@/lib/drops/report";
 import { formatMoney as money, toCents } from "@/lib/money";
 import { LiveChart } from "./LiveChart";
 import { AnswersTable, ANSWER_SERIES, LATENCY_SERIES, Legend, ms, OUTCOMES, plural, REFUSALS, SALES_SERIES, seconds } from "./outcomes";
+import { StatTiles } from "@/app/admin/ui/StatTiles";
 
 const day = (msValue: number) => new Date(msValue).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
 const percent = (part: number, whole: number) => (whole === 0 ? "—" : `${Math.round((100 * part) / whole)}%`);
@@ -75,36 +76,16 @@ export function DropReportView({ report: r }: { report: DropReport }) {
         {" · "}
         {r.state === "ended" ? "ended, from the record" : "still running: the record so far"}
       </p>
-      <dl className="drop-totals">
-        <div>
-          <dt>Units sold</dt>
-          <dd data-testid="report-units">{r.totals.units}</dd>
-        </div>
-        <div>
-          <dt>Orders</dt>
-          <dd data-testid="report-orders">{r.totals.orders}</dd>
-        </div>
-        <div>
-          <dt>Revenue kept</dt>
-          <dd data-testid="report-kept">{money(r.revenue.kept)}</dd>
-        </div>
-        <div>
-          <dt>Bought / tried</dt>
-          <dd data-testid="report-conversion">
-            {r.conversion.bought} / {r.conversion.tried}
-          </dd>
-        </div>
-        <div>
-          <dt>Sold out in</dt>
-          <dd data-testid="report-sellout">{r.soldOut ? `${seconds(r.soldOut.afterMs)} s` : "—"}</dd>
-        </div>
-        <div>
-          <dt>p50 / p99 ms</dt>
-          <dd data-testid="report-latency">
-            {ms(r.totals.p50Ms)} / {ms(r.totals.p99Ms)}
-          </dd>
-        </div>
-      </dl>
+      <StatTiles
+        stats={[
+          { label: "Units sold", value: r.totals.units, testId: "report-units" },
+          { label: "Orders", value: r.totals.orders, testId: "report-orders" },
+          { label: "Revenue kept", value: money(r.revenue.kept), testId: "report-kept" },
+          { label: "Bought / tried", value: `${r.conversion.bought} / ${r.conversion.tried}`, testId: "report-conversion" },
+          { label: "Sold out in", value: r.soldOut ? `${seconds(r.soldOut.afterMs)} s` : "—", testId: "report-sellout" },
+          { label: "p50 / p99 ms", value: `${ms(r.totals.p50Ms)} / ${ms(r.totals.p99Ms)}`, testId: "report-latency" },
+        ]}
+      />
       <h2 className="visually-hidden">Summary</h2>
       <p data-testid="report-summary">{summary(r)}</p>
       <div className="drop-charts">

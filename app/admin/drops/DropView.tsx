@@ -14,6 +14,7 @@ import { LiveChart } from "./LiveChart";
 import { QueueBoard } from "./QueueBoard";
 import { AnswersTable, ANSWER_SERIES, LATENCY_SERIES, Legend, ms, OUTCOMES, plural, REFUSALS, SALES_SERIES, seconds } from "./outcomes";
 import { DROP_POLL_MS, useDropLive } from "./queries";
+import { StatTiles } from "@/app/admin/ui/StatTiles";
 
 /** Rows of the table under the charts: the newest seconds. */
 const TABLE_SECONDS = 8;
@@ -92,24 +93,14 @@ function DropCharts({ skuId }: { skuId: number }) {
           Live updates failed: {live.error.message} Showing the drop as of {clock(live.dataUpdatedAt)}.
         </p>
       )}
-      <dl className="drop-totals">
-        <div>
-          <dt>Units sold</dt>
-          <dd data-testid="drop-sold">{d.totals.units}</dd>
-        </div>
-        <div>
-          <dt>Stock left</dt>
-          <dd data-testid="drop-stock">{d.sku.stock}</dd>
-        </div>
-        <div>
-          <dt>Orders</dt>
-          <dd data-testid="drop-orders">{d.totals.orders}</dd>
-        </div>
-        <div>
-          <dt>Refused</dt>
-          <dd data-testid="drop-refused">{refused}</dd>
-        </div>
-      </dl>
+      <StatTiles
+        stats={[
+          { label: "Units sold", value: d.totals.units, testId: "drop-sold" },
+          { label: "Stock left", value: d.sku.stock, testId: "drop-stock" },
+          { label: "Orders", value: d.totals.orders, testId: "drop-orders" },
+          { label: "Refused", value: refused, testId: "drop-refused" },
+        ]}
+      />
       <h3 id="drop-summary-heading">Summary</h3>
       <p data-testid="drop-summary">{summary(d)}</p>
       {/* Said once, when it happens; the running numbers above are not announced every second. */}

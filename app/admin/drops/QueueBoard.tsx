@@ -2,6 +2,7 @@
 
 import { clock } from "@/app/admin/ui/format";
 import { useDropQueue, type QueueReading } from "./queries";
+import { StatTiles } from "@/app/admin/ui/StatTiles";
 
 const fixed = (n: number | null, digits = 1) => (n === null ? "–" : n.toLocaleString("en", { maximumFractionDigits: digits }));
 
@@ -36,36 +37,17 @@ export function QueueBoard({ skuId }: { skuId: number }) {
           {q.state === "closed" ? "Closed at sell-out" : q.state === "open" ? "Open" : "Prequeue"}
         </span>
       </h3>
-      <dl className="drop-totals">
-        <div>
-          <dt>Waiting</dt>
-          {/* Once closed, everyone still in line has been told it sold out: nobody waits. */}
-          <dd data-testid="queue-board-waiting">{q.state === "closed" ? 0 : q.waiting}</dd>
-        </div>
-        <div>
-          <dt>Let in / s</dt>
-          <dd data-testid="queue-board-rate">
-            {fixed(q.state === "open" ? q.admittedPerSecond : 0)}
-            <span className="dd-note"> of {q.admitPerSecond}</span>
-          </dd>
-        </div>
-        <div>
-          <dt>Passes live</dt>
-          <dd data-testid="queue-board-live">{q.passes.live}</dd>
-        </div>
-        <div>
-          <dt>Passes used</dt>
-          <dd data-testid="queue-board-used">{q.passes.used}</dd>
-        </div>
-        <div>
-          <dt>Passes expired</dt>
-          <dd data-testid="queue-board-expired">{q.passes.expired}</dd>
-        </div>
-        <div>
-          <dt>Median wait</dt>
-          <dd data-testid="queue-board-median">{q.medianWaitSeconds === null ? "–" : `${fixed(q.medianWaitSeconds)} s`}</dd>
-        </div>
-      </dl>
+      <StatTiles
+        stats={[
+          // Once closed, everyone still in line has been told it sold out: nobody waits.
+          { label: "Waiting", value: q.state === "closed" ? 0 : q.waiting, testId: "queue-board-waiting" },
+          { label: "Let in / s", value: fixed(q.state === "open" ? q.admittedPerSecond : 0), note: `of ${q.admitPerSecond}`, testId: "queue-board-rate" },
+          { label: "Passes live", value: q.passes.live, testId: "queue-board-live" },
+          { label: "Passes used", value: q.passes.used, testId: "queue-board-used" },
+          { label: "Passes expired", value: q.passes.expired, testId: "queue-board-expired" },
+          { label: "Median wait", value: q.medianWaitSeconds === null ? "–" : `${fixed(q.medianWaitSeconds)} s`, testId: "queue-board-median" },
+        ]}
+      />
       <p data-testid="queue-board-summary" style={{ margin: 0 }}>
         {lineWords(q)}
       </p>
