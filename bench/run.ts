@@ -20,7 +20,7 @@ import { eq } from "drizzle-orm";
 import { findCheckoutAction, submitCheckout, type CheckoutAction } from "@/tests/support/checkout-action";
 import { CROWD, crowdMarkdown, crowdProduct, crowdVerdicts, pageCells, runViewers, type CrowdResult, type PageCell } from "./lib/crowd";
 import { DROP, dropCell, dropMarkdown, type DropResult } from "./lib/drop";
-import { armsOf, outboxMarkdown, setOutboxArm, type OutboxCell } from "./lib/outbox-ab";
+import { armsOf, outboxMarkdown, setOutboxArm, type OutboxArm, type OutboxCell } from "./lib/outbox-ab";
 import { fillCart, makeLocation, makeShoppers, makeSkus, spreadStock, type Line, type Shopper } from "@/tests/support/fixtures";
 import { HttpClient } from "@/tests/support/http";
 import { Ledger } from "./lib/invariants";
@@ -347,22 +347,23 @@ async function serviceCells(service: ServiceProcess, shoppers: Shopper[]) {
 
 const OUTBOX_DROPS = 4;
 const OUTBOX_SETTLE_MS = 2_000;
+const OUTBOX_WINDOW_MS = 1_000;
 const outboxRows = async () => Number(((await getPool().query("SELECT COUNT(*) AS n FROM mail_outbox"))[0] as { n: number }[])[0]!.n);
 
-/** The outbox A/B (./lib/outbox-ab.ts): drops and hot W=64, with and without the confirmation's row, arms alternating. */
+/** The outbox A/B (./lib/outbox-ab.ts): hot W=64 with the arm flipping every second, then rounds of drops with and without the confirmation's row. */
 async function outboxAB(service: ServiceProcess, shoppers: Shopper[]) {
   const strategy = opts.strategies.includes("batched") ? "batched" : opts.strategies[0]!;
-  log(`\n== the confirmation's outbox row: ${opts.outboxAb} round(s) of hot W=64 and the drop (${strategy}), with and without it`);
+  log(`\n== the confirmation's outbox row (${strategy}): hot W=64 for ${4 * opts.outboxAb} one-second windows, the arm flipping, then ${opts.outboxAb} round(s) of drops`);
   const app = roles(() => [service.pid]);
   const target = new ServiceOrders(service, strategy);
   try {
+    await interleavedHot(target, strategy, shoppers, app, 4 * opts.outboxAb);
     for (let round = 0; round < opts.outboxAb; round++) {
       for (const arm of armsOf(round)) {
         await setOutboxArm(arm, shoppers);
         // Each arm proves itself: a row per order with, none without.
         const rowsBefore = await outboxRows();
-        log(`  round ${round + 1}, ${arm} the row`);
-        // A drop is ~0.2 s: a few back to back, after MariaDB has flushed the previous cell's writes
+        // A drop is ~0.2 s: a few back to back, after MariaDB has flushed the previous writes
         // (its background work would otherwise land in this window), make a window /proc can resolve.
         await new Promise((r) => setTimeout(r, OUTBOX_SETTLE_MS));
         const before = sampleCpu(app);
@@ -371,19 +372,61 @@ async function outboxAB(service: ServiceProcess, shoppers: Shopper[]) {
         const after = sampleCpu(app);
         const sold = dropped.reduce((a, d) => a + d.sold, 0);
         const sellOutMs = dropped.reduce((a, d) => a + (d.sellOutMs ?? 0), 0);
-        await new Promise((r) => setTimeout(r, OUTBOX_SETTLE_MS));
-        const hot = await checkoutCell("service", target, strategy, "hot", 64, shoppers, app);
         const written = (await outboxRows()) - rowsBefore;
-        const expected = arm === "with" ? hot.ok + sold : 0;
+        const expected = arm === "with" ? sold : 0;
         const problems = written === expected ? [] : [`${written} outbox rows written, ${expected} expected`];
-        outboxCells.push({ round, scenario: "hot", arm, orders: hot.ok, ordersPerS: hot.ordersPerS, cpuMsPerUnit: hot.cpuMsPerUnit, problems: [...hot.problems, ...problems] });
-        outboxCells.push({ round, scenario: "drop", arm, orders: sold, ordersPerS: sellOutMs ? Math.round((sold / sellOutMs) * 1000) : 0, cpuMsPerUnit: cpuPerUnit(before, after, sold), problems: dropped.flatMap((d) => d.problems) });
-        log(`    ${OUTBOX_DROPS} drops: sold ${sold} in ${sellOutMs} ms of sell-out; outbox rows ${written}${problems.length ? ` (${problems[0]})` : ""}`);
+        outboxCells.push({ round, scenario: "drop", arm, orders: sold, ordersPerS: sellOutMs ? Math.round((sold / sellOutMs) * 1000) : 0, cpuMsPerUnit: cpuPerUnit(before, after, sold), problems: [...dropped.flatMap((d) => d.problems), ...problems] });
+        log(`  round ${round + 1}, ${arm} the row: ${OUTBOX_DROPS} drops sold ${sold} in ${sellOutMs} ms of sell-out; outbox rows ${written}${problems.length ? ` (${problems[0]})` : ""}`);
       }
     }
   } finally {
     await setOutboxArm("with", shoppers);
   }
+}
+
+/**
+ * Hot W=64 as one continuous load whose arm flips between one-second windows (with, without,
+ * without, with, …: each pair's order swaps, so a steady drift cancels), CPU sampled at every
+ * flip and charged, with the orders answered meanwhile, to the arm that ran. Whole cells a few
+ * seconds apart differ by more than the row costs; windows a second apart do not.
+ */
+async function interleavedHot(target: Target, strategy: Strategy, shoppers: Shopper[], app: CpuRoles, windows: number) {
+  const n = ++cellNo;
+  const [sku] = await makeSkus([HOT_STOCK], { product: `Bench outbox interleaved #${n}`, category: "Bench" });
+  await ledger.record();
+  const before = await ledger.mark();
+  const armOf = (w: number): OutboxArm => (((w + 1) >> 1) % 2 === 0 ? "with" : "without");
+  let answered = 0;
+  const flips = (async () => {
+    await setOutboxArm(armOf(0), shoppers);
+    await new Promise((r) => setTimeout(r, 1_000)); // the load warms up
+    for (let w = 0; w < windows; w++) {
+      const arm = armOf(w);
+      const from = answered;
+      const s0 = sampleCpu(app);
+      await new Promise((r) => setTimeout(r, OUTBOX_WINDOW_MS));
+      const s1 = sampleCpu(app);
+      const orders = answered - from;
+      outboxCells.push({ round: w >> 1, scenario: "hot", arm, orders, ordersPerS: Math.round((orders * 1000) / OUTBOX_WINDOW_MS), cpuMsPerUnit: cpuPerUnit(s0, s1, orders), problems: [] });
+      // Between windows, outside both: the flip's own UPDATE of the shoppers' addresses.
+      if (w + 1 < windows && armOf(w + 1) !== arm) await setOutboxArm(armOf(w + 1), shoppers);
+    }
+  })();
+  const load = await runLoad({
+    label: `outbox A/B: hot W=64, the arm flipping every ${OUTBOX_WINDOW_MS} ms`,
+    workers: 64,
+    durationMs: 1_500 + windows * (OUTBOX_WINDOW_MS + 60),
+    prepare: (w) => fillCart(shoppers[w]!, [{ skuId: sku!, count: 1 }]),
+    send: async (w, _, seq) => {
+      const outcome = await target.order(shoppers[w]!, key(n, seq));
+      if (outcome.ok) answered++;
+      return outcome;
+    },
+  });
+  await flips;
+  const problems = [...(await ledger.check(before, load.ok)), ...unexpected(load.byCode, expectedCodes("hot"))];
+  if (problems.length > 0) outboxCells.push({ round: -1, scenario: "hot", arm: "with", orders: 0, ordersPerS: 0, cpuMsPerUnit: { app: null, mariadb: null, redis: null, nginx: null, total: 0 }, problems });
+  log(`  hot, interleaved: ${load.ok} orders in ${windows} windows${problems.length ? `; ${problems.length} problem(s)` : ""}`);
 }
 
 /**

@@ -45,7 +45,7 @@ export type Options = {
   /** The strategy whose server --profile records. */
   profileStrategy: Strategy;
   docs: boolean;
-  /** Rounds of the outbox A/B in service mode (./outbox-ab.ts); 0 skips it. */
+  /** The outbox A/B in service mode (./outbox-ab.ts): 4N hot windows and N rounds of drops; 0 skips it. */
   outboxAb: number;
 };
 
@@ -77,9 +77,10 @@ const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>
                           service process through the same cell in service mode
   --profile-strategy S    the strategy profiled (default: batched if it runs, else the first)
   --docs                  rewrite the table and machine sections of docs/benchmarks.md
-  --outbox-ab N           service mode: N rounds of hot W=64 and the drop with and without the
-                          confirmation's outbox row (addresses with and without an e-mail),
-                          arms alternating (default: 0, skipped)
+  --outbox-ab N           service mode: the confirmation's outbox row with and without
+                          (addresses with and without an e-mail): hot W=64 for 4N one-second
+                          windows, the arm flipping between them, then N rounds of 4 drops per
+                          arm (default: 0, skipped)
 `;
 
 function list<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
