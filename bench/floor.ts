@@ -17,8 +17,7 @@
  */
 import { opts } from "./lib/setup-env";
 import type { ResultSetHeader } from "mysql2";
-import { createPool } from "mysql2/promise";
-import { closeDb, getDb, getPool, placeholders, type Conn } from "@/db";
+import { closeDb, createPool, getDb, getPool, placeholders, type Conn } from "@/db";
 import { recreateDatabase } from "@/db/migrate";
 import { seed } from "@/db/seed";
 import { hashPassword } from "@/lib/auth/password";
@@ -81,8 +80,8 @@ async function measure(
 
 async function main() {
   const services = await startServices(opts);
-  // Its own pool: only the floor's one-round-trip measurement sends several statements at once (the app's pools refuse that).
-  const pool = createPool({ uri: opts.databaseUrl, connectionLimit: CLIENTS + 2, multipleStatements: true });
+  // Its own pool, set up as the app's (READ COMMITTED, multi-statements): the app's is busy with the fixtures.
+  const pool = createPool(opts.databaseUrl, CLIENTS + 2);
   try {
     await recreateDatabase(opts.databaseUrl);
     await seed(getDb(), { admin: { username: "admin", password: "admin12345" }, hashPassword });

@@ -148,6 +148,12 @@ export const isStockRefusal = (e: unknown) => STOCK_REFUSALS.has(sqlErrno(e) ?? 
 
 export const isDuplicateKey = (e: unknown) => sqlErrno(e) === ER_DUP_ENTRY;
 
+/** "Cannot add or update a child row": a foreign key found no parent row. */
+const ER_NO_REFERENCED_ROW_2 = 1452;
+/** A row's foreign key to `orders` found no order: the order it was written beside is gone. */
+export const isMissingOrder = (e: unknown) =>
+  sqlErrno(e) === ER_NO_REFERENCED_ROW_2 && causeChain(e).some((c) => typeof c.sqlMessage === "string" && c.sqlMessage.includes("REFERENCES `orders` (`id`)"));
+
 /**
  * The unique index a duplicate-key error names ("… for key 'skus_code_idx'"; MySQL 8 writes
  * 'skus.skus_code_idx'), so one write can tell which of its unique values was taken.

@@ -11,7 +11,7 @@ import { orderTooLargeError, outOfStockError, prepareOrder, type Draft, type Pre
 import { DuplicateKey, keysWithOrders } from "./idempotency";
 import { batchLookups, checkoutSkus, type CheckoutSku, type Earlier } from "./lookups";
 import { mailQueued } from "./mail-outbox";
-import { insertOrders, readOrderNumbers } from "./order-rows";
+import { insertOrders, OrdersGone, readOrderNumbers } from "./order-rows";
 import { busy, retryOnContention } from "./retry";
 import type { SoldOut } from "./soldout";
 import { allocateFromLocations } from "./allocation";
@@ -89,7 +89,7 @@ export async function commitOrders(drafts: Draft[], step: StockStep, { committin
     result = await retryOnContention(
       `checkout (${step.strategy})`,
       (attempt) => attemptCommit(drafts, step, (attempts = attempt), committing),
-      (e) => e instanceof DuplicateKey,
+      (e) => e instanceof DuplicateKey || e instanceof OrdersGone,
       step.strategy,
     );
   } catch (e) {

@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import type { Conn, Db, Tx } from "@/db";
+import type { Db, Tx } from "@/db";
 import type { MailKind } from "@/db/schema";
 import { nudge } from "@/lib/platform/nudge";
 import type { PreparedOrder } from "./draft";
@@ -13,16 +13,17 @@ import type { PreparedOrder } from "./draft";
  * carried an e-mail) gets no row.
  */
 
-const INSERT_CREATED = "INSERT INTO mail_outbox (kind, order_id, recipient) VALUES ";
-
-/** The checkout's hot path: one multi-row INSERT for a batch's confirmations, inside its transaction. */
-export async function queueConfirmations(tx: Conn, served: PreparedOrder[]) {
+/**
+ * The checkout's hot path: one multi-row INSERT of a batch's confirmations, for insertOrders to
+ * send with the batch's other rows (lib/orders/order-rows.ts), or null when no order has an e-mail.
+ */
+export function confirmationsOf(served: PreparedOrder[]) {
   const mailed = served.filter((o) => o.header.shipEmail !== "");
-  if (mailed.length === 0) return;
-  await tx.query(
-    INSERT_CREATED + mailed.map(() => "('order_created', ?, ?)").join(", "),
-    mailed.flatMap((o) => [o.header.id, o.header.shipEmail]),
-  );
+  if (mailed.length === 0) return null;
+  return {
+    sql: "INSERT INTO mail_outbox (kind, order_id, recipient) VALUES " + mailed.map(() => "('order_created', ?, ?)").join(", "),
+    values: mailed.flatMap((o) => [o.header.id, o.header.shipEmail]),
+  };
 }
 
 /** One e-mail about one order, to its snapshot address, inside the caller's transaction (the status move's). */

@@ -1,19 +1,27 @@
 import "server-only";
 import type { ResultSetHeader, RowDataPacket } from "mysql2";
 import { getPool, placeholders, type Conn } from "@/db";
-import { isDuplicateKey } from "@/lib/errors";
+import { isDuplicateKey, isMissingOrder } from "@/lib/errors";
 import { log } from "@/lib/platform/log";
 import { lineRowsOf, type OrderHeader, type PreparedOrder } from "./draft";
 import { DuplicateKey } from "./idempotency";
-import { queueConfirmations } from "./mail-outbox";
+import { confirmationsOf } from "./mail-outbox";
 import { EVENT_ROW, INSERT_EVENTS } from "./events";
 
 /**
- * Writing a batch's orders: one INSERT for the headers, one for the lines, one for their first
- * event (the timeline's "placed", lib/orders/events.ts), in prebuilt SQL (a
- * batch's rows built through Drizzle cost more CPU than the database spent storing them).
+ * Writing a batch's orders: one INSERT for the headers; then, in one round trip (a multi-statement
+ * query), one for their confirmation e-mails (lib/orders/mail-outbox.ts), one for the lines and
+ * one for their first event (the timeline's "placed", lib/orders/events.ts). Prebuilt SQL: a
+ * batch's rows built through Drizzle cost more CPU than the database spent storing them.
+ *
+ * A multi-statement query's later statements can run outside the transaction: a Galera abort
+ * that rolls it back between two of them is not reported to them, and MariaDB runs the rest in
+ * autocommit (the cluster test's race (c) caught an INSERT doing so). So only the first
+ * statement may be one that nothing guards (an abort before the query is reported at its
+ * start): the outbox's, whose table has no foreign key. The lines and the events follow it, and
+ * their foreign keys to `orders` refuse them once the batch's orders are gone; that refusal is
+ * the lost transaction, and the commit runs again (OrdersGone).
  */
-
 // Every column the checkout writes; `Record` over the header's keys, so a new column cannot be forgotten here.
 const HEADER_COLUMNS: Record<keyof OrderHeader, string> = {
   id: "id",
@@ -62,15 +70,24 @@ export async function insertOrders(tx: Conn, served: PreparedOrder[]) {
   // innodb_autoinc_lock_mode says; with several it need not be consecutive (mode 2, Galera).
   if (served.length === 1) served[0]!.orderNumber = result.insertId;
   const lines = served.flatMap(lineRowsOf);
-  await tx.query(
-    INSERT_LINES + lines.map(() => "(?, ?, ?, ?, ?)").join(", "),
-    lines.flatMap((l) => [l.orderId, l.skuId, l.name, l.count, l.price]),
-  );
-  await tx.query(
-    INSERT_EVENTS + served.map(() => EVENT_ROW).join(", "),
-    served.flatMap(({ header: h }) => [h.id, h.status, h.userId, h.createdAt]),
-  );
-  await queueConfirmations(tx, served);
+  const rest = [
+    confirmationsOf(served),
+    { sql: INSERT_LINES + lines.map(() => "(?, ?, ?, ?, ?)").join(", "), values: lines.flatMap((l) => [l.orderId, l.skuId, l.name, l.count, l.price]) },
+    { sql: INSERT_EVENTS + served.map(() => EVENT_ROW).join(", "), values: served.flatMap(({ header: h }) => [h.id, h.status, h.userId, h.createdAt]) },
+  ].filter((s) => s !== null);
+  try {
+    await tx.query(rest.map((s) => s.sql).join(";\n"), rest.flatMap((s) => s.values));
+  } catch (e) {
+    if (isMissingOrder(e)) throw new OrdersGone();
+    throw e;
+  }
+}
+
+/** The batch's transaction was rolled back under it (a Galera abort) mid-query: see insertOrders. */
+export class OrdersGone extends Error {
+  constructor() {
+    super("the batch's orders were rolled back under it");
+  }
 }
 
 /**
