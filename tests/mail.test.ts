@@ -132,11 +132,21 @@ describe("order e-mails through a real SMTP server", () => {
     await relayOnce({ ...fast, transport: null });
     const [waiting] = await outbox();
     expect({ state: waiting!.state, note: waiting!.lastError, attempts: waiting!.attempts }).toEqual({ state: "pending", note: NO_SMTP_NOTE, attempts: 0 });
+    // A later pass notes only what was queued since the last one, and misses none of it.
+    const laterId = await placeFor(await makeShopper(), skuId!);
+    await relayOnce({ ...fast, transport: null });
+    expect((await outbox()).map((r) => [r.orderId, r.state, r.lastError])).toEqual([
+      [orderId, "pending", NO_SMTP_NOTE],
+      [laterId, "pending", NO_SMTP_NOTE],
+    ]);
     expect(smtp.received).toHaveLength(0);
     await drain();
-    const [sent] = await outbox();
-    expect({ state: sent!.state, note: sent!.lastError, orderId: sent!.orderId }).toEqual({ state: "sent", note: null, orderId });
-    expect(smtp.received).toHaveLength(1);
+    const sent = await outbox();
+    expect(sent.map((r) => [r.orderId, r.state, r.lastError])).toEqual([
+      [orderId, "sent", null],
+      [laterId, "sent", null],
+    ]);
+    expect(smtp.received).toHaveLength(2);
   });
 
   it("retries with backoff while the server refuses, then delivers each e-mail once", async () => {

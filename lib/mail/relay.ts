@@ -138,13 +138,30 @@ async function sendRow(row: Claimed, transport: Transporter, from: string, loade
   await transport.sendMail({ from, to, subject, html, text, messageId: messageIdOf(row.id) });
 }
 
+/**
+ * Without SMTP a pass only notes on the rows queued since this process's last such pass (their
+ * `next_attempt_at` is when they were queued, in the database's clock) that they wait for SMTP,
+ * not on every row ever kept: a shop run without SMTP keeps them all. The margin covers rows a
+ * long transaction queued before the last pass and committed after it; its first pass notes all.
+ */
+const NOTE_MARGIN_MS = 5 * 60_000;
+let lastNotePassAt: number | undefined;
+async function noteNoSmtp() {
+  const startedAt = Date.now();
+  const since = lastNotePassAt === undefined ? "" : " AND next_attempt_at >= NOW(3) - INTERVAL ? MICROSECOND";
+  const params: unknown[] = [NO_SMTP_NOTE];
+  if (lastNotePassAt !== undefined) params.push((startedAt - lastNotePassAt + NOTE_MARGIN_MS) * 1000);
+  await getPool().query(`UPDATE mail_outbox SET last_error = ? WHERE state = 'pending'${since} AND last_error IS NULL`, params);
+  lastNotePassAt = startedAt;
+}
+
 /** One pass: claim, send each claimed row, mark it sent, due again later, or failed. */
 export async function relayOnce(options: RelayOptions = {}): Promise<RelayResult> {
   const transport = options.transport === undefined ? configuredTransport() : options.transport;
   const result: RelayResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
   if (!transport) {
     // Kept, not lost: the rows stay pending and go out once SMTP_URL is set.
-    await getPool().query("UPDATE mail_outbox SET last_error = ? WHERE state = 'pending' AND last_error IS NULL", [NO_SMTP_NOTE]);
+    await noteNoSmtp();
     return result;
   }
   const relayId = options.relayId ?? `${hostname().slice(0, 30)}:${process.pid}:${randomBytes(6).toString("hex")}`;
