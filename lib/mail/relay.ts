@@ -54,6 +54,9 @@ function configuredTransport(): Transporter | null {
   return defaultTransport.transport;
 }
 
+/** The transport a relay sends with: the one its options give, else SMTP_URL's; null: none, rows wait. */
+const transportOf = (options: RelayOptions) => (options.transport === undefined ? configuredTransport() : options.transport);
+
 /**
  * Takes up to `batch` rows for this relay: pending rows whose time has come, and rows another
  * relay claimed but whose lease ran out (it died, or hung, mid-send). One conditional UPDATE, so
@@ -84,25 +87,17 @@ async function claim(relayId: string, batch: number, leaseMs: number): Promise<C
   }));
 }
 
-/** Marks a row this relay still holds; false when its claim was lost (its lease ran out and another relay took it). */
-async function mark(row: Claimed, relayId: string, set: string, params: unknown[]): Promise<boolean> {
-  const [res] = await getPool().query<ResultSetHeader>(
-    `UPDATE mail_outbox SET ${set}, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ? AND state = 'sending'`,
-    [...params, row.id, relayId],
-  );
-  return res.affectedRows === 1;
-}
-
 /**
- * Marks the pass's sent rows in one statement, once all its sends are answered (rows whose claim
- * was lost are skipped): the number marked. A crash before it leaves them to be sent again, with
- * the same Message-IDs, as a crash between any one send and its mark would.
+ * Marks rows this relay still holds: the number marked. A row whose claim was lost (its lease ran
+ * out and another relay took it) is skipped. The pass's sent rows are marked together, once all
+ * its sends are answered: a crash before that leaves them to be sent again, with the same
+ * Message-IDs, as a crash between any one send and its mark would.
  */
-async function markSent(ids: number[], relayId: string): Promise<number> {
+async function mark(ids: number[], relayId: string, set: string, params: unknown[] = []): Promise<number> {
   if (ids.length === 0) return 0;
   const [res] = await getPool().query<ResultSetHeader>(
-    "UPDATE mail_outbox SET state = 'sent', sent_at = NOW(3), last_error = NULL, claimed_by = NULL, claimed_until = NULL WHERE id IN (?) AND claimed_by = ? AND state = 'sending'",
-    [ids, relayId],
+    `UPDATE mail_outbox SET ${set}, claimed_by = NULL, claimed_until = NULL WHERE id IN (?) AND claimed_by = ? AND state = 'sending'`,
+    [...params, ids, relayId],
   );
   return res.affectedRows;
 }
@@ -157,7 +152,7 @@ async function noteNoSmtp() {
 
 /** One pass: claim, send each claimed row, mark it sent, due again later, or failed. */
 export async function relayOnce(options: RelayOptions = {}): Promise<RelayResult> {
-  const transport = options.transport === undefined ? configuredTransport() : options.transport;
+  const transport = transportOf(options);
   const result: RelayResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
   if (!transport) {
     // Kept, not lost: the rows stay pending and go out once SMTP_URL is set.
@@ -182,7 +177,7 @@ export async function relayOnce(options: RelayOptions = {}): Promise<RelayResult
     rows.map(async (row) => {
       if (row.attempts > maxAttempts) {
         // Its last attempt's outcome is unknown (a relay died mid-send) and none are left.
-        if (await mark(row, relayId, "state = 'failed', last_error = ?", [`gave up after ${maxAttempts} attempts`])) result.failed++;
+        result.failed += await mark([row.id], relayId, "state = 'failed', last_error = ?", [`gave up after ${maxAttempts} attempts`]);
         return;
       }
       try {
@@ -191,15 +186,15 @@ export async function relayOnce(options: RelayOptions = {}): Promise<RelayResult
       } catch (e) {
         const reason = reasonOf(e);
         if (isPermanent(e) || row.attempts >= maxAttempts) {
-          if (await mark(row, relayId, "state = 'failed', last_error = ?", [reason])) result.failed++;
-        } else if (await mark(row, relayId, "state = 'pending', last_error = ?, next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND", [reason, backoffMs(baseDelayMs, row.attempts) * 1000])) {
-          result.retried++;
+          result.failed += await mark([row.id], relayId, "state = 'failed', last_error = ?", [reason]);
+        } else {
+          result.retried += await mark([row.id], relayId, "state = 'pending', last_error = ?, next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND", [reason, backoffMs(baseDelayMs, row.attempts) * 1000]);
         }
         log.warn({ outboxId: row.id, attempts: row.attempts, reason }, "e-mail not sent");
       }
     }),
   );
-  result.sent = await markSent(sent, relayId);
+  result.sent = await mark(sent, relayId, "state = 'sent', sent_at = NOW(3), last_error = NULL");
   return result;
 }
 
@@ -240,7 +235,7 @@ export function startRelay(intervalMs = env().MAIL_POLL_MS, options: RelayOption
   };
   schedule(intervalMs);
   // Without a transport a pass only notes "no SMTP": not worth a pass per checkout commit.
-  if ((options.transport === undefined ? env().SMTP_URL : options.transport) != null) {
+  if (transportOf(options)) {
     state.stopListening = onNudge(MAIL_QUEUED, () => {
       if (state.stopped) return;
       if (state.running) state.again = true;
