@@ -32,19 +32,23 @@ function abortingAfter(k: number, conn: Conn): Conn {
   });
 }
 
+/** A batch as the checkout prepares it: `shoppers` orders of `count` units of a new SKU, shipped to TEST_ADDRESS (with an e-mail). */
+async function batchOf(shoppers: number, count: number) {
+  const [skuId] = await makeSkus([10]);
+  return (await makeShoppers(shoppers)).map((s) =>
+    prepareOrder(
+      { req: { userId: s.id, addressId: s.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, lines: [{ skuId: skuId!, count }], cartRevision: randomUUID().slice(0, 16) },
+      TEST_ADDRESS,
+      [{ skuId: skuId!, count, name: "Row test", price: "10.00" }],
+      "batched",
+    ),
+  );
+}
+
 describe("a batch's rows in one round trip", () => {
   // Its second query holds three statements (the confirmations, the lines, the events): an abort after the first or the second.
   it.each([1, 2])("writes nothing and asks for the commit again when the transaction is rolled back after statement %i of its second query", async (k) => {
-    const [skuId] = await makeSkus([10]);
-    const shoppers = await makeShoppers(3);
-    const served = shoppers.map((s) =>
-      prepareOrder(
-        { req: { userId: s.id, addressId: s.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, lines: [{ skuId: skuId!, count: 1 }], cartRevision: randomUUID().slice(0, 16) },
-        TEST_ADDRESS,
-        [{ skuId: skuId!, count: 1, name: "Row test", price: "10.00" }],
-        "batched",
-      ),
-    );
+    const served = await batchOf(3, 1);
     expect(served.every((o) => o.header.shipEmail !== "")).toBe(true);
     const conn = await beginTransaction(getPool(), "read committed");
     try {
@@ -63,16 +67,7 @@ describe("a batch's rows in one round trip", () => {
   });
 
   it("writes every row when nothing interrupts it", async () => {
-    const [skuId] = await makeSkus([10]);
-    const shoppers = await makeShoppers(2);
-    const served = shoppers.map((s) =>
-      prepareOrder(
-        { req: { userId: s.id, addressId: s.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, lines: [{ skuId: skuId!, count: 2 }], cartRevision: randomUUID().slice(0, 16) },
-        TEST_ADDRESS,
-        [{ skuId: skuId!, count: 2, name: "Row test", price: "10.00" }],
-        "batched",
-      ),
-    );
+    const served = await batchOf(2, 2);
     const conn = await beginTransaction(getPool(), "read committed");
     try {
       await insertOrders(conn, served);
