@@ -41,7 +41,9 @@ async function insertSql(served: PreparedOrder[]): Promise<{ sql: string; values
   const capture = {
     query: async (sql: string, values: unknown[]) => {
       captured.push({ sql, values });
-      return [{ insertId: 0, affectedRows: values.length }];
+      // Its statements' results; the last is the numbers' read, one row per order.
+      const statements = sql.split(";\n").length;
+      return [[...Array<object>(statements - 1).fill({}), served.map((o) => ({ id: o.header.id, order_number: 0 }))]];
     },
   } as unknown as Conn;
   await insertOrders(capture, served);
@@ -162,7 +164,7 @@ async function main() {
     })) as [Measured, Measured];
     results.push(withRow, withoutRow);
     results.push(
-      await measure("the same, one round trip per statement, per order", B, 9 / B, services, async () => {
+      await measure("the same, one round trip per statement, per order", B, 10 / B, services, async () => {
         const { served } = batchOf();
         const [rows, ...rest] = await batchStatements(served);
         const conn = await pool.getConnection();

@@ -48,9 +48,6 @@ export const createDb = (pool: mysql.Pool) => drizzle(pool, { schema, mode: "def
 export type Db = ReturnType<typeof createDb>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
-/** A pooled connection inside a transaction of `transaction` below: prebuilt SQL with `?` placeholders. */
-export type Conn = mysql.PoolConnection;
-
 const lists: string[] = [];
 /** `?, ?, ?` for an IN list or a VALUES row of `n` values (built once per length). */
 export const placeholders = (n: number) => (lists[n] ??= Array.from({ length: n }, () => "?").join(", "));
@@ -136,42 +133,60 @@ export async function onceMoreIfLost<T>(read: () => Promise<T>): Promise<T> {
 }
 
 /**
- * A pooled connection with a transaction started on it. A connection that dies before its
- * transaction has begun has had nothing written on it: it is dropped and the start is tried once
- * more on another, so a pool left with connections HAProxy cut (a node marked down) or a node
- * restarted costs a checkout one round trip, not a 503.
+ * A connection inside a transaction of `transaction` below: prebuilt SQL with `?` placeholders.
+ * Only `query`: the transaction's first statement carries its start (see `transaction`).
  */
-export async function beginTransaction(pool: mysql.Pool, isolationLevel: IsolationLevel): Promise<Conn> {
-  for (let attempt = 1; ; attempt++) {
-    const conn = await pool.getConnection();
-    try {
-      if (isolationLevel !== SESSION_ISOLATION) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolationLevel.toUpperCase()}`);
-      await conn.query("START TRANSACTION");
-      return conn;
-    } catch (e) {
-      conn.destroy();
-      if (attempt >= 2 || !isLostConnection(e)) throw e;
-    }
-  }
-}
+export type Conn = Pick<mysql.PoolConnection, "query">;
+
+type Results = [unknown[], unknown[]];
 
 /**
  * A transaction on one pooled connection, for the checkout's hot path: its statements are
  * prebuilt SQL, where building each through Drizzle cost more CPU than the database spent on
  * it. Same shape as Drizzle's (`set transaction` unless the level is the session's,
- * `start transaction`, commit or rollback).
- * A connection whose ROLLBACK failed is dropped, not handed to the next caller.
+ * `start transaction`, commit or rollback), but the start rides in front of the transaction's
+ * first query, one round trip fewer: no abort can fall between them (a transaction holds no
+ * lock before its first statement), and that query answers as if sent alone.
+ *
+ * A connection found dead at that first query (cut by HAProxy when it marked the node down, or by
+ * a node that restarted) had nothing written on it, since the transaction never committed: it is
+ * dropped and the query is sent once more on another, so a pool left with dead connections costs
+ * a checkout one round trip, not a 503. A connection whose ROLLBACK failed is dropped, not handed
+ * to the next caller.
  */
-export async function transaction<T>(fn: (conn: Conn) => Promise<T>, { isolationLevel }: { isolationLevel: IsolationLevel }): Promise<T> {
-  const conn = await beginTransaction(getPool(), isolationLevel);
+export async function transaction<T>(
+  fn: (conn: Conn) => Promise<T>,
+  { isolationLevel, pool = getPool() }: { isolationLevel: IsolationLevel; pool?: mysql.Pool },
+): Promise<T> {
+  const begin = isolationLevel === SESSION_ISOLATION ? ["START TRANSACTION"] : [`SET TRANSACTION ISOLATION LEVEL ${isolationLevel.toUpperCase()}`, "START TRANSACTION"];
+  let conn = await pool.getConnection();
+  let begun = false;
+  const first = async (sql: string, values?: mysql.QueryValues): Promise<Results> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [results, fields] = (await conn.query(`${begin.join(";\n")};\n${sql}`, values)) as unknown as Results;
+        begun = true;
+        const rest = results.slice(begin.length);
+        return rest.length === 1 ? [rest[0] as unknown[], fields[begin.length] as unknown[]] : [rest, fields.slice(begin.length)];
+      } catch (e) {
+        if (attempt >= 2 || !isLostConnection(e)) {
+          begun = true; // perhaps: a ROLLBACK costs nothing where it was not
+          throw e;
+        }
+        conn.destroy();
+        conn = await pool.getConnection();
+      }
+    }
+  };
+  const tx = { query: (sql: string, values?: mysql.QueryValues) => (begun ? conn.query(sql, values) : first(sql, values)) } as unknown as Conn;
   let broken = false;
   try {
     try {
-      const result = await fn(conn);
-      await conn.query("COMMIT");
+      const result = await fn(tx);
+      if (begun) await conn.query("COMMIT");
       return result;
     } catch (e) {
-      await conn.query("ROLLBACK").catch(() => (broken = true));
+      if (begun) await conn.query("ROLLBACK").catch(() => (broken = true));
       throw e;
     }
   } finally {

@@ -461,8 +461,8 @@ export const mailOutbox = mysqlTable(
   {
     id: id("id").autoincrement().primaryKey(),
     kind: mysqlEnum("kind", MAIL_KINDS).notNull(),
-    /** No foreign key: orders are never deleted (the relay fails a row whose order is gone), and a key check would cost every checkout a lookup and a lock on the order it just wrote. */
-    orderId: varchar("order_id", { length: 26 }),
+    /** The foreign key is the checkout's Galera guard: its confirmations ride in one query after the orders' INSERT and must fail once those orders are rolled back (lib/orders/order-rows.ts). */
+    orderId: varchar("order_id", { length: 26 }).references(() => orders.id, { onDelete: "cascade" }),
     /** A `back_in_stock` row's variant and the subscription it ended (for its unsubscribe link); null for order e-mails. */
     skuId: id("sku_id"),
     alertId: id("alert_id"),

@@ -1,32 +1,43 @@
 import { randomUUID } from "node:crypto";
 import { inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { beginTransaction, getDb, getPool, type Conn } from "@/db";
-import { mailOutbox, orderEvents, orderLines, orders } from "@/db/schema";
+import { getDb, transaction, type Conn } from "@/db";
+import { mailOutbox, orderEvents, orderLineAllocations, orderLines, orders, skuLocations } from "@/db/schema";
 import { isMissingOrder } from "@/lib/errors";
 import { prepareOrder } from "@/lib/orders/draft";
+import { allocateFromLocations } from "@/lib/orders/allocation";
 import { insertOrders, OrdersGone } from "@/lib/orders/order-rows";
 import { makeShoppers, makeSkus, TEST_ADDRESS } from "./support/fixtures";
 
 /**
- * insertOrders sends a batch's rows after its headers as one multi-statement query. On Galera a
- * brute-force abort can roll the transaction back between two of its statements, and MariaDB
- * then runs the rest in autocommit. This plays that: the query's first `k` statements run in the
- * transaction, then the transaction is rolled back, then the rest run as MariaDB would.
+ * insertOrders sends a batch's rows as one multi-statement query, and allocateFromLocations its
+ * location take with the allocations. On Galera a brute-force abort can roll the transaction back
+ * between two statements of one query, and MariaDB then runs the rest in autocommit. This plays
+ * that on the first multi-statement query: its first `k` statements run in the transaction, then
+ * the transaction is rolled back, then the rest run as MariaDB would.
  */
 function abortingAfter(k: number, conn: Conn): Conn {
-  let trip = 0;
+  let done = false;
   return new Proxy(conn, {
     get(target, prop) {
       if (prop !== "query") return Reflect.get(target, prop);
       return async (sql: string, values: unknown[]) => {
-        if (++trip === 1 || !sql.includes(";\n")) return target.query(sql, values);
+        if (done || !sql.includes(";\n")) return target.query(sql, values);
+        done = true;
         const statements = sql.split(";\n");
-        const before = statements.slice(0, k).join(";\n");
-        const n = before.split("?").length - 1;
-        await target.query(before, values.slice(0, n));
+        // Each part's statements one by one, so their results make one query's (an array of k + rest).
+        const results: unknown[] = [];
+        let at = 0;
+        const run = async (part: string[]) => {
+          for (const statement of part) {
+            const n = statement.split("?").length - 1;
+            results.push((await target.query(statement, values.slice(at, (at += n))))[0]);
+          }
+        };
+        await run(statements.slice(0, k));
         await target.query("ROLLBACK");
-        return target.query(statements.slice(k).join(";\n"), values.slice(n));
+        await run(statements.slice(k));
+        return [results, []];
       };
     },
   });
@@ -45,19 +56,29 @@ async function batchOf(shoppers: number, count: number) {
   );
 }
 
+/** Runs `body` in a checkout transaction and rolls it back; what `body` threw, or undefined. */
+async function rolledBack(body: (tx: Conn) => Promise<unknown>): Promise<unknown> {
+  const rollback = new Error("roll back");
+  let thrown: unknown;
+  await transaction(
+    async (tx) => {
+      thrown = await body(tx).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      throw rollback;
+    },
+    { isolationLevel: "read committed" },
+  ).catch((e: unknown) => expect(e).toBe(rollback));
+  return thrown;
+}
+
 describe("a batch's rows in one round trip", () => {
-  // Its second query holds three statements (the confirmations, the lines, the events): an abort after the first or the second.
-  it.each([1, 2])("writes nothing and asks for the commit again when the transaction is rolled back after statement %i of its second query", async (k) => {
+  // Its query holds five statements (the orders, the confirmations, the lines, the events, the numbers' read): an abort after each of the first four.
+  it.each([1, 2, 3, 4])("writes nothing and asks for the commit again when the transaction is rolled back after statement %i", async (k) => {
     const served = await batchOf(3, 1);
     expect(served.every((o) => o.header.shipEmail !== "")).toBe(true);
-    const conn = await beginTransaction(getPool(), "read committed");
-    try {
-      const err = await insertOrders(abortingAfter(k, conn), served).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(OrdersGone);
-    } finally {
-      await conn.query("ROLLBACK");
-      conn.release();
-    }
+    expect(await rolledBack((tx) => insertOrders(abortingAfter(k, tx), served))).toBeInstanceOf(OrdersGone);
     const ids = served.map((o) => o.header.id);
     const db = getDb();
     expect(await db.select().from(orders).where(inArray(orders.id, ids))).toHaveLength(0);
@@ -66,21 +87,36 @@ describe("a batch's rows in one round trip", () => {
     expect(await db.select().from(mailOutbox).where(inArray(mailOutbox.orderId, ids))).toHaveLength(0);
   });
 
-  it("writes every row when nothing interrupts it", async () => {
+  it("writes every row and learns every order's number when nothing interrupts it", async () => {
     const served = await batchOf(2, 2);
-    const conn = await beginTransaction(getPool(), "read committed");
-    try {
-      await insertOrders(conn, served);
-      await conn.query("COMMIT");
-    } finally {
-      conn.release();
-    }
+    await transaction((tx) => insertOrders(tx, served), { isolationLevel: "read committed" });
     const ids = served.map((o) => o.header.id);
     const db = getDb();
+    const written = await db.select({ id: orders.id, orderNumber: orders.orderNumber }).from(orders).where(inArray(orders.id, ids));
+    expect(new Map(written.map((o) => [o.id, o.orderNumber]))).toEqual(new Map(served.map((o) => [o.header.id, o.orderNumber])));
     expect(await db.select().from(orderLines).where(inArray(orderLines.orderId, ids))).toHaveLength(2);
     expect(await db.select().from(orderEvents).where(inArray(orderEvents.orderId, ids))).toHaveLength(2);
     const mails = await db.select().from(mailOutbox).where(inArray(mailOutbox.orderId, ids));
     expect(mails.map((m) => [m.kind, m.recipient])).toEqual(ids.map(() => ["order_created", TEST_ADDRESS.email]));
+  });
+
+  it("takes no location's units when the transaction is rolled back between the take and the allocations", async () => {
+    const served = await batchOf(2, 1);
+    const skuId = served[0]!.lines[0]!.skuId;
+    const stockAt = async () => (await getDb().select({ stock: skuLocations.stock }).from(skuLocations).where(inArray(skuLocations.skuId, [skuId]))).map((l) => l.stock);
+    const before = await stockAt();
+    const err = await rolledBack(async (tx) => {
+      await insertOrders(tx, served);
+      await allocateFromLocations(
+        abortingAfter(1, tx),
+        served.map((o) => ({ orderId: o.header.id, lines: o.lines })),
+      );
+    });
+    expect(err).toBeInstanceOf(OrdersGone);
+    expect(await stockAt()).toEqual(before);
+    const ids = served.map((o) => o.header.id);
+    expect(await getDb().select().from(orderLineAllocations).where(inArray(orderLineAllocations.orderId, ids))).toHaveLength(0);
+    expect(await getDb().select().from(orders).where(inArray(orders.id, ids))).toHaveLength(0);
   });
 
   it("knows a foreign key to orders that found no order from any other refusal", () => {

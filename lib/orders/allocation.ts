@@ -5,7 +5,9 @@ import { affectedRows, placeholders, type Conn, type Tx } from "@/db";
 import { orderLineAllocations, orderLines, skuLocations, skus } from "@/db/schema";
 import { notifyRestocked } from "@/lib/alerts/restock";
 import type { Line } from "@/lib/cart/store";
+import { isMissingOrder } from "@/lib/errors";
 import { log } from "@/lib/platform/log";
+import { OrdersGone } from "./order-rows";
 
 /**
  * Which location each sold unit leaves from. `skus.stock` is a SKU's sellable total (the sum over
@@ -15,8 +17,8 @@ import { log } from "@/lib/platform/log";
  * deactivation) takes that lock first. The location rows are therefore never contended on their
  * own, and what they hold adds up to what `skus` let through.
  *
- * Three statements per transaction whatever the batch holds: lock and read the SKUs' active
- * location rows, take from them, record the allocations.
+ * Two round trips per transaction whatever the batch holds: lock and read the SKUs' active
+ * location rows; take from them and record the allocations.
  */
 
 /** An order's lines as the transaction wrote them. */
@@ -72,18 +74,29 @@ export async function allocateFromLocations(tx: Conn, bought: Bought[]): Promise
     }
   }
   const changes = [...taken.values()];
-  // One statement for every location row touched. The guard and the unsigned column refuse a take
-  // the read did not allow; it cannot happen while the rows stay locked.
-  const result = await tx.query(
-    `UPDATE sku_locations SET stock = stock - CASE ${changes.map(() => "WHEN sku_id = ? AND location_id = ? THEN ?").join(" ")} END
-     WHERE (sku_id, location_id) IN (${changes.map(() => "(?, ?)").join(", ")})`,
-    [...changes.flatMap((c) => [c.skuId, c.locationId, c.count]), ...changes.flatMap((c) => [c.skuId, c.locationId])],
-  );
-  if (affectedRows(result) !== changes.length) throw new LocationsShort("a location row changed under its lock");
-  await tx.query(
-    INSERT_ALLOCATIONS + allocations.map(() => "(?, ?, ?, ?)").join(", "),
-    allocations.flatMap((a) => [a.orderId, a.skuId, a.locationId, a.count]),
-  );
+  // One round trip: the location rows' take, then the allocations. The take comes first (a stock
+  // change may only be a query's first statement on Galera; lib/orders/order-rows.ts says why),
+  // and the allocations' foreign key to `orders` refuses them if an abort fell between the two.
+  // The guard and the unsigned column refuse a take the read did not allow; it cannot happen
+  // while the rows stay locked.
+  let taking: unknown[];
+  try {
+    [taking] = (await tx.query(
+      `UPDATE sku_locations SET stock = stock - CASE ${changes.map(() => "WHEN sku_id = ? AND location_id = ? THEN ?").join(" ")} END
+       WHERE (sku_id, location_id) IN (${changes.map(() => "(?, ?)").join(", ")});\n` +
+        INSERT_ALLOCATIONS +
+        allocations.map(() => "(?, ?, ?, ?)").join(", "),
+      [
+        ...changes.flatMap((c) => [c.skuId, c.locationId, c.count]),
+        ...changes.flatMap((c) => [c.skuId, c.locationId]),
+        ...allocations.flatMap((a) => [a.orderId, a.skuId, a.locationId, a.count]),
+      ],
+    )) as unknown as [unknown[]];
+  } catch (e) {
+    if (isMissingOrder(e)) throw new OrdersGone();
+    throw e;
+  }
+  if (affectedRows(taking) !== changes.length) throw new LocationsShort("a location row changed under its lock");
   return skuIds.filter((skuId) => (queues.get(skuId) ?? []).every((at) => at.left === 0));
 }
 

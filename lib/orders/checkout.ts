@@ -117,12 +117,12 @@ async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: Check
       return replayed(soldOutError(lines, hinted));
     }
 
-    const { verdict, attempts, numbered } = await commit({ req, lines, cartRevision: cart.revision }, strategy);
+    const { verdict, attempts } = await commit({ req, lines, cartRevision: cart.revision }, strategy);
     stats.attempts = attempts;
     switch (verdict.kind) {
       case "created": {
         const { header, lines: bought } = verdict.order;
-        await Promise.all([takeOrderOutOfCart(owner, header.id, bought), numbered]);
+        await takeOrderOutOfCart(owner, header.id, bought);
         return { order: toOrderView(header, lineRowsOf(verdict.order), verdict.order.orderNumber ?? null), created: true };
       }
       case "replay":
@@ -141,7 +141,7 @@ async function checkout(req: PlaceOrderRequest, strategy: Strategy, stats: Check
   }
 }
 
-type Committed = { verdict: Verdict; attempts: number; numbered: Promise<void> };
+type Committed = { verdict: Verdict; attempts: number };
 
 function commit(draft: Draft, strategy: Strategy): Promise<Committed> {
   if (strategy === "batched") {
@@ -179,10 +179,10 @@ async function commitBatch(drafts: Draft[], phase: BatchPhase): Promise<Committe
 }
 
 /** A commit's verdicts, one per draft; the SKUs it emptied become sold-out hints. */
-function perDraft({ verdicts, emptied, attempts, numbered }: CommitResult): Committed[] {
+function perDraft({ verdicts, emptied, attempts }: CommitResult): Committed[] {
   // Counted as in-flight work, so a graceful stop waits for it.
   if (emptied.length > 0) void tracked(() => markSoldOut(emptied));
-  return verdicts.map((verdict) => ({ verdict, attempts, numbered }));
+  return verdicts.map((verdict) => ({ verdict, attempts }));
 }
 
 /**

@@ -11,7 +11,7 @@ import { orderTooLargeError, outOfStockError, prepareOrder, type Draft, type Pre
 import { DuplicateKey, keysWithOrders } from "./idempotency";
 import { batchLookups, checkoutSkus, type CheckoutSku, type Earlier } from "./lookups";
 import { mailQueued } from "./mail-outbox";
-import { insertOrders, OrdersGone, readOrderNumbers } from "./order-rows";
+import { insertOrders, OrdersGone } from "./order-rows";
 import { busy, retryOnContention } from "./retry";
 import type { SoldOut } from "./soldout";
 import { allocateFromLocations } from "./allocation";
@@ -31,12 +31,8 @@ export type Verdict =
   | { kind: "again" }
   | { kind: "refused"; error: AppError };
 
-/**
- * `attempts`: transactions it took (1 unless it lost a deadlock, a lock wait or an INSERT race),
- * for the log. `numbered`: resolves once every created order knows its number (or that it could
- * not be read); it is read after the commit, so a batch does not hold up the next one for it.
- */
-export type CommitResult = { verdicts: Verdict[]; emptied: SoldOut[]; attempts: number; numbered: Promise<void> };
+/** `attempts`: transactions it took (1 unless it lost a deadlock, a lock wait or an INSERT race), for the log. */
+export type CommitResult = { verdicts: Verdict[]; emptied: SoldOut[]; attempts: number };
 
 /** What stops a draft before any stock is looked at: the key's order, then the revision's, then any cleanup still pending. */
 function stoppedBy(draft: Draft, earlier: Earlier[]): Verdict | null {
@@ -99,7 +95,7 @@ export async function commitOrders(drafts: Draft[], step: StockStep, { committin
       throw e;
     }
     const { error, emptied } = await outOfStockNow(drafts[0]!.lines);
-    result = { verdicts: [{ kind: "refused", error }], emptied, attempts, numbered: Promise.resolve() };
+    result = { verdicts: [{ kind: "refused", error }], emptied, attempts };
   }
   if (result.verdicts.some((v) => v.kind === "created" && v.order.header.shipEmail !== "")) mailQueued();
   return replayingRefusedKeys(drafts, result);
@@ -277,7 +273,6 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number, 
       await Promise.all(unspent.map((i) => releasePasses(claims.get(i)!, holderOf(drafts[i]!))));
     }
   }
-  const numbered = readOrderNumbers(verdicts.flatMap((v) => (v?.kind === "created" ? [v.order] : [])));
   for (const [i, leader] of followers) verdicts[i] = asFollower(drafts[i]!, drafts[leader]!, verdicts[leader]!);
-  return { verdicts: verdicts as Verdict[], emptied, attempts: attempt, numbered };
+  return { verdicts: verdicts as Verdict[], emptied, attempts: attempt };
 }

@@ -32,8 +32,8 @@ export type Draft = { req: PlaceOrderRequest; lines: Line[]; cartRevision: strin
 export type NamedLine = Line & { name: string };
 export type PricedLine = NamedLine & { price: string };
 /** An order ready to write: header and lines computed, nothing written yet. */
-/** `orderNumber`: given by the database on insert, read back once the order is committed (null if that read failed). */
-export type PreparedOrder = { header: OrderHeader; lines: PricedLine[]; orderNumber?: number | null };
+/** `orderNumber`: given by the database, read back by the transaction that inserts the order (lib/orders/order-rows.ts). */
+export type PreparedOrder = { header: OrderHeader; lines: PricedLine[]; orderNumber?: number };
 /** An order row as the checkout writes it: the database numbers it (orders.order_number). */
 export type OrderHeader = Omit<Order, "orderNumber" | "carrier" | "trackingNumber">;
 

@@ -1,26 +1,26 @@
 import "server-only";
-import type { ResultSetHeader, RowDataPacket } from "mysql2";
-import { getPool, placeholders, type Conn } from "@/db";
+import type { RowDataPacket } from "mysql2";
+import { placeholders, type Conn } from "@/db";
 import { isDuplicateKey, isMissingOrder } from "@/lib/errors";
-import { log } from "@/lib/platform/log";
 import { lineRowsOf, type OrderHeader, type PreparedOrder } from "./draft";
 import { DuplicateKey } from "./idempotency";
 import { confirmationsOf } from "./mail-outbox";
 import { EVENT_ROW, INSERT_EVENTS } from "./events";
 
 /**
- * Writing a batch's orders: one INSERT for the headers; then, in one round trip (a multi-statement
- * query), one for their confirmation e-mails (lib/orders/mail-outbox.ts), one for the lines and
- * one for their first event (the timeline's "placed", lib/orders/events.ts). Prebuilt SQL: a
- * batch's rows built through Drizzle cost more CPU than the database spent storing them.
+ * Writing a batch's orders, in one round trip (a multi-statement query): one INSERT for the
+ * headers, one for their confirmation e-mails (lib/orders/mail-outbox.ts), one for the lines,
+ * one for their first event (the timeline's "placed", lib/orders/events.ts), then the numbers
+ * the database gave the orders. Prebuilt SQL: a batch's rows built through Drizzle cost more CPU
+ * than the database spent storing them.
  *
  * A multi-statement query's later statements can run outside the transaction: a Galera abort
  * that rolls it back between two of them is not reported to them, and MariaDB runs the rest in
  * autocommit (the cluster test's race (c) caught an INSERT doing so). So only the first
- * statement may be one that nothing guards (an abort before the query is reported at its
- * start): the outbox's, whose table has no foreign key. The lines and the events follow it, and
- * their foreign keys to `orders` refuse them once the batch's orders are gone; that refusal is
- * the lost transaction, and the commit runs again (OrdersGone).
+ * statement may be one that nothing guards (an abort before the query is reported at its start):
+ * the headers'. Every later one fails once the batch's orders are gone: the confirmations, lines
+ * and events by their foreign keys to `orders`, the numbers' read by finding fewer orders than
+ * the batch wrote. That failure is the lost transaction, and the commit runs again (OrdersGone).
  */
 // Every column the checkout writes; `Record` over the header's keys, so a new column cannot be forgotten here.
 const HEADER_COLUMNS: Record<keyof OrderHeader, string> = {
@@ -53,34 +53,37 @@ const INSERT_ORDERS = `INSERT INTO orders (${KEYS.map((k) => HEADER_COLUMNS[k]).
 const ORDER_ROW = `(${placeholders(KEYS.length)})`;
 const INSERT_LINES = "INSERT INTO order_lines (order_id, sku_id, name, count, price) VALUES ";
 
+const READ_NUMBERS = (n: number) => `SELECT id, order_number FROM orders WHERE id IN (${placeholders(n)})`;
+
 /**
- * Inside the checkout transaction, with each order's confirmation e-mail queued (lib/orders/mail-outbox.ts). A duplicate idempotency key or cart revision met here (an
- * order written since the lookups) throws DuplicateKey, and the commit runs again. A lone order
- * learns its number from the INSERT itself; a batch's are read after the commit (readOrderNumbers).
+ * Inside the checkout transaction, with each order's confirmation e-mail queued
+ * (lib/orders/mail-outbox.ts); gives every order its number. A duplicate idempotency key or cart
+ * revision met here (an order written since the lookups) throws DuplicateKey, and the commit runs
+ * again. Numbers are read rather than taken from the INSERT: with several rows they need not be
+ * consecutive (innodb_autoinc_lock_mode = 2, as Galera needs).
  */
 export async function insertOrders(tx: Conn, served: PreparedOrder[]) {
-  let result: ResultSetHeader;
-  try {
-    [result] = await tx.query<ResultSetHeader>(INSERT_ORDERS + served.map(() => ORDER_ROW).join(", "), served.flatMap((o) => KEYS.map((k) => o.header[k])));
-  } catch (e) {
-    if (isDuplicateKey(e)) throw new DuplicateKey();
-    throw e;
-  }
-  // With one row, the AUTO_INCREMENT value is that row's on MySQL and MariaDB whatever
-  // innodb_autoinc_lock_mode says; with several it need not be consecutive (mode 2, Galera).
-  if (served.length === 1) served[0]!.orderNumber = result.insertId;
   const lines = served.flatMap(lineRowsOf);
-  const rest = [
+  const ids = served.map((o) => o.header.id);
+  const statements = [
+    { sql: INSERT_ORDERS + served.map(() => ORDER_ROW).join(", "), values: served.flatMap((o) => KEYS.map((k) => o.header[k])) },
     confirmationsOf(served),
     { sql: INSERT_LINES + lines.map(() => "(?, ?, ?, ?, ?)").join(", "), values: lines.flatMap((l) => [l.orderId, l.skuId, l.name, l.count, l.price]) },
     { sql: INSERT_EVENTS + served.map(() => EVENT_ROW).join(", "), values: served.flatMap(({ header: h }) => [h.id, h.status, h.userId, h.createdAt]) },
+    { sql: READ_NUMBERS(ids.length), values: ids },
   ].filter((s) => s !== null);
+  let results: unknown[];
   try {
-    await tx.query(rest.map((s) => s.sql).join(";\n"), rest.flatMap((s) => s.values));
+    [results] = (await tx.query(statements.map((s) => s.sql).join(";\n"), statements.flatMap((s) => s.values))) as unknown as [unknown[]];
   } catch (e) {
+    if (isDuplicateKey(e)) throw new DuplicateKey();
     if (isMissingOrder(e)) throw new OrdersGone();
     throw e;
   }
+  const rows = results.at(-1) as RowDataPacket[];
+  if (rows.length !== served.length) throw new OrdersGone();
+  const numbers = new Map(rows.map((r) => [String(r.id), Number(r.order_number)]));
+  for (const order of served) order.orderNumber = numbers.get(order.header.id)!;
 }
 
 /** The batch's transaction was rolled back under it (a Galera abort) mid-query: see insertOrders. */
@@ -88,22 +91,4 @@ export class OrdersGone extends Error {
   constructor() {
     super("the batch's orders were rolled back under it");
   }
-}
-
-/**
- * The numbers the database gave committed orders that do not know theirs yet, in one read. Never
- * throws: a failed read leaves them unknown (null); the orders stand, and their pages show the number.
- */
-export async function readOrderNumbers(created: PreparedOrder[]) {
-  const unknown = created.filter((o) => o.orderNumber === undefined);
-  if (unknown.length === 0) return;
-  const numbers = new Map<string, number>();
-  try {
-    const ids = unknown.map((o) => o.header.id);
-    const [rows] = await getPool().query<RowDataPacket[]>(`SELECT id, order_number FROM orders WHERE id IN (${placeholders(ids.length)})`, ids);
-    for (const r of rows) numbers.set(String(r.id), Number(r.order_number));
-  } catch (err) {
-    log.warn({ err }, "could not read the new orders' numbers");
-  }
-  for (const order of unknown) order.orderNumber = numbers.get(order.header.id) ?? null;
 }

@@ -9,8 +9,8 @@ import net from "node:net";
  *   connection) from the server, which waits until it is killed: a crash between COMMIT and
  *   whatever the server does after it;
  * - `delay`: hold every COMMIT for `delayMs` (slow in-flight checkouts for the SIGTERM test);
- * - `start-cut`: cut the connection instead of sending a `START TRANSACTION` (a connection that
- *   died in the pool: nothing written on it yet), `times` times (1 if not given).
+ * - `start-cut`: cut the connection instead of sending a query that starts a transaction (a
+ *   connection that died in the pool: nothing committed on it), `times` times (1 if not given).
  * `drop`, `ack-lost`, `reply-held` fire once, then the proxy passes everything again.
  */
 export type CommitFault = { kind: "drop" } | { kind: "ack-lost" } | { kind: "reply-held" } | { kind: "delay"; delayMs: number } | { kind: "start-cut"; times?: number };
@@ -91,7 +91,7 @@ export class CommitProxy {
 
   private async forward(packet: Buffer, statement: string, client: net.Socket, upstream: net.Socket, onReply: (then: "cut" | "hold") => void) {
     if (client.destroyed || upstream.destroyed) return;
-    if (this.fault?.kind === "start-cut" && statement === "start transaction") {
+    if (this.fault?.kind === "start-cut" && statement.startsWith("start transaction")) {
       const left = (this.fault.times ?? 1) - 1;
       this.fault = left > 0 ? { kind: "start-cut", times: left } : undefined;
       client.destroy();
