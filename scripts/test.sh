@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: type check, lint, one production build, then unit + integration + fault tests
+# Every test: one production build, type check and lint, then unit + integration + fault tests
 # (vitest, real MariaDB and Redis) and end-to-end (Playwright, Chromium) on their own ports and databases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,10 +12,6 @@ bash scripts/services.sh
 FRONT_DIR=artifacts/front-check bash scripts/front.sh --check >/dev/null
 CHROMIUM_PATH="$(bash scripts/chromium.sh)"
 export CHROMIUM_PATH
-
-echo "== type check and lint (eslint, import rules)"
-npx tsc --noEmit
-npm run --silent lint
 
 # One production build serves both the fault tests (tests/faults: real `next start` processes
 # killed and restarted against throwaway MariaDB/Redis) and the end-to-end tests.
@@ -30,8 +26,20 @@ env "${BUILD_SECRETS[@]}" NODE_ENV=production npx next build
 echo "== no server secret in the client bundles"
 env "${BUILD_SECRETS[@]}" npx tsx scripts/check-bundle-secrets.ts
 
-echo "== production install: npm ci --omit=dev in a scratch copy, migrate, seed, npm start"
-PRODCHECK_DIST="$NEXT_DIST_DIR" bash scripts/prod-install-check.sh
+# The production-install check mostly waits on npm and a server; the type check and lint run beside it.
+echo "== type check and lint (eslint, import rules), beside the production-install check"
+mkdir -p artifacts
+PRODCHECK_DIST="$NEXT_DIST_DIR" bash scripts/prod-install-check.sh >artifacts/prod-install-check.log 2>&1 &
+prod_pid=$!
+trap 'kill "$prod_pid" 2>/dev/null || true' EXIT
+npx tsc --noEmit
+npm run --silent lint
+prod=0
+wait "$prod_pid" || prod=$?
+trap - EXIT
+echo "== production install: npm ci --omit=dev in a scratch copy, migrate, seed, npm start (artifacts/prod-install-check.log)"
+cat artifacts/prod-install-check.log
+[ "$prod" = 0 ] || { echo "the production-install check failed (exit $prod)"; exit 1; }
 
 echo "== unit, integration and fault tests (vitest: tests/faults in a second lane beside the rest)"
 # The fault tests run against throwaway MariaDB and Redis servers and spend most of their time
@@ -39,7 +47,6 @@ echo "== unit, integration and fault tests (vitest: tests/faults in a second lan
 # other files, with its own database, Redis database and ports (FAULTS_PORT_BASE): neither lane
 # sees the other's rows, and each runs its files one at a time. The page-cache file times a page
 # cached for one second, so it runs alone once both lanes are done.
-mkdir -p artifacts
 faults_env=(TEST_DATABASE_URL="${FAULTS_TEST_DATABASE_URL:-mysql://root@127.0.0.1:3306/stockroom_test_faults}"
             TEST_REDIS_URL="${FAULTS_TEST_REDIS_URL:-redis://127.0.0.1:6379/7}" FAULTS_PORT_BASE="${FAULTS_PORT_BASE:-3701}")
 alone=tests/faults/page-cache.test.ts
