@@ -32,14 +32,22 @@ export class HttpClient {
           headers: { host: this.base.host, ...headers, ...(payload ? { "content-length": String(payload.length) } : {}) },
         },
         (res) => {
+          answered = true;
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
           res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
           res.on("error", reject);
+          // After "end" this changes nothing; before it, the answer was cut off.
+          res.on("close", () => reject(new Error("the answer was cut off")));
         },
       );
+      let answered = false;
       req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`request timed out after ${this.timeoutMs} ms`)));
       req.on("error", reject);
+      // A connection closed with no answer and no error would otherwise leave the caller waiting forever.
+      req.on("close", () => {
+        if (!answered) reject(new Error("the connection closed without an answer"));
+      });
       req.end(payload);
     });
   }
