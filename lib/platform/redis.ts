@@ -36,6 +36,11 @@ const commandOptions = { maxRetriesPerRequest: 2, connectTimeout: 2_000, command
 // write, which halves the client's CPU per command under load and costs nothing when idle.
 const pipelining = { enableAutoPipelining: true } as const;
 const backoff = (times: number) => Math.min(times * 100, 1_000);
+// ioredis 6 asks the cluster for its slot map only on a redirection or a lost connection, never
+// on a timeout: a process cut off from a master by a partition kept sending that master's slots
+// to it, every command timing out, long after its replica had been promoted (the cluster
+// test's `r-split`). Asking every 2 s (one CLUSTER SLOTS, to any node that answers) bounds that.
+const slotsRefreshInterval = 2_000;
 
 /** `host:port,host:port` -> startup nodes; the client discovers the rest of the cluster itself. */
 export function parseClusterNodes(list: string) {
@@ -58,7 +63,7 @@ export function getRedis(): RedisClient {
   if (globalForRedis.stockroomRedis) return globalForRedis.stockroomRedis;
   const { REDIS_CLUSTER_NODES, REDIS_URL } = env();
   const client: RedisClient = REDIS_CLUSTER_NODES
-    ? new Cluster(parseClusterNodes(REDIS_CLUSTER_NODES), { redisOptions: commandOptions, clusterRetryStrategy: backoff, scripts: { ...registered }, ...pipelining })
+    ? new Cluster(parseClusterNodes(REDIS_CLUSTER_NODES), { redisOptions: commandOptions, clusterRetryStrategy: backoff, slotsRefreshInterval, scripts: { ...registered }, ...pipelining })
     : new Redis(REDIS_URL, { ...commandOptions, ...pipelining, retryStrategy: backoff, scripts: { ...registered } });
   // Without a listener ioredis logs every failed reconnect as an unhandled error event.
   client.on("error", () => {});
