@@ -99,7 +99,10 @@ test.describe("the owner's catalog on a phone", () => {
     const picture = shopper.getByRole("img", { name: "The tee folded on a blue table" }).first();
     await expect(picture).toBeVisible();
     expect(await picture.getAttribute("srcset")).toMatch(/-320\.webp 320w/);
-    const src = new URL((await picture.evaluate((img: HTMLImageElement) => img.currentSrc))).pathname;
+    // currentSrc stays empty until the browser has picked a candidate from srcset.
+    const currentSrc = () => picture.evaluate((img: HTMLImageElement) => img.currentSrc);
+    await expect.poll(currentSrc).not.toBe("");
+    const src = new URL(await currentSrc()).pathname;
     const served = await shopper.request.get(src);
     expect(served.status()).toBe(200);
     expect(served.headers()["cache-control"]).toContain("immutable");
