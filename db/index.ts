@@ -170,7 +170,8 @@ export async function transaction<T>(
         return rest.length === 1 ? [rest[0] as unknown[], fields[begin.length] as unknown[]] : [rest, fields.slice(begin.length)];
       } catch (e) {
         if (attempt >= 2 || !isLostConnection(e)) {
-          begun = true; // perhaps: a ROLLBACK costs nothing where it was not
+          // The transaction may have started before the error: roll it back (a ROLLBACK without one is harmless).
+          begun = true;
           throw e;
         }
         conn.destroy();
