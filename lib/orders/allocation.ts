@@ -5,9 +5,8 @@ import { affectedRows, placeholders, type Conn, type Tx } from "@/db";
 import { orderLineAllocations, orderLines, skuLocations, skus } from "@/db/schema";
 import { notifyRestocked } from "@/lib/alerts/restock";
 import type { Line } from "@/lib/cart/store";
-import { isMissingOrder } from "@/lib/errors";
 import { log } from "@/lib/platform/log";
-import { OrdersGone } from "./order-rows";
+import { ordersGoneOr } from "./order-rows";
 
 /**
  * Which location each sold unit leaves from. `skus.stock` is a SKU's sellable total (the sum over
@@ -93,8 +92,7 @@ export async function allocateFromLocations(tx: Conn, bought: Bought[]): Promise
       ],
     )) as unknown as [unknown[]];
   } catch (e) {
-    if (isMissingOrder(e)) throw new OrdersGone();
-    throw e;
+    throw ordersGoneOr(e);
   }
   if (affectedRows(taking) !== changes.length) throw new LocationsShort("a location row changed under its lock");
   return skuIds.filter((skuId) => (queues.get(skuId) ?? []).every((at) => at.left === 0));

@@ -77,8 +77,7 @@ export async function insertOrders(tx: Conn, served: PreparedOrder[]) {
     [results] = (await tx.query(statements.map((s) => s.sql).join(";\n"), statements.flatMap((s) => s.values))) as unknown as [unknown[]];
   } catch (e) {
     if (isDuplicateKey(e)) throw new DuplicateKey();
-    if (isMissingOrder(e)) throw new OrdersGone();
-    throw e;
+    throw ordersGoneOr(e);
   }
   const rows = results.at(-1) as RowDataPacket[];
   if (rows.length !== served.length) throw new OrdersGone();
@@ -92,3 +91,6 @@ export class OrdersGone extends Error {
     super("the batch's orders were rolled back under it");
   }
 }
+
+/** A later statement of a multi-statement query refused by its foreign key to `orders` is OrdersGone; anything else is itself. */
+export const ordersGoneOr = (e: unknown) => (isMissingOrder(e) ? new OrdersGone() : e);
