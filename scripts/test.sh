@@ -6,6 +6,24 @@ cd "$(dirname "$0")/.."
 # Next.js would otherwise send anonymous usage data from every build and server.
 export NEXT_TELEMETRY_DISABLED=1
 
+# `beside LOG COMMAND...` starts a slow step in the background (its output to LOG) while the
+# next steps run; `joined HEADING` waits for it, prints its log under HEADING and returns its exit code.
+beside() {
+  beside_log=$1
+  shift
+  "$@" >"$beside_log" 2>&1 &
+  beside_pid=$!
+  trap 'kill "$beside_pid" 2>/dev/null || true' EXIT
+}
+joined() {
+  local rc=0
+  wait "$beside_pid" || rc=$?
+  trap - EXIT
+  echo "== $1 ($beside_log)"
+  cat "$beside_log"
+  return "$rc"
+}
+
 [ -d node_modules ] || npm ci
 bash scripts/services.sh
 # nginx for the front the end-to-end and fault tests run through (installed with apt when root and missing).
@@ -29,17 +47,10 @@ env "${BUILD_SECRETS[@]}" npx tsx scripts/check-bundle-secrets.ts
 # The production-install check mostly waits on npm and a server; the type check and lint run beside it.
 echo "== type check and lint (eslint, import rules), beside the production-install check"
 mkdir -p artifacts
-PRODCHECK_DIST="$NEXT_DIST_DIR" bash scripts/prod-install-check.sh >artifacts/prod-install-check.log 2>&1 &
-prod_pid=$!
-trap 'kill "$prod_pid" 2>/dev/null || true' EXIT
+beside artifacts/prod-install-check.log env PRODCHECK_DIST="$NEXT_DIST_DIR" bash scripts/prod-install-check.sh
 npx tsc --noEmit
 npm run --silent lint
-prod=0
-wait "$prod_pid" || prod=$?
-trap - EXIT
-echo "== production install: npm ci --omit=dev in a scratch copy, migrate, seed, npm start (artifacts/prod-install-check.log)"
-cat artifacts/prod-install-check.log
-[ "$prod" = 0 ] || { echo "the production-install check failed (exit $prod)"; exit 1; }
+joined "production install: npm ci --omit=dev in a scratch copy, migrate, seed, npm start" || { echo "the production-install check failed"; exit 1; }
 
 echo "== unit, integration and fault tests (vitest: tests/faults in a second lane beside the rest)"
 # The fault tests run against throwaway MariaDB and Redis servers and spend most of their time
@@ -50,16 +61,11 @@ echo "== unit, integration and fault tests (vitest: tests/faults in a second lan
 faults_env=(TEST_DATABASE_URL="${FAULTS_TEST_DATABASE_URL:-mysql://root@127.0.0.1:3306/stockroom_test_faults}"
             TEST_REDIS_URL="${FAULTS_TEST_REDIS_URL:-redis://127.0.0.1:6379/7}" FAULTS_PORT_BASE="${FAULTS_PORT_BASE:-3701}")
 alone=tests/faults/page-cache.test.ts
-env "${faults_env[@]}" npx vitest run tests/faults --exclude "$alone" >artifacts/vitest-faults.log 2>&1 &
-faults_pid=$!
-trap 'kill "$faults_pid" 2>/dev/null || true' EXIT
+beside artifacts/vitest-faults.log env "${faults_env[@]}" npx vitest run tests/faults --exclude "$alone"
 rest=0
 npx vitest run --exclude 'tests/faults/**' || rest=$?
 faults=0
-wait "$faults_pid" || faults=$?
-trap - EXIT
-echo "== tests/faults (second lane; artifacts/vitest-faults.log)"
-cat artifacts/vitest-faults.log
+joined "tests/faults (second lane)" || faults=$?
 if [ "$rest" != 0 ] || [ "$faults" != 0 ]; then
   echo "vitest failed (other files: exit $rest, tests/faults: exit $faults)"
   exit 1
