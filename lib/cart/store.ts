@@ -1,5 +1,5 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Result } from "ioredis";
 import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/platform/log";
@@ -29,7 +29,9 @@ export function cartKeys(owner: Owner) {
   return { items: `cart:{${owner}}`, selected: `cart:{${owner}}:selected`, revision: `cart:{${owner}}:rev` } as const;
 }
 
-const newRevision = () => randomBytes(12).toString("base64url");
+// randomUUID draws from Node's cached pool of random bytes: a call to randomBytes for every
+// change and every checkout's cart read was a twentieth of a batched checkout's CPU.
+const newRevision = () => randomUUID().replaceAll("-", "");
 
 const GUEST_TTL_SECONDS = 30 * 86_400;
 const ttlFor = (owner: Owner) => (owner.startsWith("g:") ? GUEST_TTL_SECONDS : 0);
