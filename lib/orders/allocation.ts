@@ -77,12 +77,13 @@ export async function allocateFromLocations(tx: Conn, bought: Bought[]): Promise
   // change may only be a query's first statement on Galera; lib/orders/order-rows.ts says why),
   // and the allocations' foreign key to `orders` refuses them if an abort fell between the two.
   // The guard and the unsigned column refuse a take the read did not allow; it cannot happen
-  // while the rows stay locked.
+  // while the rows stay locked. The rows are named as ORed pairs: MariaDB's UPDATE has no range
+  // access for `(sku_id, location_id) IN (...)` and read every location row of the shop instead.
   let taking: unknown[];
   try {
     [taking] = (await tx.query(
       `UPDATE sku_locations SET stock = stock - CASE ${changes.map(() => "WHEN sku_id = ? AND location_id = ? THEN ?").join(" ")} END
-       WHERE (sku_id, location_id) IN (${changes.map(() => "(?, ?)").join(", ")});\n` +
+       WHERE ${changes.map(() => "(sku_id = ? AND location_id = ?)").join(" OR ")};\n` +
         INSERT_ALLOCATIONS +
         allocations.map(() => "(?, ?, ?, ?)").join(", "),
       [
