@@ -82,7 +82,7 @@ export async function replay(req: PlaceOrderRequest, earlier: Order): Promise<Pl
 export async function keysWithOrders(pairs: { userId: number; key: string }[]): Promise<Set<string>> {
   if (pairs.length === 0) return new Set();
   const [rows] = await getCausalPool().query<RowDataPacket[]>(
-    `SELECT user_id, idempotency_key FROM orders WHERE (user_id, idempotency_key) IN (${pairs.map(() => "(?, ?)").join(", ")})`,
+    `SELECT user_id, idempotency_key FROM orders FORCE INDEX (orders_user_idempotency_idx) WHERE (user_id, idempotency_key) IN (${pairs.map(() => "(?, ?)").join(", ")})`,
     pairs.flatMap((p) => [p.userId, normalizeKey(p.key)]),
   );
   return new Set(rows.map((r) => `${Number(r.user_id)}:${normalizeKey(String(r.idempotency_key))}`));

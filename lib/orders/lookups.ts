@@ -43,9 +43,9 @@ type LookupRow = RowDataPacket & { kind: "o" | "a" | "s"; id: string | number; u
  * Everything a batch reads before its transaction, in one statement (one round trip on one
  * pooled connection), as a UNION of three kinds of row: `o` the orders with a draft's idempotency
  * key or cart revision and its users' orders still waiting for their cart cleanup (three
- * branches, each on its own index: joined by OR, MariaDB read every order of the batch's users,
- * so a regular customer's checkout got dearer with every order; an order found twice is
- * harmless to the verdicts); `a` the
+ * branches, each forced onto its own index: left to choose, or joined by OR, MariaDB ranged over
+ * `user_id` alone and read every order of the batch's users, so a regular customer's checkout got
+ * dearer with every order; an order found twice is harmless to the verdicts); `a` the
  * ship-to addresses with their owners (a draft may only use its own); `s` the SKUs, from the
  * primary, never a replica: price snapshots and the checks on sale state depend on them.
  * (Plain rows, not JSON_ARRAYAGG: MariaDB 10.11 crashed building the aggregate's temporary table
@@ -61,15 +61,15 @@ export async function batchLookups(drafts: Draft[]): Promise<BatchLookups> {
   const [rows] = await onceMoreIfLost(() =>
     getPool().query<LookupRow[]>(
       `SELECT 'o' AS kind, id, user_id AS uid, idempotency_key AS c1, cart_revision AS c2, cart_cleanup_pending AS c3, NULL AS c4, NULL AS c5, NULL AS c6, NULL AS c7, NULL AS c8, NULL AS c9
-         FROM orders WHERE (user_id, idempotency_key) IN (${pairs})
+         FROM orders FORCE INDEX (orders_user_idempotency_idx) WHERE (user_id, idempotency_key) IN (${pairs})
        UNION ALL
        SELECT 'o', id, user_id, idempotency_key, cart_revision, cart_cleanup_pending, NULL, NULL, NULL, NULL, NULL, NULL
-         FROM orders WHERE (user_id, cart_revision) IN (${pairs})
+         FROM orders FORCE INDEX (orders_user_cart_revision_idx) WHERE (user_id, cart_revision) IN (${pairs})
        UNION ALL
        SELECT 'o', id, user_id, idempotency_key, cart_revision, cart_cleanup_pending, NULL, NULL, NULL, NULL, NULL, NULL
-         FROM orders WHERE user_id IN (${placeholders(users.length)}) AND cart_cleanup_pending = 1
+         FROM orders FORCE INDEX (orders_cleanup_idx) WHERE user_id IN (${placeholders(users.length)}) AND cart_cleanup_pending = 1
        UNION ALL
-       SELECT 'a', id, user_id, name, email, phone, line1, line2, city, region, postcode, country FROM addresses WHERE id IN (${addressIds.length === 0 ? "NULL" : placeholders(addressIds.length)})
+       SELECT 'a', id, user_id, name, email, phone, line1, line2, city, region, postcode, country FROM addresses FORCE INDEX (PRIMARY) WHERE id IN (${addressIds.length === 0 ? "NULL" : placeholders(addressIds.length)})
        UNION ALL
        SELECT 's', k.id, NULL, p.name, k.name, k.price, k.stock, k.on_sale AND k.product_active, k.per_customer_limit, k.sale_starts_at, k.queue_admit_per_second IS NOT NULL, NULL
          FROM skus k JOIN spus p ON p.id = k.spu_id WHERE k.id IN (${placeholders(skuIds.length)})`,
