@@ -211,6 +211,7 @@ export const orders = mysqlTable(
   (t) => [
     // The console's list: newest first, keyset-paged on (created_at, id) (lib/admin/order-search.ts).
     index("orders_created_id_idx").on(t.createdAt, t.id),
+    // These two and orders_cleanup_idx are named by the checkout's lookups (FORCE INDEX, lib/orders/lookups.ts): rename them there too.
     uniqueIndex("orders_user_idempotency_idx").on(t.userId, t.idempotencyKey),
     uniqueIndex("orders_user_cart_revision_idx").on(t.userId, t.cartRevision),
     uniqueIndex("orders_order_number_idx").on(t.orderNumber),
