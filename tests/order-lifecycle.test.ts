@@ -6,12 +6,14 @@ import { POST as cancelRoute } from "@/app/api/orders/[orderId]/cancel/route";
 import { POST as payRoute } from "@/app/api/orders/[orderId]/pay/route";
 import { GET as orderRoute } from "@/app/api/orders/[orderId]/route";
 import { getDb } from "@/db";
-import { orders, type PayMethod } from "@/db/schema";
+import { mailOutbox, orders, type PayMethod } from "@/db/schema";
 import { setCartSelection } from "@/lib/cart/service";
 import { readLines, userOwner } from "@/lib/cart/store";
 import { isAppError } from "@/lib/errors";
 import { expireUnpaidOrders } from "@/lib/orders/expiry";
-import { expireOrder, payOrder, secondsLeftToPay } from "@/lib/orders/lifecycle";
+import { cancelOrder, expireOrder, payOrder, secondsLeftToPay } from "@/lib/orders/lifecycle";
+import { MAIL_QUEUED } from "@/lib/orders/mail-outbox";
+import { onNudge } from "@/lib/platform/nudge";
 import { placeOrder } from "@/lib/orders/checkout";
 import { ctx, linesOf, makeSkus, makeShopper, fillCart, request, stockOf, uid, type Shopper } from "./support/fixtures";
 
@@ -255,5 +257,32 @@ describe("order lifecycle: legal and illegal moves through the routes", () => {
     await expectError(await pay(id), 401, "UNAUTHENTICATED");
     await expectError(await cancel(id), 401, "UNAUTHENTICATED");
     expect((await statusOf(id)).status).toBe("awaiting_shipment");
+  });
+});
+
+describe("order lifecycle: waking the mail relay", () => {
+  it("wakes this process's relay after a move that queued an e-mail, and not after one whose order has no address to write to", async () => {
+    const [skuId] = (await makeSkus([10])) as [number];
+    const user = await makeShopper();
+    const paid = await placeFor(user, [[skuId, 1]]);
+    const cancelled = await placeFor(user, [[skuId, 1]]);
+    const silent = await placeFor(user, [[skuId, 1]]);
+    await getDb().update(orders).set({ shipEmail: "" }).where(eq(orders.id, silent));
+    let woken = 0;
+    const stop = onNudge(MAIL_QUEUED, () => woken++);
+    try {
+      await payOrder(user.id, paid);
+      expect(woken).toBe(1);
+      await cancelOrder(user.id, silent);
+      expect(woken).toBe(1);
+      await cancelOrder(user.id, cancelled);
+      expect(woken).toBe(2);
+    } finally {
+      stop();
+    }
+    const mails = async (orderId: string) => (await getDb().select({ kind: mailOutbox.kind }).from(mailOutbox).where(eq(mailOutbox.orderId, orderId))).length;
+    // Each had its confirmation queued at checkout; the silent one's cancel queued nothing.
+    expect([await mails(paid), await mails(cancelled), await mails(silent)]).toEqual([2, 2, 1]);
+    expect(await statusOf(silent)).toMatchObject({ status: "cancelled" });
   });
 });

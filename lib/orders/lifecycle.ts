@@ -77,15 +77,14 @@ async function transition(orderId: string, moveSpec: Move, by: Actor, options?: 
   const moved = await retryOnContention(`${moveSpec.to} ${orderId}`, () =>
     getDb().transaction(
       async (tx) => {
-        if (!(await move(tx, orderId, moveSpec, by, options))) return false;
-        if (kind) await queueOrderMail(tx, orderId, kind);
-        return true;
+        if (!(await move(tx, orderId, moveSpec, by, options))) return null;
+        return { mailed: kind ? await queueOrderMail(tx, orderId, kind) : false };
       },
       { isolationLevel: "read committed" },
     ),
   );
-  if (moved && kind) mailQueued();
-  return moved;
+  if (moved?.mailed) mailQueued();
+  return moved !== null;
 }
 
 /**
@@ -95,19 +94,19 @@ async function transition(orderId: string, moveSpec: Move, by: Actor, options?: 
  * checkout never wait on each other in a cycle.
  */
 async function cancelAndRestock(orderId: string, moveSpec: Move, by: Actor, options?: MoveOptions): Promise<boolean> {
-  const restocked = await retryOnContention(`cancel ${orderId}`, () =>
+  const cancelled = await retryOnContention(`cancel ${orderId}`, () =>
     getDb().transaction(
       async (tx) => {
         if (!(await move(tx, orderId, moveSpec, by, options))) return null;
         const restocked = await giveBack(tx, orderId);
-        await queueOrderMail(tx, orderId, MAIL_OF.get(moveSpec)!);
-        return restocked;
+        return { restocked, mailed: await queueOrderMail(tx, orderId, MAIL_OF.get(moveSpec)!) };
       },
       { isolationLevel: "read committed" },
     ),
   );
-  if (!restocked) return false;
-  mailQueued();
+  if (!cancelled) return false;
+  const { restocked, mailed } = cancelled;
+  if (mailed) mailQueued();
   // After commit: the units are back, so "sold out" hints for them are now wrong.
   await clearSoldOut(restocked);
   return true;

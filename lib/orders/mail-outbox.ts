@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db";
+import { affectedRows, type Db, type Tx } from "@/db";
 import type { MailKind } from "@/db/schema";
 import { nudge } from "@/lib/platform/nudge";
 import type { PreparedOrder } from "./draft";
@@ -26,9 +26,9 @@ export function confirmationsOf(served: PreparedOrder[]) {
   };
 }
 
-/** One e-mail about one order, to its snapshot address, inside the caller's transaction (the status move's). */
-export async function queueOrderMail(tx: Db | Tx, orderId: string, kind: MailKind) {
-  await tx.execute(sql`INSERT INTO mail_outbox (kind, order_id, recipient) SELECT ${kind}, id, ship_email FROM orders WHERE id = ${orderId} AND ship_email <> ''`);
+/** One e-mail about one order, to its snapshot address, inside the caller's transaction (the status move's); false when the order has no address to write to. */
+export async function queueOrderMail(tx: Db | Tx, orderId: string, kind: MailKind): Promise<boolean> {
+  return affectedRows(await tx.execute(sql`INSERT INTO mail_outbox (kind, order_id, recipient) SELECT ${kind}, id, ship_email FROM orders WHERE id = ${orderId} AND ship_email <> ''`)) === 1;
 }
 
 /** The nudge topic this process's mail relay listens on (lib/platform/nudge.ts). */
