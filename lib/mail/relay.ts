@@ -143,10 +143,9 @@ const NOTE_MARGIN_MS = 5 * 60_000;
 let lastNotePassAt: number | undefined;
 async function noteNoSmtp() {
   const startedAt = Date.now();
-  const since = lastNotePassAt === undefined ? "" : " AND next_attempt_at >= NOW(3) - INTERVAL ? MICROSECOND";
-  const params: unknown[] = [NO_SMTP_NOTE];
-  if (lastNotePassAt !== undefined) params.push((startedAt - lastNotePassAt + NOTE_MARGIN_MS) * 1000);
-  await getPool().query(`UPDATE mail_outbox SET last_error = ? WHERE state = 'pending'${since} AND last_error IS NULL`, params);
+  const [since, params] =
+    lastNotePassAt === undefined ? ["", []] : [" AND next_attempt_at >= NOW(3) - INTERVAL ? MICROSECOND", [(startedAt - lastNotePassAt + NOTE_MARGIN_MS) * 1000]];
+  await getPool().query(`UPDATE mail_outbox SET last_error = ? WHERE state = 'pending'${since} AND last_error IS NULL`, [NO_SMTP_NOTE, ...params]);
   lastNotePassAt = startedAt;
 }
 
