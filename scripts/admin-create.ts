@@ -6,6 +6,7 @@
 import { closeDb } from "@/db";
 import { KNOWN_PASSWORDS } from "@/db/seed";
 import { createOrResetAdmin } from "@/lib/auth/admin-account";
+import { SESSION_CACHE_MS } from "@/lib/auth/session-ttl";
 import { isAppError } from "@/lib/errors";
 
 class Refused extends Error {}
@@ -63,7 +64,7 @@ async function main() {
     console.log(
       admin.outcome === "created"
         ? `Created the admin ${admin.username}`
-        : `Reset the password of the admin ${admin.username}; ${admin.sessionsEnded} session(s) ended`,
+        : `Reset the password of the admin ${admin.username}; ${admin.sessionsEnded} session(s) ended (a server that read one in the last ${SESSION_CACHE_MS / 1000} s may accept it until its copy in Redis expires)`,
     );
     return 0;
   } catch (e) {

@@ -4,9 +4,11 @@ import { and, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { affectedRows, getDb, preparedQuery } from "@/db";
 import { sessions, users, type Role } from "@/db/schema";
 import { env } from "@/lib/platform/env";
+import { log } from "@/lib/platform/log";
+import { getRedis } from "@/lib/platform/redis";
+import { SESSION_CACHE_MS, SESSION_DAYS } from "./session-ttl";
 
 export const SESSION_COOKIE = "stockroom_session";
-const SESSION_DAYS = 30;
 
 export type SessionUser = { id: number; username: string; role: Role };
 
@@ -30,10 +32,10 @@ export async function createSession(userId: number) {
   return { token, expiresAt };
 }
 
-// Every signed-in request runs this one.
+// A signed-in request whose session Redis does not hold yet runs this one.
 const sessionUser = preparedQuery((db) =>
   db
-    .select({ id: users.id, username: users.username, role: users.role })
+    .select({ id: users.id, username: users.username, role: users.role, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now"))))
@@ -41,15 +43,59 @@ const sessionUser = preparedQuery((db) =>
     .prepare(),
 );
 
+/**
+ * Sessions are read on every signed-in request, so Redis holds each one for up to
+ * SESSION_CACHE_MS: over HTTP the MariaDB lookup cost a worker about 0.4 ms of CPU per request
+ * and MariaDB a statement, a Redis GET next to nothing. The table stays the record. Ending a
+ * session overwrites its entry with a tombstone first, and an entry is only ever added where
+ * none is (`NX`), so a lookup that read the row just before it was deleted cannot bring it back.
+ * Where Redis does not hear of the end (down at that moment, or `npm run admin:create`'s reset,
+ * which runs without Redis) a cached session lives at most SESSION_CACHE_MS more. While Redis is
+ * down every lookup reads the table.
+ */
+const cacheKey = (id: string) => `session:{${id}}`;
+const ENDED = "ended";
+
+type Cached = SessionUser & { expiresAt: number };
+
+function cachedSession(id: string): Promise<string | null> | null {
+  const redis = getRedis();
+  if (redis.status !== "ready") return null;
+  return redis.get(cacheKey(id)).catch(() => null);
+}
+
+function remember(id: string, row: SessionUser & { expiresAt: Date }) {
+  const ttl = Math.min(SESSION_CACHE_MS, row.expiresAt.getTime() - Date.now());
+  if (ttl <= 0 || getRedis().status !== "ready") return;
+  const entry: Cached = { id: row.id, username: row.username, role: row.role, expiresAt: row.expiresAt.getTime() };
+  getRedis().set(cacheKey(id), JSON.stringify(entry), "PX", ttl, "NX").catch(() => {});
+}
+
 export async function getSessionUser(token: string | undefined): Promise<SessionUser | null> {
   if (!token || token.length > 128) return null;
-  const [row] = await sessionUser().execute({ id: tokenId(token), now: new Date() });
-  return row ?? null;
+  const id = tokenId(token);
+  const cached = await cachedSession(id);
+  if (cached === ENDED) return null;
+  if (cached) {
+    const { expiresAt, ...user } = JSON.parse(cached) as Cached;
+    return expiresAt > Date.now() ? user : null;
+  }
+  const [row] = await sessionUser().execute({ id, now: new Date() });
+  if (!row) return null;
+  remember(id, row);
+  const { expiresAt: _, ...user } = row;
+  return user;
 }
 
 export async function destroySession(token: string | undefined) {
   if (!token) return;
-  await getDb().delete(sessions).where(eq(sessions.id, tokenId(token)));
+  const id = tokenId(token);
+  try {
+    await getRedis().set(cacheKey(id), ENDED, "PX", SESSION_CACHE_MS);
+  } catch (err) {
+    log.warn({ err }, `ending a session without Redis: a server that cached it accepts it for at most ${SESSION_CACHE_MS / 1000} s more`);
+  }
+  await getDb().delete(sessions).where(eq(sessions.id, id));
 }
 
 export type PurgeOptions = { now?: Date; batchSize?: number; maxBatches?: number };

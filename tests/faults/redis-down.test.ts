@@ -40,6 +40,8 @@ describe("Redis stopped while shoppers browse and check out", () => {
 
     // Browsing what does not need Redis still works; health names what is down.
     expect((await call(client, "GET", "/api/products")).status).toBe(200);
+    // Sessions are read from the table while Redis is down: the shopper is still signed in.
+    expect(await call(client, "GET", "/api/me", shoppers[0])).toMatchObject({ status: 200, body: { user: { id: shoppers[0]!.id } } });
     const health = await call(client, "GET", "/api/health");
     expect(health).toMatchObject({ status: 503, body: { db: "ok", redis: "down" } });
 
