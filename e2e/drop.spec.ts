@@ -22,8 +22,7 @@ test("a drop counts down by the server's clock and its button turns live at laun
   const launch = Date.now() + 12_000;
   const sku = await makeVariant(PRODUCT, { stock: 5, saleStartsAt: new Date(launch) });
 
-  await page.goto(`/products/${sku.spuId}`);
-  await page.getByRole("radio", { name: sku.name }).check();
+  await new ShopPage(page).openVariant(sku);
   await expect(page.getByRole("button", { name: "Not on sale yet" })).toBeDisabled();
   await expect(page.getByRole("timer")).toHaveText(/^0:\d\d$/);
   await expect(page.getByRole("button", { name: "Add to cart" })).toHaveCount(0);
@@ -51,8 +50,7 @@ test("a drop counts down by the server's clock and its button turns live at laun
 test("the product page turns Sold out while another browser buys the last unit", async ({ page, browser }) => {
   test.slow(); // two browsers and a checkout on a shared 2-core machine
   const sku = await makeVariant(PRODUCT, { stock: 1 });
-  await page.goto(`/products/${sku.spuId}`);
-  await page.getByRole("radio", { name: sku.name }).check();
+  await new ShopPage(page).openVariant(sku);
   await expect(page.getByTestId("sku-stock")).toHaveText("Only 1 left");
   await expect(page.getByRole("button", { name: "Add to cart" })).toBeEnabled();
   const sameDocument = await markDocument(page);

@@ -2,6 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { pageOverflow } from "./support/audit";
 import { makeVariant, setSaleFields } from "./support/fixtures";
+import { ShopPage } from "./pages/shop";
 
 // A guest on a 360 px phone: product page -> cart -> checkout (one screen) -> the placed order,
 // opened from its signed link; no account anywhere.
@@ -17,20 +18,12 @@ async function fitsAndPassesAxe(page: Page, what: string) {
   expect(violations.map((v) => `${what}: ${v.id} ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
-async function openProduct(page: Page, spuId: number, variant: string) {
-  // The front may still hand out the copy another spec's refresh is replacing (stale while updating).
-  await expect(async () => {
-    await page.goto(`/products/${spuId}`);
-    await expect(page.getByRole("radio", { name: variant })).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 10_000 });
-}
-
 test("a guest buys with a full address in three screens, keeps what was typed on an error, and pays from the order's link", async ({ page }) => {
   test.slow();
   const sku = await makeVariant(PRODUCT, { stock: 20 });
 
   // Screen 1: the product page.
-  await openProduct(page, sku.spuId, sku.name);
+  await new ShopPage(page).openVariant(sku);
   await page.getByRole("radio", { name: sku.name }).check();
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByRole("status").filter({ hasText: "to your cart" })).toBeVisible();
@@ -88,7 +81,7 @@ test("a guest buys with a full address in three screens, keeps what was typed on
 test("a guest is told before queuing up that a limited item needs an account, and cannot order it", async ({ page }) => {
   const sku = await makeVariant(PRODUCT, { stock: 20 });
   await setSaleFields(sku.skuId, { perCustomerLimit: 1 });
-  await openProduct(page, sku.spuId, sku.name);
+  await new ShopPage(page).openVariant(sku);
   await page.getByRole("radio", { name: sku.name }).check();
   await expect(page.getByTestId("sku-account-required")).toContainText("needs an account");
   await page.getByRole("button", { name: "Add to cart" }).click();

@@ -16,15 +16,6 @@ async function newShopper(page: Page, prefix: string) {
   return username;
 }
 
-/** The product page of a fresh variant, selected; the front may still hand out a copy from before it existed. */
-async function openVariant(page: Page, sku: { spuId: number; name: string }) {
-  await expect(async () => {
-    await page.goto(`/products/${sku.spuId}`);
-    await expect(page.getByRole("radio", { name: sku.name })).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 10_000 });
-  await page.getByRole("radio", { name: sku.name }).check();
-}
-
 /** axe at zero (WCAG 2.0/2.1 A and AA, as e2e/a11y.spec.ts) for a state the page audits do not reach. */
 async function expectNoAxeViolations(page: Page) {
   const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
@@ -44,7 +35,7 @@ async function onFirstScreen(page: Page, what: ReturnType<Page["getByTestId"]>) 
 test("the price, the stock and the buy button are on the first screen, and Added shows in the bar with a link to the cart", async ({ page }) => {
   await newShopper(page, "bar");
   const sku = await makeVariant(PRODUCT, { stock: 4 });
-  await openVariant(page, sku);
+  await new ShopPage(page).openVariant(sku);
   await page.evaluate(() => window.scrollTo(0, 0));
   await onFirstScreen(page, page.getByTestId("add-to-cart"));
   await onFirstScreen(page, page.getByTestId("sku-price"));
@@ -74,7 +65,7 @@ test("the price, the stock and the buy button are on the first screen, and Added
 
 test("a sold-out variant is marked in the picker and its button says Sold out", async ({ page }) => {
   const sku = await makeVariant(PRODUCT, { stock: 0 });
-  await openVariant(page, sku);
+  await new ShopPage(page).openVariant(sku);
   await expect(page.getByTestId(`variant-${sku.skuId}`)).toContainText("Sold out");
   const button = page.getByTestId("add-to-cart");
   await expect(button).toHaveText("Sold out");
@@ -85,7 +76,7 @@ test("a sold-out variant is marked in the picker and its button says Sold out", 
 
 test("a drop's countdown is on the first screen beside its disabled button", async ({ page }) => {
   const sku = await makeVariant(PRODUCT, { stock: 5, saleStartsAt: new Date(Date.now() + 60 * 60_000) });
-  await openVariant(page, sku);
+  await new ShopPage(page).openVariant(sku);
   await page.evaluate(() => window.scrollTo(0, 0));
   await expect(page.getByRole("timer")).toHaveText(/^(1:00:00|59:\d\d)$/);
   await onFirstScreen(page, page.getByTestId("launch-countdown"));

@@ -4,6 +4,7 @@ import path from "node:path";
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { LoginPage, newUsername } from "./pages/login";
 import { makeVariant, setWaitingRoom } from "./support/fixtures";
+import { ShopPage } from "./pages/shop";
 
 const ADMIN = { username: "admin", password: "admin12345" };
 
@@ -124,8 +125,7 @@ test("every page as anonymous, shopper, another shopper and admin, with no CSP v
   await setWaitingRoom(queued.skuId, { admitPerSecond: 100, passMinutes: 5, difficulty: 20 });
   const drop = await contexts.other!.newPage();
   watchCsp(drop, violations);
-  await drop.goto(`/products/${queued.spuId}`);
-  await drop.getByRole("radio", { name: queued.name }).check();
+  await new ShopPage(drop).openVariant(queued);
   await drop.getByRole("button", { name: "Join the line" }).click();
   await expect(drop.getByTestId("queue-admitted")).toBeVisible();
   expect(violations).toEqual([]);

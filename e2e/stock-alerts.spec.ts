@@ -7,6 +7,7 @@ import { LoginPage, newUsername } from "./pages/login";
 import { createHmac } from "node:crypto";
 import { makeVariant } from "./support/fixtures";
 import { sql } from "./support/fixtures";
+import { ShopPage } from "./pages/shop";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -23,8 +24,7 @@ test("a guest asks to be told on a sold-out variant, the admin restocks it, the 
   const email = `${newUsername("notify")}@example.com`;
 
   await page.setViewportSize({ width: 360, height: 740 });
-  await page.goto(`/products/${sku.spuId}`);
-  await page.getByRole("radio", { name: sku.name }).check();
+  await new ShopPage(page).openVariant(sku);
   const form = page.getByRole("form", { name: `Notify me when ${PRODUCT} — ${sku.name} is back` });
   // A malformed e-mail is said where it belongs, and what was typed stays.
   await form.getByLabel("E-mail").fill("not-an-email");

@@ -90,12 +90,7 @@ test("a guest reaches checkout without an account", async ({ page }) => {
 test("the product page says how many can be added instead of changing the quantity; the server refuses more", async ({ page }) => {
   await newShopper(page, "cap");
   const sku = await makeVariant(PRODUCT, { stock: 3 });
-  // The front may still hand out the copy another spec's refresh is replacing (stale while updating): the promise is 2 s.
-  await expect(async () => {
-    await page.goto(`/products/${sku.spuId}`);
-    await expect(page.getByRole("radio", { name: sku.name })).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 10_000 });
-  await page.getByRole("radio", { name: sku.name }).check();
+  await new ShopPage(page).openVariant(sku);
   const quantity = page.getByRole("spinbutton", { name: "Quantity" });
   await expect(page.getByTestId("qty-cap")).toHaveText("Only 3 left, so you can add up to 3.");
   // Too many, zero, or less: said at the field, kept as typed, and nothing is added.

@@ -51,8 +51,7 @@ test("three shoppers, on a phone and two laptops, wait in a drop's line: places 
   // A guest is offered a way in that comes back here, not the line.
   const guestContext = await browser.newContext({ viewport: VIEWPORTS.phone, storageState: { cookies: [], origins: [] } });
   const guest = await guestContext.newPage();
-  await guest.goto(`/products/${sku.spuId}`);
-  await guest.getByRole("radio", { name: sku.name }).check();
+  await new ShopPage(guest).openVariant(sku);
   await expect(guest.getByRole("link", { name: "Log in to join the line" })).toHaveAttribute("href", `/login?next=${encodeURIComponent(`/products/${sku.spuId}`)}`);
   await expect(guest.getByRole("button", { name: "Add to cart" })).toHaveCount(0);
   await audit(guest, "guest");

@@ -11,6 +11,19 @@ export class ShopPage {
     if (variant) await this.page.getByRole("radio", { name: variant }).check();
   }
 
+  /**
+   * The product page of a variant a spec just made, that variant selected. The front may still
+   * hand out a copy from before the variant existed while another request refreshes it (stale
+   * while updating), so the page is loaded again until the variant is on it.
+   */
+  async openVariant(sku: { spuId: number; name: string }) {
+    await expect(async () => {
+      await this.page.goto(`/products/${sku.spuId}`);
+      await expect(this.page.getByRole("radio", { name: sku.name })).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 10_000 });
+    await this.page.getByRole("radio", { name: sku.name }).check();
+  }
+
   /** The "N available" figure shown for the selected variant (only shown above the low-stock mark). */
   async available(): Promise<number> {
     const text = await this.page.getByText(/^\d+ available$/).textContent();
