@@ -24,7 +24,6 @@ test("a guest buys with a full address in three screens, keeps what was typed on
 
   // Screen 1: the product page.
   await new ShopPage(page).openVariant(sku);
-  await page.getByRole("radio", { name: sku.name }).check();
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByRole("status").filter({ hasText: "to your cart" })).toBeVisible();
 
@@ -82,7 +81,6 @@ test("a guest is told before queuing up that a limited item needs an account, an
   const sku = await makeVariant(PRODUCT, { stock: 20 });
   await setSaleFields(sku.skuId, { perCustomerLimit: 1 });
   await new ShopPage(page).openVariant(sku);
-  await page.getByRole("radio", { name: sku.name }).check();
   await expect(page.getByTestId("sku-account-required")).toContainText("needs an account");
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByRole("status").filter({ hasText: "to your cart" })).toBeVisible();
