@@ -1,9 +1,8 @@
-import { createHmac } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db";
 import { sessions } from "@/db/schema";
-import { destroySession, getSessionUser } from "@/lib/auth/session";
+import { createSession, destroySession, getSessionUser } from "@/lib/auth/session";
 import { SESSION_CACHE_MS } from "@/lib/auth/session-ttl";
 import { getRedis } from "@/lib/platform/redis";
 import { makeShopper } from "./support/fixtures";
@@ -57,15 +56,10 @@ describe("sessions cached in Redis", () => {
 
   it("never brings back a session a lookup read while it was ending (the entry is added only where none is)", async () => {
     const s = await makeShopper();
-    const { expiresAt } = await rowOf(s.id);
     let revived = 0;
     for (let i = 0; i < 30; i++) {
-      // A fresh session each round, never cached: the lookup's GET misses, then its SELECT races the DELETE.
-      const token = `race-${s.id}-${i}-${"x".repeat(20)}`;
-      const before = await getSessionUser(token);
-      expect(before).toBeNull();
-      const id = createHmac("sha256", process.env.SESSION_SECRET!).update(token).digest("hex");
-      await getDb().insert(sessions).values({ id, userId: s.id, expiresAt });
+      // A fresh session each round, never looked up: the lookup's GET misses, then its SELECT races the DELETE.
+      const { token } = await createSession(s.id);
       await Promise.all([getSessionUser(token), destroySession(token)]);
       await settled();
       if ((await getSessionUser(token)) !== null) revived++;
