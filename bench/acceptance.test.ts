@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verdicts } from "./lib/acceptance";
+import { pooledRatio } from "./lib/cpu-ratio";
 import type { Cell } from "./lib/report";
 import { summarize } from "./lib/stats";
 
@@ -53,5 +54,45 @@ describe("acceptance targets", () => {
   it("says a target was not measured rather than passing or failing it", () => {
     const v = verdicts([cell("http", "checkout", "hot", "conditional", 10)]);
     expect(v.find((x) => x.target.includes("batched p99"))?.met).toBeNull();
+  });
+
+  describe("issue 39's CPU targets", () => {
+    const cpu = (app: number | null, mariadb: number | null, redis: number | null) => ({ cpuMsPerUnit: { app, mariadb, redis, nginx: null, total: (app ?? 0) + (mariadb ?? 0) + (redis ?? 0) } });
+    const verdictOf = (cells: Cell[], ratios: Parameters<typeof verdicts>[1] = []) => Object.fromEntries(verdicts(cells, ratios).map((v) => [v.target, v]));
+    const TOTAL = "service, hot, W=64: batched costs all server-side processes together <= 0.35 ms of CPU per order (issue 39)";
+    const MARIADB = "service, hot, W=64: batched's MariaDB CPU per order <= 1.0x the raw UPDATE's per statement (issue 39)";
+    const HTTP = (n: number) => `http, hot, W=64, ${n} worker(s): app CPU per batched checkout <= 1.3x per trivial-route request (issue 39)`;
+
+    it("adds every server-side process for the total, and sets MariaDB per order against the raw UPDATE's per statement", () => {
+      const over = verdictOf([cell("service", "raw-update", "hot", null, 5000, cpu(null, 0.16, 0)), cell("service", "checkout", "hot", "batched", 2500, cpu(0.17, 0.2, 0.045))]);
+      expect([over[TOTAL]!.met, over[MARIADB]!.met]).toEqual([false, false]);
+      expect(over[TOTAL]!.detail).toBe("app 0.170 + MariaDB 0.200 + Redis 0.045 = 0.415 ms");
+      expect(over[MARIADB]!.detail).toBe("0.200 vs 0.160 ms = 1.25x");
+      const under = verdictOf([cell("service", "raw-update", "hot", null, 5000, cpu(null, 0.16, 0)), cell("service", "checkout", "hot", "batched", 2500, cpu(0.15, 0.16, 0.04))]);
+      expect([under[TOTAL]!.met, under[MARIADB]!.met]).toEqual([true, true]);
+    });
+
+    it("judges HTTP by the alternating slices when there are some, else by the two cells", () => {
+      const cells = [cell("http", "noop-route", "hot", null, 600, cpu(2, 0, 0)), cell("http", "checkout", "hot", "batched", 400, cpu(2.8, 0.3, 0.1))];
+      expect(verdictOf(cells)[HTTP(1)]!.met).toBe(false);
+      // The cells alone say 1.4x; the slices, with their CPU and units pooled, say 1.25x.
+      const rounds = [
+        { trivialAppMs: 200, requests: 100, checkoutAppMs: 250, orders: 100 },
+        { trivialAppMs: 300, requests: 100, checkoutAppMs: 375, orders: 100 },
+      ];
+      const sliced = verdictOf(cells, [pooledRatio("batched", 1, 64, 2, rounds)])[HTTP(1)]!;
+      expect(sliced.met).toBe(true);
+      expect(sliced.detail).toMatch(/^1\.25x pooled over 2 alternating rounds \(each 1\.25, 1\.25\); the two cells alone 2\.800 vs 2\.000 ms = 1\.40x$/);
+    });
+
+    it("pools the slices' CPU and units rather than averaging each round's ratio", () => {
+      const r = pooledRatio("batched", 2, 64, 2, [
+        { trivialAppMs: 100, requests: 100, checkoutAppMs: 300, orders: 100 },
+        { trivialAppMs: 900, requests: 300, checkoutAppMs: 100, orders: 100 },
+      ]);
+      // (400 ms / 200 orders) / (1000 ms / 400 requests) = 2 / 2.5; each round alone: 3.0 and 0.33.
+      expect(r.pooled).toBeCloseTo(0.8, 10);
+      expect(r.perRound.map((x) => Number(x.toFixed(2)))).toEqual([0.33, 3]);
+    });
   });
 });

@@ -27,7 +27,8 @@ import { Ledger } from "./lib/invariants";
 import { runLoad, type Outcome } from "./lib/load";
 import { verdictLine, verdicts } from "./lib/acceptance";
 import type { Mode, ScenarioName, Strategy } from "./lib/options";
-import { summarizeProfile } from "./lib/profile";
+import { appMs, pooledRatio, ratioMarkdown, type CpuRatio, type RatioRound } from "./lib/cpu-ratio";
+import { compareProfileCells, summarizeProfile, type ProfiledCell } from "./lib/profile";
 import { cpuPerUnit, processTree, sampleCpu, type CpuRoles } from "./lib/cpu";
 import { countersPerUnit, mariadbCounters, startServices, type BenchServices } from "./lib/services";
 import { describeMachine, machineMarkdown, markdown, toCell, type Cell } from "./lib/report";
@@ -49,6 +50,7 @@ const drops: DropResult[] = [];
 const pages: PageCell[] = [];
 const crowds: CrowdResult[] = [];
 const profiles: string[] = [];
+const ratios: CpuRatio[] = [];
 const outboxCells: OutboxCell[] = [];
 /** Scenarios run per W; `drop` and `crowd` run once after them. */
 const perW = () => opts.scenarios.filter((s) => s !== "drop" && s !== "crowd");
@@ -141,7 +143,7 @@ async function plan(scenario: ScenarioName, label: string, W: number): Promise<P
 
 const key = (cell: number, seq: number) => `bench.${cell}.${seq}`.padEnd(8, "0");
 
-async function checkoutCell(mode: Mode, target: Target, strategy: Strategy, scenario: ScenarioName, W: number, shoppers: Shopper[], cpu: CpuRoles): Promise<Cell> {
+async function checkoutCell(mode: Mode, target: Target, strategy: Strategy, scenario: ScenarioName, W: number, shoppers: Shopper[], cpu: CpuRoles, durationS = opts.durationS): Promise<Cell> {
   const label = `${mode} ${strategy} ${scenario} W=${W}${target.workers > 1 ? ` x${target.workers}` : ""}`;
   const n = ++cellNo;
   const p = await plan(scenario, `${label} #${n}`, W);
@@ -152,7 +154,7 @@ async function checkoutCell(mode: Mode, target: Target, strategy: Strategy, scen
     label,
     workers: W,
     // Sell-out cells run to their fixed demand; the cap only guards the run's length on a sick machine.
-    durationMs: p.total === undefined ? opts.durationS * 1000 : SELLOUT_CAP_MS,
+    durationMs: p.total === undefined ? durationS * 1000 : SELLOUT_CAP_MS,
     totalRequests: p.total,
     prepare: (w) => fillCart(shoppers[w]!, p.lines()),
     send: (w, _, seq) => target.order(shoppers[w]!, key(n, seq)),
@@ -196,16 +198,39 @@ async function rawCeiling(mode: Mode, W: number): Promise<Cell> {
 }
 
 /** (b) The HTTP and framework floor: same server, same request shape, a route that does nothing. */
-async function noopCeiling(client: HttpClient, W: number, shoppers: Shopper[], workers: number, app: () => number[]): Promise<Cell> {
+async function noopCeiling(client: HttpClient, W: number, shoppers: Shopper[], workers: number, app: () => number[], durationS = opts.durationS): Promise<Cell> {
   const n = ++cellNo;
   const { load, cpu } = await sampled(roles(app), {
     label: `trivial route W=${W}${workers > 1 ? ` x${workers}` : ""}`,
     workers: W,
-    durationMs: opts.durationS * 1000,
+    durationMs: durationS * 1000,
     prepare: async () => undefined,
     send: (w, _, seq) => noop(client, shoppers[w]!, key(n, seq)),
   });
   return done(toCell({ kind: "noop-route", strategy: null, scenario: "hot", mode: "http", W, workers }, load, null, unexpected(load.byCode, new Set(["200"])), cpu(load.requests)));
+}
+
+const RATIO_W = 64;
+
+/**
+ * Issue 39's HTTP ratio from alternating slices on one server, each half a cell long: trivial
+ * route, checkout, trivial route, ... (./lib/cpu-ratio.ts). The slices are not report cells.
+ */
+async function interleavedRatio(client: HttpClient, strategy: Strategy, server: BenchServer, workers: number, shoppers: Shopper[]): Promise<CpuRatio> {
+  const sliceS = opts.durationS / 2;
+  const app = tree(server.child);
+  log(`\n== app CPU per checkout against the trivial route: ${opts.ratioRounds} rounds of ${sliceS} s slices, ${strategy}, ${workers} worker(s)`);
+  const rounds: RatioRound[] = [];
+  const problems: string[] = [];
+  for (let i = 0; i < opts.ratioRounds; i++) {
+    const trivial = await noopCeiling(client, RATIO_W, shoppers, workers, app, sliceS);
+    const checkout = await checkoutCell("http", new HttpOrders(client, workers), strategy, "hot", RATIO_W, shoppers, roles(app), sliceS);
+    problems.push(...[...trivial.problems, ...checkout.problems].map((p) => `round ${i + 1}: ${p}`));
+    rounds.push({ trivialAppMs: appMs(trivial), requests: trivial.requests, checkoutAppMs: appMs(checkout), orders: checkout.ok });
+  }
+  const ratio = pooledRatio(strategy, workers, RATIO_W, sliceS, rounds, problems);
+  log(`   -> ${ratio.pooled.toFixed(2)}x pooled (rounds ${ratio.perRound.map((r) => r.toFixed(2)).join(", ")})`);
+  return ratio;
 }
 
 /** Service mode's floor: one IPC round trip to the service process that does nothing (what the channel itself costs per order). */
@@ -263,18 +288,25 @@ async function profileCell(shoppers: Shopper[]): Promise<string> {
   const client = new HttpClient(server.url, W);
   const started = Date.now();
   const us = () => Number(process.hrtime.bigint() / 1000n);
-  let window: [number, number] | undefined;
+  let checkout: ProfiledCell | undefined;
+  let trivial: ProfiledCell | undefined;
   try {
     await warmUp(server, shoppers);
-    const from = us();
+    // The trivial route first, on the same server: what a checkout adds to a request is the difference.
+    let from = us();
+    const noop = await noopCeiling(client, W, shoppers, 1, tree(server.child));
+    trivial = { label: "trivial route, per request", window: [from, us()], units: noop.requests };
+    from = us();
     const cell = await checkoutCell("http", new HttpOrders(client), strategy, "hot", W, shoppers, roles(tree(server.child)));
-    window = [from, us()];
-    log(`   profiled cell: ${cell.ordersPerS} orders/s, p99 ${cell.latency.p99} ms (slower than unprofiled)`);
+    checkout = { label: `${strategy}, per order`, window: [from, us()], units: cell.requests };
+    log(`   profiled cells: the trivial route ${noop.requestsPerS} requests/s, ${strategy} ${cell.ordersPerS} orders/s, p99 ${cell.latency.p99} ms (slower than unprofiled)`);
   } finally {
     client.close();
     await server.stop();
   }
-  return summarizeProfile(dir, started, window);
+  const summary = await summarizeProfile(dir, started, checkout?.window);
+  if (!checkout || !trivial) return summary;
+  return `${summary}\n\nWhat a checkout adds to a request: ${await compareProfileCells(dir, started, trivial, checkout)}`;
 }
 
 /**
@@ -483,6 +515,11 @@ async function runHttp(shoppers: Shopper[]) {
               cells.push(await checkoutCell("http", new HttpOrders(clients.get(strategy)!, workers), strategy, scenario, W, shoppers, roles(tree(servers.get(strategy)!.child))));
             }
           }
+          if (W === RATIO_W && perW().includes("hot") && opts.ratioRounds > 0) {
+            const strategy = opts.profileStrategy;
+            const server = servers.get(strategy);
+            if (server) ratios.push(await interleavedRatio(clients.get(strategy)!, strategy, server, workers, shoppers));
+          }
         } finally {
           for (const c of clients.values()) c.close();
         }
@@ -619,11 +656,11 @@ async function main() {
   if (opts.profile && opts.modes.includes("http")) profiles.unshift(`HTTP: the \`${opts.profileStrategy}\` server through hot, W=64. ${await profileCell(shoppers)}`);
   const profileSummary = profiles.length > 0 ? profiles.join("\n\n") : null;
 
-  const targets = verdicts(cells);
+  const targets = verdicts(cells, ratios);
   const verdict = [...targets.map(verdictLine), ...crowdVerdicts(pages, crowds)];
-  const table = [markdown(cells, verdict), drops.length > 0 ? dropMarkdown(drops) : "", crowdMarkdown(pages, crowds), outboxMarkdown(outboxCells)].filter(Boolean).join("\n\n");
+  const table = [markdown(cells, verdict), ratioMarkdown(ratios), drops.length > 0 ? dropMarkdown(drops) : "", crowdMarkdown(pages, crowds), outboxMarkdown(outboxCells)].filter(Boolean).join("\n\n");
   const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
-  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), command, options: opts, machine, services: services.own ? "own" : "shared", cells, drops, pages, crowds, outbox: outboxCells, targets, profile: profileSummary };
+  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), command, options: opts, machine, services: services.own ? "own" : "shared", cells, ratios, drops, pages, crowds, outbox: outboxCells, targets, profile: profileSummary };
   await mkdir(RESULTS, { recursive: true });
   const file = path.join(RESULTS, `run-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
   await writeFile(file, JSON.stringify(report, null, 2));
@@ -639,9 +676,11 @@ async function main() {
   for (const d of failedDrops) log(`FAILED drop ${d.mode} ${d.strategy}:\n  ${d.problems.slice(0, 10).join("\n  ")}`);
   const failedOutbox = outboxCells.filter((c) => c.problems.length > 0);
   for (const c of failedOutbox) log(`FAILED outbox A/B ${c.scenario} ${c.arm} round ${c.round + 1}:\n  ${c.problems.slice(0, 10).join("\n  ")}`);
+  const failedRatios = ratios.filter((r) => r.problems.length > 0);
+  for (const r of failedRatios) log(`FAILED ratio slices ${r.strategy} x${r.workers}:\n  ${r.problems.slice(0, 10).join("\n  ")}`);
   const failedCrowds = crowds.filter((c) => c.alone.problems.length + c.crowded.problems.length > 0);
   for (const c of failedCrowds) log(`FAILED crowd ${c.strategy} x${c.workers}:\n  ${[...c.alone.problems, ...c.crowded.problems].slice(0, 10).join("\n  ")}`);
-  return failed.length + failedDrops.length + failedCrowds.length + failedOutbox.length === 0 ? 0 : 1;
+  return failed.length + failedDrops.length + failedCrowds.length + failedOutbox.length + failedRatios.length === 0 ? 0 : 1;
 }
 
 main()

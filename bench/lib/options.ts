@@ -47,6 +47,8 @@ export type Options = {
   docs: boolean;
   /** The outbox A/B in service mode (./outbox-ab.ts): 4N hot windows and N rounds of drops; 0 skips it. */
   outboxAb: number;
+  /** HTTP, hot, W=64: rounds of a trivial-route slice then a checkout slice on the same server (./cpu-ratio.ts); 0 skips them. */
+  ratioRounds: number;
 };
 
 const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>, e.g. BENCH_STRATEGIES)
@@ -81,6 +83,10 @@ const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>
                           (addresses with and without an e-mail): hot W=64 for 4N one-second
                           windows, the arm flipping between them, then N rounds of 4 drops per
                           arm (default: 0, skipped)
+  --ratio-rounds N        http, hot, W=64, at each worker count: N rounds of a trivial-route slice
+                          then a checkout slice (the profile strategy's), half a cell each, on the
+                          same server, for app CPU per checkout against per trivial request
+                          (default: 4; 0 skips them)
 `;
 
 function list<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
@@ -125,6 +131,7 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
       "profile-strategy": { type: "string" },
       docs: { type: "boolean" },
       "outbox-ab": { type: "string" },
+      "ratio-rounds": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -169,7 +176,9 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
     profileStrategy: list(pick("profile-strategy", "BENCH_PROFILE_STRATEGY", strategies.includes("batched") ? "batched" : (strategies[0] ?? "conditional")), CHECKOUT_STRATEGIES, "strategy")[0] ?? "conditional",
     docs: values.docs ?? envs.BENCH_DOCS === "1",
     outboxAb: Number(pick("outbox-ab", "BENCH_OUTBOX_AB", "0")),
+    ratioRounds: Number(pick("ratio-rounds", "BENCH_RATIO_ROUNDS", "4")),
   };
+  if (!Number.isInteger(options.ratioRounds) || options.ratioRounds < 0 || options.ratioRounds > 50) throw new Error("--ratio-rounds takes 0-50 rounds");
   if (!Number.isInteger(options.outboxAb) || options.outboxAb < 0 || options.outboxAb > 50) throw new Error("--outbox-ab takes 0-50 rounds");
   if (options.workers.length === 0 || options.workers.some((n) => n > 256)) throw new Error("--workers needs 1-256 worker counts");
   if (options.strategies.length === 0 || options.concurrency.length === 0 || options.scenarios.length === 0 || options.modes.length === 0) {

@@ -24,12 +24,8 @@ export function bucket(url: string, fn: string): string {
   return url;
 }
 
-/**
- * Self time per bucket of the newest .cpuprofile written after `since`, as a markdown table.
- * `window` (CLOCK_MONOTONIC microseconds, which V8's sample timestamps also use on Linux) keeps
- * only the samples taken during the measured cell, leaving out start-up and shutdown.
- */
-export async function summarizeProfile(dir: string, since: number, window?: [number, number], scope?: string): Promise<string> {
+/** The newest .cpuprofile in `dir` written at or after `since`. */
+async function newestProfile(dir: string, since: number): Promise<{ file: string; profile: Profile } | null> {
   const files = (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile"));
   const fresh: { file: string; mtime: number }[] = [];
   for (const f of files) {
@@ -37,8 +33,16 @@ export async function summarizeProfile(dir: string, since: number, window?: [num
     if (s.mtimeMs >= since) fresh.push({ file: f, mtime: s.mtimeMs });
   }
   const newest = fresh.sort((a, b) => b.mtime - a.mtime)[0];
-  if (!newest) return "(no CPU profile was written)";
-  const profile = JSON.parse(await readFile(path.join(dir, newest.file), "utf8")) as Profile;
+  if (!newest) return null;
+  return { file: path.join("bench/results/profile", newest.file), profile: JSON.parse(await readFile(path.join(dir, newest.file), "utf8")) as Profile };
+}
+
+/**
+ * Self time (microseconds) per bucket of the samples inside `window` (CLOCK_MONOTONIC
+ * microseconds, which V8's sample timestamps also use on Linux); all samples without one, or
+ * when none falls inside it.
+ */
+function selfByBucket(profile: Profile, window?: [number, number]): { self: Map<string, number>; windowed: boolean } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const inWindow: boolean[] = [];
   let t = profile.startTime;
@@ -55,13 +59,58 @@ export async function summarizeProfile(dir: string, since: number, window?: [num
     const b = bucket(node.callFrame.url, node.callFrame.functionName);
     self.set(b, (self.get(b) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
+  return { self, windowed };
+}
+
+const IDLE = "idle (waiting on I/O)";
+
+/**
+ * Self time per bucket of the newest .cpuprofile written after `since`, as a markdown table.
+ * `window` keeps only the samples taken during the measured cell, leaving out start-up and shutdown.
+ */
+export async function summarizeProfile(dir: string, since: number, window?: [number, number], scope?: string): Promise<string> {
+  const newest = await newestProfile(dir, since);
+  if (!newest) return "(no CPU profile was written)";
+  const { self, windowed } = selfByBucket(newest.profile, window);
   const total = [...self.values()].reduce((s, x) => s + x, 0);
   const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15);
   return [
-    `Profile ${path.join("bench/results/profile", newest.file)}, ${scope ?? (windowed ? "the measured cell only" : "whole server lifetime (start-up, warm-up, the cell, shutdown)")}: ${(total / 1e6).toFixed(1)} s sampled.`,
+    `Profile ${newest.file}, ${scope ?? (windowed ? "the measured cell only" : "whole server lifetime (start-up, warm-up, the cell, shutdown)")}: ${(total / 1e6).toFixed(1)} s sampled.`,
     "",
     "| where | self time | share |",
     "|---|---:|---:|",
     ...rows.map(([b, us]) => `| ${b} | ${(us / 1000).toFixed(0)} ms | ${((100 * us) / total).toFixed(1)}% |`),
+  ].join("\n");
+}
+
+export type ProfiledCell = { label: string; window: [number, number]; units: number };
+
+/**
+ * Two cells of one profiled process, per unit of each (request or order): self time per bucket
+ * in microseconds and the difference, largest first; what the second cell's unit adds to the
+ * first's. Idle time is listed but left out of the busy totals. The sampler counts a thread
+ * descheduled inside a syscall (a socket write) as that frame's time, so this ranks where the
+ * time goes; CPU per unit comes from /proc (the cells' own figures).
+ */
+export async function compareProfileCells(dir: string, since: number, base: ProfiledCell, other: ProfiledCell): Promise<string> {
+  const newest = await newestProfile(dir, since);
+  if (!newest) return "(no CPU profile was written)";
+  const [a, b] = [base, other].map((c) => {
+    const { self } = selfByBucket(newest.profile, c.window);
+    return new Map([...self].map(([k, us]) => [k, us / Math.max(c.units, 1)]));
+  }) as [Map<string, number>, Map<string, number>];
+  const busy = (m: Map<string, number>) => [...m].filter(([k]) => k !== IDLE).reduce((s, [, v]) => s + v, 0);
+  const rows = [...new Set([...a.keys(), ...b.keys()])]
+    .map((k) => ({ k, a: a.get(k) ?? 0, b: b.get(k) ?? 0 }))
+    .sort((x, y) => y.b - y.a - (x.b - x.a))
+    .slice(0, 15);
+  const us = (v: number) => v.toFixed(1);
+  return [
+    `Profile ${newest.file}: ${base.label} (${base.units}) against ${other.label} (${other.units}), in the same process, microseconds of self time per unit of each.`,
+    "",
+    `| where | ${base.label} | ${other.label} | difference |`,
+    "|---|---:|---:|---:|",
+    ...rows.map((r) => `| ${r.k} | ${us(r.a)} | ${us(r.b)} | ${r.b >= r.a ? "+" : ""}${us(r.b - r.a)} |`),
+    `| **busy (all but idle)** | **${us(busy(a))}** | **${us(busy(b))}** | **${busy(b) >= busy(a) ? "+" : ""}${us(busy(b) - busy(a))}** |`,
   ].join("\n");
 }
