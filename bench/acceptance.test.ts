@@ -91,6 +91,7 @@ describe("acceptance targets", () => {
         { trivialAppMs: 900, requests: 300, checkoutAppMs: 100, orders: 100 },
       ]);
       // (400 ms / 200 orders) / (1000 ms / 400 requests) = 2 / 2.5; each round alone: 3.0 and 0.33.
+      expect([r.checkoutMsPerOrder, r.trivialMsPerRequest]).toEqual([2, 2.5]);
       expect(r.pooled).toBeCloseTo(0.8, 10);
       expect(r.perRound.map((x) => Number(x.toFixed(2)))).toEqual([0.33, 3]);
     });
