@@ -40,6 +40,12 @@ describe("compareProfileCells", () => {
     expect(rows.at(-1)).toBe("| **busy (all but idle)** | **10000.0** | **15000.0** | **+5000.0** |");
   });
 
+  it("refuses to compare a cell whose window holds no samples, rather than the whole profile", async () => {
+    expect(await compareProfileCells(dir, 0, { label: "trivial", window: [1, 1_000_000], units: 100 }, { label: "checkout", window: [5_000_000, 6_000_000], units: 50 })).toBe(
+      "(no samples inside checkout's window)",
+    );
+  });
+
   it("says so when no profile was written after `since`", async () => {
     expect(await compareProfileCells(dir, Date.now() + 60_000, { label: "a", window: [0, 1], units: 1 }, { label: "b", window: [0, 1], units: 1 })).toBe("(no CPU profile was written)");
   });

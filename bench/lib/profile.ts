@@ -4,9 +4,11 @@ import path from "node:path";
 type Node = { id: number; callFrame: { functionName: string; url: string }; hitCount?: number; children?: number[] };
 type Profile = { nodes: Node[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] };
 
+const IDLE = "idle (waiting on I/O)";
+
 /** Buckets a frame by where its code lives: a package, Node itself, V8 bookkeeping, or the app bundle. */
 export function bucket(url: string, fn: string): string {
-  if (fn === "(idle)") return "idle (waiting on I/O)";
+  if (fn === "(idle)") return IDLE;
   if (fn === "(garbage collector)") return "garbage collector";
   // Service mode profiles itself through the inspector: Profiler.stop serialising the profile.
   if (fn === "dispatch" && !url) return "the profiler itself (inspector dispatch)";
@@ -62,8 +64,6 @@ function selfByBucket(profile: Profile, window?: [number, number]): { self: Map<
   return { self, windowed };
 }
 
-const IDLE = "idle (waiting on I/O)";
-
 /**
  * Self time per bucket of the newest .cpuprofile written after `since`, as a markdown table.
  * `window` keeps only the samples taken during the measured cell, leaving out start-up and shutdown.
@@ -95,10 +95,13 @@ export type ProfiledCell = { label: string; window: [number, number]; units: num
 export async function compareProfileCells(dir: string, since: number, base: ProfiledCell, other: ProfiledCell): Promise<string> {
   const newest = await newestProfile(dir, since);
   if (!newest) return "(no CPU profile was written)";
-  const [a, b] = [base, other].map((c) => {
-    const { self } = selfByBucket(newest.profile, c.window);
-    return new Map([...self].map(([k, us]) => [k, us / Math.max(c.units, 1)]));
-  }) as [Map<string, number>, Map<string, number>];
+  const perUnit = [base, other].map((c) => {
+    const { self, windowed } = selfByBucket(newest.profile, c.window);
+    return windowed ? new Map([...self].map(([k, us]) => [k, us / Math.max(c.units, 1)])) : null;
+  });
+  const [a, b] = perUnit;
+  // selfByBucket falls back to the whole profile; a comparison of two cells must not.
+  if (!a || !b) return `(no samples inside ${a ? other.label : base.label}'s window)`;
   const busy = (m: Map<string, number>) => [...m].filter(([k]) => k !== IDLE).reduce((s, [, v]) => s + v, 0);
   const rows = [...new Set([...a.keys(), ...b.keys()])]
     .map((k) => ({ k, a: a.get(k) ?? 0, b: b.get(k) ?? 0 }))
