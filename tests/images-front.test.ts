@@ -21,16 +21,42 @@ const env = { DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL: process.env.RE
 
 type Answer = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
 
+/**
+ * One request on its own connection. A body waits for the server's `100 Continue`: the front
+ * answers an oversized upload with 413 from its headers alone, and a client already writing the
+ * body could have its socket reset under that answer, losing it (on a busy machine the test then
+ * hung until its timeout). A server that neither continues nor answers within a second gets the
+ * body anyway (RFC 9110). Settles in every case: a connection closed with no answer rejects.
+ */
 function send(base: URL, method: string, path: string, { headers = {}, body }: { headers?: Record<string, string>; body?: Buffer } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: base.hostname, port: base.port, method, path, headers: { ...headers, ...(body ? { "content-length": String(body.length) } : {}) }, agent: false }, (res) => {
+    const lengths = body ? { "content-length": String(body.length), expect: "100-continue" } : {};
+    let answered = false;
+    let sent = !body;
+    const sendBody = () => {
+      if (sent || answered) return;
+      sent = true;
+      req.end(body);
+    };
+    const req = http.request({ host: base.hostname, port: base.port, method, path, headers: { ...headers, ...lengths }, agent: false }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("end", () => {
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) });
+        req.destroy();
+      });
     });
-    // The front answers 413 before reading a large body, and may close while it is still being written.
-    req.on("error", (e) => (String(e).includes("EPIPE") || String(e).includes("ECONNRESET") ? undefined : reject(e)));
-    req.end(body);
+    req.on("continue", sendBody);
+    const fallback = setTimeout(sendBody, 1_000);
+    req.on("close", () => {
+      clearTimeout(fallback);
+      if (!answered) reject(new Error(`${method} ${path}: the connection closed without an answer`));
+    });
+    // A body cut short by the server's answer: the answer settles the promise.
+    req.on("error", (e) => (answered && /EPIPE|ECONNRESET/.test(String(e)) ? undefined : reject(e)));
+    if (!body) req.end();
+    else req.flushHeaders();
   });
 }
 
