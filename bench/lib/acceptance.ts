@@ -1,5 +1,5 @@
 import type { CpuRatio } from "./cpu-ratio";
-import type { Cell } from "./report";
+import { cpuMs, type Cell } from "./report";
 
 /** One acceptance target and how the run did against it; `met` is null when the run lacked the cells. */
 export type Verdict = { target: string; met: boolean | null; detail: string };
@@ -129,27 +129,26 @@ function cpuVerdicts(cells: Cell[], ratios: CpuRatio[]): Verdict[] {
   const out: Verdict[] = [];
   const sb = find(cells, "service", "checkout", "hot", "batched");
   const raw = find(cells, "service", "raw-update", "hot", null);
-  const ms = (v: number | null | undefined) => (v === null || v === undefined ? "-" : v.toFixed(3));
   {
     const target = `service, hot, W=${W}: batched costs all server-side processes together <= 0.35 ms of CPU per order (issue 39)`;
     const u = sb?.cpuMsPerUnit;
     if (!u) out.push(missing(target, "the service batched hot cell"));
-    else out.push({ target, met: u.total <= 0.35, detail: `app ${ms(u.app)} + MariaDB ${ms(u.mariadb)} + Redis ${ms(u.redis)} = ${ms(u.total)} ms` });
+    else out.push({ target, met: u.total <= 0.35, detail: `app ${cpuMs(u.app)} + MariaDB ${cpuMs(u.mariadb)} + Redis ${cpuMs(u.redis)} = ${cpuMs(u.total)} ms` });
   }
   {
     const target = `service, hot, W=${W}: batched's MariaDB CPU per order <= 1.0x the raw UPDATE's per statement (issue 39)`;
     const [order, statement] = [sb?.cpuMsPerUnit.mariadb, raw?.cpuMsPerUnit.mariadb];
     if (order == null || statement == null) out.push(missing(target, "the service batched hot cell and the raw UPDATE ceiling"));
-    else out.push({ target, met: order <= statement, detail: `${ms(order)} vs ${ms(statement)} ms = ${x(order, statement).toFixed(2)}x` });
+    else out.push({ target, met: order <= statement, detail: `${cpuMs(order)} vs ${cpuMs(statement)} ms = ${x(order, statement).toFixed(2)}x` });
   }
   for (const workers of [...new Set(cells.filter((c) => c.mode === "http").map((c) => c.workers))]) {
     const target = `http, hot, W=${W}, ${workers} worker(s): app CPU per batched checkout <= 1.3x per trivial-route request (issue 39)`;
     const r = ratios.find((q) => q.strategy === "batched" && q.workers === workers && q.W === W);
     const b = find(cells, "http", "checkout", "hot", "batched", workers)?.cpuMsPerUnit.app;
     const t = find(cells, "http", "noop-route", "hot", null, workers)?.cpuMsPerUnit.app;
-    const cellsAlone = b != null && t != null ? `; the two cells alone ${ms(b)} vs ${ms(t)} ms = ${x(b, t).toFixed(2)}x` : "";
+    const cellsAlone = b != null && t != null ? `; the two cells alone ${cpuMs(b)} vs ${cpuMs(t)} ms = ${x(b, t).toFixed(2)}x` : "";
     if (r) out.push({ target, met: r.pooled <= 1.3, detail: `${r.pooled.toFixed(2)}x pooled over ${r.rounds.length} alternating rounds (each ${r.perRound.map((p) => p.toFixed(2)).join(", ")})${cellsAlone}` });
-    else if (b != null && t != null) out.push({ target, met: x(b, t) <= 1.3, detail: `${ms(b)} vs ${ms(t)} ms = ${x(b, t).toFixed(2)}x (separate cells; --ratio-rounds alternates them)` });
+    else if (b != null && t != null) out.push({ target, met: x(b, t) <= 1.3, detail: `${cpuMs(b)} vs ${cpuMs(t)} ms = ${x(b, t).toFixed(2)}x (separate cells; --ratio-rounds alternates them)` });
     else out.push(missing(target, "the http batched hot cell and the trivial route, or the alternating slices"));
   }
   return out;

@@ -142,7 +142,8 @@ export const MODE_TITLES: Record<string, string> = {
 };
 
 const cpu = (c: Cell) => c.clientCpu.toFixed(2);
-const cpuMs = (x: number | null) => (x === null ? "-" : x.toFixed(3));
+/** CPU milliseconds as the tables print them: three decimals, "-" where a process is not in the path. */
+export const cpuMs = (x: number | null) => (x === null ? "-" : x.toFixed(3));
 /** Server-side CPU ms per order: app + MariaDB + Redis (+ nginx) = total. */
 const cpuPerOrder = (c: Cell) => {
   const u = c.cpuMsPerUnit;
