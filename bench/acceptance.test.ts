@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verdicts } from "./lib/acceptance";
-import { pooledRatio } from "./lib/cpu-ratio";
+import { pooledRatio, ratioMarkdown } from "./lib/cpu-ratio";
 import type { Cell } from "./lib/report";
 import { summarize } from "./lib/stats";
 
@@ -94,6 +94,19 @@ describe("acceptance targets", () => {
       expect([r.checkoutMsPerOrder, r.trivialMsPerRequest]).toEqual([2, 2.5]);
       expect(r.pooled).toBeCloseTo(0.8, 10);
       expect(r.perRound.map((x) => Number(x.toFixed(2)))).toEqual([0.33, 3]);
+      expect(r.mainThread).toBeUndefined();
+    });
+
+    it("pools the main threads' share the same way, only when every round has it", () => {
+      const rounds = [
+        { trivialAppMs: 200, requests: 100, checkoutAppMs: 300, orders: 100, trivialMainMs: 150, checkoutMainMs: 160 },
+        { trivialAppMs: 200, requests: 100, checkoutAppMs: 300, orders: 100, trivialMainMs: 170, checkoutMainMs: 180 },
+      ];
+      const r = pooledRatio("batched", 1, 64, 2, rounds);
+      expect(r.pooled).toBeCloseTo(1.5, 10);
+      expect(r.mainThread).toEqual({ trivialMsPerRequest: 1.6, checkoutMsPerOrder: 1.7, pooled: 1.7 / 1.6 });
+      expect(ratioMarkdown([r])).toContain("| 1.600 / 1.700, 1.06x | 0.400 / 1.300 |");
+      expect(pooledRatio("batched", 1, 64, 2, [rounds[0]!, { ...rounds[1]!, checkoutMainMs: undefined }]).mainThread).toBeUndefined();
     });
   });
 });

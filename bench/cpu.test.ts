@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { cpuMs, cpuPerUnit, parseProcStat, processTree, sampleCpu, type CpuSample } from "./lib/cpu";
+import { cpuMs, cpuPerUnit, mainThreadMs, parseProcStat, processTree, sampleCpu, type CpuSample } from "./lib/cpu";
 
 // A real line from /proc/<pid>/stat (mariadbd), with utime 4821 and stime 1377 ticks.
 const MARIADBD = "812 (mariadbd) S 1 812 812 0 -1 4194624 41934 0 11 0 4821 1377 0 0 20 0 49 0 1683 1742131200 52173 18446744073709551615 1 1 0 0 0 0 552967 4096 1609 0 0 0 17 1 0 0 0 0 0";
@@ -29,6 +29,21 @@ describe("parseProcStat", () => {
     expect(x).toBeGreaterThan(0);
     expect(cpuMs(process.pid)).toBeGreaterThan(before);
     expect(cpuMs(2 ** 22 + 1)).toBe(0);
+  });
+
+  it("reads a process's main thread apart from its other threads", async () => {
+    // A worker thread burns CPU the main thread does not: the process's figure grows, the main thread's far less.
+    const { Worker } = await import("node:worker_threads");
+    const main0 = mainThreadMs(process.pid);
+    const all0 = cpuMs(process.pid);
+    // Until the process has used 300 ms more CPU, however loaded the machine (the main thread only waits meanwhile).
+    const worker = new Worker("const t = process.cpuUsage(); let x = 0; while ((u => u.user + u.system)(process.cpuUsage(t)) < 300000) for (let i = 0; i < 1e5; i++) x += Math.sqrt(x + 1);", { eval: true });
+    await new Promise((r) => worker.once("exit", r));
+    const main = mainThreadMs(process.pid) - main0;
+    const all = cpuMs(process.pid) - all0;
+    expect(all).toBeGreaterThanOrEqual(250);
+    expect(main).toBeLessThan(all - 200);
+    expect(mainThreadMs(2 ** 22 + 1)).toBe(0);
   });
 });
 
@@ -64,6 +79,13 @@ describe("cpuPerUnit", () => {
     expect(cpuPerUnit(before, after, 10).app).toBe(14);
   });
 
+  it("divides the app processes' main threads' CPU too, when they were sampled", () => {
+    const before = sample({ app: new Map([[10, 1000], [11, 500]]), appMainThread: new Map([[10, 800], [11, 400]]) });
+    const after = sample({ app: new Map([[10, 1600], [11, 900]]), appMainThread: new Map([[10, 1100], [11, 600]]) });
+    expect(cpuPerUnit(before, after, 1000)).toMatchObject({ app: 1, appMainThread: 0.5, total: 1 });
+    expect(cpuPerUnit({ app: new Map([[10, 1]]) }, { app: new Map([[10, 2]]) }, 1)).not.toHaveProperty("appMainThread");
+  });
+
   it("has no per-unit figure when nothing was done", () => {
     const s = sample({ mariadb: new Map([[20, 5]]) });
     expect(cpuPerUnit(s, s, 0)).toEqual({ app: null, mariadb: null, redis: null, nginx: null, total: 0 });
@@ -74,6 +96,8 @@ describe("cpuPerUnit", () => {
     const s = sampleCpu({ app: () => (calls++, [process.pid]) });
     expect(calls).toBe(1);
     expect(s.app?.get(process.pid)).toBeGreaterThan(0);
+    expect(s.appMainThread?.get(process.pid)).toBeGreaterThan(0);
+    expect(s.appMainThread!.get(process.pid)).toBeLessThanOrEqual(s.app!.get(process.pid)!);
     expect(s.mariadb).toBeUndefined();
   });
 });

@@ -27,7 +27,7 @@ import { Ledger } from "./lib/invariants";
 import { runLoad, type Outcome } from "./lib/load";
 import { verdictLine, verdicts } from "./lib/acceptance";
 import type { Mode, ScenarioName, Strategy } from "./lib/options";
-import { appMs, pooledRatio, ratioMarkdown, type CpuRatio, type RatioRound } from "./lib/cpu-ratio";
+import { appMainMs, appMs, pooledRatio, ratioMarkdown, type CpuRatio, type RatioRound } from "./lib/cpu-ratio";
 import { compareProfileCells, summarizeProfile, type ProfiledCell } from "./lib/profile";
 import { cpuPerUnit, processTree, sampleCpu, type CpuRoles } from "./lib/cpu";
 import { countersPerUnit, mariadbCounters, startServices, type BenchServices } from "./lib/services";
@@ -226,10 +226,11 @@ async function interleavedRatio(client: HttpClient, strategy: Strategy, server: 
     const trivial = await noopCeiling(client, RATIO_W, shoppers, workers, app, sliceS);
     const checkout = await checkoutCell("http", new HttpOrders(client, workers), strategy, "hot", RATIO_W, shoppers, roles(app), sliceS);
     problems.push(...[...trivial.problems, ...checkout.problems].map((p) => `round ${i + 1}: ${p}`));
-    rounds.push({ trivialAppMs: appMs(trivial), requests: trivial.requests, checkoutAppMs: appMs(checkout), orders: checkout.ok });
+    rounds.push({ trivialAppMs: appMs(trivial), requests: trivial.requests, checkoutAppMs: appMs(checkout), orders: checkout.ok, trivialMainMs: appMainMs(trivial), checkoutMainMs: appMainMs(checkout) });
   }
   const ratio = pooledRatio(strategy, workers, RATIO_W, sliceS, rounds, problems);
-  log(`   -> ${ratio.pooled.toFixed(2)}x pooled (rounds ${ratio.perRound.map((r) => r.toFixed(2)).join(", ")})`);
+  const main = ratio.mainThread ? `; main threads ${ratio.mainThread.pooled.toFixed(2)}x` : "";
+  log(`   -> ${ratio.pooled.toFixed(2)}x pooled (rounds ${ratio.perRound.map((r) => r.toFixed(2)).join(", ")})${main}`);
   return ratio;
 }
 

@@ -6,7 +6,18 @@ import type { Cell } from "./report";
  * between them (the same build's trivial route cost 1.8-3.1 ms per request from one run to the
  * next), so the bench also alternates short slices of the two on one server and pools them.
  */
-export type RatioRound = { trivialAppMs: number; requests: number; checkoutAppMs: number; orders: number };
+export type RatioRound = {
+  trivialAppMs: number;
+  requests: number;
+  checkoutAppMs: number;
+  orders: number;
+  /** Of the app ms, the processes' main threads' (see CpuPerUnit.appMainThread). */
+  trivialMainMs?: number;
+  checkoutMainMs?: number;
+};
+
+/** App ms per trivial request and per checkout, pooled, and the second over the first. */
+export type Pooled = { trivialMsPerRequest: number; checkoutMsPerOrder: number; pooled: number };
 
 export type CpuRatio = {
   strategy: string;
@@ -23,22 +34,45 @@ export type CpuRatio = {
   perRound: number[];
   /** Invariant violations and unexpected answers in any slice (the run fails on them, as on a cell's). */
   problems: string[];
+  /** The same figures for the main threads alone, when every round has them; the rest is the processes' other threads. */
+  mainThread?: Pooled;
 };
 
 /** App CPU (ms) a cell spent in all: its per-unit figure times its units (orders, or requests for the trivial route). */
 export function appMs(cell: Cell): number {
-  const units = cell.kind === "noop-route" ? cell.requests : cell.ok;
-  return (cell.cpuMsPerUnit.app ?? 0) * units;
+  return (cell.cpuMsPerUnit.app ?? 0) * unitsOf(cell);
 }
 
+/** The same for the app processes' main threads; undefined where the cell did not sample them. */
+export function appMainMs(cell: Cell): number | undefined {
+  const perUnit = cell.cpuMsPerUnit.appMainThread;
+  return perUnit === undefined || perUnit === null ? undefined : perUnit * unitsOf(cell);
+}
+
+const unitsOf = (cell: Cell) => (cell.kind === "noop-route" ? cell.requests : cell.ok);
+
 export function pooledRatio(strategy: string, workers: number, W: number, sliceS: number, rounds: RatioRound[], problems: string[] = []): CpuRatio {
-  const sum = (f: (r: RatioRound) => number) => rounds.reduce((s, r) => s + f(r), 0);
   const per = (ms: number, units: number) => (units > 0 ? ms / units : Number.NaN);
   const ratio = (checkout: number, trivial: number) => (trivial > 0 ? checkout / trivial : Number.NaN);
-  const trivialMsPerRequest = per(sum((r) => r.trivialAppMs), sum((r) => r.requests));
-  const checkoutMsPerOrder = per(sum((r) => r.checkoutAppMs), sum((r) => r.orders));
+  const pool = (trivialMs: (r: RatioRound) => number, checkoutMs: (r: RatioRound) => number): Pooled => {
+    const sum = (f: (r: RatioRound) => number) => rounds.reduce((s, r) => s + f(r), 0);
+    const trivialMsPerRequest = per(sum(trivialMs), sum((r) => r.requests));
+    const checkoutMsPerOrder = per(sum(checkoutMs), sum((r) => r.orders));
+    return { trivialMsPerRequest, checkoutMsPerOrder, pooled: ratio(checkoutMsPerOrder, trivialMsPerRequest) };
+  };
   const perRound = rounds.map((r) => ratio(per(r.checkoutAppMs, r.orders), per(r.trivialAppMs, r.requests))).sort((a, b) => a - b);
-  return { strategy, workers, W, sliceS, rounds, trivialMsPerRequest, checkoutMsPerOrder, pooled: ratio(checkoutMsPerOrder, trivialMsPerRequest), perRound, problems };
+  const split = rounds.length > 0 && rounds.every((r) => r.trivialMainMs !== undefined && r.checkoutMainMs !== undefined);
+  return {
+    strategy,
+    workers,
+    W,
+    sliceS,
+    rounds,
+    ...pool((r) => r.trivialAppMs, (r) => r.checkoutAppMs),
+    perRound,
+    problems,
+    ...(split ? { mainThread: pool((r) => r.trivialMainMs!, (r) => r.checkoutMainMs!) } : {}),
+  };
 }
 
 const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : "-");
@@ -48,12 +82,17 @@ export function ratioMarkdown(ratios: CpuRatio[]): string {
   return [
     "### App CPU per checkout against per trivial-route request, slices alternating on one server (issue 39)",
     "",
-    "| strategy | workers | W | rounds x slice | trivial route, app ms / request | checkout, app ms / order | pooled ratio | each round |",
-    "|---|---:|---:|---:|---:|---:|---:|---|",
-    ...ratios.map(
-      (r) =>
-        `| ${r.strategy} | ${r.workers} | ${r.W} | ${r.rounds.length} x ${r.sliceS} s | ${fixed(r.trivialMsPerRequest, 3)} | ${fixed(r.checkoutMsPerOrder, 3)} | **${fixed(r.pooled, 2)}x** | ${r.perRound.map((x) => fixed(x, 2)).join(", ")} |`,
-    ),
+    "| strategy | workers | W | rounds x slice | trivial route, app ms / request | checkout, app ms / order | pooled ratio | each round | main threads: trivial / checkout ms, ratio | other threads: trivial / checkout ms |",
+    "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+    ...ratios.map((r) => {
+      const m = r.mainThread;
+      const threads = m
+        ? `${fixed(m.trivialMsPerRequest, 3)} / ${fixed(m.checkoutMsPerOrder, 3)}, ${fixed(m.pooled, 2)}x | ${fixed(r.trivialMsPerRequest - m.trivialMsPerRequest, 3)} / ${fixed(r.checkoutMsPerOrder - m.checkoutMsPerOrder, 3)}`
+        : "- | -";
+      return `| ${r.strategy} | ${r.workers} | ${r.W} | ${r.rounds.length} x ${r.sliceS} s | ${fixed(r.trivialMsPerRequest, 3)} | ${fixed(r.checkoutMsPerOrder, 3)} | **${fixed(r.pooled, 2)}x** | ${r.perRound.map((x) => fixed(x, 2)).join(", ")} | ${threads} |`;
+    }),
+    "",
+    "Main threads: the app processes' event loops (the request path and the collector's pauses); other threads: V8's parallel and concurrent collector and compiler, libuv's pool.",
     "",
   ].join("\n");
 }

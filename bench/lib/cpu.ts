@@ -10,7 +10,12 @@ import { readdirSync, readFileSync } from "node:fs";
 /** The server-side processes a cell is charged to. `nginx` is absent where the front is not in the path. */
 export const ROLES = ["app", "mariadb", "redis", "nginx"] as const;
 export type Role = (typeof ROLES)[number];
-export type CpuPerUnit = Record<Role, number | null> & { total: number };
+/**
+ * `appMainThread`: of `app`, what the app processes' main threads spent (Node's event loop: the
+ * request path and the collector's pauses); the rest of `app` is their other threads (V8's
+ * parallel and concurrent collector and compiler, libuv's pool).
+ */
+export type CpuPerUnit = Record<Role, number | null> & { total: number; appMainThread?: number | null };
 /** Which pids each role samples: a function, so worker processes started or restarted since are found. */
 export type CpuRoles = Partial<Record<Role, () => number[]>>;
 
@@ -41,9 +46,9 @@ export function parseProcStat(line: string): ProcStat {
   return stat;
 }
 
-function readStat(pid: number): ProcStat | null {
+function readStat(pid: number, file = `/proc/${pid}/stat`): ProcStat | null {
   try {
-    return parseProcStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
+    return parseProcStat(readFileSync(file, "utf8"));
   } catch {
     // The process has exited since it was listed.
     return null;
@@ -52,9 +57,15 @@ function readStat(pid: number): ProcStat | null {
 
 /** CPU milliseconds (user + system) a process has used since it started; 0 once it is gone. */
 export function cpuMs(pid: number): number {
-  const s = readStat(pid);
-  return s ? ((s.utime + s.stime) * 1000) / CLOCK_TICKS_PER_S : 0;
+  return statMs(readStat(pid));
 }
+
+/** The same for the process's main thread alone (its thread id is its pid). */
+export function mainThreadMs(pid: number): number {
+  return statMs(readStat(pid, `/proc/${pid}/task/${pid}/stat`));
+}
+
+const statMs = (s: ProcStat | null) => (s ? ((s.utime + s.stime) * 1000) / CLOCK_TICKS_PER_S : 0);
 
 /** `pid` and every process below it (a launcher's workers, nginx's master and workers). */
 export function processTree(pid: number): number[] {
@@ -82,16 +93,25 @@ export function pidsNamed(comm: string): number[] {
     .map((s) => s.pid);
 }
 
-/** CPU ms per pid, per role, at one instant. */
-export type CpuSample = Partial<Record<Role, Map<number, number>>>;
+/** CPU ms per pid, per role, at one instant; `appMainThread` the app processes' main threads. */
+export type CpuSample = Partial<Record<Role, Map<number, number>>> & { appMainThread?: Map<number, number> };
 
 export function sampleCpu(roles: CpuRoles): CpuSample {
   const sample: CpuSample = {};
   for (const role of ROLES) {
     const pids = roles[role]?.();
-    if (pids) sample[role] = new Map(pids.map((pid) => [pid, cpuMs(pid)]));
+    if (!pids) continue;
+    sample[role] = new Map(pids.map((pid) => [pid, cpuMs(pid)]));
+    if (role === "app") sample.appMainThread = new Map(pids.map((pid) => [pid, mainThreadMs(pid)]));
   }
   return sample;
+}
+
+/** CPU ms the pids of `after` spent since `before`: one started since counts from 0, one that exited (reads 0) not at all. */
+function spentMs(before: Map<number, number> | undefined, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, now] of after) if (now > 0) ms += Math.max(0, now - (before?.get(pid) ?? 0));
+  return ms;
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -108,12 +128,11 @@ export function cpuPerUnit(before: CpuSample, after: CpuSample, units: number): 
   for (const role of ROLES) {
     const a = after[role];
     if (!a) continue;
-    const b = before[role] ?? new Map<number, number>();
-    let ms = 0;
-    for (const [pid, now] of a) if (now > 0) ms += Math.max(0, now - (b.get(pid) ?? 0));
+    const ms = spentMs(before[role], a);
     out[role] = units > 0 ? round(ms / units) : null;
     total += ms;
   }
   out.total = units > 0 ? round(total / units) : 0;
+  if (after.appMainThread) out.appMainThread = units > 0 ? round(spentMs(before.appMainThread, after.appMainThread) / units) : null;
   return out;
 }

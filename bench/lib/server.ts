@@ -73,7 +73,9 @@ export class BenchServer {
     await mkdir(LOG_DIR, { recursive: true });
     const logFile = path.join(LOG_DIR, `server-${opts.label}.log`);
     const out = createWriteStream(logFile);
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), LAUNCHER, "-p", String(port), "-H", "127.0.0.1"], {
+    // BENCH_SERVER_NODE_ARGS: V8 or Node flags to try on the servers (e.g. "--max-semi-space-size=64").
+    const flags = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    const child = spawn(process.execPath, [...flags, ...(opts.nodeArgs ?? []), LAUNCHER, "-p", String(port), "-H", "127.0.0.1"], {
       cwd: ROOT,
       env: {
         ...baseEnv(),
