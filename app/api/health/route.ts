@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { env } from "@/lib/platform/env";
 import { checkHealth, currentBuildId } from "@/lib/platform/health";
 import { poolStatus } from "@/lib/platform/workers";
 
@@ -6,9 +7,11 @@ export const dynamic = "force-dynamic";
 
 export async function GET() {
   const { healthy, ...status } = await checkHealth();
-  // Which worker answered and how many of the pool are serving (scripts/start.mjs); the
-  // dependencies are shared, so any worker's answer speaks for the pool.
-  const about = { buildId: currentBuildId(), uptime: Math.round(process.uptime()), pool: poolStatus() };
+  // Which worker answered, how many of the pool are serving (scripts/start.mjs) and how many
+  // checkout batches each runs at once (its default follows the pool's size); the dependencies
+  // are shared, so any worker's answer speaks for the pool.
+  const pool = { ...poolStatus(), checkoutBatches: env().CHECKOUT_BATCHES_IN_FLIGHT };
+  const about = { buildId: currentBuildId(), uptime: Math.round(process.uptime()), pool };
   if (healthy) return NextResponse.json({ ...status, ...about });
   const down = Object.entries(status).filter(([, v]) => v !== "ok").map(([k]) => k);
   return NextResponse.json(
