@@ -96,8 +96,9 @@ if [ -n "$DIST" ]; then
   [ "$build_id" = "$(cat "$DIST/BUILD_ID")" ] || { echo "health reports build $build_id, the folder holds $(cat "$DIST/BUILD_ID")"; exit 1; }
   # WEB_CONCURRENCY unset: a worker per core, each told the pool's size, so a pool runs one checkout batch per worker and a single process two.
   pool="$(curl -fsS "http://127.0.0.1:$PORT/api/health" | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>{const p=JSON.parse(s).pool;console.log(p.size+" "+p.checkoutBatches)})')"
-  want_batches=$([ "$(node -p 'require("os").availableParallelism()')" -gt 1 ] && echo 1 || echo 2)
-  [ "$pool" = "$(node -p 'require("os").availableParallelism()') $want_batches" ] || { echo "health reports pool size and checkout batches '$pool', expected $(node -p 'require("os").availableParallelism()') workers with $want_batches each"; exit 1; }
+  cores="$(node -p 'require("os").availableParallelism()')"
+  want="$cores $([ "$cores" -gt 1 ] && echo 1 || echo 2)"
+  [ "$pool" = "$want" ] || { echo "health reports pool size and checkout batches '$pool', expected '$want'"; exit 1; }
   curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/metrics" | grep -q '^stockroom_redis_up 1$' || { echo "/api/metrics does not show Redis up"; cat server.log; exit 1; }
   # The cached catalog: the page cache handler is loaded from the shipped sources at run time.
   curl -fsS "http://127.0.0.1:$PORT/" | grep -q 'Stockroom' || { echo "the catalog page did not render"; cat server.log; exit 1; }

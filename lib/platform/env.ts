@@ -76,7 +76,7 @@ const schema = z
     }
     // A second batch in flight overlaps one batch's commit with the next one's statements. In a
     // pool the other workers' batches already do that, and one batch per worker keeps the batches
-    // twice as large: fewer statements, and less CPU, per order (docs/benchmarks.md).
+    // larger: fewer statements and row-lock hand-overs per order (docs/benchmarks.md).
     const batchesInFlight = e.CHECKOUT_BATCHES_IN_FLIGHT ?? ((e.WEB_CONCURRENCY ?? 1) > 1 ? 1 : 2);
     return { ...e, SESSION_SECRET: e.SESSION_SECRET ?? devSecret, CHECKOUT_BATCHES_IN_FLIGHT: batchesInFlight };
   });
