@@ -92,10 +92,11 @@ if [ -n "$DIST" ]; then
   done
   curl -fsS "http://127.0.0.1:$PORT/api/health/ready" || { cat server.log; exit 1; }
   echo
-  build_id="$(curl -fsS "http://127.0.0.1:$PORT/api/health" | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>console.log(JSON.parse(s).buildId))')"
+  # One health answer: the build it serves, then the pool's size and each worker's checkout batches.
+  read -r build_id pool_size batches < <(curl -fsS "http://127.0.0.1:$PORT/api/health" | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>{const h=JSON.parse(s);console.log(h.buildId,h.pool.size,h.pool.checkoutBatches)})')
   [ "$build_id" = "$(cat "$DIST/BUILD_ID")" ] || { echo "health reports build $build_id, the folder holds $(cat "$DIST/BUILD_ID")"; exit 1; }
   # WEB_CONCURRENCY unset: a worker per core, each told the pool's size, so a pool runs one checkout batch per worker and a single process two.
-  pool="$(curl -fsS "http://127.0.0.1:$PORT/api/health" | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>{const p=JSON.parse(s).pool;console.log(p.size+" "+p.checkoutBatches)})')"
+  pool="$pool_size $batches"
   cores="$(node -p 'require("os").availableParallelism()')"
   want="$cores $([ "$cores" -gt 1 ] && echo 1 || echo 2)"
   [ "$pool" = "$want" ] || { echo "health reports pool size and checkout batches '$pool', expected '$want'"; exit 1; }
