@@ -95,10 +95,9 @@ if [ -n "$DIST" ]; then
   # One health answer: the build it serves, then the pool's size and each worker's checkout batches.
   read -r build_id pool_size batches < <(curl -fsS "http://127.0.0.1:$PORT/api/health" | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>{const h=JSON.parse(s);console.log(h.buildId,h.pool.size,h.pool.checkoutBatches)})')
   [ "$build_id" = "$(cat "$DIST/BUILD_ID")" ] || { echo "health reports build $build_id, the folder holds $(cat "$DIST/BUILD_ID")"; exit 1; }
-  # WEB_CONCURRENCY unset: a worker per core, each told the pool's size, so a pool runs one checkout batch per worker and a single process two.
+  # WEB_CONCURRENCY unset: a worker per core, each running one checkout batch at a time.
   pool="$pool_size $batches"
-  cores="$(node -p 'require("os").availableParallelism()')"
-  want="$cores $([ "$cores" -gt 1 ] && echo 1 || echo 2)"
+  want="$(node -p 'require("os").availableParallelism()') 1"
   [ "$pool" = "$want" ] || { echo "health reports pool size and checkout batches '$pool', expected '$want'"; exit 1; }
   curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/metrics" | grep -q '^stockroom_redis_up 1$' || { echo "/api/metrics does not show Redis up"; cat server.log; exit 1; }
   # The cached catalog: the page cache handler is loaded from the shipped sources at run time.

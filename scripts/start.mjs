@@ -135,9 +135,7 @@ function primary(size) {
     s.startedAt = Date.now();
     s.ready = false;
     setup(slot);
-    // WEB_CONCURRENCY is the pool's size even when it was left to the cores: a worker's defaults
-    // (CHECKOUT_BATCHES_IN_FLIGHT) depend on how many workers share the machine.
-    s.worker = cluster.fork({ NODE_ENV: process.env.NODE_ENV ?? "production", STOCKROOM_WORKER_SLOT: String(slot), WEB_CONCURRENCY: String(size) });
+    s.worker = cluster.fork({ NODE_ENV: process.env.NODE_ENV ?? "production", STOCKROOM_WORKER_SLOT: String(slot) });
   }
 
   cluster.on("exit", (worker, code, signal) => {

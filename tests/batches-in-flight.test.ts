@@ -1,3 +1,10 @@
+import { vi } from "vitest";
+
+// Before any import reads the configuration: two batches at once (the default is one per process).
+vi.hoisted(() => {
+  process.env.CHECKOUT_BATCHES_IN_FLIGHT = "2";
+});
+
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
@@ -11,7 +18,7 @@ import { whenIdle } from "@/lib/platform/shutdown";
 import { fillCart, linesOf, makeShoppers, makeSkus, ordersOf, snapshotSkus, type Shopper } from "./support/fixtures";
 import { waitFor } from "./support/wait";
 
-// Batched checkout with several batches in flight (CHECKOUT_BATCHES_IN_FLIGHT, 2 by default in a single process):
+// Batched checkout with several batches in flight (CHECKOUT_BATCHES_IN_FLIGHT, set to 2 above):
 // each its own transaction, rows locked in one order, one customer never in two at once.
 const buy = (u: Shopper, idempotencyKey: string = randomUUID()) => placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey }, "batched");
 const codeOf = (r: PromiseSettledResult<unknown>) => (r.status === "fulfilled" ? "OK" : r.reason instanceof AppError ? r.reason.code : `THROWN ${String(r.reason)}`);

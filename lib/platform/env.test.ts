@@ -64,13 +64,12 @@ describe("parseEnv", () => {
     }
   });
 
-  it("runs two checkout batches at once alone and one per worker in a pool, unless told", () => {
-    expect(parseEnv({}).CHECKOUT_BATCHES_IN_FLIGHT).toBe(2);
-    expect(parseEnv({ WEB_CONCURRENCY: "1" }).CHECKOUT_BATCHES_IN_FLIGHT).toBe(2);
-    expect(parseEnv({ WEB_CONCURRENCY: "2" }).CHECKOUT_BATCHES_IN_FLIGHT).toBe(1);
+  it("runs one checkout batch at a time per process, alone or in a pool, unless told", () => {
+    expect(parseEnv({}).CHECKOUT_BATCHES_IN_FLIGHT).toBe(1);
+    expect(parseEnv({ WEB_CONCURRENCY: "1" }).CHECKOUT_BATCHES_IN_FLIGHT).toBe(1);
     expect(parseEnv({ WEB_CONCURRENCY: "8" }).CHECKOUT_BATCHES_IN_FLIGHT).toBe(1);
-    expect(parseEnv({ WEB_CONCURRENCY: "2", CHECKOUT_BATCHES_IN_FLIGHT: "3" }).CHECKOUT_BATCHES_IN_FLIGHT).toBe(3);
-    expect(parseEnv({ CHECKOUT_BATCHES_IN_FLIGHT: "" }).CHECKOUT_BATCHES_IN_FLIGHT).toBe(2);
+    expect(parseEnv({ CHECKOUT_BATCHES_IN_FLIGHT: "3" }).CHECKOUT_BATCHES_IN_FLIGHT).toBe(3);
+    expect(parseEnv({ CHECKOUT_BATCHES_IN_FLIGHT: "" }).CHECKOUT_BATCHES_IN_FLIGHT).toBe(1);
   });
 
   it("treats empty strings as unset", () => {

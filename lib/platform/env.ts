@@ -33,10 +33,7 @@ const schema = z
       .describe("proxies in front of the app whose X-Forwarded-For entry is believed; 0: only the socket's address"),
     CHECKOUT_STRATEGY: z.enum(CHECKOUT_STRATEGIES).default("batched"),
     CHECKOUT_MAX_ATTEMPTS: positiveInt.max(20).default(4),
-    CHECKOUT_BATCHES_IN_FLIGHT: positiveInt
-      .max(16)
-      .optional()
-      .describe("batched: transactions one process runs at once; one customer's checkouts are never in two; unset: 2 alone, 1 per worker of a pool"),
+    CHECKOUT_BATCHES_IN_FLIGHT: positiveInt.max(16).default(1).describe("batched: transactions one process runs at once; one customer's checkouts are never in two"),
     FREIGHT: z
       .string()
       .regex(/^\d{1,6}(\.\d{1,2})?$/, "must be a decimal amount such as 10.00")
@@ -74,11 +71,7 @@ const schema = z
       ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required in production (32+ characters)" });
       return z.NEVER;
     }
-    // A second batch in flight overlaps one batch's commit with the next one's statements. In a
-    // pool the other workers' batches already do that, and one batch per worker keeps the batches
-    // larger: fewer statements and row-lock hand-overs per order (docs/benchmarks.md).
-    const batchesInFlight = e.CHECKOUT_BATCHES_IN_FLIGHT ?? ((e.WEB_CONCURRENCY ?? 1) > 1 ? 1 : 2);
-    return { ...e, SESSION_SECRET: e.SESSION_SECRET ?? devSecret, CHECKOUT_BATCHES_IN_FLIGHT: batchesInFlight };
+    return { ...e, SESSION_SECRET: e.SESSION_SECRET ?? devSecret };
   });
 
 export type Env = z.infer<typeof schema>;
