@@ -18,7 +18,7 @@ describe("health and readiness", () => {
     const buildId = existsSync(file) ? readFileSync(file, "utf8").trim() : null;
     const res = await health();
     expect(res.status).toBe(200);
-    // Outside the launcher this process is a pool of one, running two checkout batches at once.
+    // Outside the launcher this process is a pool of one, running one checkout batch at a time.
     expect(await res.json()).toEqual({ db: "ok", redis: "ok", buildId, uptime: expect.any(Number), pool: { worker: process.pid, size: 1, alive: 1, restarts: 0, checkoutBatches: 1 } });
   });
 

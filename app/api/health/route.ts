@@ -8,8 +8,8 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   const { healthy, ...status } = await checkHealth();
   // Which worker answered, how many of the pool are serving (scripts/start.mjs) and how many
-  // checkout batches each runs at once (its default follows the pool's size); the dependencies
-  // are shared, so any worker's answer speaks for the pool.
+  // checkout batches each runs at once; the dependencies are shared, so any worker's answer
+  // speaks for the pool.
   const pool = { ...poolStatus(), checkoutBatches: env().CHECKOUT_BATCHES_IN_FLIGHT };
   const about = { buildId: currentBuildId(), uptime: Math.round(process.uptime()), pool };
   if (healthy) return NextResponse.json({ ...status, ...about });
