@@ -2,7 +2,7 @@ import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getDb, getPool } from "@/db";
 import { mailOutbox, orders } from "@/db/schema";
-import { relayOnce, startRelay, stopRelay, NO_SMTP_NOTE, type RelayOptions } from "@/lib/mail/relay";
+import { relayOnce, startRelay, stopRelay, NO_SMTP_INTERVAL_MS, NO_SMTP_NOTE, type RelayOptions } from "@/lib/mail/relay";
 import { messageIdOf, smtpTransport } from "@/lib/mail/transport";
 import { formatMoney, toCents } from "@/lib/money";
 import { placeOrder } from "@/lib/orders/checkout";
@@ -148,6 +148,23 @@ describe("order e-mails through a real SMTP server", () => {
       [laterId, "sent", null],
     ]);
     expect(smtp.received).toHaveLength(2);
+  });
+
+  it("without SMTP the relay loop notes once a minute, not every poll (each note reads its whole window)", async () => {
+    const [skuId] = await makeSkus([10]);
+    await placeFor(await makeShopper(), skuId!);
+    const noted = async () => (await outbox()).map((r) => r.lastError);
+    expect(NO_SMTP_INTERVAL_MS).toBe(60_000);
+    // A 50 ms poll: with SMTP a dozen passes would run in the wait below; without, none is due yet.
+    expect(startRelay(50, { ...fast, transport: null })).toBe(true);
+    try {
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await noted()).toEqual([null]);
+    } finally {
+      stopRelay();
+    }
+    await relayOnce({ ...fast, transport: null });
+    expect(await noted()).toEqual([NO_SMTP_NOTE]);
   });
 
   it("retries with backoff while the server refuses, then delivers each e-mail once", async () => {

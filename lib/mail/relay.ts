@@ -201,14 +201,24 @@ type RelayState = { stopped: boolean; running: boolean; again: boolean; timer?: 
 const globalForRelay = globalThis as unknown as { stockroomMailRelay?: RelayState };
 
 /**
- * Runs `relayOnce` in this process every `intervalMs` (0 turns it off), and at once again after
- * a pass that filled its batch, so a burst of orders drains at SMTP speed rather than a batch per
- * tick. With SMTP configured, a commit in this process that queued e-mails (MAIL_QUEUED) starts a
- * pass at once too, so a confirmation does not wait for the next tick. Several processes may
- * run it: the claims share the rows out. Passes never overlap.
+ * Without SMTP a pass only notes the rows queued since the last: once a minute is soon enough for
+ * the console's note, and each note reads every row of its window (the last five minutes: at
+ * every 500 ms it was the one full scan of `mail_outbox` under load, docs/benchmarks.md).
  */
-export function startRelay(intervalMs = env().MAIL_POLL_MS, options: RelayOptions = {}): boolean {
-  if (intervalMs <= 0 || globalForRelay.stockroomMailRelay) return false;
+export const NO_SMTP_INTERVAL_MS = 60_000;
+
+/**
+ * Runs `relayOnce` in this process every `intervalMs` (0 turns it off; without SMTP, at most once
+ * per NO_SMTP_INTERVAL_MS), and at once again after a pass that filled its batch, so a burst of
+ * orders drains at SMTP speed rather than a batch per tick. With SMTP configured, a commit in this
+ * process that queued e-mails (MAIL_QUEUED) starts a pass at once too, so a confirmation does not
+ * wait for the next tick. Several processes may run it: the claims share the rows out. Passes
+ * never overlap.
+ */
+export function startRelay(pollMs = env().MAIL_POLL_MS, options: RelayOptions = {}): boolean {
+  if (pollMs <= 0 || globalForRelay.stockroomMailRelay) return false;
+  const smtp = transportOf(options) !== null;
+  const intervalMs = smtp ? pollMs : Math.max(pollMs, NO_SMTP_INTERVAL_MS);
   const state: RelayState = { stopped: false, running: false, again: false };
   const batch = options.batch ?? 50;
   const schedule = (delayMs: number) => {
@@ -234,7 +244,7 @@ export function startRelay(intervalMs = env().MAIL_POLL_MS, options: RelayOption
   };
   schedule(intervalMs);
   // Without a transport a pass only notes "no SMTP": not worth a pass per checkout commit.
-  if (transportOf(options)) {
+  if (smtp) {
     state.stopListening = onNudge(MAIL_QUEUED, () => {
       if (state.stopped) return;
       if (state.running) state.again = true;

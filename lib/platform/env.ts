@@ -61,7 +61,7 @@ const schema = z
       .default("Stockroom <shop@stockroom.invalid>")
       .describe("the From of every e-mail"),
     SHOP_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).default("http://localhost:3000").describe("the shop's public address, for links in e-mails"),
-    MAIL_POLL_MS: z.coerce.number().int().min(0).max(60_000).default(500).describe("milliseconds between the mail relay's passes; 0 turns the in-server relay off"),
+    MAIL_POLL_MS: z.coerce.number().int().min(0).max(60_000).default(500).describe("milliseconds between the mail relay's passes (without SMTP_URL, at most one a minute); 0 turns the in-server relay off"),
     MAIL_MAX_ATTEMPTS: positiveInt.max(50).default(8).describe("attempts at one e-mail before it is failed"),
     BACK_IN_STOCK_FACTOR: positiveInt.max(1000).default(3).describe("a restock of N units e-mails at most max(N, 10) x this many of the variant's waiting subscribers"),
     WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional().describe("worker processes of npm start (scripts/start.mjs validates it too); unset: one per core"),
