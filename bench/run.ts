@@ -312,10 +312,10 @@ async function profileCell(shoppers: Shopper[]): Promise<string> {
 
 /**
  * Untimed load before the first cell, so JIT, connection pools and the database's caches are
- * warm: at the largest W, for 3 s. With 8 shoppers for 1 s the first cell measured part of the
- * warm-up (docs/benchmarks.md, "CPU per order").
+ * warm: at the largest W, for `--warm-up` seconds (3 by default). With 8 shoppers for 1 s the
+ * first cell measured part of the warm-up (docs/benchmarks.md, "CPU per order"); V8 still
+ * compiles for about a minute after it (docs/benchmarks.md, "Two workers, looked at again").
  */
-const WARM_UP_MS = 3_000;
 const warmUpWorkers = () => Math.max(...opts.concurrency);
 
 async function warmUp(server: BenchServer, shoppers: Shopper[]) {
@@ -329,7 +329,7 @@ async function warmUp(server: BenchServer, shoppers: Shopper[]) {
     await runLoad({
       label: "warm-up",
       workers: W,
-      durationMs: WARM_UP_MS,
+      durationMs: opts.warmUpS * 1000,
       prepare: (w) => fillCart(shoppers[w]!, [{ skuId: sku!, count: 1 }]),
       send: async (w, _, seq) => {
         await noop(client, shoppers[w]!, key(n, seq));
@@ -368,7 +368,7 @@ async function serviceCells(service: ServiceProcess, shoppers: Shopper[]) {
     await runLoad({
       label: `service warm-up ${strategy}`,
       workers: warmUpWorkers(),
-      durationMs: WARM_UP_MS,
+      durationMs: opts.warmUpS * 1000,
       prepare: (w) => fillCart(shoppers[w]!, [{ skuId: sku!, count: 1 }]),
       send: (w, _, seq) => target.order(shoppers[w]!, key(n, seq)),
     });

@@ -24,6 +24,8 @@ export type Options = {
   scenarios: ScenarioName[];
   modes: Mode[];
   durationS: number;
+  /** Seconds of untimed load before the first cell: per server, and per strategy in service mode (warmUp in run.ts). */
+  warmUpS: number;
   /** Requests per sell-out cell: max(this, 8 x W); the SKU's stock is a quarter of it. */
   selloutDemand: number;
   actionConcurrency: number[];
@@ -61,6 +63,8 @@ const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>
   --mode http,service     how orders are driven: http = POST /api/orders on next start,
                           service = placeOrder in this process (default: both, http first)
   --duration S            seconds per timed cell (default: 3)
+  --warm-up S             seconds of untimed load before the first cell: per server, and per strategy
+                          in service mode (default: 3)
   --sellout-demand N      minimum requests per sell-out cell (default: 800; 8 x W if larger)
   --action-concurrency    W values for the server-action comparison (default: 1,16; "" skips it)
   --action-duration S     seconds per server-action cell (default: 2)
@@ -117,6 +121,7 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
       scenarios: { type: "string" },
       mode: { type: "string" },
       duration: { type: "string" },
+      "warm-up": { type: "string" },
       "sellout-demand": { type: "string" },
       "action-concurrency": { type: "string" },
       "action-duration": { type: "string" },
@@ -162,6 +167,7 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
     scenarios: list(pick("scenarios", "BENCH_SCENARIOS", SCENARIOS.join(",")), SCENARIOS, "scenario"),
     modes,
     durationS: positive(pick("duration", "BENCH_DURATION", "3"), "--duration"),
+    warmUpS: positive(pick("warm-up", "BENCH_WARM_UP", "3"), "--warm-up"),
     selloutDemand: positive(pick("sellout-demand", "BENCH_SELLOUT_DEMAND", "800"), "--sellout-demand"),
     actionConcurrency: numbers(pick("action-concurrency", "BENCH_ACTION_CONCURRENCY", "1,16"), "--action-concurrency"),
     actionDurationS: positive(pick("action-duration", "BENCH_ACTION_DURATION", "2"), "--action-duration"),
