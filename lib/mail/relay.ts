@@ -208,7 +208,7 @@ const globalForRelay = globalThis as unknown as { stockroomMailRelay?: RelayStat
 export const NO_SMTP_INTERVAL_MS = 60_000;
 
 /**
- * Runs `relayOnce` in this process every `intervalMs` (0 turns it off; without SMTP, at most once
+ * Runs `relayOnce` in this process every `pollMs` (0 turns it off; without SMTP, at most once
  * per NO_SMTP_INTERVAL_MS), and at once again after a pass that filled its batch, so a burst of
  * orders drains at SMTP speed rather than a batch per tick. With SMTP configured, a commit in this
  * process that queued e-mails (MAIL_QUEUED) starts a pass at once too, so a confirmation does not
