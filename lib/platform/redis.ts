@@ -1,13 +1,14 @@
 import "server-only";
 import Redis, { Cluster } from "ioredis";
 import { env } from "@/lib/platform/env";
+import { watchRedisConnections } from "@/lib/platform/redis-liveness";
 
 /** A single Redis or a Redis Cluster: the same command API, so callers need not care. */
 export type RedisClient = Redis | Cluster;
 
 export type ScriptDefinitions = Record<string, { lua: string; numberOfKeys: number }>;
 
-const globalForRedis = globalThis as unknown as { stockroomRedis?: RedisClient; stockroomRedisScripts?: ScriptDefinitions };
+const globalForRedis = globalThis as unknown as { stockroomRedis?: RedisClient; stockroomRedisScripts?: ScriptDefinitions; stockroomRedisUnwatch?: () => void };
 const registered = (globalForRedis.stockroomRedisScripts ??= {});
 
 /**
@@ -68,11 +69,13 @@ export function getRedis(): RedisClient {
   // Without a listener ioredis logs every failed reconnect as an unhandled error event.
   client.on("error", () => {});
   globalForRedis.stockroomRedis = client;
+  globalForRedis.stockroomRedisUnwatch = watchRedisConnections(client);
   return client;
 }
 
 export async function closeRedis() {
   const client = globalForRedis.stockroomRedis;
   globalForRedis.stockroomRedis = undefined;
+  globalForRedis.stockroomRedisUnwatch?.();
   if (client) await client.quit().catch(() => client.disconnect());
 }
