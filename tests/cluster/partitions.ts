@@ -24,12 +24,14 @@ import { HttpClient } from "../support/http";
 import { sleep } from "../support/wait";
 import type { Fault } from "./fault";
 import { APP_HOSTS, GALERA_HOSTS, REDIS_HOSTS, galeraLog, masterOf, nemesis, rejoinedBy, type Host } from "./nemesis";
-import { HAPROXY, frontUrl, hostOf, nodeUrl, rig, SQL_PORTS } from "./rig";
+import { APP_PORTS, HAPROXY, appUrl, frontUrl, hostOf, nodeUrl, rig, SQL_PORTS } from "./rig";
 
 /** How long each split (or slow link) lasts. */
 const SPLIT_MS = 12_000;
 /** The issue's bound: service on the majority side resumes within 10 s of the split. */
 const RESUMES_MS = 10_000;
+/** After a heal, app 1 must serve carts on every master's slots again within this. */
+const BACK_AFTER_HEAL_MS = 10_000;
 /** Redis's cluster-node-timeout in the rig: how long an isolated master keeps taking writes. */
 const REDIS_NODE_TIMEOUT_MS = Number(process.env.REDIS_NODE_TIMEOUT_MS ?? 3_000);
 const ER_WSREP_NOT_READY = 1047;
@@ -123,12 +125,46 @@ function nodeAlone(n: number) {
 type CartWriter = Shopper & { acked: { skuId: number; at: number }[] };
 
 /**
+ * From the heal on, app 1 (the side of the old master) reads the cart of one shopper per master
+ * (named by its master before the split), each until it answers 200: the ms each took, or null if
+ * none did in 30 s. Its connections to the masters it could not reach carry commands that were
+ * never answered: they must not stay stuck in TCP's retransmission back-off (the next try up to
+ * two minutes away) once the network is back.
+ */
+async function cartsBackOnApp1(probes: Map<string, Shopper>): Promise<{ master: string; ms: number | null }[]> {
+  const healedAt = performance.now();
+  const app1 = new HttpClient(appUrl(APP_PORTS[0]!), 8, 2_000);
+  try {
+    return await Promise.all(
+      [...probes].map(async ([master, s]) => {
+        while (performance.now() - healedAt < 30_000) {
+          const r = await app1.request("GET", "/api/cart", { cookie: s.cookie }).catch(() => undefined);
+          if (r?.status === 200) return { master, ms: performance.now() - healedAt };
+          await sleep(250);
+        }
+        return { master, ms: null };
+      }),
+    );
+  } finally {
+    app1.close();
+  }
+}
+
+/**
  * Shoppers whose carts live on the master about to be cut off, adding one product after another
  * through the front while the split lasts (the front sends a third of them to app 1, on the old
  * master's side). What was acknowledged is compared with the carts after the heal.
  */
 function cartWriters() {
-  const state = { writers: [] as CartWriter[], skus: [] as number[], splitAt: 0, master: "" };
+  const state = {
+    /** One shopper per master, by the masters before the split: whose carts app 1 reads after the heal. */
+    probes: new Map<string, Shopper>(),
+    writers: [] as CartWriter[],
+    skus: [] as number[],
+    splitAt: 0,
+    master: "",
+    backAfterHeal: Promise.resolve<{ master: string; ms: number | null }[]>([]),
+  };
   return {
     state,
     async prepare() {
@@ -140,7 +176,12 @@ function cartWriters() {
       state.master = master;
       state.splitAt = performance.now();
       const mine: CartWriter[] = [];
-      for (const w of state.writers) if ((await masterOf(cartKeys(userOwner(w.id)).items)) === master) mine.push(w);
+      state.probes.clear();
+      for (const w of state.writers) {
+        const on = await masterOf(cartKeys(userOwner(w.id)).items);
+        if (!state.probes.has(on)) state.probes.set(on, w);
+        if (on === master) mine.push(w);
+      }
       state.writers = mine;
       const front = new HttpClient(frontUrl, 64, 3_000);
       try {
@@ -158,6 +199,10 @@ function cartWriters() {
         front.close();
       }
     },
+    /** Starts timing app 1's way back to every master, from now (the heal). */
+    healed() {
+      state.backAfterHeal = cartsBackOnApp1(state.probes);
+    },
     async check() {
       const redis = getRedis();
       let acked = 0;
@@ -173,7 +218,12 @@ function cartWriters() {
       const late = lost.filter((at) => at > bound);
       const problems = late.length ? [`${late.length} acknowledged cart changes lost that were made more than ${bound / 1000} s into the split`] : [];
       const window = lost.length ? `, all acknowledged ${(Math.min(...lost) / 1000).toFixed(1)}-${(Math.max(...lost) / 1000).toFixed(1)} s into the split (the old master's window: cluster-node-timeout ${REDIS_NODE_TIMEOUT_MS / 1000} s)` : "";
-      return { problems, note: `${state.writers.length} shoppers on :${state.master}'s slots: ${acked} cart additions acknowledged during the split, ${lost.length} lost at the heal${window}` };
+      const back = await state.backAfterHeal;
+      const slow = back.filter((b) => b.ms === null || b.ms > BACK_AFTER_HEAL_MS);
+      if (back.length < 3) problems.push(`the carts probed after the heal live on ${back.length} masters, not 3`);
+      for (const b of slow) problems.push(`app 1 served a cart on :${b.master}'s slots ${b.ms === null ? "not within 30 s" : `only ${(b.ms / 1000).toFixed(1)} s`} after the heal (bound ${BACK_AFTER_HEAL_MS / 1000} s)`);
+      const backNote = back.map((b) => `:${b.master} ${b.ms === null ? "never" : `${(b.ms / 1000).toFixed(1)} s`}`).join(", ");
+      return { problems, note: `${state.writers.length} shoppers on :${state.master}'s slots: ${acked} cart additions acknowledged during the split, ${lost.length} lost at the heal${window}; app 1 served carts again after the heal on ${backNote}` };
     },
   };
 }
@@ -240,6 +290,7 @@ export const PARTITIONS: Fault[] = [
     },
     async heal(_race, port) {
       await nemesis.heal();
+      writers.healed();
       rig("wait-synced");
       const node = new Redis({ host: hostOf(Number(port)), port: Number(port), lazyConnect: true, maxRetriesPerRequest: 1 });
       try {
