@@ -24,7 +24,7 @@ import { HttpClient } from "../support/http";
 import { sleep } from "../support/wait";
 import type { Fault } from "./fault";
 import { APP_HOSTS, GALERA_HOSTS, REDIS_HOSTS, galeraLog, masterOf, nemesis, rejoinedBy, type Host } from "./nemesis";
-import { APP_PORTS, HAPROXY, appUrl, frontUrl, hostOf, nodeUrl, rig, SQL_PORTS } from "./rig";
+import { APP_PORTS, HAPROXY, appUrl, frontUrl, hostOf, nodeUrl, rig, rigAsync, SQL_PORTS } from "./rig";
 
 /** How long each split (or slow link) lasts. */
 const SPLIT_MS = 12_000;
@@ -291,7 +291,8 @@ export const PARTITIONS: Fault[] = [
     async heal(_race, port) {
       await nemesis.heal();
       writers.healed();
-      rig("wait-synced");
+      // Without blocking: app 1's probes are timed meanwhile.
+      await rigAsync("wait-synced");
       const node = new Redis({ host: hostOf(Number(port)), port: Number(port), lazyConnect: true, maxRetriesPerRequest: 1 });
       try {
         await node.connect();
