@@ -22,9 +22,12 @@ export function watchRedisConnections(client: Redis | Cluster, { everyMs = 2_000
     if (checking) return;
     checking = true;
     const connections = client instanceof Cluster ? client.nodes("all") : [client];
-    void Promise.all(connections.map((c) => replaceIfStuck(c, pingMs, client instanceof Cluster))).finally(() => {
-      checking = false;
-    });
+    // Nothing here may reject unhandled: that would stop the process.
+    void Promise.all(connections.map((c) => replaceIfStuck(c, pingMs, client instanceof Cluster)))
+      .catch(() => {})
+      .finally(() => {
+        checking = false;
+      });
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
