@@ -17,13 +17,14 @@ import Redis, { Cluster } from "ioredis";
  * seconds instead of failing in three.)
  */
 export function watchRedisConnections(client: Redis | Cluster, { everyMs = 2_000, pingMs = 1_000 } = {}): () => void {
+  const pool = client instanceof Cluster;
   let checking = false;
   const timer = setInterval(() => {
     if (checking) return;
     checking = true;
-    const connections = client instanceof Cluster ? client.nodes("all") : [client];
+    const connections = pool ? client.nodes("all") : [client];
     // Nothing here may reject unhandled: that would stop the process.
-    void Promise.all(connections.map((c) => replaceIfStuck(c, pingMs, client instanceof Cluster)))
+    void Promise.all(connections.map((c) => replaceIfStuck(c, pingMs, pool)))
       .catch(() => {})
       .finally(() => {
         checking = false;
@@ -36,22 +37,15 @@ export function watchRedisConnections(client: Redis | Cluster, { everyMs = 2_000
 async function replaceIfStuck(connection: Redis, pingMs: number, poolMember: boolean) {
   if (connection.status !== "ready") return;
   let answered = false;
-  const ping = connection.ping().then(
-    () => (answered = true),
-    () => false,
+  await within(
+    pong(connection).then((ok) => (answered = ok)),
+    pingMs,
   );
-  await within(ping, pingMs);
   if (answered || connection.status !== "ready") return;
   const probe = connection.duplicate({ lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: pingMs, enableAutoPipelining: false });
   probe.on("error", () => {});
   try {
-    const fresh = await within(
-      probe.ping().then(
-        () => true,
-        () => false,
-      ),
-      pingMs,
-    );
+    const fresh = await within(pong(probe), pingMs);
     // Stuck only if its PING is still unanswered once a fresh connection has answered one: an
     // event loop that stalled delays both, and the old answer is read before the probe's.
     if (fresh && !answered && connection.status === "ready") {
@@ -62,6 +56,13 @@ async function replaceIfStuck(connection: Redis, pingMs: number, poolMember: boo
     probe.disconnect();
   }
 }
+
+/** Whether the connection answers a PING (at all: `within` bounds the wait). */
+const pong = (connection: Redis) =>
+  connection.ping().then(
+    () => true,
+    () => false,
+  );
 
 /** `work`'s result, or false if it takes longer than `ms`. */
 function within(work: Promise<boolean>, ms: number): Promise<boolean> {
