@@ -134,9 +134,30 @@ export async function onceMoreIfLost<T>(read: () => Promise<T>): Promise<T> {
 
 /**
  * A connection inside a transaction of `transaction` below: prebuilt SQL with `?` placeholders.
- * Only `query`: the transaction's first statement carries its start (see `transaction`).
+ * Only `query`: the transaction's first statement carries its start (see `transaction`), and
+ * `commitWith` below its end.
  */
-export type Conn = Pick<mysql.PoolConnection, "query">;
+export type Conn = Pick<mysql.PoolConnection, "query"> & {
+  /** The next query ends the transaction with a COMMIT of its own: `transaction` sends none. */
+  commitsItself(): void;
+};
+
+/**
+ * The transaction's last query: `sql`, COMMIT, then `check`, in one round trip (one fewer than a
+ * COMMIT of its own). Answers the results of `sql`'s statements, then `check`'s.
+ *
+ * `check` must show the caller that the transaction committed, by reading something it wrote: on
+ * Galera an abort that falls between two statements of one query is not reported to the later
+ * ones (lib/orders/order-rows.ts), and a COMMIT that then runs outside the transaction commits
+ * nothing and answers OK. A read after it on the same connection sees the transaction's rows only
+ * if they were committed.
+ */
+export async function commitWith(tx: Conn, sql: string, check: string, values: unknown[]): Promise<unknown[]> {
+  tx.commitsItself();
+  const [results] = (await tx.query(`${sql};\nCOMMIT;\n${check}`, values)) as unknown as [unknown[]];
+  results.splice(-2, 1);
+  return results;
+}
 
 type Results = [unknown[], unknown[]];
 
@@ -146,7 +167,8 @@ type Results = [unknown[], unknown[]];
  * it. Same shape as Drizzle's (`set transaction` unless the level is the session's,
  * `start transaction`, commit or rollback), but the start rides in front of the transaction's
  * first query, one round trip fewer: no abort can fall between them (a transaction holds no
- * lock before its first statement), and that query answers as if sent alone.
+ * lock before its first statement), and that query answers as if sent alone. Its COMMIT may
+ * ride on its last query in the same way (`commitWith`).
  *
  * A connection found dead at that first query (cut by HAProxy when it marked the node down, or by
  * a node that restarted) had nothing written on it, since the transaction never committed: it is
@@ -179,12 +201,16 @@ export async function transaction<T>(
       }
     }
   };
-  const tx = { query: (sql: string, values?: mysql.QueryValues) => (begun ? conn.query(sql, values) : first(sql, values)) } as unknown as Conn;
+  let committed = false;
+  const tx = {
+    query: (sql: string, values?: mysql.QueryValues) => (begun ? conn.query(sql, values) : first(sql, values)),
+    commitsItself: () => (committed = true),
+  } as unknown as Conn;
   let broken = false;
   try {
     try {
       const result = await fn(tx);
-      if (begun) await conn.query("COMMIT");
+      if (begun && !committed) await conn.query("COMMIT");
       return result;
     } catch (e) {
       if (begun) await conn.query("ROLLBACK").catch(() => (broken = true));

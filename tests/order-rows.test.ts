@@ -2,16 +2,18 @@ import { randomUUID } from "node:crypto";
 import { inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, transaction, type Conn } from "@/db";
-import { mailOutbox, orderEvents, orderLineAllocations, orderLines, orders, skuLocations } from "@/db/schema";
+import { mailOutbox, orderEvents, orderLineAllocations, orderLines, orders, skuLocations, skus } from "@/db/schema";
 import { isMissingOrder } from "@/lib/errors";
 import { prepareOrder } from "@/lib/orders/draft";
-import { allocateFromLocations } from "@/lib/orders/allocation";
+import { commitSplit, lockingLocations, splitOverLocations } from "@/lib/orders/allocation";
 import { insertOrders, OrdersGone } from "@/lib/orders/order-rows";
+import { STOCK_STEPS } from "@/lib/orders/stock";
 import { makeShoppers, makeSkus, TEST_ADDRESS } from "./support/fixtures";
 
 /**
- * insertOrders sends a batch's rows as one multi-statement query, and allocateFromLocations its
- * location take with the allocations. On Galera a brute-force abort can roll the transaction back
+ * insertOrders sends a batch's rows as one multi-statement query; the stock step's last change
+ * carries the locations' locked read, and commitSplit sends the location take with the
+ * allocations and the COMMIT. On Galera a brute-force abort can roll the transaction back
  * between two statements of one query, and MariaDB then runs the rest in autocommit. This plays
  * that on the first multi-statement query: its first `k` statements run in the transaction, then
  * the transaction is rolled back, then the rest run as MariaDB would.
@@ -73,6 +75,39 @@ async function rolledBack(body: (tx: Conn) => Promise<unknown>): Promise<unknown
   return thrown;
 }
 
+const boughtOf = (served: Awaited<ReturnType<typeof batchOf>>) => served.map((o) => ({ orderId: o.header.id, lines: o.lines }));
+
+/** The batched checkout's writes after its orders' rows, as lib/orders/commit.ts sends them; `taking` and `committing` stand in for `tx` where given. */
+async function takeAndCommit(tx: Conn, served: Awaited<ReturnType<typeof batchOf>>, { taking = tx, committing = tx }: { taking?: Conn; committing?: Conn } = {}) {
+  const bought = boughtOf(served);
+  const split = splitOverLocations(
+    bought,
+    await STOCK_STEPS.batched.takeAll!(
+      taking,
+      served.map((o) => o.lines),
+      lockingLocations(bought),
+    ),
+  );
+  await commitSplit(committing, split);
+}
+
+/** What a batch's SKU holds, in `skus` and over its location rows. */
+async function stockOf(skuId: number) {
+  const db = getDb();
+  const [row] = await db.select({ stock: skus.stock, sales: skus.sales }).from(skus).where(inArray(skus.id, [skuId]));
+  const locations = await db.select({ stock: skuLocations.stock }).from(skuLocations).where(inArray(skuLocations.skuId, [skuId]));
+  return { ...row!, locations: locations.map((l) => l.stock) };
+}
+
+/** No row of these orders anywhere. */
+async function nothingOf(served: Awaited<ReturnType<typeof batchOf>>) {
+  const ids = served.map((o) => o.header.id);
+  const db = getDb();
+  expect(await db.select().from(orders).where(inArray(orders.id, ids))).toHaveLength(0);
+  expect(await db.select().from(orderLines).where(inArray(orderLines.orderId, ids))).toHaveLength(0);
+  expect(await db.select().from(orderLineAllocations).where(inArray(orderLineAllocations.orderId, ids))).toHaveLength(0);
+}
+
 describe("a batch's rows in one round trip", () => {
   // Its query holds five statements (the orders, the confirmations, the lines, the events, the numbers' read): an abort after each of the first four.
   it.each([1, 2, 3, 4])("writes nothing and asks for the commit again when the transaction is rolled back after statement %i", async (k) => {
@@ -100,23 +135,42 @@ describe("a batch's rows in one round trip", () => {
     expect(mails.map((m) => [m.kind, m.recipient])).toEqual(ids.map(() => ["order_created", TEST_ADDRESS.email]));
   });
 
-  it("takes no location's units when the transaction is rolled back between the take and the allocations", async () => {
+  it("takes the units, splits them over the locations and commits, every row there", async () => {
+    const served = await batchOf(3, 2);
+    const skuId = served[0]!.lines[0]!.skuId;
+    await transaction((tx) => insertOrders(tx, served).then(() => takeAndCommit(tx, served)), { isolationLevel: "read committed" });
+    expect(await stockOf(skuId)).toEqual({ stock: 4, sales: 6, locations: [4] });
+    const ids = served.map((o) => o.header.id);
+    const allocated = await getDb().select().from(orderLineAllocations).where(inArray(orderLineAllocations.orderId, ids));
+    expect(allocated.map((a) => a.count)).toEqual([2, 2, 2]);
+  });
+
+  // The stock change's query: the change, the locations' locked read, the read of the first order.
+  it.each([1, 2])("takes no unit and asks for the commit again when the transaction is rolled back after statement %i of the stock change's query", async (k) => {
     const served = await batchOf(2, 1);
     const skuId = served[0]!.lines[0]!.skuId;
-    const stockAt = async () => (await getDb().select({ stock: skuLocations.stock }).from(skuLocations).where(inArray(skuLocations.skuId, [skuId]))).map((l) => l.stock);
-    const before = await stockAt();
+    const before = await stockOf(skuId);
     const err = await rolledBack(async (tx) => {
       await insertOrders(tx, served);
-      await allocateFromLocations(
-        abortingAfter(1, tx),
-        served.map((o) => ({ orderId: o.header.id, lines: o.lines })),
-      );
+      await takeAndCommit(tx, served, { taking: abortingAfter(k, tx) });
     });
     expect(err).toBeInstanceOf(OrdersGone);
-    expect(await stockAt()).toEqual(before);
-    const ids = served.map((o) => o.header.id);
-    expect(await getDb().select().from(orderLineAllocations).where(inArray(orderLineAllocations.orderId, ids))).toHaveLength(0);
-    expect(await getDb().select().from(orders).where(inArray(orders.id, ids))).toHaveLength(0);
+    expect(await stockOf(skuId)).toEqual(before);
+    await nothingOf(served);
+  });
+
+  // The last query: the location take, the allocations, COMMIT, the read of the first order.
+  it.each([1, 2])("commits nothing and asks for the commit again when the transaction is rolled back after statement %i of the committing query", async (k) => {
+    const served = await batchOf(2, 1);
+    const skuId = served[0]!.lines[0]!.skuId;
+    const before = await stockOf(skuId);
+    const err = await rolledBack(async (tx) => {
+      await insertOrders(tx, served);
+      await takeAndCommit(tx, served, { committing: abortingAfter(k, tx) });
+    });
+    expect(err).toBeInstanceOf(OrdersGone);
+    expect(await stockOf(skuId)).toEqual(before);
+    await nothingOf(served);
   });
 
   it("takes a batch's units by reading only the location rows it changes, however many the shop has", async () => {
@@ -130,12 +184,18 @@ describe("a batch's rows in one round trip", () => {
     let shown = -1;
     await rolledBack(async (tx) => {
       await insertOrders(tx, served);
+      const bought = boughtOf(served);
+      const split = splitOverLocations(
+        bought,
+        await STOCK_STEPS.batched.takeAll!(
+          tx,
+          served.map((o) => o.lines),
+          lockingLocations(bought),
+        ),
+      );
       const a = await scanned(tx);
       const b = await scanned(tx);
-      await allocateFromLocations(
-        tx,
-        served.map((o) => ({ orderId: o.header.id, lines: o.lines })),
-      );
+      await commitSplit(tx, split);
       const c = await scanned(tx);
       shown = b - a;
       read = c - b - shown;

@@ -1,12 +1,13 @@
 import "server-only";
 import type { RowDataPacket } from "mysql2";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { affectedRows, placeholders, type Conn, type Tx } from "@/db";
+import { affectedRows, commitWith, placeholders, type Conn, type Tx } from "@/db";
 import { orderLineAllocations, orderLines, skuLocations, skus } from "@/db/schema";
 import { notifyRestocked } from "@/lib/alerts/restock";
 import type { Line } from "@/lib/cart/store";
 import { log } from "@/lib/platform/log";
-import { ordersGoneOr } from "./order-rows";
+import { FIND_ORDER, orderFound, ordersGoneOr } from "./order-rows";
+import type { Rider } from "./stock";
 
 /**
  * Which location each sold unit leaves from. `skus.stock` is a SKU's sellable total (the sum over
@@ -16,8 +17,9 @@ import { ordersGoneOr } from "./order-rows";
  * deactivation) takes that lock first. The location rows are therefore never contended on their
  * own, and what they hold adds up to what `skus` let through.
  *
- * Two round trips per transaction whatever the batch holds: lock and read the SKUs' active
- * location rows; take from them and record the allocations.
+ * No round trip of its own: the locked read of the SKUs' active location rows rides on the
+ * step's last stock change (`lockingLocations`, ./stock.ts), and the take from them with the
+ * allocations' rows on the transaction's COMMIT (`commitSplit`).
  */
 
 /** An order's lines as the transaction wrote them. */
@@ -25,6 +27,9 @@ export type Bought = { orderId: string; lines: Line[] };
 
 /** One line's units from one location. */
 export type Allocation = { orderId: string; skuId: number; locationId: number; count: number };
+
+/** What a batch takes from each location, the allocations' rows, and the SKUs it leaves with no sellable unit. */
+export type Split = { guard: string; changes: { skuId: number; locationId: number; count: number }[]; allocations: Allocation[]; emptied: number[] };
 
 /** The active locations did not hold what `skus.stock` said they did: the sum invariant is broken; the transaction rolls back. */
 export class LocationsShort extends Error {}
@@ -34,18 +39,27 @@ const lockLocations = (n: number) =>
   `SELECT sku_id, location_id, stock FROM sku_locations WHERE sku_id IN (${placeholders(n)}) AND active = 1 AND stock > 0 ORDER BY sku_id, priority, location_id FOR UPDATE`;
 const INSERT_ALLOCATIONS = "INSERT INTO order_line_allocations (order_id, sku_id, location_id, count) VALUES ";
 
+const skuIdsOf = (bought: Bought[]) => [...new Set(bought.flatMap((o) => o.lines.map((l) => l.skuId)))].sort((a, b) => a - b);
+
+/**
+ * The bought SKUs' active location rows, locked, then a read of the batch's first order: it
+ * rides behind a stock change (./stock.ts), so an abort between the two would let the locked
+ * read run outside the transaction without a word; the order is then gone (OrdersGone).
+ */
+export function lockingLocations(bought: Bought[]): Rider {
+  const skuIds = skuIdsOf(bought);
+  return { sql: `${lockLocations(skuIds.length)};\n${FIND_ORDER}`, values: [...skuIds, bought[0]!.orderId] };
+}
+
 /**
  * Splits every bought line over its SKU's active locations in priority order (a line spans two
- * locations when the first runs out), takes the units from those rows and records the split.
- * Orders are served in the order given, so within a batch an earlier order drains the first
- * location first. Answers the SKUs this leaves with no sellable unit (for the sold-out hints).
+ * locations when the first runs out), from the locked rows `lockingLocations` read. Orders are
+ * served in the order given, so within a batch an earlier order drains the first location first.
  */
-export async function allocateFromLocations(tx: Conn, bought: Bought[]): Promise<number[]> {
-  const skuIds = [...new Set(bought.flatMap((o) => o.lines.map((l) => l.skuId)))].sort((a, b) => a - b);
-  if (skuIds.length === 0) return [];
-  const [rows] = await tx.query<RowDataPacket[]>(lockLocations(skuIds.length), skuIds);
+export function splitOverLocations(bought: Bought[], [rows, found]: unknown[]): Split {
+  orderFound(found);
   const queues = new Map<number, { locationId: number; left: number }[]>();
-  for (const r of rows) {
+  for (const r of rows as RowDataPacket[]) {
     const skuId = Number(r.sku_id);
     let q = queues.get(skuId);
     if (!q) queues.set(skuId, (q = []));
@@ -72,31 +86,44 @@ export async function allocateFromLocations(tx: Conn, bought: Bought[]): Promise
       if (wanted > 0) throw new LocationsShort(`SKU ${skuId}: its active locations hold less than skus.stock let through`);
     }
   }
-  const changes = [...taken.values()];
-  // One round trip: the location rows' take, then the allocations. The take comes first (a stock
-  // change may only be a query's first statement on Galera; lib/orders/order-rows.ts says why),
-  // and the allocations' foreign key to `orders` refuses them if an abort fell between the two.
-  // The guard and the unsigned column refuse a take the read did not allow; it cannot happen
-  // while the rows stay locked. The rows are named as ORed pairs: MariaDB's UPDATE has no range
-  // access for `(sku_id, location_id) IN (...)` and read every location row of the shop instead.
-  let taking: unknown[];
+  const emptied = skuIdsOf(bought).filter((skuId) => (queues.get(skuId) ?? []).every((at) => at.left === 0));
+  return { guard: bought[0]!.orderId, changes: [...taken.values()], allocations, emptied };
+}
+
+/**
+ * The transaction's last round trip: the location rows' take, the allocations, COMMIT, and a read
+ * of the batch's first order that says the COMMIT committed it (db/index.ts `commitWith`). The
+ * take comes first (a stock change may only be a query's first statement on Galera;
+ * lib/orders/order-rows.ts says why), and the allocations' foreign key to `orders` refuses them
+ * if an abort fell between the two. The unsigned column refuses a take the read did not allow;
+ * it cannot happen while the rows stay locked. The rows are named as ORed pairs: MariaDB's UPDATE
+ * has no range access for `(sku_id, location_id) IN (...)` and read every location row of the
+ * shop instead.
+ */
+export async function commitSplit(tx: Conn, { guard, changes, allocations }: Split): Promise<void> {
+  let results: unknown[];
   try {
-    [taking] = (await tx.query(
+    results = await commitWith(
+      tx,
       `UPDATE sku_locations SET stock = stock - CASE ${changes.map(() => "WHEN sku_id = ? AND location_id = ? THEN ?").join(" ")} END
        WHERE ${changes.map(() => "(sku_id = ? AND location_id = ?)").join(" OR ")};\n` +
         INSERT_ALLOCATIONS +
         allocations.map(() => "(?, ?, ?, ?)").join(", "),
+      FIND_ORDER,
       [
         ...changes.flatMap((c) => [c.skuId, c.locationId, c.count]),
         ...changes.flatMap((c) => [c.skuId, c.locationId]),
         ...allocations.flatMap((a) => [a.orderId, a.skuId, a.locationId, a.count]),
+        guard,
       ],
-    )) as unknown as [unknown[]];
+    );
   } catch (e) {
     throw ordersGoneOr(e);
   }
-  if (affectedRows(taking) !== changes.length) throw new LocationsShort("a location row changed under its lock");
-  return skuIds.filter((skuId) => (queues.get(skuId) ?? []).every((at) => at.left === 0));
+  orderFound(results.at(-1));
+  // The rows were read under this transaction's lock and are named by primary key: the take
+  // changed each of them. Past the COMMIT nothing can be undone, so this only says so if not.
+  if (affectedRows([results[0]]) !== changes.length) log.error({ guard, changes }, "a location row changed under its lock: the sum over locations no longer matches skus.stock");
 }
 
 /**

@@ -14,7 +14,7 @@ import { mailQueued } from "./mail-outbox";
 import { insertOrders, OrdersGone } from "./order-rows";
 import { busy, retryOnContention } from "./retry";
 import type { SoldOut } from "./soldout";
-import { allocateFromLocations } from "./allocation";
+import { commitSplit, lockingLocations, splitOverLocations, type Split } from "./allocation";
 import { NotEnoughForAll, ShortStock, TooContended, type StockStep } from "./stock";
 import { buyableUnits } from "@/lib/catalog/availability";
 import { checkoutSeams } from "./seams";
@@ -235,23 +235,21 @@ async function attemptCommit(drafts: Draft[], step: StockStep, attempt: number, 
           } else verdicts[i] = { kind: "refused", error: outOfStockError(lines, verdict.available) };
         }
         let emptiedIds = decision.emptied;
+        let split: Split | undefined;
         if (served.length > 0) {
           await insertOrders(tx, served);
           const bought = served.map((o) => o.lines);
-          if (allAtOnce) {
-            committing?.();
-            await step.takeAll!(tx, bought);
-          }
-          else await step.take(tx, bought);
-          // The step holds every bought SKU's row now: split the units over its locations.
-          const drained = await allocateFromLocations(
-            tx,
-            served.map((o) => ({ orderId: o.header.id, lines: o.lines })),
-          );
-          if (allAtOnce) emptiedIds = drained;
+          // The step's last stock change carries the locked read of the SKUs' locations: split the units over them.
+          const orders = served.map((o) => ({ orderId: o.header.id, lines: o.lines }));
+          if (allAtOnce) committing?.();
+          const locations = await (allAtOnce ? step.takeAll! : step.take)(tx, bought, lockingLocations(orders));
+          split = splitOverLocations(orders, locations);
+          if (allAtOnce) emptiedIds = split.emptied;
         }
         await checkoutSeams.beforeCommit?.(attempt);
         emptied = emptiedIds.map((skuId) => ({ skuId, name: lineName(skuId, catalog.get(skuId)) }));
+        // The take from the locations commits with the transaction, in one round trip.
+        if (split) await commitSplit(tx, split);
       },
       { isolationLevel: "read committed" },
     );

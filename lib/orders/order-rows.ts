@@ -92,5 +92,17 @@ export class OrdersGone extends Error {
   }
 }
 
+/**
+ * A read of one of the batch's orders, for a statement that would not fail by itself if an abort
+ * fell before it in its query (a locked read, a COMMIT): sent after it, it finds the order only
+ * while the transaction stands, or once it committed.
+ */
+export const FIND_ORDER = "SELECT 1 FROM orders WHERE id = ?";
+
+/** FIND_ORDER's rows: none means the transaction is gone. */
+export function orderFound(rows: unknown) {
+  if ((rows as unknown[]).length === 0) throw new OrdersGone();
+}
+
 /** A later statement of a multi-statement query refused by its foreign key to `orders` is OrdersGone; anything else is itself. */
 export const ordersGoneOr = (e: unknown) => (isMissingOrder(e) ? new OrdersGone() : e);

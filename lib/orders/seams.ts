@@ -10,7 +10,7 @@ export const checkoutSeams: {
   clock?: () => number;
   /** Inside the commit's transaction, once the lookups came in. */
   afterLookups?: (attempt: number) => void | Promise<void>;
-  /** Inside the commit's transaction, just before COMMIT. */
+  /** Inside the commit's transaction, holding its row locks, just before the query that ends with COMMIT. */
   beforeCommit?: (attempt: number) => void | Promise<void>;
   readCart?: typeof readCart;
 } = {};

@@ -24,7 +24,8 @@ export type Strategy = CheckoutStrategy;
 export type StockStep = {
   strategy: Strategy;
   decide(tx: Conn, orders: Line[][]): Promise<Decision>;
-  take(tx: Conn, orders: Line[][]): Promise<void>;
+  /** Takes the units, with `rider` in the query of the last stock change; answers the rider's results. */
+  take(tx: Conn, orders: Line[][], rider: Rider): Promise<unknown[]>;
   /**
    * A first try that serves every order without locking rows first: the orders' rows are
    * written, then each SKU's units for all of them are taken in one conditional UPDATE, so a
@@ -32,8 +33,17 @@ export type StockStep = {
    * Throws NotEnoughForAll when a SKU cannot cover them all (the caller rolls back and decides
    * with `decide`).
    */
-  takeAll?(tx: Conn, orders: Line[][]): Promise<void>;
+  takeAll?(tx: Conn, orders: Line[][], rider: Rider): Promise<unknown[]>;
 };
+
+/**
+ * Statements that need the SKU rows' locks and go out in the same query as the step's last stock
+ * change, after it (./allocation.ts: the locations' locked read): one round trip fewer. At least
+ * two statements, so their results come back as a list. They must show that the transaction
+ * still stands when they ran: an abort between two statements of one query is not reported to
+ * the later ones (lib/orders/order-rows.ts).
+ */
+export type Rider = { sql: string; values: unknown[] };
 /**
  * Per order: served, or refused with what was left of its SKUs when its turn came. `emptied`:
  * SKUs this transaction leaves at zero, for the sold-out hints.
@@ -73,17 +83,38 @@ function unitsBySku(orders: Line[][]): Line[] {
   return [...units].map(([skuId, count]) => ({ skuId, count })).sort((a, b) => a.skuId - b.skuId);
 }
 
+/**
+ * One stock change per SKU, in ascending SKU order, each the first statement of its query (a
+ * stock change may only be one, lib/orders/order-rows.ts says why); the last carries `rider`.
+ * `missed` names the error for a change that found its condition false (none: it cannot miss).
+ * Answers the rider's results.
+ */
+async function changeEach(tx: Conn, units: Line[], change: (l: Line) => [string, unknown[]], rider: Rider, missed?: (l: Line) => Error): Promise<unknown[]> {
+  for (const [i, l] of units.entries()) {
+    const [sql, values] = change(l);
+    const last = i === units.length - 1;
+    if (!last) {
+      if (affectedRows(await tx.query(sql, values)) !== 1 && missed) throw missed(l);
+      continue;
+    }
+    const [[changed, ...rode]] = (await tx.query(`${sql};\n${rider.sql}`, [...values, ...rider.values])) as unknown as [[{ affectedRows: number }, ...unknown[]]];
+    if (changed.affectedRows !== 1 && missed) throw missed(l);
+    return rode;
+  }
+  return alone(tx, rider);
+}
+
+const alone = async (tx: Conn, rider: Rider) => ((await tx.query(rider.sql, rider.values)) as unknown as [unknown[]])[0];
+
+const takeIfEnough = (l: Line): [string, unknown[]] => [TAKE_IF_ENOUGH, [l.count, l.count, l.skuId, l.count]];
+
 const admitAll = async (_tx: Conn, orders: Line[][]): Promise<Decision> => ({ verdicts: orders.map(() => true as const), emptied: [] });
 
 /** `stock = stock - n` only where enough is left: one statement per line, no read. */
 const conditional: StockStep = {
   strategy: "conditional",
   decide: admitAll,
-  async take(tx, orders) {
-    for (const { skuId, count } of unitsBySku(orders)) {
-      if (affectedRows(await tx.query(TAKE_IF_ENOUGH, [count, count, skuId, count])) !== 1) throw new ShortStock(skuId);
-    }
-  },
+  take: (tx, orders, rider) => changeEach(tx, unitsBySku(orders), takeIfEnough, rider, (l) => new ShortStock(l.skuId)),
 };
 
 /**
@@ -94,7 +125,7 @@ const conditional: StockStep = {
 const optimistic: StockStep = {
   strategy: "optimistic",
   decide: admitAll,
-  async take(tx, orders) {
+  async take(tx, orders, rider) {
     for (const { skuId, count } of unitsBySku(orders)) {
       for (let attempt = 1; ; attempt++) {
         const [[row]] = await tx.query<RowDataPacket[]>(READ_STOCK, [skuId]);
@@ -106,6 +137,7 @@ const optimistic: StockStep = {
         await sleep(Math.random() * Math.min(2 * attempt, 20));
       }
     }
+    return alone(tx, rider);
   },
 };
 
@@ -116,24 +148,20 @@ async function lockRows(tx: Conn, skuIds: number[]) {
   return new Map(rows.map((r) => [Number(r.id), r.on_sale ? Number(r.stock) : 0]));
 }
 
-/** `stock - n` on rows this transaction already checked (and, for `allocate`, locked). */
-async function subtract(tx: Conn, orders: Line[][]) {
-  for (const { skuId, count } of unitsBySku(orders)) {
-    await tx.query(TAKE, [count, count, skuId]);
-  }
-}
+/** `stock - n` on rows this transaction already checked and locked. */
+const subtract = (tx: Conn, orders: Line[][], rider: Rider) => changeEach(tx, unitsBySku(orders), (l) => [TAKE, [l.count, l.count, l.skuId]], rider);
 
 const pessimistic: StockStep = {
   strategy: "pessimistic",
   decide: admitAll,
-  async take(tx, orders) {
+  async take(tx, orders, rider) {
     const wanted = unitsBySku(orders);
     const left = await lockRows(
       tx,
       wanted.map((l) => l.skuId),
     );
     for (const { skuId, count } of wanted) if ((left.get(skuId) ?? 0) < count) throw new ShortStock(skuId);
-    await subtract(tx, orders);
+    return subtract(tx, orders, rider);
   },
 };
 
@@ -157,11 +185,7 @@ const allocate: StockStep = {
     return { verdicts, emptied: [...left].filter(([, n]) => n === 0).map(([skuId]) => skuId) };
   },
   take: subtract,
-  async takeAll(tx, orders) {
-    for (const { skuId, count } of unitsBySku(orders)) {
-      if (affectedRows(await tx.query(TAKE_IF_ENOUGH, [count, count, skuId, count])) !== 1) throw new NotEnoughForAll();
-    }
-  },
+  takeAll: (tx, orders, rider) => changeEach(tx, unitsBySku(orders), takeIfEnough, rider, () => new NotEnoughForAll()),
 };
 
 export const STOCK_STEPS: Record<Strategy, StockStep> = { conditional, optimistic, pessimistic, batched: allocate };

@@ -2,7 +2,8 @@ import net from "node:net";
 
 /**
  * A TCP proxy between the server and MariaDB that understands just enough of the MySQL protocol
- * (3-byte length, sequence byte, payload; COM_QUERY = 0x03) to act on a `COMMIT`:
+ * (3-byte length, sequence byte, payload; COM_QUERY = 0x03) to act on a query that commits (a
+ * `COMMIT` alone, or the last statements of the checkout's transaction ending in one):
  * - `drop`: cut the connection instead of sending the COMMIT (the transaction rolls back);
  * - `ack-lost`: send it, let MariaDB commit, then cut before its OK reaches the server;
  * - `reply-held`: send it, let MariaDB commit, then keep its OK (and all that follows on that
@@ -16,6 +17,9 @@ import net from "node:net";
 export type CommitFault = { kind: "drop" } | { kind: "ack-lost" } | { kind: "reply-held" } | { kind: "delay"; delayMs: number } | { kind: "start-cut"; times?: number };
 
 const COM_QUERY = 0x03;
+
+/** A query that commits: `COMMIT` alone, or among its statements (the checkout's last query, db/index.ts `commitWith`). */
+const commits = (statement: string) => statement.split(";").some((s) => s.trim() === "commit");
 
 export class CommitProxy {
   private server?: net.Server;
@@ -98,7 +102,7 @@ export class CommitProxy {
       upstream.destroy();
       return;
     }
-    if (statement !== "commit" || !this.fault || this.fault.kind === "start-cut") {
+    if (!commits(statement) || !this.fault || this.fault.kind === "start-cut") {
       upstream.write(packet);
       return;
     }
