@@ -44,6 +44,7 @@ export type StockStep = {
  * the later ones (lib/orders/order-rows.ts).
  */
 export type Rider = { sql: string; values: unknown[] };
+
 /**
  * Per order: served, or refused with what was left of its SKUs when its turn came. `emptied`:
  * SKUs this transaction leaves at zero, for the sold-out hints.
