@@ -74,8 +74,9 @@ describe("a drop's line through the front", () => {
       const challenge = await send(front.base, "GET", `/api/drops/${skuId}/challenge`);
       expect(challenge.headers["cache-control"]).toBe("no-store");
     }
-    expect(appSaw("/queue/me") - before.me).toBe(3);
-    expect(appSaw("/challenge") - before.challenge).toBe(3);
+    // The app's log lines arrive through a pipe: wait for them; a request the front kept never comes.
+    await expect.poll(() => appSaw("/queue/me") - before.me, { timeout: 5_000 }).toBe(3);
+    await expect.poll(() => appSaw("/challenge") - before.challenge, { timeout: 5_000 }).toBe(3);
   });
 
   it("limits joins per address at the edge (429 past the burst, before the app)", async () => {
