@@ -143,8 +143,9 @@ export type Conn = Pick<mysql.PoolConnection, "query"> & {
 };
 
 /**
- * The transaction's last query: `sql`, COMMIT, then `check`, in one round trip (one fewer than a
- * COMMIT of its own). Answers the results of `sql`'s statements, then `check`'s.
+ * The transaction's last query, never its first: `sql`, COMMIT, then `check` (one statement), in
+ * one round trip (one fewer than a COMMIT of its own). Answers the results of `sql`'s statements,
+ * then `check`'s.
  *
  * `check` must show the caller that the transaction committed, by reading something it wrote: on
  * Galera an abort that falls between two statements of one query is not reported to the later
@@ -204,7 +205,11 @@ export async function transaction<T>(
   let committed = false;
   const tx = {
     query: (sql: string, values?: mysql.QueryValues) => (begun ? conn.query(sql, values) : first(sql, values)),
-    commitsItself: () => (committed = true),
+    // On the first query a lost connection would send it again: a COMMIT whose reply was lost, twice.
+    commitsItself: () => {
+      if (!begun) throw new Error("commitWith needs an earlier query in the transaction");
+      committed = true;
+    },
   } as unknown as Conn;
   let broken = false;
   try {

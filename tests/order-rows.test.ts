@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getDb, transaction, type Conn } from "@/db";
+import { commitWith, getDb, transaction, type Conn } from "@/db";
 import { mailOutbox, orderEvents, orderLineAllocations, orderLines, orders, skuLocations, skus } from "@/db/schema";
 import { isMissingOrder } from "@/lib/errors";
 import { prepareOrder } from "@/lib/orders/draft";
@@ -53,6 +53,22 @@ async function batchOf(shoppers: number, count: number) {
       { req: { userId: s.id, addressId: s.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, lines: [{ skuId: skuId!, count }], cartRevision: randomUUID().slice(0, 16) },
       TEST_ADDRESS,
       [{ skuId: skuId!, count, name: "Row test", price: "10.00" }],
+      "batched",
+    ),
+  );
+}
+
+/** `shoppers` orders of one unit of each of two new SKUs: the stock change goes out once per SKU, the rider behind the second. */
+async function twoSkuBatchOf(shoppers: number) {
+  const [a, b] = (await makeSkus([10, 10])) as [number, number];
+  return (await makeShoppers(shoppers)).map((s) =>
+    prepareOrder(
+      { req: { userId: s.id, addressId: s.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, lines: [{ skuId: a, count: 1 }, { skuId: b, count: 1 }], cartRevision: randomUUID().slice(0, 16) },
+      TEST_ADDRESS,
+      [
+        { skuId: a, count: 1, name: "Row test A", price: "10.00" },
+        { skuId: b, count: 1, name: "Row test B", price: "5.00" },
+      ],
       "batched",
     ),
   );
@@ -159,6 +175,19 @@ describe("a batch's rows in one round trip", () => {
     await nothingOf(served);
   });
 
+  it.each([1, 2])("takes no unit of either SKU when the transaction is rolled back after statement %i of the second SKU's query", async (k) => {
+    const served = await twoSkuBatchOf(2);
+    const skuIds = served[0]!.lines.map((l) => l.skuId);
+    const before = await Promise.all(skuIds.map(stockOf));
+    const err = await rolledBack(async (tx) => {
+      await insertOrders(tx, served);
+      await takeAndCommit(tx, served, { taking: abortingAfter(k, tx) });
+    });
+    expect(err).toBeInstanceOf(OrdersGone);
+    expect(await Promise.all(skuIds.map(stockOf))).toEqual(before);
+    await nothingOf(served);
+  });
+
   // The last query: the location take, the allocations, COMMIT, the read of the first order.
   it.each([1, 2])("commits nothing and asks for the commit again when the transaction is rolled back after statement %i of the committing query", async (k) => {
     const served = await batchOf(2, 1);
@@ -182,7 +211,7 @@ describe("a batch's rows in one round trip", () => {
     };
     let read = -1;
     let shown = -1;
-    await rolledBack(async (tx) => {
+    await transaction(async (tx) => {
       await insertOrders(tx, served);
       const bought = boughtOf(served);
       const split = splitOverLocations(
@@ -199,9 +228,13 @@ describe("a batch's rows in one round trip", () => {
       const c = await scanned(tx);
       shown = b - a;
       read = c - b - shown;
-    });
+    }, { isolationLevel: "read committed" });
     expect(shown).toBeGreaterThanOrEqual(0);
     expect(read).toBe(0);
+  });
+
+  it("refuses to end a transaction with its first query (a lost reply would send the COMMIT again)", async () => {
+    await expect(transaction((tx) => commitWith(tx, "SELECT 1", "SELECT 1", []), { isolationLevel: "read committed" })).rejects.toThrow(/earlier query/);
   });
 
   it("knows a foreign key to orders that found no order from any other refusal", () => {

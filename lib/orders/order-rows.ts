@@ -101,7 +101,8 @@ export const FIND_ORDER = "SELECT 1 FROM orders WHERE id = ?";
 
 /** FIND_ORDER's rows: none means the transaction is gone. */
 export function orderFound(rows: unknown) {
-  if ((rows as unknown[]).length === 0) throw new OrdersGone();
+  if (!Array.isArray(rows)) throw new Error("FIND_ORDER's rows are not where the caller looked");
+  if (rows.length === 0) throw new OrdersGone();
 }
 
 /** A later statement of a multi-statement query refused by its foreign key to `orders` is OrdersGone; anything else is itself. */
