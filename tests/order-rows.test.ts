@@ -45,30 +45,18 @@ function abortingAfter(k: number, conn: Conn): Conn {
   });
 }
 
-/** A batch as the checkout prepares it: `shoppers` orders of `count` units of a new SKU, shipped to TEST_ADDRESS (with an e-mail). */
-async function batchOf(shoppers: number, count: number) {
-  const [skuId] = await makeSkus([10]);
+/**
+ * A batch as the checkout prepares it: `shoppers` orders of `count` units of each of `skuCount`
+ * new SKUs, shipped to TEST_ADDRESS (with an e-mail). With two SKUs the stock change goes out once
+ * per SKU, the locations' read behind the second.
+ */
+async function batchOf(shoppers: number, count: number, skuCount = 1) {
+  const skuIds = await makeSkus(Array.from({ length: skuCount }, () => 10));
   return (await makeShoppers(shoppers)).map((s) =>
     prepareOrder(
-      { req: { userId: s.id, addressId: s.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, lines: [{ skuId: skuId!, count }], cartRevision: randomUUID().slice(0, 16) },
+      { req: { userId: s.id, addressId: s.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, lines: skuIds.map((skuId) => ({ skuId, count })), cartRevision: randomUUID().slice(0, 16) },
       TEST_ADDRESS,
-      [{ skuId: skuId!, count, name: "Row test", price: "10.00" }],
-      "batched",
-    ),
-  );
-}
-
-/** `shoppers` orders of one unit of each of two new SKUs: the stock change goes out once per SKU, the rider behind the second. */
-async function twoSkuBatchOf(shoppers: number) {
-  const [a, b] = (await makeSkus([10, 10])) as [number, number];
-  return (await makeShoppers(shoppers)).map((s) =>
-    prepareOrder(
-      { req: { userId: s.id, addressId: s.addressId, payMethod: "cod", idempotencyKey: randomUUID() }, lines: [{ skuId: a, count: 1 }, { skuId: b, count: 1 }], cartRevision: randomUUID().slice(0, 16) },
-      TEST_ADDRESS,
-      [
-        { skuId: a, count: 1, name: "Row test A", price: "10.00" },
-        { skuId: b, count: 1, name: "Row test B", price: "5.00" },
-      ],
+      skuIds.map((skuId, i) => ({ skuId, count, name: `Row test ${i + 1}`, price: "10.00" })),
       "batched",
     ),
   );
@@ -93,18 +81,22 @@ async function rolledBack(body: (tx: Conn) => Promise<unknown>): Promise<unknown
 
 const boughtOf = (served: Awaited<ReturnType<typeof batchOf>>) => served.map((o) => ({ orderId: o.header.id, lines: o.lines }));
 
-/** The batched checkout's writes after its orders' rows, as lib/orders/commit.ts sends them; `taking` and `committing` stand in for `tx` where given. */
-async function takeAndCommit(tx: Conn, served: Awaited<ReturnType<typeof batchOf>>, { taking = tx, committing = tx }: { taking?: Conn; committing?: Conn } = {}) {
+/** The batched checkout's stock change with the locations' locked read, as lib/orders/commit.ts sends it, and the split it reads. */
+async function takeAndSplit(tx: Conn, served: Awaited<ReturnType<typeof batchOf>>) {
   const bought = boughtOf(served);
-  const split = splitOverLocations(
+  return splitOverLocations(
     bought,
     await STOCK_STEPS.batched.takeAll!(
-      taking,
+      tx,
       served.map((o) => o.lines),
       lockingLocations(bought),
     ),
   );
-  await commitSplit(committing, split);
+}
+
+/** The batched checkout's writes after its orders' rows; `taking` and `committing` stand in for `tx` where given. */
+async function takeAndCommit(tx: Conn, served: Awaited<ReturnType<typeof batchOf>>, { taking = tx, committing = tx }: { taking?: Conn; committing?: Conn } = {}) {
+  await commitSplit(committing, await takeAndSplit(taking, served));
 }
 
 /** What a batch's SKU holds, in `skus` and over its location rows. */
@@ -122,6 +114,22 @@ async function nothingOf(served: Awaited<ReturnType<typeof batchOf>>) {
   expect(await db.select().from(orders).where(inArray(orders.id, ids))).toHaveLength(0);
   expect(await db.select().from(orderLines).where(inArray(orderLines.orderId, ids))).toHaveLength(0);
   expect(await db.select().from(orderLineAllocations).where(inArray(orderLineAllocations.orderId, ids))).toHaveLength(0);
+}
+
+/**
+ * The batch's rows, then its take and commit with the transaction rolled back after statement `k`
+ * of the `at` query: the commit is asked for again, and nothing was written or taken.
+ */
+async function abortedAfter(k: number, at: "taking" | "committing", served: Awaited<ReturnType<typeof batchOf>>) {
+  const skuIds = served[0]!.lines.map((l) => l.skuId);
+  const before = await Promise.all(skuIds.map(stockOf));
+  const err = await rolledBack(async (tx) => {
+    await insertOrders(tx, served);
+    await takeAndCommit(tx, served, { [at]: abortingAfter(k, tx) });
+  });
+  expect(err).toBeInstanceOf(OrdersGone);
+  expect(await Promise.all(skuIds.map(stockOf))).toEqual(before);
+  await nothingOf(served);
 }
 
 describe("a batch's rows in one round trip", () => {
@@ -163,43 +171,16 @@ describe("a batch's rows in one round trip", () => {
 
   // The stock change's query: the change, the locations' locked read, the read of the first order.
   it.each([1, 2])("takes no unit and asks for the commit again when the transaction is rolled back after statement %i of the stock change's query", async (k) => {
-    const served = await batchOf(2, 1);
-    const skuId = served[0]!.lines[0]!.skuId;
-    const before = await stockOf(skuId);
-    const err = await rolledBack(async (tx) => {
-      await insertOrders(tx, served);
-      await takeAndCommit(tx, served, { taking: abortingAfter(k, tx) });
-    });
-    expect(err).toBeInstanceOf(OrdersGone);
-    expect(await stockOf(skuId)).toEqual(before);
-    await nothingOf(served);
+    await abortedAfter(k, "taking", await batchOf(2, 1));
   });
 
   it.each([1, 2])("takes no unit of either SKU when the transaction is rolled back after statement %i of the second SKU's query", async (k) => {
-    const served = await twoSkuBatchOf(2);
-    const skuIds = served[0]!.lines.map((l) => l.skuId);
-    const before = await Promise.all(skuIds.map(stockOf));
-    const err = await rolledBack(async (tx) => {
-      await insertOrders(tx, served);
-      await takeAndCommit(tx, served, { taking: abortingAfter(k, tx) });
-    });
-    expect(err).toBeInstanceOf(OrdersGone);
-    expect(await Promise.all(skuIds.map(stockOf))).toEqual(before);
-    await nothingOf(served);
+    await abortedAfter(k, "taking", await batchOf(2, 1, 2));
   });
 
   // The last query: the location take, the allocations, COMMIT, the read of the first order.
   it.each([1, 2])("commits nothing and asks for the commit again when the transaction is rolled back after statement %i of the committing query", async (k) => {
-    const served = await batchOf(2, 1);
-    const skuId = served[0]!.lines[0]!.skuId;
-    const before = await stockOf(skuId);
-    const err = await rolledBack(async (tx) => {
-      await insertOrders(tx, served);
-      await takeAndCommit(tx, served, { committing: abortingAfter(k, tx) });
-    });
-    expect(err).toBeInstanceOf(OrdersGone);
-    expect(await stockOf(skuId)).toEqual(before);
-    await nothingOf(served);
+    await abortedAfter(k, "committing", await batchOf(2, 1));
   });
 
   it("takes a batch's units by reading only the location rows it changes, however many the shop has", async () => {
@@ -213,15 +194,7 @@ describe("a batch's rows in one round trip", () => {
     let shown = -1;
     await transaction(async (tx) => {
       await insertOrders(tx, served);
-      const bought = boughtOf(served);
-      const split = splitOverLocations(
-        bought,
-        await STOCK_STEPS.batched.takeAll!(
-          tx,
-          served.map((o) => o.lines),
-          lockingLocations(bought),
-        ),
-      );
+      const split = await takeAndSplit(tx, served);
       const a = await scanned(tx);
       const b = await scanned(tx);
       await commitSplit(tx, split);
