@@ -5,7 +5,7 @@ import { POST as postOrder } from "@/app/api/orders/route";
 import { getDb } from "@/db";
 import { orders } from "@/db/schema";
 import { addToCart } from "@/lib/cart/service";
-import { readLines, userOwner } from "@/lib/cart/store";
+import { CART_SCRIPTS, readLines, userOwner } from "@/lib/cart/store";
 import { CHECKOUT_STRATEGIES } from "@/lib/platform/env";
 import { AppError } from "@/lib/errors";
 import { toCents, toDecimal } from "@/lib/money";
@@ -180,13 +180,14 @@ describe("checkout details", () => {
   /** Places an order while exactly the cart cleanup script fails, as if Redis dropped right after the commit. */
   async function placeWhileCleanupFails(u: Shopper) {
     const client = redis();
-    // Put back unbound: auto-pipelining calls the command by name on the client, so a bound copy recurses.
-    const original = client.cartTakeBought;
-    client.cartTakeBought = (() => Promise.reject(new Error("connection lost"))) as typeof client.cartTakeBought;
+    const original = client.evalsha;
+    const cleanup = CART_SCRIPTS.cartTakeBought.sha;
+    client.evalsha = ((...args: Parameters<typeof original>) =>
+      args[0] === cleanup ? Promise.reject(new Error("connection lost")) : original.apply(client, args)) as typeof client.evalsha;
     try {
       return await placeOrder({ userId: u.id, addressId: u.addressId, payMethod: "cod", idempotencyKey: key() });
     } finally {
-      client.cartTakeBought = original;
+      client.evalsha = original;
     }
   }
 

@@ -1,17 +1,33 @@
-import { describe, expect, it } from "vitest";
-import { defineScripts, getRedis } from "@/lib/platform/redis";
+import { afterAll, describe, expect, it } from "vitest";
+import { getRedis } from "@/lib/platform/redis";
+import { luaScript, runScript } from "@/lib/platform/redis-script";
 
-type WithEcho = { stockroomTestEcho(key: string, arg: string): Promise<string> };
+const ECHO = luaScript<string>("return KEYS[1] .. '=' .. ARGV[1]", 1);
+const FAILS = luaScript<string>("return redis.error_reply('STOCKROOM_TEST oops')", 0);
 
 describe("Redis scripts", () => {
-  it("runs a script defined after the client exists while an auto-pipeline is still queued", async () => {
-    const client = getRedis();
-    await client.ping(); // the client exists and is connected
-    // A command queued this tick opens an auto-pipeline built before the script is defined.
-    const queued = client.get("stockroom-test:none");
-    defineScripts({ stockroomTestEcho: { lua: "return ARGV[1]", numberOfKeys: 1 } });
-    const echoed = await Promise.all(Array.from({ length: 5 }, (_, i) => (client as unknown as WithEcho).stockroomTestEcho("stockroom-test:k", `hi ${i}`)));
-    expect(await queued).toBeNull();
-    expect(echoed).toEqual(["hi 0", "hi 1", "hi 2", "hi 3", "hi 4"]);
+  afterAll(async () => {
+    await getRedis().script("FLUSH");
+  });
+
+  it("runs a script Redis has never seen, and by its SHA1 from then on", async () => {
+    const redis = getRedis();
+    await redis.script("FLUSH");
+    expect(await redis.script("EXISTS", ECHO.sha)).toEqual([0]);
+    expect(await runScript(redis, ECHO, "stockroom-test:k", "a")).toBe("stockroom-test:k=a");
+    expect(await redis.script("EXISTS", ECHO.sha)).toEqual([1]);
+    expect(await runScript(redis, ECHO, "stockroom-test:k", 2)).toBe("stockroom-test:k=2");
+  });
+
+  it("answers every call queued in one tick, also after Redis forgot the script", async () => {
+    const redis = getRedis();
+    await redis.script("FLUSH");
+    // One auto-pipeline: every EVALSHA meets NOSCRIPT and falls back to EVAL on its own.
+    const echoed = await Promise.all(Array.from({ length: 5 }, (_, i) => runScript(redis, ECHO, `stockroom-test:${i}`, i)));
+    expect(echoed).toEqual(Array.from({ length: 5 }, (_, i) => `stockroom-test:${i}=${i}`));
+  });
+
+  it("passes a script's own error through", async () => {
+    await expect(runScript(getRedis(), FAILS)).rejects.toThrow("STOCKROOM_TEST oops");
   });
 });

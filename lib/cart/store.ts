@@ -1,9 +1,9 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Result } from "ioredis";
 import { AppError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/platform/log";
-import { type RedisClient, defineScripts, getRedis } from "@/lib/platform/redis";
+import { type RedisClient, getRedis } from "@/lib/platform/redis";
+import { luaScript, runScript } from "@/lib/platform/redis-script";
 import { MAX_LINE_QTY } from "./limits";
 
 /**
@@ -44,58 +44,59 @@ if tonumber(ARGV[#ARGV]) > 0 then
   for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[#ARGV]) end
 end`;
 
-const SCRIPTS = {
+/** Exported for tests that play a merge cut short between its steps. */
+export const CART_SCRIPTS = {
   // KEYS: items, selected, revision. ARGV: a revision for a cart that has none (one written
   // before revisions existed; an empty cart gets it without storing it).
   // Returns {items (flat), selected, revision}, read at one instant.
-  cartRead: `
+  cartRead: luaScript<[string[], string[], string]>(`
 local rev = redis.call('GET', KEYS[3])
 if not rev then
   rev = ARGV[1]
   local ttl = redis.call('TTL', KEYS[1])
   if ttl == -1 then redis.call('SET', KEYS[3], rev) elseif ttl > 0 then redis.call('SET', KEYS[3], rev, 'EX', ttl) end
 end
-return {redis.call('HGETALL', KEYS[1]), redis.call('SMEMBERS', KEYS[2]), rev}`,
+return {redis.call('HGETALL', KEYS[1]), redis.call('SMEMBERS', KEYS[2]), rev}`, 3),
   // ARGV: skuId, count, max, revision, ttl. Adds to the line (capped) and selects it.
-  cartAdd: `
+  cartAdd: luaScript<number>(`
 local n = math.min(tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0') + tonumber(ARGV[2]), tonumber(ARGV[3]))
 redis.call('HSET', KEYS[1], ARGV[1], n)
 redis.call('SADD', KEYS[2], ARGV[1])
 ${TOUCH}
-return n`,
+return n`, 3),
   // ARGV: skuId, count ('' keeps it), selected ('1' | '0' | ''), revision, ttl. 0 when the line is not in the cart.
-  cartUpdate: `
+  cartUpdate: luaScript<number>(`
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 if ARGV[3] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) elseif ARGV[3] == '0' then redis.call('SREM', KEYS[2], ARGV[1]) end
 ${TOUCH}
-return 1`,
+return 1`, 3),
   // ARGV: skuId, revision, ttl. 0 when the line is not in the cart.
-  cartRemove: `
+  cartRemove: luaScript<number>(`
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('SREM', KEYS[2], ARGV[1])
 ${TOUCH}
-return 1`,
+return 1`, 3),
   // ARGV: skuIds..., revision, ttl. Deselects those lines; a new revision only if one was selected.
-  cartDeselect: `
+  cartDeselect: luaScript<number>(`
 local n = 0
 for i = 1, #ARGV - 2 do n = n + redis.call('SREM', KEYS[2], ARGV[i]) end
 if n == 0 then return 0 end
 ${TOUCH}
-return n`,
+return n`, 3),
   // ARGV: '1' | '0', revision, ttl. Selects or deselects every line.
-  cartSelectAll: `
+  cartSelectAll: luaScript<number>(`
 redis.call('DEL', KEYS[2])
 if ARGV[1] == '1' then
   for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do redis.call('SADD', KEYS[2], id) end
 end
 ${TOUCH}
-return 1`,
+return 1`, 3),
   // Guest slot. KEYS: items, selected, claim items, claim selected, claim id, revision. ARGV: new claim id, ttl.
   // Moves the guest cart aside under a claim id (or returns the claim a failed merge left) so
   // lines added meanwhile start a new cart instead of being lost or merged twice.
   // Returns nil when there is nothing to merge, else {claim id, items (flat), selected}.
-  cartClaim: `
+  cartClaim: luaScript<[string, string[], string[]] | null>(`
 if redis.call('EXISTS', KEYS[5]) == 0 then
   if redis.call('EXISTS', KEYS[1]) == 0 then return false end
   redis.call('DEL', KEYS[3], KEYS[4])
@@ -105,11 +106,11 @@ if redis.call('EXISTS', KEYS[5]) == 0 then
   redis.call('SET', KEYS[5], ARGV[1])
   for i = 3, 5 do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
 end
-return {redis.call('GET', KEYS[5]), redis.call('HGETALL', KEYS[3]), redis.call('SMEMBERS', KEYS[4])}`,
+return {redis.call('GET', KEYS[5]), redis.call('HGETALL', KEYS[3]), redis.call('SMEMBERS', KEYS[4])}`, 6),
   // User slot. KEYS: items, selected, revision, merged-marker of this claim. ARGV: marker ttl,
   // max, revision, then (skuId, count, selected) triples. Applies a claim at most once: a retry
   // after a failure between this step and the next finds the marker and adds nothing.
-  cartMergeClaim: `
+  cartMergeClaim: luaScript<number>(`
 if not redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 redis.call('SET', KEYS[3], ARGV[3])
 local max = tonumber(ARGV[2])
@@ -118,18 +119,18 @@ for i = 4, #ARGV, 3 do
   redis.call('HSET', KEYS[1], ARGV[i], n)
   if ARGV[i + 2] == '1' then redis.call('SADD', KEYS[2], ARGV[i]) end
 end
-return 1`,
+return 1`, 4),
   // Guest slot. KEYS: claim items, claim selected, claim id. ARGV: claim id. Drops a finished claim.
-  cartDropClaim: `
+  cartDropClaim: luaScript<number>(`
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
-return 1`,
+return 1`, 3),
   // KEYS: items, selected, revision, this order's marker. ARGV: marker ttl, revision, then
   // (skuId, count) pairs that were bought. Takes off only the bought count; a line the shopper
   // raised meanwhile keeps the rest, deselected so it is not bought again by mistake. Once per
   // order: a repeat (a retried cleanup, two readers finishing one flagged cleanup) finds the
   // marker and changes nothing.
-  cartTakeBought: `
+  cartTakeBought: luaScript<number>(`
 if not redis.call('SET', KEYS[4], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 redis.call('SET', KEYS[3], ARGV[2])
 for i = 3, #ARGV, 2 do
@@ -137,29 +138,11 @@ for i = 3, #ARGV, 2 do
   if left > 0 then redis.call('HSET', KEYS[1], ARGV[i], left) else redis.call('HDEL', KEYS[1], ARGV[i]) end
   redis.call('SREM', KEYS[2], ARGV[i])
 end
-return 1`,
-} as const;
+return 1`, 4),
+};
 
 type Arg = string | number;
 type CartKeys = [items: string, selected: string, revision: string];
-declare module "ioredis" {
-  interface RedisCommander<Context> {
-    cartRead(...keysAndArgs: [...CartKeys, Arg]): Result<[string[], string[], string], Context>;
-    cartAdd(...keysAndArgs: [...CartKeys, ...Arg[]]): Result<number, Context>;
-    cartUpdate(...keysAndArgs: [...CartKeys, ...Arg[]]): Result<number, Context>;
-    cartRemove(...keysAndArgs: [...CartKeys, ...Arg[]]): Result<number, Context>;
-    cartSelectAll(...keysAndArgs: [...CartKeys, ...Arg[]]): Result<number, Context>;
-    cartDeselect(...keysAndArgs: [...CartKeys, ...Arg[]]): Result<number, Context>;
-    cartClaim(...keysAndArgs: Arg[]): Result<[string, string[], string[]] | null, Context>;
-    cartMergeClaim(...keysAndArgs: Arg[]): Result<number, Context>;
-    cartDropClaim(...keysAndArgs: Arg[]): Result<number, Context>;
-    cartTakeBought(...keysAndArgs: [...CartKeys, string, ...Arg[]]): Result<number, Context>;
-  }
-}
-
-const KEY_COUNTS: Partial<Record<keyof typeof SCRIPTS, number>> = { cartClaim: 6, cartMergeClaim: 4, cartDropClaim: 3, cartTakeBought: 4 };
-
-defineScripts(Object.fromEntries(Object.entries(SCRIPTS).map(([name, lua]) => [name, { lua, numberOfKeys: KEY_COUNTS[name as keyof typeof SCRIPTS] ?? 3 }])));
 
 /** Any Redis failure becomes a 503 the shopper can read; the client reconnects by itself. */
 async function cartOp<T>(what: string, fn: (r: RedisClient) => Promise<T>): Promise<T> {
@@ -182,7 +165,7 @@ const keyList = (k: ReturnType<typeof cartKeys>): CartKeys => [k.items, k.select
 
 export function readCart(owner: Owner): Promise<CartSnapshot> {
   return cartOp("read", async (r) => {
-    const [flat, selected, revision] = await r.cartRead(...keyList(cartKeys(owner)), newRevision());
+    const [flat, selected, revision] = await runScript(r, CART_SCRIPTS.cartRead, ...keyList(cartKeys(owner)), newRevision());
     const chosen = new Set(selected);
     const lines: StoredLine[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
@@ -197,7 +180,7 @@ export function readCart(owner: Owner): Promise<CartSnapshot> {
 export const readLines = async (owner: Owner): Promise<StoredLine[]> => (await readCart(owner)).lines;
 
 export function addLine(owner: Owner, skuId: number, count: number): Promise<number> {
-  return cartOp("add", (r) => r.cartAdd(...keyList(cartKeys(owner)), skuId, count, MAX_LINE_QTY, newRevision(), ttlFor(owner)));
+  return cartOp("add", (r) => runScript(r, CART_SCRIPTS.cartAdd, ...keyList(cartKeys(owner)), skuId, count, MAX_LINE_QTY, newRevision(), ttlFor(owner)));
 }
 
 /** False when the line is not in the cart. */
@@ -205,17 +188,17 @@ export function updateLine(owner: Owner, skuId: number, change: { count?: number
   const selected = change.selected === undefined ? "" : change.selected ? "1" : "0";
   return cartOp(
     "update",
-    async (r) => (await r.cartUpdate(...keyList(cartKeys(owner)), skuId, change.count ?? "", selected, newRevision(), ttlFor(owner))) === 1,
+    async (r) => (await runScript(r, CART_SCRIPTS.cartUpdate, ...keyList(cartKeys(owner)), skuId, change.count ?? "", selected, newRevision(), ttlFor(owner))) === 1,
   );
 }
 
 export function removeLine(owner: Owner, skuId: number): Promise<boolean> {
-  return cartOp("remove", async (r) => (await r.cartRemove(...keyList(cartKeys(owner)), skuId, newRevision(), ttlFor(owner))) === 1);
+  return cartOp("remove", async (r) => (await runScript(r, CART_SCRIPTS.cartRemove, ...keyList(cartKeys(owner)), skuId, newRevision(), ttlFor(owner))) === 1);
 }
 
 export function selectAll(owner: Owner, selected: boolean): Promise<void> {
   return cartOp("select-all", async (r) => {
-    await r.cartSelectAll(...keyList(cartKeys(owner)), selected ? "1" : "0", newRevision(), ttlFor(owner));
+    await runScript(r, CART_SCRIPTS.cartSelectAll, ...keyList(cartKeys(owner)), selected ? "1" : "0", newRevision(), ttlFor(owner));
   });
 }
 
@@ -223,7 +206,7 @@ export function selectAll(owner: Owner, selected: boolean): Promise<void> {
 export function deselectLines(owner: Owner, skuIds: number[]): Promise<void> {
   if (skuIds.length === 0) return Promise.resolve();
   return cartOp("deselect", async (r) => {
-    await r.cartDeselect(...keyList(cartKeys(owner)), ...skuIds, newRevision(), ttlFor(owner));
+    await runScript(r, CART_SCRIPTS.cartDeselect, ...keyList(cartKeys(owner)), ...skuIds, newRevision(), ttlFor(owner));
   });
 }
 
@@ -252,7 +235,7 @@ export function mergeCarts(from: Owner, into: Owner): Promise<void> {
     // Lines added while a merge runs are claimed in the next round; a few rounds suffice.
     for (let round = 0; round < 5; round++) {
       const newId = `${randomBytes(8).toString("hex")}>${into}`;
-      const claimed = await r.cartClaim(src.items, src.selected, claim.items, claim.selected, claim.id, src.revision, newId, GUEST_TTL_SECONDS);
+      const claimed = await runScript(r, CART_SCRIPTS.cartClaim, src.items, src.selected, claim.items, claim.selected, claim.id, src.revision, newId, GUEST_TTL_SECONDS);
       if (!claimed) return;
       const [claimId, flatItems, selected] = claimed;
       const target = claimId.slice(claimId.indexOf(">") + 1) as Owner;
@@ -263,8 +246,8 @@ export function mergeCarts(from: Owner, into: Owner): Promise<void> {
         args.push(flatItems[i]!, flatItems[i + 1]!, chosen.has(flatItems[i]!) ? "1" : "0");
       }
       const marker = `cart:{${target}}:merged:${from}:${claimId.slice(0, claimId.indexOf(">"))}`;
-      await r.cartMergeClaim(dst.items, dst.selected, dst.revision, marker, MERGED_MARKER_SECONDS, MAX_LINE_QTY, newRevision(), ...args);
-      await r.cartDropClaim(claim.items, claim.selected, claim.id, claimId);
+      await runScript(r, CART_SCRIPTS.cartMergeClaim, dst.items, dst.selected, dst.revision, marker, MERGED_MARKER_SECONDS, MAX_LINE_QTY, newRevision(), ...args);
+      await runScript(r, CART_SCRIPTS.cartDropClaim, claim.items, claim.selected, claim.id, claimId);
     }
   });
 }
@@ -275,7 +258,9 @@ const BOUGHT_MARKER_SECONDS = 7 * 86_400;
 /** After an order commits: removes what was bought, in one script, at most once per order. */
 export function takeBoughtLines(owner: Owner, orderId: string, lines: Line[]): Promise<void> {
   return cartOp("take-bought", async (r) => {
-    await r.cartTakeBought(
+    await runScript(
+      r,
+      CART_SCRIPTS.cartTakeBought,
       ...keyList(cartKeys(owner)),
       `cart:{${owner}}:bought:${orderId}`,
       BOUGHT_MARKER_SECONDS,

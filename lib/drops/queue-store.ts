@@ -1,5 +1,6 @@
 import "server-only";
-import { defineScripts, getRedis } from "@/lib/platform/redis";
+import { getRedis } from "@/lib/platform/redis";
+import { luaScript, runScript, type LuaScript } from "@/lib/platform/redis-script";
 
 /**
  * A drop's waiting room in Redis, every key under the SKU's hash tag `wr:{sku:<id>}` (one
@@ -169,11 +170,8 @@ keep()
 return 1`,
 } as const;
 
-defineScripts(Object.fromEntries(Object.entries(SCRIPTS).map(([name, lua]) => [name, { lua, numberOfKeys: 8 }])));
-
-type Scripted = { [K in keyof typeof SCRIPTS]: (...args: (string | number)[]) => Promise<unknown> };
-const scripts = () => getRedis() as unknown as Scripted;
-const run = (name: keyof typeof SCRIPTS, skuId: number, ...args: (string | number)[]) => scripts()[name](...keysOf(skuId), ...args);
+const queueScripts = Object.fromEntries(Object.entries(SCRIPTS).map(([name, lua]) => [name, luaScript<unknown>(lua, 8)])) as Record<keyof typeof SCRIPTS, LuaScript<unknown>>;
+const run = (name: keyof typeof SCRIPTS, skuId: number, ...args: (string | number)[]) => runScript(getRedis(), queueScripts[name], ...keysOf(skuId), ...args);
 
 export type QueueState = "upcoming" | "open" | "closed";
 type Rate = { rate: number; passMs: number };

@@ -6,29 +6,7 @@ import { watchRedisConnections } from "@/lib/platform/redis-liveness";
 /** A single Redis or a Redis Cluster: the same command API, so callers need not care. */
 export type RedisClient = Redis | Cluster;
 
-export type ScriptDefinitions = Record<string, { lua: string; numberOfKeys: number }>;
-
-const globalForRedis = globalThis as unknown as { stockroomRedis?: RedisClient; stockroomRedisScripts?: ScriptDefinitions; stockroomRedisUnwatch?: () => void };
-const registered = (globalForRedis.stockroomRedisScripts ??= {});
-
-/**
- * Lua scripts as commands of the client (`client.<name>(...keys, ...args)`). Defined before the
- * client exists (the usual case: modules define theirs when loaded), they are part of its
- * construction. Defined later (another of Next's bundles created the client first), they are
- * added to it and kept out of auto-pipelining: ioredis would queue one into a pipeline built
- * before the definition, which lacks it, and crash the process (redis/ioredis#1931).
- */
-export function defineScripts(scripts: ScriptDefinitions) {
-  const client = globalForRedis.stockroomRedis;
-  for (const [name, definition] of Object.entries(scripts)) {
-    if (name in registered) continue;
-    registered[name] = definition;
-    if (client) {
-      client.defineCommand(name, definition);
-      (client.options.autoPipeliningIgnoredCommands ??= []).push(name);
-    }
-  }
-}
+const globalForRedis = globalThis as unknown as { stockroomRedis?: RedisClient; stockroomRedisUnwatch?: () => void };
 
 // While Redis is down a command waits for at most two reconnect attempts and then fails, so
 // callers answer 503 quickly instead of hanging; the client keeps reconnecting by itself.
@@ -64,8 +42,8 @@ export function getRedis(): RedisClient {
   if (globalForRedis.stockroomRedis) return globalForRedis.stockroomRedis;
   const { REDIS_CLUSTER_NODES, REDIS_URL } = env();
   const client: RedisClient = REDIS_CLUSTER_NODES
-    ? new Cluster(parseClusterNodes(REDIS_CLUSTER_NODES), { redisOptions: commandOptions, clusterRetryStrategy: backoff, slotsRefreshInterval, scripts: { ...registered }, ...pipelining })
-    : new Redis(REDIS_URL, { ...commandOptions, ...pipelining, retryStrategy: backoff, scripts: { ...registered } });
+    ? new Cluster(parseClusterNodes(REDIS_CLUSTER_NODES), { redisOptions: commandOptions, clusterRetryStrategy: backoff, slotsRefreshInterval, ...pipelining })
+    : new Redis(REDIS_URL, { ...commandOptions, ...pipelining, retryStrategy: backoff });
   // Without a listener ioredis logs every failed reconnect as an unhandled error event.
   client.on("error", () => {});
   globalForRedis.stockroomRedis = client;

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { Cluster } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Owner, addLine, cartKeys, guestOwner, mergeCarts, readLines, removeLine, selectAll, takeBoughtLines, updateLine, userOwner } from "@/lib/cart/store";
+import { type Owner, addLine, CART_SCRIPTS, cartKeys, guestOwner, mergeCarts, readLines, removeLine, selectAll, takeBoughtLines, updateLine, userOwner } from "@/lib/cart/store";
 import { closeRedis, getRedis } from "@/lib/platform/redis";
+import { runScript } from "@/lib/platform/redis-script";
 
 /**
  * Every multi-key cart operation, through the real store. `npm run test:cluster` runs this file
@@ -121,10 +122,10 @@ describe(`cart store on ${onCluster ? "Redis Cluster" : "a single Redis"}`, () =
     const g = cartKeys(guest);
     const claim = { items: `cart:{${guest}}:merging`, selected: `cart:{${guest}}:merging:selected`, id: `cart:{${guest}}:merging:id` };
     const claimId = `deadbeef>${meant}`;
-    const claimed = await r.cartClaim(g.items, g.selected, claim.items, claim.selected, claim.id, g.revision, claimId, 3600);
+    const claimed = await runScript(r, CART_SCRIPTS.cartClaim, g.items, g.selected, claim.items, claim.selected, claim.id, g.revision, claimId, 3600);
     expect(claimed?.[0]).toBe(claimId);
     const m = cartKeys(meant);
-    expect(await r.cartMergeClaim(m.items, m.selected, m.revision, `cart:{${meant}}:merged:${guest}:deadbeef`, 3600, 99, "revision-1", "51", "3", "1")).toBe(1);
+    expect(await runScript(r, CART_SCRIPTS.cartMergeClaim, m.items, m.selected, m.revision, `cart:{${meant}}:merged:${guest}:deadbeef`, 3600, 99, "revision-1", "51", "3", "1")).toBe(1);
     // The guest adds another line, then logs in as someone else.
     await addLine(guest, 52, 1);
     await mergeCarts(guest, other);
