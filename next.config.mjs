@@ -47,7 +47,8 @@ const nextConfig = {
   // The browser's router keeps a prefetched public page 30 s (the least it allows; 5 min by
   // default), so a soft navigation shows a renamed product soon; stock and prices are live anyway.
   // authInterrupts: `forbidden()` answers the console's 403 with a real 403 status (app/forbidden.tsx).
-  experimental: { staleTimes: { static: 30 }, authInterrupts: true },
+  // NEXT_SERVER_MINIFY=0 keeps the server bundles' function names, for readable CPU profiles (npm run bench -- --profile).
+  experimental: { staleTimes: { static: 30 }, authInterrupts: true, serverMinification: process.env.NEXT_SERVER_MINIFY !== "0" },
   // A CDN may hold a public page for its 1 s revalidate time, never serve it staler while it refetches.
   expireTime: 1,
   // Required from node_modules at run time, not bundled: one copy per process (prom-client's

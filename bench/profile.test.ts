@@ -50,3 +50,27 @@ describe("compareProfileCells", () => {
     expect(await compareProfileCells(dir, Date.now() + 60_000, { label: "a", window: [0, 1], units: 1 }, { label: "b", window: [0, 1], units: 1 })).toBe("(no CPU profile was written)");
   });
 });
+
+describe("compareProfileCells over several processes", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "profile-"));
+    // Two workers of one server, each sampling both cells: their time per unit adds up.
+    await writeFile(path.join(dir, "worker-1.cpuprofile"), JSON.stringify(syntheticProfile()));
+    await writeFile(path.join(dir, "worker-2.cpuprofile"), JSON.stringify(syntheticProfile()));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("sums every profile written since the start over the units both served", async () => {
+    const table = await compareProfileCells(
+      dir,
+      0,
+      { label: "trivial", window: [1, 1_000_000], units: 100 },
+      { label: "checkout", window: [1_000_001, 2_000_000], units: 50 },
+    );
+    const rows = table.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| where"));
+    expect(rows[0]).toBe("| mysql2 | 0.0 | 10000.0 | +10000.0 |");
+    expect(rows.at(-1)).toBe("| **busy (all but idle)** | **20000.0** | **30000.0** | **+10000.0** |");
+    expect(table).toContain("worker-1.cpuprofile, bench/results/profile/worker-2.cpuprofile");
+  });
+});

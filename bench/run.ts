@@ -285,7 +285,7 @@ async function profileCell(shoppers: Shopper[]): Promise<string> {
   const dir = path.join(RESULTS, "profile");
   await mkdir(dir, { recursive: true });
   log(`\n== CPU profile of the server: ${strategy} hot W=${W}`);
-  const server = await BenchServer.start(opts.port, serverEnv(strategy), { label: `${strategy}-profile`, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`] });
+  const server = await BenchServer.start(opts.port, serverEnv(strategy), { label: `${strategy}-profile`, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`], workers: opts.profileWorkers });
   const client = new HttpClient(server.url, W);
   const started = Date.now();
   const us = () => Number(process.hrtime.bigint() / 1000n);

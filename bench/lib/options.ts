@@ -46,6 +46,8 @@ export type Options = {
   profile: boolean;
   /** The strategy whose server --profile records. */
   profileStrategy: Strategy;
+  /** Worker processes of the profiled server (each writes its own profile). */
+  profileWorkers: number;
   docs: boolean;
   /** The outbox A/B in service mode (./outbox-ab.ts): 4N hot windows and N rounds of drops; 0 skips it. */
   outboxAb: number;
@@ -82,6 +84,9 @@ const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>
   --profile               also CPU-profile a server through one hot cell over HTTP (W=64), and the
                           service process through the same cell in service mode
   --profile-strategy S    the strategy profiled (default: batched if it runs, else the first)
+  --profile-workers N     worker processes of the profiled server, each writing its own
+                          profile (default: 1). NEXT_SERVER_MINIFY=0 with a build keeps the
+                          server bundles' function names readable in the profiles
   --docs                  rewrite the table and machine sections of docs/benchmarks.md
   --outbox-ab N           service mode: the confirmation's outbox row with and without
                           (addresses with and without an e-mail): hot W=64 for 4N one-second
@@ -134,6 +139,7 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
       "no-build": { type: "boolean" },
       profile: { type: "boolean" },
       "profile-strategy": { type: "string" },
+      "profile-workers": { type: "string" },
       docs: { type: "boolean" },
       "outbox-ab": { type: "string" },
       "ratio-rounds": { type: "string" },
@@ -180,6 +186,7 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
     build: !(values["no-build"] ?? envs.BENCH_NO_BUILD === "1") && modes.includes("http"),
     profile: values.profile ?? envs.BENCH_PROFILE === "1",
     profileStrategy: list(pick("profile-strategy", "BENCH_PROFILE_STRATEGY", strategies.includes("batched") ? "batched" : (strategies[0] ?? "conditional")), CHECKOUT_STRATEGIES, "strategy")[0] ?? "conditional",
+    profileWorkers: numbers(pick("profile-workers", "BENCH_PROFILE_WORKERS", "1"), "--profile-workers")[0] ?? 1,
     docs: values.docs ?? envs.BENCH_DOCS === "1",
     outboxAb: Number(pick("outbox-ab", "BENCH_OUTBOX_AB", "0")),
     ratioRounds: Number(pick("ratio-rounds", "BENCH_RATIO_ROUNDS", "4")),

@@ -26,17 +26,16 @@ export function bucket(url: string, fn: string): string {
   return url;
 }
 
-/** The newest .cpuprofile in `dir` written at or after `since`. */
-async function newestProfile(dir: string, since: number): Promise<{ file: string; profile: Profile } | null> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile"));
-  const fresh: { file: string; mtime: number }[] = [];
-  for (const f of files) {
-    const s = await stat(path.join(dir, f));
-    if (s.mtimeMs >= since) fresh.push({ file: f, mtime: s.mtimeMs });
+/** Every .cpuprofile in `dir` written at or after `since`: one per process of the profiled server (a launcher's primary and its workers). */
+async function freshProfiles(dir: string, since: number): Promise<{ files: string[]; profiles: Profile[] } | null> {
+  const fresh: string[] = [];
+  for (const f of (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile"))) {
+    if ((await stat(path.join(dir, f))).mtimeMs >= since) fresh.push(f);
   }
-  const newest = fresh.sort((a, b) => b.mtime - a.mtime)[0];
-  if (!newest) return null;
-  return { file: path.join("bench/results/profile", newest.file), profile: JSON.parse(await readFile(path.join(dir, newest.file), "utf8")) as Profile };
+  if (fresh.length === 0) return null;
+  fresh.sort();
+  const profiles = await Promise.all(fresh.map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as Profile));
+  return { files: fresh.map((f) => path.join("bench/results/profile", f)), profiles };
 }
 
 /**
@@ -44,38 +43,41 @@ async function newestProfile(dir: string, since: number): Promise<{ file: string
  * microseconds, which V8's sample timestamps also use on Linux); all samples without one, or
  * when none falls inside it.
  */
-function selfByBucket(profile: Profile, window?: [number, number]): { self: Map<string, number>; windowed: boolean } {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const inWindow: boolean[] = [];
-  let t = profile.startTime;
-  for (let i = 0; i < profile.samples.length; i++) {
-    t += profile.timeDeltas[i] ?? 0;
-    inWindow.push(!window || (t >= window[0] && t <= window[1]));
-  }
-  const windowed = window !== undefined && inWindow.some(Boolean);
+function selfByBucket(profiles: Profile[], window?: [number, number]): { self: Map<string, number>; windowed: boolean } {
+  const each = profiles.map((profile) => {
+    const times: number[] = [];
+    let t = profile.startTime;
+    for (let i = 0; i < profile.samples.length; i++) times.push((t += profile.timeDeltas[i] ?? 0));
+    return { profile, times };
+  });
+  const inWindow = (t: number) => !window || (t >= window[0] && t <= window[1]);
+  const windowed = window !== undefined && each.some(({ times }) => times.some(inWindow));
   const self = new Map<string, number>();
-  for (let i = 0; i < profile.samples.length; i++) {
-    if (windowed && !inWindow[i]) continue;
-    const node = byId.get(profile.samples[i]!);
-    if (!node) continue;
-    const b = bucket(node.callFrame.url, node.callFrame.functionName);
-    self.set(b, (self.get(b) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  for (const { profile, times } of each) {
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    for (let i = 0; i < profile.samples.length; i++) {
+      if (windowed && !inWindow(times[i]!)) continue;
+      const node = byId.get(profile.samples[i]!);
+      if (!node) continue;
+      const b = bucket(node.callFrame.url, node.callFrame.functionName);
+      self.set(b, (self.get(b) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    }
   }
   return { self, windowed };
 }
 
 /**
- * Self time per bucket of the newest .cpuprofile written after `since`, as a markdown table.
+ * Self time per bucket of the .cpuprofiles written after `since` (every process of the server), as a markdown table.
  * `window` keeps only the samples taken during the measured cell, leaving out start-up and shutdown.
  */
 export async function summarizeProfile(dir: string, since: number, window?: [number, number], scope?: string): Promise<string> {
-  const newest = await newestProfile(dir, since);
-  if (!newest) return "(no CPU profile was written)";
-  const { self, windowed } = selfByBucket(newest.profile, window);
+  const fresh = await freshProfiles(dir, since);
+  if (!fresh) return "(no CPU profile was written)";
+  const { self, windowed } = selfByBucket(fresh.profiles, window);
   const total = [...self.values()].reduce((s, x) => s + x, 0);
   const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15);
   return [
-    `Profile ${newest.file}, ${scope ?? (windowed ? "the measured cell only" : "whole server lifetime (start-up, warm-up, the cell, shutdown)")}: ${(total / 1e6).toFixed(1)} s sampled.`,
+    `Profile ${fresh.files.join(", ")}, ${scope ?? (windowed ? "the measured cell only" : "whole server lifetime (start-up, warm-up, the cell, shutdown)")}: ${(total / 1e6).toFixed(1)} s sampled.`,
     "",
     "| where | self time | share |",
     "|---|---:|---:|",
@@ -93,10 +95,10 @@ export type ProfiledCell = { label: string; window: [number, number]; units: num
  * time goes; CPU per unit comes from /proc (the cells' own figures).
  */
 export async function compareProfileCells(dir: string, since: number, base: ProfiledCell, other: ProfiledCell): Promise<string> {
-  const newest = await newestProfile(dir, since);
-  if (!newest) return "(no CPU profile was written)";
+  const fresh = await freshProfiles(dir, since);
+  if (!fresh) return "(no CPU profile was written)";
   const perUnit = [base, other].map((c) => {
-    const { self, windowed } = selfByBucket(newest.profile, c.window);
+    const { self, windowed } = selfByBucket(fresh.profiles, c.window);
     return windowed ? new Map([...self].map(([k, us]) => [k, us / Math.max(c.units, 1)])) : null;
   });
   const [a, b] = perUnit;
@@ -109,7 +111,7 @@ export async function compareProfileCells(dir: string, since: number, base: Prof
     .slice(0, 15);
   const us = (v: number) => v.toFixed(1);
   return [
-    `Profile ${newest.file}: ${base.label} (${base.units}) against ${other.label} (${other.units}), in the same process, microseconds of self time per unit of each.`,
+    `Profile ${fresh.files.join(", ")}: ${base.label} (${base.units}) against ${other.label} (${other.units}), on the same server (every process summed), microseconds of self time per unit of each.`,
     "",
     `| where | ${base.label} | ${other.label} | difference |`,
     "|---|---:|---:|---:|",
