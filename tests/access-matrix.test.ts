@@ -282,6 +282,15 @@ describe("access matrix: every API route as anonymous, shopper, another shopper 
     expect(routes.map((r) => r.key).sort()).toEqual(Object.keys(MATRIX).sort());
   });
 
+  // An API answer depends on its request. Left to "auto", Next also wraps every request in a
+  // Proxy that records, for static rendering, each read of its headers, cookies, body and URL.
+  it("renders every route per request, but the live stock the page cache keeps for a second", async () => {
+    const modes = await Promise.all(
+      routeFiles().map(async (file) => [`/api/${path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/")}`, ((await import(file)) as { dynamic?: string }).dynamic]),
+    );
+    expect(Object.fromEntries(modes)).toEqual(Object.fromEntries(modes.map(([url]) => [url, url === "/api/stock/[skus]" ? "force-static" : "force-dynamic"])));
+  });
+
   it("answers each caller with the expected status and the error shape", async () => {
     const got: Record<string, Record<Caller, number>> = {};
     const badShapes: string[] = [];

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { addressSchema, createAddress, listAddresses } from "@/lib/orders/addresses";
 import { readJson, requireUser, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 export const GET = route(async (req) => {
   const user = await requireUser(req);
   return NextResponse.json({ addresses: await listAddresses(user.id) });

@@ -8,6 +8,8 @@ import { listOrders } from "@/lib/orders/queries";
 import { guestOrderSchema, idempotencyKeySchema, placeOrderSchema } from "@/lib/orders/schemas";
 import { QUEUE_PASS_HEADER, queuePassesOf } from "@/lib/web/queue-pass";
 
+export const dynamic = "force-dynamic";
+
 export const GET = route(async (req) => {
   const user = await requireUser(req);
   return NextResponse.json({ orders: await listOrders(user.id) });

@@ -2,6 +2,8 @@ import { NextResponse } from "next/server";
 import { listProducts } from "@/lib/catalog/products";
 import { route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 export const GET = route(async () => {
   const products = await listProducts();
   return NextResponse.json({

@@ -4,6 +4,8 @@ import { clientIp } from "@/lib/auth/client-address";
 import { subscribeSchema } from "@/lib/alerts/schemas";
 import { subscribe } from "@/lib/alerts/subscriptions";
 
+export const dynamic = "force-dynamic";
+
 /**
  * "Notify me when it's back": `{ skuId, email? }`. A signed-in shopper may leave out `email` (their
  * account's is used); a guest gives one. 201 subscribed, 200 already waiting, 409 NOT_SOLD_OUT.

@@ -2,6 +2,8 @@ import { NextResponse } from "next/server";
 import { addressPatchSchema, deleteAddress, updateAddress } from "@/lib/orders/addresses";
 import { idParam, readJson, requireUser, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ addressId: string }> };
 
 /** Replaces the fields the body names (the whole result is validated); `isDefault: true` makes it the default. */

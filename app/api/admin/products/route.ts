@@ -4,6 +4,8 @@ import { createProductSchema, productFilterSchema } from "@/lib/admin/catalog/sc
 import { listAdminProducts } from "@/lib/admin/catalog/views";
 import { parseWith, readJson, requireAdmin, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 /** `?status=&q=` -> `200 { products }`: every status, newest first. */
 export const GET = route(async (req) => {
   await requireAdmin(req);

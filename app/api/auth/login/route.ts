@@ -5,6 +5,8 @@ import { SESSION_COOKIE } from "@/lib/auth/session";
 import { clientIp } from "@/lib/auth/client-address";
 import { readJson, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 export const POST = route(async (req) => {
   const { username, password } = await readJson(req, loginSchema);
   const { user, session } = await logIn(username, password, req.cookies.get(SESSION_COOKIE)?.value, clientIp(req.headers));

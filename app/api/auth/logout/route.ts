@@ -4,6 +4,8 @@ import { SESSION_COOKIE } from "@/lib/auth/session";
 import { WHO_COOKIE } from "@/lib/auth/who";
 import { route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 export const POST = route(async (req) => {
   await logOut(req.cookies.get(SESSION_COOKIE)?.value);
   const res = new NextResponse(null, { status: 204 });

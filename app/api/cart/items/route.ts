@@ -3,6 +3,8 @@ import { addItemSchema } from "@/lib/cart/schemas";
 import { addToCart } from "@/lib/cart/service";
 import { readJson, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 export const POST = route(async (req) => {
   const input = await readJson(req, addItemSchema);
   const { owner, newGuestId } = await cartOwner(req);

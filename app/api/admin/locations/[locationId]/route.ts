@@ -3,6 +3,8 @@ import { updateLocation } from "@/lib/admin/locations";
 import { updateLocationSchema } from "@/lib/admin/schemas";
 import { idParam, readJson, requireAdmin, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ locationId: string }> };
 
 export const PUT = route<Ctx>(async (req, { params }) => {

@@ -4,6 +4,8 @@ import { updateProductSchema } from "@/lib/admin/catalog/schemas";
 import { getAdminProduct } from "@/lib/admin/catalog/views";
 import { idParam, readJson, requireAdmin, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ spuId: string }> };
 
 /** `200 { product }`, whatever its status. */

@@ -3,6 +3,8 @@ import { updateSkuSchema } from "@/lib/admin/schemas";
 import { updateSku } from "@/lib/admin/sku-settings";
 import { idParam, readJson, requireAdmin, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ skuId: string }> };
 
 /** `{ onSale?, perCustomerLimit?, saleStartsAt?, price?, name?, code?, compareAtPrice?, waitingRoom?: { admitPerSecond, passMinutes, difficulty } | null }` -> `200 { sku }` with the new values; one audit row. */

@@ -3,6 +3,8 @@ import { updateItemSchema } from "@/lib/cart/schemas";
 import { removeCartItem, updateCartItem } from "@/lib/cart/service";
 import { idParam, readJson, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ skuId: string }> };
 
 export const PUT = route<Ctx>(async (req, { params }) => {

@@ -3,6 +3,8 @@ import { joinQueueSchema } from "@/lib/drops/queue-challenge";
 import { joinQueue } from "@/lib/drops/queue";
 import { idParam, readJson, requireUser, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ skuId: string }> };
 
 /** `{ challengeSolution }` -> `201 { ticket, position, etaSeconds, state, prequeued }`; once per account (409 ALREADY_QUEUED with the same ticket). */

@@ -3,6 +3,8 @@ import { route } from "@/lib/web/http";
 import { orderOwnerFor } from "@/lib/web/order-access";
 import { cancelOrder } from "@/lib/orders/lifecycle";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ orderId: string }> };
 
 /** The caller (or a guest with the order's signed link, `?token=`) cancels an unpaid or cash-on-delivery order; its units go back on sale. */

@@ -2,6 +2,8 @@ import { NextResponse } from "next/server";
 import { idParam, requireAdmin, route } from "@/lib/web/http";
 import { resendEmail } from "@/lib/mail/console";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ id: string }> };
 
 /** Admin: send an e-mail again, as a new outbox row (201 with it). */

@@ -2,6 +2,8 @@ import { NextResponse } from "next/server";
 import { cancelAsAdmin } from "@/lib/admin/order-moves";
 import { requireAdmin, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ orderId: string }> };
 
 /** Admin: an unpaid or cash-on-delivery order is cancelled and its units go back. */

@@ -2,6 +2,8 @@ import { NextResponse } from "next/server";
 import { completeAsAdmin } from "@/lib/admin/order-moves";
 import { requireAdmin, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ orderId: string }> };
 
 /** Admin: a shipped order is completed. */

@@ -2,6 +2,8 @@ import { NextResponse } from "next/server";
 import { requireAdmin, route } from "@/lib/web/http";
 import { emailsOfOrder } from "@/lib/mail/console";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ orderId: string }> };
 
 /** Admin: every e-mail of one order, oldest first, with its state. */

@@ -3,6 +3,8 @@ import { shipAsAdmin } from "@/lib/admin/order-moves";
 import { shipSchema } from "@/lib/admin/order-schemas";
 import { readJson, requireAdmin, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ orderId: string }> };
 
 /** Admin: a paid or cash-on-delivery order is shipped, `{ carrier?, trackingNumber? }`. */

@@ -5,6 +5,8 @@ import { addImage, reorderImages } from "@/lib/images/service";
 import { idParam, parseWith, readJson, requireAdmin, route } from "@/lib/web/http";
 import { formFields, formFile, readMultipart } from "@/lib/web/multipart";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ spuId: string }> };
 
 /**

@@ -3,6 +3,8 @@ import { createSkuSchema } from "@/lib/admin/catalog/schemas";
 import { createVariant } from "@/lib/admin/catalog/variants";
 import { idParam, readJson, requireAdmin, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ spuId: string }> };
 
 /** `{ name, price, code?, compareAtPrice?, perCustomerLimit?, saleStartsAt?, stock? }` -> `201 { sku }` (initial stock in the ledger as "initial stock"). */

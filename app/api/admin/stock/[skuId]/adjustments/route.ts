@@ -3,6 +3,8 @@ import { adjustStockSchema } from "@/lib/admin/schemas";
 import { adjustStock, listAdjustments } from "@/lib/admin/stock";
 import { idParam, readJson, requireAdmin, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ skuId: string }> };
 
 export const GET = route<Ctx>(async (req, { params }) => {

@@ -3,6 +3,8 @@ import { transferStockSchema } from "@/lib/admin/schemas";
 import { transferStock } from "@/lib/admin/stock";
 import { idParam, readJson, requireAdmin, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ skuId: string }> };
 
 export const POST = route<Ctx>(async (req, { params }) => {

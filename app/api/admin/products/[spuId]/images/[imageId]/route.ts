@@ -1,6 +1,8 @@
 import { deleteImage } from "@/lib/images/service";
 import { idParam, requireAdmin, route } from "@/lib/web/http";
 
+export const dynamic = "force-dynamic";
+
 type Ctx = { params: Promise<{ spuId: string; imageId: string }> };
 
 /** Deletes a picture and its stored files -> 204. */
