@@ -44,7 +44,7 @@ if tonumber(ARGV[#ARGV]) > 0 then
   for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[#ARGV]) end
 end`;
 
-/** Exported for tests that play a merge cut short between its steps. */
+/** Exported for tests: a merge cut short between its steps, a cart cleanup whose script fails. */
 export const CART_SCRIPTS = {
   // KEYS: items, selected, revision. ARGV: a revision for a cart that has none (one written
   // before revisions existed; an empty cart gets it without storing it).
