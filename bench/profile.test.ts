@@ -17,6 +17,17 @@ function syntheticProfile() {
   return { nodes, startTime: 0, endTime: 2_000_000, samples, timeDeltas: samples.map(() => 1000) };
 }
 
+/** The synthetic profile's two cells compared (100 trivial requests, then 50 orders), and the table's data rows. */
+async function compareSyntheticCells(dir: string) {
+  const table = await compareProfileCells(
+    dir,
+    0,
+    { label: "trivial", window: [1, 1_000_000], units: 100 },
+    { label: "checkout", window: [1_000_001, 2_000_000], units: 50 },
+  );
+  return { table, rows: table.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| where")) };
+}
+
 describe("compareProfileCells", () => {
   let dir: string;
   beforeAll(async () => {
@@ -26,13 +37,7 @@ describe("compareProfileCells", () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("puts each cell's self time per unit side by side, largest difference first, idle out of the busy total", async () => {
-    const table = await compareProfileCells(
-      dir,
-      0,
-      { label: "trivial", window: [1, 1_000_000], units: 100 },
-      { label: "checkout", window: [1_000_001, 2_000_000], units: 50 },
-    );
-    const rows = table.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| where"));
+    const { rows } = await compareSyntheticCells(dir);
     // Trivial: 1,000 ms of next over 100 requests. Checkout: 500 ms next, 250 mysql2, 250 idle over 50 orders.
     expect(rows[0]).toBe("| mysql2 | 0.0 | 5000.0 | +5000.0 |");
     expect(rows).toContain("| idle (waiting on I/O) | 0.0 | 5000.0 | +5000.0 |");
@@ -62,13 +67,7 @@ describe("compareProfileCells over several processes", () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("sums every profile written since the start over the units both served", async () => {
-    const table = await compareProfileCells(
-      dir,
-      0,
-      { label: "trivial", window: [1, 1_000_000], units: 100 },
-      { label: "checkout", window: [1_000_001, 2_000_000], units: 50 },
-    );
-    const rows = table.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| where"));
+    const { table, rows } = await compareSyntheticCells(dir);
     expect(rows[0]).toBe("| mysql2 | 0.0 | 10000.0 | +10000.0 |");
     expect(rows.at(-1)).toBe("| **busy (all but idle)** | **20000.0** | **30000.0** | **+10000.0** |");
     expect(table).toContain("worker-1.cpuprofile, bench/results/profile/worker-2.cpuprofile");

@@ -250,12 +250,15 @@ function routeFiles(dir = API_DIR): string[] {
   );
 }
 
+/** A route file's URL pattern, e.g. `/api/orders/[orderId]`. */
+const urlPatternOf = (file: string) => `/api/${path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/")}`;
+
 type Handler = (req: ReturnType<typeof request>, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 async function discoverRoutes() {
   const found: { key: string; urlPattern: string; handler: Handler }[] = [];
   for (const file of routeFiles()) {
-    const urlPattern = `/api/${path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/")}`;
+    const urlPattern = urlPatternOf(file);
     const mod = (await import(file)) as Record<string, unknown>;
     for (const method of METHODS) {
       if (typeof mod[method] === "function") found.push({ key: `${method} ${urlPattern}`, urlPattern, handler: mod[method] as Handler });
@@ -286,7 +289,7 @@ describe("access matrix: every API route as anonymous, shopper, another shopper 
   // Proxy that records, for static rendering, each read of its headers, cookies, body and URL.
   it("renders every route per request, but the live stock the page cache keeps for a second", async () => {
     const modes = await Promise.all(
-      routeFiles().map(async (file) => [`/api/${path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/")}`, ((await import(file)) as { dynamic?: string }).dynamic]),
+      routeFiles().map(async (file) => [urlPatternOf(file), ((await import(file)) as { dynamic?: string }).dynamic]),
     );
     expect(Object.fromEntries(modes)).toEqual(Object.fromEntries(modes.map(([url]) => [url, url === "/api/stock/[skus]" ? "force-static" : "force-dynamic"])));
   });
