@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { commitWith, getDb, transaction, type Conn } from "@/db";
+import mysql from "mysql2";
+import { commitWith, getDb, sqlDatetime, transaction, type Conn } from "@/db";
 import { mailOutbox, orderEvents, orderLineAllocations, orderLines, orders, skuLocations, skus } from "@/db/schema";
 import { isMissingOrder } from "@/lib/errors";
 import { prepareOrder } from "@/lib/orders/draft";
@@ -157,6 +158,19 @@ describe("a batch's rows in one round trip", () => {
     expect(await db.select().from(orderEvents).where(inArray(orderEvents.orderId, ids))).toHaveLength(2);
     const mails = await db.select().from(mailOutbox).where(inArray(mailOutbox.orderId, ids));
     expect(mails.map((m) => [m.kind, m.recipient])).toEqual(ids.map(() => ["order_created", TEST_ADDRESS.email]));
+    // The times go as prebuilt strings (sqlDatetime), to the millisecond the draft holds.
+    const stamped = await db.select({ id: orders.id, createdAt: orders.createdAt, updatedAt: orders.updatedAt }).from(orders).where(inArray(orders.id, ids));
+    const placed = await db.select({ id: orderEvents.orderId, createdAt: orderEvents.createdAt }).from(orderEvents).where(inArray(orderEvents.orderId, ids));
+    const expected = new Map(served.map((o) => [o.header.id, o.header.createdAt.getTime()]));
+    expect(new Map(stamped.map((o) => [o.id, o.createdAt.getTime()]))).toEqual(expected);
+    expect(new Map(stamped.map((o) => [o.id, o.updatedAt.getTime()]))).toEqual(expected);
+    expect(new Map(placed.map((e) => [e.id, e.createdAt.getTime()]))).toEqual(expected);
+  });
+
+  it("writes a time exactly as mysql2 would write the Date (the pool's UTC)", () => {
+    for (const d of [new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)), new Date(Date.UTC(1999, 11, 31, 23, 59, 59, 999)), new Date(Date.UTC(2030, 6, 1))]) {
+      expect(`'${sqlDatetime(d)}'`).toBe(mysql.format("?", [d], false, "Z"));
+    }
   });
 
   it("takes the units, splits them over the locations and commits, every row there", async () => {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { RowDataPacket } from "mysql2";
-import { placeholders, type Conn } from "@/db";
+import { placeholders, sqlDatetime, type Conn } from "@/db";
 import { isDuplicateKey, isMissingOrder } from "@/lib/errors";
 import { lineRowsOf, type OrderHeader, type PreparedOrder } from "./draft";
 import { DuplicateKey } from "./idempotency";
@@ -53,6 +53,8 @@ const INSERT_ORDERS = `INSERT INTO orders (${KEYS.map((k) => HEADER_COLUMNS[k]).
 const ORDER_ROW = `(${placeholders(KEYS.length)})`;
 const INSERT_LINES = "INSERT INTO order_lines (order_id, sku_id, name, count, price) VALUES ";
 
+const cell = <V>(v: V) => (v instanceof Date ? sqlDatetime(v) : v);
+
 const READ_NUMBERS = (n: number) => `SELECT id, order_number FROM orders WHERE id IN (${placeholders(n)})`;
 
 /**
@@ -66,10 +68,10 @@ export async function insertOrders(tx: Conn, served: PreparedOrder[]) {
   const lines = served.flatMap(lineRowsOf);
   const ids = served.map((o) => o.header.id);
   const statements = [
-    { sql: INSERT_ORDERS + served.map(() => ORDER_ROW).join(", "), values: served.flatMap((o) => KEYS.map((k) => o.header[k])) },
+    { sql: INSERT_ORDERS + served.map(() => ORDER_ROW).join(", "), values: served.flatMap((o) => KEYS.map((k) => cell(o.header[k]))) },
     confirmationsOf(served),
     { sql: INSERT_LINES + lines.map(() => "(?, ?, ?, ?, ?)").join(", "), values: lines.flatMap((l) => [l.orderId, l.skuId, l.name, l.count, l.price]) },
-    { sql: INSERT_EVENTS + served.map(() => EVENT_ROW).join(", "), values: served.flatMap(({ header: h }) => [h.id, h.status, h.userId, h.createdAt]) },
+    { sql: INSERT_EVENTS + served.map(() => EVENT_ROW).join(", "), values: served.flatMap(({ header: h }) => [h.id, h.status, h.userId, sqlDatetime(h.createdAt)]) },
     { sql: READ_NUMBERS(ids.length), values: ids },
   ].filter((s) => s !== null);
   let results: unknown[];
