@@ -22,7 +22,8 @@ type Ask<R = Request> = R extends Request ? Omit<R, "id"> : never;
 /**
  * The service path's server: one Node process running placeOrder for the bench, no HTTP, no
  * session lookup, no JSON body; what the route handler does after authenticating, plus reading
- * one small IPC message per order (the `noop` call measures that channel alone). It inherits
+ * one small IPC message per order and its share of one answer per event-loop turn (the `noop`
+ * call measures that channel alone). It inherits
  * the bench's environment (database, Redis, DB_POOL_SIZE).
  */
 export class ServiceProcess {
@@ -30,9 +31,12 @@ export class ServiceProcess {
   private readonly waiting = new Map<number, (r: Reply) => void>();
 
   private constructor(readonly child: ChildProcess) {
-    child.on("message", (reply: Reply) => {
-      this.waiting.get(reply.id)?.(reply);
-      this.waiting.delete(reply.id);
+    // The service process answers in arrays: every reply it had ready in one turn of its event loop.
+    child.on("message", (replies: Reply[]) => {
+      for (const reply of replies) {
+        this.waiting.get(reply.id)?.(reply);
+        this.waiting.delete(reply.id);
+      }
     });
   }
 
