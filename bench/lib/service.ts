@@ -23,8 +23,8 @@ type Ask<R = Request> = R extends Request ? Omit<R, "id"> : never;
  * The service path's server: one Node process running placeOrder for the bench, no HTTP, no
  * session lookup, no JSON body; what the route handler does after authenticating, plus reading
  * one small IPC message per order and its share of one answer per event-loop turn (the `noop`
- * call measures that channel alone). It inherits
- * the bench's environment (database, Redis, DB_POOL_SIZE).
+ * call measures that channel alone). It inherits the bench's environment (database, Redis,
+ * DB_POOL_SIZE).
  */
 export class ServiceProcess {
   private next = 1;
