@@ -52,13 +52,6 @@ const lists: string[] = [];
 /** `?, ?, ?` for an IN list or a VALUES row of `n` values (built once per length). */
 export const placeholders = (n: number) => (lists[n] ??= Array.from({ length: n }, () => "?").join(", "));
 
-/**
- * A Date as the pool writes one (`timezone: "Z"`): `YYYY-MM-DD HH:MM:SS.mmm` in UTC. Prebuilt SQL
- * on the checkout's path passes this instead of the Date: mysql2 formats a Date field by field
- * through seven getters, the checkout's costliest single function in a CPU profile (three per order).
- */
-export const sqlDatetime = (d: Date) => d.toISOString().slice(0, 23).replace("T", " ");
-
 /** Rows an UPDATE/DELETE changed: the conditional updates' verdict (mysql2 returns [ResultSetHeader, ...]). */
 export const affectedRows = (result: unknown) => (result as [{ affectedRows: number }])[0].affectedRows;
 

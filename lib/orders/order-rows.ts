@@ -1,6 +1,7 @@
 import "server-only";
 import type { RowDataPacket } from "mysql2";
-import { placeholders, sqlDatetime, type Conn } from "@/db";
+import { placeholders, type Conn } from "@/db";
+import { sqlDatetime } from "@/db/datetime";
 import { isDuplicateKey, isMissingOrder } from "@/lib/errors";
 import { lineRowsOf, type OrderHeader, type PreparedOrder } from "./draft";
 import { DuplicateKey } from "./idempotency";
