@@ -108,5 +108,18 @@ describe("acceptance targets", () => {
       expect(ratioMarkdown([r])).toContain("| 1.600 / 1.700, 1.06x | 0.400 / 1.300 |");
       expect(pooledRatio("batched", 1, 64, 2, [rounds[0]!, { ...rounds[1]!, checkoutMainMs: undefined }]).mainThread).toBeUndefined();
     });
+
+    it("sets the waiting route beside both, pooled the same way, only when every round has it", () => {
+      const rounds = [
+        { trivialAppMs: 100, requests: 100, checkoutAppMs: 150, orders: 100, waitMs: 70, waitingAppMs: 120, waitingRequests: 100 },
+        { trivialAppMs: 100, requests: 100, checkoutAppMs: 150, orders: 100, waitMs: 90, waitingAppMs: 480, waitingRequests: 300 },
+      ];
+      const r = pooledRatio("batched", 1, 64, 2, rounds);
+      // 600 ms / 400 requests = 1.5 ms waiting, against 1.0 trivial and 1.5 per checkout.
+      expect(r.waiting).toEqual({ heldMs: 80, msPerRequest: 1.5, overTrivial: 1.5, checkoutOverWaiting: 1 });
+      expect(ratioMarkdown([r])).toContain("| 80, 1.500, 1.50x | 1.00x |");
+      expect(pooledRatio("batched", 1, 64, 2, [rounds[0]!, { ...rounds[1]!, waitMs: undefined }]).waiting).toBeUndefined();
+      expect(ratioMarkdown([pooledRatio("batched", 1, 64, 2, [rounds[0]!, { ...rounds[1]!, waitMs: undefined }])])).toContain("| - | - |");
+    });
   });
 });

@@ -197,15 +197,18 @@ async function rawCeiling(mode: Mode, W: number): Promise<Cell> {
   }
 }
 
-/** (b) The HTTP and framework floor: same server, same request shape, a route that does nothing. */
-async function noopCeiling(client: HttpClient, W: number, shoppers: Shopper[], workers: number, app: () => number[], durationS = opts.durationS): Promise<Cell> {
+/**
+ * (b) The HTTP and framework floor: same server, same request shape, a route that does nothing
+ * (with `waitMs`, nothing but hold the request that long: the ratio slices' waiting route).
+ */
+async function noopCeiling(client: HttpClient, W: number, shoppers: Shopper[], workers: number, app: () => number[], durationS = opts.durationS, waitMs?: number): Promise<Cell> {
   const n = ++cellNo;
   const { load, cpu } = await sampled(roles(app), {
-    label: `trivial route W=${W}${workers > 1 ? ` x${workers}` : ""}`,
+    label: `${waitMs === undefined ? "trivial route" : `waiting route (${waitMs} ms)`} W=${W}${workers > 1 ? ` x${workers}` : ""}`,
     workers: W,
     durationMs: durationS * 1000,
     prepare: async () => undefined,
-    send: (w, _, seq) => noop(client, shoppers[w]!, key(n, seq)),
+    send: (w, _, seq) => noop(client, shoppers[w]!, key(n, seq), waitMs),
   });
   return done(toCell({ kind: "noop-route", strategy: null, scenario: "hot", mode: "http", W, workers }, load, null, unexpected(load.byCode, new Set(["200"])), cpu(load.requests)));
 }
@@ -214,7 +217,9 @@ const RATIO_W = 64;
 
 /**
  * Issue 39's HTTP ratio from alternating slices on one server, each half a cell long: trivial
- * route, checkout, trivial route, ... (./lib/cpu-ratio.ts). The slices are not report cells.
+ * route, checkout, waiting route, trivial route, ... (./lib/cpu-ratio.ts). The waiting route is
+ * the trivial route held for the checkout slice's mean time in the server (the route's own timer,
+ * from the server's metrics). The slices are not report cells.
  */
 async function interleavedRatio(client: HttpClient, strategy: Strategy, server: BenchServer, workers: number, shoppers: Shopper[]): Promise<CpuRatio> {
   const sliceS = opts.durationS / 2;
@@ -225,12 +230,24 @@ async function interleavedRatio(client: HttpClient, strategy: Strategy, server: 
   for (let i = 0; i < opts.ratioRounds; i++) {
     const trivial = await noopCeiling(client, RATIO_W, shoppers, workers, app, sliceS);
     const checkout = await checkoutCell("http", new HttpOrders(client, workers), strategy, "hot", RATIO_W, shoppers, roles(app), sliceS);
-    problems.push(...[...trivial.problems, ...checkout.problems].map((p) => `round ${i + 1}: ${p}`));
-    rounds.push({ trivialAppMs: appMs(trivial), requests: trivial.requests, checkoutAppMs: appMs(checkout), orders: checkout.ok, trivialMainMs: appMainMs(trivial), checkoutMainMs: appMainMs(checkout) });
+    const held = checkout.metrics?.orderRequests ? Math.round((checkout.metrics.orderRequestSeconds! * 1000) / checkout.metrics.orderRequests) : undefined;
+    const waiting = held === undefined ? null : await noopCeiling(client, RATIO_W, shoppers, workers, app, sliceS, held);
+    problems.push(...[...trivial.problems, ...checkout.problems, ...(waiting?.problems ?? [])].map((p) => `round ${i + 1}: ${p}`));
+    rounds.push({
+      trivialAppMs: appMs(trivial),
+      requests: trivial.requests,
+      checkoutAppMs: appMs(checkout),
+      orders: checkout.ok,
+      trivialMainMs: appMainMs(trivial),
+      checkoutMainMs: appMainMs(checkout),
+      ...(waiting ? { waitMs: held, waitingAppMs: appMs(waiting), waitingRequests: waiting.requests } : {}),
+    });
   }
   const ratio = pooledRatio(strategy, workers, RATIO_W, sliceS, rounds, problems);
   const main = ratio.mainThread ? `; main threads ${ratio.mainThread.pooled.toFixed(2)}x` : "";
-  log(`   -> ${ratio.pooled.toFixed(2)}x pooled (rounds ${ratio.perRound.map((r) => r.toFixed(2)).join(", ")})${main}`);
+  const w = ratio.waiting;
+  const waiting = w ? `; waiting ${w.heldMs.toFixed(0)} ms alone ${w.overTrivial.toFixed(2)}x, the checkout ${w.checkoutOverWaiting.toFixed(2)}x that` : "";
+  log(`   -> ${ratio.pooled.toFixed(2)}x pooled (rounds ${ratio.perRound.map((r) => r.toFixed(2)).join(", ")})${main}${waiting}`);
   return ratio;
 }
 

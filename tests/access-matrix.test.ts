@@ -196,6 +196,7 @@ const MATRIX: Record<string, Entry> = {
   },
   // Benchmark-only routes do not exist unless BENCH_METRICS=1.
   "POST /api/bench/noop": { expect: all(404) },
+  "POST /api/bench/wait": { expect: all(404) },
   "GET /api/cart": { expect: all(200) },
   "POST /api/cart/items": { expect: all(201), prepare: async (w) => ({ body: { skuId: w.skuId, count: 1 } }) },
   // A fresh guest has no line to change; users get one first.

@@ -14,7 +14,19 @@ export type RatioRound = {
   /** Of the app ms, the processes' main threads' (see CpuPerUnit.appMainThread). */
   trivialMainMs?: number;
   checkoutMainMs?: number;
+  /** The waiting slice: the trivial route held `waitMs` (the checkouts' mean time in the server) and nothing else. */
+  waitMs?: number;
+  waitingAppMs?: number;
+  waitingRequests?: number;
 };
+
+/**
+ * The trivial route held as long as a checkout holds the server, pooled over the rounds: what a
+ * request costs the workers for waiting alone (its state kept across collections, the loop's
+ * extra turns). `overTrivial` is the ratio a checkout would have if its own work cost nothing;
+ * `checkoutOverWaiting` what that work adds on top.
+ */
+export type Waiting = { heldMs: number; msPerRequest: number; overTrivial: number; checkoutOverWaiting: number };
 
 /** App ms per trivial request and per checkout, pooled, and the second over the first. */
 export type Pooled = { trivialMsPerRequest: number; checkoutMsPerOrder: number; pooled: number };
@@ -36,6 +48,8 @@ export type CpuRatio = {
   problems: string[];
   /** The same figures for the main threads alone, when every round has them; the rest is the processes' other threads. */
   mainThread?: Pooled;
+  /** When every round had a waiting slice. */
+  waiting?: Waiting;
 };
 
 /** App CPU (ms) a cell spent in all: its per-unit figure times its units (orders, or requests for the trivial route). */
@@ -54,24 +68,37 @@ const unitsOf = (cell: Cell) => (cell.kind === "noop-route" ? cell.requests : ce
 export function pooledRatio(strategy: string, workers: number, W: number, sliceS: number, rounds: RatioRound[], problems: string[] = []): CpuRatio {
   const per = (ms: number, units: number) => (units > 0 ? ms / units : Number.NaN);
   const ratio = (checkout: number, trivial: number) => (trivial > 0 ? checkout / trivial : Number.NaN);
+  const sum = (f: (r: RatioRound) => number) => rounds.reduce((s, r) => s + f(r), 0);
   const pool = (trivialMs: (r: RatioRound) => number, checkoutMs: (r: RatioRound) => number): Pooled => {
-    const sum = (f: (r: RatioRound) => number) => rounds.reduce((s, r) => s + f(r), 0);
     const trivialMsPerRequest = per(sum(trivialMs), sum((r) => r.requests));
     const checkoutMsPerOrder = per(sum(checkoutMs), sum((r) => r.orders));
     return { trivialMsPerRequest, checkoutMsPerOrder, pooled: ratio(checkoutMsPerOrder, trivialMsPerRequest) };
   };
   const perRound = rounds.map((r) => ratio(per(r.checkoutAppMs, r.orders), per(r.trivialAppMs, r.requests))).sort((a, b) => a - b);
   const split = rounds.length > 0 && rounds.every((r) => r.trivialMainMs !== undefined && r.checkoutMainMs !== undefined);
+  const trivialAndCheckout = pool((r) => r.trivialAppMs, (r) => r.checkoutAppMs);
+  const waited = rounds.length > 0 && rounds.every((r) => r.waitMs !== undefined && r.waitingAppMs !== undefined && r.waitingRequests !== undefined);
+  const waitingMs = waited ? per(sum((r) => r.waitingAppMs!), sum((r) => r.waitingRequests!)) : Number.NaN;
   return {
     strategy,
     workers,
     W,
     sliceS,
     rounds,
-    ...pool((r) => r.trivialAppMs, (r) => r.checkoutAppMs),
+    ...trivialAndCheckout,
     perRound,
     problems,
     ...(split ? { mainThread: pool((r) => r.trivialMainMs!, (r) => r.checkoutMainMs!) } : {}),
+    ...(waited
+      ? {
+          waiting: {
+            heldMs: sum((r) => r.waitMs!) / rounds.length,
+            msPerRequest: waitingMs,
+            overTrivial: ratio(waitingMs, trivialAndCheckout.trivialMsPerRequest),
+            checkoutOverWaiting: ratio(trivialAndCheckout.checkoutMsPerOrder, waitingMs),
+          },
+        }
+      : {}),
   };
 }
 
@@ -82,17 +109,20 @@ export function ratioMarkdown(ratios: CpuRatio[]): string {
   return [
     "### App CPU per checkout against per trivial-route request, slices alternating on one server (issue 39)",
     "",
-    "| strategy | workers | W | rounds x slice | trivial route, app ms / request | checkout, app ms / order | pooled ratio | each round | main threads: trivial / checkout ms, ratio | other threads: trivial / checkout ms |",
-    "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+    "| strategy | workers | W | rounds x slice | trivial route, app ms / request | checkout, app ms / order | pooled ratio | each round | main threads: trivial / checkout ms, ratio | other threads: trivial / checkout ms | waiting route: held ms, app ms / request, over trivial | checkout over waiting |",
+    "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
     ...ratios.map((r) => {
       const m = r.mainThread;
       const threads = m
         ? `${fixed(m.trivialMsPerRequest, 3)} / ${fixed(m.checkoutMsPerOrder, 3)}, ${fixed(m.pooled, 2)}x | ${fixed(r.trivialMsPerRequest - m.trivialMsPerRequest, 3)} / ${fixed(r.checkoutMsPerOrder - m.checkoutMsPerOrder, 3)}`
         : "- | -";
-      return `| ${r.strategy} | ${r.workers} | ${r.W} | ${r.rounds.length} x ${r.sliceS} s | ${fixed(r.trivialMsPerRequest, 3)} | ${fixed(r.checkoutMsPerOrder, 3)} | **${fixed(r.pooled, 2)}x** | ${r.perRound.map((x) => fixed(x, 2)).join(", ")} | ${threads} |`;
+      const w = r.waiting;
+      const waiting = w ? `${fixed(w.heldMs, 0)}, ${fixed(w.msPerRequest, 3)}, ${fixed(w.overTrivial, 2)}x | ${fixed(w.checkoutOverWaiting, 2)}x` : "- | -";
+      return `| ${r.strategy} | ${r.workers} | ${r.W} | ${r.rounds.length} x ${r.sliceS} s | ${fixed(r.trivialMsPerRequest, 3)} | ${fixed(r.checkoutMsPerOrder, 3)} | **${fixed(r.pooled, 2)}x** | ${r.perRound.map((x) => fixed(x, 2)).join(", ")} | ${threads} | ${waiting} |`;
     }),
     "",
     "Main threads: the app processes' event loops (the request path and the collector's pauses); other threads: V8's parallel and concurrent collector and compiler, libuv's pool.",
+    "Waiting route: a third slice each round, the trivial route held for the checkout slice's mean time in the server (its route timer) and doing nothing else; over trivial is the ratio a checkout would have if its own work cost nothing.",
     "",
   ].join("\n");
 }

@@ -67,11 +67,14 @@ export class HttpOrders implements Target {
   }
 }
 
-/** The framework floor: same headers and body as an order, to a route that does nothing. */
-export async function noop(client: HttpClient, shopper: Shopper, idempotencyKey: string): Promise<Outcome> {
+/**
+ * The framework floor: same headers and body as an order, to a route that does nothing; with
+ * `waitMs`, to the route that holds the request that long first (/api/bench/wait).
+ */
+export async function noop(client: HttpClient, shopper: Shopper, idempotencyKey: string, waitMs?: number): Promise<Outcome> {
   const res = await client.request(
     "POST",
-    "/api/bench/noop",
+    waitMs === undefined ? "/api/bench/noop" : `/api/bench/wait?ms=${waitMs}`,
     { "content-type": "application/json", cookie: shopper.cookie, "idempotency-key": idempotencyKey },
     JSON.stringify({ addressId: shopper.addressId, payMethod: "cod" }),
   );

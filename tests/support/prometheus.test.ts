@@ -21,6 +21,10 @@ stockroom_checkout_batch_size_bucket{le="+Inf"} 9
 stockroom_checkout_batch_size_sum 60
 stockroom_checkout_batch_size_count 9
 stockroom_http_requests_total{route="/api/orders/[orderId]",method="GET",status="200"} 1
+stockroom_http_request_duration_seconds_sum{route="/api/orders",method="POST"} 3.75
+stockroom_http_request_duration_seconds_count{route="/api/orders",method="POST"} 50
+stockroom_http_request_duration_seconds_sum{route="/api/orders",method="GET"} 0.5
+stockroom_http_request_duration_seconds_count{route="/api/orders",method="GET"} 4
 process_cpu_seconds_total 12.5
 `;
 
@@ -35,7 +39,7 @@ describe("reading /api/metrics back", () => {
     expect(samples.at(-1)).toEqual({ name: "weird", labels: { a: 'x"y', b: "1\\2" }, value: 1500 });
   });
 
-  it("gives the benchmark's counters, batch sizes from the histogram buckets, and the server's CPU", () => {
+  it("gives the benchmark's counters, batch sizes from the histogram buckets, the server's CPU and the time checkouts held it", () => {
     expect(checkoutMetricsFrom(SCRAPE)).toEqual({
       orders: 42,
       outOfStock: 7,
@@ -47,6 +51,8 @@ describe("reading /api/metrics back", () => {
       batchedOrders: 60,
       batchSizes: { "1": 4, "2-4": 2, "5-16": 2, "17-64": 1 },
       cpuSeconds: 12.5,
+      orderRequests: 50,
+      orderRequestSeconds: 3.75,
     });
   });
 

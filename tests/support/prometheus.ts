@@ -17,6 +17,9 @@ export type CheckoutMetrics = {
   batchSizes?: Record<string, number>;
   /** CPU the server's Node processes used (process_cpu_seconds_total, every worker summed). */
   cpuSeconds?: number;
+  /** HTTP only: `POST /api/orders` answered, and the seconds they held the server in all (the route's own timer). */
+  orderRequests?: number;
+  orderRequestSeconds?: number;
 };
 
 export type Sample = { name: string; labels: Record<string, string>; value: number };
@@ -40,6 +43,8 @@ export function sumOf(samples: Sample[], name: string, match: Record<string, str
   return samples.filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
 }
 
+const ORDER_ROUTE = { route: "/api/orders", method: "POST" };
+
 /** The checkout counters from a scrape (cumulative since the server started). */
 export function checkoutMetricsFrom(text: string): CheckoutMetrics {
   const s = parseExposition(text);
@@ -56,6 +61,8 @@ export function checkoutMetricsFrom(text: string): CheckoutMetrics {
     batchedOrders: sumOf(s, "stockroom_checkout_batch_size_sum"),
     batchSizes: { "1": le("1"), "2-4": le("4") - le("1"), "5-16": le("16") - le("4"), "17-64": le("64") - le("16") },
     cpuSeconds: sumOf(s, "process_cpu_seconds_total"),
+    orderRequests: sumOf(s, "stockroom_http_request_duration_seconds_count", ORDER_ROUTE),
+    orderRequestSeconds: sumOf(s, "stockroom_http_request_duration_seconds_sum", ORDER_ROUTE),
   };
 }
 
@@ -74,5 +81,7 @@ export function metricsSince(before: CheckoutMetrics, after: CheckoutMetrics): C
     batchedOrders: (after.batchedOrders ?? 0) - (before.batchedOrders ?? 0),
     batchSizes: sizes,
     cpuSeconds: (after.cpuSeconds ?? 0) - (before.cpuSeconds ?? 0),
+    orderRequests: (after.orderRequests ?? 0) - (before.orderRequests ?? 0),
+    orderRequestSeconds: (after.orderRequestSeconds ?? 0) - (before.orderRequestSeconds ?? 0),
   };
 }
