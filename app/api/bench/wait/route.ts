@@ -6,7 +6,7 @@ import { errorResponse } from "@/lib/web/http";
 
 export const dynamic = "force-dynamic";
 
-const MAX_WAIT_MS = 5_000;
+const MAX_WAIT_MS = 60_000;
 
 /**
  * The trivial route that holds its request `?ms=` milliseconds before answering, doing nothing
@@ -17,7 +17,7 @@ export async function POST(req: NextRequest) {
   const off = benchDisabled();
   if (off) return off;
   const raw = req.nextUrl.searchParams.get("ms") ?? "";
-  const ms = /^\d{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
+  const ms = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!(ms <= MAX_WAIT_MS)) {
     return errorResponse(new AppError("VALIDATION", { message: `ms must be a whole number of milliseconds, 0-${MAX_WAIT_MS}.` }));
   }
