@@ -83,6 +83,11 @@ describe("acceptance targets", () => {
       const sliced = verdictOf(cells, [pooledRatio("batched", 1, 64, 2, rounds)])[HTTP(1)]!;
       expect(sliced.met).toBe(true);
       expect(sliced.detail).toMatch(/^1\.25x pooled over 2 alternating rounds \(each 1\.25, 1\.25\); the two cells alone 2\.800 vs 2\.000 ms = 1\.40x$/);
+      // With the waiting slices, the verdict names that floor too.
+      const waited = rounds.map((r) => ({ ...r, waitMs: 60, waitingAppMs: 300, waitingRequests: 100 }));
+      expect(verdictOf(cells, [pooledRatio("batched", 1, 64, 2, waited)])[HTTP(1)]!.detail).toMatch(
+        /^1\.25x pooled over 2 alternating rounds \(each 1\.25, 1\.25\); a request held as long \(60 ms\) doing nothing 1\.20x; the two cells alone/,
+      );
     });
 
     it("pools the slices' CPU and units rather than averaging each round's ratio", () => {
