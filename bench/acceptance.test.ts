@@ -88,6 +88,10 @@ describe("acceptance targets", () => {
       expect(verdictOf(cells, [pooledRatio("batched", 1, 64, 2, waited)])[HTTP(1)]!.detail).toMatch(
         /^1\.25x pooled over 2 alternating rounds \(each 1\.25, 1\.25\); a request held as long \(60 ms\) doing nothing 1\.20x; the two cells alone/,
       );
+      // Rounds run first to warm the server are named, not counted.
+      const warmed = pooledRatio("batched", 1, 64, 2, rounds, [], 5);
+      expect(verdictOf(cells, [warmed])[HTTP(1)]!.detail).toMatch(/^1\.25x pooled over 2 alternating rounds after 5 untimed \(each 1\.25, 1\.25\)/);
+      expect(ratioMarkdown([warmed])).toContain("| 2 x 2 s after 5 untimed |");
     });
 
     it("pools the slices' CPU and units rather than averaging each round's ratio", () => {

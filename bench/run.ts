@@ -219,20 +219,26 @@ const RATIO_W = 64;
  * Issue 39's HTTP ratio from alternating slices on one server, each half a cell long: trivial
  * route, checkout, waiting route, trivial route, ... (./lib/cpu-ratio.ts). The waiting route is
  * the trivial route held for the checkout slice's mean time in the server (the route's own timer,
- * from the server's metrics). The slices are not report cells.
+ * from the server's metrics). The slices are not report cells. `--ratio-warm-up` seconds of the
+ * same rounds go first and are not counted: until about 40 s after a server starts, V8 is still
+ * compiling the request path, and more of a checkout's code than of the trivial route's
+ * (docs/benchmarks.md, "Steady state"); a drop-day server is long past that.
  */
 async function interleavedRatio(client: HttpClient, strategy: Strategy, server: BenchServer, workers: number, shoppers: Shopper[]): Promise<CpuRatio> {
   const sliceS = opts.durationS / 2;
   const app = tree(server.child);
-  log(`\n== app CPU per checkout against the trivial route: ${opts.ratioRounds} rounds of ${sliceS} s slices, ${strategy}, ${workers} worker(s)`);
+  const warmUpRounds = Math.ceil(opts.ratioWarmUpS / (3 * sliceS));
+  log(`\n== app CPU per checkout against the trivial route: ${warmUpRounds} untimed rounds, then ${opts.ratioRounds} rounds of ${sliceS} s slices, ${strategy}, ${workers} worker(s)`);
   const rounds: RatioRound[] = [];
   const problems: string[] = [];
-  for (let i = 0; i < opts.ratioRounds; i++) {
+  for (let i = -warmUpRounds; i < opts.ratioRounds; i++) {
     const trivial = await noopCeiling(client, RATIO_W, shoppers, workers, app, sliceS);
     const checkout = await checkoutCell("http", new HttpOrders(client, workers), strategy, "hot", RATIO_W, shoppers, roles(app), sliceS);
     const held = checkout.metrics?.orderRequests ? Math.round((checkout.metrics.orderRequestSeconds! * 1000) / checkout.metrics.orderRequests) : undefined;
     const waiting = held === undefined ? null : await noopCeiling(client, RATIO_W, shoppers, workers, app, sliceS, held);
-    problems.push(...[...trivial.problems, ...checkout.problems, ...(waiting?.problems ?? [])].map((p) => `round ${i + 1}: ${p}`));
+    const label = i < 0 ? `untimed round ${i + warmUpRounds + 1}` : `round ${i + 1}`;
+    problems.push(...[...trivial.problems, ...checkout.problems, ...(waiting?.problems ?? [])].map((p) => `${label}: ${p}`));
+    if (i < 0) continue;
     rounds.push({
       trivialAppMs: appMs(trivial),
       requests: trivial.requests,
@@ -243,7 +249,7 @@ async function interleavedRatio(client: HttpClient, strategy: Strategy, server: 
       ...(waiting ? { waitMs: held, waitingAppMs: appMs(waiting), waitingRequests: waiting.requests } : {}),
     });
   }
-  const ratio = pooledRatio(strategy, workers, RATIO_W, sliceS, rounds, problems);
+  const ratio = pooledRatio(strategy, workers, RATIO_W, sliceS, rounds, problems, warmUpRounds);
   const main = ratio.mainThread ? `; main threads ${ratio.mainThread.pooled.toFixed(2)}x` : "";
   const w = ratio.waiting;
   const waiting = w ? `; waiting ${w.heldMs.toFixed(0)} ms alone ${w.overTrivial.toFixed(2)}x, the checkout ${w.checkoutOverWaiting.toFixed(2)}x that` : "";

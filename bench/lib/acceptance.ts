@@ -148,7 +148,7 @@ function cpuVerdicts(cells: Cell[], ratios: CpuRatio[]): Verdict[] {
     const t = find(cells, "http", "noop-route", "hot", null, workers)?.cpuMsPerUnit.app;
     const cellsAlone = b != null && t != null ? `; the two cells alone ${cpuMs(b)} vs ${cpuMs(t)} ms = ${x(b, t).toFixed(2)}x` : "";
     const waiting = r?.waiting ? `; a request held as long (${r.waiting.heldMs.toFixed(0)} ms) doing nothing ${r.waiting.overTrivial.toFixed(2)}x` : "";
-    if (r) out.push({ target, met: r.pooled <= 1.3, detail: `${r.pooled.toFixed(2)}x pooled over ${r.rounds.length} alternating rounds (each ${r.perRound.map((p) => p.toFixed(2)).join(", ")})${waiting}${cellsAlone}` });
+    if (r) out.push({ target, met: r.pooled <= 1.3, detail: `${r.pooled.toFixed(2)}x pooled over ${r.rounds.length} alternating rounds${r.warmUpRounds ? ` after ${r.warmUpRounds} untimed` : ""} (each ${r.perRound.map((p) => p.toFixed(2)).join(", ")})${waiting}${cellsAlone}` });
     else if (b != null && t != null) out.push({ target, met: x(b, t) <= 1.3, detail: `${cpuMs(b)} vs ${cpuMs(t)} ms = ${x(b, t).toFixed(2)}x (separate cells; --ratio-rounds alternates them)` });
     else out.push(missing(target, "the http batched hot cell and the trivial route, or the alternating slices"));
   }

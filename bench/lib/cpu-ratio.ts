@@ -36,6 +36,8 @@ export type CpuRatio = {
   workers: number;
   W: number;
   sliceS: number;
+  /** Rounds run first and not counted (--ratio-warm-up). */
+  warmUpRounds: number;
   rounds: RatioRound[];
   /** App ms per trivial request and per checkout, every round's CPU and units summed. */
   trivialMsPerRequest: number;
@@ -65,7 +67,7 @@ export function appMainMs(cell: Cell): number | undefined {
 
 const unitsOf = (cell: Cell) => (cell.kind === "noop-route" ? cell.requests : cell.ok);
 
-export function pooledRatio(strategy: string, workers: number, W: number, sliceS: number, rounds: RatioRound[], problems: string[] = []): CpuRatio {
+export function pooledRatio(strategy: string, workers: number, W: number, sliceS: number, rounds: RatioRound[], problems: string[] = [], warmUpRounds = 0): CpuRatio {
   const per = (ms: number, units: number) => (units > 0 ? ms / units : Number.NaN);
   const ratio = (checkout: number, trivial: number) => (trivial > 0 ? checkout / trivial : Number.NaN);
   const sum = (f: (r: RatioRound) => number) => rounds.reduce((s, r) => s + f(r), 0);
@@ -84,6 +86,7 @@ export function pooledRatio(strategy: string, workers: number, W: number, sliceS
     workers,
     W,
     sliceS,
+    warmUpRounds,
     rounds,
     ...trivialAndCheckout,
     perRound,
@@ -118,10 +121,11 @@ export function ratioMarkdown(ratios: CpuRatio[]): string {
         : "- | -";
       const w = r.waiting;
       const waiting = w ? `${fixed(w.heldMs, 0)}, ${fixed(w.msPerRequest, 3)}, ${fixed(w.overTrivial, 2)}x | ${fixed(w.checkoutOverWaiting, 2)}x` : "- | -";
-      return `| ${r.strategy} | ${r.workers} | ${r.W} | ${r.rounds.length} x ${r.sliceS} s | ${fixed(r.trivialMsPerRequest, 3)} | ${fixed(r.checkoutMsPerOrder, 3)} | **${fixed(r.pooled, 2)}x** | ${r.perRound.map((x) => fixed(x, 2)).join(", ")} | ${threads} | ${waiting} |`;
+      return `| ${r.strategy} | ${r.workers} | ${r.W} | ${r.rounds.length} x ${r.sliceS} s${r.warmUpRounds ? ` after ${r.warmUpRounds} untimed` : ""} | ${fixed(r.trivialMsPerRequest, 3)} | ${fixed(r.checkoutMsPerOrder, 3)} | **${fixed(r.pooled, 2)}x** | ${r.perRound.map((x) => fixed(x, 2)).join(", ")} | ${threads} | ${waiting} |`;
     }),
     "",
     "Main threads: the app processes' event loops (the request path and the collector's pauses); other threads: V8's parallel and concurrent collector and compiler, libuv's pool.",
+    "Untimed: rounds of the same three slices run first and not counted (--ratio-warm-up), so the ratio is a warm server's.",
     "Waiting route: a third slice each round, the trivial route held for the checkout slice's mean time in the server (its route timer) and doing nothing else; over trivial is the ratio a checkout would have if its own work cost nothing.",
     "",
   ].join("\n");

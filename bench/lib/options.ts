@@ -53,6 +53,8 @@ export type Options = {
   outboxAb: number;
   /** HTTP, hot, W=64: rounds of a trivial-route slice then a checkout slice on the same server (./cpu-ratio.ts); 0 skips them. */
   ratioRounds: number;
+  /** Seconds of the same alternating slices before the measured rounds, not counted: the ratio is a warm server's. */
+  ratioWarmUpS: number;
 };
 
 const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>, e.g. BENCH_STRATEGIES)
@@ -95,7 +97,9 @@ const HELP = `npm run bench -- [options]   (every option also reads BENCH_<NAME>
   --ratio-rounds N        http, hot, W=64, at each worker count: N rounds of a trivial-route slice
                           then a checkout slice (the profile strategy's), half a cell each, on the
                           same server, for app CPU per checkout against per trivial request
-                          (default: 4; 0 skips them)
+                          (default: 8; 0 skips them)
+  --ratio-warm-up S       seconds of the same rounds first, not counted, so the ratio is measured
+                          on a warm server rather than through V8's compiling (default: 30)
 `;
 
 function list<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
@@ -143,6 +147,7 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
       docs: { type: "boolean" },
       "outbox-ab": { type: "string" },
       "ratio-rounds": { type: "string" },
+      "ratio-warm-up": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -189,9 +194,11 @@ export function parseOptions(argv: string[], envs: NodeJS.ProcessEnv = process.e
     profileWorkers: numbers(pick("profile-workers", "BENCH_PROFILE_WORKERS", "1"), "--profile-workers")[0] ?? 1,
     docs: values.docs ?? envs.BENCH_DOCS === "1",
     outboxAb: Number(pick("outbox-ab", "BENCH_OUTBOX_AB", "0")),
-    ratioRounds: Number(pick("ratio-rounds", "BENCH_RATIO_ROUNDS", "4")),
+    ratioRounds: Number(pick("ratio-rounds", "BENCH_RATIO_ROUNDS", "8")),
+    ratioWarmUpS: Number(pick("ratio-warm-up", "BENCH_RATIO_WARM_UP", "30")),
   };
   if (!Number.isInteger(options.ratioRounds) || options.ratioRounds < 0 || options.ratioRounds > 50) throw new Error("--ratio-rounds takes 0-50 rounds");
+  if (!Number.isFinite(options.ratioWarmUpS) || options.ratioWarmUpS < 0 || options.ratioWarmUpS > 600) throw new Error("--ratio-warm-up takes 0-600 seconds");
   if (!Number.isInteger(options.outboxAb) || options.outboxAb < 0 || options.outboxAb > 50) throw new Error("--outbox-ab takes 0-50 rounds");
   if (options.workers.length === 0 || options.workers.some((n) => n > 256)) throw new Error("--workers needs 1-256 worker counts");
   if (options.strategies.length === 0 || options.concurrency.length === 0 || options.scenarios.length === 0 || options.modes.length === 0) {
