@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -138,6 +138,15 @@ describe("metrics through npm start with WEB_CONCURRENCY=2", () => {
     const gone = new Promise((r) => launcher!.once("exit", r));
     launcher.kill("SIGTERM");
     await gone;
+  });
+
+  it("starts each worker with V8's young generation at 64 MB semi-spaces (scripts/start.mjs)", () => {
+    const pid = launcher!.pid!;
+    const workers = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).map(Number);
+    const nodeOptions = (p: number) => readFileSync(`/proc/${p}/environ`, "utf8").split("\0").find((v) => v.startsWith("NODE_OPTIONS="));
+    expect(workers).toHaveLength(2);
+    for (const w of workers) expect(nodeOptions(w)).toBe("NODE_OPTIONS=--max-semi-space-size=64");
+    expect(nodeOptions(pid)).toBeUndefined();
   });
 
   it("orders served by both workers all show in every scrape, whichever worker answers it", async () => {
